@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'agent-dispatcher',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/agent-dispatcher',
+};

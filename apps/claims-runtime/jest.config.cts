@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'claims-runtime',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/claims-runtime',
+};

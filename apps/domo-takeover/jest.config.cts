@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'domo-takeover',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/domo-takeover',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'lane-worker',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/lane-worker',
+};

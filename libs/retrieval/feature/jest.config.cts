@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'retrieval-feature',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/retrieval/feature',
+};
