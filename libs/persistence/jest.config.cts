@@ -2,4 +2,5 @@ module.exports = {
   displayName: 'persistence',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/libs/persistence',
+  ...require('./jest.pglite.cjs').pgliteJest,
 };
