@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { isConfigError } from './config.error';
+import { loadConfig } from './load-config';
+import { platformConfigSchema } from './platform-config';
+
+describe('loadConfig', () => {
+  it('fills defaults for a local run with an empty environment', () => {
+    const config = loadConfig(platformConfigSchema, {});
+    expect(config.LEAF_ENV).toBe('local');
+    expect(config.LEAF_DATABASE_URL).toBe('pglite:.data/pglite');
+    expect(config.LEAF_SHUTDOWN_GRACE_MS).toBe(25_000);
+  });
+
+  it('coerces numbers and rejects a malformed one naming the setting', () => {
+    expect(loadConfig(platformConfigSchema, { PORT: '8080' }).PORT).toBe(8080);
+    expect(() => loadConfig(platformConfigSchema, { PORT: 'eighty' })).toThrow(/PORT: PORT must be a number/);
+  });
+
+  it('names every bad setting and never echoes a secret value', () => {
+    const secretUrl = 'mysql://admin:hunter2@db/claims';
+    try {
+      loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: secretUrl, LEAF_TELEMETRY: 'loud' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(isConfigError(e)).toBe(true);
+      const message = (e as Error).message;
+      expect(message).toContain('LEAF_DATABASE_URL');
+      expect(message).toContain('LEAF_TELEMETRY');
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
+  it('reports a required setting of an extended schema as required', () => {
+    const schema = platformConfigSchema.extend({ LEAF_GRAPH_TENANT_ID: z.string().min(1) });
+    expect(() => loadConfig(schema, {})).toThrow('LEAF_GRAPH_TENANT_ID: is required');
+  });
+});

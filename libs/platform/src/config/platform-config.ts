@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defaultServicePorts, type ServiceName } from '@leaf/contracts';
+
+const toInt = (name: string, min: number, max: number) =>
+  z.coerce.number({ error: `${name} must be a number` }).int().min(min).max(max);
+
+/** `scheme://...` URL check that never echoes the value (it may hold a password). */
+const urlSetting = (schemes: readonly string[]) =>
+  z.string().refine((v) => schemes.some((s) => v.startsWith(`${s}:`)), {
+    message: `must start with one of ${schemes.map((s) => `${s}:`).join(', ')}`,
+  });
+
+/** Settings every service reads. A service extends this schema with its own. */
+export const platformConfigSchema = z.object({
+  LEAF_ENV: z.enum(['local', 'dev', 'test', 'staging', 'prod']).default('local'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: toInt('PORT', 0, 65535).optional(),
+  LEAF_DATABASE_URL: urlSetting(['pglite', 'postgres', 'postgresql', 'mssql']).default('pglite:.data/pglite'),
+  LEAF_LAKE_URL: urlSetting(['file', 'azure-blob']).default('file:.data/lake'),
+  LEAF_TELEMETRY: z.enum(['none', 'otlp', 'console']).default('none'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  LEAF_SHUTDOWN_GRACE_MS: toInt('LEAF_SHUTDOWN_GRACE_MS', 0, 600_000).default(25_000),
+  LEAF_BODY_LIMIT_BYTES: toInt('LEAF_BODY_LIMIT_BYTES', 1024, 100 * 1024 * 1024).default(1024 * 1024),
+});
+export type PlatformConfig = z.infer<typeof platformConfigSchema>;
+
+export const portFor = (service: ServiceName, config: PlatformConfig): number =>
+  config.PORT ?? defaultServicePorts[service];
