@@ -7,3 +7,5 @@ export * from './errors/error-codes';
 export * from './errors/problem';
 export * from './services/service-catalogue';
 export * from './health/health-report';
+export * from './api/claims-runtime.api';
+export * from './api/gateway.api';

@@ -28,6 +28,7 @@ export async function runService<C extends PlatformConfig>(definition: ServiceDe
     logger,
     bodyLimitBytes: config.LEAF_BODY_LIMIT_BYTES,
   });
+  await definition.configureApp?.(app, config);
   installGracefulShutdown([app], { graceMs: config.LEAF_SHUTDOWN_GRACE_MS, logger, afterClose: () => telemetry.shutdown() });
   const port = portFor(definition.name, config);
   await app.listen({ port, host: config.HOST });

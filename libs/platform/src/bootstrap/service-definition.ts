@@ -1,4 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceName } from '@leaf/contracts';
 import type { z } from 'zod';
 import type { PlatformConfig } from '../config/platform-config';
@@ -14,4 +15,6 @@ export interface ServiceDefinition<C extends PlatformConfig = PlatformConfig> {
   configSchema: z.ZodType<C, z.input<typeof platformConfigSchema>>;
   /** The root module for this configuration. */
   rootModule(config: C): DynamicModule;
+  /** App-level wiring after creation and before listen (e.g. the gateway's OpenAPI UI). */
+  configureApp?(app: NestFastifyApplication, config: C): void | Promise<void>;
 }

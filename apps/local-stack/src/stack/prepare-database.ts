@@ -1,0 +1,31 @@
+import { EmbeddedPostgres, createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
+import { createSyntheticSeed, isSeeded, loadSeedIntoPostgres } from '@leaf/synthetic-data';
+import type { Logger } from 'pino';
+import { join } from 'node:path';
+import type { LocalStackConfig } from './local-stack.config';
+
+/**
+ * One embedded PostgreSQL (PGlite, file-backed) for the whole stack, served on a local port so
+ * every service connects with the ordinary `pg` driver. Migrated, then seeded once: a restart
+ * finds the seed recorded in `seed_runs` and keeps the data.
+ */
+export async function prepareDatabase(config: LocalStackConfig, logger: Logger): Promise<EmbeddedPostgres> {
+  const embedded = await EmbeddedPostgres.start({ dataDir: join(config.LEAF_DATA_DIR, 'pglite'), extensions: 'vector' });
+  const ds = createDataSource({ kind: 'postgres', url: embedded.url }, { migrations: postgresMigrations });
+  await ds.initialize();
+  try {
+    const applied = await runMigrations(ds);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  } finally {
+    await ds.destroy();
+  }
+  const seed = createSyntheticSeed({ seed: config.LEAF_SEED, claims: config.LEAF_SEED_CLAIMS });
+  if (await isSeeded(embedded.pglite, seed.seedId)) {
+    logger.info({ seedId: seed.seedId }, 'synthetic data already loaded');
+  } else {
+    logger.info({ seedId: seed.seedId, claims: config.LEAF_SEED_CLAIMS }, 'loading synthetic PBM data (first start)');
+    const result = await loadSeedIntoPostgres({ kind: 'pglite', db: embedded.pglite }, seed);
+    logger.info({ seedId: result.seedId, rows: result.rows, claimsPerSecond: Math.round(result.claimsPerSecond) }, 'synthetic data loaded');
+  }
+  return embedded;
+}

@@ -1,0 +1,66 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { defaultServicePorts } from '@leaf/contracts';
+import { createLogger, createServiceApp, loadConfig, startTelemetry, type Env } from '@leaf/platform';
+import type { Logger } from 'pino';
+import { localStackConfigSchema, type LocalStackConfig } from './local-stack.config';
+import { prepareDatabase } from './prepare-database';
+import { localStackServices } from './service-registry';
+
+export interface LocalStack {
+  apps: NestFastifyApplication[];
+  config: LocalStackConfig;
+  logger: Logger;
+  gatewayUrl: string;
+  readyMs: number;
+  /** Closes what the apps stand on (database, telemetry) once they are closed. */
+  releaseResources(): Promise<void>;
+  /** Closes the apps, then their resources (tests; SIGTERM goes through installGracefulShutdown). */
+  stop(): Promise<void>;
+}
+
+/**
+ * All eight services in one process, each its own Nest application on its own port, talking
+ * only over HTTP (and the bus once it lands). One process because the embedded database is
+ * PGlite, which lives inside exactly one process; every service still reaches it over a real
+ * PostgreSQL connection, exactly as it would reach Azure SQL / PostgreSQL when deployed alone.
+ */
+export async function startLocalStack(env: Env = process.env): Promise<LocalStack> {
+  const started = performance.now();
+  const config = loadConfig(localStackConfigSchema, env);
+  const logger = createLogger({ service: 'local-stack', level: config.LOG_LEVEL });
+  const telemetry = startTelemetry({ serviceName: 'local-stack', mode: config.LEAF_TELEMETRY, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const embedded = await prepareDatabase(config, logger);
+
+  const apps: NestFastifyApplication[] = [];
+  try {
+    for (const definition of localStackServices) {
+      const serviceConfig = loadConfig(definition.configSchema as never, {
+        ...env,
+        LEAF_DATABASE_URL: embedded.url,
+        PORT: String(defaultServicePorts[definition.name]),
+      }) as typeof config;
+      const app = await createServiceApp(definition.rootModule(serviceConfig), {
+        service: definition.name,
+        logger: createLogger({ service: definition.name, level: config.LOG_LEVEL }),
+        bodyLimitBytes: serviceConfig.LEAF_BODY_LIMIT_BYTES,
+      });
+      await definition.configureApp?.(app, serviceConfig);
+      await app.listen({ port: defaultServicePorts[definition.name], host: config.HOST });
+      apps.push(app);
+    }
+  } catch (e) {
+    await Promise.allSettled(apps.map((a) => a.close()));
+    await embedded.stop();
+    throw e;
+  }
+
+  const releaseResources = async () => {
+    await embedded.stop();
+    await telemetry.shutdown();
+  };
+  const stop = async () => {
+    await Promise.allSettled(apps.map((a) => a.close()));
+    await releaseResources();
+  };
+  return { apps, config, logger, releaseResources, gatewayUrl: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${defaultServicePorts.gateway}`, readyMs: Math.round(performance.now() - started), stop };
+}

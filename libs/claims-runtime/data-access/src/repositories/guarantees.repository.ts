@@ -1,0 +1,45 @@
+import { contractGuaranteeSchema, type ContractGuarantee } from '@leaf/contracts';
+import type { DataSource } from 'typeorm';
+import { ContractGuaranteeEntity } from '../entities/contract-guarantee.entity';
+
+/** Decimal strings from the driver carry the column's full scale; drop trailing zeros only. */
+const trimRate = (value: string) => value.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+
+export class GuaranteesRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /** The current (highest) version of every term of a client, in a stable order. */
+  async currentForClient(clientId: string): Promise<ContractGuarantee[]> {
+    const rows = await this.ds
+      .getRepository(ContractGuaranteeEntity)
+      .createQueryBuilder('g')
+      .where('g.client_id = :clientId', { clientId })
+      .andWhere((qb) => {
+        const latest = qb
+          .subQuery()
+          .select('MAX(g2.version)')
+          .from(ContractGuaranteeEntity, 'g2')
+          .where('g2.guarantee_id = g.guarantee_id')
+          .getQuery();
+        return `g.version = ${latest}`;
+      })
+      .orderBy('g.period_id', 'ASC')
+      .addOrderBy('g.guarantee_id', 'ASC')
+      .getMany();
+    return rows.map((r) =>
+      contractGuaranteeSchema.parse({
+        guaranteeId: r.guaranteeId,
+        clientId: r.clientId,
+        periodId: r.periodId,
+        version: r.version,
+        metric: r.metric,
+        channel: r.channel,
+        drugType: r.drugType,
+        guaranteedValue: trimRate(r.guaranteedValue),
+        method: r.method,
+        exclusions: r.exclusions ? r.exclusions.split(',') : [],
+        evidence: { sourceSystem: r.evidenceSource, objectId: r.evidenceObjectId, sha256: r.evidenceSha256, locator: r.evidenceLocator },
+      }),
+    );
+  }
+}

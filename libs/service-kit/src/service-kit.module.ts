@@ -1,0 +1,46 @@
+import { Global, Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import type { ServiceName } from '@leaf/contracts';
+import { DATA_SOURCE, PersistenceModule, checkDatabase, parseDatabaseUrl } from '@leaf/persistence';
+import { HealthModule, HealthRegistry, ShutdownModule, type PlatformConfig } from '@leaf/platform';
+import { LAKE, createLake, parseLakeUrl } from '@leaf/storage';
+import type { DataSource, EntitySchema } from 'typeorm';
+
+export interface ServiceKitOptions {
+  service: ServiceName;
+  config: PlatformConfig;
+  /** The TypeORM entities of the service's data-access libs. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: Array<Function | EntitySchema>;
+}
+
+class DatabaseReadiness implements OnModuleInit {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.health.register({ name: 'database', check: () => checkDatabase(this.ds) });
+  }
+}
+
+/**
+ * What every service stands on: health and readiness, graceful shutdown, its data source and the
+ * lake, all from the validated platform config. A service's feature module imports this once.
+ */
+@Global()
+@Module({})
+export class ServiceKitModule {
+  static forService(options: ServiceKitOptions): DynamicModule {
+    return {
+      module: ServiceKitModule,
+      imports: [
+        HealthModule.forService(options.service),
+        ShutdownModule,
+        PersistenceModule.forRoot({ database: parseDatabaseUrl(options.config.LEAF_DATABASE_URL), entities: options.entities ?? [] }),
+      ],
+      providers: [DatabaseReadiness, { provide: LAKE, useFactory: () => createLake(parseLakeUrl(options.config.LEAF_LAKE_URL)) }],
+      exports: [LAKE, PersistenceModule],
+    };
+  }
+}
