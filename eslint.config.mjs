@@ -23,8 +23,10 @@ export const depConstraints = [
   },
   {
     sourceTag: 'type:feature',
-    onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:platform', 'type:messaging', 'type:storage', 'type:persistence'],
+    onlyDependOnLibsWithTags: ['type:kit', 'type:domain', 'type:data-access', 'type:contracts', 'type:platform', 'type:messaging', 'type:storage', 'type:persistence'],
   },
+  // The service kit: what every service's root module stands on (health, shutdown, data source, lake).
+  { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:storage', 'type:persistence'] },
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:persistence', 'type:storage'] },
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:persistence'] },

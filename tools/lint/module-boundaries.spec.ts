@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * The layering of ARCHITECTURE.md is only real if lint rejects a wrong-direction import. Each case
+ * lints a one-line file as if it lived in the named project, with the workspace's own config.
+ */
+const workspaceRoot = join(__dirname, '..', '..');
+const boundaryRule = '@nx/enforce-module-boundaries';
+
+interface LintResult {
+  messages: Array<{ ruleId: string | null; message: string }>;
+}
+
+// ESLint loads its flat config with import(), which Jest's VM cannot do: lint in a child process.
+async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+  const child = execFile(
+    process.execPath,
+    [join(workspaceRoot, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', join(workspaceRoot, filePath)],
+    { cwd: workspaceRoot, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, maxBuffer: 10 * 1024 * 1024 },
+  );
+  child.stdin?.end(`${code}\nexport const probe = x;\n`);
+  const stdout = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d) => (out += d));
+    child.on('error', reject);
+    // ESLint exits 1 when it reports errors: that is the expected outcome here, not a failure.
+    child.on('close', (code) => (code === 0 || code === 1 ? resolve(out) : reject(new Error(`eslint exited ${code}`))));
+  });
+  const [result] = JSON.parse(stdout) as LintResult[];
+  return result.messages.filter((m) => m.ruleId === boundaryRule).map((m) => m.message);
+}
+
+describe('module boundaries', () => {
+  it('let a feature use the platform', async () => {
+    expect(await boundaryErrors('libs/claims-runtime/feature/src/probe.ts', "import { AppError as x } from '@leaf/platform';")).toEqual([]);
+  });
+
+  it('reject the platform reaching up into persistence', async () => {
+    const errors = await boundaryErrors('libs/platform/src/probe.ts', "import { DATA_SOURCE as x } from '@leaf/persistence';");
+    expect(errors.join('\n')).toMatch(/type:platform.*can only depend on libs tagged with "type:contracts"/s);
+  });
+
+  it('reject one service importing another service', async () => {
+    const errors = await boundaryErrors('libs/gateway/feature/src/probe.ts', "import { ClientsRepository as x } from '@leaf/claims-runtime/data-access';");
+    expect(errors.join('\n')).toMatch(/scope:gateway.*can only depend on libs tagged with "scope:gateway", "scope:shared"/s);
+  });
+
+  it('reject contracts depending on anything but contracts', async () => {
+    const errors = await boundaryErrors('libs/contracts/src/probe.ts', "import { AppError as x } from '@leaf/platform';");
+    expect(errors).not.toEqual([]);
+  });
+
+  it('reject an app importing a data-access lib directly', async () => {
+    const errors = await boundaryErrors('apps/claims-runtime/src/probe.ts', "import { ClientsRepository as x } from '@leaf/claims-runtime/data-access';");
+    expect(errors).not.toEqual([]);
+  });
+});
