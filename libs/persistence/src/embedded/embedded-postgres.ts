@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -54,6 +55,8 @@ export class EmbeddedPostgres {
 
     let pglite: PGlite | undefined;
     try {
+      // A taken port is the common failure; find it before paying seconds to open PGlite.
+      if (port !== 0) await assertPortFree(port);
       if (dir !== undefined) await mkdir(dir, { recursive: true });
       const pgliteOptions: PGliteOptions = extensions === 'vector' ? { extensions: { vector } } : {};
       pglite = await PGlite.create(dir ?? 'memory://', pgliteOptions);
@@ -81,4 +84,12 @@ export class EmbeddedPostgres {
     })();
     return this.stopping;
   }
+}
+
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }

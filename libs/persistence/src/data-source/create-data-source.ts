@@ -1,0 +1,87 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import {
+  parseDatabaseConfig,
+  type DatabaseConfig,
+  type DatabaseConfigInput,
+  type MssqlDatabaseConfig,
+} from '../config/database-config';
+import { dialectOfConfig, type SqlDialect } from '../dialect/dialect';
+import { mssqlMigrations, postgresMigrations } from '../migrations/migration-sets';
+import { migrationsTableName, type DataSourceParts, type DialectMigrations, type MigrationList } from './data-source-parts';
+import { EmbeddedPostgresDataSource } from './embedded-postgres-data-source';
+
+type SqlServerDataSourceOptions = Extract<DataSourceOptions, { type: 'mssql' }>;
+
+const defaultApplicationName = 'leaf';
+
+/**
+ * A TypeORM DataSource for a database config, not yet initialised (call `initialize()`, or let
+ * PersistenceModule do it). Construction never touches the network, so an `mssql` source can be
+ * built and its metadata inspected on a machine without SQL Server. A `pglite` source starts its
+ * own embedded Postgres on `initialize()` and stops it on `destroy()`.
+ */
+export function createDataSource(config: DatabaseConfigInput | DatabaseConfig, parts: DataSourceParts = {}): DataSource {
+  const parsed = parseDatabaseConfig(config);
+  const dialect = dialectOfConfig(parsed);
+  const common = {
+    entities: parts.entities ?? [],
+    migrations: selectMigrations(dialect, parts.migrations),
+    migrationsTableName,
+    migrationsTransactionMode: 'each' as const,
+    logging: parts.logging ?? false,
+  };
+  const applicationName = parts.applicationName ?? defaultApplicationName;
+
+  switch (parsed.kind) {
+    case 'pglite':
+      // PGlite runs one query at a time whatever the pool size; a few connections avoid head-of-line
+      // blocking on connection checkout without pretending to parallelism.
+      return new EmbeddedPostgresDataSource(
+        { type: 'postgres', ...common, poolSize: 4, applicationName },
+        parsed.dataDir === undefined ? { extensions: 'vector' } : { dataDir: parsed.dataDir, extensions: 'vector' },
+      );
+    case 'postgres':
+      return new DataSource({
+        type: 'postgres',
+        ...common,
+        url: parsed.url,
+        ...(parsed.poolSize === undefined ? {} : { poolSize: parsed.poolSize }),
+        applicationName,
+        connectTimeoutMS: 10_000,
+      });
+    case 'mssql':
+      return new DataSource(mssqlOptions(parsed, common, applicationName));
+  }
+}
+
+function mssqlOptions(
+  config: MssqlDatabaseConfig,
+  common: Pick<SqlServerDataSourceOptions, 'entities' | 'migrations' | 'migrationsTableName' | 'migrationsTransactionMode' | 'logging'>,
+  applicationName: string,
+): SqlServerDataSourceOptions {
+  return {
+    type: 'mssql',
+    ...common,
+    host: config.server,
+    port: config.port,
+    database: config.database,
+    authentication:
+      config.authentication === 'sql'
+        ? { type: 'default', options: { userName: config.user, password: config.password } }
+        : { type: 'azure-active-directory-default', options: config.clientId === undefined ? {} : { clientId: config.clientId } },
+    options: { encrypt: config.encrypt, trustServerCertificate: config.trustServerCertificate, appName: applicationName },
+    pool: { max: config.poolSize ?? 10 },
+    connectionTimeout: 15_000,
+    requestTimeout: 30_000,
+  };
+}
+
+function selectMigrations(dialect: SqlDialect, migrations: MigrationList | DialectMigrations | undefined): MigrationList {
+  if (migrations === undefined) return dialect === 'mssql' ? mssqlMigrations : postgresMigrations;
+  if (isDialectMigrations(migrations)) return migrations[dialect];
+  return migrations;
+}
+
+function isDialectMigrations(value: MigrationList | DialectMigrations): value is DialectMigrations {
+  return !Array.isArray(value) && typeof value === 'object' && 'postgres' in value && 'mssql' in value;
+}

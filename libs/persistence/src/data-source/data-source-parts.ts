@@ -1,0 +1,21 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { SqlDialect } from '../dialect/dialect';
+
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
+export type MigrationList = NonNullable<DataSourceOptions['migrations']>;
+
+/** Migrations written once per dialect; the data source picks the list for its own dialect. */
+export type DialectMigrations = Record<SqlDialect, MigrationList>;
+
+export interface DataSourceParts {
+  entities?: EntityList;
+  /** Default: this library's foundation migrations for the dialect. `[]` for none. */
+  migrations?: MigrationList | DialectMigrations;
+  /** Shown as application_name / appName on the server (connection lists, Azure SQL auditing). */
+  applicationName?: string;
+  /** TypeORM logging; off by default because queries can carry claim data. */
+  logging?: DataSourceOptions['logging'];
+}
+
+/** Where TypeORM records applied migrations, on every dialect. */
+export const migrationsTableName = 'schema_migrations';
