@@ -1,0 +1,1 @@
+export { describeLakeContract, type LakeContractFixture } from './testing/lake.contract';
