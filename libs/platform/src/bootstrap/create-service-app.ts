@@ -27,7 +27,6 @@ export async function createServiceApp(root: Type | DynamicModule, options: Serv
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
-    disableRequestLogging: true,
     return503OnClosing: true,
     // Keep-alive sockets would otherwise hold close() open until the client drops them.
     forceCloseConnections: 'idle',

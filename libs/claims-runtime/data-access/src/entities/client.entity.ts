@@ -1,4 +1,4 @@
-import { Column, Entity, OneToMany, PrimaryColumn } from 'typeorm';
+import { Column, Entity, OneToMany, PrimaryColumn, type Relation } from 'typeorm';
 import { ContractPeriodEntity } from './contract-period.entity';
 
 @Entity({ name: 'clients' })
@@ -16,5 +16,5 @@ export class ClientEntity {
   memberCount!: number;
 
   @OneToMany(() => ContractPeriodEntity, (p) => p.client)
-  periods!: ContractPeriodEntity[];
+  periods!: Relation<ContractPeriodEntity[]>;
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { ClientEntity } from './client.entity';
 
 @Entity({ name: 'contract_periods' })
@@ -11,7 +11,7 @@ export class ContractPeriodEntity {
 
   @ManyToOne(() => ClientEntity, (c) => c.periods)
   @JoinColumn({ name: 'client_id' })
-  client!: ClientEntity;
+  client!: Relation<ClientEntity>;
 
   @Column({ name: 'pbm_name', type: 'varchar', length: 100 })
   pbmName!: string;
