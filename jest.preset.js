@@ -12,10 +12,23 @@ const swc = {
   sourceMaps: 'inline',
 };
 
+// Packages Jest's CommonJS VM cannot load as shipped: PGlite's CommonJS build loads Node built-ins
+// with import(), and content-disposition (under @fastify/static, which serves /docs) is ESM-only.
+// SWC turns both into plain CommonJS.
+const esmPackages = ['@electric-sql', 'content-disposition'];
+const esmToCjs = {
+  jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } },
+  module: { type: 'commonjs', ignoreDynamic: false },
+};
+
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
-  transform: { '^.+\\.[tj]s$': ['@swc/jest', swc] },
+  transform: {
+    [`/node_modules/(${esmPackages.join('|')})/.+\\.c?js$`]: ['@swc/jest', esmToCjs],
+    '^.+\\.[tj]s$': ['@swc/jest', swc],
+  },
+  transformIgnorePatterns: [`^(?!.*/node_modules/(${esmPackages.join('|')})/).*/node_modules/`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60_000,
 };

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { defaultServicePorts } from '@leaf/contracts';
+import { defaultServicePorts, serviceNames } from '@leaf/contracts';
+import { serviceUrlSetting } from '@leaf/gateway/feature';
 import { createLogger, createServiceApp, loadConfig, startTelemetry, type Env } from '@leaf/platform';
 import type { Logger } from 'pino';
 import { localStackConfigSchema, type LocalStackConfig } from './local-stack.config';
@@ -31,13 +32,21 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   const telemetry = startTelemetry({ serviceName: 'local-stack', mode: config.LEAF_TELEMETRY, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const embedded = await prepareDatabase(config, logger);
 
+  const portOf = (service: keyof typeof defaultServicePorts) => defaultServicePorts[service] + config.LEAF_PORT_OFFSET;
+  const loopback = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+  // Every service reaches the others at their local-stack ports (LEAF_<SERVICE>_URL).
+  const serviceUrls = Object.fromEntries(
+    serviceNames.map((s) => [serviceUrlSetting(s), `http://${loopback}:${portOf(s)}`]),
+  );
+
   const apps: NestFastifyApplication[] = [];
   try {
     for (const definition of localStackServices) {
       const serviceConfig = loadConfig(definition.configSchema as never, {
         ...env,
+        ...serviceUrls,
         LEAF_DATABASE_URL: embedded.url,
-        PORT: String(defaultServicePorts[definition.name]),
+        PORT: String(portOf(definition.name)),
       }) as typeof config;
       const app = await createServiceApp(definition.rootModule(serviceConfig), {
         service: definition.name,
@@ -45,7 +54,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
         bodyLimitBytes: serviceConfig.LEAF_BODY_LIMIT_BYTES,
       });
       await definition.configureApp?.(app, serviceConfig);
-      await app.listen({ port: defaultServicePorts[definition.name], host: config.HOST });
+      await app.listen({ port: portOf(definition.name), host: config.HOST });
       apps.push(app);
     }
   } catch (e) {
@@ -62,5 +71,5 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
     await Promise.allSettled(apps.map((a) => a.close()));
     await releaseResources();
   };
-  return { apps, config, logger, releaseResources, gatewayUrl: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${defaultServicePorts.gateway}`, readyMs: Math.round(performance.now() - started), stop };
+  return { apps, config, logger, releaseResources, gatewayUrl: `http://${loopback}:${portOf('gateway')}`, readyMs: Math.round(performance.now() - started), stop };
 }
