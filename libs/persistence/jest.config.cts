@@ -2,5 +2,4 @@ module.exports = {
   displayName: 'persistence',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/libs/persistence',
-  ...require('./jest.pglite.cjs').pgliteJest,
 };
