@@ -4,7 +4,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace';
 
 export type TelemetryMode = 'none' | 'otlp' | 'console';
 
@@ -30,16 +30,19 @@ export interface Telemetry {
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (options.mode === 'none' && !options.spanExporter) return { enabled: false, shutdown: async () => undefined };
   const base = options.otlpEndpoint?.replace(/\/$/, '');
-  const traceExporter =
-    options.spanExporter ??
-    (options.mode === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter(base ? { url: `${base}/v1/traces` } : {}));
+  // A given exporter (tests) sees each span as it ends; real exporters batch.
+  const spanProcessor = options.spanExporter
+    ? new SimpleSpanProcessor({ exporter: options.spanExporter })
+    : new BatchSpanProcessor({
+        exporter: options.mode === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter(base ? { url: `${base}/v1/traces` } : {}),
+      });
   const metricReaders =
     options.mode === 'otlp'
       ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(base ? { url: `${base}/v1/metrics` } : {}), exportIntervalMillis: 15_000 })]
       : [];
   const sdk = new NodeSDK({
     resource: defaultResource().merge(resourceFromAttributes({ 'service.name': options.serviceName, 'service.namespace': 'leaf' })),
-    traceExporter,
+    spanProcessors: [spanProcessor],
     metricReaders,
     instrumentations: [],
   });
