@@ -43,6 +43,9 @@ async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Uint8Array>
 /** V8's collector, so memory can be sampled without garbage that merely has not been collected yet. */
 function exposeGc(): () => void {
   setFlagsFromString('--expose-gc');
+  // Buffer memory is otherwise released by a background sweeper after gc() returns, so a sample could
+  // still count the last few hundred milliseconds of already-dead chunks (seen: up to 20 MiB).
+  setFlagsFromString('--no-concurrent-array-buffer-sweeping');
   return runInNewContext('gc') as () => void;
 }
 
@@ -190,7 +193,7 @@ export function describeLakeContract(name: string, makeFixture: () => Promise<La
       expect(object.sha256).toBe(hash);
       expect(object.size).toBe(total);
       // Holding the content would keep at least `total` bytes alive; spooling keeps a few buffers.
-      expect(peak).toBeLessThan(total / 2);
+      expect(peak).toBeLessThan(total / 4);
       expect(await lake.verify(object.key)).toEqual(object);
       const reread = createHash('sha256');
       let size = 0;
