@@ -59,6 +59,30 @@ describe('EmbeddedPostgres', () => {
         await client.end();
       }
     });
+
+    it('gives the next in-memory instance a clean database, not a copy of this one', async () => {
+      const other = await EmbeddedPostgres.start();
+      try {
+        const { rows } = await other.pglite.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'bulk'`,
+        );
+        expect(rows[0]?.n).toBe(0);
+      } finally {
+        await other.stop();
+      }
+    });
+
+    it('stops idempotently: closed port, closed database, even with a client still connected', async () => {
+      const client = new Client({ connectionString: embedded.url });
+      client.on('error', () => undefined); // the server going away is the point of this test
+      await client.connect();
+      await Promise.all([embedded.stop(), embedded.stop()]);
+      await embedded.stop();
+      expect(embedded.pglite.closed).toBe(true);
+      const late = new Client({ connectionString: embedded.url, connectionTimeoutMillis: 2_000 });
+      await expect(late.connect()).rejects.toThrow(/ECONNREFUSED/);
+      await client.end().catch(() => undefined);
+    });
   });
 
   describe('file backed', () => {
@@ -89,19 +113,6 @@ describe('EmbeddedPostgres', () => {
         await second.stop();
       }
     });
-  });
-
-  it('stops idempotently: closed port, closed database, even with a client still connected', async () => {
-    const embedded = await EmbeddedPostgres.start();
-    const client = new Client({ connectionString: embedded.url });
-    client.on('error', () => undefined); // the server going away is the point of this test
-    await client.connect();
-    await Promise.all([embedded.stop(), embedded.stop()]);
-    await embedded.stop();
-    expect(embedded.pglite.closed).toBe(true);
-    const late = new Client({ connectionString: embedded.url, connectionTimeoutMillis: 2_000 });
-    await expect(late.connect()).rejects.toThrow(/ECONNREFUSED/);
-    await client.end().catch(() => undefined);
   });
 
   it('fails fast with a typed error when the port is taken', async () => {

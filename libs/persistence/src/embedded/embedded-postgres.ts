@@ -6,6 +6,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { z } from 'zod';
 import { PersistenceError } from '../errors/persistence.error';
+import { openInMemoryPglite } from './in-memory-pglite';
 
 export const embeddedPostgresOptionsSchema = z.strictObject({
   /** Absent: in-memory. Present: file-backed at this directory (created if missing). */
@@ -59,7 +60,7 @@ export class EmbeddedPostgres {
       if (port !== 0) await assertPortFree(port);
       if (dir !== undefined) await mkdir(dir, { recursive: true });
       const pgliteOptions: PGliteOptions = extensions === 'vector' ? { extensions: { vector } } : {};
-      pglite = await PGlite.create(dir ?? 'memory://', pgliteOptions);
+      pglite = dir === undefined ? await openInMemoryPglite(pgliteOptions) : await PGlite.create(dir, pgliteOptions);
       const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections });
       await server.start();
       const boundPort = Number(server.getServerConn().split(':').pop());

@@ -37,7 +37,7 @@ describe('testDatabaseTargets', () => {
     });
 
     it('removes the database on drop, and a second drop is harmless', async () => {
-      const db = await create();
+      const db = second;
       await db.drop();
       await db.drop();
       const probe = new Client({ connectionString: db.url, connectionTimeoutMillis: 2_000 });
