@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import type { ServiceName } from '@leaf/contracts';
 import { DATA_SOURCE, PersistenceModule, checkDatabase, parseDatabaseUrl } from '@leaf/persistence';
 import { HealthModule, HealthRegistry, ShutdownModule, type PlatformConfig } from '@leaf/platform';
@@ -13,6 +13,7 @@ export interface ServiceKitOptions {
   entities?: Array<Function | EntitySchema>;
 }
 
+@Injectable()
 class DatabaseReadiness implements OnModuleInit {
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
