@@ -9,3 +9,5 @@ export * from './services/service-catalogue';
 export * from './health/health-report';
 export * from './api/claims-runtime.api';
 export * from './api/gateway.api';
+export * from './messaging/event-payloads';
+export * from './messaging/topology';

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { clientIdSchema } from '../pbm/client';
+import { moneySchema } from '../pbm/money';
+
+const sha256 = z.string().regex(/^[a-f0-9]{64}$/);
+const at = z.iso.datetime();
+
+export const reconciliationCompletedV1 = z.object({
+  runId: z.string().min(1).max(64),
+  clientId: clientIdSchema,
+  periodId: z.string().min(1).max(64),
+  shortfall: moneySchema,
+  findingsArtifactSha256: sha256.nullable(),
+  completedAt: at,
+});
+
+export const packetPromotedV1 = z.object({
+  packetId: z.string().min(1).max(128),
+  clientId: clientIdSchema,
+  sha256,
+  guaranteeIds: z.array(z.string().min(1).max(64)),
+  promotedAt: at,
+});
+
+export const requestChangedV1 = z.object({
+  requestId: z.string().min(1).max(64),
+  clientId: clientIdSchema,
+  changedFields: z.array(z.string().min(1).max(100)),
+  changedAt: at,
+});
+
+/** A document handed to retrieval for indexing; text is already extracted and scoped. */
+export const searchDocumentV1 = z.object({
+  documentId: z.string().min(1).max(200),
+  clientId: clientIdSchema,
+  source: z.enum(['contract-packet', 'salesforce']),
+  title: z.string().max(500),
+  text: z.string().max(1_000_000),
+  sha256,
+  locator: z.string().max(200),
+});
+
+export const taskEventV1 = z.object({
+  taskId: z.string().min(1).max(64),
+  kind: z.string().min(1).max(64),
+  clientId: clientIdSchema,
+  attempt: z.number().int().min(1),
+  at,
+  detail: z.string().max(2000).optional(),
+});
+
+/** The command on the `agent-tasks` queue: a wake-up for a task whose truth is the ledger. */
+export const agentTaskV1 = z.object({
+  taskId: z.string().min(1).max(64),
+  kind: z.string().min(1).max(64),
+  clientId: clientIdSchema,
+  parameters: z.record(z.string(), z.unknown()),
+  requestedBy: z.string().min(1).max(200),
+});

@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import {
+  agentTaskV1,
+  packetPromotedV1,
+  reconciliationCompletedV1,
+  requestChangedV1,
+  searchDocumentV1,
+  taskEventV1,
+} from './event-payloads';
+
+/**
+ * Every topic, declared once: `<domain>.<event>.v<N>` with its payload schema. A breaking change
+ * is a new version, never an edit of a published one.
+ */
+export const topicCatalogue = {
+  'claims.reconciliation-completed.v1': reconciliationCompletedV1,
+  'contracts.packet-promoted.v1': packetPromotedV1,
+  'contracts.search-documents.v1': searchDocumentV1,
+  'salesforce.request-changed.v1': requestChangedV1,
+  'salesforce.search-documents.v1': searchDocumentV1,
+  'agent.task-started.v1': taskEventV1,
+  'agent.task-succeeded.v1': taskEventV1,
+  'agent.task-failed.v1': taskEventV1,
+} as const satisfies Record<string, z.ZodType>;
+
+export const queueCatalogue = {
+  'agent-tasks': agentTaskV1,
+} as const satisfies Record<string, z.ZodType>;
+
+export type TopicName = keyof typeof topicCatalogue;
+export type QueueName = keyof typeof queueCatalogue;
+/** Anything a message is sent to. */
+export type EntityName = TopicName | QueueName;
+
+/** Compile-time map from entity to payload: sending the wrong payload is a type error. */
+export type EntityPayload<E extends EntityName> = E extends TopicName
+  ? z.infer<(typeof topicCatalogue)[E]>
+  : E extends QueueName
+    ? z.infer<(typeof queueCatalogue)[E]>
+    : never;
+
+/** Matches Service Bus correlation filters: every given property must be equal. */
+export interface CorrelationFilter {
+  correlationId?: string;
+  subject?: string;
+  sessionId?: string;
+  applicationProperties?: Record<string, string | number | boolean>;
+}
+
+/** Per-entity settings, identical in Azure (provisioned) and in the embedded adapter. */
+export interface EntitySettings {
+  lockDurationMs: number;
+  maxDeliveryCount: number;
+  /** Duplicate detection by messageId within this window. */
+  duplicateDetectionWindowMs: number;
+  requiresSession: boolean;
+}
+
+export const defaultEntitySettings: EntitySettings = {
+  lockDurationMs: 30_000,
+  maxDeliveryCount: 10,
+  duplicateDetectionWindowMs: 10 * 60_000,
+  requiresSession: false,
+};
+
+export const queueSettings: Record<QueueName, EntitySettings> = {
+  // Long tasks renew their lock; KEDA scales lane-worker on this queue's depth.
+  'agent-tasks': { ...defaultEntitySettings, lockDurationMs: 60_000, maxDeliveryCount: 5 },
+};
+
+/** One subscription per consumer on each topic it reads. */
+export interface SubscriptionDeclaration {
+  topic: TopicName;
+  /** The consuming service: the subscription's name. */
+  name: string;
+  filter?: CorrelationFilter;
+  settings?: Partial<EntitySettings>;
+}
+
+export const subscriptionCatalogue: readonly SubscriptionDeclaration[] = [
+  { topic: 'contracts.packet-promoted.v1', name: 'claims-runtime' },
+  { topic: 'contracts.search-documents.v1', name: 'retrieval' },
+  { topic: 'salesforce.search-documents.v1', name: 'retrieval' },
+  { topic: 'claims.reconciliation-completed.v1', name: 'agent-dispatcher' },
+  { topic: 'agent.task-started.v1', name: 'agent-dispatcher' },
+  { topic: 'agent.task-succeeded.v1', name: 'agent-dispatcher' },
+  { topic: 'agent.task-failed.v1', name: 'agent-dispatcher' },
+];
+
+export function schemaFor(entity: EntityName): z.ZodType {
+  return entity in topicCatalogue ? topicCatalogue[entity as TopicName] : queueCatalogue[entity as QueueName];
+}
