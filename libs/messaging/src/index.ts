@@ -2,3 +2,8 @@ export * from './port/message';
 export * from './port/settlement';
 export * from './port/message-bus.port';
 export * from './port/messaging.error';
+export * from './outbox/outbox-schema';
+export * from './outbox/outbox';
+export * from './outbox/outbox-relay';
+export * from './inbox/idempotent-handler';
+export * from './typed/typed-handler';

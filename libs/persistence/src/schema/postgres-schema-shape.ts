@@ -102,6 +102,9 @@ function normalisePostgresType(row: ColumnRow): string {
       return 'date';
     case 'timestamp with time zone':
       return 'timestamptz';
+    // Unbounded text: NVARCHAR(MAX) is SQL Server's equivalent.
+    case 'text':
+      return 'varchar(max)';
     default:
       return row.data_type;
   }

@@ -4,7 +4,7 @@
  *
  * Types are normalised: VARCHAR/NVARCHAR(n) and `character varying(n)` -> `varchar(n)`, CHAR/NCHAR and
  * `character` -> `char(n)`, DECIMAL/NUMERIC -> `decimal(p,s)`, INT/INTEGER -> `int`, BIT/BOOLEAN ->
- * `boolean`, DATETIMEOFFSET/TIMESTAMPTZ -> `timestamptz`. NVARCHAR vs VARCHAR is a storage choice
+ * `boolean`, DATETIMEOFFSET/TIMESTAMPTZ -> `timestamptz`, TEXT and NVARCHAR(MAX) -> `varchar(max)`. NVARCHAR vs VARCHAR is a storage choice
  * per dialect, not a schema difference.
  */
 export interface ColumnShape {

@@ -1,0 +1,144 @@
+import { Parser } from 'node-sql-parser';
+import { createDataSource, postgresMigrations } from '@leaf/persistence';
+import { postgresSchemaShape, testDatabaseTargets, tsqlSchemaShape, withParserCompatibleReferences, type TestDatabase } from '@leaf/persistence/testing';
+import type { EntityName } from '@leaf/contracts';
+import type { DataSource } from 'typeorm';
+import { isMessagingError } from '../port/messaging.error';
+import type { MessageBus } from '../port/message-bus.port';
+import type { OutgoingMessage } from '../port/message';
+import { idempotentHandler } from '../inbox/idempotent-handler';
+import { addToOutbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+import { outboxMigrations, outboxSchemaMssql } from './outbox-schema';
+
+const event = (runId: string) => ({
+  runId,
+  clientId: 'city-of-riverton',
+  periodId: 'city-of-riverton-py2025',
+  shortfall: '1234.56',
+  findingsArtifactSha256: null,
+  completedAt: '2026-11-23T10:00:00.000Z',
+});
+
+/** Records what the relay sends; `failOn` makes the n-th send fail like an unreachable namespace. */
+function recordingBus(failOn?: number) {
+  const sent: Array<{ entity: EntityName; message: OutgoingMessage }> = [];
+  let calls = 0;
+  const bus = {
+    async send(entity: EntityName, messages: OutgoingMessage | OutgoingMessage[]) {
+      calls++;
+      if (calls === failOn) throw new Error('namespace unreachable');
+      for (const message of Array.isArray(messages) ? messages : [messages]) sent.push({ entity, message });
+    },
+  } as unknown as MessageBus;
+  return { bus, sent };
+}
+
+describe('outbox schema on SQL Server', () => {
+  it('parses as T-SQL and matches what the PostgreSQL migration creates', async () => {
+    const ds = await createDataSource({ kind: 'pglite' }, { migrations: outboxMigrations.postgres }).initialize();
+    try {
+      await ds.runMigrations();
+      const shape = await postgresSchemaShape(ds, ['outbox_messages', 'inbox_messages']);
+      for (const s of outboxSchemaMssql) expect(() => new Parser().astify(withParserCompatibleReferences(s), { database: 'transactsql' })).not.toThrow();
+      expect(tsqlSchemaShape(outboxSchemaMssql)).toEqual(shape);
+    } finally {
+      await ds.destroy();
+    }
+  });
+});
+
+describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await create();
+    ds = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres] }).initialize();
+    await ds.runMigrations();
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+  beforeEach(async () => {
+    await ds.query('DELETE FROM outbox_messages');
+    await ds.query('DELETE FROM inbox_messages');
+  });
+
+  const unsent = async () => Number((await ds.query('SELECT COUNT(*) AS n FROM outbox_messages WHERE sent_at IS NULL'))[0].n);
+
+  it('commits the message with the state change, or neither', async () => {
+    await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event('r-1'), messageId: 'm-1' }));
+    await expect(
+      ds.transaction(async (m) => {
+        await addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event('r-2'), messageId: 'm-2' });
+        throw new Error('reconciliation failed after writing');
+      }),
+    ).rejects.toThrow('reconciliation failed');
+    expect(await ds.query('SELECT message_id FROM outbox_messages')).toEqual([{ message_id: 'm-1' }]);
+  });
+
+  it('refuses a payload that breaks the contract and writes nothing', async () => {
+    const bad = { ...event('r-3'), shortfall: 12.5 } as unknown as ReturnType<typeof event>;
+    const error = await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: bad })).catch((e: unknown) => e);
+    expect(isMessagingError(error, 'MESSAGING_PAYLOAD_INVALID')).toBe(true);
+    expect(String((error as Error).message)).toContain('shortfall');
+    expect(await unsent()).toBe(0);
+  });
+
+  it('relays committed messages in order with their ids, once', async () => {
+    for (const id of ['a', 'b', 'c']) await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event(id), messageId: `m-${id}`, correlationId: id }));
+    const { bus, sent } = recordingBus();
+    const relay = new OutboxRelay(ds, bus);
+    expect(await relay.drain()).toBe(3);
+    expect(await relay.drain()).toBe(0);
+    expect(sent.map((s) => [s.entity, s.message.messageId, s.message.correlationId])).toEqual([
+      ['claims.reconciliation-completed.v1', 'm-a', 'a'],
+      ['claims.reconciliation-completed.v1', 'm-b', 'b'],
+      ['claims.reconciliation-completed.v1', 'm-c', 'c'],
+    ]);
+    expect(sent[0].message.body).toEqual(event('a'));
+  });
+
+  it('keeps a message whose send failed, records why, and sends it on the next run', async () => {
+    for (const id of ['a', 'b']) await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event(id), messageId: `m-${id}` }));
+    const failing = recordingBus(2);
+    await expect(new OutboxRelay(ds, failing.bus).drain()).rejects.toThrow('namespace unreachable');
+    expect(failing.sent.map((s) => s.message.messageId)).toEqual(['m-a']);
+    expect(await ds.query('SELECT message_id, attempts, last_error FROM outbox_messages WHERE sent_at IS NULL')).toEqual([
+      { message_id: 'm-b', attempts: 1, last_error: 'namespace unreachable' },
+    ]);
+    const healthy = recordingBus();
+    expect(await new OutboxRelay(ds, healthy.bus).drain()).toBe(1);
+    expect(healthy.sent.map((s) => s.message.messageId)).toEqual(['m-b']);
+  });
+
+  it('applies a redelivered message once', async () => {
+    await ds.query('CREATE TABLE IF NOT EXISTS applied_runs (run_id VARCHAR(64) PRIMARY KEY, n INTEGER NOT NULL)');
+    const handler = idempotentHandler(ds, 'agent-dispatcher', async (message, manager) => {
+      await manager.query('INSERT INTO applied_runs (run_id, n) VALUES ($1, 1) ON CONFLICT (run_id) DO UPDATE SET n = applied_runs.n + 1', [
+        (message.body as { runId: string }).runId,
+      ]);
+    });
+    const message = { body: event('r-9'), messageId: 'm-9', applicationProperties: {}, sequenceNumber: 1n, deliveryCount: 1, enqueuedAt: new Date(), state: 'active' as const };
+    const context = {} as Parameters<typeof handler>[1];
+    await handler(message, context);
+    await handler({ ...message, deliveryCount: 2 }, context);
+    expect(await ds.query(`SELECT n FROM applied_runs WHERE run_id = 'r-9'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('records nothing when the handler fails, so the retry applies it', async () => {
+    let fail = true;
+    const handler = idempotentHandler(ds, 'claims-runtime', async () => {
+      if (fail) throw new Error('transient');
+    });
+    const message = { body: {}, messageId: 'm-10', applicationProperties: {}, sequenceNumber: 2n, deliveryCount: 1, enqueuedAt: new Date(), state: 'active' as const };
+    const context = {} as Parameters<typeof handler>[1];
+    await expect(handler(message, context)).rejects.toThrow('transient');
+    expect(await ds.query(`SELECT COUNT(*)::int AS n FROM inbox_messages WHERE message_id = 'm-10'`)).toEqual([{ n: 0 }]);
+    fail = false;
+    await handler(message, context);
+    expect(await ds.query(`SELECT COUNT(*)::int AS n FROM inbox_messages WHERE message_id = 'm-10'`)).toEqual([{ n: 1 }]);
+  });
+});

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityName } from '@leaf/contracts';
+import { schemaFor } from '@leaf/contracts';
+import type { EntityManager } from 'typeorm';
+import { MessagingError } from '../port/messaging.error';
+import type { OutgoingMessage } from '../port/message';
+
+/**
+ * Writes a message into the outbox inside the caller's transaction: the state change and the
+ * message it announces commit together or not at all. The relay sends it afterwards.
+ * Returns the messageId (the id consumers and duplicate detection key on).
+ */
+export async function addToOutbox<E extends EntityName>(manager: EntityManager, entity: E, message: OutgoingMessage<E>): Promise<string> {
+  const parsed = schemaFor(entity).safeParse(message.body);
+  if (!parsed.success) {
+    throw new MessagingError('MESSAGING_PAYLOAD_INVALID', `payload for ${entity} does not match its contract: ${parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ')}`);
+  }
+  const messageId = message.messageId ?? randomUUID();
+  const p = manager.connection.driver.options.type === 'mssql' ? (i: number) => `@${i}` : (i: number) => `$${i + 1}`;
+  await manager.query(
+    `INSERT INTO outbox_messages (entity, message_id, body, correlation_id, session_id, subject, application_properties)
+     VALUES (${[0, 1, 2, 3, 4, 5, 6].map(p).join(', ')})`,
+    [
+      entity,
+      messageId,
+      JSON.stringify(message.body),
+      message.correlationId ?? null,
+      message.sessionId ?? null,
+      message.subject ?? null,
+      JSON.stringify(message.applicationProperties ?? {}),
+    ],
+  );
+  return messageId;
+}
