@@ -7,3 +7,4 @@ export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './inbox/idempotent-handler';
 export * from './typed/typed-handler';
+export { defaultBusTopology, type BusTopology } from './embedded/bus-topology';

@@ -1,0 +1,33 @@
+import type { EntitySettings } from '@leaf/contracts';
+import type { BusTopology } from '../embedded/bus-topology';
+
+/** Short locks and few deliveries, so expiry, renewal and dead-lettering show within seconds. */
+export const conformanceSettings: EntitySettings = {
+  lockDurationMs: 1_500,
+  maxDeliveryCount: 3,
+  duplicateDetectionWindowMs: 60_000,
+  requiresSession: false,
+};
+
+/**
+ * The entities the conformance suite uses. A target must serve exactly these (provision them on
+ * a broker, or pass this topology to an embedded bus).
+ */
+export const conformanceTopology = {
+  queues: { 'agent-tasks': conformanceSettings },
+  topics: {
+    'agent.task-started.v1': { duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs },
+    'agent.task-succeeded.v1': { duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs },
+  },
+  subscriptions: [
+    { topic: 'agent.task-started.v1', name: 'conformance-a', settings: conformanceSettings },
+    { topic: 'agent.task-started.v1', name: 'conformance-b', settings: conformanceSettings },
+    {
+      topic: 'agent.task-started.v1',
+      name: 'conformance-fast-lane',
+      filter: { applicationProperties: { lane: 'fast' } },
+      settings: conformanceSettings,
+    },
+    { topic: 'agent.task-succeeded.v1', name: 'conformance-sessions', settings: { ...conformanceSettings, requiresSession: true } },
+  ],
+} as const satisfies BusTopology;

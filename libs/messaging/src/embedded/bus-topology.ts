@@ -1,0 +1,64 @@
+import {
+  defaultEntitySettings,
+  queueCatalogue,
+  queueSettings,
+  subscriptionCatalogue,
+  type CorrelationFilter,
+  type EntityName,
+  type EntitySettings,
+  type QueueName,
+  type SubscriptionDeclaration,
+  type TopicName,
+} from '@leaf/contracts';
+import type { OutgoingMessage } from '../port/message';
+import type { ReceiveAddress } from '../port/message-bus.port';
+import { MessagingError } from '../port/messaging.error';
+
+/**
+ * The entities a bus serves and their settings. Production uses the contract catalogue
+ * (`defaultBusTopology`); tests pass short lock durations and their own subscriptions.
+ */
+export interface BusTopology {
+  /** Settings per queue; a queue not listed uses `queueSettings`. */
+  queues?: Partial<Record<QueueName, Partial<EntitySettings>>>;
+  /** Topic-level settings: duplicate detection happens on the topic, before fan-out. */
+  topics?: Partial<Record<TopicName, Partial<Pick<EntitySettings, 'duplicateDetectionWindowMs'>>>>;
+  subscriptions: readonly SubscriptionDeclaration[];
+}
+
+export const defaultBusTopology: BusTopology = { queues: queueSettings, subscriptions: subscriptionCatalogue };
+
+export const isQueueName = (entity: string): entity is QueueName => entity in queueCatalogue;
+
+/** Settings of what a consumer receives from: the queue's, or the subscription's over the defaults. */
+export function receiveSettings(topology: BusTopology, from: ReceiveAddress): EntitySettings {
+  if ('queue' in from) return { ...queueSettings[from.queue], ...topology.queues?.[from.queue] };
+  const declared = topology.subscriptions.find((s) => s.topic === from.topic && s.name === from.subscription);
+  if (!declared) {
+    throw new MessagingError('MESSAGING_ENTITY_UNKNOWN', `no subscription ${from.subscription} on ${from.topic} in the topology`);
+  }
+  return { ...defaultEntitySettings, ...declared.settings };
+}
+
+export function duplicateDetectionWindowMs(topology: BusTopology, entity: EntityName): number {
+  if (isQueueName(entity)) return receiveSettings(topology, { queue: entity }).duplicateDetectionWindowMs;
+  return topology.topics?.[entity]?.duplicateDetectionWindowMs ?? defaultEntitySettings.duplicateDetectionWindowMs;
+}
+
+/** Service Bus correlation filter: every property the filter names must be equal. */
+export function matchesFilter(filter: CorrelationFilter | undefined, message: OutgoingMessage): boolean {
+  if (!filter) return true;
+  if (filter.correlationId !== undefined && filter.correlationId !== message.correlationId) return false;
+  if (filter.subject !== undefined && filter.subject !== message.subject) return false;
+  if (filter.sessionId !== undefined && filter.sessionId !== message.sessionId) return false;
+  for (const [key, value] of Object.entries(filter.applicationProperties ?? {})) {
+    if (message.applicationProperties?.[key] !== value) return false;
+  }
+  return true;
+}
+
+/** The subscriptions of `topic` a message goes to (a queue is its own single destination: ''). */
+export function destinations(topology: BusTopology, entity: EntityName, message: OutgoingMessage): string[] {
+  if (isQueueName(entity)) return [''];
+  return topology.subscriptions.filter((s) => s.topic === entity && matchesFilter(s.filter, message)).map((s) => s.name);
+}
