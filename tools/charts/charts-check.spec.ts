@@ -1,0 +1,197 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { type ChartsReport, checkCharts } from './charts-check.runner';
+import type { K8sObject } from './k8s-object';
+
+const execFileAsync = promisify(execFile);
+const root = resolve(__dirname, '..', '..');
+const helm = join(root, 'tools', '.bin', 'helm');
+const services = ['gateway', 'claims-runtime', 'domo-takeover', 'contract-packets', 'salesforce-mirror', 'retrieval', 'agent-dispatcher', 'lane-worker'];
+const environments = ['dev', 'prod', 'staging', 'test'];
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- rendered YAML is navigated freely in assertions
+
+const find = (report: ChartsReport, chart: string, caseName: string, kind: string): Json[] =>
+  (report.renders.find((render) => render.chart === chart && render.case === caseName)?.objects ?? []).filter(
+    (object: K8sObject) => object.kind === kind,
+  ) as Json[];
+const one = (report: ChartsReport, chart: string, caseName: string, kind: string): Json => {
+  const objects = find(report, chart, caseName, kind);
+  expect(objects).toHaveLength(1);
+  return objects[0] as Json;
+};
+
+describe('charts:check', () => {
+  let report: ChartsReport;
+  const scratch: string[] = [];
+
+  const brokenCopy = (edit: (chartsDir: string) => void): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'leaf-broken-charts-'));
+    scratch.push(dir);
+    for (const chart of ['leaf-service', 'lane-worker']) {
+      cpSync(join(root, 'charts', chart), join(dir, chart), { recursive: true, filter: (source) => !source.endsWith(join(chart, 'charts')) });
+    }
+    edit(dir);
+    return dir;
+  };
+  const replaceIn = (file: string, from: string | RegExp, to: string): void => {
+    const text = readFileSync(file, 'utf8');
+    const edited = text.replace(from, to);
+    expect(edited).not.toBe(text); // the sabotage must actually apply
+    writeFileSync(file, edited);
+  };
+
+  beforeAll(async () => {
+    // The installer is idempotent: after the first run this only checks `helm version`.
+    execFileSync(process.execPath, [join(root, 'tools', 'charts', 'install-helm.mjs')], { stdio: 'pipe', timeout: 120_000 });
+    report = await checkCharts({
+      helm,
+      chartsDir: join(root, 'charts'),
+      environmentsDir: join(root, 'k8s', 'environments'),
+      clusterDir: join(root, 'k8s', 'cluster'),
+    });
+  }, 120_000);
+
+  afterAll(() => {
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes for every chart under every ci case and every environment', () => {
+    expect(report.findings).toEqual([]);
+    expect(report.ok).toBe(true);
+    for (const service of services) {
+      const cases = report.renders.filter((render) => render.chart === service).map((render) => render.case);
+      expect(cases).toEqual(expect.arrayContaining([...environments.map((env) => `env:${env}`), 'ci/default-values.yaml']));
+    }
+    expect(report.clusterObjects).toBeGreaterThanOrEqual(4);
+  });
+
+  it('renders lane-worker for prod as a KEDA ScaledObject on agent-tasks authenticated by workload identity', () => {
+    const scaledObject = one(report, 'lane-worker', 'env:prod', 'ScaledObject');
+    const deployment = one(report, 'lane-worker', 'env:prod', 'Deployment');
+    const serviceAccount = one(report, 'lane-worker', 'env:prod', 'ServiceAccount');
+    const auth = one(report, 'lane-worker', 'env:prod', 'TriggerAuthentication');
+
+    expect(scaledObject['spec'].scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment['metadata'].name });
+    expect(scaledObject['spec']).toMatchObject({ minReplicaCount: 1, maxReplicaCount: 30, cooldownPeriod: 300 });
+    expect(scaledObject['spec'].triggers).toEqual([
+      {
+        type: 'azure-servicebus',
+        metadata: { namespace: 'leaf-prod-sb', queueName: 'agent-tasks', messageCount: '5', activationMessageCount: '0', cloud: 'AzurePublicCloud' },
+        authenticationRef: { name: auth['metadata'].name },
+      },
+    ]);
+    // KEDA authenticates as the service's own managed identity: no connection string anywhere.
+    expect(auth['spec']).toEqual({
+      podIdentity: { provider: 'azure-workload', identityId: serviceAccount['metadata'].annotations['azure.workload.identity/client-id'] },
+    });
+    // KEDA owns the replica count; a fixed count would reset it on every upgrade.
+    expect(deployment['spec'].replicas).toBeUndefined();
+    expect(find(report, 'lane-worker', 'env:prod', 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(deployment['spec'].template.metadata.labels['azure.workload.identity/use']).toBe('true');
+    expect(deployment['spec'].template.spec.serviceAccountName).toBe(serviceAccount['metadata'].name);
+  });
+
+  it('mounts Key Vault through a SecretProviderClass bound to the workload identity', () => {
+    const spc = one(report, 'claims-runtime', 'env:prod', 'SecretProviderClass');
+    const serviceAccount = one(report, 'claims-runtime', 'env:prod', 'ServiceAccount');
+    const deployment = one(report, 'claims-runtime', 'env:prod', 'Deployment');
+    const clientId = serviceAccount['metadata'].annotations['azure.workload.identity/client-id'];
+
+    expect(spc['spec'].provider).toBe('azure');
+    expect(spc['spec'].parameters).toMatchObject({ usePodIdentity: 'false', clientID: clientId, keyvaultName: 'leaf-prod-kv' });
+    expect(spc['spec'].parameters.objects).toContain('objectName: leaf-database-url');
+    const [synced] = spc['spec'].secretObjects;
+    expect(synced.data).toEqual([{ objectName: 'leaf-database-url', key: 'LEAF_DATABASE_URL' }]);
+
+    const pod = deployment['spec'].template.spec;
+    const csi = pod.volumes.find((volume: Json) => volume['csi']);
+    expect(csi.csi).toMatchObject({ driver: 'secrets-store.csi.k8s.io', volumeAttributes: { secretProviderClass: spc['metadata'].name } });
+    expect(pod.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ name: csi.name }));
+    expect(pod.containers[0].env).toContainEqual({
+      name: 'LEAF_DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: synced.secretName, key: 'LEAF_DATABASE_URL' } },
+    });
+    expect(find(report, 'claims-runtime', 'env:prod', 'Secret')).toEqual([]);
+  });
+
+  it('gives every Deployment health probes, resources, a non-root read-only security context and a grace beyond its drain', () => {
+    const deployments = report.renders.flatMap((render) => render.objects.filter((object) => object.kind === 'Deployment')) as Json[];
+    expect(deployments.length).toBe(report.renders.length);
+    for (const deployment of deployments) {
+      const pod = deployment['spec'].template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      for (const container of pod.containers) {
+        expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+        expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+        expect(container.resources.requests).toEqual({ cpu: expect.anything(), memory: expect.anything() });
+        expect(container.resources.limits.memory).toBeDefined();
+        expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        const drainMs = Number(container.env.find((env: Json) => env['name'] === 'LEAF_SHUTDOWN_GRACE_MS').value);
+        expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(drainMs / 1000);
+      }
+    }
+  });
+
+  it('renders the long lane as a ScaledJob whose pods the Service and PodDisruptionBudget do not select', () => {
+    const scaledJob = one(report, 'lane-worker', 'ci/long-lane-values.yaml', 'ScaledJob');
+    const service = one(report, 'lane-worker', 'ci/long-lane-values.yaml', 'Service');
+    const jobLabels = scaledJob['spec'].jobTargetRef.template.metadata.labels;
+    expect(scaledJob['spec'].triggers[0]).toMatchObject({ type: 'azure-servicebus', metadata: { queueName: 'agent-tasks-long' } });
+    expect(Object.entries(service['spec'].selector).every(([key, value]) => jobLabels[key] === value)).toBe(false);
+    expect(find(report, 'lane-worker', 'env:prod', 'ScaledJob')).toEqual([]);
+  });
+
+  it('fails a chart whose library template drops the readiness probe', async () => {
+    const chartsDir = brokenCopy((dir) =>
+      replaceIn(join(dir, 'leaf-service', 'templates', '_deployment.tpl'), / {10}readinessProbe:\n( {12}.*\n)+?(?= {10}lifecycle:)/, ''),
+    );
+    const broken = await checkCharts({ helm, chartsDir, environmentsDir: join(root, 'k8s', 'environments') });
+    expect(broken.ok).toBe(false);
+    const probeFindings = broken.findings.filter((finding) => finding.rule === 'probes');
+    expect(probeFindings.map((finding) => finding.case).sort()).toEqual(broken.renders.map((render) => render.case).sort());
+    expect(probeFindings[0]).toMatchObject({ chart: 'lane-worker', object: 'Deployment/lane-worker', message: 'container lane-worker: no readinessProbe' });
+  });
+
+  it('fails a KEDA object that helm lint accepts but the KEDA schema rejects', async () => {
+    const chartsDir = brokenCopy((dir) =>
+      replaceIn(join(dir, 'leaf-service', 'templates', '_keda.tpl'), 'pollingInterval: {{ $so.pollingInterval }}', 'pollingInterval: {{ $so.pollingInterval | quote }}'),
+    );
+    const broken = await checkCharts({ helm, chartsDir, environmentsDir: join(root, 'k8s', 'environments') });
+    expect(broken.findings.some((finding) => finding.rule.startsWith('helm-'))).toBe(false);
+    expect(broken.findings).toContainEqual(
+      expect.objectContaining({ case: 'env:prod', object: 'ScaledObject/lane-worker', rule: 'schema', message: expect.stringContaining('pollingInterval must be integer') }),
+    );
+  });
+
+  it('exits non-zero naming the problems: a latest tag and a password in plain config', async () => {
+    const environmentsDir = mkdtempSync(join(tmpdir(), 'leaf-broken-env-'));
+    scratch.push(environmentsDir);
+    mkdirSync(join(environmentsDir, 'prod'));
+    cpSync(join(root, 'k8s', 'environments', 'prod', 'common.values.yaml'), join(environmentsDir, 'prod', 'common.values.yaml'));
+    writeFileSync(
+      join(environmentsDir, 'prod', 'lane-worker.values.yaml'),
+      `${readFileSync(join(root, 'k8s', 'environments', 'prod', 'lane-worker.values.yaml'), 'utf8')}\nconfig:\n  LEAF_DATABASE_URL: postgres://leaf:hunter2@db.internal/leaf\n`,
+    );
+    const chartsDir = brokenCopy((dir) => writeFileSync(join(dir, 'lane-worker', 'ci', 'latest-values.yaml'), 'image:\n  tag: latest\n'));
+
+    const run = execFileAsync(
+      process.execPath,
+      ['-r', '@swc-node/register', join(root, 'tools', 'charts', 'main.ts'), '--charts-dir', chartsDir, '--environments-dir', environmentsDir],
+      { cwd: root, env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.run.json' } },
+    );
+    const failure = await run.then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(/lane-worker \[ci\/latest-values\.yaml\] - helm-lint: .*image\.tag: Must not validate the schema/s);
+    expect(failure?.stderr).not.toContain('[ci/default-values.yaml]');
+    expect(failure?.stderr).toContain('lane-worker [env:prod] ConfigMap/lane-worker no-plain-secrets: data LEAF_DATABASE_URL holds a password in a URL');
+    expect(failure?.stderr).toMatch(/charts:check FAILED: \d+ problem\(s\)/);
+  }, 60_000);
+});
