@@ -8,6 +8,7 @@ import { parseManifests, runHelm } from './helm.runner';
 import { type ChartFinding, type K8sObject, objectRef } from './k8s-object';
 import { policyViolations } from './manifest-policy.rules';
 import { schemaProblem } from './manifest-schema.validator';
+import { undocumentedValues } from './values-docs.rule';
 
 export interface ChartsCheckOptions {
   /** Path of the helm binary (tools/.bin/helm). */
@@ -94,6 +95,9 @@ async function checkChart(helm: string, chartsDir: string, chart: string, enviro
   const chartDir = join(chartsDir, chart);
   const renders: RenderedCase[] = [];
   const { cases, findings } = valuesCases(chartDir, chart, environmentsDir);
+  for (const path of undocumentedValues(readFileSync(join(chartDir, 'values.yaml'), 'utf8'))) {
+    findings.push({ chart, case: 'values.yaml', object: '-', rule: 'values-documented', message: `${path} has no "## @param ${path} <description>"` });
+  }
   const dependencies = await runHelm(helm, ['dependency', 'build', chartDir]);
   if (!dependencies.ok) {
     findings.push({ chart, case: '-', object: '-', rule: 'helm-dependency', message: dependencies.output });
