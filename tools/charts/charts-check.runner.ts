@@ -95,6 +95,9 @@ async function checkChart(helm: string, chartsDir: string, chart: string, enviro
   const chartDir = join(chartsDir, chart);
   const renders: RenderedCase[] = [];
   const { cases, findings } = valuesCases(chartDir, chart, environmentsDir);
+  if (!existsSync(join(chartDir, 'values.schema.json'))) {
+    findings.push({ chart, case: 'values.yaml', object: '-', rule: 'values-schema', message: 'no values.schema.json' });
+  }
   for (const path of undocumentedValues(readFileSync(join(chartDir, 'values.yaml'), 'utf8'))) {
     findings.push({ chart, case: 'values.yaml', object: '-', rule: 'values-documented', message: `${path} has no "## @param ${path} <description>"` });
   }

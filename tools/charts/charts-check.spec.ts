@@ -168,7 +168,7 @@ describe('charts:check', () => {
     );
   });
 
-  it('exits non-zero naming the problems: a latest tag and a password in plain config', async () => {
+  it('exits non-zero naming each problem: no values schema, a latest tag, a password in plain config', async () => {
     const environmentsDir = mkdtempSync(join(tmpdir(), 'leaf-broken-env-'));
     scratch.push(environmentsDir);
     mkdirSync(join(environmentsDir, 'prod'));
@@ -177,7 +177,11 @@ describe('charts:check', () => {
       join(environmentsDir, 'prod', 'lane-worker.values.yaml'),
       `${readFileSync(join(root, 'k8s', 'environments', 'prod', 'lane-worker.values.yaml'), 'utf8')}\nconfig:\n  LEAF_DATABASE_URL: postgres://leaf:hunter2@db.internal/leaf\n`,
     );
-    const chartsDir = brokenCopy((dir) => writeFileSync(join(dir, 'lane-worker', 'ci', 'latest-values.yaml'), 'image:\n  tag: latest\n'));
+    const chartsDir = brokenCopy((dir) => {
+      // Without the values schema, helm accepts the tag and only the policy rule can catch it.
+      rmSync(join(dir, 'lane-worker', 'values.schema.json'));
+      writeFileSync(join(dir, 'lane-worker', 'ci', 'latest-values.yaml'), 'image:\n  tag: latest\n');
+    });
 
     const run = execFileAsync(
       process.execPath,
@@ -189,7 +193,10 @@ describe('charts:check', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toMatch(/lane-worker \[ci\/latest-values\.yaml\] - helm-lint: .*image\.tag: Must not validate the schema/s);
+    expect(failure?.stderr).toContain('lane-worker [values.yaml] - values-schema: no values.schema.json');
+    expect(failure?.stderr).toContain(
+      'lane-worker [ci/latest-values.yaml] Deployment/lane-worker image-tag: container lane-worker: image leafacr.azurecr.io/leaf/lane-worker:latest uses the mutable "latest" tag',
+    );
     expect(failure?.stderr).not.toContain('[ci/default-values.yaml]');
     expect(failure?.stderr).toContain('lane-worker [env:prod] ConfigMap/lane-worker no-plain-secrets: data LEAF_DATABASE_URL holds a password in a URL');
     expect(failure?.stderr).toMatch(/charts:check FAILED: \d+ problem\(s\)/);
