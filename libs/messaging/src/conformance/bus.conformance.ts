@@ -293,13 +293,13 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
         queue,
         async (m) => {
           got.record(m);
-          await sleep(lockMs * 3);
+          await sleep(lockMs * 2.5);
           finished = true;
         },
         { maxConcurrentCalls: 2 },
       );
       await eventually(() => finished, (f) => f, lockMs * 6);
-      await sleep(lockMs);
+      await sleep(lockMs / 2);
       expect(got.seen.map((s) => s.message.deliveryCount)).toEqual([1]);
       expect(await bus.peek(queue)).toEqual([]);
     });

@@ -1,0 +1,173 @@
+import type { EntitySettings } from '@leaf/contracts';
+import type { ConsumerHandle } from '../port/message-bus.port';
+import type { MessageHandler } from '../port/settlement';
+import type { BusStore, StoreAddress } from './bus-store';
+import { runHandler } from './handler-run';
+import { LockedMessageSettlement } from './locked-message.settlement';
+import type { MessageRow } from './message-row';
+import { toReceivedMessage } from './message-row';
+import type { WakeUpNotifier } from './wake-up.notifier';
+
+export interface ConsumerOptions {
+  address: StoreAddress;
+  settings: EntitySettings;
+  handler: MessageHandler;
+  maxConcurrentCalls: number;
+  maxAutoLockRenewalMs: number;
+  /** The safety net when no wake-up arrives (another process's send on a server without NOTIFY). */
+  pollIntervalMs: number;
+  onError: (error: unknown) => void;
+}
+
+/** Shared by the plain and the session consumer: wake-ups, in-flight tracking, close. */
+export abstract class BusConsumer implements ConsumerHandle {
+  protected readonly closing = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(
+    protected readonly store: BusStore,
+    protected readonly notifier: WakeUpNotifier,
+    protected readonly options: ConsumerOptions,
+  ) {}
+
+  protected startLoops(count: number, loop: () => Promise<void>): void {
+    for (let i = 0; i < count; i++) this.loops.push(loop());
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.all(this.loops);
+  }
+
+  protected get closed(): boolean {
+    return this.closing.signal.aborted;
+  }
+
+  protected get maxDeliveryCount(): number {
+    // The dead-letter queue has no maximum of its own: its messages stay until someone settles them.
+    return this.options.address.deadLetter ? 2 ** 31 - 1 : this.options.settings.maxDeliveryCount;
+  }
+
+  protected settlementFor(row: MessageRow): LockedMessageSettlement {
+    const { address, settings } = this.options;
+    return new LockedMessageSettlement(
+      this.store,
+      { address, seq: row.seq, lockToken: row.lock_token ?? '' },
+      settings.lockDurationMs,
+      this.maxDeliveryCount,
+      () => this.notifier.notify(address.entity),
+    );
+  }
+
+  protected async handle(row: MessageRow, renewAlso?: () => Promise<boolean>): Promise<void> {
+    const settlement = this.settlementFor(row);
+    await runHandler(this.options.handler, toReceivedMessage(row), settlement, {
+      lockMs: this.options.settings.lockDurationMs,
+      maxAutoLockRenewalMs: this.options.maxAutoLockRenewalMs,
+      closing: this.closing.signal,
+      renewAlso,
+      onError: this.options.onError,
+    });
+  }
+
+  /** Sleeps until a send wakes this entity, the next delayed/scheduled/locked message is due, or the poll interval. */
+  protected async idle(seenVersion: number): Promise<void> {
+    const { address, pollIntervalMs } = this.options;
+    await this.store.deadLetterExhausted(address, this.maxDeliveryCount);
+    const due = await this.store.nextDueMs(address);
+    // A few milliseconds past the due time: the database clock decides, and must see it passed.
+    const wait = due === undefined ? pollIntervalMs : Math.min(pollIntervalMs, due + 5);
+    await this.notifier.wait(address.entity, seenVersion, wait, this.closing.signal);
+  }
+
+  /** A database error must not kill the consumer: back off and try again. */
+  protected async survive(error: unknown): Promise<void> {
+    if (this.closed) return;
+    this.options.onError(error);
+    const { entity } = this.options.address;
+    await this.notifier.wait(entity, this.notifier.version(entity), this.options.pollIntervalMs, this.closing.signal);
+  }
+}
+
+/** Peek-lock receiver: claims as many ready messages as it has free handler slots. */
+export class QueueConsumer extends BusConsumer {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  start(): this {
+    this.startLoops(1, () => this.pump());
+    return this;
+  }
+
+  private async pump(): Promise<void> {
+    const { address, settings, maxConcurrentCalls } = this.options;
+    while (!this.closed) {
+      try {
+        const free = maxConcurrentCalls - this.inFlight.size;
+        if (free <= 0) {
+          await Promise.race(this.inFlight);
+          continue;
+        }
+        const seen = this.notifier.version(address.entity);
+        const rows = await this.store.claim(address, free, settings.lockDurationMs, this.maxDeliveryCount);
+        for (const row of rows) {
+          const run = this.handle(row).finally(() => this.inFlight.delete(run));
+          this.inFlight.add(run);
+        }
+        if (rows.length === 0) await this.idle(seen);
+      } catch (error) {
+        await this.survive(error);
+      }
+    }
+    await Promise.all(this.inFlight);
+  }
+}
+
+/** Session receiver: each loop holds one session at a time and handles its messages in order. */
+export class SessionConsumer extends BusConsumer {
+  start(): this {
+    this.startLoops(this.options.maxConcurrentCalls, () => this.sessionLoop());
+    return this;
+  }
+
+  private async sessionLoop(): Promise<void> {
+    const { address, settings } = this.options;
+    let misses = 0;
+    while (!this.closed) {
+      try {
+        const seen = this.notifier.version(address.entity);
+        const session = await this.store.acquireSession(address, settings.lockDurationMs);
+        if (!session) {
+          // Another loop may just have won the same session while others are free: look again once.
+          if (++misses < 3) continue;
+          misses = 0;
+          await this.idle(seen);
+          continue;
+        }
+        misses = 0;
+        await this.drainSession(session.sessionId, session.lockToken);
+      } catch (error) {
+        await this.survive(error);
+      }
+    }
+  }
+
+  private async drainSession(sessionId: string, lockToken: string): Promise<void> {
+    const { address, settings } = this.options;
+    const renewSession = () => this.store.renewSession(address, sessionId, lockToken, settings.lockDurationMs);
+    try {
+      while (!this.closed) {
+        const row = await this.store.claimInSession(address, sessionId, settings.lockDurationMs, this.maxDeliveryCount);
+        if (!row) {
+          if ((await this.store.deadLetterExhausted(address, this.maxDeliveryCount)) > 0) continue;
+          return;
+        }
+        await this.handle(row, renewSession);
+        if (!(await renewSession())) return;
+      }
+    } finally {
+      await this.store.releaseSession(address, sessionId, lockToken);
+      // Messages that arrived while the session was held woke nobody who could take them.
+      this.notifier.notify(address.entity);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { ApplicationProperties } from '../port/message';
+import { MessagingError } from '../port/messaging.error';
+import type { Settlement } from '../port/settlement';
+import type { BusStore, LockKey } from './bus-store';
+
+/**
+ * The settlement of one peek-locked delivery. The database decides whether the lock is still
+ * held (token and expiry), so a settlement after expiry fails even if another consumer has not
+ * taken the message yet.
+ */
+export class LockedMessageSettlement implements Settlement {
+  private settled = false;
+
+  constructor(
+    private readonly store: BusStore,
+    readonly key: LockKey,
+    private readonly lockMs: number,
+    private readonly maxDeliveryCount: number,
+    /** Called after a settlement that makes the message receivable again (abandon, dead-letter). */
+    private readonly onRequeued: () => void,
+  ) {}
+
+  get isSettled(): boolean {
+    return this.settled;
+  }
+
+  complete(): Promise<void> {
+    return this.settle('complete', () => this.store.complete(this.key));
+  }
+
+  async abandon(options: { delayMs?: number; propertiesToModify?: ApplicationProperties } = {}): Promise<void> {
+    await this.settle('abandon', () => this.store.abandon(this.key, Math.max(0, options.delayMs ?? 0), options.propertiesToModify, this.maxDeliveryCount));
+    this.onRequeued();
+  }
+
+  async deadLetter(options: { reason: string; description?: string }): Promise<void> {
+    await this.settle('dead-letter', () => this.store.deadLetter(this.key, options.reason, options.description));
+    this.onRequeued();
+  }
+
+  defer(): Promise<void> {
+    return this.settle('defer', () => this.store.defer(this.key));
+  }
+
+  async renewLock(): Promise<Date> {
+    if (this.settled) throw this.lockLost('renew the lock of');
+    const until = await this.store.renew(this.key, this.lockMs);
+    if (!until) throw this.lockLost('renew the lock of');
+    return until;
+  }
+
+  private async settle(what: string, run: () => Promise<boolean>): Promise<void> {
+    if (this.settled) throw this.lockLost(what);
+    let done: boolean;
+    try {
+      done = await run();
+    } catch (error) {
+      throw new MessagingError('MESSAGING_UNAVAILABLE', `could not ${what} message ${this.key.seq}`, { cause: error });
+    }
+    if (!done) throw this.lockLost(what);
+    this.settled = true;
+  }
+
+  private lockLost(what: string): MessagingError {
+    return new MessagingError('MESSAGE_LOCK_LOST', `cannot ${what} message ${this.key.seq}: already settled, or its lock expired`);
+  }
+}

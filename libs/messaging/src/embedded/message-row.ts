@@ -1,0 +1,44 @@
+import type { ApplicationProperties, MessageState, ReceivedMessage } from '../port/message';
+
+/** The columns every read of a message selects, in the shape `toReceivedMessage` expects. */
+export const messageColumns = `seq::text AS seq, message_id, body, correlation_id, session_id, subject, application_properties,
+  state, delivery_count, enqueued_at, lock_token::text AS lock_token, locked_until, dead_letter_reason, dead_letter_description`;
+
+export interface MessageRow {
+  seq: string;
+  message_id: string;
+  body: string;
+  correlation_id: string | null;
+  session_id: string | null;
+  subject: string | null;
+  application_properties: string;
+  state: MessageState;
+  delivery_count: number;
+  enqueued_at: Date;
+  lock_token: string | null;
+  locked_until: Date | null;
+  dead_letter_reason: string | null;
+  dead_letter_description: string | null;
+}
+
+export function toReceivedMessage(row: MessageRow): ReceivedMessage {
+  const message: ReceivedMessage = {
+    body: JSON.parse(row.body) as unknown,
+    messageId: row.message_id,
+    applicationProperties: JSON.parse(row.application_properties) as ApplicationProperties,
+    sequenceNumber: BigInt(row.seq),
+    deliveryCount: row.delivery_count,
+    enqueuedAt: row.enqueued_at,
+    state: row.state,
+  };
+  if (row.correlation_id !== null) message.correlationId = row.correlation_id;
+  if (row.session_id !== null) message.sessionId = row.session_id;
+  if (row.subject !== null) message.subject = row.subject;
+  if (row.lock_token !== null && row.locked_until !== null) {
+    message.lockToken = row.lock_token;
+    message.lockedUntil = row.locked_until;
+  }
+  if (row.dead_letter_reason !== null) message.deadLetterReason = row.dead_letter_reason;
+  if (row.dead_letter_description !== null) message.deadLetterErrorDescription = row.dead_letter_description;
+  return message;
+}
