@@ -8,3 +8,7 @@ export * from './outbox/outbox-relay';
 export * from './inbox/idempotent-handler';
 export * from './typed/typed-handler';
 export { defaultBusTopology, type BusTopology } from './embedded/bus-topology';
+export { createEmbeddedBus, type CreateEmbeddedBusOptions } from './embedded/create-embedded-bus';
+export { EmbeddedBus, type EmbeddedBusOptions } from './embedded/embedded-bus';
+export { ensureBusSchema, defaultBusSchema } from './embedded/bus-schema';
+export { receiveSettings, matchesFilter, duplicateDetectionWindowMs } from './embedded/bus-topology';
