@@ -8,6 +8,14 @@ export * from './outbox/outbox-relay';
 export * from './inbox/idempotent-handler';
 export * from './typed/typed-handler';
 export { defaultBusTopology, type BusTopology } from './embedded/bus-topology';
+export { AzureServiceBus, type AzureServiceBusOptions } from './azure/azure-service-bus';
+export {
+  createAzureServiceBus,
+  createServiceBusClient,
+  type AzureServiceBusConnection,
+  type CreateAzureServiceBusOptions,
+} from './azure/azure-service-bus.factory';
+export { toMessagingError } from './azure/azure-error.mapper';
 export { createEmbeddedBus, type CreateEmbeddedBusOptions } from './embedded/create-embedded-bus';
 export { EmbeddedBus, type EmbeddedBusOptions } from './embedded/embedded-bus';
 export { ensureBusSchema, defaultBusSchema } from './embedded/bus-schema';

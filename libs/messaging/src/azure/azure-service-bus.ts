@@ -1,0 +1,246 @@
+import type {
+  ServiceBusClient,
+  ServiceBusReceiver,
+  ServiceBusSender,
+} from '@azure/service-bus';
+import type { EntityName } from '@leaf/contracts';
+import {
+  defaultBusTopology,
+  receiveSettings,
+  type BusTopology,
+} from '../embedded/bus-topology';
+import type { OutgoingMessage, ReceivedMessage } from '../port/message';
+import type {
+  ConsumerHandle,
+  DeliveredMessage,
+  MessageBus,
+  PeekOptions,
+  ReceiveAddress,
+  SubscribeOptions,
+} from '../port/message-bus.port';
+import { MessagingError } from '../port/messaging.error';
+import type { MessageHandler } from '../port/settlement';
+import {
+  createReceiverFor,
+  describeAddress,
+  sendEntityOf,
+  subscriptionOf,
+} from './azure-address';
+import { sendAsOneBatch } from './azure-batch';
+import { AzureConsumer } from './azure-consumer';
+import { mapErrors } from './azure-error.mapper';
+import {
+  fromServiceBusMessage,
+  toBigInt,
+  toLong,
+  toServiceBusMessage,
+} from './azure-message.mapper';
+import { AzureSettlement, type DelayedAbandon } from './azure-settlement';
+import { wakeUpMessage, wakeUpOf } from './azure-wake-up';
+
+export interface AzureServiceBusOptions {
+  /** Entity settings the adapter needs client-side (max delivery count, sessions). Default: the contract catalogue. */
+  topology?: BusTopology;
+  /** Errors no caller is waiting for (a receive link failing, a settlement after the handler). */
+  onError?: (error: MessagingError) => void;
+  /** How long a session consumer waits on an idle session before taking the next one. Default 1 s. */
+  sessionIdleMs?: number;
+  /** Close the ServiceBusClient on `close()`. Default true. */
+  ownsClient?: boolean;
+}
+
+const defaultPeekCount = 100;
+const list = <T>(items: T | T[]): T[] =>
+  Array.isArray(items) ? items : [items];
+
+/** `MessageBus` on Azure Service Bus through `@azure/service-bus`. */
+export class AzureServiceBus implements MessageBus {
+  private readonly senders = new Map<string, ServiceBusSender>();
+  /** For peek and receiveDeferred; one per address so their settlements keep a live link. */
+  private readonly receivers = new Map<string, ServiceBusReceiver>();
+  private readonly consumers = new Set<AzureConsumer>();
+  private readonly topology: BusTopology;
+  private closed = false;
+
+  constructor(
+    private readonly client: ServiceBusClient,
+    private readonly options: AzureServiceBusOptions = {},
+  ) {
+    this.topology = options.topology ?? defaultBusTopology;
+  }
+
+  async send<E extends EntityName>(
+    entity: E,
+    messages: OutgoingMessage<E> | OutgoingMessage<E>[],
+  ): Promise<void> {
+    await sendAsOneBatch(
+      this.sender(entity),
+      entity,
+      list(messages).map(toServiceBusMessage),
+    );
+  }
+
+  async schedule<E extends EntityName>(
+    entity: E,
+    messages: OutgoingMessage<E> | OutgoingMessage<E>[],
+    at: Date,
+  ): Promise<bigint[]> {
+    const sender = this.sender(entity);
+    const sequenceNumbers = await mapErrors(`schedule on ${entity}`, () =>
+      sender.scheduleMessages(list(messages).map(toServiceBusMessage), at),
+    );
+    return sequenceNumbers.map(toBigInt);
+  }
+
+  async cancelScheduled(
+    entity: EntityName,
+    sequenceNumbers: bigint[],
+  ): Promise<void> {
+    if (sequenceNumbers.length === 0) return;
+    const sender = this.sender(entity);
+    await mapErrors(`cancel scheduled on ${entity}`, () =>
+      sender.cancelScheduledMessages(sequenceNumbers.map(toLong)),
+    );
+  }
+
+  subscribe(
+    from: ReceiveAddress,
+    handler: MessageHandler,
+    options: SubscribeOptions = {},
+  ): ConsumerHandle {
+    this.assertOpen();
+    const consumer = new AzureConsumer({
+      client: this.client,
+      from,
+      settings: receiveSettings(this.topology, from),
+      handler,
+      options,
+      delayedAbandon: this.delayedAbandon(from),
+      onError: this.options.onError ?? (() => undefined),
+      sessionIdleMs: this.options.sessionIdleMs ?? 1_000,
+    });
+    this.consumers.add(consumer);
+    consumer.start();
+    return {
+      close: async () => {
+        await consumer.close();
+        this.consumers.delete(consumer);
+      },
+    };
+  }
+
+  async receiveDeferred(
+    from: ReceiveAddress,
+    sequenceNumbers: bigint[],
+  ): Promise<DeliveredMessage[]> {
+    if (sequenceNumbers.length === 0) return [];
+    const receiver = this.receiver(from, false);
+    const received = await mapErrors(
+      `receive deferred from ${describeAddress(from)}`,
+      () => receiver.receiveDeferredMessages(sequenceNumbers.map(toLong)),
+    );
+    const never = new AbortController().signal;
+    return received.map((raw) => {
+      const message = fromServiceBusMessage(raw, 'received');
+      return {
+        message,
+        settlement: new AzureSettlement(
+          receiver,
+          raw,
+          this.delayedAbandon(from),
+          true,
+          message.deliveryCount,
+          never,
+        ),
+      };
+    });
+  }
+
+  async peek(
+    from: ReceiveAddress,
+    options: PeekOptions = {},
+  ): Promise<ReceivedMessage[]> {
+    const receiver = this.receiver(from, options.deadLetter ?? false);
+    // The SDK's receiver keeps a peek cursor; starting from an explicit number makes each peek independent.
+    const peeked = await mapErrors(
+      `peek ${describeAddress(from, options.deadLetter)}`,
+      () =>
+        receiver.peekMessages(options.maxCount ?? defaultPeekCount, {
+          fromSequenceNumber: toLong(options.fromSequenceNumber ?? 0n),
+        }),
+    );
+    return peeked
+      .filter((m) => !wakeUpOf(m))
+      .map((m) => fromServiceBusMessage(m, 'peeked'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.consumers].map((c) => c.close()));
+    await Promise.allSettled(
+      [...this.receivers.values(), ...this.senders.values()].map((link) =>
+        link.close(),
+      ),
+    );
+    if (this.options.ownsClient ?? true) await this.client.close();
+  }
+
+  private sender(entity: EntityName): ServiceBusSender {
+    this.assertOpen();
+    let sender = this.senders.get(entity);
+    if (!sender) {
+      sender = this.client.createSender(entity);
+      this.senders.set(entity, sender);
+    }
+    return sender;
+  }
+
+  private receiver(
+    from: ReceiveAddress,
+    deadLetter: boolean,
+  ): ServiceBusReceiver {
+    this.assertOpen();
+    const key = describeAddress(from, deadLetter);
+    let receiver = this.receivers.get(key);
+    if (!receiver) {
+      receiver = createReceiverFor(this.client, from, {
+        receiveMode: 'peekLock',
+        skipParsingBodyAsJson: true,
+        ...(deadLetter && { subQueueType: 'deadLetter' as const }),
+      });
+      this.receivers.set(key, receiver);
+    }
+    return receiver;
+  }
+
+  /** See azure-wake-up.ts for why a delayed abandon is a defer plus a scheduled wake-up. */
+  private delayedAbandon(from: ReceiveAddress): DelayedAbandon {
+    return async (
+      receiver,
+      message,
+      { delayMs, deliveryCount, propertiesToModify },
+    ) => {
+      // Deferred before the wake-up exists, so the wake-up can never arrive while it is still locked.
+      await receiver.deferMessage(message, propertiesToModify);
+      const wakeUp = wakeUpMessage(
+        message,
+        subscriptionOf(from),
+        deliveryCount,
+        propertiesToModify,
+      );
+      const sender = this.sender(sendEntityOf(from));
+      if (delayMs > 0)
+        await sender.scheduleMessages(wakeUp, new Date(Date.now() + delayMs));
+      else await sender.sendMessages(wakeUp);
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.closed)
+      throw new MessagingError(
+        'MESSAGING_CLOSED',
+        'the Azure Service Bus adapter is closed',
+      );
+  }
+}
