@@ -42,10 +42,13 @@ export async function createEmbeddedBus(options: CreateEmbeddedBusOptions): Prom
   try {
     await ensureBusSchema(pool, schema);
     const channel = `${schema}_wake`;
-    const notifier = new WakeUpNotifier(channel);
-    await notifier.listen(url);
+    const { notifier, release } = await WakeUpNotifier.acquire(url, channel);
     const store = new BusStore(pool, schema, channel);
-    return new EmbeddedBus(store, notifier, { topology: options.topology ?? defaultBusTopology, pollIntervalMs, onError: options.onError }, pool);
+    const topology = options.topology ?? defaultBusTopology;
+    return new EmbeddedBus(store, notifier, { topology, pollIntervalMs, onError: options.onError }, async () => {
+      await release();
+      await pool.end();
+    });
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error instanceof MessagingError ? error : new MessagingError('MESSAGING_UNAVAILABLE', 'could not open the embedded bus', { cause: error });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
 import { schemaFor, type EntityName } from '@leaf/contracts';
 import type { OutgoingMessage, ReceivedMessage } from '../port/message';
 import type { ConsumerHandle, DeliveredMessage, MessageBus, PeekOptions, ReceiveAddress, SubscribeOptions } from '../port/message-bus.port';
@@ -32,7 +31,8 @@ export class EmbeddedBus implements MessageBus {
     private readonly store: BusStore,
     private readonly notifier: WakeUpNotifier,
     private readonly options: EmbeddedBusOptions,
-    private readonly ownedPool?: Pool,
+    /** Frees what the factory opened for this bus (the pool, its share of the notifier). */
+    private readonly releaseResources: () => Promise<void> = async () => undefined,
   ) {}
 
   async send<E extends EntityName>(entity: E, messages: OutgoingMessage<E> | OutgoingMessage<E>[]): Promise<void> {
@@ -110,8 +110,7 @@ export class EmbeddedBus implements MessageBus {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.consumers].map((c) => c.close()));
-    await this.notifier.close();
-    await this.ownedPool?.end();
+    await this.releaseResources();
   }
 
   private async enqueue<E extends EntityName>(entity: E, input: OutgoingMessage<E> | OutgoingMessage<E>[], at?: Date): Promise<bigint[]> {

@@ -8,11 +8,40 @@ type Waiter = () => void;
  * entity closes the gap between "claimed nothing" and "started waiting".
  */
 export class WakeUpNotifier {
+  private static readonly open = new Map<string, { notifier: WakeUpNotifier; users: number }>();
   private readonly versions = new Map<string, number>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private listener?: Client;
 
   constructor(readonly channel: string) {}
+
+  /**
+   * One notifier per database and channel in a process, shared by every bus on it: PGlite's
+   * socket does not deliver NOTIFY to other connections (checked with pglite-socket 0.2.17),
+   * so two buses of one process on PGlite wake each other only through this object.
+   */
+  static async acquire(url: string, channel: string): Promise<{ notifier: WakeUpNotifier; release: () => Promise<void> }> {
+    const key = `${url}#${channel}`;
+    let entry = WakeUpNotifier.open.get(key);
+    if (!entry) {
+      entry = { notifier: new WakeUpNotifier(channel), users: 0 };
+      WakeUpNotifier.open.set(key, entry);
+      await entry.notifier.listen(url);
+    }
+    entry.users++;
+    const held = entry;
+    let released = false;
+    return {
+      notifier: held.notifier,
+      release: async () => {
+        if (released) return;
+        released = true;
+        if (--held.users > 0) return;
+        WakeUpNotifier.open.delete(key);
+        await held.notifier.close();
+      },
+    };
+  }
 
   version(entity: string): number {
     return this.versions.get(entity) ?? 0;
