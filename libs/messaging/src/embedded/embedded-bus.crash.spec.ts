@@ -1,55 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { Pool } from 'pg';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { conformanceSettings, conformanceTopology } from '../testing';
 import { createEmbeddedBus } from './create-embedded-bus';
 import type { EmbeddedBus } from './embedded-bus';
-
-const workspace = resolve(__dirname, '../../../..');
-const fixture = resolve(__dirname, 'fixtures/crash-consumer.fixture.ts');
-
-function startConsumer(url: string, schema: string): { child: ChildProcess; lines: string[]; exited: Promise<void> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', fixture, url, schema], {
-    cwd: workspace,
-    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.run.json' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    lines.push(...parts);
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return { child, lines, exited };
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { startConsumerProcess, until, type ConsumerProcess } from './fixtures/consumer-process';
 
 describe.each(testDatabaseTargets())('embedded bus consumer killed mid-handler on $name', ({ create }) => {
   let db: TestDatabase;
   let bus: EmbeddedBus | undefined;
-  let consumer: ReturnType<typeof startConsumer> | undefined;
+  let consumer: ConsumerProcess | undefined;
   const schema = `bus_crash_${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
     db = await create();
   });
   afterAll(async () => {
-    if (consumer && consumer.child.exitCode === null && consumer.child.signalCode === null) {
-      consumer.child.kill('SIGKILL');
-      await consumer.exited;
-    }
+    await consumer?.kill();
     await bus?.close();
     await db?.drop();
   });
@@ -59,7 +26,7 @@ describe.each(testDatabaseTargets())('embedded bus consumer killed mid-handler o
     const effects = new Pool({ connectionString: db.url, max: 3 });
     try {
       await effects.query('CREATE TABLE crash_effects (message_id text PRIMARY KEY, delivery_count int NOT NULL)');
-      consumer = startConsumer(db.url, schema);
+      consumer = startConsumerProcess('crash-consumer.fixture.ts', [db.url, schema]);
       await until(() => consumer!.lines.includes('ready'), 30_000, 'the consumer process to start');
 
       const ids = ['crash-1', 'crash-2', 'crash-3'];
@@ -70,8 +37,7 @@ describe.each(testDatabaseTargets())('embedded bus consumer killed mid-handler o
       const taken = () => consumer!.lines.filter((l) => l.startsWith('handling '));
       await until(() => taken().length === ids.length, 15_000, 'the consumer to take every message');
       const lockedUntil = new Map(taken().map((l) => [l.split(' ')[1], Number(l.split(' ')[2])]));
-      consumer.child.kill('SIGKILL');
-      await consumer.exited;
+      await consumer.kill();
 
       // The idempotent consumer that survives: the effect is keyed by messageId, so a second delivery is a no-op.
       const handled: Array<{ id: string; deliveryCount: number; at: number }> = [];
