@@ -44,35 +44,36 @@ export class BusStore {
     this.m = `${schema}.messages`;
   }
 
-  async nextSequenceNumbers(count: number): Promise<string[]> {
-    const { rows } = await this.pool.query<{ seq: string }>(`SELECT nextval('${this.schema}.sequence_numbers')::text AS seq FROM generate_series(1, $1::int)`, [count]);
-    return rows.map((r) => r.seq).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  }
-
-  /** Duplicate detection, fan-out and the wake-up NOTIFY in one atomic statement. Returns the messageIds stored. */
-  async insert(entity: EntityName, messages: StoredMessage[], seqs: string[], windowMs: number, scheduledAt?: Date): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>(
+  /**
+   * Duplicate detection, sequence numbers, fan-out and the wake-up NOTIFY in one atomic statement
+   * (one round trip per send). Returns the sequence numbers in input order; a duplicate's is
+   * allocated but stored nowhere, as in Service Bus.
+   */
+  async insert(entity: EntityName, messages: StoredMessage[], windowMs: number, scheduledAt?: Date): Promise<string[]> {
+    const { rows } = await this.pool.query<{ seqs: string[] | null }>(
       `WITH input AS (
-         SELECT * FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-           AS u(message_id, seq, body, correlation_id, session_id, subject, props, subs)
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
+           AS u(message_id, body, correlation_id, session_id, subject, props, subs, ord)
+       ), numbered AS MATERIALIZED (
+         -- Ordered in a subquery so nextval runs in input order: a batch's sequence numbers increase.
+         SELECT o.*, nextval('${this.schema}.sequence_numbers') AS seq FROM (SELECT * FROM input ORDER BY ord) o
        ), fresh AS (
          INSERT INTO ${this.schema}.duplicates (entity, message_id, expires_at)
-         SELECT $1, message_id, now() + ${ms('$10')} FROM input
+         SELECT $1, message_id, now() + ${ms('$9')} FROM input
          ON CONFLICT (entity, message_id) DO UPDATE SET expires_at = excluded.expires_at
            WHERE ${this.schema}.duplicates.expires_at <= now()
          RETURNING message_id
        ), inserted AS (
          INSERT INTO ${this.m} (entity, subscription, seq, message_id, body, correlation_id, session_id, subject, application_properties, state, visible_at)
-         SELECT $1, d.subscription, i.seq, i.message_id, i.body, i.correlation_id, i.session_id, i.subject, i.props,
-                CASE WHEN $11::timestamptz IS NULL THEN 'active' ELSE 'scheduled' END, coalesce($11::timestamptz, now())
-         FROM input i JOIN fresh f USING (message_id) CROSS JOIN LATERAL jsonb_array_elements_text(i.subs::jsonb) AS d(subscription)
+         SELECT $1, d.subscription, n.seq, n.message_id, n.body, n.correlation_id, n.session_id, n.subject, n.props,
+                CASE WHEN $10::timestamptz IS NULL THEN 'active' ELSE 'scheduled' END, coalesce($10::timestamptz, now())
+         FROM numbered n JOIN fresh f USING (message_id) CROSS JOIN LATERAL jsonb_array_elements_text(n.subs::jsonb) AS d(subscription)
          RETURNING 1
        )
-       SELECT count(*)::int AS n, pg_notify($12, $1) FROM inserted`,
+       SELECT (SELECT array_agg(seq::text ORDER BY ord) FROM numbered) AS seqs, (SELECT count(*) FROM inserted) AS stored, pg_notify($11, $1)`,
       [
         entity,
         messages.map((m) => m.messageId),
-        seqs,
         messages.map((m) => m.body),
         messages.map((m) => m.correlationId),
         messages.map((m) => m.sessionId),
@@ -84,7 +85,7 @@ export class BusStore {
         this.channel,
       ],
     );
-    return rows[0]?.n ?? 0;
+    return rows[0]?.seqs ?? [];
   }
 
   async purgeExpiredDuplicates(): Promise<void> {

@@ -117,17 +117,15 @@ export class EmbeddedBus implements MessageBus {
     this.assertOpen();
     const messages = (Array.isArray(input) ? input : [input]).map((m) => this.toStored(entity, m));
     if (messages.length === 0) return [];
-    const seqs = await this.guard('allocate sequence numbers', () => this.store.nextSequenceNumbers(messages.length));
     // Service Bus keeps the first of a messageId; a repeat inside the same batch is a duplicate too.
     const firstOfId = new Map<string, number>();
     messages.forEach((m, i) => firstOfId.has(m.messageId) || firstOfId.set(m.messageId, i));
     const kept = [...firstOfId.values()];
     const window = duplicateDetectionWindowMs(this.options.topology, entity);
-    await this.guard(`send to ${entity}`, async () => {
-      await this.store.insert(
+    const keptSeqs = await this.guard(`send to ${entity}`, async () => {
+      const seqs = await this.store.insert(
         entity,
         kept.map((i) => messages[i] as StoredMessage),
-        kept.map((i) => seqs[i] as string),
         window,
         at,
       );
@@ -135,9 +133,11 @@ export class EmbeddedBus implements MessageBus {
         this.lastPurge = Date.now();
         await this.store.purgeExpiredDuplicates();
       }
+      return seqs;
     });
+    const seqOfId = new Map(kept.map((i, k) => [messages[i]?.messageId, keptSeqs[k]]));
     this.notifier.notify(entity);
-    return seqs.map((s) => BigInt(s));
+    return messages.map((m) => BigInt(seqOfId.get(m.messageId) ?? 0));
   }
 
   private toStored<E extends EntityName>(entity: E, message: OutgoingMessage<E>): StoredMessage {
