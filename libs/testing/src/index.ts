@@ -1,1 +1,2 @@
 export * from './azurite/azurite';
+export * from './service-bus-broker';
