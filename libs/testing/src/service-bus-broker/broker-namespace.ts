@@ -11,7 +11,9 @@ export interface ResolvedEntity {
 
 /** Strips `sb://host:port/` or `amqps://host/` so addresses are entity paths. */
 export function entityPath(address: string | undefined): string {
-  return (address ?? '').replace(/^[a-z]+:\/\/[^/]+\//i, '').replace(/^\/+/, '');
+  return (address ?? '')
+    .replace(/^[a-z]+:\/\/[^/]+\//i, '')
+    .replace(/^\/+/, '');
 }
 
 /** All entities of one broker, addressed the way Service Bus addresses them. */
@@ -23,8 +25,15 @@ export class BrokerNamespace {
 
   constructor(topology: BrokerTopology) {
     const next = (): number => ++this.sequence;
-    const store = (path: string, settings: ReturnType<typeof resolveSettings>): MessageStore => {
-      const deadLetter = new MessageStore(`${path}/$DeadLetterQueue`, { ...settings, requiresSession: false }, next);
+    const store = (
+      path: string,
+      settings: ReturnType<typeof resolveSettings>,
+    ): MessageStore => {
+      const deadLetter = new MessageStore(
+        `${path}/$DeadLetterQueue`,
+        { ...settings, requiresSession: false },
+        next,
+      );
       const created = new MessageStore(path, settings, next, deadLetter);
       this.entities.set(deadLetter.path.toLowerCase(), { store: deadLetter });
       this.stores.push(created);
@@ -40,7 +49,10 @@ export class BrokerNamespace {
         next,
       );
       this.targets.push(target);
-      this.entities.set(queue.name.toLowerCase(), { store: queueStore, target });
+      this.entities.set(queue.name.toLowerCase(), {
+        store: queueStore,
+        target,
+      });
     }
     for (const topic of topology.topics) {
       const routes = topic.subscriptions.map((sub) => {
@@ -49,8 +61,15 @@ export class BrokerNamespace {
         this.entities.set(path.toLowerCase(), { store: subStore });
         return { store: subStore, filter: sub.filter };
       });
-      const windowMs = resolveSettings(topic.settings).duplicateDetectionWindowMs;
-      const target = new SendTarget(topic.name, new DuplicateDetector(windowMs), routes, next);
+      const windowMs = resolveSettings(
+        topic.settings,
+      ).duplicateDetectionWindowMs;
+      const target = new SendTarget(
+        topic.name,
+        new DuplicateDetector(windowMs),
+        routes,
+        next,
+      );
       this.targets.push(target);
       this.entities.set(topic.name.toLowerCase(), { target });
     }

@@ -34,7 +34,10 @@ export interface BrokerTopology {
 
 /** The entities declared in `@leaf/contracts`, the same set `bus:provision` creates in Azure. */
 export function topologyFromContracts(): BrokerTopology {
-  const queues = (Object.keys(queueCatalogue) as QueueName[]).map((name) => ({ name, settings: queueSettings[name] }));
+  const queues = (Object.keys(queueCatalogue) as QueueName[]).map((name) => ({
+    name,
+    settings: queueSettings[name],
+  }));
   const topics = Object.keys(topicCatalogue).map((topic) => ({
     name: topic,
     subscriptions: subscriptionCatalogue
@@ -44,6 +47,8 @@ export function topologyFromContracts(): BrokerTopology {
   return { queues, topics };
 }
 
-export function resolveSettings(partial?: Partial<EntitySettings>): EntitySettings {
+export function resolveSettings(
+  partial?: Partial<EntitySettings>,
+): EntitySettings {
   return { ...defaultEntitySettings, ...partial };
 }

@@ -1,4 +1,8 @@
-export { startServiceBusBroker, type ServiceBusBroker, type StartServiceBusBrokerOptions } from './service-bus-broker';
+export {
+  startServiceBusBroker,
+  type ServiceBusBroker,
+  type StartServiceBusBrokerOptions,
+} from './service-bus-broker';
 export {
   topologyFromContracts,
   type BrokerQueue,
@@ -6,4 +10,7 @@ export {
   type BrokerTopic,
   type BrokerTopology,
 } from './broker-topology';
-export { ServiceBusBrokerError, type ServiceBusBrokerErrorCode } from './service-bus-broker.error';
+export {
+  ServiceBusBrokerError,
+  type ServiceBusBrokerErrorCode,
+} from './service-bus-broker.error';

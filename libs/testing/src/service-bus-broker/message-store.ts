@@ -1,5 +1,11 @@
 import type { EntitySettings } from '@leaf/contracts';
-import { message as amqpMessage, types, type Delivery, type Message, type Sender } from 'rhea';
+import {
+  message as amqpMessage,
+  types,
+  type Delivery,
+  type Message,
+  type Sender,
+} from 'rhea';
 import { newLockToken } from './lock-token';
 
 export interface StoredMessage {
@@ -74,8 +80,13 @@ export class MessageStore {
     return this.messages.size;
   }
 
-  enqueue(message: Message, deliveryCount = 0, sequenceNumber = this.nextSequence()): number {
-    const sessionId = typeof message.group_id === 'string' ? message.group_id : undefined;
+  enqueue(
+    message: Message,
+    deliveryCount = 0,
+    sequenceNumber = this.nextSequence(),
+  ): number {
+    const sessionId =
+      typeof message.group_id === 'string' ? message.group_id : undefined;
     this.messages.set(sequenceNumber, {
       sequenceNumber,
       message,
@@ -95,7 +106,8 @@ export class MessageStore {
 
   removeConsumer(consumer: Consumer): void {
     this.consumers.delete(consumer);
-    for (const [id, lock] of this.sessionLocks) if (lock.owner === consumer) this.sessionLocks.delete(id);
+    for (const [id, lock] of this.sessionLocks)
+      if (lock.owner === consumer) this.sessionLocks.delete(id);
   }
 
   /** Sends available messages to every consumer with credit. */
@@ -114,7 +126,11 @@ export class MessageStore {
   private nextFor(consumer: Consumer): StoredMessage | undefined {
     for (const stored of this.messages.values()) {
       if (stored.state !== 'active' || stored.lock) continue;
-      if (this.settings.requiresSession && stored.sessionId !== consumer.sessionId) continue;
+      if (
+        this.settings.requiresSession &&
+        stored.sessionId !== consumer.sessionId
+      )
+        continue;
       return stored;
     }
     return undefined;
@@ -133,7 +149,10 @@ export class MessageStore {
   private lock(stored: StoredMessage): MessageLock {
     const { tag, token } = newLockToken();
     const until = Date.now() + this.settings.lockDurationMs;
-    const timer = setTimeout(() => this.expire(token), this.settings.lockDurationMs);
+    const timer = setTimeout(
+      () => this.expire(token),
+      this.settings.lockDurationMs,
+    );
     stored.lock = { tag, token, until, timer };
     this.locks.set(token, stored);
     return stored.lock;
@@ -159,15 +178,24 @@ export class MessageStore {
       'x-opt-sequence-number': types.wrap_long(stored.sequenceNumber),
       'x-opt-enqueued-time': new Date(stored.enqueuedAt),
     };
-    if (stored.lock) annotations['x-opt-locked-until'] = new Date(stored.lock.until);
+    if (stored.lock)
+      annotations['x-opt-locked-until'] = new Date(stored.lock.until);
     if (stored.state === 'deferred') annotations['x-opt-message-state'] = 1;
-    return { ...stored.message, delivery_count: stored.deliveryCount, message_annotations: annotations };
+    return {
+      ...stored.message,
+      delivery_count: stored.deliveryCount,
+      message_annotations: annotations,
+    };
   }
 
   private locked(token: string): StoredMessage {
     const stored = this.locks.get(token);
     if (!stored?.lock || stored.lock.until < Date.now()) {
-      throw new AmqpConditionError(LOCK_LOST, `The lock supplied is invalid or has expired (${this.path}).`, 410);
+      throw new AmqpConditionError(
+        LOCK_LOST,
+        `The lock supplied is invalid or has expired (${this.path}).`,
+        410,
+      );
     }
     return stored;
   }
@@ -208,14 +236,20 @@ export class MessageStore {
     const lock = stored.lock as MessageLock;
     clearTimeout(lock.timer);
     lock.until = Date.now() + this.settings.lockDurationMs;
-    lock.timer = setTimeout(() => this.expire(token), this.settings.lockDurationMs);
+    lock.timer = setTimeout(
+      () => this.expire(token),
+      this.settings.lockDurationMs,
+    );
     return new Date(lock.until);
   }
 
   private failDelivery(stored: StoredMessage): void {
     this.unlock(stored);
     stored.deliveryCount += 1;
-    if (this.deadLetter && stored.deliveryCount >= this.settings.maxDeliveryCount) {
+    if (
+      this.deadLetter &&
+      stored.deliveryCount >= this.settings.maxDeliveryCount
+    ) {
       this.moveToDeadLetter(stored, {
         reason: 'MaxDeliveryCountExceeded',
         description: `Message could not be consumed after ${this.settings.maxDeliveryCount} delivery attempts.`,
@@ -225,36 +259,61 @@ export class MessageStore {
     this.pump();
   }
 
-  private moveToDeadLetter(stored: StoredMessage, details: DeadLetterDetails): void {
+  private moveToDeadLetter(
+    stored: StoredMessage,
+    details: DeadLetterDetails,
+  ): void {
     this.unlock(stored);
     this.messages.delete(stored.sequenceNumber);
     // A dead-letter queue has no dead-letter queue of its own: dead-lettering there is a no-op.
     if (!this.deadLetter) return;
-    const properties: Record<string, unknown> = { ...stored.message.application_properties, ...details.properties };
-    if (details.reason !== undefined) properties['DeadLetterReason'] = details.reason;
-    if (details.description !== undefined) properties['DeadLetterErrorDescription'] = details.description;
+    const properties: Record<string, unknown> = {
+      ...stored.message.application_properties,
+      ...details.properties,
+    };
+    if (details.reason !== undefined)
+      properties['DeadLetterReason'] = details.reason;
+    if (details.description !== undefined)
+      properties['DeadLetterErrorDescription'] = details.description;
     this.deadLetter.enqueue(
       {
         ...stored.message,
         application_properties: properties,
-        message_annotations: { ...stored.message.message_annotations, 'x-opt-deadletter-source': this.path },
+        message_annotations: {
+          ...stored.message.message_annotations,
+          'x-opt-deadletter-source': this.path,
+        },
       },
       stored.deliveryCount,
     );
   }
 
-  private modifyProperties(stored: StoredMessage, properties?: Record<string, unknown>): void {
+  private modifyProperties(
+    stored: StoredMessage,
+    properties?: Record<string, unknown>,
+  ): void {
     if (!properties || Object.keys(properties).length === 0) return;
     stored.message = {
       ...stored.message,
-      application_properties: { ...stored.message.application_properties, ...properties },
+      application_properties: {
+        ...stored.message.application_properties,
+        ...properties,
+      },
     };
   }
 
   /** Active and deferred messages from a sequence number on, without locking them. */
-  peek(fromSequenceNumber: number, count: number, sessionId?: string): StoredMessage[] {
+  peek(
+    fromSequenceNumber: number,
+    count: number,
+    sessionId?: string,
+  ): StoredMessage[] {
     return [...this.messages.values()]
-      .filter((m) => m.sequenceNumber >= fromSequenceNumber && (sessionId === undefined || m.sessionId === sessionId))
+      .filter(
+        (m) =>
+          m.sequenceNumber >= fromSequenceNumber &&
+          (sessionId === undefined || m.sessionId === sessionId),
+      )
       .sort((a, b) => a.sequenceNumber - b.sequenceNumber)
       .slice(0, count);
   }
@@ -267,7 +326,11 @@ export class MessageStore {
   ): { stored: StoredMessage; token?: string }[] {
     return sequenceNumbers.map((sequenceNumber) => {
       const stored = this.messages.get(sequenceNumber);
-      if (!stored || stored.state !== 'deferred' || (sessionId !== undefined && stored.sessionId !== sessionId)) {
+      if (
+        !stored ||
+        stored.state !== 'deferred' ||
+        (sessionId !== undefined && stored.sessionId !== sessionId)
+      ) {
         throw new AmqpConditionError(
           'com.microsoft:message-not-found',
           `Failed to lock one or more specified messages; message ${sequenceNumber} is not deferred in ${this.path}.`,
@@ -284,40 +347,68 @@ export class MessageStore {
   }
 
   /** Settles a message locked through `$management` (deferred ones have no link delivery). */
-  updateDisposition(token: string, status: string, details: DeadLetterDetails): void {
+  updateDisposition(
+    token: string,
+    status: string,
+    details: DeadLetterDetails,
+  ): void {
     if (status === 'completed') this.complete(token);
     else if (status === 'abandoned') this.abandon(token, details.properties);
     else if (status === 'defered') this.defer(token, details.properties);
     else if (status === 'suspended') this.deadLetterLocked(token, details);
-    else throw new AmqpConditionError('amqp:invalid-field', `Unknown disposition status '${status}'.`);
+    else
+      throw new AmqpConditionError(
+        'amqp:invalid-field',
+        `Unknown disposition status '${status}'.`,
+      );
   }
 
   /**
    * Locks a session for a consumer: the requested one, or (null) the first session with an
    * available message. Returns the session id, or undefined when no session is free.
    */
-  acceptSession(consumer: Consumer, requested: string | null): string | undefined {
+  acceptSession(
+    consumer: Consumer,
+    requested: string | null,
+  ): string | undefined {
     const now = Date.now();
     const free = (id: string): boolean => {
       const lock = this.sessionLocks.get(id);
-      return !lock || lock.until < now || !this.consumers.has(lock.owner) || lock.owner === consumer;
+      return (
+        !lock ||
+        lock.until < now ||
+        !this.consumers.has(lock.owner) ||
+        lock.owner === consumer
+      );
     };
     let sessionId: string | undefined;
     if (requested !== null) {
       if (!free(requested)) {
-        throw new AmqpConditionError('com.microsoft:session-cannot-be-locked', `Session '${requested}' is locked.`, 410);
+        throw new AmqpConditionError(
+          'com.microsoft:session-cannot-be-locked',
+          `Session '${requested}' is locked.`,
+          410,
+        );
       }
       sessionId = requested;
     } else {
       for (const stored of this.messages.values()) {
-        if (stored.state === 'active' && !stored.lock && stored.sessionId !== undefined && free(stored.sessionId)) {
+        if (
+          stored.state === 'active' &&
+          !stored.lock &&
+          stored.sessionId !== undefined &&
+          free(stored.sessionId)
+        ) {
           sessionId = stored.sessionId;
           break;
         }
       }
     }
     if (sessionId === undefined) return undefined;
-    this.sessionLocks.set(sessionId, { owner: consumer, until: now + this.settings.lockDurationMs });
+    this.sessionLocks.set(sessionId, {
+      owner: consumer,
+      until: now + this.settings.lockDurationMs,
+    });
     consumer.sessionId = sessionId;
     return sessionId;
   }
@@ -329,7 +420,11 @@ export class MessageStore {
   renewSessionLock(sessionId: string): Date {
     const lock = this.sessionLocks.get(sessionId);
     if (!lock || lock.until < Date.now()) {
-      throw new AmqpConditionError(SESSION_LOCK_LOST, `The session lock for '${sessionId}' has expired.`, 410);
+      throw new AmqpConditionError(
+        SESSION_LOCK_LOST,
+        `The session lock for '${sessionId}' has expired.`,
+        410,
+      );
     }
     lock.until = Date.now() + this.settings.lockDurationMs;
     return new Date(lock.until);
@@ -353,7 +448,9 @@ export class MessageStore {
 /** rhea's outcome constructors, which its typings leave out. */
 interface Outcomes {
   accepted(): { described(): unknown };
-  rejected(fields: { error: { condition: string; description: string } }): { described(): unknown };
+  rejected(fields: { error: { condition: string; description: string } }): {
+    described(): unknown;
+  };
 }
 
 /**
@@ -366,7 +463,17 @@ export function settleOnLink(delivery: Delivery, settle: () => void): void {
     settle();
     delivery.update(true, outcomes.accepted().described());
   } catch (error) {
-    const condition = error instanceof AmqpConditionError ? error.condition : 'amqp:internal-error';
-    delivery.update(true, outcomes.rejected({ error: { condition, description: (error as Error).message } }).described());
+    const condition =
+      error instanceof AmqpConditionError
+        ? error.condition
+        : 'amqp:internal-error';
+    delivery.update(
+      true,
+      outcomes
+        .rejected({
+          error: { condition, description: (error as Error).message },
+        })
+        .described(),
+    );
   }
 }

@@ -11,8 +11,11 @@ export class DuplicateDetector {
 
   /** True when this message id was already accepted within the window (the send is then dropped). */
   isDuplicate(messageId: unknown): boolean {
-    if (messageId === undefined || messageId === null || this.windowMs <= 0) return false;
-    const key = Buffer.isBuffer(messageId) ? messageId.toString('hex') : String(messageId);
+    if (messageId === undefined || messageId === null || this.windowMs <= 0)
+      return false;
+    const key = Buffer.isBuffer(messageId)
+      ? messageId.toString('hex')
+      : String(messageId);
     const now = Date.now();
     for (const [id, at] of this.seen) {
       if (at + this.windowMs > now) break;
@@ -24,18 +27,31 @@ export class DuplicateDetector {
   }
 }
 
-export function matchesFilter(message: Message, filter: CorrelationFilter | undefined): boolean {
+export function matchesFilter(
+  message: Message,
+  filter: CorrelationFilter | undefined,
+): boolean {
   if (!filter) return true;
-  if (filter.correlationId !== undefined && message.correlation_id !== filter.correlationId) return false;
-  if (filter.subject !== undefined && message.subject !== filter.subject) return false;
-  if (filter.sessionId !== undefined && message.group_id !== filter.sessionId) return false;
+  if (
+    filter.correlationId !== undefined &&
+    message.correlation_id !== filter.correlationId
+  )
+    return false;
+  if (filter.subject !== undefined && message.subject !== filter.subject)
+    return false;
+  if (filter.sessionId !== undefined && message.group_id !== filter.sessionId)
+    return false;
   const props: Record<string, unknown> = message.application_properties ?? {};
-  return Object.entries(filter.applicationProperties ?? {}).every(([key, value]) => props[key] === value);
+  return Object.entries(filter.applicationProperties ?? {}).every(
+    ([key, value]) => props[key] === value,
+  );
 }
 
 // Service Bus gives every message an id; the SDK's lock renewer relies on it.
 function withMessageId(message: Message): Message {
-  return message.message_id == null ? { ...message, message_id: randomUUID().replace(/-/g, '') } : message;
+  return message.message_id == null
+    ? { ...message, message_id: randomUUID().replace(/-/g, '') }
+    : message;
 }
 
 /**
@@ -48,7 +64,10 @@ export class SendTarget {
   constructor(
     readonly path: string,
     private readonly duplicates: DuplicateDetector,
-    private readonly routes: readonly { store: MessageStore; filter?: CorrelationFilter }[],
+    private readonly routes: readonly {
+      store: MessageStore;
+      filter?: CorrelationFilter;
+    }[],
     private readonly nextSequence: () => number,
   ) {}
 
@@ -60,7 +79,8 @@ export class SendTarget {
   private route(message: Message, sequenceNumber?: number): void {
     const single = this.routes.length === 1;
     for (const { store, filter } of this.routes) {
-      if (matchesFilter(message, filter)) store.enqueue(message, 0, single ? sequenceNumber : undefined);
+      if (matchesFilter(message, filter))
+        store.enqueue(message, 0, single ? sequenceNumber : undefined);
     }
   }
 

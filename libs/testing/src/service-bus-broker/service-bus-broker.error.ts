@@ -1,4 +1,6 @@
-export type ServiceBusBrokerErrorCode = 'BROKER_LISTEN_FAILED' | 'BROKER_UNKNOWN_ENTITY';
+export type ServiceBusBrokerErrorCode =
+  | 'BROKER_LISTEN_FAILED'
+  | 'BROKER_UNKNOWN_ENTITY';
 
 /** Raised by the test broker itself (not sent over the wire: wire errors are AMQP conditions). */
 export class ServiceBusBrokerError extends Error {

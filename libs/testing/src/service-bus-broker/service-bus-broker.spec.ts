@@ -1,12 +1,24 @@
-import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
-import { startServiceBusBroker, type ServiceBusBroker } from './service-bus-broker';
+import {
+  ServiceBusClient,
+  type ServiceBusReceivedMessage,
+} from '@azure/service-bus';
+import {
+  startServiceBusBroker,
+  type ServiceBusBroker,
+} from './service-bus-broker';
 import type { BrokerTopology } from './broker-topology';
 
 const topology: BrokerTopology = {
   queues: [
     { name: 'work', settings: { lockDurationMs: 5_000, maxDeliveryCount: 3 } },
-    { name: 'short-lock', settings: { lockDurationMs: 600, maxDeliveryCount: 5 } },
-    { name: 'ordered', settings: { requiresSession: true, lockDurationMs: 5_000 } },
+    {
+      name: 'short-lock',
+      settings: { lockDurationMs: 600, maxDeliveryCount: 5 },
+    },
+    {
+      name: 'ordered',
+      settings: { requiresSession: true, lockDurationMs: 5_000 },
+    },
   ],
   topics: [
     {
@@ -35,12 +47,20 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
     await broker.stop();
   });
 
-  async function receiveAll(entity: string, count: number, sub?: string): Promise<ServiceBusReceivedMessage[]> {
-    const receiver = sub ? client.createReceiver(entity, sub) : client.createReceiver(entity);
+  async function receiveAll(
+    entity: string,
+    count: number,
+    sub?: string,
+  ): Promise<ServiceBusReceivedMessage[]> {
+    const receiver = sub
+      ? client.createReceiver(entity, sub)
+      : client.createReceiver(entity);
     try {
       const got: ServiceBusReceivedMessage[] = [];
       while (got.length < count) {
-        const batch = await receiver.receiveMessages(count - got.length, { maxWaitTimeInMs: 2_000 });
+        const batch = await receiver.receiveMessages(count - got.length, {
+          maxWaitTimeInMs: 2_000,
+        });
         if (batch.length === 0) break;
         for (const m of batch) await receiver.completeMessage(m);
         got.push(...batch);
@@ -53,18 +73,28 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
 
   it('delivers a sent message with sequence number, enqueue time and lock, and complete removes it', async () => {
     const sender = client.createSender('work');
-    await sender.sendMessages({ body: { claimId: 'c-1' }, messageId: 'm-complete', subject: 'claim' });
+    await sender.sendMessages({
+      body: { claimId: 'c-1' },
+      messageId: 'm-complete',
+      subject: 'claim',
+    });
     const receiver = client.createReceiver('work');
-    const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const [message] = await receiver.receiveMessages(1, {
+      maxWaitTimeInMs: 2_000,
+    });
     expect(message?.body).toEqual({ claimId: 'c-1' });
     expect(message?.subject).toBe('claim');
     expect(message?.sequenceNumber?.toNumber()).toBeGreaterThan(0);
     expect(message?.enqueuedTimeUtc?.getTime()).toBeLessThanOrEqual(Date.now());
     expect(message?.lockedUntilUtc?.getTime()).toBeGreaterThan(Date.now());
-    expect(message?.lockToken).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(message?.lockToken).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     expect(message?.deliveryCount).toBe(0);
     await receiver.completeMessage(message as ServiceBusReceivedMessage);
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
+    expect(
+      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
+    ).toHaveLength(0);
     await receiver.close();
     await sender.close();
   });
@@ -72,14 +102,19 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   it('sends a batch and receive-and-delete takes every message without a lock', async () => {
     const sender = client.createSender('work');
     const batch = await sender.createMessageBatch();
-    for (let i = 0; i < 5; i++) expect(batch.tryAddMessage({ body: `b-${i}` })).toBe(true);
+    for (let i = 0; i < 5; i++)
+      expect(batch.tryAddMessage({ body: `b-${i}` })).toBe(true);
     await sender.sendMessages(batch);
     await sender.close();
-    const receiver = client.createReceiver('work', { receiveMode: 'receiveAndDelete' });
+    const receiver = client.createReceiver('work', {
+      receiveMode: 'receiveAndDelete',
+    });
     const got = await receiver.receiveMessages(10, { maxWaitTimeInMs: 1_000 });
     expect(got.map((m) => m.body)).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4']);
     expect(got.every((m) => m.lockToken === undefined)).toBe(true);
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
+    expect(
+      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
+    ).toHaveLength(0);
     await receiver.close();
   });
 
@@ -90,19 +125,25 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
     const receiver = client.createReceiver('work');
     const counts: number[] = [];
     for (let attempt = 0; attempt < 3; attempt++) {
-      const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+      const [message] = await receiver.receiveMessages(1, {
+        maxWaitTimeInMs: 2_000,
+      });
       counts.push(message?.deliveryCount ?? -1);
       await receiver.abandonMessage(message as ServiceBusReceivedMessage);
     }
     expect(counts).toEqual([0, 1, 2]);
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
+    expect(
+      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
+    ).toHaveLength(0);
     await receiver.close();
     const [dead] = await receiveDead('work');
     expect(dead?.body).toBe('poison');
     expect(dead?.deadLetterReason).toBe('MaxDeliveryCountExceeded');
   });
 
-  async function receiveDead(queue: string): Promise<ServiceBusReceivedMessage[]> {
+  async function receiveDead(
+    queue: string,
+  ): Promise<ServiceBusReceivedMessage[]> {
     const dlq = client.createReceiver(queue, { subQueueType: 'deadLetter' });
     try {
       const got = await dlq.receiveMessages(10, { maxWaitTimeInMs: 1_000 });
@@ -115,15 +156,22 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
 
   it('dead-letters with the given reason and description, visible on the dead-letter sub-queue', async () => {
     const sender = client.createSender('work');
-    await sender.sendMessages({ body: 'bad', applicationProperties: { tenant: 't1' } });
+    await sender.sendMessages({
+      body: 'bad',
+      applicationProperties: { tenant: 't1' },
+    });
     await sender.close();
     const receiver = client.createReceiver('work');
-    const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
+    const [message] = await receiver.receiveMessages(1, {
+      maxWaitTimeInMs: 2_000,
+    });
     await receiver.deadLetterMessage(message as ServiceBusReceivedMessage, {
       deadLetterReason: 'schema-invalid',
       deadLetterErrorDescription: 'claimId missing',
     });
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
+    expect(
+      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
+    ).toHaveLength(0);
     await receiver.close();
     const [dead] = await receiveDead('work');
     expect(dead?.body).toBe('bad');
@@ -156,7 +204,9 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
 
   it('fails attaching to an entity that is not declared', async () => {
     const sender = client.createSender('no-such-queue');
-    await expect(sender.sendMessages({ body: 'x' })).rejects.toMatchObject({ code: 'MessagingEntityNotFound' });
+    await expect(sender.sendMessages({ body: 'x' })).rejects.toMatchObject({
+      code: 'MessagingEntityNotFound',
+    });
     await sender.close();
   });
 });
