@@ -37,7 +37,14 @@ export class BusStore {
   private readonly m: string;
 
   constructor(
+    /** Sends and schedule changes: committed durably, a sent message survives a server crash. */
     private readonly pool: Pool,
+    /**
+     * Claims, settlements and renewals: committed asynchronously (synchronous_commit off). A crash
+     * can lose the last few, which only means a message is delivered again: at-least-once, as in
+     * Service Bus. It halves the flushes per message.
+     */
+    private readonly receiving: Pool,
     readonly schema: string,
     readonly channel: string,
   ) {
@@ -98,7 +105,7 @@ export class BusStore {
 
   /** Peek-locks up to `count` ready messages, lowest sequence number first; others' locked rows are skipped. */
   async claim(a: StoreAddress, count: number, lockMs: number, maxDeliveryCount: number): Promise<MessageRow[]> {
-    const { rows } = await this.pool.query<MessageRow>(
+    const { rows } = await this.receiving.query<MessageRow>(
       // MATERIALIZED: a LIMIT ... FOR UPDATE subquery joined in place may run once per outer row and
       // lock more rows than asked for.
       `WITH c AS MATERIALIZED (
@@ -116,7 +123,7 @@ export class BusStore {
 
   /** The session's next message, only if nothing before it is still locked: a session is strictly ordered. */
   async claimInSession(a: StoreAddress, sessionId: string, lockMs: number, maxDeliveryCount: number): Promise<MessageRow | undefined> {
-    const { rows } = await this.pool.query<MessageRow>(
+    const { rows } = await this.receiving.query<MessageRow>(
       `WITH c AS MATERIALIZED (
          SELECT seq AS claim_seq, locked_until AS claim_locked_until, delivery_count AS claim_count FROM ${this.m}
          WHERE entity = $1 AND subscription = $2 AND dead_letter = $3 AND session_id = $4 AND state <> 'deferred'
@@ -133,7 +140,7 @@ export class BusStore {
 
   /** Locks the session of the oldest ready message that no live session lock covers. */
   async acquireSession(a: StoreAddress, lockMs: number): Promise<{ sessionId: string; lockToken: string } | undefined> {
-    const { rows } = await this.pool.query<{ session_id: string; lock_token: string }>(
+    const { rows } = await this.receiving.query<{ session_id: string; lock_token: string }>(
       `INSERT INTO ${this.schema}.session_locks (entity, subscription, session_id, lock_token, locked_until)
        SELECT $1, $2, c.session_id, gen_random_uuid(), now() + ${ms('$4')} FROM (
          SELECT session_id FROM ${this.m} m
@@ -152,7 +159,7 @@ export class BusStore {
   }
 
   async renewSession(a: StoreAddress, sessionId: string, lockToken: string, lockMs: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.receiving.query(
       `UPDATE ${this.schema}.session_locks SET locked_until = now() + ${ms('$5')}
        WHERE entity = $1 AND subscription = $2 AND session_id = $3 AND lock_token = $4 AND locked_until > now()`,
       [a.entity, a.subscription, sessionId, lockToken, lockMs],
@@ -161,7 +168,7 @@ export class BusStore {
   }
 
   async releaseSession(a: StoreAddress, sessionId: string, lockToken: string): Promise<void> {
-    await this.pool.query(`DELETE FROM ${this.schema}.session_locks WHERE entity = $1 AND subscription = $2 AND session_id = $3 AND lock_token = $4`, [
+    await this.receiving.query(`DELETE FROM ${this.schema}.session_locks WHERE entity = $1 AND subscription = $2 AND session_id = $3 AND lock_token = $4`, [
       a.entity,
       a.subscription,
       sessionId,
@@ -172,7 +179,7 @@ export class BusStore {
   /** Messages whose last lock expired on their last allowed delivery: the dead-letter queue, as Service Bus does. */
   async deadLetterExhausted(a: StoreAddress, maxDeliveryCount: number): Promise<number> {
     if (a.deadLetter) return 0;
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.receiving.query(
       `UPDATE ${this.m} SET dead_letter = true, dead_letter_reason = 'MaxDeliveryCountExceeded',
          dead_letter_description = 'Message could not be consumed after ' || delivery_count || ' delivery attempts.',
          lock_token = NULL, locked_until = NULL, visible_at = now()
@@ -184,7 +191,7 @@ export class BusStore {
 
   /** Milliseconds until something at this address may become claimable (a delay, a schedule, a lock ending). */
   async nextDueMs(a: StoreAddress): Promise<number | undefined> {
-    const { rows } = await this.pool.query<{ due: number | null }>(
+    const { rows } = await this.receiving.query<{ due: number | null }>(
       `SELECT (extract(epoch FROM min(CASE WHEN locked_until > now() THEN locked_until ELSE visible_at END) - clock_timestamp()) * 1000)::float8 AS due
        FROM ${this.m} WHERE entity = $1 AND subscription = $2 AND dead_letter = $3 AND state <> 'deferred'`,
       [a.entity, a.subscription, a.deadLetter],
@@ -194,7 +201,7 @@ export class BusStore {
   }
 
   async peek(a: StoreAddress, fromSeq: bigint, maxCount: number): Promise<MessageRow[]> {
-    const { rows } = await this.pool.query<MessageRow>(
+    const { rows } = await this.receiving.query<MessageRow>(
       `SELECT ${messageColumns} FROM ${this.m} WHERE entity = $1 AND subscription = $2 AND dead_letter = $3 AND seq >= $4 ORDER BY seq LIMIT $5`,
       [a.entity, a.subscription, a.deadLetter, fromSeq.toString(), maxCount],
     );
@@ -202,7 +209,7 @@ export class BusStore {
   }
 
   async lockDeferred(a: StoreAddress, seqs: string[], lockMs: number): Promise<MessageRow[]> {
-    const { rows } = await this.pool.query<MessageRow>(
+    const { rows } = await this.receiving.query<MessageRow>(
       `UPDATE ${this.m} SET lock_token = gen_random_uuid(), locked_until = now() + ${ms('$5')}, delivery_count = delivery_count + 1
        WHERE entity = $1 AND subscription = $2 AND dead_letter = $3 AND seq = ANY($4::bigint[]) AND state = 'deferred'
          AND (locked_until IS NULL OR locked_until <= now())
@@ -214,7 +221,7 @@ export class BusStore {
 
   /** Undoes a delivery that never reached a handler (the lock goes, the delivery does not count). */
   async unlock(key: LockKey): Promise<void> {
-    await this.pool.query(
+    await this.receiving.query(
       `UPDATE ${this.m} SET lock_token = NULL, locked_until = NULL, delivery_count = delivery_count - 1
        WHERE entity = $1 AND subscription = $2 AND seq = $3 AND lock_token = $4`,
       [key.address.entity, key.address.subscription, key.seq, key.lockToken],
@@ -252,7 +259,7 @@ export class BusStore {
   }
 
   async renew(key: LockKey, lockMs: number): Promise<Date | undefined> {
-    const { rows } = await this.pool.query<{ locked_until: Date }>(
+    const { rows } = await this.receiving.query<{ locked_until: Date }>(
       `UPDATE ${this.m} SET locked_until = now() + ${ms('$5')}
        WHERE entity = $1 AND subscription = $2 AND seq = $3 AND lock_token = $4 AND locked_until > now() RETURNING locked_until`,
       [key.address.entity, key.address.subscription, key.seq, key.lockToken, lockMs],
@@ -260,12 +267,8 @@ export class BusStore {
     return rows[0]?.locked_until;
   }
 
-  async notify(entity: EntityName): Promise<void> {
-    await this.pool.query(`SELECT pg_notify($1, $2)`, [this.channel, entity]);
-  }
-
   private async whileLocked(key: LockKey, statement: string, extra: unknown[] = []): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.receiving.query(
       `${statement} WHERE entity = $1 AND subscription = $2 AND seq = $3 AND lock_token = $4 AND locked_until > now()`,
       [key.address.entity, key.address.subscription, key.seq, key.lockToken, ...extra],
     );

@@ -38,19 +38,22 @@ export async function createEmbeddedBus(options: CreateEmbeddedBusOptions): Prom
   const { url, poolSize, pollIntervalMs } = parsed.data;
   const schema = assertSchemaName(parsed.data.schema);
   const pool = new Pool({ connectionString: url, max: poolSize });
-  pool.on('error', (error) => options.onError?.(error));
+  // See BusStore: losing a claim or settlement in a crash means a redelivery, never a lost message.
+  const receiving = new Pool({ connectionString: url, max: poolSize, options: '-c synchronous_commit=off' });
+  for (const p of [pool, receiving]) p.on('error', (error) => options.onError?.(error));
+  const endPools = () => Promise.all([pool.end(), receiving.end()]);
   try {
     await ensureBusSchema(pool, schema);
     const channel = `${schema}_wake`;
     const { notifier, release } = await WakeUpNotifier.acquire(url, channel);
-    const store = new BusStore(pool, schema, channel);
+    const store = new BusStore(pool, receiving, schema, channel);
     const topology = options.topology ?? defaultBusTopology;
     return new EmbeddedBus(store, notifier, { topology, pollIntervalMs, onError: options.onError }, async () => {
       await release();
-      await pool.end();
+      await endPools();
     });
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await endPools().catch(() => undefined);
     throw error instanceof MessagingError ? error : new MessagingError('MESSAGING_UNAVAILABLE', 'could not open the embedded bus', { cause: error });
   }
 }
