@@ -192,10 +192,11 @@ export async function startServiceBusBroker(
           );
           return;
         }
-        local.source = {
-          ...remote.source,
+        // Echo the locked session id: the SDK reads it back from the attach's source filter.
+        (link as unknown as { set_source(fields: Terminus): void }).set_source({
+          address: remote.source?.address,
           filter: { [SESSION_FILTER]: sessionId },
-        };
+        });
         local.properties = {
           'com.microsoft:locked-until-utc': types.wrap_long(
             dateToTicksBuffer(store.sessionLockedUntil(sessionId)),

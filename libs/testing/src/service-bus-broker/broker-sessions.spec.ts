@@ -1,0 +1,71 @@
+import { ServiceBusClient } from '@azure/service-bus';
+import type { BrokerTopology } from './broker-topology';
+import {
+  startServiceBusBroker,
+  type ServiceBusBroker,
+} from './service-bus-broker';
+
+const topology: BrokerTopology = {
+  queues: [
+    {
+      name: 'per-claim',
+      settings: { requiresSession: true, lockDurationMs: 5_000 },
+    },
+  ],
+  topics: [],
+};
+
+describe('Service Bus test broker: sessions', () => {
+  let broker: ServiceBusBroker;
+  let client: ServiceBusClient;
+
+  beforeAll(async () => {
+    broker = await startServiceBusBroker({ topology });
+    client = new ServiceBusClient(broker.connectionString, {
+      retryOptions: { maxRetries: 1, retryDelayInMs: 50, timeoutInMs: 5_000 },
+    });
+  });
+
+  afterAll(async () => {
+    await client.close();
+    await broker.stop();
+  });
+
+  it('gives one session to one receiver, in order, with session lock renewal and session state', async () => {
+    const sender = client.createSender('per-claim');
+    await sender.sendMessages([
+      { body: 'a1', sessionId: 'claim-a' },
+      { body: 'b1', sessionId: 'claim-b' },
+      { body: 'a2', sessionId: 'claim-a' },
+    ]);
+    await sender.close();
+
+    const a = await client.acceptSession('per-claim', 'claim-a');
+    expect(a.sessionId).toBe('claim-a');
+    expect(a.sessionLockedUntilUtc.getTime()).toBeGreaterThan(Date.now());
+    await expect(
+      client.acceptSession('per-claim', 'claim-a'),
+    ).rejects.toThrow();
+
+    const got = await a.receiveMessages(5, { maxWaitTimeInMs: 1_000 });
+    expect(got.map((m) => m.body)).toEqual(['a1', 'a2']);
+    for (const m of got) await a.completeMessage(m);
+
+    const before = a.sessionLockedUntilUtc.getTime();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await a.renewSessionLock()).getTime()).toBeGreaterThan(before);
+    await a.setSessionState(Buffer.from('checkpoint-2'));
+    expect(Buffer.from(await a.getSessionState()).toString()).toBe(
+      'checkpoint-2',
+    );
+    await a.close();
+
+    const next = await client.acceptNextSession('per-claim');
+    expect(next.sessionId).toBe('claim-b');
+    const [b1] = await next.receiveMessages(5, { maxWaitTimeInMs: 1_000 });
+    expect(b1?.body).toBe('b1');
+    expect(b1?.sessionId).toBe('claim-b');
+    if (b1) await next.completeMessage(b1);
+    await next.close();
+  });
+});
