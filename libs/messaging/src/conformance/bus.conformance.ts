@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ConsumerHandle, MessageBus, ReceiveAddress } from '../port/message-bus.port';
 import type { ReceivedMessage } from '../port/message';
 import { isMessagingError } from '../port/messaging.error';
-import { agentTask, eventually, recorder, sleep, taskEvent } from './conformance-probe';
+import { agentTask, eventually, nth, recorder, sleep, taskEvent } from './conformance-probe';
 import { conformanceSettings } from './conformance-topology';
 
 /** A bus serving `conformanceTopology`, empty, fresh for each test. */
@@ -57,13 +57,13 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       });
       consume(queue, async (m) => got.record(m));
       await eventually(got.count, (n) => n === 1);
-      const m = got.seen[0]!.message;
+      const m = nth(got.seen, 0).message;
       expect(m.body).toEqual(body);
       expect(m).toMatchObject({ messageId: 'msg-1', correlationId: 'corr-1', subject: 'start', deliveryCount: 1, state: 'active' });
       expect(m.applicationProperties).toMatchObject({ traceparent, attempt: 2, urgent: true });
       expect(typeof m.sequenceNumber).toBe('bigint');
       expect(m.enqueuedAt).toBeInstanceOf(Date);
-      expect(m.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+      expect(m.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
       expect(m.lockToken).toMatch(/^[0-9a-f-]{36}$/i);
       // Returning from the handler completed it: nothing is left to peek.
       await eventually(() => bus.peek(queue), (left) => left.length === 0);
@@ -77,7 +77,7 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       await eventually(got.count, (n) => n === 3);
       expect(got.bodies()).toEqual(bodies);
       const seqs = got.seen.map((s) => s.message.sequenceNumber);
-      expect(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!).toBe(true);
+      expect(nth(seqs, 0) < nth(seqs, 1) && nth(seqs, 1) < nth(seqs, 2)).toBe(true);
     });
 
     it('redelivers an abandoned message with an incremented delivery count and the modified properties', async () => {
@@ -88,11 +88,11 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
         if (m.deliveryCount === 1) await ctx.abandon({ propertiesToModify: { retried: 'yes' } });
       });
       await eventually(got.count, (n) => n === 2);
-      const [first, second] = got.seen.map((s) => s.message);
-      expect(second!.messageId).toBe(first!.messageId);
-      expect(second!.sequenceNumber).toBe(first!.sequenceNumber);
-      expect(second!.deliveryCount).toBe(2);
-      expect(second!.applicationProperties).toMatchObject({ traceparent, retried: 'yes' });
+      const [first, second] = [nth(got.seen, 0).message, nth(got.seen, 1).message];
+      expect(second.messageId).toBe(first.messageId);
+      expect(second.sequenceNumber).toBe(first.sequenceNumber);
+      expect(second.deliveryCount).toBe(2);
+      expect(second.applicationProperties).toMatchObject({ traceparent, retried: 'yes' });
       await eventually(() => bus.peek(queue), (left) => left.length === 0);
     });
 
@@ -104,7 +104,7 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
         if (m.deliveryCount === 1) await ctx.abandon({ delayMs: 1_000 });
       });
       await eventually(got.count, (n) => n === 2);
-      const gap = got.seen[1]!.at - got.seen[0]!.at;
+      const gap = nth(got.seen, 1).at - nth(got.seen, 0).at;
       expect(gap).toBeGreaterThanOrEqual(900);
       expect(gap).toBeLessThan(4_000);
     });
@@ -134,12 +134,12 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       const dead = await eventually(() => bus.peek(queue, { deadLetter: true }), (d) => d.length === 1);
       expect(dead[0]).toMatchObject({ messageId: 'bad', deadLetterReason: 'schema-invalid', deadLetterErrorDescription: 'parameters.n must be a string' });
       await eventually(good.count, (n) => n === 1);
-      expect(good.seen[0]!.message.messageId).toBe('good');
+      expect(nth(good.seen, 0).message.messageId).toBe('good');
 
       const fromDlq = recorder();
       consume(queue, async (m) => fromDlq.record(m), { deadLetter: true });
       await eventually(fromDlq.count, (n) => n === 1);
-      expect(fromDlq.seen[0]!.message).toMatchObject({ messageId: 'bad', deadLetterReason: 'schema-invalid' });
+      expect(nth(fromDlq.seen, 0).message).toMatchObject({ messageId: 'bad', deadLetterReason: 'schema-invalid' });
       await eventually(() => bus.peek(queue, { deadLetter: true }), (d) => d.length === 0);
     });
 
@@ -151,35 +151,36 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
         await ctx.defer();
       });
       await eventually(got.count, (n) => n === 1);
-      const seq = got.seen[0]!.message.sequenceNumber;
-      const peeked = await eventually(() => bus.peek(queue), (p) => p.length === 1 && p[0]!.state === 'deferred');
-      expect(peeked[0]!.sequenceNumber).toBe(seq);
+      const seq = nth(got.seen, 0).message.sequenceNumber;
+      const peeked = await eventually(() => bus.peek(queue), (p) => p.length === 1 && nth(p, 0).state === 'deferred');
+      expect(nth(peeked, 0).sequenceNumber).toBe(seq);
       await sleep(lockMs + 300);
       expect(got.count()).toBe(1);
 
-      const [delivered, ...rest] = await bus.receiveDeferred(queue, [seq]);
-      expect(rest).toEqual([]);
-      expect(delivered!.message).toMatchObject({ messageId: 'later', sequenceNumber: seq });
-      await delivered!.settlement.complete();
+      const received = await bus.receiveDeferred(queue, [seq]);
+      expect(received).toHaveLength(1);
+      const delivered = nth(received, 0);
+      expect(delivered.message).toMatchObject({ messageId: 'later', sequenceNumber: seq });
+      await delivered.settlement.complete();
       expect(await bus.peek(queue)).toEqual([]);
     });
 
     it('delivers a scheduled message at its time, and never one whose schedule was cancelled', async () => {
       const got = recorder();
       const at = new Date(Date.now() + 1_500);
-      const [keep] = await bus.schedule('agent-tasks', { body: agentTask(1), messageId: 'keep' }, at);
-      const [drop] = await bus.schedule('agent-tasks', { body: agentTask(2), messageId: 'drop' }, at);
+      const keep = nth(await bus.schedule('agent-tasks', { body: agentTask(1), messageId: 'keep' }, at), 0);
+      const drop = nth(await bus.schedule('agent-tasks', { body: agentTask(2), messageId: 'drop' }, at), 0);
       expect(typeof keep).toBe('bigint');
-      const pending = await bus.peek(queue);
+      const pending = await bus.peek(queue, { maxCount: 10 });
       expect(pending.map((p) => [p.messageId, p.state])).toEqual([
         ['keep', 'scheduled'],
         ['drop', 'scheduled'],
       ]);
-      await bus.cancelScheduled('agent-tasks', [drop!]);
+      await bus.cancelScheduled('agent-tasks', [drop]);
       consume(queue, async (m) => got.record(m));
       await eventually(got.count, (n) => n === 1);
-      expect(got.seen[0]!.message.messageId).toBe('keep');
-      expect(got.seen[0]!.at).toBeGreaterThanOrEqual(at.getTime() - 100);
+      expect(nth(got.seen, 0).message.messageId).toBe('keep');
+      expect(nth(got.seen, 0).at).toBeGreaterThanOrEqual(at.getTime() - 100);
       await sleep(500);
       expect(got.count()).toBe(1);
     });
@@ -188,7 +189,7 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       await bus.send('agent-tasks', [1, 2, 3].map((n) => ({ body: agentTask(n), messageId: `m${n}` })));
       const all = await bus.peek(queue, { maxCount: 10 });
       expect(all.map((m) => m.messageId)).toEqual(['m1', 'm2', 'm3']);
-      const tail = await bus.peek(queue, { fromSequenceNumber: all[1]!.sequenceNumber, maxCount: 1 });
+      const tail = await bus.peek(queue, { fromSequenceNumber: nth(all, 1).sequenceNumber, maxCount: 1 });
       expect(tail.map((m) => m.messageId)).toEqual(['m2']);
       const got = recorder();
       consume(queue, async (m) => got.record(m));
@@ -223,9 +224,9 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       });
       consume(subB, async (m) => b.record(m));
       await eventually(() => [a.count(), b.count()], ([x, y]) => x === 2 && y === 1);
-      expect(a.seen[1]!.message).toMatchObject({ messageId: 'fan', deliveryCount: 2 });
-      expect(b.seen[0]!.message).toMatchObject({ messageId: 'fan', deliveryCount: 1 });
-      expect(b.seen[0]!.message.applicationProperties['traceparent']).toBe(traceparent);
+      expect(nth(a.seen, 1).message).toMatchObject({ messageId: 'fan', deliveryCount: 2 });
+      expect(nth(b.seen, 0).message).toMatchObject({ messageId: 'fan', deliveryCount: 1 });
+      expect(nth(b.seen, 0).message.applicationProperties['traceparent']).toBe(traceparent);
     });
 
     it('delivers to a filtered subscription only what matches its correlation filter', async () => {
@@ -249,12 +250,13 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       const active = new Map<string, number>();
       let overlaps = 0;
       const handler = async (m: ReceivedMessage) => {
-        const session = m.sessionId!;
-        active.set(session, (active.get(session) ?? 0) + 1);
-        if (active.get(session)! > 1) overlaps++;
+        const session = m.sessionId ?? '(none)';
+        const running = (active.get(session) ?? 0) + 1;
+        active.set(session, running);
+        if (running > 1) overlaps++;
         await sleep(20);
         order.set(session, [...(order.get(session) ?? []), (m.body as { attempt: number }).attempt]);
-        active.set(session, active.get(session)! - 1);
+        active.set(session, (active.get(session) ?? 1) - 1);
       };
       const messages = [1, 2, 3, 4, 5, 6].flatMap((n) => ['s1', 's2', 's3'].map((sessionId) => ({ body: taskEvent(n), sessionId })));
       await bus.send('agent.task-succeeded.v1', messages);
@@ -310,10 +312,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       consume(queue, async (m, ctx) => {
         await sleep(200);
         const until = await ctx.renewLock();
-        renewed.push([m.lockedUntil!.getTime(), until.getTime()]);
+        renewed.push([m.lockedUntil?.getTime() ?? Infinity, until.getTime()]);
       });
       await eventually(() => renewed.length, (n) => n === 1);
-      const [before, after] = renewed[0]!;
+      const [before, after] = nth(renewed, 0);
       expect(after).toBeGreaterThan(before);
     });
 
@@ -338,7 +340,7 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       await eventually(() => lateSettlement, (s) => s !== undefined, lockMs * 5);
       expect(isMessagingError(lateSettlement, 'MESSAGE_LOCK_LOST')).toBe(true);
       expect(got.seen.map((s) => s.message.deliveryCount)).toEqual([1, 2]);
-      expect(got.seen[1]!.at - got.seen[0]!.at).toBeGreaterThanOrEqual(lockMs - 100);
+      expect(nth(got.seen, 1).at - nth(got.seen, 0).at).toBeGreaterThanOrEqual(lockMs - 100);
       await eventually(() => bus.peek(queue), (left) => left.length === 0);
     });
 

@@ -43,3 +43,10 @@ export function recorder() {
     bodies: () => seen.map((s) => s.message.body),
   };
 }
+
+/** `list[index]`, failing the test with a message when it is missing. */
+export function nth<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`expected an item at ${index}, got ${list.length} items`);
+  return item;
+}

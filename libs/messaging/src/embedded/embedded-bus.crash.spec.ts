@@ -26,18 +26,19 @@ describe.each(testDatabaseTargets())('embedded bus consumer killed mid-handler o
     const effects = new Pool({ connectionString: db.url, max: 3 });
     try {
       await effects.query('CREATE TABLE crash_effects (message_id text PRIMARY KEY, delivery_count int NOT NULL)');
-      consumer = startConsumerProcess('crash-consumer.fixture.ts', [db.url, schema]);
-      await until(() => consumer!.lines.includes('ready'), 30_000, 'the consumer process to start');
+      const started = startConsumerProcess('crash-consumer.fixture.ts', [db.url, schema]);
+      consumer = started;
+      await until(() => started.lines.includes('ready'), 30_000, 'the consumer process to start');
 
       const ids = ['crash-1', 'crash-2', 'crash-3'];
       await bus.send(
         'agent-tasks',
         ids.map((messageId, n) => ({ messageId, body: { taskId: messageId, kind: 'crash', clientId: 'acme-health', parameters: { n }, requestedBy: 'spec' } })),
       );
-      const taken = () => consumer!.lines.filter((l) => l.startsWith('handling '));
+      const taken = () => started.lines.filter((l) => l.startsWith('handling '));
       await until(() => taken().length === ids.length, 15_000, 'the consumer to take every message');
       const lockedUntil = new Map(taken().map((l) => [l.split(' ')[1], Number(l.split(' ')[2])]));
-      await consumer.kill();
+      await started.kill();
 
       // The idempotent consumer that survives: the effect is keyed by messageId, so a second delivery is a no-op.
       const handled: Array<{ id: string; deliveryCount: number; at: number }> = [];
