@@ -40,6 +40,12 @@ describe('starting a service alone', () => {
     expect(stderr).not.toContain('hunter2');
   });
 
+  it('refuses the Azure bus without a namespace or connection string', async () => {
+    const { code, stderr } = await runService('lane-worker', { LEAF_BUS: 'azure' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('LEAF_SERVICE_BUS_NAMESPACE: is required when LEAF_BUS=azure');
+  });
+
   it('rejects an unknown service name with a usage line', async () => {
     const { code, stderr } = await runService('billing', {});
     expect(code).toBe(2);

@@ -2,7 +2,9 @@ import { Global, Inject, Injectable, Module, type DynamicModule, type OnModuleIn
 import type { ServiceName } from '@leaf/contracts';
 import { DATA_SOURCE, PersistenceModule, checkDatabase, parseDatabaseUrl } from '@leaf/persistence';
 import { HealthModule, HealthRegistry, ShutdownModule, type PlatformConfig } from '@leaf/platform';
+import { MESSAGE_BUS } from '@leaf/messaging';
 import { LAKE, createLake, parseLakeUrl } from '@leaf/storage';
+import { BusLifecycle, busProvider } from './bus.providers';
 import type { DataSource, EntitySchema } from 'typeorm';
 
 export interface ServiceKitOptions {
@@ -26,8 +28,8 @@ class DatabaseReadiness implements OnModuleInit {
 }
 
 /**
- * What every service stands on: health and readiness, graceful shutdown, its data source and the
- * lake, all from the validated platform config. A service's feature module imports this once.
+ * What every service stands on: health and readiness, graceful shutdown, its data source, the
+ * bus and the lake, all from the validated platform config. A service's feature module imports this once.
  */
 @Global()
 @Module({})
@@ -40,8 +42,13 @@ export class ServiceKitModule {
         ShutdownModule,
         PersistenceModule.forRoot({ database: parseDatabaseUrl(options.config.LEAF_DATABASE_URL), entities: options.entities ?? [] }),
       ],
-      providers: [DatabaseReadiness, { provide: LAKE, useFactory: () => createLake(parseLakeUrl(options.config.LEAF_LAKE_URL)) }],
-      exports: [LAKE, PersistenceModule],
+      providers: [
+        DatabaseReadiness,
+        busProvider(options.config),
+        BusLifecycle,
+        { provide: LAKE, useFactory: () => createLake(parseLakeUrl(options.config.LEAF_LAKE_URL)) },
+      ],
+      exports: [LAKE, MESSAGE_BUS, PersistenceModule],
     };
   }
 }

@@ -33,12 +33,16 @@ describe('local stack', () => {
   it('reports every one of the eight services ready through the gateway', async () => {
     const res = await get('/health');
     expect(res.status).toBe(200);
-    const body = await res.json() as { status: string; services: Array<{ service: string; report: { status: string } }> };
+    const body = await res.json() as { status: string; services: Array<{ service: string; report: { status: string; checks: Array<{ name: string; status: string }> } }> };
     expect(body.status).toBe('ready');
     expect(body.services.map((s) => s.service).sort()).toEqual(
       ['agent-dispatcher', 'claims-runtime', 'contract-packets', 'domo-takeover', 'gateway', 'lane-worker', 'retrieval', 'salesforce-mirror'],
     );
     expect(body.services.every((s) => s.report.status === 'ready')).toBe(true);
+    // Readiness is real: each service checked its database and made a round trip to the bus.
+    for (const s of body.services) {
+      expect(s.report.checks.map((c) => `${c.name}:${c.status}`).sort()).toEqual(['bus:up', 'database:up']);
+    }
   });
 
   it('serves the OpenAPI 3.1 document and its UI', async () => {

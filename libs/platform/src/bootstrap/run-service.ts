@@ -1,7 +1,7 @@
 import type { ZodObject } from 'zod';
-import { isConfigError } from '../config/config.error';
+import { ConfigError, isConfigError } from '../config/config.error';
 import { loadConfig, type Env } from '../config/load-config';
-import { portFor, type PlatformConfig } from '../config/platform-config';
+import { platformConfigProblems, portFor, type PlatformConfig } from '../config/platform-config';
 import { createLogger } from '../logging/create-logger';
 import { installGracefulShutdown } from '../shutdown/graceful-shutdown';
 import { startTelemetry } from '../telemetry/start-telemetry';
@@ -16,6 +16,8 @@ export async function runService<C extends PlatformConfig>(definition: ServiceDe
   let config: C;
   try {
     config = loadConfig(definition.configSchema as unknown as ZodObject, env) as C;
+    const problems = platformConfigProblems(config);
+    if (problems.length) throw new ConfigError(problems);
   } catch (e) {
     if (!isConfigError(e)) throw e;
     process.stderr.write(`${definition.name}: ${e.message}\n`);

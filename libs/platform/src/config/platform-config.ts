@@ -21,9 +21,22 @@ export const platformConfigSchema = z.object({
   LEAF_TELEMETRY: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   LEAF_SHUTDOWN_GRACE_MS: toInt('LEAF_SHUTDOWN_GRACE_MS', 0, 600_000).default(25_000),
+  /** `embedded`: the bus lives in the service's PostgreSQL; `azure`: Azure Service Bus. */
+  LEAF_BUS: z.enum(['embedded', 'azure']).default('embedded'),
+  LEAF_SERVICE_BUS_CONNECTION_STRING: z.string().min(1).optional(),
+  /** `<name>.servicebus.windows.net`, with workload identity (DefaultAzureCredential). */
+  LEAF_SERVICE_BUS_NAMESPACE: z.string().min(1).optional(),
   LEAF_BODY_LIMIT_BYTES: toInt('LEAF_BODY_LIMIT_BYTES', 1024, 100 * 1024 * 1024).default(1024 * 1024),
 });
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
+
+/** Cross-setting rules zod objects cannot express per key; same error format as loadConfig. */
+export function platformConfigProblems(config: PlatformConfig): Array<{ setting: string; problem: string }> {
+  if (config.LEAF_BUS === 'azure' && !config.LEAF_SERVICE_BUS_CONNECTION_STRING && !config.LEAF_SERVICE_BUS_NAMESPACE) {
+    return [{ setting: 'LEAF_SERVICE_BUS_NAMESPACE', problem: 'is required when LEAF_BUS=azure (or set LEAF_SERVICE_BUS_CONNECTION_STRING)' }];
+  }
+  return [];
+}
 
 export const portFor = (service: ServiceName, config: PlatformConfig): number =>
   config.PORT ?? defaultServicePorts[service];
