@@ -41,7 +41,7 @@ import { wakeUpMessage, wakeUpOf } from './azure-wake-up';
 export interface AzureServiceBusOptions {
   /** Entity settings the adapter needs client-side (max delivery count, sessions). Default: the contract catalogue. */
   topology?: BusTopology;
-  /** Errors no caller is waiting for (a receive link failing, a settlement after the handler). */
+  /** Errors no caller is waiting for (a receive link failing, a settlement after the handler). Default: a process warning. */
   onError?: (error: MessagingError) => void;
   /** How long a session consumer waits on an idle session before taking the next one. Default 1 s. */
   sessionIdleMs?: number;
@@ -50,6 +50,8 @@ export interface AzureServiceBusOptions {
 }
 
 const defaultPeekCount = 100;
+// Never silent: an error nobody awaits still reaches stderr with its stable code.
+const warn = (error: MessagingError) => process.emitWarning(error.message, { code: error.code });
 const list = <T>(items: T | T[]): T[] =>
   Array.isArray(items) ? items : [items];
 
@@ -116,7 +118,7 @@ export class AzureServiceBus implements MessageBus {
       handler,
       options,
       delayedAbandon: this.delayedAbandon(from),
-      onError: this.options.onError ?? (() => undefined),
+      onError: this.options.onError ?? warn,
       sessionIdleMs: this.options.sessionIdleMs ?? 1_000,
     });
     this.consumers.add(consumer);
