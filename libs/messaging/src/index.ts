@@ -20,3 +20,6 @@ export { createEmbeddedBus, type CreateEmbeddedBusOptions } from './embedded/cre
 export { EmbeddedBus, type EmbeddedBusOptions } from './embedded/embedded-bus';
 export { ensureBusSchema, defaultBusSchema } from './embedded/bus-schema';
 export { receiveSettings, matchesFilter, duplicateDetectionWindowMs } from './embedded/bus-topology';
+export * from './nest/bus.context';
+export * from './nest/bus.transport';
+export * from './nest/bus.client';
