@@ -71,12 +71,13 @@ export abstract class BusConsumer implements ConsumerHandle {
   }
 
   /** Sleeps until a send wakes this entity, the next delayed/scheduled/locked message is due, or the poll interval. */
-  protected async idle(seenVersion: number): Promise<void> {
+  protected async idle(seenVersion: number, readyButHeldMs = 0): Promise<void> {
     const { address, pollIntervalMs } = this.options;
     await this.store.deadLetterExhausted(address, this.maxDeliveryCount);
     const due = await this.store.nextDueMs(address);
     // A few milliseconds past the due time: the database clock decides, and must see it passed.
-    const wait = due === undefined ? pollIntervalMs : Math.min(pollIntervalMs, due + 5);
+    // Ready messages we could not take are held by someone (a session lock): wait for a release.
+    const wait = due === undefined ? pollIntervalMs : Math.min(pollIntervalMs, due < 1 ? Math.max(5, readyButHeldMs) : due + 5);
     await this.notifier.wait(address.entity, seenVersion, wait, this.closing.signal);
   }
 
@@ -140,7 +141,8 @@ export class SessionConsumer extends BusConsumer {
           // Another loop may just have won the same session while others are free: look again once.
           if (++misses < 3) continue;
           misses = 0;
-          await this.idle(seen);
+          // A held session's lock lapses within one lock duration unless renewed; its release wakes us sooner.
+          await this.idle(seen, settings.lockDurationMs);
           continue;
         }
         misses = 0;

@@ -167,13 +167,14 @@ export class BusStore {
     return rowCount === 1;
   }
 
+  /** Frees the session and wakes other processes' session receivers, which may have been waiting for it. */
   async releaseSession(a: StoreAddress, sessionId: string, lockToken: string): Promise<void> {
-    await this.receiving.query(`DELETE FROM ${this.schema}.session_locks WHERE entity = $1 AND subscription = $2 AND session_id = $3 AND lock_token = $4`, [
-      a.entity,
-      a.subscription,
-      sessionId,
-      lockToken,
-    ]);
+    await this.receiving.query(
+      `WITH released AS (
+         DELETE FROM ${this.schema}.session_locks WHERE entity = $1 AND subscription = $2 AND session_id = $3 AND lock_token = $4 RETURNING 1)
+       SELECT pg_notify($5, $1) FROM released`,
+      [a.entity, a.subscription, sessionId, lockToken, this.channel],
+    );
   }
 
   /** Messages whose last lock expired on their last allowed delivery: the dead-letter queue, as Service Bus does. */
