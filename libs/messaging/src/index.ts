@@ -23,3 +23,5 @@ export { receiveSettings, matchesFilter, duplicateDetectionWindowMs } from './em
 export * from './nest/bus.context';
 export * from './nest/bus.transport';
 export * from './nest/bus.client';
+export * from './admin/dead-letter-admin';
+export * from './admin/bus-metrics';
