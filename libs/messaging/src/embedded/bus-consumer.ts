@@ -73,8 +73,7 @@ export abstract class BusConsumer implements ConsumerHandle {
   /** Sleeps until a send wakes this entity, the next delayed/scheduled/locked message is due, or the poll interval. */
   protected async idle(seenVersion: number, readyButHeldMs = 0): Promise<void> {
     const { address, pollIntervalMs } = this.options;
-    await this.store.deadLetterExhausted(address, this.maxDeliveryCount);
-    const due = await this.store.nextDueMs(address);
+    const { dueMs: due } = await this.store.idleScan(address, this.maxDeliveryCount);
     // A few milliseconds past the due time: the database clock decides, and must see it passed.
     // Ready messages we could not take are held by someone (a session lock): wait for a release.
     const wait = due === undefined ? pollIntervalMs : Math.min(pollIntervalMs, due < 1 ? Math.max(5, readyButHeldMs) : due + 5);
@@ -114,7 +113,9 @@ export class QueueConsumer extends BusConsumer {
           const run = this.handle(row).finally(() => this.inFlight.delete(run));
           this.inFlight.add(run);
         }
-        if (rows.length === 0) await this.idle(seen);
+        // Fewer than asked for means nothing else was ready: wait rather than ask again. A send since
+        // `seen` was taken ends the wait at once.
+        if (rows.length < free) await this.idle(seen);
       } catch (error) {
         await this.survive(error);
       }

@@ -190,15 +190,29 @@ export class BusStore {
     return rowCount ?? 0;
   }
 
-  /** Milliseconds until something at this address may become claimable (a delay, a schedule, a lock ending). */
-  async nextDueMs(a: StoreAddress): Promise<number | undefined> {
-    const { rows } = await this.receiving.query<{ due: number | null }>(
-      `SELECT (extract(epoch FROM min(CASE WHEN locked_until > now() THEN locked_until ELSE visible_at END) - clock_timestamp()) * 1000)::float8 AS due
-       FROM ${this.m} WHERE entity = $1 AND subscription = $2 AND dead_letter = $3 AND state <> 'deferred'`,
-      [a.entity, a.subscription, a.deadLetter],
+  /**
+   * What an idle receiver needs in one round trip: dead-letters messages whose last lock expired
+   * on their last allowed delivery, and says in how many milliseconds something at this address
+   * may become claimable (a delay, a schedule, a lock ending); undefined when nothing is there.
+   */
+  async idleScan(a: StoreAddress, maxDeliveryCount: number): Promise<{ swept: number; dueMs: number | undefined }> {
+    const { rows } = await this.receiving.query<{ swept: number; due: number | null }>(
+      `WITH swept AS (
+         UPDATE ${this.m} SET dead_letter = true, dead_letter_reason = 'MaxDeliveryCountExceeded',
+           dead_letter_description = 'Message could not be consumed after ' || delivery_count || ' delivery attempts.',
+           lock_token = NULL, locked_until = NULL, visible_at = now()
+         WHERE entity = $1 AND subscription = $2 AND NOT $3 AND NOT dead_letter AND state <> 'deferred'
+           AND locked_until <= now() AND delivery_count >= $4
+         RETURNING 1)
+       SELECT (SELECT count(*) FROM swept)::int AS swept,
+              (SELECT (extract(epoch FROM min(CASE WHEN locked_until > now() THEN locked_until ELSE visible_at END) - clock_timestamp()) * 1000)::float8
+               FROM ${this.m} WHERE entity = $1 AND subscription = $2 AND dead_letter = $3 AND state <> 'deferred') AS due`,
+      [a.entity, a.subscription, a.deadLetter, maxDeliveryCount],
     );
-    const due = rows[0]?.due;
-    return due === null || due === undefined ? undefined : Math.max(0, due);
+    const row = rows[0];
+    // Swept rows still look ready in this statement's snapshot: report them as due now.
+    const due = row && row.swept > 0 ? 0 : row?.due;
+    return { swept: row?.swept ?? 0, dueMs: due === null || due === undefined ? undefined : Math.max(0, due) };
   }
 
   async peek(a: StoreAddress, fromSeq: bigint, maxCount: number): Promise<MessageRow[]> {
