@@ -5,6 +5,7 @@ import { HealthModule, HealthRegistry, ShutdownModule, type PlatformConfig } fro
 import { MESSAGE_BUS } from '@leaf/messaging';
 import { LAKE, createLake, parseLakeUrl } from '@leaf/storage';
 import { BusLifecycle, busProvider } from './bus.providers';
+import { BusAdminController } from './admin/bus-admin.controller';
 import type { DataSource, EntitySchema } from 'typeorm';
 
 export interface ServiceKitOptions {
@@ -37,6 +38,7 @@ export class ServiceKitModule {
   static forService(options: ServiceKitOptions): DynamicModule {
     return {
       module: ServiceKitModule,
+      controllers: [BusAdminController],
       imports: [
         HealthModule.forService(options.service),
         ShutdownModule,

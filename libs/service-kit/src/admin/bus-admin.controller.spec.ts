@@ -1,0 +1,124 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import type { EntityPayload } from '@leaf/contracts';
+import { MESSAGE_BUS, createEmbeddedBus, type MessageBus, type ReceivedMessage } from '@leaf/messaging';
+import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
+import { createServiceApp } from '@leaf/platform';
+import { captureLogger } from '@leaf/platform/testing';
+import { BusAdminController } from './bus-admin.controller';
+
+const task = (n: number): EntityPayload<'agent-tasks'> => ({
+  taskId: `task-${n}-${randomUUID().slice(0, 8)}`,
+  kind: 'admin-test',
+  clientId: 'acme-health',
+  parameters: { n },
+  requestedBy: 'bus-admin-spec',
+});
+
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create }) => {
+  let db: TestDatabase;
+  let bus: MessageBus;
+  let app: NestFastifyApplication;
+  let base: string;
+  const schema = `bus_admin_http_${randomBytes(5).toString('hex')}`;
+  const tasks = [task(1), task(2), task(3)];
+
+  beforeAll(async () => {
+    db = await create();
+    bus = await createEmbeddedBus({ url: db.url, schema });
+    @Module({ controllers: [BusAdminController], providers: [{ provide: MESSAGE_BUS, useValue: bus }] })
+    class AdminTestModule {}
+    app = await createServiceApp(AdminTestModule, { service: 'bus-admin-test', logger: captureLogger().logger, bodyLimitBytes: 64 * 1024 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+
+    await bus.send('agent-tasks', tasks.map((body) => ({ body })));
+    const consumer = bus.subscribe({ queue: 'agent-tasks' }, (m, context) =>
+      context.deadLetter({ reason: 'poison', description: `bad ${(m.body as { taskId: string }).taskId}` }),
+    );
+    await until(() => bus.peek({ queue: 'agent-tasks' }, { deadLetter: true }), (m) => m.length === 3);
+    await consumer.close();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await bus?.close();
+    if (db) {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+      await db.drop();
+    }
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const call = async (path: string, init?: RequestInit): Promise<{ status: number; type: string | null; body: any }> => {
+    const res = await fetch(`${base}${path}`, init);
+    return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
+  };
+  const post = (path: string, body: unknown) => call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('lists, inspects and resubmits one dead-lettered message; the consumer gets it and the others stay', async () => {
+    const list = await call('/admin/bus/dead-letters?queue=agent-tasks');
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(3);
+    expect(list.body.items[0]).toMatchObject({ reason: 'poison', description: `bad ${tasks[0].taskId}`, deliveryCount: 1 });
+    expect(list.body.items[0].sequenceNumber).toMatch(/^\d+$/);
+    expect(list.body.items[0]).not.toHaveProperty('body');
+    const [first, second, third] = list.body.items as Array<{ sequenceNumber: string; messageId: string }>;
+
+    const inspected = await call(`/admin/bus/dead-letters/${second.sequenceNumber}?queue=agent-tasks`);
+    expect(inspected.status).toBe(200);
+    expect(inspected.body).toMatchObject({ sequenceNumber: second.sequenceNumber, body: tasks[1] });
+
+    const resubmit = await post('/admin/bus/dead-letters/resubmit', { address: { queue: 'agent-tasks' }, sequenceNumbers: [second.sequenceNumber, '987654321'] });
+    expect(resubmit.status).toBe(200);
+    expect(resubmit.body).toMatchObject({ resubmitted: [{ sequenceNumber: second.sequenceNumber, originalMessageId: second.messageId }], notFound: ['987654321'], notReached: [] });
+
+    const handled: ReceivedMessage[] = [];
+    const consumer = bus.subscribe({ queue: 'agent-tasks' }, async (m) => {
+      handled.push(m);
+    });
+    await until(async () => handled.length, (n) => n >= 1);
+    await consumer.close();
+    expect(handled.map((m) => m.body)).toEqual([tasks[1]]);
+
+    const after = await call('/admin/bus/dead-letters?queue=agent-tasks');
+    expect(after.body.items.map((d: { messageId: string }) => d.messageId)).toEqual([first.messageId, third.messageId]);
+    const gone = await call(`/admin/bus/dead-letters/${second.sequenceNumber}?queue=agent-tasks`);
+    expect(gone.status).toBe(404);
+    expect(gone.type).toContain('application/problem+json');
+    expect(gone.body.code).toBe('NOT_FOUND');
+  });
+
+  it('answers bad input with problem+json 400s naming the field, and an unknown subscription with 404', async () => {
+    const noAddress = await call('/admin/bus/dead-letters');
+    expect(noAddress.status).toBe(400);
+    expect(noAddress.type).toContain('application/problem+json');
+    expect(noAddress.body.code).toBe('VALIDATION_FAILED');
+
+    const unknownQueue = await call('/admin/bus/dead-letters?queue=nope');
+    expect(unknownQueue.status).toBe(400);
+    expect(unknownQueue.body.errors[0].path).toBe('queue');
+
+    const badSequence = await post('/admin/bus/dead-letters/resubmit', { address: { queue: 'agent-tasks' }, sequenceNumbers: ['12x'] });
+    expect(badSequence.status).toBe(400);
+    expect(badSequence.body.errors[0].path).toBe('sequenceNumbers.0');
+    expect((await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items).toHaveLength(2);
+
+    const unknownSubscription = await call('/admin/bus/dead-letters?topic=agent.task-started.v1&subscription=nobody');
+    expect(unknownSubscription.status).toBe(404);
+    expect(unknownSubscription.body.code).toBe('NOT_FOUND');
+  });
+});
