@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a bus client by design; eslint.config.mjs does not yet let type:tool use type:messaging
 import { createEmbeddedBus } from '@leaf/messaging';
 import {
   testDatabaseTargets,

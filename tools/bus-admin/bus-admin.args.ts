@@ -5,7 +5,6 @@ import {
   type QueueName,
   type TopicName,
 } from '@leaf/contracts';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a bus client by design; eslint.config.mjs does not yet let type:tool use type:messaging
 import type { ReceiveAddress } from '@leaf/messaging';
 
 export class BusAdminArgsError extends Error {

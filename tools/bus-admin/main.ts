@@ -1,5 +1,4 @@
 import { DefaultAzureCredential } from '@azure/identity';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a bus client by design; eslint.config.mjs does not yet let type:tool use type:messaging
 import {
   createAzureServiceBus,
   createEmbeddedBus,
