@@ -122,7 +122,16 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
     expect(kept?.toNumber()).toBeGreaterThan(0);
     if (!cancelled)
       throw new Error('no sequence number for the scheduled message');
+    const peeker = client.createReceiver('scheduled');
+    const pending = await peeker.peekMessages(10, { fromSequenceNumber: kept });
+    expect(pending.map((m) => [m.body, m.state])).toEqual([
+      ['kept', 'scheduled'],
+      ['cancelled', 'scheduled'],
+    ]);
     await sender.cancelScheduledMessages(cancelled);
+    const left = await peeker.peekMessages(10, { fromSequenceNumber: kept });
+    expect(left.map((m) => m.body)).toEqual(['kept']);
+    await peeker.close();
     await sender.close();
     expect(await receiveOne('scheduled', 300)).toBeUndefined();
     const arrived = await receiveOne('scheduled', 3_000);

@@ -11,6 +11,10 @@ const topology: BrokerTopology = {
       name: 'per-claim',
       settings: { requiresSession: true, lockDurationMs: 5_000 },
     },
+    {
+      name: 'short-session-lock',
+      settings: { requiresSession: true, lockDurationMs: 700 },
+    },
   ],
   topics: [],
 };
@@ -67,5 +71,29 @@ describe('Service Bus test broker: sessions', () => {
     expect(b1?.sessionId).toBe('claim-b');
     if (b1) await next.completeMessage(b1);
     await next.close();
+  });
+
+  it('renewing the session lock also extends the locks of the messages the session receiver holds', async () => {
+    const sender = client.createSender('short-session-lock');
+    await sender.sendMessages({ body: 'long', sessionId: 'slow' });
+    await sender.close();
+    // No automatic renewal: only the explicit session lock renewals below keep the message.
+    const session = await client.acceptSession('short-session-lock', 'slow', {
+      maxAutoLockRenewalDurationInMs: 0,
+    });
+    const [held] = await session.receiveMessages(1, {
+      maxWaitTimeInMs: 1_000,
+    });
+    if (!held) throw new Error('the session message was not delivered');
+    // Past the 700 ms lock duration twice over, renewing the session lock every 400 ms.
+    for (let i = 0; i < 4; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await session.renewSessionLock();
+    }
+    await session.completeMessage(held);
+    expect(await session.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual(
+      [],
+    );
+    await session.close();
   });
 });

@@ -11,11 +11,13 @@ import { newLockToken } from './lock-token';
 export interface StoredMessage {
   readonly sequenceNumber: number;
   message: Message;
-  readonly enqueuedAt: number;
+  enqueuedAt: number;
   deliveryCount: number;
-  state: 'active' | 'deferred';
+  state: 'active' | 'deferred' | 'scheduled';
   readonly sessionId: string | undefined;
   lock?: MessageLock;
+  /** Set while scheduled: activates the message at its scheduled enqueue time. */
+  scheduleTimer?: NodeJS.Timeout;
 }
 
 interface MessageLock {
@@ -99,6 +101,46 @@ export class MessageStore {
     return sequenceNumber;
   }
 
+  /**
+   * Holds a message in the store as scheduled (peek shows it, receivers do not) until its
+   * enqueue time, like Service Bus, which assigns the sequence number when it accepts the schedule.
+   */
+  schedule(
+    message: Message,
+    enqueueAt: number,
+    sequenceNumber = this.nextSequence(),
+  ): number {
+    const sessionId =
+      typeof message.group_id === 'string' ? message.group_id : undefined;
+    const stored: StoredMessage = {
+      sequenceNumber,
+      message,
+      enqueuedAt: enqueueAt,
+      deliveryCount: 0,
+      state: 'scheduled',
+      sessionId,
+    };
+    stored.scheduleTimer = setTimeout(
+      () => {
+        stored.scheduleTimer = undefined;
+        stored.state = 'active';
+        stored.enqueuedAt = Date.now();
+        this.pump();
+      },
+      Math.max(0, enqueueAt - Date.now()),
+    );
+    this.messages.set(sequenceNumber, stored);
+    return sequenceNumber;
+  }
+
+  /** Removes a message that is still scheduled; one already enqueued stays (as in Service Bus). */
+  cancelScheduled(sequenceNumber: number): void {
+    const stored = this.messages.get(sequenceNumber);
+    if (stored?.state !== 'scheduled') return;
+    clearTimeout(stored.scheduleTimer);
+    this.messages.delete(sequenceNumber);
+  }
+
   addConsumer(consumer: Consumer): void {
     this.consumers.add(consumer);
     this.pump();
@@ -180,7 +222,9 @@ export class MessageStore {
     };
     if (stored.lock)
       annotations['x-opt-locked-until'] = new Date(stored.lock.until);
+    // Service Bus AMQP mapping of message state: 0 active, 1 deferred, 2 scheduled.
     if (stored.state === 'deferred') annotations['x-opt-message-state'] = 1;
+    if (stored.state === 'scheduled') annotations['x-opt-message-state'] = 2;
     return {
       ...stored.message,
       delivery_count: stored.deliveryCount,
@@ -232,15 +276,17 @@ export class MessageStore {
   }
 
   renewLock(token: string): Date {
-    const stored = this.locked(token);
-    const lock = stored.lock as MessageLock;
+    return new Date(this.extendLock(this.locked(token).lock as MessageLock));
+  }
+
+  private extendLock(lock: MessageLock): number {
     clearTimeout(lock.timer);
     lock.until = Date.now() + this.settings.lockDurationMs;
     lock.timer = setTimeout(
-      () => this.expire(token),
+      () => this.expire(lock.token),
       this.settings.lockDurationMs,
     );
-    return new Date(lock.until);
+    return lock.until;
   }
 
   private failDelivery(stored: StoredMessage): void {
@@ -302,7 +348,7 @@ export class MessageStore {
     };
   }
 
-  /** Active and deferred messages from a sequence number on, without locking them. */
+  /** Active, deferred and scheduled messages from a sequence number on, without locking them. */
   peek(
     fromSequenceNumber: number,
     count: number,
@@ -427,6 +473,11 @@ export class MessageStore {
       );
     }
     lock.until = Date.now() + this.settings.lockDurationMs;
+    // The session lock covers the messages its receiver holds: the SDK renews only the session
+    // lock on a session receiver, so their own locks must follow or a long handler loses them.
+    for (const stored of this.messages.values())
+      if (stored.sessionId === sessionId && stored.lock)
+        this.extendLock(stored.lock);
     return new Date(lock.until);
   }
 
@@ -440,7 +491,10 @@ export class MessageStore {
   }
 
   close(): void {
-    for (const stored of this.messages.values()) this.unlock(stored);
+    for (const stored of this.messages.values()) {
+      this.unlock(stored);
+      clearTimeout(stored.scheduleTimer);
+    }
     this.deadLetter?.close();
   }
 }

@@ -54,12 +54,18 @@ function withMessageId(message: Message): Message {
     : message;
 }
 
+interface ScheduledCopy {
+  readonly store: MessageStore;
+  readonly sequenceNumber: number;
+}
+
 /**
  * What a sender link or a schedule request addresses: a queue (one store) or a topic (fanned out
- * to the subscriptions whose filter matches). Scheduled messages wait here until due.
+ * to the subscriptions whose filter matches). Scheduled messages wait in those stores, where peek
+ * sees them; this remembers which copies a schedule's sequence number stands for, to cancel them.
  */
 export class SendTarget {
-  private readonly scheduled = new Map<number, NodeJS.Timeout>();
+  private readonly scheduled = new Map<number, readonly ScheduledCopy[]>();
 
   constructor(
     readonly path: string,
@@ -76,35 +82,39 @@ export class SendTarget {
     this.route(withMessageId(message));
   }
 
-  private route(message: Message, sequenceNumber?: number): void {
-    const single = this.routes.length === 1;
+  private route(message: Message): void {
     for (const { store, filter } of this.routes) {
-      if (matchesFilter(message, filter))
-        store.enqueue(message, 0, single ? sequenceNumber : undefined);
+      if (matchesFilter(message, filter)) store.enqueue(message);
     }
   }
 
   schedule(message: Message, enqueueAt: number): number {
     const sequenceNumber = this.nextSequence();
     if (this.duplicates.isDuplicate(message.message_id)) return sequenceNumber;
-    const timer = setTimeout(
-      () => {
-        this.scheduled.delete(sequenceNumber);
-        this.route(withMessageId(message), sequenceNumber);
-      },
-      Math.max(0, enqueueAt - Date.now()),
-    );
-    this.scheduled.set(sequenceNumber, timer);
+    const withId = withMessageId(message);
+    // A queue's copy keeps the number the sender got; each subscription numbers its own copy.
+    const single = this.routes.length === 1;
+    const copies = this.routes
+      .filter(({ filter }) => matchesFilter(withId, filter))
+      .map(({ store }) => ({
+        store,
+        sequenceNumber: store.schedule(
+          withId,
+          enqueueAt,
+          single ? sequenceNumber : undefined,
+        ),
+      }));
+    this.scheduled.set(sequenceNumber, copies);
     return sequenceNumber;
   }
 
   cancelScheduled(sequenceNumber: number): void {
-    clearTimeout(this.scheduled.get(sequenceNumber));
+    for (const copy of this.scheduled.get(sequenceNumber) ?? [])
+      copy.store.cancelScheduled(copy.sequenceNumber);
     this.scheduled.delete(sequenceNumber);
   }
 
   close(): void {
-    for (const timer of this.scheduled.values()) clearTimeout(timer);
     this.scheduled.clear();
   }
 }
