@@ -11,3 +11,4 @@ export * from './api/claims-runtime.api';
 export * from './api/gateway.api';
 export * from './messaging/event-payloads';
 export * from './messaging/topology';
+export * from './errors/coded-error';

@@ -1,3 +1,5 @@
+import { CodedError, codedErrorGuard } from '@leaf/contracts';
+
 export const messagingErrorCodes = [
   'MESSAGE_LOCK_LOST',
   'MESSAGE_NOT_FOUND',
@@ -8,16 +10,8 @@ export const messagingErrorCodes = [
 ] as const;
 export type MessagingErrorCode = (typeof messagingErrorCodes)[number];
 
-export class MessagingError extends Error {
-  constructor(
-    readonly code: MessagingErrorCode,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause });
-    this.name = 'MessagingError';
-  }
+export class MessagingError extends CodedError<MessagingErrorCode> {
+  override readonly name = 'MessagingError';
 }
 
-export const isMessagingError = (e: unknown, code?: MessagingErrorCode): e is MessagingError =>
-  e instanceof MessagingError && (code === undefined || e.code === code);
+export const isMessagingError = codedErrorGuard(MessagingError);

@@ -1,3 +1,5 @@
+import { CodedError, codedErrorGuard } from '@leaf/contracts';
+
 /**
  * Stable codes for everything this library can fail with. Callers branch on `code`; messages are
  * for humans and never carry a password or a full connection string.
@@ -12,18 +14,8 @@ export const persistenceErrorCodes = [
 
 export type PersistenceErrorCode = (typeof persistenceErrorCodes)[number];
 
-export class PersistenceError extends Error {
+export class PersistenceError extends CodedError<PersistenceErrorCode> {
   override readonly name = 'PersistenceError';
-
-  constructor(
-    readonly code: PersistenceErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
-export function isPersistenceError(value: unknown, code?: PersistenceErrorCode): value is PersistenceError {
-  return value instanceof PersistenceError && (code === undefined || value.code === code);
-}
+export const isPersistenceError = codedErrorGuard(PersistenceError);

@@ -1,3 +1,5 @@
+import { CodedError, codedErrorGuard } from '@leaf/contracts';
+
 /**
  * Stable codes for everything the lake can fail with. Callers branch on `code`; messages name the
  * lake key at most, never a local path, an account key or a SAS URL.
@@ -13,18 +15,8 @@ export const lakeErrorCodes = [
 
 export type LakeErrorCode = (typeof lakeErrorCodes)[number];
 
-export class LakeError extends Error {
+export class LakeError extends CodedError<LakeErrorCode> {
   override readonly name = 'LakeError';
-
-  constructor(
-    readonly code: LakeErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
-export function isLakeError(value: unknown, code?: LakeErrorCode): value is LakeError {
-  return value instanceof LakeError && (code === undefined || value.code === code);
-}
+export const isLakeError = codedErrorGuard(LakeError);

@@ -1,3 +1,5 @@
+import { CodedError, codedErrorGuard } from '@leaf/contracts';
+
 /**
  * Stable codes for everything this library can fail with. Callers branch on `code`; messages
  * never carry a password or a full connection string.
@@ -11,18 +13,8 @@ export const syntheticDataErrorCodes = [
 
 export type SyntheticDataErrorCode = (typeof syntheticDataErrorCodes)[number];
 
-export class SyntheticDataError extends Error {
+export class SyntheticDataError extends CodedError<SyntheticDataErrorCode> {
   override readonly name = 'SyntheticDataError';
-
-  constructor(
-    readonly code: SyntheticDataErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
-export function isSyntheticDataError(value: unknown, code?: SyntheticDataErrorCode): value is SyntheticDataError {
-  return value instanceof SyntheticDataError && (code === undefined || value.code === code);
-}
+export const isSyntheticDataError = codedErrorGuard(SyntheticDataError);
