@@ -16,4 +16,5 @@ export * from './shutdown/shutdown.coordinator';
 export * from './shutdown/graceful-shutdown';
 export * from './bootstrap/create-service-app';
 export * from './bootstrap/service-definition';
+export * from './bootstrap/start-service-app';
 export * from './bootstrap/run-service';

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { defaultServicePorts, serviceNames } from '@leaf/contracts';
 import { serviceUrlSetting } from '@leaf/gateway/feature';
-import { createLogger, createServiceApp, loadConfig, startTelemetry, type Env } from '@leaf/platform';
+import { createLogger, loadConfig, loadServiceConfig, startServiceApp, startTelemetry, type Env } from '@leaf/platform';
 import type { Logger } from 'pino';
 import { localStackConfigSchema, type LocalStackConfig } from './local-stack.config';
 import { prepareDatabase } from './prepare-database';
@@ -42,20 +42,13 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   const apps: NestFastifyApplication[] = [];
   try {
     for (const definition of localStackServices) {
-      const serviceConfig = loadConfig(definition.configSchema as never, {
+      const serviceConfig = loadServiceConfig(definition, {
         ...env,
         ...serviceUrls,
         LEAF_DATABASE_URL: embedded.url,
         PORT: String(portOf(definition.name)),
-      }) as typeof config;
-      const app = await createServiceApp(definition.rootModule(serviceConfig), {
-        service: definition.name,
-        logger: createLogger({ service: definition.name, level: config.LOG_LEVEL }),
-        bodyLimitBytes: serviceConfig.LEAF_BODY_LIMIT_BYTES,
       });
-      await definition.configureApp?.(app, serviceConfig);
-      await app.listen({ port: portOf(definition.name), host: config.HOST });
-      apps.push(app);
+      apps.push(await startServiceApp(definition, serviceConfig, createLogger({ service: definition.name, level: config.LOG_LEVEL })));
     }
   } catch (e) {
     await Promise.allSettled(apps.map((a) => a.close()));

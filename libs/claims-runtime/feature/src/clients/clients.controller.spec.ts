@@ -5,7 +5,7 @@ import type { Claim } from '@leaf/contracts';
 import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { captureLogger } from '@leaf/platform/testing';
-import { createServiceApp, loadConfig, type PlatformConfig } from '@leaf/platform';
+import { loadServiceConfig, startServiceApp } from '@leaf/platform';
 import { createSyntheticSeed, loadSeedIntoPostgres } from '@leaf/synthetic-data';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client as PgClient } from 'pg';
@@ -44,9 +44,8 @@ describe.each(testDatabaseTargets())('claims-runtime read API on $name', ({ crea
     await runMigrations(ds);
     await ds.destroy();
     await loadSeedIntoPostgres(db.pglite ? { kind: 'pglite', db: db.pglite } : { kind: 'postgres', connectionString: db.url }, seed);
-    const config = loadConfig(claimsRuntimeService.configSchema as never, { LEAF_DATABASE_URL: db.url, LEAF_LAKE_URL: `file:${lakeDir}` }) as PlatformConfig;
-    app = await createServiceApp(claimsRuntimeService.rootModule(config), { service: 'claims-runtime', logger: captureLogger().logger, bodyLimitBytes: 1024 * 1024 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    const config = loadServiceConfig(claimsRuntimeService, { LEAF_DATABASE_URL: db.url, LEAF_LAKE_URL: `file:${lakeDir}`, PORT: '0' });
+    app = await startServiceApp(claimsRuntimeService, config, captureLogger().logger);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   });
   afterAll(async () => {
