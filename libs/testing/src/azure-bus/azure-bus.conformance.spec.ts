@@ -5,6 +5,7 @@ import {
 } from '@leaf/messaging/testing';
 import { brokerTopology } from './broker-topology.from-bus';
 import { startServiceBusBroker } from '../service-bus-broker/service-bus-broker';
+import { testRetryOptions } from '../service-bus-broker/broker-client.fixture';
 
 describeBusConformance(
   'Azure adapter, real @azure/service-bus SDK, AMQP test broker',
@@ -18,11 +19,7 @@ describeBusConformance(
         topology: conformanceTopology,
         sessionIdleMs: 300,
         client: {
-          retryOptions: {
-            maxRetries: 1,
-            retryDelayInMs: 50,
-            timeoutInMs: 5_000,
-          },
+          retryOptions: testRetryOptions,
         },
       },
     );

@@ -4,6 +4,7 @@ import { createAzureServiceBus, type AzureServiceBus } from '@leaf/messaging';
 import { conformanceSettings, conformanceTopology } from '@leaf/messaging/testing';
 import { startServiceBusBroker, type ServiceBusBroker } from '../service-bus-broker/service-bus-broker';
 import { brokerTopology } from './broker-topology.from-bus';
+import { testRetryOptions } from '../service-bus-broker/broker-client.fixture';
 
 const workspace = resolve(__dirname, '../../../..');
 
@@ -24,7 +25,7 @@ describe('Azure adapter consumer killed mid-handler (real SDK, AMQP test broker)
     broker = await startServiceBusBroker({ topology: brokerTopology(conformanceTopology) });
     bus = createAzureServiceBus(
       { connectionString: broker.connectionString },
-      { topology: conformanceTopology, client: { retryOptions: { maxRetries: 1, retryDelayInMs: 50, timeoutInMs: 5_000 } } },
+      { topology: conformanceTopology, client: { retryOptions: testRetryOptions } },
     );
   });
   afterAll(async () => {

@@ -15,6 +15,7 @@ import {
   startServiceBusBroker,
   type ServiceBusBroker,
 } from '../service-bus-broker/service-bus-broker';
+import { testRetryOptions } from '../service-bus-broker/broker-client.fixture';
 
 const settings: EntitySettings = {
   lockDurationMs: 1_500,
@@ -94,11 +95,7 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
         topology,
         onError: (e) => errors.push(`${e.code}: ${e.message}`),
         client: {
-          retryOptions: {
-            maxRetries: 1,
-            retryDelayInMs: 50,
-            timeoutInMs: 5_000,
-          },
+          retryOptions: testRetryOptions,
         },
       },
     );

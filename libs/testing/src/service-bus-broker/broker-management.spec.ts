@@ -1,12 +1,6 @@
-import {
-  ServiceBusClient,
-  type ServiceBusReceivedMessage,
-} from '@azure/service-bus';
+import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import type { BrokerTopology } from './broker-topology';
-import {
-  startServiceBusBroker,
-  type ServiceBusBroker,
-} from './service-bus-broker';
+import { useBrokerClient } from './broker-client.fixture';
 
 const topology: BrokerTopology = {
   queues: [
@@ -22,26 +16,13 @@ const topology: BrokerTopology = {
 };
 
 describe('Service Bus test broker: $management operations, deferral and lock expiry', () => {
-  let broker: ServiceBusBroker;
-  let client: ServiceBusClient;
-
-  beforeAll(async () => {
-    broker = await startServiceBusBroker({ topology });
-    client = new ServiceBusClient(broker.connectionString, {
-      retryOptions: { maxRetries: 1, retryDelayInMs: 50, timeoutInMs: 5_000 },
-    });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await broker.stop();
-  });
+  const sdk = useBrokerClient(topology);
 
   async function receiveOne(
     queue: string,
     waitMs = 2_000,
   ): Promise<ServiceBusReceivedMessage | undefined> {
-    const receiver = client.createReceiver(queue, {
+    const receiver = sdk.client.createReceiver(queue, {
       receiveMode: 'receiveAndDelete',
     });
     try {
@@ -55,10 +36,10 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
   }
 
   it('defers a message; it is only reachable by sequence number and can then be completed', async () => {
-    const sender = client.createSender('mgmt');
+    const sender = sdk.client.createSender('mgmt');
     await sender.sendMessages({ body: 'later' });
     await sender.close();
-    const receiver = client.createReceiver('mgmt');
+    const receiver = sdk.client.createReceiver('mgmt');
     const [message] = await receiver.receiveMessages(1, {
       maxWaitTimeInMs: 2_000,
     });
@@ -83,10 +64,10 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
   });
 
   it('peeks without locking, answers an empty peek with no messages, and renews a lock', async () => {
-    const sender = client.createSender('peeked');
+    const sender = sdk.client.createSender('peeked');
     await sender.sendMessages([{ body: 'p1' }, { body: 'p2' }]);
     await sender.close();
-    const receiver = client.createReceiver('peeked');
+    const receiver = sdk.client.createReceiver('peeked');
     const peeked = await receiver.peekMessages(10);
     expect(peeked.map((m) => m.body)).toEqual(['p1', 'p2']);
     expect(await receiver.peekMessages(10)).toEqual([]);
@@ -112,7 +93,7 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
   });
 
   it('schedules a message for later and cancels another before it is enqueued', async () => {
-    const sender = client.createSender('scheduled');
+    const sender = sdk.client.createSender('scheduled');
     const at = new Date(Date.now() + 800);
     const [kept] = await sender.scheduleMessages({ body: 'kept' }, at);
     const [cancelled] = await sender.scheduleMessages(
@@ -122,7 +103,7 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
     expect(kept?.toNumber()).toBeGreaterThan(0);
     if (!cancelled)
       throw new Error('no sequence number for the scheduled message');
-    const peeker = client.createReceiver('scheduled');
+    const peeker = sdk.client.createReceiver('scheduled');
     const pending = await peeker.peekMessages(10, { fromSequenceNumber: kept });
     expect(pending.map((m) => [m.body, m.state])).toEqual([
       ['kept', 'scheduled'],
@@ -141,10 +122,10 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
   });
 
   it('redelivers a message whose lock expired, with the delivery count raised, and settling the stale lock fails', async () => {
-    const sender = client.createSender('expiring');
+    const sender = sdk.client.createSender('expiring');
     await sender.sendMessages({ body: 'slow' });
     await sender.close();
-    const first = client.createReceiver('expiring', {
+    const first = sdk.client.createReceiver('expiring', {
       maxAutoLockRenewalDurationInMs: 0,
     });
     const [held] = await first.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
@@ -156,7 +137,7 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
       code: 'MessageLockLost',
     });
     await first.close();
-    const second = client.createReceiver('expiring');
+    const second = sdk.client.createReceiver('expiring');
     const [again] = await second.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     expect(again?.body).toBe('slow');
     expect(again?.deliveryCount).toBe(1);

@@ -1,9 +1,5 @@
-import { ServiceBusClient } from '@azure/service-bus';
 import type { BrokerTopology } from './broker-topology';
-import {
-  startServiceBusBroker,
-  type ServiceBusBroker,
-} from './service-bus-broker';
+import { useBrokerClient } from './broker-client.fixture';
 
 const topology: BrokerTopology = {
   queues: [
@@ -20,23 +16,10 @@ const topology: BrokerTopology = {
 };
 
 describe('Service Bus test broker: sessions', () => {
-  let broker: ServiceBusBroker;
-  let client: ServiceBusClient;
-
-  beforeAll(async () => {
-    broker = await startServiceBusBroker({ topology });
-    client = new ServiceBusClient(broker.connectionString, {
-      retryOptions: { maxRetries: 1, retryDelayInMs: 50, timeoutInMs: 5_000 },
-    });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await broker.stop();
-  });
+  const sdk = useBrokerClient(topology);
 
   it('gives one session to one receiver, in order, with session lock renewal and session state', async () => {
-    const sender = client.createSender('per-claim');
+    const sender = sdk.client.createSender('per-claim');
     await sender.sendMessages([
       { body: 'a1', sessionId: 'claim-a' },
       { body: 'b1', sessionId: 'claim-b' },
@@ -44,11 +27,11 @@ describe('Service Bus test broker: sessions', () => {
     ]);
     await sender.close();
 
-    const a = await client.acceptSession('per-claim', 'claim-a');
+    const a = await sdk.client.acceptSession('per-claim', 'claim-a');
     expect(a.sessionId).toBe('claim-a');
     expect(a.sessionLockedUntilUtc.getTime()).toBeGreaterThan(Date.now());
     await expect(
-      client.acceptSession('per-claim', 'claim-a'),
+      sdk.client.acceptSession('per-claim', 'claim-a'),
     ).rejects.toThrow();
 
     const got = await a.receiveMessages(5, { maxWaitTimeInMs: 1_000 });
@@ -64,7 +47,7 @@ describe('Service Bus test broker: sessions', () => {
     );
     await a.close();
 
-    const next = await client.acceptNextSession('per-claim');
+    const next = await sdk.client.acceptNextSession('per-claim');
     expect(next.sessionId).toBe('claim-b');
     const [b1] = await next.receiveMessages(5, { maxWaitTimeInMs: 1_000 });
     expect(b1?.body).toBe('b1');
@@ -74,11 +57,11 @@ describe('Service Bus test broker: sessions', () => {
   });
 
   it('renewing the session lock also extends the locks of the messages the session receiver holds', async () => {
-    const sender = client.createSender('short-session-lock');
+    const sender = sdk.client.createSender('short-session-lock');
     await sender.sendMessages({ body: 'long', sessionId: 'slow' });
     await sender.close();
     // No automatic renewal: only the explicit session lock renewals below keep the message.
-    const session = await client.acceptSession('short-session-lock', 'slow', {
+    const session = await sdk.client.acceptSession('short-session-lock', 'slow', {
       maxAutoLockRenewalDurationInMs: 0,
     });
     const [held] = await session.receiveMessages(1, {

@@ -1,11 +1,5 @@
-import {
-  ServiceBusClient,
-  type ServiceBusReceivedMessage,
-} from '@azure/service-bus';
-import {
-  startServiceBusBroker,
-  type ServiceBusBroker,
-} from './service-bus-broker';
+import type { ServiceBusReceivedMessage } from '@azure/service-bus';
+import { useBrokerClient } from './broker-client.fixture';
 import type { BrokerTopology } from './broker-topology';
 
 const topology: BrokerTopology = {
@@ -32,20 +26,7 @@ const topology: BrokerTopology = {
 };
 
 describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
-  let broker: ServiceBusBroker;
-  let client: ServiceBusClient;
-
-  beforeAll(async () => {
-    broker = await startServiceBusBroker({ topology });
-    client = new ServiceBusClient(broker.connectionString, {
-      retryOptions: { maxRetries: 1, retryDelayInMs: 50, timeoutInMs: 5_000 },
-    });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await broker.stop();
-  });
+  const sdk = useBrokerClient(topology);
 
   async function receiveAll(
     entity: string,
@@ -53,8 +34,8 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
     sub?: string,
   ): Promise<ServiceBusReceivedMessage[]> {
     const receiver = sub
-      ? client.createReceiver(entity, sub)
-      : client.createReceiver(entity);
+      ? sdk.client.createReceiver(entity, sub)
+      : sdk.client.createReceiver(entity);
     try {
       const got: ServiceBusReceivedMessage[] = [];
       while (got.length < count) {
@@ -72,13 +53,13 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   }
 
   it('delivers a sent message with sequence number, enqueue time and lock, and complete removes it', async () => {
-    const sender = client.createSender('work');
+    const sender = sdk.client.createSender('work');
     await sender.sendMessages({
       body: { claimId: 'c-1' },
       messageId: 'm-complete',
       subject: 'claim',
     });
-    const receiver = client.createReceiver('work');
+    const receiver = sdk.client.createReceiver('work');
     const [message] = await receiver.receiveMessages(1, {
       maxWaitTimeInMs: 2_000,
     });
@@ -100,13 +81,13 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   });
 
   it('sends a batch and receive-and-delete takes every message without a lock', async () => {
-    const sender = client.createSender('work');
+    const sender = sdk.client.createSender('work');
     const batch = await sender.createMessageBatch();
     for (let i = 0; i < 5; i++)
       expect(batch.tryAddMessage({ body: `b-${i}` })).toBe(true);
     await sender.sendMessages(batch);
     await sender.close();
-    const receiver = client.createReceiver('work', {
+    const receiver = sdk.client.createReceiver('work', {
       receiveMode: 'receiveAndDelete',
     });
     const got = await receiver.receiveMessages(10, { maxWaitTimeInMs: 1_000 });
@@ -119,10 +100,10 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   });
 
   it('abandon redelivers with a higher delivery count until max delivery count dead-letters it', async () => {
-    const sender = client.createSender('work');
+    const sender = sdk.client.createSender('work');
     await sender.sendMessages({ body: 'poison', messageId: 'm-poison' });
     await sender.close();
-    const receiver = client.createReceiver('work');
+    const receiver = sdk.client.createReceiver('work');
     const counts: number[] = [];
     for (let attempt = 0; attempt < 3; attempt++) {
       const [message] = await receiver.receiveMessages(1, {
@@ -144,7 +125,7 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   async function receiveDead(
     queue: string,
   ): Promise<ServiceBusReceivedMessage[]> {
-    const dlq = client.createReceiver(queue, { subQueueType: 'deadLetter' });
+    const dlq = sdk.client.createReceiver(queue, { subQueueType: 'deadLetter' });
     try {
       const got = await dlq.receiveMessages(10, { maxWaitTimeInMs: 1_000 });
       for (const m of got) await dlq.completeMessage(m);
@@ -155,13 +136,13 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   }
 
   it('dead-letters with the given reason and description, visible on the dead-letter sub-queue', async () => {
-    const sender = client.createSender('work');
+    const sender = sdk.client.createSender('work');
     await sender.sendMessages({
       body: 'bad',
       applicationProperties: { tenant: 't1' },
     });
     await sender.close();
-    const receiver = client.createReceiver('work');
+    const receiver = sdk.client.createReceiver('work');
     const [message] = await receiver.receiveMessages(1, {
       maxWaitTimeInMs: 2_000,
     });
@@ -181,7 +162,7 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   });
 
   it('routes topic messages to every subscription whose correlation filter matches', async () => {
-    const sender = client.createSender('claims.changed.v1');
+    const sender = sdk.client.createSender('claims.changed.v1');
     await sender.sendMessages([
       { body: 'routine', subject: 'routine' },
       { body: 'hot', subject: 'urgent' },
@@ -194,7 +175,7 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   });
 
   it('drops a second message with the same messageId inside the duplicate-detection window', async () => {
-    const sender = client.createSender('work');
+    const sender = sdk.client.createSender('work');
     await sender.sendMessages({ body: 'first', messageId: 'dup-1' });
     await sender.sendMessages({ body: 'second', messageId: 'dup-1' });
     await sender.close();
@@ -203,7 +184,7 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   });
 
   it('fails attaching to an entity that is not declared', async () => {
-    const sender = client.createSender('no-such-queue');
+    const sender = sdk.client.createSender('no-such-queue');
     await expect(sender.sendMessages({ body: 'x' })).rejects.toMatchObject({
       code: 'MessagingEntityNotFound',
     });
