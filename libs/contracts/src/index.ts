@@ -12,3 +12,4 @@ export * from './api/gateway.api';
 export * from './messaging/event-payloads';
 export * from './messaging/topology';
 export * from './errors/coded-error';
+export * from './pbm/exact-decimal';

@@ -1,2 +1,2 @@
-export { toUnits, fromUnits, toCents, fromCents } from './lib/testing/exact-money';
+export { toUnits, fromUnits, toCents, fromCents } from '@leaf/contracts';
 export { sumMoneyBy, isExcluded, awpDiscountBuckets, type AwpDiscountBucket, type MoneyField } from './lib/testing/claim-aggregates.oracle';

@@ -1,4 +1,4 @@
-import type { ClaimsSummary, ClaimsSummaryQuery } from '@leaf/contracts';
+import { fromCents, fromUnits, toCents, type ClaimsSummary, type ClaimsSummaryQuery } from '@leaf/contracts';
 import type { DataSource } from 'typeorm';
 
 interface BucketRow {
@@ -12,28 +12,14 @@ interface BucketRow {
 }
 
 /** Sums of NUMERIC(…,2) columns come back as exact decimal strings; normalise to two places. */
-function money(value: string | null): string {
-  const [whole, fraction = ''] = (value ?? '0').split('.');
-  return `${whole}.${(fraction + '00').slice(0, 2)}`;
-}
-
-/** Exact decimal arithmetic on cents, so the totals equal the sum of the buckets to the cent. */
-const cents = (m: string) => BigInt(m.replace('.', ''));
-const fromCents = (c: bigint) => {
-  const sign = c < 0n ? '-' : '';
-  const abs = c < 0n ? -c : c;
-  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
-};
+const money = (value: string | null): string => fromCents(toCents(value ?? '0'));
 
 /** 1 - cost/awp to 6 places, half-up, computed in integers (never floating point). */
 function effectiveDiscount(awp: string, cost: string): string | null {
-  const a = cents(awp);
+  const a = toCents(awp);
   if (a === 0n) return null;
-  const scaled = ((a - cents(cost)) * 10_000_000n) / a; // 7 places, then round to 6
-  const rounded = (scaled >= 0n ? scaled + 5n : scaled - 5n) / 10n;
-  const sign = rounded < 0n ? '-' : '';
-  const abs = rounded < 0n ? -rounded : rounded;
-  return `${sign}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, '0')}`;
+  const scaled = ((a - toCents(cost)) * 10_000_000n) / a; // 7 places, then round to 6
+  return fromUnits((scaled >= 0n ? scaled + 5n : scaled - 5n) / 10n, 6);
 }
 
 /**
@@ -84,8 +70,8 @@ export class ClaimsSummaryRepository {
       buckets,
       totals: {
         claimCount: buckets.reduce((n, b) => n + b.claimCount, 0),
-        awp: fromCents(buckets.reduce((s, b) => s + cents(b.awp), 0n)),
-        ingredientCostPaid: fromCents(buckets.reduce((s, b) => s + cents(b.ingredientCostPaid), 0n)),
+        awp: fromCents(buckets.reduce((s, b) => s + toCents(b.awp), 0n)),
+        ingredientCostPaid: fromCents(buckets.reduce((s, b) => s + toCents(b.ingredientCostPaid), 0n)),
       },
     };
   }

@@ -10,7 +10,7 @@ import { isSyntheticDataError } from '../errors/synthetic-data.error';
 import { GENERATOR_VERSION } from '../seed/generator-version';
 import { createSyntheticSeed, type SyntheticSeed } from '../seed/synthetic-seed.factory';
 import { sumMoneyBy } from '../testing/claim-aggregates.oracle';
-import { toUnits } from '../testing/exact-money';
+import { toUnits } from '@leaf/contracts';
 import { loadSeedIntoPostgres } from './seed.loader';
 import type { SeedTarget } from './seed-target';
 import { isSeeded, readSeedRun } from './seed-runs.repository';

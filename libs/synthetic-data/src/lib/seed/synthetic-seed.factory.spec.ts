@@ -11,7 +11,7 @@ import { csvChunks } from '../csv/csv-chunks';
 import { claimsCsv } from '../csv/seed-tables.csv';
 import { isSyntheticDataError } from '../errors/synthetic-data.error';
 import { awpDiscountBuckets } from '../testing/claim-aggregates.oracle';
-import { toCents } from '../testing/exact-money';
+import { toCents } from '@leaf/contracts';
 import { createSyntheticSeed, type SyntheticSeed } from './synthetic-seed.factory';
 
 function digest(seed: SyntheticSeed): string {

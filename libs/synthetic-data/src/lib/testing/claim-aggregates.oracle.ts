@@ -1,6 +1,6 @@
 import type { Channel, Claim, ClaimExclusion, ContractGuarantee, DrugType } from '@leaf/contracts';
 import type { SyntheticSeed } from '../seed/synthetic-seed.factory';
-import { fromCents, toCents, toUnits } from './exact-money';
+import { fromCents, toCents, toUnits } from '@leaf/contracts';
 
 export type MoneyField = 'awp' | 'ingredientCostPaid' | 'dispensingFeePaid' | 'usualAndCustomary';
 

@@ -1,4 +1,7 @@
-/** Decimal strings to exact integer units and back, for oracles that must not round. */
+/**
+ * Decimal strings to exact integer units and back. Money crosses boundaries as decimal strings;
+ * arithmetic on it happens here, in bigint units, never in floating point.
+ */
 export function toUnits(decimal: string, places: number): bigint {
   const negative = decimal.startsWith('-');
   const [whole = '0', fraction = ''] = (negative ? decimal.slice(1) : decimal).split('.');
