@@ -19,7 +19,7 @@ export const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:contracts'] },
   {
     sourceTag: 'type:launcher',
-    onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:contracts', 'type:persistence', 'type:storage', 'type:data-access'],
+    onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:contracts', 'type:persistence', 'type:storage', 'type:data-access', 'type:messaging'],
   },
   {
     sourceTag: 'type:feature',

@@ -1,8 +1,9 @@
-import { EmbeddedPostgres, createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
+import { EmbeddedPostgres, createDataSource, runMigrations } from '@leaf/persistence';
 import { createSyntheticSeed, isSeeded, loadSeedIntoPostgres } from '@leaf/synthetic-data';
 import type { Logger } from 'pino';
 import { join } from 'node:path';
 import type { LocalStackConfig } from './local-stack.config';
+import { stackMigrations } from './stack-migrations';
 
 /**
  * One embedded PostgreSQL (PGlite, file-backed) for the whole stack, served on a local port so
@@ -11,7 +12,7 @@ import type { LocalStackConfig } from './local-stack.config';
  */
 export async function prepareDatabase(config: LocalStackConfig, logger: Logger): Promise<EmbeddedPostgres> {
   const embedded = await EmbeddedPostgres.start({ dataDir: join(config.LEAF_DATA_DIR, 'pglite'), extensions: 'vector' });
-  const ds = createDataSource({ kind: 'postgres', url: embedded.url }, { migrations: postgresMigrations });
+  const ds = createDataSource({ kind: 'postgres', url: embedded.url }, { migrations: stackMigrations });
   await ds.initialize();
   try {
     const applied = await runMigrations(ds);

@@ -1,0 +1,12 @@
+import { outboxMigrations } from '@leaf/messaging';
+import { postgresMigrations } from '@leaf/persistence';
+
+/**
+ * Every PostgreSQL migration the local stack applies to its one embedded database: the
+ * foundation tables, the outbox, then each service's own tables (exported by its data-access
+ * lib). TypeORM orders them by their timestamp suffix, so each service keeps its own range.
+ */
+export const stackMigrations = [
+  ...postgresMigrations,
+  ...outboxMigrations.postgres,
+];
