@@ -13,3 +13,4 @@ export * from './messaging/event-payloads';
 export * from './messaging/topology';
 export * from './errors/coded-error';
 export * from './pbm/exact-decimal';
+export * from './auth/identity';
