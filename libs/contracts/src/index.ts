@@ -14,3 +14,4 @@ export * from './messaging/topology';
 export * from './errors/coded-error';
 export * from './pbm/exact-decimal';
 export * from './auth/identity';
+export * from './api/reconciliation.api';

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { channelSchema, drugTypeSchema } from '../pbm/channel';
+import { clientIdSchema } from '../pbm/client';
+import { evidenceRefSchema, guaranteeMetricSchema } from '../pbm/contract-guarantee';
+import { moneySchema, rateSchema } from '../pbm/money';
+
+const sha256 = z.string().regex(/^[a-f0-9]{64}$/);
+export const runIdSchema = z.string().regex(/^rec_[a-z0-9]{26}$/, 'run id must look like rec_<26 characters>');
+
+/** POST /v1/clients/{clientId}/reconciliations — 202 with the run; the work continues in the background. */
+export const startReconciliationSchema = z.object({
+  periodId: z.string().min(1).max(64),
+  /** Optional: reconcile only claims filled up to this date (defaults to the period end). */
+}).strict();
+export type StartReconciliation = z.infer<typeof startReconciliationSchema>;
+
+export const reconciliationRunParamsSchema = z.object({ clientId: clientIdSchema, runId: runIdSchema });
+
+export const reconciliationStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const reconciliationStatusSchema = z.enum(reconciliationStatuses);
+
+export const artifactNames = ['findings-evidence.json', 'reconciliation.xlsx', 'reconciliation.pdf', 'run-inputs.json'] as const;
+export const artifactNameSchema = z.enum(artifactNames);
+export type ArtifactName = z.infer<typeof artifactNameSchema>;
+
+/** A stored output: content-addressed in the lake; `href` is the API path that downloads it. */
+export const runArtifactSchema = z.object({
+  name: artifactNameSchema,
+  sha256,
+  bytes: z.number().int().nonnegative(),
+  contentType: z.string(),
+  href: z.string(),
+});
+export type RunArtifact = z.infer<typeof runArtifactSchema>;
+
+/** One guarantee bucket's outcome: what was promised, what was delivered, and the money between. */
+export const reconciliationBucketSchema = z.object({
+  guaranteeId: z.string(),
+  guaranteeVersion: z.number().int(),
+  metric: guaranteeMetricSchema,
+  channel: channelSchema.nullable(),
+  drugType: drugTypeSchema.nullable(),
+  claimCount: z.number().int(),
+  awp: moneySchema,
+  ingredientCostPaid: moneySchema,
+  dispensingFeePaid: moneySchema,
+  guaranteedValue: rateSchema,
+  /** Effective discount (fraction) for awp_discount, average fee for dispensing_fee; null with no claims or zero AWP. */
+  effectiveValue: rateSchema.nullable(),
+  /** Dollars the PBM owes (positive) or delivered above the guarantee (negative), before offsets. */
+  variance: moneySchema,
+  shortfall: moneySchema,
+  evidence: evidenceRefSchema,
+});
+export type ReconciliationBucket = z.infer<typeof reconciliationBucketSchema>;
+
+export const findingKinds = [
+  'guarantee_shortfall',
+  'paid_above_uc',
+  'ingredient_above_awp',
+  'fee_above_contract',
+  'duplicate_fill',
+  'short_days_supply_90',
+] as const;
+export const findingKindSchema = z.enum(findingKinds);
+export type FindingKind = z.infer<typeof findingKindSchema>;
+
+export const reconciliationSummarySchema = z.object({
+  claimCount: z.number().int(),
+  eligibleClaimCount: z.number().int(),
+  excludedClaimCount: z.number().int(),
+  totalAwp: moneySchema,
+  totalIngredientCostPaid: moneySchema,
+  /** Sum of bucket shortfalls after the offsets the contract allows. */
+  guaranteeShortfall: moneySchema,
+  /** Sum of per-claim audit findings' dollar impact. */
+  auditImpact: moneySchema,
+  /** guaranteeShortfall + auditImpact: what the findings add up to. */
+  totalOwed: moneySchema,
+});
+export type ReconciliationSummary = z.infer<typeof reconciliationSummarySchema>;
+
+export const reconciliationRunSchema = z.object({
+  runId: runIdSchema,
+  clientId: clientIdSchema,
+  periodId: z.string(),
+  status: reconciliationStatusSchema,
+  /** 0..1, reported as the stages complete. */
+  progress: z.number().min(0).max(1),
+  stage: z.string(),
+  requestedBy: z.string(),
+  createdAt: z.iso.datetime(),
+  completedAt: z.iso.datetime().nullable(),
+  error: z.object({ code: z.string(), detail: z.string() }).nullable(),
+  /** sha256 of the recorded inputs: two runs with the same inputs hash have byte-identical artifacts. */
+  inputsSha256: sha256.nullable(),
+  summary: reconciliationSummarySchema.nullable(),
+  buckets: z.array(reconciliationBucketSchema),
+  artifacts: z.array(runArtifactSchema),
+});
+export type ReconciliationRun = z.infer<typeof reconciliationRunSchema>;
+
+/** GET …/reconciliations/{runId}/findings?cursor=&limit=&kind= */
+export const findingsQuerySchema = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  kind: findingKindSchema.optional(),
+});
+export type FindingsQuery = z.infer<typeof findingsQuerySchema>;
+
+export const findingSchema = z.object({
+  findingId: z.string(),
+  kind: findingKindSchema,
+  /** The claim behind a per-claim finding; null for a bucket shortfall. */
+  claimId: z.string().nullable(),
+  guaranteeId: z.string().nullable(),
+  channel: channelSchema.nullable(),
+  drugType: drugTypeSchema.nullable(),
+  impact: moneySchema,
+  detail: z.string(),
+  /** The claims behind the figure (count) and the contract term it was measured against. */
+  claimCount: z.number().int(),
+  evidence: z.array(evidenceRefSchema),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+export const findingPageSchema = z.object({
+  items: z.array(findingSchema),
+  nextCursor: z.string().nullable(),
+});
+export type FindingPage = z.infer<typeof findingPageSchema>;
