@@ -1,0 +1,42 @@
+import type { Finding, FindingKind, Money, ReconciliationBucket, ReconciliationSummary } from '@leaf/contracts';
+
+/** A stored input or output the report cites: its name, content hash and what it is. */
+export interface ReportEvidence {
+  readonly name: string;
+  readonly sha256: string;
+  readonly reference: string;
+}
+
+export interface FindingKindTotal {
+  readonly kind: FindingKind;
+  readonly count: number;
+  readonly impact: Money;
+}
+
+/**
+ * Everything the workbook and the PDF show, and nothing else: both are pure renderings of this
+ * model, so two runs with the same inputs give byte-identical files. It carries no wall-clock
+ * time; `asOf` is the claims source watermark the run recorded.
+ */
+export interface ReconciliationReport {
+  readonly runId: string;
+  readonly clientId: string;
+  readonly clientName: string;
+  readonly periodId: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly pbmName: string;
+  /** sha256 of the recorded run inputs. */
+  readonly inputsSha256: string;
+  readonly codeVersion: string;
+  /** The claims source watermark, e.g. `claims=412345;maxFill=2025-12-31;maxId=CLM…`. */
+  readonly asOf: string;
+  readonly summary: ReconciliationSummary;
+  readonly buckets: readonly ReconciliationBucket[];
+  readonly findingTotals: readonly FindingKindTotal[];
+  /** The largest findings by impact, for the PDF (the workbook lists them all via `findings`). */
+  readonly topFindings: readonly Finding[];
+  /** Every finding in a stable order; may be large, so it is streamed. */
+  readonly findings: () => AsyncIterable<Finding>;
+  readonly evidence: readonly ReportEvidence[];
+}
