@@ -1,1 +1,2 @@
-export {};
+export * from './content-types';
+export { writeReconciliationWorkbook } from './workbook/write-reconciliation-workbook';

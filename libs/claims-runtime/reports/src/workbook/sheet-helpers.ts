@@ -1,0 +1,50 @@
+import type { Row, Worksheet } from 'exceljs';
+import { headerAlignment, headerFill, headerFont, totalFont } from './finance-formats';
+
+export interface SheetColumn {
+  readonly header: string;
+  readonly width: number;
+  readonly numFmt?: string;
+}
+
+/** Frozen first row, so the headers stay visible while a reader scrolls a long sheet. */
+export const frozenHeaderView = [{ state: 'frozen' as const, xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }];
+
+/** Sets the column widths and formats and writes the bold header row (row 1), committed. */
+export function writeHeader(sheet: Worksheet, columns: readonly SheetColumn[]): void {
+  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width, ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}) }));
+  const header = sheet.getRow(1);
+  header.height = 30;
+  header.eachCell((cell) => {
+    cell.font = headerFont;
+    cell.fill = headerFill;
+    cell.alignment = headerAlignment;
+  });
+  header.commit();
+}
+
+/** Column letter for a 1-based index (1 → A, 27 → AA). */
+export function columnLetter(index: number): string {
+  let letters = '';
+  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+/** Filter over the header and data rows (a total row below stays out of the sort). */
+export function setAutoFilter(sheet: Worksheet, columnCount: number, lastDataRow: number): void {
+  sheet.autoFilter = `A1:${columnLetter(columnCount)}${Math.max(lastDataRow, 1)}`;
+}
+
+/**
+ * A total cell as a SUM formula whose cached result is the exact decimal total, so Excel shows
+ * the cent-exact figure before and after it recalculates.
+ */
+export function totalCell(column: number, firstRow: number, lastRow: number, exact: string): { formula: string; result: number } {
+  const letter = columnLetter(column);
+  return { formula: `SUM(${letter}${firstRow}:${letter}${lastRow})`, result: Number(exact) };
+}
+
+export function styleTotalRow(row: Row): void {
+  row.font = totalFont;
+  row.border = { top: { style: 'thin' }, bottom: { style: 'double' } };
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Workbook, type Worksheet } from 'exceljs';
+import { fromCents, toCents } from '@leaf/contracts';
+import { reconciliationReportFixture } from '../testing';
+import { writeReconciliationWorkbook } from './write-reconciliation-workbook';
+import { currencyFormat, percentFormat } from './finance-formats';
+
+async function workbookBytes(report = reconciliationReportFixture()): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await writeReconciliationWorkbook(report, out);
+  return Buffer.concat(chunks);
+}
+
+function sheetOf(workbook: Workbook, name: string): Worksheet {
+  const found = workbook.getWorksheet(name);
+  if (!found) throw new Error(`no sheet ${name}`);
+  return found;
+}
+
+function at<T>(items: readonly T[], index: number): T {
+  const item = items[index];
+  if (item === undefined) throw new Error(`no item ${index}`);
+  return item;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+async function readBack(bytes: Buffer): Promise<Workbook> {
+  const workbook = new Workbook();
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  return workbook;
+}
+
+describe('writeReconciliationWorkbook', () => {
+  const report = reconciliationReportFixture({ claimFindings: 240 });
+  let bytes: Buffer;
+  let workbook: Workbook;
+
+  beforeAll(async () => {
+    bytes = await workbookBytes(report);
+    workbook = await readBack(bytes);
+  });
+
+  it('is a zip holding the four sheets in reading order', () => {
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Buckets', 'Findings', 'Evidence']);
+  });
+
+  it('stamps the workbook with the period end, not the wall clock', () => {
+    expect(workbook.created.toISOString()).toBe('2025-12-31T00:00:00.000Z');
+    expect(workbook.modified.toISOString()).toBe('2025-12-31T00:00:00.000Z');
+    expect(workbook.creator).toBe('Leaf claims-runtime');
+  });
+
+  it('freezes the header row, bolds it and filters every table', () => {
+    for (const sheet of workbook.worksheets) {
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+    }
+    expect(sheetOf(workbook, 'Buckets').autoFilter).toBe(`A1:N${report.buckets.length + 1}`);
+    expect(sheetOf(workbook, 'Evidence').autoFilter).toBe(`A1:C${report.evidence.length + 1}`);
+  });
+
+  it('lists the run identity and the summary figures as numbers in finance formats', () => {
+    const sheet = sheetOf(workbook, 'Summary');
+    const byLabel = new Map<string, { value: unknown; numFmt: string | undefined }>();
+    sheet.eachRow((row, n) => {
+      if (n > 1) byLabel.set(String(row.getCell(1).value), { value: row.getCell(2).value, numFmt: row.getCell(2).numFmt });
+    });
+    expect(byLabel.get('Run')?.value).toBe(report.runId);
+    expect(byLabel.get('Client')?.value).toBe('Acme Health Plan (acme-health)');
+    expect(byLabel.get('Inputs sha256')?.value).toBe(report.inputsSha256);
+    expect(byLabel.get('Claims as of')?.value).toBe(report.asOf);
+    expect(byLabel.get('Code version')?.value).toBe(report.codeVersion);
+    expect(byLabel.get('Total owed')).toEqual({ value: Number(report.summary.totalOwed), numFmt: currencyFormat });
+    expect(byLabel.get('Guarantee shortfall')?.value).toBe(Number(report.summary.guaranteeShortfall));
+    expect(byLabel.get('Claims')?.value).toBe(report.summary.claimCount);
+  });
+
+  it('writes one row per bucket with discounts as percentages, fee terms as dollars, and exact totals', () => {
+    const sheet = sheetOf(workbook, 'Buckets');
+    expect(sheet.rowCount).toBe(report.buckets.length + 2);
+    const retail30Brand = sheet.getRow(2);
+    const bucket = at(report.buckets, 0);
+    expect(retail30Brand.getCell(1).value).toBe(bucket.guaranteeId);
+    expect(retail30Brand.getCell(6).value).toBe(Number(bucket.awp));
+    expect(retail30Brand.getCell(6).numFmt).toBe(currencyFormat);
+    expect(retail30Brand.getCell(9)).toMatchObject({ value: Number(bucket.guaranteedValue), numFmt: percentFormat });
+    expect(retail30Brand.getCell(13).value).toBe(`${bucket.evidence.objectId} ${bucket.evidence.locator}`);
+    const feeRow = sheet.getRow(report.buckets.findIndex((b) => b.metric === 'dispensing_fee') + 2);
+    expect(feeRow.getCell(9).numFmt).toBe(currencyFormat);
+    const rebateRow = sheet.getRow(report.buckets.findIndex((b) => b.effectiveValue === null) + 2);
+    expect(rebateRow.getCell(10).value).toBeNull();
+
+    const total = sheet.getRow(report.buckets.length + 2);
+    const last = report.buckets.length + 1;
+    const exactShortfall = fromCents(report.buckets.reduce((s, b) => s + toCents(b.shortfall), 0n));
+    expect(total.getCell(12).value).toEqual({ formula: `SUM(L2:L${last})`, result: Number(exactShortfall) });
+    // The fixture has no offsets, so the bucket shortfalls are the summary's guarantee shortfall.
+    expect(exactShortfall).toBe(report.summary.guaranteeShortfall);
+  });
+
+  it('streams every finding and totals their impact to the summary, to the cent', async () => {
+    const sheet = sheetOf(workbook, 'Findings');
+    let findings = 0;
+    for await (const _ of report.findings()) findings += 1;
+    expect(findings).toBeGreaterThan(240);
+    expect(sheet.rowCount).toBe(findings + 2);
+    expect(sheet.autoFilter).toBe(`A1:J${findings + 1}`);
+    const total = sheet.getRow(findings + 2);
+    expect(total.getCell(1).value).toBe('Total');
+    const impact = total.getCell(8);
+    expect(impact.numFmt).toBe(currencyFormat);
+    expect(impact.value).toEqual({ formula: `SUM(H2:H${findings + 1})`, result: Number(report.summary.totalOwed) });
+    // Re-adding the cells as cents reproduces the string exactly (no float drift in what is shown).
+    let cents = 0n;
+    for (let r = 2; r <= findings + 1; r++) cents += BigInt(Math.round((sheet.getRow(r).getCell(8).value as number) * 100));
+    expect(fromCents(cents)).toBe(report.summary.totalOwed);
+  });
+
+  it('lists the evidence by name, hash and reference', () => {
+    const sheet = sheetOf(workbook, 'Evidence');
+    expect(sheet.getRow(2).values).toEqual([undefined, at(report.evidence, 0).name, at(report.evidence, 0).sha256, at(report.evidence, 0).reference]);
+    expect(sheet.rowCount).toBe(report.evidence.length + 1);
+  });
+
+  it('gives byte-identical files for the same report, even written seconds apart', async () => {
+    // ZIP (DOS) times have a 2 s resolution: waiting longer proves no entry carries the wall clock.
+    await sleep(2_100);
+    const again = await workbookBytes(reconciliationReportFixture({ claimFindings: 240 }));
+    expect(sha256(again)).toBe(sha256(bytes));
+    const other = await workbookBytes(reconciliationReportFixture({ claimFindings: 241 }));
+    expect(sha256(other)).not.toBe(sha256(bytes));
+  });
+});
