@@ -14,3 +14,7 @@ export {
   syntheticDataErrorCodes,
   type SyntheticDataErrorCode,
 } from './lib/errors/synthetic-data.error';
+export { generateContractPackets, writeContractPackets, type SyntheticPacket } from './lib/packets/synthetic-packets';
+export { rateSchedulePdf } from './lib/packets/rate-schedule.pdf';
+export { rateScheduleXlsx } from './lib/packets/rate-schedule.xlsx';
+export { scheduleRows, rowOf, awpPercent, rateTableHeader, type RateRow, type PacketHeader } from './lib/packets/rate-schedule.rows';

@@ -1,0 +1,2 @@
+export * from './extraction/extraction.error';
+export * from './extraction/extract-document';
