@@ -15,3 +15,4 @@ export * from './errors/coded-error';
 export * from './pbm/exact-decimal';
 export * from './auth/identity';
 export * from './api/reconciliation.api';
+export * from './api/tasks.api';

@@ -1,0 +1,25 @@
+import type { Role, TaskLane } from '@leaf/contracts';
+import type { z } from 'zod';
+
+/**
+ * What the platform knows about one kind of task before anything runs: how its parameters look,
+ * who may ask for it, whether it changes anything (then an operator approves), and how it runs.
+ */
+export interface TaskKindDefinition<P extends z.ZodType = z.ZodType> {
+  kind: string;
+  description: string;
+  parameters: P;
+  /** The weakest role that may request it. */
+  requestRole: Role;
+  /** Changes state outside the task's own artifacts: blocked until an operator approves. */
+  mutates: boolean;
+  /** Re-running from the recorded inputs gives byte-identical artifacts. */
+  deterministic: boolean;
+  timeoutMs: number;
+  maxAttempts: number;
+  lane: TaskLane;
+  /** Running at once across all workers; and per client scope. */
+  concurrency: { perKind: number; perClient: number };
+}
+
+export const defineTaskKind = <P extends z.ZodType>(definition: TaskKindDefinition<P>): TaskKindDefinition<P> => definition;

@@ -1,0 +1,61 @@
+import { clientIdSchema, runIdSchema } from '@leaf/contracts';
+import { z } from 'zod';
+import { defineTaskKind, type TaskKindDefinition } from './task-kind';
+
+const periodId = z.string().min(1).max(64);
+
+export const claimsReconcileKind = defineTaskKind({
+  kind: 'claims.reconcile',
+  description: 'Reconcile a client period against its contract guarantees in claims-runtime; the workbook and PDF become task artifacts.',
+  parameters: z.object({ clientId: clientIdSchema, periodId }).strict(),
+  requestRole: 'analyst',
+  mutates: false,
+  deterministic: true,
+  timeoutMs: 15 * 60_000,
+  maxAttempts: 3,
+  lane: 'long',
+  concurrency: { perKind: 4, perClient: 1 },
+});
+
+export const contractsSyncKind = defineTaskKind({
+  kind: 'contracts.sync',
+  description: 'Sync the contract packets of a client from OneDrive through contract-packets (rewrites the extracted guarantees).',
+  parameters: z.object({ clientId: clientIdSchema }).strict(),
+  requestRole: 'operator',
+  mutates: true,
+  deterministic: false,
+  timeoutMs: 10 * 60_000,
+  maxAttempts: 3,
+  lane: 'long',
+  concurrency: { perKind: 2, perClient: 1 },
+});
+
+export const reportNarrativeKind = defineTaskKind({
+  kind: 'report.narrative',
+  description: 'Draft the narrative of a reconciliation run: model-drafted behind number guardrails, else the deterministic template.',
+  parameters: z.object({ clientId: clientIdSchema, runId: runIdSchema }).strict(),
+  requestRole: 'analyst',
+  mutates: false,
+  // The template path is; a model draft is not (replay reports the difference).
+  deterministic: true,
+  timeoutMs: 2 * 60_000,
+  maxAttempts: 3,
+  lane: 'short',
+  concurrency: { perKind: 8, perClient: 2 },
+});
+
+/** A task that does nothing but write one small artifact: smoke checks, the chaos spec and the bench. */
+export const platformNoopKind = defineTaskKind({
+  kind: 'platform.noop',
+  description: 'Does nothing but record one small artifact (smoke checks, benchmarks).',
+  parameters: z.object({ sleepMs: z.number().int().min(0).max(60_000).default(0), note: z.string().max(200).default('') }).strict(),
+  requestRole: 'operator',
+  mutates: false,
+  deterministic: true,
+  timeoutMs: 2 * 60_000,
+  maxAttempts: 5,
+  lane: 'short',
+  concurrency: { perKind: 1000, perClient: 1000 },
+});
+
+export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind];

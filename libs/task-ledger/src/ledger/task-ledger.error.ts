@@ -1,0 +1,10 @@
+import { CodedError, codedErrorGuard } from '@leaf/contracts';
+
+export const taskLedgerErrorCodes = ['TASK_NOT_FOUND', 'TASK_STATE_CONFLICT', 'TASK_LEASE_LOST', 'TASK_IDEMPOTENCY_CONFLICT'] as const;
+export type TaskLedgerErrorCode = (typeof taskLedgerErrorCodes)[number];
+
+export class TaskLedgerError extends CodedError<TaskLedgerErrorCode> {
+  override readonly name = 'TaskLedgerError';
+}
+
+export const isTaskLedgerError = codedErrorGuard(TaskLedgerError);

@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import type { PolicyDecision, TaskBlocker, TaskDetail, TaskHistoryEvent, TaskList, TaskListQuery } from '@leaf/contracts';
+import { terminalTaskStatuses } from '@leaf/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { TaskKindDefinition } from '../kinds/task-kind';
+import { addDispatchToOutbox, type OutboxWriter } from './task-dispatch';
+import { appendHistory } from './task-history';
+import { TaskLedgerError } from './task-ledger.error';
+import { newTaskId, newTraceId } from './task-ids';
+import { toDetail, toEvent, toSummary, type ArtifactRow, type EventRow, type SpanRow, type TaskRow } from './task-row';
+import { rowsOf } from './sql-rows';
+
+export interface NewTask {
+  definition: TaskKindDefinition;
+  clientId: string;
+  /** Already validated against the kind's schema. */
+  parameters: Record<string, unknown>;
+  policy: PolicyDecision;
+  requestedBy: string;
+  idempotencyKey?: string;
+  /** What the idempotency key is bound to: the same key with another request is a conflict. */
+  requestFingerprint?: unknown;
+  replayOf?: string;
+}
+
+export type VisibleClients = '*' | readonly string[];
+
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+
+const isUniqueViolation = (e: unknown) => (e as { driverError?: { code?: string }; code?: string })?.driverError?.code === '23505' || (e as { code?: string })?.code === '23505';
+
+/**
+ * The dispatcher's side of the ledger: create (with idempotency and policy), read, list, cancel,
+ * approve. Every change appends to the history in the same transaction, and a dispatch writes its
+ * wake-up into the outbox in that transaction too.
+ */
+export class TaskLedger {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async create(input: NewTask): Promise<{ task: TaskRow; created: boolean }> {
+    const requestSha256 = input.idempotencyKey ? createHash('sha256').update(canonical(input.requestFingerprint ?? null)).digest('hex') : null;
+    try {
+      return await this.ds.transaction(async (m) => {
+        if (input.idempotencyKey) {
+          const existing = await this.byIdempotencyKey(m, input.requestedBy, input.idempotencyKey);
+          if (existing) return this.sameRequest(existing, requestSha256);
+        }
+        return { task: await this.insert(m, input, requestSha256), created: true };
+      });
+    } catch (error) {
+      // Two requests with one key raced: the loser answers with the winner's task.
+      if (input.idempotencyKey && isUniqueViolation(error)) {
+        const existing = await this.byIdempotencyKey(this.ds.manager, input.requestedBy, input.idempotencyKey);
+        if (existing) return this.sameRequest(existing, requestSha256);
+      }
+      throw error;
+    }
+  }
+
+  private sameRequest(existing: TaskRow, requestSha256: string | null): { task: TaskRow; created: boolean } {
+    if (existing.request_sha256 !== requestSha256) {
+      throw new TaskLedgerError('TASK_IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request');
+    }
+    return { task: existing, created: false };
+  }
+
+  private async byIdempotencyKey(m: EntityManager, requestedBy: string, key: string): Promise<TaskRow | undefined> {
+    const rows: TaskRow[] = await m.query(`SELECT * FROM agent_tasks WHERE requested_by = $1 AND idempotency_key = $2`, [requestedBy, key]);
+    return rows[0];
+  }
+
+  private async insert(m: EntityManager, input: NewTask, requestSha256: string | null): Promise<TaskRow> {
+    const d = input.definition;
+    const blocked = input.policy.decision === 'approval-required';
+    const blockers: TaskBlocker[] = blocked ? [{ code: 'APPROVAL_REQUIRED', detail: input.policy.reason, since: new Date().toISOString() }] : [];
+    const [task]: TaskRow[] = await m.query(
+      `INSERT INTO agent_tasks (task_id, kind, client_id, parameters, requested_by, lane, policy, status, dispatches, max_attempts, timeout_ms,
+         blockers, trace_id, replay_of, idempotency_key, request_sha256)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
+      [
+        newTaskId(),
+        d.kind,
+        input.clientId,
+        JSON.stringify(input.parameters),
+        input.requestedBy,
+        d.lane,
+        JSON.stringify(input.policy),
+        blocked ? 'blocked' : 'dispatched',
+        blocked ? 0 : 1,
+        d.maxAttempts,
+        d.timeoutMs,
+        JSON.stringify(blockers),
+        newTraceId(),
+        input.replayOf ?? null,
+        input.idempotencyKey ?? null,
+        requestSha256,
+      ],
+    );
+    await appendHistory(m, task.task_id, { type: 'created', status: 'queued', attempt: 0, actor: input.requestedBy, detail: { policy: input.policy, replayOf: input.replayOf ?? null } });
+    if (blocked) {
+      await appendHistory(m, task.task_id, { type: 'blocked', status: 'blocked', attempt: 0, actor: 'policy', detail: { blockers } });
+    } else {
+      const messageId = await addDispatchToOutbox(this.outbox, m, task, 1);
+      await appendHistory(m, task.task_id, { type: 'dispatched', status: 'dispatched', attempt: 0, actor: 'agent-dispatcher', detail: { messageId } });
+    }
+    return task;
+  }
+
+  async get(taskId: string, m: EntityManager = this.ds.manager): Promise<TaskRow | undefined> {
+    const rows: TaskRow[] = await m.query(`SELECT * FROM agent_tasks WHERE task_id = $1`, [taskId]);
+    return rows[0];
+  }
+
+  async detail(taskId: string): Promise<TaskDetail | undefined> {
+    const task = await this.get(taskId);
+    if (!task) return undefined;
+    const [history, artifacts, spans] = await Promise.all([
+      this.ds.query(`SELECT * FROM agent_task_events WHERE task_id = $1 ORDER BY event_seq`, [taskId]) as Promise<EventRow[]>,
+      this.ds.query(`SELECT * FROM agent_task_artifacts WHERE task_id = $1 ORDER BY name`, [taskId]) as Promise<ArtifactRow[]>,
+      this.ds.query(`SELECT * FROM agent_task_spans WHERE task_id = $1 ORDER BY started_at, span_id`, [taskId]) as Promise<SpanRow[]>,
+    ]);
+    return toDetail(task, history, artifacts, spans);
+  }
+
+  async artifacts(taskId: string): Promise<ArtifactRow[]> {
+    return this.ds.query(`SELECT * FROM agent_task_artifacts WHERE task_id = $1 ORDER BY name`, [taskId]);
+  }
+
+  /** History after `afterSeq` (the progress stream resumes from Last-Event-ID). */
+  async history(taskId: string, afterSeq = 0): Promise<TaskHistoryEvent[]> {
+    const rows: EventRow[] = await this.ds.query(`SELECT * FROM agent_task_events WHERE task_id = $1 AND event_seq > $2 ORDER BY event_seq`, [taskId, afterSeq]);
+    return rows.map(toEvent);
+  }
+
+  /** Newest first; `visible` is the caller's client scope, applied in the query. */
+  async list(query: TaskListQuery, visible: VisibleClients): Promise<TaskList> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (visible !== '*') add('client_id = ANY(?)', [...visible]);
+    if (query.clientId) add('client_id = ?', query.clientId);
+    if (query.status) add('status = ?', query.status);
+    if (query.kind) add('kind = ?', query.kind);
+    if (query.cursor) add('task_seq < ?', query.cursor);
+    const rows: TaskRow[] = await this.ds.query(
+      `SELECT * FROM agent_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY task_seq DESC LIMIT ${query.limit + 1}`,
+      params,
+    );
+    const page = rows.slice(0, query.limit);
+    return { items: page.map(toSummary), nextCursor: rows.length > query.limit ? String(page[page.length - 1].task_seq) : null };
+  }
+
+  /**
+   * Not yet running: cancelled at once. Running: the worker is asked (it sees the request on its
+   * next heartbeat and aborts); a worker that died is settled by the watchdog.
+   */
+  async cancel(taskId: string, actor: string): Promise<TaskRow> {
+    return this.ds.transaction(async (m) => {
+      const task = await this.locked(m, taskId);
+      if (terminalTaskStatuses.includes(task.status)) throw new TaskLedgerError('TASK_STATE_CONFLICT', `task is already ${task.status}`);
+      if (task.status === 'running') {
+        if (task.cancel_requested) return task;
+        const [updated] = rowsOf<TaskRow>(await m.query(`UPDATE agent_tasks SET cancel_requested = TRUE, updated_at = now() WHERE task_id = $1 RETURNING *`, [taskId]));
+        await appendHistory(m, taskId, { type: 'cancel-requested', status: 'running', attempt: task.attempts, actor });
+        return updated;
+      }
+      const [updated] = rowsOf<TaskRow>(
+        await m.query(
+          `UPDATE agent_tasks SET status = 'cancelled', cancel_requested = TRUE, blockers = '[]', finished_at = now(), updated_at = now() WHERE task_id = $1 RETURNING *`,
+          [taskId],
+        ),
+      );
+      await appendHistory(m, taskId, { type: 'cancelled', status: 'cancelled', attempt: task.attempts, actor, detail: { from: task.status } });
+      return updated;
+    });
+  }
+
+  /** A blocked (mutating) task goes out once an operator approves it. */
+  async approve(taskId: string, approver: string): Promise<TaskRow> {
+    return this.ds.transaction(async (m) => {
+      const task = await this.locked(m, taskId);
+      if (task.status !== 'blocked') throw new TaskLedgerError('TASK_STATE_CONFLICT', `only a blocked task can be approved; this one is ${task.status}`);
+      const policy: PolicyDecision = { ...(JSON.parse(task.policy) as PolicyDecision), decision: 'approved', approvedBy: approver, approvedAt: new Date().toISOString() };
+      const [updated] = rowsOf<TaskRow>(
+        await m.query(
+          `UPDATE agent_tasks SET status = 'dispatched', policy = $2, blockers = '[]', dispatches = dispatches + 1, updated_at = now() WHERE task_id = $1 RETURNING *`,
+          [taskId, JSON.stringify(policy)],
+        ),
+      );
+      await appendHistory(m, taskId, { type: 'approved', status: 'dispatched', attempt: 0, actor: approver });
+      const messageId = await addDispatchToOutbox(this.outbox, m, updated, updated.dispatches);
+      await appendHistory(m, taskId, { type: 'dispatched', status: 'dispatched', attempt: 0, actor: 'agent-dispatcher', detail: { messageId } });
+      return updated;
+    });
+  }
+
+  async appendComparison(taskId: string, detail: Record<string, unknown>): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      const task = await this.locked(m, taskId);
+      await appendHistory(m, taskId, { type: 'replay-compared', status: task.status, attempt: task.attempts, actor: 'agent-dispatcher', detail });
+    });
+  }
+
+  private async locked(m: EntityManager, taskId: string): Promise<TaskRow> {
+    const rows: TaskRow[] = await m.query(`SELECT * FROM agent_tasks WHERE task_id = $1 FOR UPDATE`, [taskId]);
+    if (!rows[0]) throw new TaskLedgerError('TASK_NOT_FOUND', `no task ${taskId}`);
+    return rows[0];
+  }
+}
