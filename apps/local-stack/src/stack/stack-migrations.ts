@@ -1,3 +1,4 @@
+import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
 import { outboxMigrations } from '@leaf/messaging';
 import { postgresMigrations } from '@leaf/persistence';
 
@@ -9,4 +10,5 @@ import { postgresMigrations } from '@leaf/persistence';
 export const stackMigrations = [
   ...postgresMigrations,
   ...outboxMigrations.postgres,
+  ...claimsRuntimeMigrations.postgres,
 ];

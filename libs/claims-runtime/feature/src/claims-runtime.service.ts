@@ -1,4 +1,10 @@
-import { DATA_SOURCE } from '@leaf/persistence';
+import type { Provider } from '@nestjs/common';
+import {
+  DATA_SOURCE,
+  createDataSource,
+  parseDatabaseUrl,
+} from '@leaf/persistence';
+import { createLogger } from '@leaf/platform';
 import { defineService } from '@leaf/service-kit';
 import {
   ClaimsSummaryRepository,
@@ -7,13 +13,60 @@ import {
   claimsRuntimeEntities,
 } from '@leaf/claims-runtime/data-access';
 import type { DataSource } from 'typeorm';
+import {
+  claimsRuntimeConfigSchema,
+  type ClaimsRuntimeConfig,
+} from './claims-runtime.config';
+import {
+  CLAIMS_DB,
+  CLAIMS_MAPPING,
+  SERVICE_LOGGER,
+} from './claims-runtime.tokens';
 import { ClientsController } from './clients/clients.controller';
+import { ReconciliationsController } from './reconciliations/reconciliations.controller';
+import { ReconciliationsService } from './reconciliations/reconciliations.service';
+import { reportRenderersProvider } from './reconciliations/report-renderers.provider';
 
-const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new type(ds) });
-
-/** claims-runtime: the claims authority (read-only) and the contract guarantees it is held to. */
-export const claimsRuntimeService = defineService('claims-runtime', {
-  entities: claimsRuntimeEntities,
-  controllers: [ClientsController],
-  providers: [repository(ClientsRepository), repository(GuaranteesRepository), repository(ClaimsSummaryRepository)],
+const repository = <T>(type: new (ds: DataSource) => T) => ({
+  provide: type,
+  inject: [DATA_SOURCE],
+  useFactory: (ds: DataSource) => new type(ds),
 });
+
+/** The claims authority: the service database, or its own (read-only) connection when configured. */
+const claimsDbProvider = (config: ClaimsRuntimeConfig): Provider => ({
+  provide: CLAIMS_DB,
+  inject: [DATA_SOURCE],
+  useFactory: async (ds: DataSource) =>
+    config.LEAF_CLAIMS_SOURCE_URL
+      ? createDataSource(
+          parseDatabaseUrl(config.LEAF_CLAIMS_SOURCE_URL),
+        ).initialize()
+      : ds,
+});
+
+/** claims-runtime: the claims authority (read-only), the guarantees it is held to, and reconciliation. */
+export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
+  'claims-runtime',
+  (config) => ({
+    entities: claimsRuntimeEntities,
+    controllers: [ClientsController, ReconciliationsController],
+    providers: [
+      repository(ClientsRepository),
+      repository(GuaranteesRepository),
+      repository(ClaimsSummaryRepository),
+      claimsDbProvider(config),
+      { provide: CLAIMS_MAPPING, useValue: config.LEAF_CLAIMS_SOURCE_MAPPING },
+      {
+        provide: SERVICE_LOGGER,
+        useValue: createLogger({
+          service: 'claims-runtime',
+          level: config.LOG_LEVEL,
+        }),
+      },
+      reportRenderersProvider,
+      ReconciliationsService,
+    ],
+  }),
+  { configSchema: claimsRuntimeConfigSchema },
+);

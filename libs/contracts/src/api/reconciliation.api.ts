@@ -10,7 +10,6 @@ export const runIdSchema = z.string().regex(/^rec_[a-z0-9]{26}$/, 'run id must l
 /** POST /v1/clients/{clientId}/reconciliations — 202 with the run; the work continues in the background. */
 export const startReconciliationSchema = z.object({
   periodId: z.string().min(1).max(64),
-  /** Optional: reconcile only claims filled up to this date (defaults to the period end). */
 }).strict();
 export type StartReconciliation = z.infer<typeof startReconciliationSchema>;
 
@@ -51,6 +50,8 @@ export const reconciliationBucketSchema = z.object({
   variance: moneySchema,
   shortfall: moneySchema,
   evidence: evidenceRefSchema,
+  /** Why a figure is informational (e.g. rebates, which the claims alone cannot settle). */
+  note: z.string().nullable(),
 });
 export type ReconciliationBucket = z.infer<typeof reconciliationBucketSchema>;
 

@@ -1,4 +1,10 @@
-import { Column, Entity, OneToMany, PrimaryColumn, type Relation } from 'typeorm';
+import {
+  Column,
+  Entity,
+  OneToMany,
+  PrimaryColumn,
+  type Relation,
+} from 'typeorm';
 import { ContractPeriodEntity } from './contract-period.entity';
 
 @Entity({ name: 'clients' })

@@ -24,7 +24,12 @@ export class ContractGuaranteeEntity {
   @Column({ name: 'drug_type', type: 'varchar', length: 8, nullable: true })
   drugType!: string | null;
 
-  @Column({ name: 'guaranteed_value', type: 'decimal', precision: 14, scale: 6 })
+  @Column({
+    name: 'guaranteed_value',
+    type: 'decimal',
+    precision: 14,
+    scale: 6,
+  })
   guaranteedValue!: string;
 
   @Column({ type: 'varchar', length: 16 })
@@ -45,4 +50,8 @@ export class ContractGuaranteeEntity {
 
   @Column({ name: 'evidence_locator', type: 'varchar', length: 200 })
   evidenceLocator!: string;
+
+  /** Terms sharing a group may net surplus against shortfall (added by the reconciliation schema). */
+  @Column({ name: 'offset_group', type: 'varchar', length: 32, nullable: true })
+  offsetGroup!: string | null;
 }

@@ -15,8 +15,41 @@ export class ClientsRepository {
       name: c.name,
       segment: c.segment as ClientList['items'][number]['segment'],
       memberCount: c.memberCount,
-      periods: c.periods.map((p) => ({ periodId: p.periodId, clientId: p.clientId, pbmName: p.pbmName, startDate: p.startDate, endDate: p.endDate })),
+      periods: c.periods.map((p) => ({
+        periodId: p.periodId,
+        clientId: p.clientId,
+        pbmName: p.pbmName,
+        startDate: p.startDate,
+        endDate: p.endDate,
+      })),
     }));
+  }
+
+  /** The client's name and one of its contract periods, or undefined when either is unknown. */
+  async period(
+    clientId: string,
+    periodId: string,
+  ): Promise<
+    | {
+        clientName: string;
+        pbmName: string;
+        startDate: string;
+        endDate: string;
+      }
+    | undefined
+  > {
+    const client = await this.ds
+      .getRepository(ClientEntity)
+      .findOne({ where: { clientId }, relations: { periods: true } });
+    const period = client?.periods.find((p) => p.periodId === periodId);
+    return client && period
+      ? {
+          clientName: client.name,
+          pbmName: period.pbmName,
+          startDate: period.startDate,
+          endDate: period.endDate,
+        }
+      : undefined;
   }
 
   async exists(clientId: string): Promise<boolean> {

@@ -1,16 +1,36 @@
-import { contractGuaranteeSchema, type ContractGuarantee } from '@leaf/contracts';
+import {
+  contractGuaranteeSchema,
+  type ContractGuarantee,
+} from '@leaf/contracts';
+import type { PlannedGuarantee } from '@leaf/claims-runtime/domain';
 import type { DataSource } from 'typeorm';
 import { ContractGuaranteeEntity } from '../entities/contract-guarantee.entity';
 
 /** Decimal strings from the driver carry the column's full scale; drop trailing zeros only. */
-const trimRate = (value: string) => value.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+const trimRate = (value: string) =>
+  value.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 
 export class GuaranteesRepository {
   constructor(private readonly ds: DataSource) {}
 
   /** The current (highest) version of every term of a client, in a stable order. */
   async currentForClient(clientId: string): Promise<ContractGuarantee[]> {
-    const rows = await this.ds
+    return (await this.currentRows(clientId)).map(toContract);
+  }
+
+  /** The current version of every term of one contract period, with its offset group. */
+  async currentForPeriod(
+    clientId: string,
+    periodId: string,
+  ): Promise<PlannedGuarantee[]> {
+    const rows = (await this.currentRows(clientId)).filter(
+      (r) => r.periodId === periodId,
+    );
+    return rows.map((r) => ({ ...toContract(r), offsetGroup: r.offsetGroup }));
+  }
+
+  private currentRows(clientId: string): Promise<ContractGuaranteeEntity[]> {
+    return this.ds
       .getRepository(ContractGuaranteeEntity)
       .createQueryBuilder('g')
       .where('g.client_id = :clientId', { clientId })
@@ -26,20 +46,26 @@ export class GuaranteesRepository {
       .orderBy('g.period_id', 'ASC')
       .addOrderBy('g.guarantee_id', 'ASC')
       .getMany();
-    return rows.map((r) =>
-      contractGuaranteeSchema.parse({
-        guaranteeId: r.guaranteeId,
-        clientId: r.clientId,
-        periodId: r.periodId,
-        version: r.version,
-        metric: r.metric,
-        channel: r.channel,
-        drugType: r.drugType,
-        guaranteedValue: trimRate(r.guaranteedValue),
-        method: r.method,
-        exclusions: r.exclusions ? r.exclusions.split(',') : [],
-        evidence: { sourceSystem: r.evidenceSource, objectId: r.evidenceObjectId, sha256: r.evidenceSha256, locator: r.evidenceLocator },
-      }),
-    );
   }
+}
+
+function toContract(r: ContractGuaranteeEntity): ContractGuarantee {
+  return contractGuaranteeSchema.parse({
+    guaranteeId: r.guaranteeId,
+    clientId: r.clientId,
+    periodId: r.periodId,
+    version: r.version,
+    metric: r.metric,
+    channel: r.channel,
+    drugType: r.drugType,
+    guaranteedValue: trimRate(r.guaranteedValue),
+    method: r.method,
+    exclusions: r.exclusions ? r.exclusions.split(',') : [],
+    evidence: {
+      sourceSystem: r.evidenceSource,
+      objectId: r.evidenceObjectId,
+      sha256: r.evidenceSha256,
+      locator: r.evidenceLocator,
+    },
+  });
 }

@@ -1,4 +1,10 @@
-import type { Finding, FindingKind, Money, ReconciliationBucket, ReconciliationSummary } from '@leaf/contracts';
+import type {
+  Finding,
+  FindingKind,
+  Money,
+  ReconciliationBucket,
+  ReconciliationSummary,
+} from '@leaf/contracts';
 
 /** A stored input or output the report cites: its name, content hash and what it is. */
 export interface ReportEvidence {

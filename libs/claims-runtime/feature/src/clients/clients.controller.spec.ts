@@ -2,13 +2,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Claim } from '@leaf/contracts';
-import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
-import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
+import {
+  createDataSource,
+  postgresMigrations,
+  runMigrations,
+} from '@leaf/persistence';
+import {
+  testDatabaseTargets,
+  type TestDatabase,
+} from '@leaf/persistence/testing';
 import { captureLogger } from '@leaf/platform/testing';
 import { loadServiceConfig, startServiceApp } from '@leaf/platform';
-import { createSyntheticSeed, loadSeedIntoPostgres } from '@leaf/synthetic-data';
+import {
+  createSyntheticSeed,
+  loadSeedIntoPostgres,
+} from '@leaf/synthetic-data';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client as PgClient } from 'pg';
+import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
+import { outboxMigrations } from '@leaf/messaging';
 import { claimsRuntimeService } from '../claims-runtime.service';
 
 const seed = createSyntheticSeed({ seed: 7, claims: 3_000 });
@@ -16,11 +28,20 @@ const cents = (m: string) => BigInt(m.replace('.', ''));
 
 /** The expected summary, computed from the generator's stream in integer cents, independently of SQL. */
 function expectedBuckets(clientId: string, from: string, to: string) {
-  const buckets = new Map<string, { claimCount: number; reversalCount: number; awp: bigint; cost: bigint }>();
+  const buckets = new Map<
+    string,
+    { claimCount: number; reversalCount: number; awp: bigint; cost: bigint }
+  >();
   for (const c of seed.claims() as Iterable<Claim>) {
-    if (c.clientId !== clientId || c.fillDate < from || c.fillDate > to) continue;
+    if (c.clientId !== clientId || c.fillDate < from || c.fillDate > to)
+      continue;
     const key = `${c.channel}/${c.drugType}`;
-    const b = buckets.get(key) ?? { claimCount: 0, reversalCount: 0, awp: 0n, cost: 0n };
+    const b = buckets.get(key) ?? {
+      claimCount: 0,
+      reversalCount: 0,
+      awp: 0n,
+      cost: 0n,
+    };
     if (c.isReversal) b.reversalCount++;
     else b.claimCount++;
     b.awp += cents(c.awp);
@@ -30,93 +51,148 @@ function expectedBuckets(clientId: string, from: string, to: string) {
   return buckets;
 }
 
-describe.each(testDatabaseTargets())('claims-runtime read API on $name', ({ create }) => {
-  let db: TestDatabase;
-  let app: NestFastifyApplication;
-  let base: string;
-  const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-claims-lake-'));
-  const clientId = seed.clients[0].clientId;
+describe.each(testDatabaseTargets())(
+  'claims-runtime read API on $name',
+  ({ create }) => {
+    let db: TestDatabase;
+    let app: NestFastifyApplication;
+    let base: string;
+    const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-claims-lake-'));
+    const clientId = seed.clients[0].clientId;
 
-  beforeAll(async () => {
-    db = await create();
-    const ds = createDataSource({ kind: 'postgres', url: db.url }, { migrations: postgresMigrations });
-    await ds.initialize();
-    await runMigrations(ds);
-    await ds.destroy();
-    await loadSeedIntoPostgres(db.pglite ? { kind: 'pglite', db: db.pglite } : { kind: 'postgres', connectionString: db.url }, seed);
-    const config = loadServiceConfig(claimsRuntimeService, { LEAF_DATABASE_URL: db.url, LEAF_LAKE_URL: `file:${lakeDir}`, PORT: '0' });
-    app = await startServiceApp(claimsRuntimeService, config, captureLogger().logger);
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    rmSync(lakeDir, { recursive: true, force: true });
-  });
+    beforeAll(async () => {
+      db = await create();
+      const ds = createDataSource(
+        { kind: 'postgres', url: db.url },
+        {
+          migrations: [
+            ...postgresMigrations,
+            ...outboxMigrations.postgres,
+            ...claimsRuntimeMigrations.postgres,
+          ],
+        },
+      );
+      await ds.initialize();
+      await runMigrations(ds);
+      await ds.destroy();
+      await loadSeedIntoPostgres(
+        db.pglite
+          ? { kind: 'pglite', db: db.pglite }
+          : { kind: 'postgres', connectionString: db.url },
+        seed,
+      );
+      const config = loadServiceConfig(claimsRuntimeService, {
+        LEAF_DATABASE_URL: db.url,
+        LEAF_LAKE_URL: `file:${lakeDir}`,
+        PORT: '0',
+      });
+      app = await startServiceApp(
+        claimsRuntimeService,
+        config,
+        captureLogger().logger,
+      );
+      base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    });
+    afterAll(async () => {
+      await app?.close();
+      await db?.drop();
+      rmSync(lakeDir, { recursive: true, force: true });
+    });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const get = async (path: string): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`${base}${path}`);
-    return { status: res.status, body: await res.json() };
-  };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const get = async (
+      path: string,
+    ): Promise<{ status: number; body: any }> => {
+      const res = await fetch(`${base}${path}`);
+      return { status: res.status, body: await res.json() };
+    };
 
-  it('lists every seeded client with its contract periods', async () => {
-    const { status, body } = await get('/v1/clients');
-    expect(status).toBe(200);
-    expect(body.items.map((c: { clientId: string }) => c.clientId)).toEqual(seed.clients.map((c) => c.clientId).sort());
-    expect(body.items[0].periods.length).toBeGreaterThan(0);
-  });
+    it('lists every seeded client with its contract periods', async () => {
+      const { status, body } = await get('/v1/clients');
+      expect(status).toBe(200);
+      expect(body.items.map((c: { clientId: string }) => c.clientId)).toEqual(
+        seed.clients.map((c) => c.clientId).sort(),
+      );
+      expect(body.items[0].periods.length).toBeGreaterThan(0);
+    });
 
-  it('summarises net claims per channel x drug type to the cent, matching the source rows', async () => {
-    const from = '2025-03-01';
-    const to = '2025-08-31';
-    const { status, body } = await get(`/v1/clients/${clientId}/claims/summary?from=${from}&to=${to}`);
-    expect(status).toBe(200);
-    const expected = expectedBuckets(clientId, from, to);
-    expect(body.buckets).toHaveLength(expected.size);
-    for (const bucket of body.buckets) {
-      const e = expected.get(`${bucket.channel}/${bucket.drugType}`);
-      expect(e).toBeDefined();
-      expect({ claimCount: bucket.claimCount, reversalCount: bucket.reversalCount, awp: cents(bucket.awp), cost: cents(bucket.ingredientCostPaid) }).toEqual(e);
-      if (e && e.awp !== 0n) {
-        // 1 - cost/awp, to 6 places: compare within half a unit of the last place.
-        const exact = 1 - Number(e.cost) / Number(e.awp);
-        expect(Math.abs(Number(bucket.effectiveDiscount) - exact)).toBeLessThanOrEqual(0.0000005 + 1e-12);
+    it('summarises net claims per channel x drug type to the cent, matching the source rows', async () => {
+      const from = '2025-03-01';
+      const to = '2025-08-31';
+      const { status, body } = await get(
+        `/v1/clients/${clientId}/claims/summary?from=${from}&to=${to}`,
+      );
+      expect(status).toBe(200);
+      const expected = expectedBuckets(clientId, from, to);
+      expect(body.buckets).toHaveLength(expected.size);
+      for (const bucket of body.buckets) {
+        const e = expected.get(`${bucket.channel}/${bucket.drugType}`);
+        expect(e).toBeDefined();
+        expect({
+          claimCount: bucket.claimCount,
+          reversalCount: bucket.reversalCount,
+          awp: cents(bucket.awp),
+          cost: cents(bucket.ingredientCostPaid),
+        }).toEqual(e);
+        if (e && e.awp !== 0n) {
+          // 1 - cost/awp, to 6 places: compare within half a unit of the last place.
+          const exact = 1 - Number(e.cost) / Number(e.awp);
+          expect(
+            Math.abs(Number(bucket.effectiveDiscount) - exact),
+          ).toBeLessThanOrEqual(0.0000005 + 1e-12);
+        }
       }
-    }
-    expect(cents(body.totals.awp)).toBe([...expected.values()].reduce((s, b) => s + b.awp, 0n));
-  });
+      expect(cents(body.totals.awp)).toBe(
+        [...expected.values()].reduce((s, b) => s + b.awp, 0n),
+      );
+    });
 
-  it('returns the current version of each guarantee with its evidence', async () => {
-    const before = await get(`/v1/clients/${clientId}/guarantees`);
-    const own = seed.contractGuarantees.filter((g) => g.clientId === clientId);
-    expect(before.body.items).toHaveLength(own.length);
-    const term = own[0];
-    const pg = new PgClient({ connectionString: db.url });
-    await pg.connect();
-    try {
-      await pg.query(
-        `INSERT INTO contract_guarantees (guarantee_id, version, client_id, period_id, metric, channel, drug_type, guaranteed_value, method, exclusions, evidence_source, evidence_object_id, evidence_sha256, evidence_locator)
+    it('returns the current version of each guarantee with its evidence', async () => {
+      const before = await get(`/v1/clients/${clientId}/guarantees`);
+      const own = seed.contractGuarantees.filter(
+        (g) => g.clientId === clientId,
+      );
+      expect(before.body.items).toHaveLength(own.length);
+      const term = own[0];
+      const pg = new PgClient({ connectionString: db.url });
+      await pg.connect();
+      try {
+        await pg.query(
+          `INSERT INTO contract_guarantees (guarantee_id, version, client_id, period_id, metric, channel, drug_type, guaranteed_value, method, exclusions, evidence_source, evidence_object_id, evidence_sha256, evidence_locator)
          SELECT guarantee_id, 2, client_id, period_id, metric, channel, drug_type, 0.3125, method, exclusions, 'contract-packet', 'packet-amendment-1', NULL, 'page 3, table 2, row 4'
          FROM contract_guarantees WHERE guarantee_id = $1 AND version = 1`,
-        [term.guaranteeId],
+          [term.guaranteeId],
+        );
+      } finally {
+        await pg.end();
+      }
+      const after = await get(`/v1/clients/${clientId}/guarantees`);
+      expect(after.body.items).toHaveLength(own.length);
+      const amended = after.body.items.find(
+        (g: { guaranteeId: string }) => g.guaranteeId === term.guaranteeId,
       );
-    } finally {
-      await pg.end();
-    }
-    const after = await get(`/v1/clients/${clientId}/guarantees`);
-    expect(after.body.items).toHaveLength(own.length);
-    const amended = after.body.items.find((g: { guaranteeId: string }) => g.guaranteeId === term.guaranteeId);
-    expect(amended).toMatchObject({ version: 2, guaranteedValue: '0.3125', evidence: { sourceSystem: 'contract-packet', locator: 'page 3, table 2, row 4' } });
-  });
+      expect(amended).toMatchObject({
+        version: 2,
+        guaranteedValue: '0.3125',
+        evidence: {
+          sourceSystem: 'contract-packet',
+          locator: 'page 3, table 2, row 4',
+        },
+      });
+    });
 
-  it('answers an unknown client with 404 and malformed input with 400 naming the field', async () => {
-    expect((await get('/v1/clients/no-such-client/claims/summary')).status).toBe(404);
-    const badId = await get('/v1/clients/Not_A_Client/guarantees');
-    expect(badId.status).toBe(400);
-    expect(badId.body.errors[0].path).toBe('clientId');
-    const reversed = await get(`/v1/clients/${clientId}/claims/summary?from=2025-06-01&to=2025-01-01`);
-    expect(reversed.status).toBe(400);
-    expect(reversed.body.errors[0].path).toBe('from');
-  });
-});
+    it('answers an unknown client with 404 and malformed input with 400 naming the field', async () => {
+      expect(
+        (await get('/v1/clients/no-such-client/claims/summary')).status,
+      ).toBe(404);
+      const badId = await get('/v1/clients/Not_A_Client/guarantees');
+      expect(badId.status).toBe(400);
+      expect(badId.body.errors[0].path).toBe('clientId');
+      const reversed = await get(
+        `/v1/clients/${clientId}/claims/summary?from=2025-06-01&to=2025-01-01`,
+      );
+      expect(reversed.status).toBe(400);
+      expect(reversed.body.errors[0].path).toBe('from');
+    });
+  },
+);

@@ -8,15 +8,21 @@ import {
   type GuaranteeList,
 } from '@leaf/contracts';
 import { AppError, ZodPipe } from '@leaf/platform';
-import { ClaimsSummaryRepository, ClientsRepository, GuaranteesRepository } from '@leaf/claims-runtime/data-access';
+import {
+  ClaimsSummaryRepository,
+  ClientsRepository,
+  GuaranteesRepository,
+} from '@leaf/claims-runtime/data-access';
 
 /** Read models over the claims authority and the contract guarantees. */
 @Controller('v1/clients')
 export class ClientsController {
   constructor(
     @Inject(ClientsRepository) private readonly clients: ClientsRepository,
-    @Inject(GuaranteesRepository) private readonly guarantees: GuaranteesRepository,
-    @Inject(ClaimsSummaryRepository) private readonly claims: ClaimsSummaryRepository,
+    @Inject(GuaranteesRepository)
+    private readonly guarantees: GuaranteesRepository,
+    @Inject(ClaimsSummaryRepository)
+    private readonly claims: ClaimsSummaryRepository,
   ) {}
 
   @Get()
@@ -25,9 +31,14 @@ export class ClientsController {
   }
 
   @Get(':clientId/guarantees')
-  async guaranteesOf(@Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string }): Promise<GuaranteeList> {
+  async guaranteesOf(
+    @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
+  ): Promise<GuaranteeList> {
     await this.requireClient(clientId);
-    return { clientId, items: await this.guarantees.currentForClient(clientId) };
+    return {
+      clientId,
+      items: await this.guarantees.currentForClient(clientId),
+    };
   }
 
   @Get(':clientId/claims/summary')
@@ -40,6 +51,7 @@ export class ClientsController {
   }
 
   private async requireClient(clientId: string): Promise<void> {
-    if (!(await this.clients.exists(clientId))) throw new AppError('NOT_FOUND', `no client ${clientId}`);
+    if (!(await this.clients.exists(clientId)))
+      throw new AppError('NOT_FOUND', `no client ${clientId}`);
   }
 }

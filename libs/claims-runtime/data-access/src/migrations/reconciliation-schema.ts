@@ -1,0 +1,120 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** PostgreSQL / PGlite: the reconciliation runs, their findings, and offset groups on terms. */
+export const reconciliationSchemaPostgres: readonly string[] = [
+  `ALTER TABLE contract_guarantees ADD COLUMN offset_group VARCHAR(32) NULL`,
+  `CREATE TABLE reconciliation_runs (
+    run_id VARCHAR(40) PRIMARY KEY,
+    client_id VARCHAR(32) NOT NULL,
+    period_id VARCHAR(64) NOT NULL,
+    status VARCHAR(16) NOT NULL,
+    progress INTEGER NOT NULL DEFAULT 0,
+    stage VARCHAR(64) NOT NULL,
+    requested_by VARCHAR(200) NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    completed_at TIMESTAMPTZ NULL,
+    error_code VARCHAR(64) NULL,
+    error_detail VARCHAR(1000) NULL,
+    inputs_sha256 CHAR(64) NULL,
+    summary TEXT NULL,
+    buckets TEXT NULL,
+    artifacts TEXT NULL
+  )`,
+  `CREATE INDEX ix_reconciliation_runs_client ON reconciliation_runs (client_id, created_at)`,
+  `CREATE TABLE reconciliation_findings (
+    run_id VARCHAR(40) NOT NULL REFERENCES reconciliation_runs(run_id),
+    seq INTEGER NOT NULL,
+    finding_id VARCHAR(120) NOT NULL,
+    kind VARCHAR(32) NOT NULL,
+    claim_id VARCHAR(40) NULL,
+    guarantee_id VARCHAR(64) NULL,
+    channel VARCHAR(16) NULL,
+    drug_type VARCHAR(8) NULL,
+    impact NUMERIC(14,2) NOT NULL,
+    detail VARCHAR(1000) NOT NULL,
+    claim_count INTEGER NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+  )`,
+  `CREATE INDEX ix_reconciliation_findings_kind ON reconciliation_findings (run_id, kind, seq)`,
+];
+
+/** The same in T-SQL (checked by parsing it and comparing with what PostgreSQL creates). */
+export const reconciliationSchemaMssql: readonly string[] = [
+  `ALTER TABLE contract_guarantees ADD offset_group NVARCHAR(32) NULL`,
+  `CREATE TABLE reconciliation_runs (
+    run_id NVARCHAR(40) NOT NULL PRIMARY KEY,
+    client_id NVARCHAR(32) NOT NULL,
+    period_id NVARCHAR(64) NOT NULL,
+    status NVARCHAR(16) NOT NULL,
+    progress INT NOT NULL DEFAULT 0,
+    stage NVARCHAR(64) NOT NULL,
+    requested_by NVARCHAR(200) NOT NULL,
+    created_at DATETIMEOFFSET NOT NULL DEFAULT SYSDATETIMEOFFSET(),
+    completed_at DATETIMEOFFSET NULL,
+    error_code NVARCHAR(64) NULL,
+    error_detail NVARCHAR(1000) NULL,
+    inputs_sha256 CHAR(64) NULL,
+    summary NVARCHAR(MAX) NULL,
+    buckets NVARCHAR(MAX) NULL,
+    artifacts NVARCHAR(MAX) NULL
+  )`,
+  `CREATE INDEX ix_reconciliation_runs_client ON reconciliation_runs (client_id, created_at)`,
+  `CREATE TABLE reconciliation_findings (
+    run_id NVARCHAR(40) NOT NULL REFERENCES reconciliation_runs(run_id),
+    seq INT NOT NULL,
+    finding_id NVARCHAR(120) NOT NULL,
+    kind NVARCHAR(32) NOT NULL,
+    claim_id NVARCHAR(40) NULL,
+    guarantee_id NVARCHAR(64) NULL,
+    channel NVARCHAR(16) NULL,
+    drug_type NVARCHAR(8) NULL,
+    impact DECIMAL(14,2) NOT NULL,
+    detail NVARCHAR(1000) NOT NULL,
+    claim_count INT NOT NULL,
+    evidence NVARCHAR(MAX) NOT NULL,
+    PRIMARY KEY (run_id, seq)
+  )`,
+  `CREATE INDEX ix_reconciliation_findings_kind ON reconciliation_findings (run_id, kind, seq)`,
+];
+
+const down = async (runner: QueryRunner, dropColumn: string) => {
+  await runner.query('DROP TABLE reconciliation_findings');
+  await runner.query('DROP TABLE reconciliation_runs');
+  await runner.query(dropColumn);
+};
+
+export class ReconciliationSchema1733000000000 implements MigrationInterface {
+  name = 'ReconciliationSchema1733000000000';
+  async up(runner: QueryRunner): Promise<void> {
+    for (const statement of reconciliationSchemaPostgres)
+      await runner.query(statement);
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await down(
+      runner,
+      'ALTER TABLE contract_guarantees DROP COLUMN offset_group',
+    );
+  }
+}
+
+export class ReconciliationSchemaMssql1733000000000
+  implements MigrationInterface
+{
+  name = 'ReconciliationSchema1733000000000';
+  async up(runner: QueryRunner): Promise<void> {
+    for (const statement of reconciliationSchemaMssql)
+      await runner.query(statement);
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await down(
+      runner,
+      'ALTER TABLE contract_guarantees DROP COLUMN offset_group',
+    );
+  }
+}
+
+export const claimsRuntimeMigrations = {
+  postgres: [ReconciliationSchema1733000000000],
+  mssql: [ReconciliationSchemaMssql1733000000000],
+};

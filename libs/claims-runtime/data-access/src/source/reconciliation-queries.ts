@@ -1,0 +1,267 @@
+import {
+  channels,
+  drugTypes,
+  type Channel,
+  type DrugType,
+} from '@leaf/contracts';
+import {
+  exclusionSetIndex,
+  ninetyDayMinimumDays,
+  type PlannedGuarantee,
+  type ReconciliationPlan,
+} from '@leaf/claims-runtime/domain';
+import type { ClaimExclusion } from '@leaf/contracts';
+import type {
+  ClaimsSourceMapping,
+  SourceClaimField,
+} from './claims-source-mapping';
+import { dialectFor, type SqlDialect } from './sql-dialect';
+
+/** A statement for the claims source: text plus positional parameters, as recorded in run inputs. */
+export interface SourceQuery {
+  readonly name: string;
+  readonly text: string;
+  readonly params: readonly (string | number)[];
+}
+
+/** Builds statements with numbered parameters; identifiers come only from the validated mapping. */
+class StatementBuilder {
+  readonly params: (string | number)[] = [];
+  readonly d: SqlDialect;
+  constructor(readonly mapping: ClaimsSourceMapping) {
+    this.d = dialectFor(mapping);
+  }
+  p(value: string | number): string {
+    this.params.push(value);
+    return this.d.param(this.params.length - 1);
+  }
+  dec(value: string): string {
+    return `CAST(${this.p(value)} AS DECIMAL(14,6))`;
+  }
+  col(field: SourceClaimField, alias = 'c'): string {
+    return `${alias}.${this.d.quote(this.mapping.columns[field])}`;
+  }
+  table(): string {
+    const t = this.d.quote(this.mapping.table);
+    return this.mapping.schema
+      ? `${this.d.quote(this.mapping.schema)}.${t}`
+      : t;
+  }
+  channelCode(c: Channel): string {
+    return this.mapping.channelCodes?.[c] ?? c;
+  }
+  drugTypeCode(t: DrugType): string {
+    return this.mapping.drugTypeCodes?.[t] ?? t;
+  }
+  flag(field: SourceClaimField, value: boolean, alias = 'c'): string {
+    return `${this.col(field, alias)} = ${value ? this.d.true : this.d.false}`;
+  }
+}
+
+const exclusionFlag: Readonly<
+  Record<Exclude<ClaimExclusion, 'reversal'>, SourceClaimField>
+> = {
+  uc_priced: 'isUcPriced',
+  compound: 'isCompound',
+  '340b': 'is340b',
+};
+
+/** The net claims of the client and period: no reversal rows, and no claim that a reversal undoes (whenever it is dated). */
+function netClaimsWhere(b: StatementBuilder, plan: ReconciliationPlan): string {
+  return [
+    `${b.col('clientId')} = ${b.p(plan.clientId)}`,
+    `${b.col('fillDate')} >= ${b.p(plan.periodStart)}`,
+    `${b.col('fillDate')} <= ${b.p(plan.periodEnd)}`,
+    b.flag('isReversal', false),
+    `NOT EXISTS (SELECT 1 FROM ${b.table()} r WHERE ${b.col('reversesClaimId', 'r')} = ${b.col('claimId')} AND ${b.col('clientId', 'r')} = ${b.col('clientId')} AND ${b.flag('isReversal', true, 'r')})`,
+  ].join('\n  AND ');
+}
+
+function eligible(
+  b: StatementBuilder,
+  exclusions: readonly ClaimExclusion[],
+): string {
+  const flags = exclusions
+    .filter((e): e is Exclude<ClaimExclusion, 'reversal'> => e !== 'reversal')
+    .map((e) => b.flag(exclusionFlag[e], false));
+  return flags.length ? flags.join(' AND ') : '1 = 1';
+}
+
+function feeTermCondition(b: StatementBuilder, g: PlannedGuarantee): string {
+  const parts = [eligible(b, g.exclusions)];
+  if (g.channel)
+    parts.unshift(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
+  if (g.drugType)
+    parts.unshift(`${b.col('drugType')} = ${b.p(b.drugTypeCode(g.drugType))}`);
+  return parts.join(' AND ');
+}
+
+/**
+ * One GROUP BY over the net claims of the period, by channel x drug type, with the sums of every
+ * exclusion set and the fee excess of every per-claim fee term side by side: every figure of the
+ * reconciliation comes from this single scan.
+ */
+export function bucketAggregateQuery(
+  mapping: ClaimsSourceMapping,
+  plan: ReconciliationPlan,
+): SourceQuery {
+  const b = new StatementBuilder(mapping);
+  const { d } = b;
+  const money = (e: string) => d.exactText(`SUM(${e})`);
+  const select = [
+    `${b.col('channel')} AS channel`,
+    `${b.col('drugType')} AS drug_type`,
+    `COUNT(*) AS net_claims`,
+    `SUM(CASE WHEN ${eligible(b, ['uc_priced', 'compound', '340b'])} THEN 0 ELSE 1 END) AS excluded_claims`,
+    `${money(b.col('awp'))} AS awp`,
+    `${money(b.col('ingredientCostPaid'))} AS ingredient_cost`,
+  ];
+  plan.exclusionSets.forEach((set, k) => {
+    const when = eligible(b, set);
+    select.push(
+      `SUM(CASE WHEN ${when} THEN 1 ELSE 0 END) AS n_${k}`,
+      `${money(`CASE WHEN ${when} THEN ${b.col('awp')} ELSE 0 END`)} AS awp_${k}`,
+      `${money(`CASE WHEN ${when} THEN ${b.col('ingredientCostPaid')} ELSE 0 END`)} AS ic_${k}`,
+      `${money(`CASE WHEN ${when} THEN ${b.col('dispensingFeePaid')} ELSE 0 END`)} AS fee_${k}`,
+    );
+  });
+  plan.feeGuarantees.forEach((g, f) => {
+    const over = `${feeTermCondition(b, g)} AND ${b.col('dispensingFeePaid')} > ${b.dec(g.guaranteedValue)}`;
+    select.push(
+      `SUM(CASE WHEN ${over} THEN 1 ELSE 0 END) AS fxn_${f}`,
+      `${money(`CASE WHEN ${over} THEN ${b.col('dispensingFeePaid')} - ${b.dec(g.guaranteedValue)} ELSE 0 END`)} AS fx_${f}`,
+    );
+  });
+  const text = [
+    `SELECT ${select.join(',\n  ')}`,
+    `FROM ${b.table()} c`,
+    `WHERE ${netClaimsWhere(b, plan)}`,
+    `GROUP BY ${b.col('channel')}, ${b.col('drugType')}`,
+  ].join('\n');
+  return { name: 'bucket-aggregates', text, params: b.params };
+}
+
+/** The contracted fee of a claim's channel (the lowest when several terms cover it), or NULL. */
+function contractFeeExpression(
+  b: StatementBuilder,
+  plan: ReconciliationPlan,
+): string {
+  const cases = plan.feeGuarantees.map(
+    (g) =>
+      `WHEN ${g.channel ? `${b.col('channel')} = ${b.p(b.channelCode(g.channel))}` : '1 = 1'} THEN ${b.dec(g.guaranteedValue)}`,
+  );
+  return cases.length ? `CASE ${cases.join(' ')} ELSE NULL END` : 'NULL';
+}
+
+/**
+ * Per-claim audit checks over the same net claims, one finding per claim (first match wins:
+ * duplicate fill, paid above U&C, ingredient cost above AWP, short fill in a 90-day channel),
+ * plus every fee paid above its per-claim ceiling. Impacts leave the fee excess to the fee check,
+ * so no dollar is counted twice. Ordered by kind and claim id: the output is deterministic.
+ */
+export function auditFindingsQuery(
+  mapping: ClaimsSourceMapping,
+  plan: ReconciliationPlan,
+): SourceQuery {
+  const b = new StatementBuilder(mapping);
+  const { d } = b;
+  const fillKey = [
+    b.col('memberId'),
+    b.col('ndc'),
+    b.col('fillDate'),
+    b.col('pharmacyNpi'),
+  ].join(', ');
+  const base = [
+    `SELECT ${b.col('claimId')} AS claim_id, ${b.col('channel')} AS channel, ${b.col('drugType')} AS drug_type,`,
+    `  ${b.col('awp')} AS awp, ${b.col('ingredientCostPaid')} AS ic, ${b.col('dispensingFeePaid')} AS fee, ${b.col('usualAndCustomary')} AS uc,`,
+    `  ${b.col('daysSupply')} AS days, CASE WHEN ${b.flag('isUcPriced', true)} THEN 1 ELSE 0 END AS uc_priced,`,
+    `  ROW_NUMBER() OVER (PARTITION BY ${fillKey} ORDER BY ${b.col('claimId')}) AS fill_rank,`,
+    `  MIN(${b.col('claimId')}) OVER (PARTITION BY ${fillKey}) AS first_fill,`,
+    `  ${contractFeeExpression(b, plan)} AS contract_fee,`,
+    `  CASE WHEN ${plan.feeGuarantees.length ? plan.feeGuarantees.map((g) => `(${feeTermCondition(b, g)})`).join(' OR ') : '1 = 0'} THEN 1 ELSE 0 END AS fee_term_applies`,
+    `FROM ${b.table()} c`,
+    `WHERE ${netClaimsWhere(b, plan)}`,
+  ].join('\n');
+  const capped = `(CASE WHEN a.contract_fee IS NULL OR a.fee < a.contract_fee THEN a.fee ELSE a.contract_fee END)`;
+  const ninety = plan.ninetyDayChannels
+    .map((c) => b.p(b.channelCode(c)))
+    .join(', ');
+  const minDays = b.p(ninetyDayMinimumDays);
+  const kind = [
+    `CASE WHEN a.fill_rank > 1 THEN 'duplicate_fill'`,
+    `WHEN a.uc_priced = 0 AND a.ic + ${capped} > a.uc THEN 'paid_above_uc'`,
+    `WHEN a.ic > a.awp THEN 'ingredient_above_awp'`,
+    `WHEN a.channel IN (${ninety}) AND a.days < ${minDays} THEN 'short_days_supply_90' END`,
+  ].join(' ');
+  const impact = [
+    `CASE WHEN a.fill_rank > 1 THEN a.ic + ${capped}`,
+    `WHEN a.uc_priced = 0 AND a.ic + ${capped} > a.uc THEN a.ic + ${capped} - a.uc`,
+    `WHEN a.ic > a.awp THEN a.ic - a.awp`,
+    `ELSE ${capped} END`,
+  ].join(' ');
+  const text = [
+    `WITH audited AS (\n${base}\n)`,
+    `SELECT f.kind, f.claim_id, f.channel, f.drug_type, ${d.exactText('f.impact')} AS impact, f.related_claim_id FROM (`,
+    `  SELECT ${kind} AS kind, a.claim_id, a.channel, a.drug_type, ${impact} AS impact,`,
+    `    CASE WHEN a.fill_rank > 1 THEN a.first_fill ELSE NULL END AS related_claim_id`,
+    `  FROM audited a`,
+    `  UNION ALL`,
+    `  SELECT 'fee_above_contract' AS kind, a.claim_id, a.channel, a.drug_type, a.fee - a.contract_fee AS impact, NULL AS related_claim_id`,
+    `  FROM audited a WHERE a.fee_term_applies = 1 AND a.fee > a.contract_fee`,
+    `) f`,
+    `WHERE f.kind IS NOT NULL`,
+    `ORDER BY f.kind, f.claim_id`,
+  ].join('\n');
+  return { name: 'audit-findings', text, params: b.params };
+}
+
+/** The net eligible claim ids behind one term, in id order: the evidence of a shortfall finding. */
+export function termClaimIdsQuery(
+  mapping: ClaimsSourceMapping,
+  plan: ReconciliationPlan,
+  g: PlannedGuarantee,
+): SourceQuery {
+  const b = new StatementBuilder(mapping);
+  const where = [
+    netClaimsWhere(b, plan),
+    eligible(b, plan.exclusionSets[exclusionSetIndex(plan, g)] ?? g.exclusions),
+  ];
+  if (g.channel)
+    where.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
+  if (g.drugType)
+    where.push(`${b.col('drugType')} = ${b.p(b.drugTypeCode(g.drugType))}`);
+  const text = `SELECT ${b.col('claimId')} AS claim_id\nFROM ${b.table()} c\nWHERE ${where.join('\n  AND ')}\nORDER BY ${b.col('claimId')}`;
+  return { name: `claim-ids:${g.guaranteeId}`, text, params: b.params };
+}
+
+/**
+ * The source watermark: a fingerprint of every claim row of the client (reversals of this period's
+ * claims may be dated later). Any insert, update or delete of the client's claims changes it.
+ */
+export function watermarkQuery(
+  mapping: ClaimsSourceMapping,
+  clientId: string,
+): SourceQuery {
+  const b = new StatementBuilder(mapping);
+  const { d } = b;
+  const text = [
+    `SELECT COUNT(*) AS claim_rows, MAX(${b.col('claimId')}) AS max_claim_id, ${d.dateText(`MAX(${b.col('fillDate')})`)} AS max_fill_date,`,
+    `  ${d.exactText(`SUM(${b.col('ingredientCostPaid')})`)} AS ingredient_cost, ${d.exactText(`SUM(${b.col('awp')})`)} AS awp`,
+    `FROM ${b.table()} c`,
+    `WHERE ${b.col('clientId')} = ${b.p(clientId)}`,
+  ].join('\n');
+  return { name: 'watermark', text, params: b.params };
+}
+
+/** Source codes back to canonical values (the aggregate rows carry the source's own codes). */
+export function canonicalCodes(mapping: ClaimsSourceMapping): {
+  channel: Map<string, Channel>;
+  drugType: Map<string, DrugType>;
+} {
+  return {
+    channel: new Map(channels.map((c) => [mapping.channelCodes?.[c] ?? c, c])),
+    drugType: new Map(
+      drugTypes.map((t) => [mapping.drugTypeCodes?.[t] ?? t, t]),
+    ),
+  };
+}

@@ -1,0 +1,30 @@
+import type { Channel, DrugType } from '@leaf/contracts';
+
+/** Sums over the net eligible claims of one channel x drug type under one exclusion set. */
+export interface ExclusionSetSums {
+  readonly claims: number;
+  readonly awp: string;
+  readonly ingredientCost: string;
+  readonly dispensingFee: string;
+}
+
+/**
+ * One row of the aggregate query, already in canonical codes: everything the engine needs about a
+ * channel x drug type of the period. "Net" claims are claims that are neither reversals nor reversed.
+ */
+export interface BucketAggregate {
+  readonly channel: Channel;
+  readonly drugType: DrugType;
+  readonly netClaims: number;
+  /** Net claims carrying any exclusion flag (U&C-priced, compound, 340B). */
+  readonly excludedClaims: number;
+  readonly awp: string;
+  readonly ingredientCost: string;
+  /** Indexed like `ReconciliationPlan.exclusionSets`. */
+  readonly sets: readonly ExclusionSetSums[];
+  /** Indexed like `ReconciliationPlan.feeGuarantees`: fees paid above that ceiling, and how many claims. */
+  readonly feeExcess: readonly {
+    readonly claims: number;
+    readonly amount: string;
+  }[];
+}

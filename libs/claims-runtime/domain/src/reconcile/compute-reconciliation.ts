@@ -1,0 +1,232 @@
+import type {
+  EvidenceRef,
+  Finding,
+  ReconciliationBucket,
+} from '@leaf/contracts';
+import { fromCents, toCents } from '@leaf/contracts';
+import type { BucketAggregate, ExclusionSetSums } from './bucket-aggregate';
+import {
+  addMoney,
+  average,
+  awpVarianceMicroCents,
+  divideHalfUp,
+  effectiveDiscount,
+  feeVarianceMicroCents,
+  maxZero,
+  microCentsToMoney,
+  timesCount,
+} from './money-math';
+import {
+  exclusionSetIndex,
+  matchesBucket,
+  type PlannedGuarantee,
+  type ReconciliationPlan,
+} from './reconciliation-plan';
+
+export interface GuaranteeOutcome {
+  readonly bucket: ReconciliationBucket;
+  /** Unrounded variance, so offset groups net exactly before rounding once. */
+  readonly varianceMicroCents: bigint;
+}
+
+export interface ReconciliationTotals {
+  readonly buckets: readonly ReconciliationBucket[];
+  /** One finding per aggregate term (or offset group) that is owed money after offsets. */
+  readonly shortfallFindings: readonly Finding[];
+  /** Aggregate shortfall after offsets plus per-claim fee excess. */
+  readonly guaranteeShortfall: string;
+  readonly netClaims: number;
+  readonly excludedClaims: number;
+  readonly awp: string;
+  readonly ingredientCost: string;
+}
+
+const zeroSums: ExclusionSetSums = {
+  claims: 0,
+  awp: '0.00',
+  ingredientCost: '0.00',
+  dispensingFee: '0.00',
+};
+
+function sumsFor(
+  plan: ReconciliationPlan,
+  g: PlannedGuarantee,
+  rows: readonly BucketAggregate[],
+): ExclusionSetSums {
+  const k = exclusionSetIndex(plan, g);
+  return rows
+    .filter((r) => matchesBucket(g, r.channel, r.drugType))
+    .map((r) => r.sets[k] ?? zeroSums)
+    .reduce(
+      (s, r) => ({
+        claims: s.claims + r.claims,
+        awp: addMoney(s.awp, r.awp),
+        ingredientCost: addMoney(s.ingredientCost, r.ingredientCost),
+        dispensingFee: addMoney(s.dispensingFee, r.dispensingFee),
+      }),
+      zeroSums,
+    );
+}
+
+function outcomeOf(
+  plan: ReconciliationPlan,
+  g: PlannedGuarantee,
+  rows: readonly BucketAggregate[],
+): GuaranteeOutcome {
+  const s = sumsFor(plan, g, rows);
+  const base = {
+    guaranteeId: g.guaranteeId,
+    guaranteeVersion: g.version,
+    metric: g.metric,
+    channel: g.channel,
+    drugType: g.drugType,
+    claimCount: s.claims,
+    awp: s.awp,
+    ingredientCostPaid: s.ingredientCost,
+    dispensingFeePaid: s.dispensingFee,
+    guaranteedValue: g.guaranteedValue,
+    evidence: g.evidence,
+  };
+  if (g.metric === 'awp_discount') {
+    const micro = awpVarianceMicroCents(
+      g.guaranteedValue,
+      s.awp,
+      s.ingredientCost,
+    );
+    const variance = microCentsToMoney(micro);
+    return {
+      varianceMicroCents: micro,
+      bucket: {
+        ...base,
+        effectiveValue: effectiveDiscount(s.awp, s.ingredientCost),
+        variance,
+        shortfall: maxZero(variance),
+        note: null,
+      },
+    };
+  }
+  if (g.metric === 'dispensing_fee') {
+    const micro = feeVarianceMicroCents(
+      g.guaranteedValue,
+      s.dispensingFee,
+      s.claims,
+    );
+    const variance = microCentsToMoney(micro);
+    // A per-claim ceiling is owed claim by claim: fees below the ceiling on some claims do not
+    // pay for fees above it on others.
+    const f = plan.feeGuarantees.indexOf(g);
+    const excess =
+      f >= 0
+        ? rows
+            .filter((r) => matchesBucket(g, r.channel, r.drugType))
+            .reduce(
+              (sum, r) => addMoney(sum, r.feeExcess[f]?.amount ?? '0.00'),
+              '0.00',
+            )
+        : maxZero(variance);
+    return {
+      varianceMicroCents:
+        g.method === 'per_claim' ? toCents(excess) * 1_000_000n : micro,
+      bucket: {
+        ...base,
+        effectiveValue: average(s.dispensingFee, s.claims),
+        variance,
+        shortfall: g.method === 'per_claim' ? excess : maxZero(variance),
+        note: null,
+      },
+    };
+  }
+  // Rebates are paid by the PBM outside the claim stream: the claims give the guaranteed minimum,
+  // not what was received, so nothing is owed on claims evidence alone.
+  return {
+    varianceMicroCents: 0n,
+    bucket: {
+      ...base,
+      effectiveValue: null,
+      variance: '0.00',
+      shortfall: '0.00',
+      note: `guaranteed minimum ${timesCount(g.guaranteedValue, s.claims)} over ${s.claims} brand claims; rebates received are not in the claims source`,
+    },
+  };
+}
+
+const shortfallFinding = (
+  id: string,
+  terms: readonly PlannedGuarantee[],
+  outcomes: readonly GuaranteeOutcome[],
+  owed: string,
+  detail: string,
+): Finding => ({
+  findingId: id,
+  kind: 'guarantee_shortfall',
+  claimId: null,
+  guaranteeId:
+    terms.length === 1 ? (terms[0] as PlannedGuarantee).guaranteeId : null,
+  channel: terms.length === 1 ? (terms[0] as PlannedGuarantee).channel : null,
+  drugType: terms.length === 1 ? (terms[0] as PlannedGuarantee).drugType : null,
+  impact: owed,
+  detail,
+  claimCount: outcomes.reduce((n, o) => n + o.bucket.claimCount, 0),
+  evidence: terms.map((t): EvidenceRef => t.evidence),
+});
+
+/**
+ * Buckets, offsets and shortfall findings from the aggregate rows: pure, exact, and in a fixed order
+ * (guarantee id), so the same rows always give the same figures. Aggregate terms in one offset
+ * group net their unrounded variances before anything is owed; per-claim terms never offset.
+ */
+export function computeReconciliation(
+  plan: ReconciliationPlan,
+  rows: readonly BucketAggregate[],
+): ReconciliationTotals {
+  const outcomes = plan.guarantees.map((g) => outcomeOf(plan, g, rows));
+  const findings: Finding[] = [];
+  let owedCents = 0n;
+
+  const groups = new Map<string, number[]>();
+  plan.guarantees.forEach((g, i) => {
+    if (g.metric === 'rebate_per_brand_claim') return;
+    if (g.method === 'per_claim') {
+      owedCents += toCents((outcomes[i] as GuaranteeOutcome).bucket.shortfall);
+      return;
+    }
+    const key = g.offsetGroup
+      ? `group:${g.offsetGroup}`
+      : `term:${g.guaranteeId}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  for (const [key, members] of groups) {
+    const terms = members.map((i) => plan.guarantees[i] as PlannedGuarantee);
+    const memberOutcomes = members.map((i) => outcomes[i] as GuaranteeOutcome);
+    const net = memberOutcomes.reduce((s, o) => s + o.varianceMicroCents, 0n);
+    const owed = net > 0n ? divideHalfUp(net, 1_000_000n) : 0n;
+    if (owed <= 0n) continue;
+    owedCents += owed;
+    const grouped = key.startsWith('group:');
+    const detail = grouped
+      ? `offset group ${key.slice(6)} (${terms.map((t) => t.guaranteeId).join(', ')}) nets to a shortfall of ${fromCents(owed)}`
+      : `${terms[0]?.metric} guaranteed ${terms[0]?.guaranteedValue}, delivered ${memberOutcomes[0]?.bucket.effectiveValue ?? 'n/a'}: shortfall ${fromCents(owed)}`;
+    findings.push(
+      shortfallFinding(
+        `shortfall:${key}`,
+        terms,
+        memberOutcomes,
+        fromCents(owed),
+        detail,
+      ),
+    );
+  }
+
+  return {
+    buckets: outcomes.map((o) => o.bucket),
+    shortfallFindings: findings,
+    guaranteeShortfall: fromCents(owedCents),
+    netClaims: rows.reduce((n, r) => n + r.netClaims, 0),
+    excludedClaims: rows.reduce((n, r) => n + r.excludedClaims, 0),
+    awp: rows.reduce((s, r) => addMoney(s, r.awp), '0.00'),
+    ingredientCost: rows.reduce(
+      (s, r) => addMoney(s, r.ingredientCost),
+      '0.00',
+    ),
+  };
+}

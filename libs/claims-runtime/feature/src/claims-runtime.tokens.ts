@@ -1,0 +1,5 @@
+/** The claims authority's data source (the service database unless LEAF_CLAIMS_SOURCE_URL is set). */
+export const CLAIMS_DB = Symbol.for('leaf.claims-runtime.ClaimsDb');
+/** The validated claims source mapping. */
+export const CLAIMS_MAPPING = Symbol.for('leaf.claims-runtime.ClaimsMapping');
+export const SERVICE_LOGGER = Symbol.for('leaf.claims-runtime.Logger');

@@ -1,0 +1,409 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import {
+  canonicalJson,
+  type PlannedGuarantee,
+} from '@leaf/claims-runtime/domain';
+import {
+  GuaranteesRepository,
+  ReconciliationRunsRepository,
+  canonicalClaimsMapping,
+  claimsRuntimeEntities,
+  claimsRuntimeMigrations,
+} from '@leaf/claims-runtime/data-access';
+import { outboxMigrations } from '@leaf/messaging';
+import {
+  createDataSource,
+  postgresMigrations,
+  runMigrations,
+} from '@leaf/persistence';
+import {
+  testDatabaseTargets,
+  type TestDatabase,
+} from '@leaf/persistence/testing';
+import { captureLogger } from '@leaf/platform/testing';
+import { createLake, parseLakeUrl } from '@leaf/storage';
+import {
+  createSyntheticSeed,
+  loadSeedIntoPostgres,
+} from '@leaf/synthetic-data';
+import {
+  ReconciliationExecutor,
+  type RunRequest,
+} from './reconciliation-executor';
+import {
+  oracleReconcile,
+  type OracleClaim,
+  type OracleTerm,
+} from './reconciliation.oracle';
+import type { ReportRenderers } from './report-renderers';
+import { newRunId } from './run-id';
+
+const seed = createSyntheticSeed({ seed: 11, claims: 6_000 });
+const [clientX, clientY] = seed.clients;
+const periodsOf = (clientId: string) =>
+  seed.contractPeriods.filter((p) => p.clientId === clientId);
+
+/** Renders the report model as JSON: this spec is about the numbers, the renderers have their own. */
+const jsonRenderers: ReportRenderers = {
+  workbook: async (report, out) => {
+    const findings = [];
+    for await (const f of report.findings()) findings.push(f);
+    out.end(canonicalJson({ ...report, findings }));
+  },
+  pdf: async (report) =>
+    Buffer.from(canonicalJson({ ...report, findings: null })),
+};
+
+describe.each(testDatabaseTargets())(
+  'reconciliation engine against the in-memory oracle on $name',
+  ({ create }) => {
+    let db: TestDatabase;
+    let ds: DataSource;
+    const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-recon-lake-'));
+    const lake = createLake(parseLakeUrl(`file:${lakeDir}`));
+    let executor: ReconciliationExecutor;
+    let runs: ReconciliationRunsRepository;
+
+    beforeAll(async () => {
+      db = await create();
+      ds = await createDataSource(
+        { kind: 'postgres', url: db.url },
+        {
+          migrations: [
+            ...postgresMigrations,
+            ...outboxMigrations.postgres,
+            ...claimsRuntimeMigrations.postgres,
+          ],
+          entities: claimsRuntimeEntities,
+        },
+      ).initialize();
+      await runMigrations(ds);
+      await loadSeedIntoPostgres(
+        db.pglite
+          ? { kind: 'pglite', db: db.pglite }
+          : { kind: 'postgres', connectionString: db.url },
+        seed,
+      );
+      await plantEdgeCases(ds);
+      executor = new ReconciliationExecutor({
+        serviceDb: ds,
+        claimsDb: ds,
+        lake,
+        renderers: jsonRenderers,
+        logger: captureLogger().logger,
+      });
+      runs = new ReconciliationRunsRepository(ds);
+    });
+    afterAll(async () => {
+      await ds?.destroy();
+      await db?.drop();
+      rmSync(lakeDir, { recursive: true, force: true });
+    });
+
+    async function reconcile(clientId: string, periodId: string) {
+      const period = seed.contractPeriods.find((p) => p.periodId === periodId)!;
+      const runId = newRunId();
+      await runs.create({ runId, clientId, periodId, requestedBy: 'spec' });
+      const request: RunRequest = {
+        runId,
+        clientId,
+        clientName: 'x',
+        periodId,
+        periodStart: period.startDate,
+        periodEnd: period.endDate,
+        pbmName: period.pbmName,
+        mapping: canonicalClaimsMapping,
+      };
+      await executor.execute(request);
+      const run = (await runs.get(clientId, runId))!;
+      const findings = (await runs.findings(runId, 0, 100_000)).items;
+      return { run, findings, period };
+    }
+
+    async function oracleFor(
+      clientId: string,
+      periodId: string,
+      start: string,
+      end: string,
+    ) {
+      const claims: OracleClaim[] = (
+        await ds.query(
+          `SELECT claim_id, client_id, member_id, pharmacy_npi, TO_CHAR(fill_date, 'YYYY-MM-DD') AS fill_date, ndc, drug_type, channel, days_supply,
+                awp::text AS awp, ingredient_cost_paid::text AS ic, dispensing_fee_paid::text AS fee, usual_and_customary::text AS uc,
+                is_compound, is_340b, is_reversal, reverses_claim_id, is_uc_priced
+         FROM claims WHERE client_id = $1`,
+          [clientId],
+        )
+      ).map((r: Record<string, never>) => ({
+        claimId: r['claim_id'],
+        clientId: r['client_id'],
+        memberId: r['member_id'],
+        pharmacyNpi: r['pharmacy_npi'],
+        fillDate: r['fill_date'],
+        ndc: r['ndc'],
+        drugType: r['drug_type'],
+        channel: r['channel'],
+        daysSupply: Number(r['days_supply']),
+        awp: r['awp'],
+        ingredientCostPaid: r['ic'],
+        dispensingFeePaid: r['fee'],
+        usualAndCustomary: r['uc'],
+        isCompound: r['is_compound'],
+        is340b: r['is_340b'],
+        isReversal: r['is_reversal'],
+        reversesClaimId: r['reverses_claim_id'],
+        isUcPriced: r['is_uc_priced'],
+      }));
+      const terms: OracleTerm[] = (
+        await new GuaranteesRepository(ds).currentForPeriod(clientId, periodId)
+      ).map((g: PlannedGuarantee) => ({ ...g, exclusions: [...g.exclusions] }));
+      return oracleReconcile(claims, terms, clientId, start, end);
+    }
+
+    const cases = () => [
+      ...periodsOf(clientX!.clientId).map(
+        (p) => [clientX!.clientId, p.periodId] as const,
+      ),
+      [clientY!.clientId, periodsOf(clientY!.clientId)[0]!.periodId] as const,
+    ];
+
+    it('agrees with the oracle to the cent on every bucket, the summary and every finding (edge cases planted)', async () => {
+      for (const [clientId, periodId] of cases()) {
+        const { run, findings, period } = await reconcile(clientId, periodId);
+        const oracle = await oracleFor(
+          clientId,
+          periodId,
+          period.startDate,
+          period.endDate,
+        );
+        expect(run.status).toBe('succeeded');
+        for (const b of run.buckets) {
+          expect({
+            id: b.guaranteeId,
+            claimCount: b.claimCount,
+            awp: b.awp,
+            ingredientCostPaid: b.ingredientCostPaid,
+            dispensingFeePaid: b.dispensingFeePaid,
+            variance: b.variance,
+            shortfall: b.shortfall,
+          }).toEqual({
+            id: b.guaranteeId,
+            ...oracle.buckets.get(b.guaranteeId),
+          });
+        }
+        expect(run.buckets.map((b) => b.guaranteeId).sort()).toEqual(
+          [...oracle.buckets.keys()].sort(),
+        );
+        expect(run.summary).toMatchObject({
+          guaranteeShortfall: oracle.guaranteeShortfall,
+          auditImpact: oracle.auditImpact,
+          claimCount: oracle.claimCount,
+          excludedClaimCount: oracle.excludedClaimCount,
+        });
+        const key = (f: {
+          kind: string;
+          claimId: string | null;
+          impact: string;
+        }) => `${f.kind}|${f.claimId}|${f.impact}`;
+        expect(findings.map(key).sort()).toEqual(
+          oracle.findings.map(key).sort(),
+        );
+        // The findings add up to the summary, to the cent.
+        const total = findings.reduce(
+          (s, f) => s + BigInt(f.impact.replace('.', '')),
+          0n,
+        );
+        expect(total).toBe(BigInt(run.summary!.totalOwed.replace('.', '')));
+      }
+    });
+
+    it('finds the planted edge cases: zero AWP, a reversal in the next period, a bucket with no guarantee, an offset group, a client whose claims are all excluded', async () => {
+      const p1 = periodsOf(clientX!.clientId)[0]!;
+      const { run, findings } = await reconcile(clientX!.clientId, p1.periodId);
+      expect(findings.find((f) => f.claimId === 'EDGE-ZERO-AWP')).toMatchObject(
+        { kind: 'ingredient_above_awp', impact: '4.00' },
+      );
+      expect(findings.find((f) => f.claimId === 'EDGE-DUP-2')).toMatchObject({
+        kind: 'duplicate_fill',
+      });
+      expect(findings.find((f) => f.claimId === 'EDGE-ABOVE-UC')).toMatchObject(
+        { kind: 'paid_above_uc' },
+      );
+      // One claim can carry an audit finding and a fee finding; their dollars never overlap.
+      expect(
+        findings
+          .filter((f) => f.claimId === 'EDGE-SHORT-90')
+          .map((f) => f.kind),
+      ).toContain('short_days_supply_90');
+      expect(findings.some((f) => f.claimId === 'EDGE-REVERSED')).toBe(false);
+      expect(
+        run.buckets.some(
+          (b) =>
+            b.metric === 'awp_discount' &&
+            b.channel === 'specialty' &&
+            b.drugType === 'brand',
+        ),
+      ).toBe(false);
+      // The two retail30 discount terms net against each other: one finding for the group, or none.
+      const cents = (m: string) => BigInt(m.replace('.', ''));
+      const retail30 = run.buckets.filter(
+        (b) => b.metric === 'awp_discount' && b.channel === 'retail30',
+      );
+      expect(retail30).toHaveLength(2);
+      const net = retail30.reduce((s, b) => s + cents(b.variance), 0n);
+      const group = findings.find(
+        (f) =>
+          f.kind === 'guarantee_shortfall' &&
+          f.detail.includes('offset group retail30'),
+      );
+      if (net > 0n)
+        expect(Number(cents(group!.impact) - net)).toBeGreaterThanOrEqual(-1);
+      else expect(group).toBeUndefined();
+      expect(
+        findings.some(
+          (f) =>
+            f.kind === 'guarantee_shortfall' &&
+            f.guaranteeId?.includes('awp-retail30'),
+        ),
+      ).toBe(false);
+      // The comparison with the oracle is not vacuous: the period has findings of most kinds.
+      expect(new Set(findings.map((f) => f.kind)).size).toBeGreaterThanOrEqual(
+        5,
+      );
+      expect(cents(run.summary!.totalOwed)).toBeGreaterThan(0n);
+
+      const y = await reconcile(
+        clientY!.clientId,
+        periodsOf(clientY!.clientId)[0]!.periodId,
+      );
+      expect(y.run.summary).toMatchObject({
+        eligibleClaimCount: 0,
+        guaranteeShortfall: '0.00',
+      });
+      expect(
+        y.run.buckets.every(
+          (b) => b.claimCount === 0 && b.effectiveValue === null,
+        ),
+      ).toBe(true);
+    });
+
+    it('replays: the same inputs give the same inputs hash and byte-identical artifacts; a changed claim changes them', async () => {
+      const p1 = periodsOf(clientX!.clientId)[0]!;
+      const first = await reconcile(clientX!.clientId, p1.periodId);
+      const second = await reconcile(clientX!.clientId, p1.periodId);
+      expect(second.run.runId).not.toBe(first.run.runId);
+      expect(second.run.inputsSha256).toBe(first.run.inputsSha256);
+      expect(second.run.artifacts.map((a) => [a.name, a.sha256])).toEqual(
+        first.run.artifacts.map((a) => [a.name, a.sha256]),
+      );
+
+      await ds.query(
+        `UPDATE claims SET ingredient_cost_paid = ingredient_cost_paid + 0.01 WHERE claim_id = 'EDGE-DUP-1'`,
+      );
+      const third = await reconcile(clientX!.clientId, p1.periodId);
+      expect(third.run.inputsSha256).not.toBe(first.run.inputsSha256);
+      await ds.query(
+        `UPDATE claims SET ingredient_cost_paid = ingredient_cost_paid - 0.01 WHERE claim_id = 'EDGE-DUP-1'`,
+      );
+    });
+
+    /** Edge cases the generator does not plant on its own, all for client X's first period. */
+    async function plantEdgeCases(ds: DataSource): Promise<void> {
+      const [p1, p2] = periodsOf(clientX!.clientId);
+      const x = clientX!.clientId;
+      const cols = `claim_id, client_id, member_id, pharmacy_npi, fill_date, ndc, drug_name, drug_type, channel, days_supply, quantity, awp, ingredient_cost_paid, dispensing_fee_paid, usual_and_customary, is_compound, is_340b, is_reversal, reverses_claim_id, is_uc_priced`;
+      const row = (
+        id: string,
+        date: string,
+        o: Partial<Record<string, string | number | boolean | null>> = {},
+      ) => {
+        const v = {
+          member: 'MEDGE0001',
+          npi: '1234567890',
+          ndc: '00000000001',
+          type: 'generic',
+          channel: 'retail30',
+          days: 30,
+          awp: '20.00',
+          ic: '4.00',
+          fee: '1.00',
+          uc: '30.00',
+          reversal: false,
+          reverses: null,
+          ...o,
+        };
+        return ds.query(
+          `INSERT INTO claims (${cols}) VALUES ($1,$2,$3,$4,$5,$6,'EDGE DRUG',$7,$8,$9,'30.000',$10,$11,$12,$13,false,false,$14,$15,false)`,
+          [
+            id,
+            x,
+            v.member,
+            v.npi,
+            date,
+            v.ndc,
+            v.type,
+            v.channel,
+            v.days,
+            v.awp,
+            v.ic,
+            v.fee,
+            v.uc,
+            v.reversal,
+            v.reverses,
+          ],
+        );
+      };
+      const mid = p1!.startDate.slice(0, 8) + '15';
+      await row('EDGE-ZERO-AWP', mid, {
+        awp: '0.00',
+        ic: '4.00',
+        member: 'MEDGE0002',
+      });
+      await row('EDGE-ABOVE-UC', mid, {
+        member: 'MEDGE0005',
+        awp: '40.00',
+        ic: '25.00',
+        uc: '10.00',
+      });
+      await row('EDGE-SHORT-90', mid, {
+        member: 'MEDGE0006',
+        channel: 'retail90',
+        days: 30,
+      });
+      await row('EDGE-DUP-1', mid, { member: 'MEDGE0003' });
+      await row('EDGE-DUP-2', mid, { member: 'MEDGE0003' });
+      // Filled on the last day of the period, reversed in the next one: it must not count in either.
+      await row('EDGE-REVERSED', p1!.endDate, {
+        member: 'MEDGE0004',
+        ic: '25.00',
+        uc: '10.00',
+      });
+      await row('EDGE-REVERSAL', p2?.startDate ?? '2099-01-01', {
+        member: 'MEDGE0004',
+        ic: '-25.00',
+        awp: '-20.00',
+        fee: '-1.00',
+        uc: '-10.00',
+        reversal: true,
+        reverses: 'EDGE-REVERSED',
+      });
+      // A bucket with claims but no guarantee, and two terms that may offset each other.
+      await ds.query(
+        `DELETE FROM contract_guarantees WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'specialty' AND drug_type = 'brand'`,
+        [x, p1!.periodId],
+      );
+      await ds.query(
+        `UPDATE contract_guarantees SET offset_group = 'retail30' WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'retail30'`,
+        [x, p1!.periodId],
+      );
+      // Every claim of client Y carries an exclusion that every term honours.
+      await ds.query(
+        `UPDATE claims SET is_compound = true WHERE client_id = $1`,
+        [clientY!.clientId],
+      );
+    }
+  },
+);

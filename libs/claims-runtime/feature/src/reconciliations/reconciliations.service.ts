@@ -1,0 +1,268 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import type { DataSource } from 'typeorm';
+import {
+  ClientsRepository,
+  GuaranteesRepository,
+  ReconciliationRunsRepository,
+  claimsSourceMappingSchema,
+  isClaimsSourceError,
+  type ClaimsSourceMapping,
+} from '@leaf/claims-runtime/data-access';
+import type {
+  ArtifactName,
+  FindingPage,
+  FindingsQuery,
+  ReconciliationRun,
+} from '@leaf/contracts';
+import { MESSAGE_BUS, OutboxRelay, type MessageBus } from '@leaf/messaging';
+import { DATA_SOURCE } from '@leaf/persistence';
+import { AppError, ShutdownCoordinator } from '@leaf/platform';
+import { LAKE, contentKey, type Lake } from '@leaf/storage';
+import type { Logger } from 'pino';
+import {
+  CLAIMS_DB,
+  CLAIMS_MAPPING,
+  SERVICE_LOGGER,
+} from '../claims-runtime.tokens';
+import { ReconciliationExecutor } from './reconciliation-executor';
+import { REPORT_RENDERERS, type ReportRenderers } from './report-renderers';
+import { newRunId } from './run-id';
+
+/**
+ * Starts runs (validating everything first, so bad input writes nothing), executes them in the
+ * background, and serves their state, findings and artifacts, always within one client.
+ */
+@Injectable()
+export class ReconciliationsService
+  implements OnApplicationBootstrap, OnModuleDestroy
+{
+  private readonly runs: ReconciliationRunsRepository;
+  private readonly clients: ClientsRepository;
+  private readonly guarantees: GuaranteesRepository;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly relay: OutboxRelay;
+  private readonly executor: ReconciliationExecutor;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(CLAIMS_DB) claimsDb: DataSource,
+    @Inject(CLAIMS_MAPPING) private readonly mapping: ClaimsSourceMapping,
+    @Inject(LAKE) private readonly lake: Lake,
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(REPORT_RENDERERS) renderers: ReportRenderers,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    shutdown: ShutdownCoordinator,
+  ) {
+    this.runs = new ReconciliationRunsRepository(ds);
+    this.clients = new ClientsRepository(ds);
+    this.guarantees = new GuaranteesRepository(ds);
+    this.relay = new OutboxRelay(ds, bus, {
+      onError: (e) =>
+        logger.warn({ err: e }, 'outbox relay failed; will retry'),
+    });
+    this.executor = new ReconciliationExecutor({
+      serviceDb: ds,
+      claimsDb,
+      lake,
+      renderers,
+      logger,
+      onCommitted: () => this.relay.notify(),
+    });
+    // SIGTERM waits for runs in progress (within the grace period) rather than leaving them half done.
+    shutdown.onDrain({
+      name: 'reconciliations',
+      drain: () => Promise.allSettled([...this.inFlight]).then(() => undefined),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const interrupted = await this.runs.failInterrupted();
+    if (interrupted)
+      this.logger.warn(
+        { interrupted },
+        'marked reconciliation runs interrupted by a previous stop as failed',
+      );
+    this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
+  }
+
+  async start(
+    clientId: string,
+    periodId: string,
+    requestedBy: string,
+    mappingOverride?: unknown,
+  ): Promise<ReconciliationRun> {
+    const mapping =
+      mappingOverride === undefined
+        ? this.mapping
+        : parseMapping(mappingOverride);
+    const period = await this.clients.period(clientId, periodId);
+    if (!period) {
+      if (!(await this.clients.exists(clientId)))
+        throw new AppError('NOT_FOUND', `no client ${clientId}`);
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `client ${clientId} has no contract period ${periodId}`,
+        {
+          errors: [
+            {
+              path: 'periodId',
+              message: 'unknown contract period for this client',
+            },
+          ],
+        },
+      );
+    }
+    const terms = await this.guarantees.currentForPeriod(clientId, periodId);
+    if (!terms.length) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `contract period ${periodId} has no guarantees to reconcile against`,
+        {
+          errors: [
+            { path: 'periodId', message: 'period has no contract guarantees' },
+          ],
+        },
+      );
+    }
+    const runId = newRunId();
+    await this.runs.create({ runId, clientId, periodId, requestedBy });
+    const work = this.executor
+      .execute(
+        {
+          runId,
+          clientId,
+          clientName: period.clientName,
+          periodId,
+          periodStart: period.startDate,
+          periodEnd: period.endDate,
+          pbmName: period.pbmName,
+          mapping,
+        },
+        terms,
+      )
+      .catch(async (error: unknown) => {
+        const code = isClaimsSourceError(error)
+          ? error.code
+          : 'RECONCILIATION_FAILED';
+        this.logger.error({ err: error, runId }, 'reconciliation failed');
+        await this.runs
+          .fail(
+            runId,
+            code,
+            isClaimsSourceError(error)
+              ? error.message
+              : 'the reconciliation failed; see the service log for this run id',
+          )
+          .catch((e: unknown) =>
+            this.logger.error(
+              { err: e, runId },
+              'could not record the failure',
+            ),
+          );
+      });
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+    return this.get(clientId, runId);
+  }
+
+  async get(clientId: string, runId: string): Promise<ReconciliationRun> {
+    const run = await this.runs.get(clientId, runId);
+    if (!run)
+      throw new AppError(
+        'NOT_FOUND',
+        `no reconciliation run ${runId} for client ${clientId}`,
+      );
+    return run;
+  }
+
+  async findings(
+    clientId: string,
+    runId: string,
+    query: FindingsQuery,
+  ): Promise<FindingPage> {
+    await this.get(clientId, runId);
+    const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
+    const page = await this.runs.findings(
+      runId,
+      after,
+      query.limit,
+      query.kind,
+    );
+    return {
+      items: page.items,
+      nextCursor: page.lastSeq === null ? null : encodeCursor(page.lastSeq),
+    };
+  }
+
+  async artifact(
+    clientId: string,
+    runId: string,
+    name: ArtifactName,
+  ): Promise<{
+    stream: Readable;
+    contentType: string;
+    bytes: number;
+    sha256: string;
+  }> {
+    const run = await this.get(clientId, runId);
+    const artifact = run.artifacts.find((a) => a.name === name);
+    if (!artifact)
+      throw new AppError(
+        'NOT_FOUND',
+        `run ${runId} has no artifact ${name}${run.status === 'succeeded' ? '' : ' yet'}`,
+      );
+    const key = contentKey('artifacts', artifact.sha256);
+    return {
+      stream: await this.lake.open(key),
+      contentType: artifact.contentType,
+      bytes: artifact.bytes,
+      sha256: artifact.sha256,
+    };
+  }
+
+  /** Resolves when every run started so far has finished (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+}
+
+function parseMapping(value: unknown): ClaimsSourceMapping {
+  const parsed = claimsSourceMappingSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new AppError(
+    'VALIDATION_FAILED',
+    'the claims source mapping is malformed',
+    {
+      errors: parsed.error.issues.map((i) => ({
+        path: ['sourceMapping', ...i.path].join('.'),
+        message: i.message,
+      })),
+    },
+  );
+}
+
+const encodeCursor = (seq: number) =>
+  Buffer.from(`seq:${seq}`).toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  const match = /^seq:(\d{1,9})$/.exec(
+    Buffer.from(cursor, 'base64url').toString(),
+  );
+  if (!match)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'the cursor is not one this API returned',
+      { errors: [{ path: 'cursor', message: 'invalid cursor' }] },
+    );
+  return Number(match[1]);
+}
