@@ -1,2 +1,3 @@
 export * from './content-types';
 export { writeReconciliationWorkbook } from './workbook/write-reconciliation-workbook';
+export { renderReconciliationPdf } from './pdf/render-reconciliation-pdf';

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { reconciliationReportFixture } from '../testing';
+import { discountChartBox, discountChartPlot } from './discount-chart';
+import { formatMoney } from './display-format';
+import { colours } from './pdf-style';
+import { renderReconciliationPdf } from './render-reconciliation-pdf';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type Canvas = typeof import('@napi-rs/canvas');
+/**
+ * pdfjs-dist is ESM-only: Node's own require (not Jest's registry) loads it, as the packets
+ * extractor does. The canvas must be the copy pdfjs itself loads (pdfjs-dist pins its own
+ * @napi-rs/canvas 0.1.x under its folder): pdfjs draws glyphs with that copy's Path2D, which the
+ * workspace's 1.x canvas context rejects.
+ */
+const nativeRequire = process.getBuiltinModule('module').createRequire(__filename);
+const loadPdfJs = () => nativeRequire('pdfjs-dist/legacy/build/pdf.mjs') as PdfJs;
+const pdfjsRequire = process.getBuiltinModule('module').createRequire(nativeRequire.resolve('pdfjs-dist/package.json'));
+const { createCanvas } = pdfjsRequire('@napi-rs/canvas') as Canvas;
+const standardFontDataUrl = join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts') + '/';
+
+const scale = 2;
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+
+interface RenderedPage {
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8ClampedArray;
+  readonly png: Buffer;
+  readonly text: string;
+}
+
+async function renderPages(pdf: Buffer): Promise<{ pageCount: number; pages: RenderedPage[]; allText: string }> {
+  const pdfjs = loadPdfJs();
+  const document = await pdfjs.getDocument({ data: new Uint8Array(pdf), standardFontDataUrl, isEvalSupported: false }).promise;
+  const pages: RenderedPage[] = [];
+  let allText = '';
+  for (let n = 1; n <= document.numPages; n++) {
+    const page = await document.getPage(n);
+    const content = await page.getTextContent();
+    const text = content.items.map((item) => ('str' in item ? item.str : '')).join('\n');
+    allText += `${text}\n`;
+    const viewport = page.getViewport({ scale });
+    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    const context = canvas.getContext('2d');
+    // pdfjs types its parameters with the DOM's canvas; @napi-rs/canvas implements the same API.
+    await page.render({ canvas, canvasContext: context, viewport } as unknown as Parameters<typeof page.render>[0]).promise;
+    pages.push({ width: canvas.width, height: canvas.height, pixels: context.getImageData(0, 0, canvas.width, canvas.height).data, png: canvas.toBuffer('image/png'), text });
+  }
+  const pageCount = document.numPages;
+  await document.destroy();
+  return { pageCount, pages, allText };
+}
+
+function isColour(pixels: Uint8ClampedArray, offset: number, [r, g, b]: [number, number, number]): boolean {
+  return Math.abs((pixels[offset] ?? 0) - r) <= 12 && Math.abs((pixels[offset + 1] ?? 0) - g) <= 12 && Math.abs((pixels[offset + 2] ?? 0) - b) <= 12;
+}
+
+/** Pixels of a colour inside and outside a box given in PDF points. */
+function countColour(page: RenderedPage, colour: string, box: { x: number; y: number; width: number; height: number }): { inside: number; outside: number } {
+  const target = rgb(colour);
+  const counts = { inside: 0, outside: 0 };
+  for (let y = 0; y < page.height; y++) {
+    const rowInside = y >= box.y * scale && y < (box.y + box.height) * scale;
+    for (let x = 0; x < page.width; x++) {
+      if (!isColour(page.pixels, (y * page.width + x) * 4, target)) continue;
+      if (rowInside && x >= box.x * scale && x < (box.x + box.width) * scale) counts.inside += 1;
+      else counts.outside += 1;
+    }
+  }
+  return counts;
+}
+
+/** Separate runs of a colour along one pixel row: one run per bar the row crosses. */
+function runsAlongRow(page: RenderedPage, colour: string, yPoints: number, from: number, to: number): number {
+  const target = rgb(colour);
+  const y = Math.round(yPoints * scale);
+  let runs = 0;
+  let inside = false;
+  for (let x = Math.floor(from * scale); x < Math.ceil(to * scale); x++) {
+    const hit = isColour(page.pixels, (y * page.width + x) * 4, target);
+    if (hit && !inside) runs += 1;
+    inside = hit;
+  }
+  return runs;
+}
+
+describe('renderReconciliationPdf', () => {
+  const report = reconciliationReportFixture({ claimFindings: 240 });
+  const awpBuckets = report.buckets.filter((b) => b.metric === 'awp_discount');
+  let pdf: Buffer;
+  let rendered: Awaited<ReturnType<typeof renderPages>>;
+
+  beforeAll(async () => {
+    pdf = await renderReconciliationPdf(report);
+    rendered = await renderPages(pdf);
+    // For a human to look at: tmp/ is git-ignored.
+    const out = join(__dirname, '../../../../../tmp/claims-runtime-reports/reconciliation-page1.png');
+    mkdirSync(dirname(out), { recursive: true });
+    rendered.pages.forEach((page, index) => writeFileSync(out.replace('page1', `page${index + 1}`), page.png));
+  });
+
+  it('is a Letter PDF with the summary page, the detail page and the evidence appendix', () => {
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(rendered.pageCount).toBe(3);
+    for (const page of rendered.pages) expect([page.width, page.height]).toEqual([612 * scale, 792 * scale]);
+    expect(rendered.pages[1]?.text).toContain('Guarantee buckets');
+    expect(rendered.pages[2]?.text).toContain('Appendix: evidence');
+    expect(rendered.pages.map((p) => p.text.includes(`Page ${rendered.pages.indexOf(p) + 1} of 3`))).toEqual([true, true, true]);
+  });
+
+  it('names the client and the total owed on the first page, as text a reader can search', () => {
+    const text = rendered.pages[0]?.text ?? '';
+    expect(text).toContain(report.clientName);
+    expect(text).toContain(formatMoney(report.summary.totalOwed));
+    expect(text).toContain('Guaranteed vs effective AWP discount by bucket');
+    expect(text).toContain(report.runId);
+  });
+
+  it('draws one guaranteed and one effective bar per AWP bucket inside the chart', () => {
+    const page = rendered.pages[0] as RenderedPage;
+    // The orange is the chart's alone: plenty inside the chart box, none leaking outside it.
+    const effective = countColour(page, colours.effective, discountChartBox);
+    expect(effective.inside).toBeGreaterThan(2_000);
+    expect(effective.outside).toBe(0);
+    // Just above the x axis every bar is crossed once: 8 guaranteed (navy) and 8 effective (orange).
+    const justAboveAxis = discountChartPlot.bottom - 2;
+    expect(runsAlongRow(page, colours.effective, justAboveAxis, discountChartPlot.left + 2, discountChartPlot.right)).toBe(awpBuckets.length);
+    expect(runsAlongRow(page, colours.guaranteed, justAboveAxis, discountChartPlot.left + 2, discountChartPlot.right)).toBe(awpBuckets.length);
+  });
+
+  it('lists the findings by kind with their total, the top findings and every evidence hash', () => {
+    for (const total of report.findingTotals) expect(rendered.allText).toContain(formatMoney(total.impact));
+    for (const finding of report.topFindings) expect(rendered.allText).toContain(finding.claimId ?? finding.guaranteeId ?? finding.findingId);
+    for (const item of report.evidence) expect(rendered.allText).toContain(item.sha256);
+    expect(rendered.allText).toContain('Appendix: evidence');
+  });
+
+  it('gives byte-identical PDFs for the same report, even rendered seconds apart', async () => {
+    // PDF dates have one-second resolution: waiting longer proves the wall clock is not in the file.
+    await sleep(1_100);
+    const again = await renderReconciliationPdf(reconciliationReportFixture({ claimFindings: 240 }));
+    expect(sha256(again)).toBe(sha256(pdf));
+    const other = await renderReconciliationPdf(reconciliationReportFixture({ claimFindings: 240, clientName: 'Other Plan' }));
+    expect(sha256(other)).not.toBe(sha256(pdf));
+  });
+});

@@ -1,0 +1,165 @@
+import type PDFDocument from 'pdfkit';
+import { fromCents, toCents } from '@leaf/contracts';
+import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
+import { formatCount, formatMoney, formatTerm, labelOf } from './display-format';
+import { drawTable } from './pdf-table';
+import { colours, contentBottom, contentWidth, fonts, page } from './pdf-style';
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+function heading(doc: Doc, text: string, y: number): number {
+  doc.font(fonts.bold).fontSize(11).fillColor(colours.ink).text(text, page.margin, y, { lineBreak: false });
+  return y + 18;
+}
+
+/** Who, what period, from which inputs and code: enough to find and replay the run. */
+export function drawTitleBlock(doc: Doc, report: ReconciliationReport): number {
+  const x = page.margin;
+  doc.font(fonts.bold).fontSize(20).fillColor(colours.ink).text('Guarantee reconciliation', x, page.margin, { lineBreak: false });
+  doc.font(fonts.bold).fontSize(14).fillColor(colours.header).text(report.clientName, x, 82, { lineBreak: false });
+  doc.font(fonts.regular).fontSize(9).fillColor(colours.muted);
+  doc.text(`PBM ${report.pbmName}  ·  Contract period ${report.periodId} (${report.periodStart} to ${report.periodEnd})`, x, 102, { lineBreak: false });
+  doc.text(`Run ${report.runId}  ·  Client ${report.clientId}  ·  Code ${report.codeVersion}`, x, 115, { lineBreak: false });
+  doc.text(`Claims as of ${report.asOf}`, x, 128, { width: contentWidth, lineBreak: false });
+  doc.text('Inputs sha256 ', x, 141, { lineBreak: false, continued: false });
+  doc.font(fonts.mono).fontSize(7.5).text(report.inputsSha256, x + 62, 142, { lineBreak: false });
+  doc.moveTo(x, 158).lineTo(x + contentWidth, 158).lineWidth(0.6).strokeColor(colours.rule).stroke();
+  return 170;
+}
+
+/** The summary figures as a table, with what is owed called out beside it. */
+export function drawSummary(doc: Doc, report: ReconciliationReport, y: number): number {
+  const { summary } = report;
+  const top = heading(doc, 'Summary', y);
+  const end = drawTable(
+    doc,
+    [
+      { header: 'Figure', width: 190 },
+      { header: 'Value', width: 120, align: 'right' },
+    ],
+    [
+      ['Claims', formatCount(summary.claimCount)],
+      ['Eligible claims', formatCount(summary.eligibleClaimCount)],
+      ['Excluded claims', formatCount(summary.excludedClaimCount)],
+      ['Total AWP', formatMoney(summary.totalAwp)],
+      ['Total ingredient cost paid', formatMoney(summary.totalIngredientCostPaid)],
+      ['Guarantee shortfall', formatMoney(summary.guaranteeShortfall)],
+      ['Audit findings impact', formatMoney(summary.auditImpact)],
+      ['Total owed', formatMoney(summary.totalOwed)],
+    ],
+    top,
+    { fontSize: 9, totalRow: true },
+  );
+
+  const boxX = page.margin + 330;
+  const boxWidth = contentWidth - 330;
+  doc.rect(boxX, top, boxWidth, end - top).fill(colours.band);
+  doc.rect(boxX, top, 4, end - top).fill(colours.owed);
+  doc.font(fonts.regular).fontSize(9).fillColor(colours.muted).text('Total owed to the client', boxX + 16, top + 14, { lineBreak: false });
+  doc.font(fonts.bold).fontSize(20).fillColor(colours.owed).text(formatMoney(summary.totalOwed), boxX + 16, top + 30, { width: boxWidth - 24, lineBreak: false });
+  doc.font(fonts.regular).fontSize(8.5).fillColor(colours.ink);
+  doc.text(`Guarantee shortfall  ${formatMoney(summary.guaranteeShortfall)}`, boxX + 16, top + 66, { lineBreak: false });
+  doc.text(`Audit findings  ${formatMoney(summary.auditImpact)}`, boxX + 16, top + 80, { lineBreak: false });
+  doc.font(fonts.regular).fontSize(7.5).fillColor(colours.muted);
+  doc.text('Every figure is computed from the claims source and the contract terms cited in the appendix.', boxX + 16, top + 100, { width: boxWidth - 28 });
+  return end;
+}
+
+export function drawBuckets(doc: Doc, report: ReconciliationReport, y: number): number {
+  const top = heading(doc, 'Guarantee buckets', y);
+  const rows = report.buckets.map((b) => [
+    `${labelOf(b.metric)} · ${b.channel ?? 'all'} · ${b.drugType ?? 'all'}`,
+    formatCount(b.claimCount),
+    formatMoney(b.awp),
+    formatTerm(b.metric, b.guaranteedValue),
+    formatTerm(b.metric, b.effectiveValue),
+    formatMoney(b.shortfall),
+    b.evidence.locator,
+  ]);
+  const shortfall = fromCents(report.buckets.reduce((sum, b) => sum + toCents(b.shortfall), 0n));
+  rows.push(['Total', formatCount(report.buckets.reduce((s, b) => s + b.claimCount, 0)), formatMoney(fromCents(report.buckets.reduce((s, b) => s + toCents(b.awp), 0n))), '', '', formatMoney(shortfall), '']);
+  return drawTable(
+    doc,
+    [
+      { header: 'Bucket', width: 146 },
+      { header: 'Claims', width: 42, align: 'right' },
+      { header: 'AWP', width: 80, align: 'right' },
+      { header: 'Guaranteed', width: 58, align: 'right' },
+      { header: 'Effective', width: 50, align: 'right' },
+      { header: 'Shortfall', width: 66, align: 'right' },
+      { header: 'Term', width: 62 },
+    ],
+    rows,
+    top,
+    { totalRow: true },
+  );
+}
+
+export function drawFindingTotals(doc: Doc, report: ReconciliationReport, y: number): number {
+  const top = heading(doc, 'Findings by kind', y);
+  const impact = fromCents(report.findingTotals.reduce((sum, t) => sum + toCents(t.impact), 0n));
+  const count = report.findingTotals.reduce((sum, t) => sum + t.count, 0);
+  return drawTable(
+    doc,
+    [
+      { header: 'Kind', width: 200 },
+      { header: 'Findings', width: 80, align: 'right' },
+      { header: 'Impact', width: 110, align: 'right' },
+    ],
+    [...report.findingTotals.map((t) => [labelOf(t.kind), formatCount(t.count), formatMoney(t.impact)]), ['Total', formatCount(count), formatMoney(impact)]],
+    top,
+    { totalRow: true },
+  );
+}
+
+export function drawTopFindings(doc: Doc, report: ReconciliationReport, y: number): number {
+  const top = heading(doc, `Largest findings (${report.topFindings.length}; the workbook lists every finding)`, y);
+  return drawTable(
+    doc,
+    [
+      { header: 'Finding', width: 102 },
+      { header: 'Kind', width: 114 },
+      { header: 'Bucket', width: 70 },
+      { header: 'Impact', width: 62, align: 'right' },
+      { header: 'Detail', width: 156 },
+    ],
+    report.topFindings.map((f) => [f.claimId ?? f.guaranteeId ?? f.findingId, labelOf(f.kind), `${f.channel ?? 'all'} ${f.drugType ?? ''}`.trim(), formatMoney(f.impact), f.detail]),
+    top,
+    { fontSize: 8 },
+  );
+}
+
+/** Every stored input by hash and reference, then the contract term behind each bucket. */
+export function drawEvidenceAppendix(doc: Doc, report: ReconciliationReport): void {
+  doc.addPage();
+  let y = heading(doc, 'Appendix: evidence', page.margin);
+  doc.font(fonts.regular).fontSize(8.5).fillColor(colours.muted);
+  doc.text('Each input and output is stored content-addressed: its sha256 identifies the exact bytes the figures were computed from.', page.margin, y, { width: contentWidth });
+  y = doc.y + 10;
+  for (const item of report.evidence) {
+    if (y + 40 > contentBottom) {
+      doc.addPage();
+      y = page.margin;
+    }
+    doc.font(fonts.bold).fontSize(9).fillColor(colours.ink).text(item.name, page.margin, y, { width: contentWidth, lineBreak: false });
+    doc.font(fonts.mono).fontSize(7.5).fillColor(colours.ink).text(`sha256 ${item.sha256}`, page.margin + 10, y + 13, { lineBreak: false });
+    doc.font(fonts.regular).fontSize(8).fillColor(colours.muted).text(item.reference, page.margin + 10, y + 24, { width: contentWidth - 10 });
+    y = doc.y + 8;
+  }
+  y = heading(doc, 'Contract terms', y + 6);
+  const sources = [...new Set(report.buckets.map((b) => b.evidence.sourceSystem))].join(', ');
+  doc.font(fonts.regular).fontSize(8.5).fillColor(colours.muted).text(`The term behind each bucket, where it was read (source: ${sources || 'none'}).`, page.margin, y - 2, { width: contentWidth });
+  y = doc.y + 6;
+  drawTable(
+    doc,
+    [
+      { header: 'Guarantee', width: 118 },
+      { header: 'Object', width: 72 },
+      { header: 'Locator', width: 60 },
+      { header: 'sha256', width: 254, mono: true },
+    ],
+    report.buckets.map((b) => [`${b.guaranteeId} v${b.guaranteeVersion}`, b.evidence.objectId, b.evidence.locator, b.evidence.sha256 ?? 'n/a']),
+    y,
+    { fontSize: 7.5, monoFontSize: 6.3 },
+  );
+}
