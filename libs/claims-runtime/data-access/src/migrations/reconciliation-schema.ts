@@ -61,7 +61,7 @@ export const reconciliationSchemaMssql: readonly string[] = [
   )`,
   `CREATE INDEX ix_reconciliation_runs_client ON reconciliation_runs (client_id, created_at)`,
   `CREATE TABLE reconciliation_findings (
-    run_id NVARCHAR(40) NOT NULL REFERENCES reconciliation_runs(run_id),
+    run_id NVARCHAR(40) NOT NULL,
     seq INT NOT NULL,
     finding_id NVARCHAR(120) NOT NULL,
     kind NVARCHAR(32) NOT NULL,
@@ -73,7 +73,8 @@ export const reconciliationSchemaMssql: readonly string[] = [
     detail NVARCHAR(1000) NOT NULL,
     claim_count INT NOT NULL,
     evidence NVARCHAR(MAX) NOT NULL,
-    PRIMARY KEY (run_id, seq)
+    PRIMARY KEY (run_id, seq),
+    CONSTRAINT fk_reconciliation_findings_run FOREIGN KEY (run_id) REFERENCES reconciliation_runs (run_id)
   )`,
   `CREATE INDEX ix_reconciliation_findings_kind ON reconciliation_findings (run_id, kind, seq)`,
 ];

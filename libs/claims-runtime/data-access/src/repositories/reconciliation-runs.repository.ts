@@ -93,18 +93,16 @@ export class ReconciliationRunsRepository {
   }
 
   async fail(runId: string, code: string, detail: string): Promise<void> {
-    await this.ds
-      .getRepository(ReconciliationRunEntity)
-      .update(
-        { runId },
-        {
-          status: 'failed',
-          stage: 'failed',
-          completedAt: new Date(),
-          errorCode: code,
-          errorDetail: detail.slice(0, 1000),
-        },
-      );
+    await this.ds.getRepository(ReconciliationRunEntity).update(
+      { runId },
+      {
+        status: 'failed',
+        stage: 'failed',
+        completedAt: new Date(),
+        errorCode: code,
+        errorDetail: detail.slice(0, 1000),
+      },
+    );
   }
 
   /** Runs a crashed process left behind: they will never finish, so they are marked failed. */

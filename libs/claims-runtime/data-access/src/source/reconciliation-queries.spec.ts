@@ -1,0 +1,188 @@
+import { Parser } from 'node-sql-parser';
+import {
+  planReconciliation,
+  type PlannedGuarantee,
+} from '@leaf/claims-runtime/domain';
+import { createSyntheticSeed } from '@leaf/synthetic-data';
+import {
+  canonicalClaimsMapping,
+  claimsSourceMappingSchema,
+  sourceClaimFields,
+  type ClaimsSourceMapping,
+} from './claims-source-mapping';
+import { assertReadOnlySql } from './read-only-sql';
+import { isClaimsSourceError } from './claims-source.error';
+import {
+  auditFindingsQuery,
+  bucketAggregateQuery,
+  termClaimIdsQuery,
+  watermarkQuery,
+  type SourceQuery,
+} from './reconciliation-queries';
+
+const seed = createSyntheticSeed({ seed: 3, claims: 10 });
+const period = seed.contractPeriods[0]!;
+const plan = planReconciliation({
+  clientId: period.clientId,
+  periodId: period.periodId,
+  periodStart: period.startDate,
+  periodEnd: period.endDate,
+  guarantees: seed.contractGuarantees
+    .filter((g) => g.periodId === period.periodId)
+    .map((g): PlannedGuarantee => ({ ...g, offsetGroup: null })),
+});
+
+/** A production-style SQL Server mapping: its own schema, table, column names and codes. */
+const mssqlMapping: ClaimsSourceMapping = claimsSourceMappingSchema.parse({
+  dialect: 'mssql',
+  schema: 'rx',
+  table: 'ClaimDetail',
+  columns: {
+    claimId: 'ClaimNbr',
+    clientId: 'GroupId',
+    memberId: 'MemberId',
+    pharmacyNpi: 'PharmacyNPI',
+    fillDate: 'DateFilled',
+    ndc: 'NDC11',
+    drugType: 'BrandGenericInd',
+    channel: 'ChannelCd',
+    daysSupply: 'DaysSupply',
+    awp: 'AWPAmt',
+    ingredientCostPaid: 'IngredCostPaid',
+    dispensingFeePaid: 'DispFeePaid',
+    usualAndCustomary: 'UCAmt',
+    isCompound: 'CompoundFlag',
+    is340b: 'Flag340B',
+    isReversal: 'ReversalFlag',
+    reversesClaimId: 'OrigClaimNbr',
+    isUcPriced: 'UCPricedFlag',
+  },
+  channelCodes: {
+    retail30: 'R30',
+    retail90: 'R90',
+    mail: 'MO',
+    specialty: 'SP',
+  },
+  drugTypeCodes: { brand: 'B', generic: 'G' },
+});
+
+const queriesFor = (mapping: ClaimsSourceMapping): SourceQuery[] => [
+  watermarkQuery(mapping, period.clientId),
+  bucketAggregateQuery(mapping, plan),
+  auditFindingsQuery(mapping, plan),
+  ...plan.guarantees.map((g) => termClaimIdsQuery(mapping, plan, g)),
+];
+
+const parser = new Parser();
+const statementTypes = (
+  sql: string,
+  database: 'transactsql' | 'postgresql',
+) => {
+  const ast = parser.astify(sql, { database });
+  return (Array.isArray(ast) ? ast : [ast]).map((s) => s.type);
+};
+
+describe('claims source queries', () => {
+  it('are valid T-SQL for the SQL Server mapping: one SELECT each, @N parameters, bracketed identifiers, codes as parameters', () => {
+    for (const q of queriesFor(mssqlMapping)) {
+      expect(statementTypes(q.text, 'transactsql')).toEqual(['select']);
+      expect(q.text).toContain('[rx].[ClaimDetail]');
+      expect(q.text).not.toMatch(/\$\d/);
+      expect(q.text).not.toContain("'R30'");
+      const markers = [...q.text.matchAll(/@(\d+)/g)].map((m) => Number(m[1]));
+      expect(Math.max(...markers) + 1).toBe(q.params.length);
+    }
+    expect(bucketAggregateQuery(mssqlMapping, plan).params).toEqual(
+      expect.arrayContaining(['R30', period.clientId]),
+    );
+  });
+
+  it('are valid PostgreSQL for the canonical mapping', () => {
+    for (const q of queriesFor(canonicalClaimsMapping))
+      expect(statementTypes(q.text, 'postgresql')).toEqual(['select']);
+  });
+
+  it('cannot be made to write: hostile-looking but valid identifiers stay quoted, anything else is rejected by the mapping', () => {
+    const hostile = claimsSourceMappingSchema.parse({
+      ...mssqlMapping,
+      table: 'delete_me',
+      columns: {
+        ...mssqlMapping.columns,
+        claimId: 'update',
+        memberId: 'DROP_TABLE',
+        ndc: 'insert_into',
+      },
+    });
+    for (const q of queriesFor(hostile)) {
+      expect(() => assertReadOnlySql(q.text)).not.toThrow();
+      expect(statementTypes(q.text, 'transactsql')).toEqual(['select']);
+    }
+    for (const bad of [
+      'claims; DROP TABLE claims',
+      'x]--',
+      'a b',
+      "c' OR '1'='1",
+      '',
+    ]) {
+      expect(
+        claimsSourceMappingSchema.safeParse({ ...mssqlMapping, table: bad })
+          .success,
+      ).toBe(false);
+      expect(
+        claimsSourceMappingSchema.safeParse({
+          ...mssqlMapping,
+          columns: { ...mssqlMapping.columns, awp: bad },
+        }).success,
+      ).toBe(false);
+    }
+  });
+
+  it('rejects a mapping that maps two fields to one column, misses a field or has unknown keys', () => {
+    expect(
+      claimsSourceMappingSchema.safeParse({
+        ...mssqlMapping,
+        columns: { ...mssqlMapping.columns, awp: 'UCAmt' },
+      }).success,
+    ).toBe(false);
+    const { awp: _awp, ...missing } = mssqlMapping.columns;
+    expect(
+      claimsSourceMappingSchema.safeParse({ ...mssqlMapping, columns: missing })
+        .success,
+    ).toBe(false);
+    expect(
+      claimsSourceMappingSchema.safeParse({ ...mssqlMapping, sql: 'SELECT 1' })
+        .success,
+    ).toBe(false);
+    expect(sourceClaimFields).toHaveLength(
+      Object.keys(mssqlMapping.columns).length,
+    );
+  });
+
+  it('refuses to send anything but a single SELECT', () => {
+    for (const sql of [
+      'DELETE FROM claims',
+      'SELECT 1; DELETE FROM claims',
+      'UPDATE claims SET awp = 0',
+      'SELECT * INTO copy FROM claims',
+      'WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x',
+      'SELECT 1 -- ; DROP TABLE claims',
+      'EXEC sp_who',
+      'MERGE claims USING x ON 1 = 1 WHEN MATCHED THEN DELETE',
+    ]) {
+      let error: unknown;
+      try {
+        assertReadOnlySql(sql);
+      } catch (e) {
+        error = e;
+      }
+      expect(isClaimsSourceError(error, 'CLAIMS_SOURCE_WRITE_REFUSED')).toBe(
+        true,
+      );
+    }
+    expect(() =>
+      assertReadOnlySql(
+        `SELECT "update", [delete] FROM "insert" WHERE x = 'DROP TABLE y'`,
+      ),
+    ).not.toThrow();
+  });
+});
