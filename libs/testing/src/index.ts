@@ -1,2 +1,3 @@
 export * from './azurite/azurite';
 export * from './service-bus-broker';
+export * from './graph';

@@ -1,0 +1,3 @@
+export * from './fake-graph.server';
+export * from './fake-graph.types';
+export * from './test-tls';
