@@ -13,9 +13,9 @@ const swc = {
 };
 
 // Packages Jest's CommonJS VM cannot load as shipped: PGlite's CommonJS build loads Node built-ins
-// with import(), and content-disposition (under @fastify/static, which serves /docs) is ESM-only.
+// with import(), and content-disposition (under @fastify/static, which serves /docs) and jose are ESM-only.
 // SWC turns both into plain CommonJS.
-const esmPackages = ['@electric-sql', 'content-disposition'];
+const esmPackages = ['@electric-sql', 'content-disposition', 'jose'];
 const esmToCjs = {
   jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } },
   module: { type: 'commonjs', ignoreDynamic: false },

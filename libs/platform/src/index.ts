@@ -18,3 +18,4 @@ export * from './bootstrap/create-service-app';
 export * from './bootstrap/service-definition';
 export * from './bootstrap/start-service-app';
 export * from './bootstrap/run-service';
+export * from './auth';

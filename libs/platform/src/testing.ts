@@ -1,1 +1,2 @@
 export * from './testing/capture-logger';
+export * from './testing/identity-headers';

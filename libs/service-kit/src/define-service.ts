@@ -8,6 +8,8 @@ export interface ServiceParts {
   imports?: ModuleMetadata['imports'];
   controllers?: Type[];
   providers?: Provider[];
+  /** Replaces the default authentication (the gateway-signed x-leaf-identity); the gateway's own. */
+  authenticator?: ServiceKitOptions['authenticator'];
 }
 
 export interface ServiceExtras<C extends PlatformConfig> {
@@ -37,7 +39,7 @@ export function defineService<C extends PlatformConfig = PlatformConfig>(
       const p = typeof parts === 'function' ? parts(config) : parts;
       return {
         module: ServiceRootModule,
-        imports: [ServiceKitModule.forService({ service: name, config, entities: p.entities }), ...(p.imports ?? [])],
+        imports: [ServiceKitModule.forService({ service: name, config, entities: p.entities, authenticator: p.authenticator }), ...(p.imports ?? [])],
         controllers: p.controllers ?? [],
         providers: p.providers ?? [],
       };

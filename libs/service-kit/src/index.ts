@@ -1,2 +1,3 @@
 export * from './service-kit.module';
 export * from './define-service';
+export * from './auth.providers';

@@ -1,9 +1,10 @@
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnModuleInit, type Type } from '@nestjs/common';
 import type { ServiceName } from '@leaf/contracts';
 import { DATA_SOURCE, PersistenceModule, checkDatabase, parseDatabaseUrl } from '@leaf/persistence';
-import { HealthModule, HealthRegistry, ShutdownModule, type PlatformConfig } from '@leaf/platform';
+import { HealthModule, HealthRegistry, IdentitySigner, IdentityVerifier, ShutdownModule, type PlatformConfig, type RequestAuthenticator } from '@leaf/platform';
 import { MESSAGE_BUS } from '@leaf/messaging';
 import { LAKE, createLake, parseLakeUrl } from '@leaf/storage';
+import { authProviders } from './auth.providers';
 import { BusLifecycle, busProvider } from './bus.providers';
 import { BusAdminController } from './admin/bus-admin.controller';
 import type { DataSource, EntitySchema } from 'typeorm';
@@ -14,6 +15,8 @@ export interface ServiceKitOptions {
   /** The TypeORM entities of the service's data-access libs. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities?: Array<Function | EntitySchema>;
+  /** How requests are authenticated; services behind the gateway keep the default (x-leaf-identity). */
+  authenticator?: Type<RequestAuthenticator>;
 }
 
 @Injectable()
@@ -30,7 +33,8 @@ class DatabaseReadiness implements OnModuleInit {
 
 /**
  * What every service stands on: health and readiness, graceful shutdown, its data source, the
- * bus and the lake, all from the validated platform config. A service's feature module imports this once.
+ * bus and the lake, all from the validated platform config, and the identity guard on every route
+ * (IdentitySigner for calls to other services). A service's feature module imports this once.
  */
 @Global()
 @Module({})
@@ -49,8 +53,9 @@ export class ServiceKitModule {
         busProvider(options.config),
         BusLifecycle,
         { provide: LAKE, useFactory: () => createLake(parseLakeUrl(options.config.LEAF_LAKE_URL)) },
+        ...authProviders(options.config, options.authenticator),
       ],
-      exports: [LAKE, MESSAGE_BUS, PersistenceModule],
+      exports: [LAKE, MESSAGE_BUS, PersistenceModule, IdentitySigner, IdentityVerifier],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { identityHeaders } from '@leaf/platform/testing';
 import { startLocalStack, type LocalStack } from './start-local-stack';
 
 /**
@@ -26,7 +27,8 @@ describe('local stack', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${stack.gatewayUrl}${path}`, { headers });
+  const caller = identityHeaders({ subject: 'e2e', roles: ['analyst'], clientIds: '*' });
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${stack.gatewayUrl}${path}`, { headers: { ...caller, ...headers } });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const json = async (path: string): Promise<any> => (await get(path)).json();
 

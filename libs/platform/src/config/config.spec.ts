@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isConfigError } from './config.error';
 import { loadConfig } from './load-config';
-import { platformConfigSchema } from './platform-config';
+import { devInternalIdentityKey } from '../auth/internal-identity-key';
+import { platformConfigProblems, platformConfigSchema } from './platform-config';
 
 describe('loadConfig', () => {
   it('fills defaults for a local run with an empty environment', () => {
@@ -33,5 +34,18 @@ describe('loadConfig', () => {
   it('reports a required setting of an extended schema as required', () => {
     const schema = platformConfigSchema.extend({ LEAF_GRAPH_TENANT_ID: z.string().min(1) });
     expect(() => loadConfig(schema, {})).toThrow('LEAF_GRAPH_TENANT_ID: is required');
+  });
+
+  it('requires a non-development internal identity key in deployed environments only', () => {
+    const problems = (env: Record<string, string>) => platformConfigProblems(loadConfig(platformConfigSchema, env)).map((p) => `${p.setting}: ${p.problem}`);
+    expect(problems({})).toEqual([]);
+    expect(problems({ LEAF_ENV: 'test' })).toEqual([]);
+    expect(problems({ LEAF_ENV: 'prod' })).toEqual(['LEAF_INTERNAL_IDENTITY_KEY: is required when LEAF_ENV=prod']);
+    expect(problems({ LEAF_ENV: 'staging', LEAF_INTERNAL_IDENTITY_KEY: devInternalIdentityKey })).toEqual([
+      'LEAF_INTERNAL_IDENTITY_KEY: must not be the well-known development key when LEAF_ENV=staging',
+    ]);
+    expect(problems({ LEAF_ENV: 'prod', LEAF_INTERNAL_IDENTITY_KEY: 'k'.repeat(48) })).toEqual([]);
+    expect(() => loadConfig(platformConfigSchema, { LEAF_INTERNAL_IDENTITY_KEY: 'short-secret' })).toThrow(/LEAF_INTERNAL_IDENTITY_KEY: must be at least 32 characters/);
+    expect(() => loadConfig(platformConfigSchema, { LEAF_INTERNAL_IDENTITY_KEY: 'short-secret' })).not.toThrow(/short-secret/);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultServicePorts, type ServiceName } from '@leaf/contracts';
+import { deployedEnvironments, devInternalIdentityKey } from '../auth/internal-identity-key';
 
 const toInt = (name: string, min: number, max: number) =>
   z.coerce.number({ error: `${name} must be a number` }).int().min(min).max(max);
@@ -27,15 +28,29 @@ export const platformConfigSchema = z.object({
   /** `<name>.servicebus.windows.net`, with workload identity (DefaultAzureCredential). */
   LEAF_SERVICE_BUS_NAMESPACE: z.string().min(1).optional(),
   LEAF_BODY_LIMIT_BYTES: toInt('LEAF_BODY_LIMIT_BYTES', 1024, 100 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * HMAC key (HS256) of the identity token the gateway forwards to services and services send
+   * each other. Unset locally and in tests (the well-known dev key); required, and not the dev
+   * key, in every deployed environment (see platformConfigProblems).
+   */
+  LEAF_INTERNAL_IDENTITY_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
 });
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 
 /** Cross-setting rules zod objects cannot express per key; same error format as loadConfig. */
 export function platformConfigProblems(config: PlatformConfig): Array<{ setting: string; problem: string }> {
+  const problems: Array<{ setting: string; problem: string }> = [];
   if (config.LEAF_BUS === 'azure' && !config.LEAF_SERVICE_BUS_CONNECTION_STRING && !config.LEAF_SERVICE_BUS_NAMESPACE) {
-    return [{ setting: 'LEAF_SERVICE_BUS_NAMESPACE', problem: 'is required when LEAF_BUS=azure (or set LEAF_SERVICE_BUS_CONNECTION_STRING)' }];
+    problems.push({ setting: 'LEAF_SERVICE_BUS_NAMESPACE', problem: 'is required when LEAF_BUS=azure (or set LEAF_SERVICE_BUS_CONNECTION_STRING)' });
   }
-  return [];
+  if ((deployedEnvironments as readonly string[]).includes(config.LEAF_ENV)) {
+    if (!config.LEAF_INTERNAL_IDENTITY_KEY) {
+      problems.push({ setting: 'LEAF_INTERNAL_IDENTITY_KEY', problem: `is required when LEAF_ENV=${config.LEAF_ENV}` });
+    } else if (config.LEAF_INTERNAL_IDENTITY_KEY === devInternalIdentityKey) {
+      problems.push({ setting: 'LEAF_INTERNAL_IDENTITY_KEY', problem: `must not be the well-known development key when LEAF_ENV=${config.LEAF_ENV}` });
+    }
+  }
+  return problems;
 }
 
 export const portFor = (service: ServiceName, config: PlatformConfig): number =>

@@ -2,10 +2,12 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { HealthReport } from '@leaf/contracts';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.decorators';
 import { HealthRegistry } from './health.registry';
 
 /** Kubernetes probes: liveness never touches dependencies; readiness checks every one. */
 @ApiExcludeController()
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}

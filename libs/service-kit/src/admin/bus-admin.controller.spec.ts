@@ -5,9 +5,12 @@ import { Client } from 'pg';
 import type { EntityPayload } from '@leaf/contracts';
 import { MESSAGE_BUS, createEmbeddedBus, type MessageBus, type ReceivedMessage } from '@leaf/messaging';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
-import { createServiceApp } from '@leaf/platform';
-import { captureLogger } from '@leaf/platform/testing';
+import { createServiceApp, type PlatformConfig } from '@leaf/platform';
+import { captureLogger, identityHeaders } from '@leaf/platform/testing';
+import { authProviders } from '../auth.providers';
 import { BusAdminController } from './bus-admin.controller';
+
+const operator = identityHeaders({ subject: 'ops', roles: ['operator'], clientIds: '*' });
 
 const task = (n: number): EntityPayload<'agent-tasks'> => ({
   taskId: `task-${n}-${randomUUID().slice(0, 8)}`,
@@ -38,7 +41,7 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
   beforeAll(async () => {
     db = await create();
     bus = await createEmbeddedBus({ url: db.url, schema });
-    @Module({ controllers: [BusAdminController], providers: [{ provide: MESSAGE_BUS, useValue: bus }] })
+    @Module({ controllers: [BusAdminController], providers: [{ provide: MESSAGE_BUS, useValue: bus }, ...authProviders({} as PlatformConfig)] })
     class AdminTestModule {}
     app = await createServiceApp(AdminTestModule, { service: 'bus-admin-test', logger: captureLogger().logger, bodyLimitBytes: 64 * 1024 });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -64,7 +67,7 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const call = async (path: string, init?: RequestInit): Promise<{ status: number; type: string | null; body: any }> => {
-    const res = await fetch(`${base}${path}`, init);
+    const res = await fetch(`${base}${path}`, { ...init, headers: { ...operator, ...(init?.headers as Record<string, string>) } });
     return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
   };
   const post = (path: string, body: unknown) => call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -120,5 +123,19 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
     const unknownSubscription = await call('/admin/bus/dead-letters?topic=agent.task-started.v1&subscription=nobody');
     expect(unknownSubscription.status).toBe(404);
     expect(unknownSubscription.body.code).toBe('NOT_FOUND');
+  });
+
+  it('serves operators only: 401 without an identity, 403 for an analyst, and nothing is resubmitted', async () => {
+    const before = (await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items as Array<{ sequenceNumber: string }>;
+    const anonymous = await fetch(`${base}/admin/bus/dead-letters?queue=agent-tasks`);
+    expect([anonymous.status, ((await anonymous.json()) as { code: string }).code]).toEqual([401, 'UNAUTHENTICATED']);
+    const analyst = identityHeaders({ roles: ['analyst'], clientIds: '*' });
+    const denied = await fetch(`${base}/admin/bus/dead-letters/resubmit`, {
+      method: 'POST',
+      headers: { ...analyst, 'content-type': 'application/json' },
+      body: JSON.stringify({ address: { queue: 'agent-tasks' }, sequenceNumbers: before.map((d) => d.sequenceNumber) }),
+    });
+    expect([denied.status, ((await denied.json()) as { code: string }).code]).toEqual([403, 'FORBIDDEN']);
+    expect((await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items).toEqual(before);
   });
 });

@@ -8,7 +8,7 @@ import {
   type DeadLetterSummary,
   type MessageBus,
 } from '@leaf/messaging';
-import { AppError, ZodPipe } from '@leaf/platform';
+import { AppError, RequireRole, ZodPipe } from '@leaf/platform';
 import {
   addressOf,
   deadLetterQuerySchema,
@@ -32,10 +32,10 @@ async function mapBusErrors<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Dead-letter operations (list, inspect, resubmit) over the service's bus. No authorization yet:
- * it arrives with the gateway issue, which keeps /admin routes off the public ingress and checks
- * the operator role; until then these routes are reachable only inside the cluster.
+ * Dead-letter operations (list, inspect, resubmit) over the service's bus, for operators only:
+ * a dead letter's summary names tasks and clients across every scope.
  */
+@RequireRole('operator')
 @Controller('admin/bus/dead-letters')
 export class BusAdminController {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}

@@ -11,7 +11,7 @@ import {
   testDatabaseTargets,
   type TestDatabase,
 } from '@leaf/persistence/testing';
-import { captureLogger } from '@leaf/platform/testing';
+import { captureLogger, identityHeaders } from '@leaf/platform/testing';
 import { loadServiceConfig, startServiceApp } from '@leaf/platform';
 import {
   createSyntheticSeed,
@@ -103,7 +103,7 @@ describe.each(testDatabaseTargets())(
     const get = async (
       path: string,
     ): Promise<{ status: number; body: any }> => {
-      const res = await fetch(`${base}${path}`);
+      const res = await fetch(`${base}${path}`, { headers: identityHeaders({ clientIds: '*' }) });
       return { status: res.status, body: await res.json() };
     };
 

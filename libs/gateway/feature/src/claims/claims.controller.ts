@@ -8,8 +8,9 @@ import {
   guaranteeListSchema,
   problemSchema,
   type ClaimsSummaryQuery,
+  type Identity,
 } from '@leaf/contracts';
-import { ZodPipe } from '@leaf/platform';
+import { CurrentIdentity, ZodPipe } from '@leaf/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { UpstreamClient } from '../upstream/upstream.client';
@@ -25,8 +26,8 @@ export class ClaimsController {
 
   @Get()
   @ApiOkResponse({ description: 'clients with their contract periods', schema: openApiSchema(clientListSchema) })
-  async list(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.forward('/v1/clients', request, reply);
+  async list(@CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.forward('/v1/clients', identity, request, reply);
   }
 
   @Get(':clientId/guarantees')
@@ -35,10 +36,11 @@ export class ClaimsController {
   @ApiNotFoundResponse({ description: 'no such client', schema: openApiSchema(problemSchema) })
   async guarantees(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
+    @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.forward(`/v1/clients/${encodeURIComponent(clientId)}/guarantees`, request, reply);
+    return this.forward(`/v1/clients/${encodeURIComponent(clientId)}/guarantees`, identity, request, reply);
   }
 
   @Get(':clientId/claims/summary')
@@ -50,16 +52,17 @@ export class ClaimsController {
   async claimsSummary(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
     @Query(new ZodPipe(claimsSummaryQuerySchema)) query: ClaimsSummaryQuery,
+    @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const search = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const qs = search.size ? `?${search}` : '';
-    return this.forward(`/v1/clients/${encodeURIComponent(clientId)}/claims/summary${qs}`, request, reply);
+    return this.forward(`/v1/clients/${encodeURIComponent(clientId)}/claims/summary${qs}`, identity, request, reply);
   }
 
-  private async forward(path: string, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const answer = await this.upstream.get('claims-runtime', path, request.id);
+  private async forward(path: string, identity: Identity, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const answer = await this.upstream.get('claims-runtime', path, request.id, identity);
     void reply.status(answer.status).header('content-type', answer.contentType);
     return answer.body;
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { healthReportSchema, platformHealthSchema, type PlatformHealth } from '@leaf/contracts';
-import { isAppError } from '@leaf/platform';
+import { Public, isAppError } from '@leaf/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { SERVICE_DIRECTORY, ServiceDirectory } from '../upstream/service-directory';
@@ -9,6 +9,7 @@ import { UpstreamClient } from '../upstream/upstream.client';
 
 /** GET /health: the readiness of every service, asked in parallel, in one answer. */
 @ApiTags('platform')
+@Public()
 @Controller('health')
 export class PlatformHealthController {
   constructor(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
-import type { ServiceName } from '@leaf/contracts';
-import { AppError } from '@leaf/platform';
+import type { Identity, ServiceName } from '@leaf/contracts';
+import { AppError, IdentitySigner } from '@leaf/platform';
 import { SERVICE_DIRECTORY, ServiceDirectory } from './service-directory';
 
 export const UPSTREAM_TIMEOUT_MS = Symbol('leaf.gateway.upstream-timeout');
@@ -13,18 +13,24 @@ export interface UpstreamResponse {
 }
 
 /**
- * Internal HTTP to the owning service. The request id and W3C trace context go along on every
- * hop; an unreachable or timed-out service is a 502 problem that names the service, not the host.
+ * Internal HTTP to the owning service. The request id, W3C trace context and the signed identity
+ * go along on every hop; an unreachable or timed-out service is a 502 problem that names the service, not the host.
  */
 @Injectable()
 export class UpstreamClient {
   constructor(
     @Inject(SERVICE_DIRECTORY) private readonly directory: ServiceDirectory,
     @Inject(UPSTREAM_TIMEOUT_MS) private readonly timeoutMs: number,
+    @Inject(IdentitySigner) private readonly signer: IdentitySigner,
   ) {}
 
-  async get(service: ServiceName, path: string, requestId: string): Promise<UpstreamResponse> {
-    const headers: Record<string, string> = { accept: 'application/json', 'x-request-id': requestId };
+  /** `identity`: the verified caller, signed for the service; without one the gateway calls as itself. */
+  async get(service: ServiceName, path: string, requestId: string, identity?: Identity): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'x-request-id': requestId,
+      ...(identity ? this.signer.headers(identity) : this.signer.serviceHeaders('gateway', 'reader')),
+    };
     propagation.inject(context.active(), headers);
     let response: Response;
     try {

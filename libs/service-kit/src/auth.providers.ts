@@ -1,0 +1,27 @@
+import type { Provider, Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import {
+  IdentityGuard,
+  IdentitySigner,
+  IdentityVerifier,
+  InternalIdentityAuthenticator,
+  REQUEST_AUTHENTICATOR,
+  internalIdentityKeyBytes,
+  type PlatformConfig,
+  type RequestAuthenticator,
+} from '@leaf/platform';
+
+/**
+ * Every route of every service needs a verified identity (the global IdentityGuard) unless it is
+ * @Public(). Services behind the gateway accept the gateway-signed `x-leaf-identity`; the gateway
+ * passes its own authenticator for external tokens.
+ */
+export function authProviders(config: PlatformConfig, authenticator: Type<RequestAuthenticator> = InternalIdentityAuthenticator): Provider[] {
+  const key = internalIdentityKeyBytes(config.LEAF_INTERNAL_IDENTITY_KEY);
+  return [
+    { provide: IdentitySigner, useValue: new IdentitySigner(key) },
+    { provide: IdentityVerifier, useValue: new IdentityVerifier(key) },
+    { provide: REQUEST_AUTHENTICATOR, useClass: authenticator },
+    { provide: APP_GUARD, useClass: IdentityGuard },
+  ];
+}
