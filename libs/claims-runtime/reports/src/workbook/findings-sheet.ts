@@ -2,7 +2,7 @@ import type { stream } from 'exceljs';
 import { fromCents, toCents } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { countFormat, currencyFormat } from './finance-formats';
-import { frozenHeaderView, setAutoFilter, styleTotalRow, totalCell, writeHeader, type SheetColumn } from './sheet-helpers';
+import { applyColumnStyles, columnStyles, frozenHeaderView, setAutoFilter, styleTotalRow, totalCell, writeHeader, type SheetColumn } from './sheet-helpers';
 
 const columns: readonly SheetColumn[] = [
   { header: 'Finding', width: 34 },
@@ -29,24 +29,24 @@ const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function writeFindingsSheet(workbook: stream.xlsx.WorkbookWriter, report: ReconciliationReport): Promise<number> {
   const sheet = workbook.addWorksheet('Findings', { views: frozenHeaderView });
   writeHeader(sheet, columns);
+  const styles = columnStyles(columns);
   let rows = 0;
   let impactCents = 0n;
   let claims = 0;
   for await (const finding of report.findings()) {
-    sheet
-      .addRow([
-        finding.findingId,
-        finding.kind,
-        finding.claimId,
-        finding.guaranteeId,
-        finding.channel,
-        finding.drugType,
-        finding.claimCount,
-        Number(finding.impact),
-        finding.detail,
-        finding.evidence.map((e) => `${e.objectId} ${e.locator}`).join('; '),
-      ])
-      .commit();
+    const row = sheet.addRow([
+      finding.findingId,
+      finding.kind,
+      finding.claimId,
+      finding.guaranteeId,
+      finding.channel,
+      finding.drugType,
+      finding.claimCount,
+      Number(finding.impact),
+      finding.detail,
+      finding.evidence.map((e) => `${e.objectId} ${e.locator}`).join('; '),
+    ]);
+    applyColumnStyles(row, styles).commit();
     impactCents += toCents(finding.impact);
     claims += finding.claimCount;
     rows += 1;

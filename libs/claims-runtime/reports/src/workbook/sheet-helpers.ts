@@ -1,4 +1,4 @@
-import type { Row, Worksheet } from 'exceljs';
+import type { Row, Style, Worksheet } from 'exceljs';
 import { headerAlignment, headerFill, headerFont, totalFont } from './finance-formats';
 
 export interface SheetColumn {
@@ -47,4 +47,20 @@ export function totalCell(column: number, firstRow: number, lastRow: number, exa
 export function styleTotalRow(row: Row): void {
   row.font = totalFont;
   row.border = { top: { style: 'thin' }, bottom: { style: 'double' } };
+}
+
+/**
+ * One style object per column, shared by every row of a long sheet. exceljs gives each new cell
+ * its own style object and then serialises it to look its id up, per cell; with a shared object
+ * its style registry answers from a WeakMap instead. That is most of the cost of a styled row.
+ */
+export function columnStyles(columns: readonly SheetColumn[]): readonly Partial<Style>[] {
+  return columns.map((c) => (c.numFmt ? { numFmt: c.numFmt } : {}));
+}
+
+export function applyColumnStyles(row: Row, styles: readonly Partial<Style>[]): Row {
+  styles.forEach((style, index) => {
+    row.getCell(index + 1).style = style;
+  });
+  return row;
 }
