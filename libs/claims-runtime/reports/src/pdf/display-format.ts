@@ -30,20 +30,3 @@ export function formatTerm(metric: string, value: string | null): string {
   if (metric === 'awp_discount') return formatPercent(value);
   return formatMoney(value.includes('.') ? value : `${value}.00`);
 }
-
-export const humanize = (code: string) => code.replaceAll('_', ' ');
-
-const labels: Readonly<Record<string, string>> = {
-  awp_discount: 'AWP discount',
-  dispensing_fee: 'Dispensing fee',
-  rebate_per_brand_claim: 'Rebate per brand claim',
-  guarantee_shortfall: 'Guarantee shortfall',
-  paid_above_uc: 'Paid above U&C',
-  ingredient_above_awp: 'Ingredient cost above AWP',
-  fee_above_contract: 'Fee above contract',
-  duplicate_fill: 'Duplicate fill',
-  short_days_supply_90: '90-day channel, short supply',
-};
-
-/** How a reader names a metric or finding kind; unknown codes fall back to their words. */
-export const labelOf = (code: string) => labels[code] ?? humanize(code);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { reconciliationReportFixture } from '../testing';
+import { emptyReport, reconciliationReportFixture } from '../testing';
 import { discountChartBox, discountChartPlot } from './discount-chart';
 import { formatMoney } from './display-format';
 import { colours } from './pdf-style';
@@ -147,5 +147,24 @@ describe('renderReconciliationPdf', () => {
     expect(sha256(again)).toBe(sha256(pdf));
     const other = await renderReconciliationPdf(reconciliationReportFixture({ claimFindings: 240, clientName: 'Other Plan' }));
     expect(sha256(other)).not.toBe(sha256(pdf));
+  });
+
+  it('renders an empty run: zero owed, a chart that says it has no discount terms', async () => {
+    const empty = await renderPages(await renderReconciliationPdf(emptyReport()));
+    expect(empty.pageCount).toBe(3);
+    expect(empty.pages[0]?.text).toContain('No AWP discount guarantees in this period.');
+    expect(empty.pages[0]?.text).toContain('$0.00');
+    // Only the legend swatch is orange: no bar stands on the axis.
+    const legendOnly = countColour(empty.pages[0] as RenderedPage, colours.effective, discountChartBox).inside;
+    expect(legendOnly).toBeLessThan(400);
+    expect(runsAlongRow(empty.pages[0] as RenderedPage, colours.effective, discountChartPlot.bottom - 2, discountChartPlot.left + 2, discountChartPlot.right)).toBe(0);
+  });
+
+  it('shortens a client name too long for the page instead of running off it', async () => {
+    const longName = `${'Consolidated Regional Employers Health and Welfare Trust Fund '.repeat(3)}Plan`;
+    const long = await renderPages(await renderReconciliationPdf(reconciliationReportFixture({ claimFindings: 10, clientName: longName })));
+    const title = long.pages[0]?.text.split('\n').find((line) => line.startsWith('Consolidated')) ?? '';
+    expect(title.endsWith('…')).toBe(true);
+    expect(longName.startsWith(title.slice(0, -1))).toBe(true);
   });
 });

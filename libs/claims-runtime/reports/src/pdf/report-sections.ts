@@ -1,8 +1,9 @@
 import type PDFDocument from 'pdfkit';
 import { fromCents, toCents } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
-import { formatCount, formatMoney, formatTerm, labelOf } from './display-format';
-import { drawTable } from './pdf-table';
+import { labelOf } from '../labels';
+import { formatCount, formatMoney, formatTerm } from './display-format';
+import { drawTable, fitText } from './pdf-table';
 import { colours, contentBottom, contentWidth, fonts, page } from './pdf-style';
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -15,13 +16,17 @@ function heading(doc: Doc, text: string, y: number): number {
 /** Who, what period, from which inputs and code: enough to find and replay the run. */
 export function drawTitleBlock(doc: Doc, report: ReconciliationReport): number {
   const x = page.margin;
-  doc.font(fonts.bold).fontSize(20).fillColor(colours.ink).text('Guarantee reconciliation', x, page.margin, { lineBreak: false });
-  doc.font(fonts.bold).fontSize(14).fillColor(colours.header).text(report.clientName, x, 82, { lineBreak: false });
+  // Names and watermarks come from the data: a long one is shortened, never run off the page.
+  const line = (text: string, y: number) => doc.text(fitText(doc, text, contentWidth), x, y, { lineBreak: false });
+  doc.font(fonts.bold).fontSize(20).fillColor(colours.ink);
+  line('Guarantee reconciliation', page.margin);
+  doc.font(fonts.bold).fontSize(14).fillColor(colours.header);
+  line(report.clientName, 82);
   doc.font(fonts.regular).fontSize(9).fillColor(colours.muted);
-  doc.text(`PBM ${report.pbmName}  ·  Contract period ${report.periodId} (${report.periodStart} to ${report.periodEnd})`, x, 102, { lineBreak: false });
-  doc.text(`Run ${report.runId}  ·  Client ${report.clientId}  ·  Code ${report.codeVersion}`, x, 115, { lineBreak: false });
-  doc.text(`Claims as of ${report.asOf}`, x, 128, { width: contentWidth, lineBreak: false });
-  doc.text('Inputs sha256 ', x, 141, { lineBreak: false, continued: false });
+  line(`PBM ${report.pbmName}  ·  Contract period ${report.periodId} (${report.periodStart} to ${report.periodEnd})`, 102);
+  line(`Run ${report.runId}  ·  Client ${report.clientId}  ·  Code ${report.codeVersion}`, 115);
+  line(`Claims as of ${report.asOf}`, 128);
+  doc.text('Inputs sha256', x, 141, { lineBreak: false });
   doc.font(fonts.mono).fontSize(7.5).text(report.inputsSha256, x + 62, 142, { lineBreak: false });
   doc.moveTo(x, 158).lineTo(x + contentWidth, 158).lineWidth(0.6).strokeColor(colours.rule).stroke();
   return 170;
@@ -56,7 +61,10 @@ export function drawSummary(doc: Doc, report: ReconciliationReport, y: number): 
   doc.rect(boxX, top, boxWidth, end - top).fill(colours.band);
   doc.rect(boxX, top, 4, end - top).fill(colours.owed);
   doc.font(fonts.regular).fontSize(9).fillColor(colours.muted).text('Total owed to the client', boxX + 16, top + 14, { lineBreak: false });
-  doc.font(fonts.bold).fontSize(20).fillColor(colours.owed).text(formatMoney(summary.totalOwed), boxX + 16, top + 30, { width: boxWidth - 24, lineBreak: false });
+  const owed = formatMoney(summary.totalOwed);
+  let size = 20;
+  while (size > 10 && doc.font(fonts.bold).fontSize(size).widthOfString(owed) > boxWidth - 28) size -= 1;
+  doc.font(fonts.bold).fontSize(size).fillColor(colours.owed).text(owed, boxX + 16, top + 30 + (20 - size) / 2, { lineBreak: false });
   doc.font(fonts.regular).fontSize(8.5).fillColor(colours.ink);
   doc.text(`Guarantee shortfall  ${formatMoney(summary.guaranteeShortfall)}`, boxX + 16, top + 66, { lineBreak: false });
   doc.text(`Audit findings  ${formatMoney(summary.auditImpact)}`, boxX + 16, top + 80, { lineBreak: false });

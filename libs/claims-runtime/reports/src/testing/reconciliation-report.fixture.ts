@@ -235,3 +235,28 @@ export function reconciliationReportFixture(options: ReportFixtureOptions = {}):
     ],
   };
 }
+
+/** A run with no buckets, findings or evidence: every renderer must still produce a valid file. */
+export function emptyReport(): ReconciliationReport {
+  const base = reconciliationReportFixture({ claimFindings: 0 });
+  return {
+    ...base,
+    summary: {
+      claimCount: 0,
+      eligibleClaimCount: 0,
+      excludedClaimCount: 0,
+      totalAwp: '0.00',
+      totalIngredientCostPaid: '0.00',
+      guaranteeShortfall: '0.00',
+      auditImpact: '0.00',
+      totalOwed: '0.00',
+    },
+    buckets: [],
+    findingTotals: [],
+    topFindings: [],
+    findings: async function* () {
+      // no findings
+    },
+    evidence: [],
+  };
+}

@@ -1,5 +1,6 @@
 import type { stream } from 'exceljs';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
+import { labelOf } from '../labels';
 import { countFormat, currencyFormat } from './finance-formats';
 import { frozenHeaderView, writeHeader } from './sheet-helpers';
 
@@ -31,12 +32,17 @@ export function writeSummarySheet(workbook: stream.xlsx.WorkbookWriter, report: 
     ['Guarantee shortfall', money(summary.guaranteeShortfall)],
     ['Audit findings impact', money(summary.auditImpact)],
     ['Total owed', money(summary.totalOwed)],
+    // What the findings are made of; the Findings sheet lists each one.
+    ...report.findingTotals.map((t): [string, { value: number; numFmt: string }] => [`${labelOf(t.kind)} (${t.count} findings)`, money(t.impact)]),
   ];
   for (const [label, entry] of rows) {
     const row = sheet.addRow([label, typeof entry === 'object' ? entry.value : entry]);
     if (typeof entry === 'object') row.getCell(2).numFmt = entry.numFmt;
     row.getCell(2).alignment = { horizontal: 'left' };
-    if (label === 'Total owed') row.font = { bold: true };
+    if (label === 'Total owed') {
+      row.font = { bold: true };
+      row.border = { bottom: { style: 'thin' } };
+    }
     row.commit();
   }
   sheet.commit();

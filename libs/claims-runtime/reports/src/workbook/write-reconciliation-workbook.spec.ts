@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Workbook, type Worksheet } from 'exceljs';
 import { fromCents, toCents } from '@leaf/contracts';
-import { reconciliationReportFixture } from '../testing';
+import { emptyReport, reconciliationReportFixture } from '../testing';
 import { writeReconciliationWorkbook } from './write-reconciliation-workbook';
 import { currencyFormat, percentFormat } from './finance-formats';
 
@@ -79,6 +79,9 @@ describe('writeReconciliationWorkbook', () => {
     expect(byLabel.get('Total owed')).toEqual({ value: Number(report.summary.totalOwed), numFmt: currencyFormat });
     expect(byLabel.get('Guarantee shortfall')?.value).toBe(Number(report.summary.guaranteeShortfall));
     expect(byLabel.get('Claims')?.value).toBe(report.summary.claimCount);
+    for (const total of report.findingTotals) {
+      expect([...byLabel].find(([label]) => label.endsWith(`(${total.count} findings)`) && byLabel.get(label)?.value === Number(total.impact))).toBeDefined();
+    }
   });
 
   it('writes one row per bucket with discounts as percentages, fee terms as dollars, and exact totals', () => {
@@ -135,5 +138,18 @@ describe('writeReconciliationWorkbook', () => {
     expect(sha256(again)).toBe(sha256(bytes));
     const other = await workbookBytes(reconciliationReportFixture({ claimFindings: 241 }));
     expect(sha256(other)).not.toBe(sha256(bytes));
+  });
+
+  it('writes an empty run as headers with filters and no total rows', async () => {
+    const empty = await readBack(await workbookBytes(emptyReport()));
+    expect(sheetOf(empty, 'Findings').rowCount).toBe(1);
+    expect(sheetOf(empty, 'Findings').autoFilter).toBe('A1:J1');
+    expect(sheetOf(empty, 'Buckets').rowCount).toBe(1);
+    expect(sheetOf(empty, 'Evidence').rowCount).toBe(1);
+    expect(sheetOf(empty, 'Summary').getRow(16).getCell(2).value).toBe(0);
+  });
+
+  it('refuses a report whose period end is not a date rather than stamping the wall clock', async () => {
+    await expect(workbookBytes({ ...report, periodEnd: 'someday' })).rejects.toThrow(/periodEnd/);
   });
 });
