@@ -1,6 +1,7 @@
 import type PDFDocument from 'pdfkit';
 import { toUnits, type ReconciliationBucket } from '@leaf/contracts';
 import { formatPercent } from './display-format';
+import { fitText } from './pdf-table';
 import { colours, contentWidth, fonts, page } from './pdf-style';
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -67,8 +68,8 @@ export function drawDiscountChart(doc: Doc, buckets: readonly ReconciliationBuck
       drawBar(doc, centre + 1, bar, yOf(fraction(bucket.effectiveValue)), bottom, colours.effective, formatPercent(bucket.effectiveValue));
     }
     const [channel, drug] = bucketLabel(bucket);
-    doc.font(fonts.bold).fontSize(7).fillColor(colours.ink).text(channel ?? '', centre - group / 2, bottom + 5, { width: group, align: 'center', lineBreak: false });
-    doc.font(fonts.regular).fontSize(7).fillColor(colours.muted).text(drug ?? '', centre - group / 2, bottom + 14, { width: group, align: 'center', lineBreak: false });
+    doc.font(fonts.bold).fontSize(7).fillColor(colours.ink).text(fitText(doc, channel ?? '', group - 2), centre - group / 2, bottom + 5, { width: group, align: 'center', lineBreak: false });
+    doc.font(fonts.regular).fontSize(7).fillColor(colours.muted).text(fitText(doc, drug ?? '', group - 2), centre - group / 2, bottom + 14, { width: group, align: 'center', lineBreak: false });
   });
 }
 

@@ -150,7 +150,7 @@ export function drawEvidenceAppendix(doc: Doc, report: ReconciliationReport): vo
       y = page.margin;
     }
     doc.font(fonts.bold).fontSize(9).fillColor(colours.ink).text(item.name, page.margin, y, { width: contentWidth, lineBreak: false });
-    doc.font(fonts.mono).fontSize(7.5).fillColor(colours.ink).text(`sha256 ${item.sha256}`, page.margin + 10, y + 13, { lineBreak: false });
+    doc.font(fonts.mono).fontSize(7.5).fillColor(colours.ink).text(`sha256 ${item.sha256 || 'not recorded'}`, page.margin + 10, y + 13, { lineBreak: false });
     doc.font(fonts.regular).fontSize(8).fillColor(colours.muted).text(item.reference, page.margin + 10, y + 24, { width: contentWidth - 10 });
     y = doc.y + 8;
   }
