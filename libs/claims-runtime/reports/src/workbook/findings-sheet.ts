@@ -1,4 +1,4 @@
-import type { stream } from 'exceljs';
+import type { stream, Worksheet } from 'exceljs';
 import { fromCents, toCents } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { countFormat, currencyFormat } from './finance-formats';
@@ -18,9 +18,28 @@ const columns: readonly SheetColumn[] = [
 ];
 const impactColumn = 8;
 const claimsColumn = 7;
-/** Let archiver compress what has been written so far instead of buffering the whole sheet. */
-const drainEvery = 2_000;
-const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
+const drainEvery = 1_000;
+const highWaterBytes = 1 << 20;
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+interface BufferedStream {
+  _readableState?: { length?: number };
+  _writableState?: { length?: number };
+}
+
+/**
+ * exceljs hands a sheet's rows to archiver through a PassThrough (archiver wraps exceljs's own
+ * stream in one) and ignores its backpressure, so a fast producer would buffer the whole sheet in
+ * memory (1M findings: ~450 MB of buffers). Waiting while more than 1 MB is queued there keeps it
+ * flat, and passes the backpressure of `out` on to the findings source. If exceljs stops exposing
+ * that stream this degrades to yielding a tick: still correct, just not frugal.
+ */
+async function drain(sheet: Worksheet): Promise<void> {
+  const pending = (sheet as unknown as { stream?: { pipes?: BufferedStream[] } }).stream?.pipes?.[0];
+  const queued = () => (pending?._writableState?.length ?? 0) + (pending?._readableState?.length ?? 0);
+  do await tick();
+  while (queued() > highWaterBytes);
+}
 
 /**
  * Every finding, one committed row at a time (a run may have hundreds of thousands), then a total
@@ -50,7 +69,7 @@ export async function writeFindingsSheet(workbook: stream.xlsx.WorkbookWriter, r
     impactCents += toCents(finding.impact);
     claims += finding.claimCount;
     rows += 1;
-    if (rows % drainEvery === 0) await drain();
+    if (rows % drainEvery === 0) await drain(sheet);
   }
   const last = rows + 1;
   setAutoFilter(sheet, columns.length, last);

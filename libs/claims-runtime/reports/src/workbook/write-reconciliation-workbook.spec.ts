@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Workbook, type Worksheet } from 'exceljs';
 import { fromCents, toCents } from '@leaf/contracts';
@@ -138,6 +138,24 @@ describe('writeReconciliationWorkbook', () => {
     expect(sha256(again)).toBe(sha256(bytes));
     const other = await workbookBytes(reconciliationReportFixture({ claimFindings: 241 }));
     expect(sha256(other)).not.toBe(sha256(bytes));
+  });
+
+  it('gives a slow reader the same bytes as a fast one, waiting for it rather than buffering the run', async () => {
+    const large = () => reconciliationReportFixture({ claimFindings: 12_000 });
+    const fast = await workbookBytes(large());
+    const chunks: Buffer[] = [];
+    let writes = 0;
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        writes += 1;
+        if (writes % 16 === 0) setTimeout(callback, 1);
+        else callback();
+      },
+    });
+    await writeReconciliationWorkbook(large(), slow);
+    expect(sha256(Buffer.concat(chunks))).toBe(sha256(fast));
   });
 
   it('writes an empty run as headers with filters and no total rows', async () => {
