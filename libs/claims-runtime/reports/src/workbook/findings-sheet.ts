@@ -1,6 +1,7 @@
 import type { stream, Worksheet } from 'exceljs';
 import { fromCents, toCents } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
+import { labelOf } from '../labels';
 import { countFormat, currencyFormat } from './finance-formats';
 import { applyColumnStyles, columnStyles, frozenHeaderView, setAutoFilter, styleTotalRow, totalCell, writeHeader, type SheetColumn } from './sheet-helpers';
 
@@ -55,7 +56,7 @@ export async function writeFindingsSheet(workbook: stream.xlsx.WorkbookWriter, r
   for await (const finding of report.findings()) {
     const row = sheet.addRow([
       finding.findingId,
-      finding.kind,
+      labelOf(finding.kind),
       finding.claimId,
       finding.guaranteeId,
       finding.channel,

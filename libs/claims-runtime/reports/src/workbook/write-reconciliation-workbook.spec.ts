@@ -114,6 +114,9 @@ describe('writeReconciliationWorkbook', () => {
     expect(findings).toBeGreaterThan(240);
     expect(sheet.rowCount).toBe(findings + 2);
     expect(sheet.autoFilter).toBe(`A1:J${findings + 1}`);
+    const first = sheet.getRow(2);
+    expect([first.getCell(1).value, first.getCell(2).value, first.getCell(3).value]).toEqual([expect.stringMatching(/^shortfall:/), 'Guarantee shortfall', null]);
+    expect(sheet.getRow(findings + 1).getCell(2).value).toBe('90-day channel, short supply');
     const total = sheet.getRow(findings + 2);
     expect(total.getCell(1).value).toBe('Total');
     const impact = total.getCell(8);
