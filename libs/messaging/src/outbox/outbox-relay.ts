@@ -1,5 +1,5 @@
 import type { EntityName } from '@leaf/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { MessageBus } from '../port/message-bus.port';
 import type { OutgoingMessage } from '../port/message';
 
@@ -14,6 +14,9 @@ interface OutboxRow {
   application_properties: string;
 }
 
+/** Shared by every relay of every service: one sends at a time per database. */
+export const outboxRelayLockId = 7_305_011_733;
+
 export interface OutboxRelayOptions {
   batchSize?: number;
   /** Safety-net poll; `notify()` after a commit wakes the relay at once. */
@@ -24,8 +27,8 @@ export interface OutboxRelayOptions {
 /**
  * Sends committed outbox rows and marks them sent. A crash between send and mark re-sends on the
  * next run with the same messageId, which duplicate detection and idempotent consumers absorb:
- * at-least-once delivery, exactly-once effect. Rows are claimed with SKIP LOCKED so several
- * replicas can relay side by side (PostgreSQL; PGlite serialises them instead).
+ * at-least-once delivery, exactly-once effect. Replicas may all run a relay; an advisory lock
+ * lets one send at a time and the others find nothing left to do.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -87,37 +90,54 @@ export class OutboxRelay {
 
   private async relayBatch(): Promise<{ sent: number; failure?: unknown }> {
     const batchSize = this.options.batchSize ?? 100;
-    return this.ds.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT outbox_id, entity, message_id, body, correlation_id, session_id, subject, application_properties
-         FROM outbox_messages WHERE sent_at IS NULL ORDER BY outbox_id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`,
-      );
-      if (rows.length === 0) return { sent: 0 };
-      let sent = 0;
-      // Per entity, in outbox order, so a session's messages keep their order.
-      for (const row of rows) {
-        const message: OutgoingMessage = {
-          body: JSON.parse(row.body),
-          messageId: row.message_id,
-          correlationId: row.correlation_id ?? undefined,
-          sessionId: row.session_id ?? undefined,
-          subject: row.subject ?? undefined,
-          applicationProperties: JSON.parse(row.application_properties),
-        };
-        try {
-          await this.bus.send(row.entity, message as OutgoingMessage<typeof row.entity>);
-        } catch (failure) {
-          // Commit what was sent so far; later rows wait so their order is kept.
-          await manager.query(`UPDATE outbox_messages SET attempts = attempts + 1, last_error = $1 WHERE outbox_id = $2`, [
-            (failure instanceof Error ? failure.message : String(failure)).slice(0, 1000),
-            row.outbox_id,
-          ]);
-          return { sent, failure };
-        }
-        await manager.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = $1`, [row.outbox_id]);
-        sent++;
+    // No transaction is held while sending: on PGlite every connection shares one backend, so a
+    // transaction open across bus.send (which writes to the same database) would wait on itself.
+    // A session advisory lock keeps one relay sending at a time on PostgreSQL instead; a crash
+    // between send and mark re-sends with the same messageId, which duplicate detection absorbs.
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [outboxRelayLockId])) as Array<{ locked: boolean }>;
+      if (!locked) return { sent: 0 };
+      try {
+        return await this.sendPending(runner, batchSize);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [outboxRelayLockId]);
       }
-      return { sent };
-    });
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async sendPending(runner: QueryRunner, batchSize: number): Promise<{ sent: number; failure?: unknown }> {
+    const rows: OutboxRow[] = await runner.query(
+      `SELECT outbox_id, entity, message_id, body, correlation_id, session_id, subject, application_properties
+       FROM outbox_messages WHERE sent_at IS NULL ORDER BY outbox_id LIMIT ${batchSize}`,
+    );
+    let sent = 0;
+    // In outbox order, so a session's messages keep their order.
+    for (const row of rows) {
+      const message: OutgoingMessage = {
+        body: JSON.parse(row.body),
+        messageId: row.message_id,
+        correlationId: row.correlation_id ?? undefined,
+        sessionId: row.session_id ?? undefined,
+        subject: row.subject ?? undefined,
+        applicationProperties: JSON.parse(row.application_properties),
+      };
+      try {
+        await this.bus.send(row.entity, message as OutgoingMessage<typeof row.entity>);
+      } catch (failure) {
+        // Later rows wait so their order is kept; the next poll retries this one.
+        await runner.query(`UPDATE outbox_messages SET attempts = attempts + 1, last_error = $1 WHERE outbox_id = $2`, [
+          (failure instanceof Error ? failure.message : String(failure)).slice(0, 1000),
+          row.outbox_id,
+        ]);
+        return { sent, failure };
+      }
+      await runner.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = $1`, [row.outbox_id]);
+      sent++;
+    }
+    return { sent };
   }
 }
