@@ -3,7 +3,7 @@ import {
   planReconciliation,
   type PlannedGuarantee,
 } from '@leaf/claims-runtime/domain';
-import { createSyntheticSeed } from '@leaf/synthetic-data';
+import type { ContractGuarantee } from '@leaf/contracts';
 import {
   canonicalClaimsMapping,
   claimsSourceMappingSchema,
@@ -20,16 +20,66 @@ import {
   type SourceQuery,
 } from './reconciliation-queries';
 
-const seed = createSyntheticSeed({ seed: 3, claims: 10 });
-const period = seed.contractPeriods[0]!;
+const period = {
+  clientId: 'acme',
+  periodId: 'acme-py2025',
+  startDate: '2025-01-01',
+  endDate: '2025-12-31',
+};
+const term = (id: string, g: Partial<ContractGuarantee>): PlannedGuarantee => ({
+  guaranteeId: id,
+  clientId: period.clientId,
+  periodId: period.periodId,
+  version: 1,
+  metric: 'awp_discount',
+  channel: 'retail30',
+  drugType: 'brand',
+  guaranteedValue: '0.185',
+  method: 'aggregate',
+  exclusions: ['uc_priced', 'compound', '340b'],
+  evidence: {
+    sourceSystem: 'contract-packet',
+    objectId: 'pkt-1',
+    sha256: null,
+    locator: 'Rates!C7',
+  },
+  offsetGroup: null,
+  ...g,
+});
 const plan = planReconciliation({
   clientId: period.clientId,
   periodId: period.periodId,
   periodStart: period.startDate,
   periodEnd: period.endDate,
-  guarantees: seed.contractGuarantees
-    .filter((g) => g.periodId === period.periodId)
-    .map((g): PlannedGuarantee => ({ ...g, offsetGroup: null })),
+  guarantees: [
+    term('awp-r30-b', {}),
+    term('awp-mail-g', {
+      channel: 'mail',
+      drugType: 'generic',
+      guaranteedValue: '0.87',
+    }),
+    term('fee-r30', {
+      metric: 'dispensing_fee',
+      drugType: null,
+      guaranteedValue: '1.25',
+      method: 'per_claim',
+      exclusions: ['uc_priced', 'compound'],
+    }),
+    term('fee-mail', {
+      metric: 'dispensing_fee',
+      channel: 'mail',
+      drugType: null,
+      guaranteedValue: '0',
+      method: 'per_claim',
+      exclusions: ['uc_priced', 'compound'],
+    }),
+    term('rebate-sp', {
+      metric: 'rebate_per_brand_claim',
+      channel: 'specialty',
+      guaranteedValue: '1500',
+      exclusions: ['340b', 'compound'],
+    }),
+  ],
 });
 
 /** A production-style SQL Server mapping: its own schema, table, column names and codes. */

@@ -103,7 +103,9 @@ describe.each(testDatabaseTargets())(
     const get = async (
       path: string,
     ): Promise<{ status: number; body: any }> => {
-      const res = await fetch(`${base}${path}`, { headers: identityHeaders({ clientIds: '*' }) });
+      const res = await fetch(`${base}${path}`, {
+        headers: identityHeaders({ clientIds: '*' }),
+      });
       return { status: res.status, body: await res.json() };
     };
 

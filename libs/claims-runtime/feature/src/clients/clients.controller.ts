@@ -6,8 +6,15 @@ import {
   type ClaimsSummaryQuery,
   type ClientList,
   type GuaranteeList,
+  type Identity,
 } from '@leaf/contracts';
-import { AppError, ZodPipe } from '@leaf/platform';
+import {
+  AppError,
+  CurrentIdentity,
+  ZodPipe,
+  assertClientVisible,
+  canSeeClient,
+} from '@leaf/platform';
 import {
   ClaimsSummaryRepository,
   ClientsRepository,
@@ -26,14 +33,20 @@ export class ClientsController {
   ) {}
 
   @Get()
-  async list(): Promise<ClientList> {
-    return { items: await this.clients.list() };
+  async list(@CurrentIdentity() identity: Identity): Promise<ClientList> {
+    return {
+      items: (await this.clients.list()).filter((c) =>
+        canSeeClient(identity, c.clientId),
+      ),
+    };
   }
 
   @Get(':clientId/guarantees')
   async guaranteesOf(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
+    @CurrentIdentity() identity: Identity,
   ): Promise<GuaranteeList> {
+    assertClientVisible(identity, clientId);
     await this.requireClient(clientId);
     return {
       clientId,
@@ -45,7 +58,9 @@ export class ClientsController {
   async claimsSummary(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
     @Query(new ZodPipe(claimsSummaryQuerySchema)) query: ClaimsSummaryQuery,
+    @CurrentIdentity() identity: Identity,
   ): Promise<ClaimsSummary> {
+    assertClientVisible(identity, clientId);
     await this.requireClient(clientId);
     return this.claims.summarise(clientId, query);
   }

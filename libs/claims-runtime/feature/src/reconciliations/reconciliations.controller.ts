@@ -19,19 +19,30 @@ import {
   startReconciliationSchema,
   type FindingPage,
   type FindingsQuery,
+  type Identity,
   type ReconciliationRun,
 } from '@leaf/contracts';
-import { ZodPipe } from '@leaf/platform';
+import {
+  AppError,
+  CurrentIdentity,
+  ZodPipe,
+  assertClientVisible,
+  assertRole,
+  hasRole,
+} from '@leaf/platform';
 import { ReconciliationsService } from './reconciliations.service';
 
 /** The start body may carry a mapping to try (validated: a malformed one is a 400 and writes nothing). */
 const startBodySchema = startReconciliationSchema
   .extend({ sourceMapping: z.unknown().optional() })
   .strict();
+type StartBody = z.infer<typeof startBodySchema>;
 const artifactParamsSchema = reconciliationRunParamsSchema.extend({
   name: artifactNameSchema,
 });
+type RunParams = z.infer<typeof reconciliationRunParamsSchema>;
 
+/** Reconciliation runs of one client; every route checks the caller may see that client. */
 @Controller('v1/clients/:clientId/reconciliations')
 export class ReconciliationsController {
   constructor(
@@ -44,13 +55,23 @@ export class ReconciliationsController {
   @HttpCode(202)
   async start(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
-    @Body(new ZodPipe(startBodySchema)) body: z.infer<typeof startBodySchema>,
+    @Body(new ZodPipe(startBodySchema)) body: StartBody,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentIdentity() identity: Identity,
   ): Promise<ReconciliationRun> {
+    assertClientVisible(identity, clientId);
+    assertRole(identity, 'analyst');
+    // Pointing a run at another table or other columns is an operator's decision.
+    if (body.sourceMapping !== undefined && !hasRole(identity, 'operator')) {
+      throw new AppError(
+        'FORBIDDEN',
+        'only an operator may supply a claims source mapping',
+      );
+    }
     const run = await this.reconciliations.start(
       clientId,
       body.periodId,
-      'anonymous',
+      identity.subject,
       body.sourceMapping,
     );
     reply.header(
@@ -62,21 +83,20 @@ export class ReconciliationsController {
 
   @Get(':runId')
   get(
-    @Param(new ZodPipe(reconciliationRunParamsSchema))
-    p: {
-      clientId: string;
-      runId: string;
-    },
+    @Param(new ZodPipe(reconciliationRunParamsSchema)) p: RunParams,
+    @CurrentIdentity() identity: Identity,
   ): Promise<ReconciliationRun> {
+    assertClientVisible(identity, p.clientId);
     return this.reconciliations.get(p.clientId, p.runId);
   }
 
   @Get(':runId/findings')
   findings(
-    @Param(new ZodPipe(reconciliationRunParamsSchema))
-    p: { clientId: string; runId: string },
+    @Param(new ZodPipe(reconciliationRunParamsSchema)) p: RunParams,
     @Query(new ZodPipe(findingsQuerySchema)) query: FindingsQuery,
+    @CurrentIdentity() identity: Identity,
   ): Promise<FindingPage> {
+    assertClientVisible(identity, p.clientId);
     return this.reconciliations.findings(p.clientId, p.runId, query);
   }
 
@@ -85,7 +105,9 @@ export class ReconciliationsController {
     @Param(new ZodPipe(artifactParamsSchema))
     p: z.infer<typeof artifactParamsSchema>,
     @Res() reply: FastifyReply,
+    @CurrentIdentity() identity: Identity,
   ): Promise<void> {
+    assertClientVisible(identity, p.clientId);
     const artifact = await this.reconciliations.artifact(
       p.clientId,
       p.runId,

@@ -1,0 +1,415 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
+import type { FindingPage, ReconciliationRun } from '@leaf/contracts';
+import {
+  MESSAGE_BUS,
+  outboxMigrations,
+  type MessageBus,
+} from '@leaf/messaging';
+import {
+  createDataSource,
+  postgresMigrations,
+  runMigrations,
+} from '@leaf/persistence';
+import {
+  testDatabaseTargets,
+  type TestDatabase,
+} from '@leaf/persistence/testing';
+import { loadServiceConfig, startServiceApp } from '@leaf/platform';
+import { captureLogger, identityHeaders } from '@leaf/platform/testing';
+import {
+  createSyntheticSeed,
+  loadSeedIntoPostgres,
+} from '@leaf/synthetic-data';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import ExcelJS from 'exceljs';
+import { claimsRuntimeService } from '../claims-runtime.service';
+
+const seed = createSyntheticSeed({ seed: 5, claims: 5_000 });
+const [clientA, clientB] = seed.clients;
+const periodA = seed.contractPeriods.find(
+  (p) => p.clientId === clientA!.clientId,
+)!;
+const analystA = identityHeaders({
+  subject: 'ana@client-a',
+  roles: ['analyst'],
+  clientIds: [clientA!.clientId],
+});
+const analystB = identityHeaders({
+  subject: 'bob@client-b',
+  roles: ['analyst'],
+  clientIds: [clientB!.clientId],
+});
+const readerA = identityHeaders({
+  subject: 'rita@client-a',
+  roles: ['reader'],
+  clientIds: [clientA!.clientId],
+});
+const operator = identityHeaders({
+  subject: 'ops',
+  roles: ['operator'],
+  clientIds: '*',
+});
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const cents = (m: string) => BigInt(m.replace('.', ''));
+
+describe.each(testDatabaseTargets())(
+  'reconciliation API on $name',
+  ({ create }) => {
+    let db: TestDatabase;
+    let app: NestFastifyApplication;
+    let base: string;
+    const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-recon-api-'));
+
+    beforeAll(async () => {
+      db = await create();
+      const ds = createDataSource(
+        { kind: 'postgres', url: db.url },
+        {
+          migrations: [
+            ...postgresMigrations,
+            ...outboxMigrations.postgres,
+            ...claimsRuntimeMigrations.postgres,
+          ],
+        },
+      );
+      await ds.initialize();
+      await runMigrations(ds);
+      await ds.destroy();
+      await loadSeedIntoPostgres(
+        db.pglite
+          ? { kind: 'pglite', db: db.pglite }
+          : { kind: 'postgres', connectionString: db.url },
+        seed,
+      );
+      const config = loadServiceConfig(claimsRuntimeService, {
+        LEAF_DATABASE_URL: db.url,
+        LEAF_LAKE_URL: `file:${lakeDir}`,
+        PORT: '0',
+      });
+      app = await startServiceApp(
+        claimsRuntimeService,
+        config,
+        captureLogger().logger,
+      );
+      base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    });
+    afterAll(async () => {
+      await app?.close();
+      await db?.drop();
+      rmSync(lakeDir, { recursive: true, force: true });
+    });
+
+    const call = (
+      path: string,
+      headers: Record<string, string>,
+      init: RequestInit = {},
+    ) =>
+      fetch(`${base}${path}`, {
+        ...init,
+        headers: { ...headers, ...(init.headers as Record<string, string>) },
+      });
+    const post = (
+      path: string,
+      headers: Record<string, string>,
+      body: unknown,
+    ) =>
+      call(path, headers, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const runsPath = `/v1/clients/${clientA!.clientId}/reconciliations`;
+    const runCount = async () => {
+      const ds = await createDataSource({
+        kind: 'postgres',
+        url: db.url,
+      }).initialize();
+      try {
+        return Number(
+          (await ds.query('SELECT COUNT(*) AS n FROM reconciliation_runs'))[0]
+            .n,
+        );
+      } finally {
+        await ds.destroy();
+      }
+    };
+
+    async function reconcile(): Promise<ReconciliationRun> {
+      const started = await post(runsPath, analystA, {
+        periodId: periodA.periodId,
+      });
+      expect(started.status).toBe(202);
+      const accepted = (await started.json()) as ReconciliationRun;
+      expect(started.headers.get('location')).toBe(
+        `${runsPath}/${accepted.runId}`,
+      );
+      expect(['queued', 'running', 'succeeded']).toContain(accepted.status);
+      for (let i = 0; i < 300; i++) {
+        const run = (await (
+          await call(`${runsPath}/${accepted.runId}`, analystA)
+        ).json()) as ReconciliationRun;
+        if (run.status === 'succeeded' || run.status === 'failed') return run;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('run did not finish');
+    }
+
+    let first: ReconciliationRun;
+
+    it('runs a reconciliation: 202, progress to succeeded, findings that page and add up to the summary', async () => {
+      first = await reconcile();
+      expect(first).toMatchObject({
+        status: 'succeeded',
+        progress: 1,
+        requestedBy: 'ana@client-a',
+        error: null,
+      });
+      expect(first.artifacts.map((a) => a.name).sort()).toEqual([
+        'findings-evidence.json',
+        'reconciliation.pdf',
+        'reconciliation.xlsx',
+        'run-inputs.json',
+      ]);
+
+      const findings: FindingPage['items'] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res = await call(
+          `${runsPath}/${first.runId}/findings?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          analystA,
+        );
+        const page = (await res.json()) as FindingPage;
+        findings.push(...page.items);
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor);
+      expect(findings.length).toBeGreaterThanOrEqual(3);
+      expect(pages).toBe(Math.ceil(findings.length / 2));
+      expect(new Set(findings.map((f) => f.findingId)).size).toBe(
+        findings.length,
+      );
+      expect(findings.reduce((s, f) => s + cents(f.impact), 0n)).toBe(
+        cents(first.summary!.totalOwed),
+      );
+      expect(findings.every((f) => f.evidence.length > 0)).toBe(true);
+      const byKind = await (
+        await call(
+          `${runsPath}/${first.runId}/findings?kind=fee_above_contract&limit=500`,
+          analystA,
+        )
+      ).json();
+      expect(
+        (byKind as FindingPage).items.every(
+          (f) => f.kind === 'fee_above_contract',
+        ),
+      ).toBe(true);
+    });
+
+    it('serves the workbook, the PDF and the evidence as stored, hash for hash, and the workbook matches the run', async () => {
+      for (const artifact of first.artifacts) {
+        const res = await call(artifact.href, analystA);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe(artifact.contentType);
+        const body = Buffer.from(await res.arrayBuffer());
+        expect(sha256(body)).toBe(artifact.sha256);
+        if (artifact.name === 'reconciliation.pdf')
+          expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+        if (artifact.name === 'reconciliation.xlsx') {
+          const wb = new ExcelJS.Workbook();
+          await wb.xlsx.load(body as unknown as ArrayBuffer);
+          expect(wb.worksheets.map((w) => w.name)).toEqual([
+            'Summary',
+            'Buckets',
+            'Findings',
+            'Evidence',
+          ]);
+        }
+        if (artifact.name === 'findings-evidence.json') {
+          const evidence = JSON.parse(body.toString()) as {
+            summary: { totalOwed: string };
+            findings: Array<{ claimIds: string[] }>;
+          };
+          expect(evidence.summary.totalOwed).toBe(first.summary!.totalOwed);
+          expect(evidence.findings.every((f) => f.claimIds.length > 0)).toBe(
+            true,
+          );
+        }
+      }
+    });
+
+    it('replays byte for byte: a second run over the same inputs stores identical artifacts', async () => {
+      const second = await reconcile();
+      expect(second.runId).not.toBe(first.runId);
+      expect(second.inputsSha256).toBe(first.inputsSha256);
+      expect(second.artifacts.map((a) => [a.name, a.sha256, a.bytes])).toEqual(
+        first.artifacts.map((a) => [a.name, a.sha256, a.bytes]),
+      );
+    });
+
+    it('publishes claims.reconciliation-completed.v1 through the outbox', async () => {
+      const bus = app.get<MessageBus>(MESSAGE_BUS);
+      let bodies: unknown[] = [];
+      for (
+        let i = 0;
+        i < 50 &&
+        !bodies.some((b) => (b as { runId: string }).runId === first.runId);
+        i++
+      ) {
+        bodies = (
+          await bus.peek(
+            {
+              topic: 'claims.reconciliation-completed.v1',
+              subscription: 'agent-dispatcher',
+            },
+            { maxCount: 50 },
+          )
+        ).map((m) => m.body);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(bodies).toContainEqual(
+        expect.objectContaining({
+          runId: first.runId,
+          clientId: clientA!.clientId,
+          shortfall: first.summary!.totalOwed,
+        }),
+      );
+    });
+
+    it('shows a caller scoped to another client nothing: 404 for the run, its findings and its artifacts', async () => {
+      for (const path of [
+        `${runsPath}/${first.runId}`,
+        `${runsPath}/${first.runId}/findings`,
+        `${runsPath}/${first.runId}/artifacts/reconciliation.xlsx`,
+      ]) {
+        const res = await call(path, analystB);
+        expect(res.status).toBe(404);
+        expect(await res.text()).not.toContain(first.runId.slice(4));
+      }
+      // Even under its own client id, B cannot reach A's run.
+      const underB = await call(
+        `/v1/clients/${clientB!.clientId}/reconciliations/${first.runId}`,
+        analystB,
+      );
+      expect(underB.status).toBe(404);
+      expect(
+        (await post(runsPath, analystB, { periodId: periodA.periodId })).status,
+      ).toBe(404);
+      expect((await call(runsPath + `/${first.runId}`, {})).status).toBe(401);
+    });
+
+    it('turns bad input into problem+json and writes nothing', async () => {
+      const before = await runCount();
+      const cases: Array<[Promise<Response>, number, string, string?]> = [
+        [
+          post(`/v1/clients/no-such-client/reconciliations`, operator, {
+            periodId: periodA.periodId,
+          }),
+          404,
+          'NOT_FOUND',
+        ],
+        [
+          post(runsPath, analystA, { periodId: 'no-such-period' }),
+          400,
+          'VALIDATION_FAILED',
+          'periodId',
+        ],
+        [
+          post(runsPath, analystA, { periodId: periodA.periodId, extra: 1 }),
+          400,
+          'VALIDATION_FAILED',
+        ],
+        [
+          post(runsPath, operator, {
+            periodId: periodA.periodId,
+            sourceMapping: {
+              dialect: 'mssql',
+              table: 'claims; DROP TABLE claims',
+              columns: {},
+            },
+          }),
+          400,
+          'VALIDATION_FAILED',
+          'sourceMapping.table',
+        ],
+        [
+          post(runsPath, analystA, {
+            periodId: periodA.periodId,
+            sourceMapping: {},
+          }),
+          403,
+          'FORBIDDEN',
+        ],
+        [
+          post(runsPath, readerA, { periodId: periodA.periodId }),
+          403,
+          'FORBIDDEN',
+        ],
+        [call(`${runsPath}/not-a-run-id`, analystA), 400, 'VALIDATION_FAILED'],
+        [
+          call(`${runsPath}/${first.runId}/findings?cursor=Zm9v`, analystA),
+          400,
+          'VALIDATION_FAILED',
+          'cursor',
+        ],
+        [
+          call(
+            `${runsPath}/${first.runId}/artifacts/..%2F..%2Fetc%2Fpasswd`,
+            analystA,
+          ),
+          400,
+          'VALIDATION_FAILED',
+        ],
+      ];
+      for (const [pending, status, code, path] of cases) {
+        const res = await pending;
+        expect(res.status).toBe(status);
+        expect(res.headers.get('content-type')).toContain(
+          'application/problem+json',
+        );
+        const problem = (await res.json()) as {
+          code: string;
+          errors?: Array<{ path: string }>;
+        };
+        expect(problem.code).toBe(code);
+        if (path) expect(problem.errors?.map((e) => e.path)).toContain(path);
+      }
+      // The period with no contract: remove its terms and ask again.
+      const ds = await createDataSource({
+        kind: 'postgres',
+        url: db.url,
+      }).initialize();
+      const other =
+        seed.contractPeriods.filter(
+          (p) => p.clientId === clientA!.clientId,
+        )[1] ?? periodA;
+      const saved = await ds.query(
+        'SELECT * FROM contract_guarantees WHERE period_id = $1',
+        [other.periodId],
+      );
+      await ds.query('DELETE FROM contract_guarantees WHERE period_id = $1', [
+        other.periodId,
+      ]);
+      const noContract = await post(runsPath, analystA, {
+        periodId: other.periodId,
+      });
+      expect([
+        noContract.status,
+        ((await noContract.json()) as { detail: string }).detail,
+      ]).toEqual([400, expect.stringContaining('no guarantees')]);
+      for (const row of saved as Array<Record<string, unknown>>) {
+        const cols = Object.keys(row);
+        await ds.query(
+          `INSERT INTO contract_guarantees (${cols.join(',')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')})`,
+          cols.map((c) => row[c]),
+        );
+      }
+      await ds.destroy();
+      expect(await runCount()).toBe(before);
+    });
+  },
+);
