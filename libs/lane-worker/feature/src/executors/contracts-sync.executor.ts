@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { ServiceClient } from '../http/service-client';
+import type { TaskContext, TaskExecutor } from '../worker/task-executor';
+
+/** contract-packets' answer is recorded as it is; its own contract lands with the packets issue. */
+const syncAnswerSchema = z.record(z.string(), z.unknown());
+
+/**
+ * `contracts.sync`: asks contract-packets to sync a client's packets (POST /v1/packets/sync) and
+ * records its answer as the task's artifact. The task id travels as the idempotency key.
+ */
+export class ContractsSyncExecutor implements TaskExecutor {
+  readonly kind = 'contracts.sync';
+
+  constructor(private readonly packets: ServiceClient) {}
+
+  async run(ctx: TaskContext) {
+    const clientId = String(ctx.parameters['clientId']);
+    const answer = await ctx.span('contract-packets sync', { 'leaf.client.id': clientId }, () =>
+      this.packets.call('POST', '/v1/packets/sync', syncAnswerSchema, { body: { clientId }, signal: ctx.signal, headers: { 'idempotency-key': ctx.taskId } }),
+    );
+    const artifact = await ctx.writeArtifact('sync-result.json', JSON.stringify(answer.body, null, 2), 'application/json');
+    return { result: { status: answer.status, sync: answer.body }, artifacts: [artifact] };
+  }
+}

@@ -1,0 +1,33 @@
+import { AzureOpenAiClient } from '../narrative/azure-openai.client';
+import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor';
+import { ContractsSyncExecutor } from '../executors/contracts-sync.executor';
+import { noopExecutor } from '../executors/noop.executor';
+import { ReportNarrativeExecutor } from '../executors/report-narrative.executor';
+import { ServiceClient } from '../http/service-client';
+import type { LaneWorkerConfig } from '../lane-worker.config';
+import type { TaskExecutor } from './task-executor';
+
+export type HeadersFor = () => Record<string, string> | Promise<Record<string, string>>;
+
+/** The executor of every built-in kind, wired to the services and model the config names. */
+export function builtInExecutors(config: LaneWorkerConfig, headers: HeadersFor = () => ({})): Map<string, TaskExecutor> {
+  const claims = new ServiceClient({ baseUrl: config.LEAF_CLAIMS_RUNTIME_URL, service: 'claims-runtime', headers });
+  const packets = new ServiceClient({ baseUrl: config.LEAF_CONTRACT_PACKETS_URL, service: 'contract-packets', headers, timeoutMs: 120_000 });
+  const model =
+    config.LEAF_AZURE_OPENAI_ENDPOINT && config.LEAF_AZURE_OPENAI_API_KEY && config.LEAF_AZURE_OPENAI_DEPLOYMENT
+      ? new AzureOpenAiClient({
+          endpoint: config.LEAF_AZURE_OPENAI_ENDPOINT,
+          apiKey: config.LEAF_AZURE_OPENAI_API_KEY,
+          deployment: config.LEAF_AZURE_OPENAI_DEPLOYMENT,
+          apiVersion: config.LEAF_AZURE_OPENAI_API_VERSION,
+          timeoutMs: 60_000,
+        })
+      : undefined;
+  const executors: TaskExecutor[] = [
+    noopExecutor,
+    new ClaimsReconcileExecutor(claims, { pollMs: config.LEAF_TASK_POLL_MS }),
+    new ContractsSyncExecutor(packets),
+    new ReportNarrativeExecutor(claims, model),
+  ];
+  return new Map(executors.map((e) => [e.kind, e]));
+}

@@ -1,0 +1,65 @@
+import { hostname } from 'node:os';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { MESSAGE_BUS, OutboxRelay, type MessageBus } from '@leaf/messaging';
+import { DATA_SOURCE } from '@leaf/persistence';
+import { ShutdownCoordinator, createLogger } from '@leaf/platform';
+import { LAKE, type Lake } from '@leaf/storage';
+import { TaskKindRegistry } from '@leaf/task-ledger';
+import type { DataSource } from 'typeorm';
+import type { LaneWorkerConfig } from '../lane-worker.config';
+import { TaskWorker } from './task-worker';
+import type { TaskExecutor } from './task-executor';
+
+export const LANE_WORKER_CONFIG = Symbol('leaf.lane-worker.config');
+export const TASK_EXECUTORS = Symbol('leaf.lane-worker.executors');
+
+/**
+ * Starts the worker and the outbox relay (task events) once the app is up, and registers them
+ * with the shutdown sequence: SIGTERM drains (finish or release within the grace period).
+ */
+@Injectable()
+export class LaneWorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly worker: TaskWorker;
+  private readonly relay: OutboxRelay;
+  private drained: Promise<void> | undefined;
+
+  constructor(
+    @Inject(DATA_SOURCE) ds: DataSource,
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(LAKE) lake: Lake,
+    @Inject(LANE_WORKER_CONFIG) config: LaneWorkerConfig,
+    @Inject(TASK_EXECUTORS) executors: Map<string, TaskExecutor>,
+    private readonly shutdown: ShutdownCoordinator,
+  ) {
+    const logger = createLogger({ service: 'lane-worker', level: config.LOG_LEVEL });
+    this.relay = new OutboxRelay(ds, bus, { onError: (err) => logger.warn({ err }, 'outbox relay failed; retrying') });
+    this.worker = new TaskWorker(ds, bus, lake, new TaskKindRegistry(), executors, {
+      workerId: `${hostname()}/${process.pid}`,
+      concurrency: config.LEAF_LANE_WORKER_CONCURRENCY,
+      heartbeatMs: config.LEAF_TASK_HEARTBEAT_MS,
+      leaseMs: config.LEAF_TASK_LEASE_MS,
+      retryBaseMs: config.LEAF_TASK_RETRY_BASE_MS,
+      drainMs: Math.max(0, config.LEAF_SHUTDOWN_GRACE_MS - 5_000),
+      logger,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+    this.relay.start();
+    this.shutdown.onDrain({ name: 'lane-worker', drain: () => this.drain() });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  private drain(): Promise<void> {
+    this.drained ??= (async () => {
+      await this.worker.drain();
+      await this.relay.drain().catch(() => undefined);
+      await this.relay.stop();
+    })();
+    return this.drained;
+  }
+}

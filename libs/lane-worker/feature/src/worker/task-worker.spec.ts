@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import type { TestDatabase } from '@leaf/persistence/testing';
+import { claimsReconcileKind, platformNoopKind, reportNarrativeKind } from '@leaf/task-ledger';
+import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor';
+import { noopExecutor } from '../executors/noop.executor';
+import { ReportNarrativeExecutor } from '../executors/report-narrative.executor';
+import { ServiceClient } from '../http/service-client';
+import { AzureOpenAiClient } from '../narrative/azure-openai.client';
+import { startFakeAzureOpenAi, startFakeClaimsRuntime, type FakeClaimsRuntime } from '../testing/fake-claims-runtime';
+import { WorkerHarness, realPostgres } from '../testing/worker-harness';
+import type { TaskExecutor } from './task-executor';
+
+// Several connections at once (worker, relay, heartbeats, pollers): real PostgreSQL, see realPostgres.
+describe('lane-worker TaskWorker on PostgreSQL', () => {
+  let db: TestDatabase;
+  let h: WorkerHarness;
+  let claims: FakeClaimsRuntime;
+  const workspaces: string[] = [];
+  const watchingNoop: TaskExecutor = {
+    kind: 'platform.noop',
+    run: (ctx) => {
+      workspaces.push(ctx.workspace);
+      return noopExecutor.run(ctx);
+    },
+  };
+
+  beforeAll(async () => {
+    db = await realPostgres();
+    h = await WorkerHarness.open(db.url);
+    claims = await startFakeClaimsRuntime(h.lake);
+    const client = new ServiceClient({ baseUrl: claims.url, service: 'claims-runtime' });
+    h.startWorker([watchingNoop, new ClaimsReconcileExecutor(client, { pollMs: 20 }), new ReportNarrativeExecutor(client, undefined)]);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await claims?.close();
+    await db?.drop();
+  });
+
+  it('runs a task from its wake-up: artifact in the lake, spans and history in the ledger, workspace removed', async () => {
+    const task = await h.create(platformNoopKind, 'acme-health', { sleepMs: 0, note: 'hello' });
+    await h.until(task.task_id, ['succeeded']);
+    const detail = await h.ledger.detail(task.task_id);
+    expect(detail?.history.map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'succeeded']);
+    expect(detail?.artifacts).toEqual([expect.objectContaining({ name: 'noop.json', attempt: 1, contentType: 'application/json' })]);
+    const bytes = await h.lake.read(detail?.artifacts[0].lakeKey ?? '');
+    expect(JSON.parse(bytes.toString())).toEqual({ taskId: task.task_id, note: 'hello' });
+    expect(detail?.trace).toEqual([expect.objectContaining({ name: 'task platform.noop', status: 'ok', attempt: 1, parentSpanId: null })]);
+    expect(workspaces.length).toBeGreaterThan(0);
+    expect(workspaces.every((w) => !existsSync(w))).toBe(true);
+  });
+
+  it('claims.reconcile: starts one run, follows it to the end and records its workbook and PDF as task artifacts', async () => {
+    const task = await h.create(claimsReconcileKind, 'acme-health', { clientId: 'acme-health', periodId: 'acme-health-py2025' });
+    await h.until(task.task_id, ['succeeded']);
+    const detail = await h.ledger.detail(task.task_id);
+    const run = [...claims.runs.values()].find((r) => r.clientId === 'acme-health');
+    expect(detail?.result).toMatchObject({ runId: run?.runId, periodId: 'acme-health-py2025' });
+    expect(detail?.artifacts.map((a) => [a.name, a.sha256])).toEqual(run?.artifacts.map((a) => [a.name, a.sha256]).sort());
+    for (const a of detail?.artifacts ?? []) expect((await h.lake.stat(a.lakeKey))?.sha256).toBe(a.sha256);
+    expect(claims.calls.filter((c) => c.method === 'POST')).toEqual([expect.objectContaining({ idempotencyKey: task.task_id })]);
+    expect(detail?.history.map((e) => e.type)).toEqual(expect.arrayContaining(['progress', 'succeeded']));
+    expect(detail?.trace.map((s) => s.name)).toEqual(expect.arrayContaining(['claims-runtime start reconciliation', 'claims-runtime await run', 'lake verify artifacts']));
+  });
+
+  it('retries an upstream outage with backoff and explains it in the history', async () => {
+    claims.failNextStarts.push(503);
+    const task = await h.create(claimsReconcileKind, 'beta-union', { clientId: 'beta-union', periodId: 'beta-union-py2025' });
+    await h.until(task.task_id, ['succeeded']);
+    const detail = await h.ledger.detail(task.task_id);
+    expect(detail?.attempts).toBe(2);
+    expect(detail?.history.map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'retry-scheduled', 'started', 'progress', 'progress', 'succeeded']);
+    expect(detail?.history[3].detail).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+  });
+
+  it('cancels a running task within seconds through its abort signal', async () => {
+    const task = await h.create(platformNoopKind, 'acme-health', { sleepMs: 30_000, note: '' });
+    await h.until(task.task_id, ['running']);
+    const asked = Date.now();
+    await h.ledger.cancel(task.task_id, 'spec@example.test');
+    await h.until(task.task_id, ['cancelled'], 5_000);
+    expect(Date.now() - asked).toBeLessThan(2_000);
+    expect((await h.ledger.history(task.task_id)).map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'cancel-requested', 'cancelled']);
+  });
+
+  it('replays a deterministic task and reports its artifacts byte-identical by hash', async () => {
+    const original = await h.create(reportNarrativeKind, 'acme-health', {
+      clientId: 'acme-health',
+      runId: [...claims.runs.values()].find((r) => r.clientId === 'acme-health' && r.status === 'succeeded')?.runId,
+    });
+    await h.until(original.task_id, ['succeeded']);
+    const replay = await h.create(reportNarrativeKind, 'acme-health', JSON.parse(original.parameters), original.task_id);
+    await h.until(replay.task_id, ['succeeded']);
+    const detail = await h.ledger.detail(replay.task_id);
+    expect(detail?.result).toMatchObject({ path: 'template', replay: { originalTaskId: original.task_id, identical: true, differences: [] } });
+    expect(detail?.history.map((e) => e.type)).toContain('replay-compared');
+  });
+
+  it('dead-letters a message whose kind no worker knows, and its task with the reason', async () => {
+    const task = await h.create({ ...platformNoopKind, kind: 'platform.mystery' }, 'acme-health', {});
+    await h.until(task.task_id, ['dead-lettered']);
+    expect((await h.ledger.detail(task.task_id))?.error).toEqual({ code: 'POISON_TASK', detail: 'no executor for kind platform.mystery' });
+    const dead = await h.bus.peek({ queue: 'agent-tasks' }, { deadLetter: true, maxCount: 10 });
+    expect(dead.find((m) => m.messageId === task.task_id)).toMatchObject({ deadLetterReason: 'UnknownKind' });
+  });
+
+  it('narrative: a model draft whose numbers all match the figures is used; one with an invented number falls back to the template', async () => {
+    const run = [...claims.runs.values()].find((r) => r.status === 'succeeded');
+    let draft = 'The guarantees fell short by $1,234.56 across 1,100 eligible claims; total owed is $1,335.00.';
+    const model = await startFakeAzureOpenAi(() => draft);
+    try {
+      const executor = new ReportNarrativeExecutor(
+        new ServiceClient({ baseUrl: claims.url, service: 'claims-runtime' }),
+        new AzureOpenAiClient({ endpoint: model.url, apiKey: 'spec-key', deployment: 'gpt-4o', apiVersion: '2024-10-21', timeoutMs: 5_000 }),
+      );
+      const ctx = (runs: string[]) => ({
+        taskId: 'tsk_x',
+        attempt: 1,
+        kind: 'report.narrative',
+        clientId: run?.clientId ?? '',
+        parameters: { clientId: run?.clientId, runId: run?.runId },
+        requestedBy: 'spec',
+        traceId: 'a'.repeat(32),
+        signal: new AbortController().signal,
+        workspace: '/nonexistent',
+        lake: h.lake,
+        checkpoint: null,
+        saveCheckpoint: async () => undefined,
+        progress: async (d: Record<string, unknown>) => void runs.push(String(d['narrativePath'])),
+        span: <T>(_n: string, _a: unknown, work: () => Promise<T>) => work(),
+        writeArtifact: async (name: string, content: Buffer | string, contentType: string) => {
+          const o = await h.lake.put('artifacts', content, { contentType });
+          return { name, sha256: o.sha256, bytes: o.size, contentType, lakeKey: o.key };
+        },
+      });
+      const used = await executor.run(ctx([]));
+      expect(used.result).toMatchObject({ path: 'model', unmatched: [] });
+      expect((await h.lake.read(used.artifacts[0].lakeKey)).toString()).toBe(`${draft}\n`);
+      draft = 'The guarantees fell short by $1,300.00 across 1,100 eligible claims.';
+      const fallback = await executor.run(ctx([]));
+      expect(fallback.result).toMatchObject({ path: 'template', unmatched: ['$1,300.00'] });
+      expect((await h.lake.read(fallback.artifacts[0].lakeKey)).toString()).toContain('The guarantees fell short by $1,234.56');
+      expect(model.keys).toEqual(['spec-key', 'spec-key']);
+    } finally {
+      await model.close();
+    }
+  });
+});
