@@ -1,0 +1,309 @@
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  ClaimsSource,
+  GuaranteesRepository,
+  canonicalClaimsMapping,
+  claimsRuntimeEntities,
+  claimsRuntimeMigrations,
+  normalizeMoney,
+} from '@leaf/claims-runtime/data-access';
+import {
+  computeReconciliation,
+  planReconciliation,
+  type BucketAggregate,
+  type ReconciliationPlan,
+} from '@leaf/claims-runtime/domain';
+import { createDataSource, runMigrations } from '@leaf/persistence';
+import { writeSeedCsv, type SeedOptions } from '@leaf/synthetic-data';
+import type { DataSource } from 'typeorm';
+import { defineSuite, type BenchCase } from '../bench-case';
+import {
+  benchAdminUrl,
+  createBenchDatabase,
+  dropBenchDatabases,
+  type BenchDatabase,
+} from './bench-database';
+import { workbookBenchCase, type WorkbookBenchContext } from './claims-reports';
+import { handWrittenAggregateSql } from './claims-reference.sql';
+import { psqlCopy } from './psql-copy';
+
+interface ClaimsContext extends WorkbookBenchContext {
+  readonly adminUrl: string;
+  readonly db: BenchDatabase;
+  readonly ds: DataSource;
+  readonly duck: DuckDBConnection;
+  readonly duckVersion: string;
+  readonly plan: ReconciliationPlan;
+  readonly fees: ReadonlyArray<readonly [string, string]>;
+  readonly dir: string;
+  readonly log: (message: string) => void;
+}
+
+const rounds = 3;
+
+async function headerOf(path: string): Promise<string> {
+  const handle = await open(path);
+  try {
+    const { buffer, bytesRead } = await handle.read(
+      Buffer.alloc(4096),
+      0,
+      4096,
+      0,
+    );
+    return buffer.subarray(0, bytesRead).toString().split('\n')[0]!.trim();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The figures all three must agree on, per channel x drug type, as exact decimal strings. */
+type Sums = Map<string, string>;
+
+function engineSums(
+  rows: readonly BucketAggregate[],
+  plan: ReconciliationPlan,
+): Sums {
+  const sums: Sums = new Map();
+  const setIndex = (key: string) =>
+    plan.exclusionSets.findIndex((s) => [...s].sort().join(',') === key);
+  const awp = setIndex('340b,compound,uc_priced');
+  for (const r of rows) {
+    const fee = plan.feeGuarantees.findIndex((g) => g.channel === r.channel);
+    const s = r.sets[awp]!;
+    sums.set(
+      `${r.channel}/${r.drugType}`,
+      [
+        r.netClaims,
+        r.excludedClaims,
+        r.awp,
+        r.ingredientCost,
+        s.claims,
+        s.awp,
+        s.ingredientCost,
+        s.dispensingFee,
+        r.feeExcess[fee]?.amount ?? '0.00',
+      ].join(' '),
+    );
+  }
+  return sums;
+}
+
+function referenceSums(rows: ReadonlyArray<Record<string, unknown>>): Sums {
+  const text = (v: unknown) =>
+    normalizeMoney(v === null || v === undefined ? null : String(v));
+  return new Map(
+    rows.map((r) => [
+      `${r['channel']}/${r['drug_type']}`,
+      [
+        Number(r['net_claims']),
+        Number(r['excluded_claims']),
+        text(r['awp']),
+        text(r['ingredient_cost']),
+        Number(r['n_awp']),
+        text(r['awp_awp']),
+        text(r['ic_awp']),
+        text(r['fee_awp']),
+        text(r['fee_excess']),
+      ].join(' '),
+    ]),
+  );
+}
+
+function assertAgree(name: string, ours: Sums, theirs: Sums): void {
+  const a = JSON.stringify([...ours].sort());
+  const b = JSON.stringify([...theirs].sort());
+  if (a !== b)
+    throw new Error(
+      `the engine and ${name} disagree:\n engine ${a}\n ${name} ${b}`,
+    );
+}
+
+async function best(run: () => Promise<void>): Promise<number> {
+  let fastest = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    await run();
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return fastest;
+}
+
+const engineAggregation = async (
+  ctx: ClaimsContext,
+): Promise<BucketAggregate[]> => {
+  const rows = await new ClaimsSource(
+    ctx.ds,
+    canonicalClaimsMapping,
+  ).bucketAggregates(ctx.plan);
+  computeReconciliation(ctx.plan, rows);
+  return rows;
+};
+
+const versusHandWritten: BenchCase<ClaimsContext> = {
+  name: 'reconcile-aggregates-vs-hand-written-postgres',
+  unit: 'ms',
+  kind: 'time',
+  async measure(ctx) {
+    const sql = handWrittenAggregateSql(ctx.fees, (i) => `$${i + 1}`);
+    const params = [
+      ctx.plan.clientId,
+      ctx.plan.periodStart,
+      ctx.plan.periodEnd,
+    ];
+    assertAgree(
+      'hand-written PostgreSQL',
+      engineSums(await engineAggregation(ctx), ctx.plan),
+      referenceSums(await ctx.ds.query(sql, params)),
+    );
+    const reference = await best(
+      async () => void (await ctx.ds.query(sql, params)),
+    );
+    const ours = await best(async () => void (await engineAggregation(ctx)));
+    return {
+      value: Math.round(ours),
+      reference: {
+        name: 'hand-written GROUP BY (PostgreSQL 15)',
+        value: Math.round(reference),
+      },
+    };
+  },
+};
+
+const versusDuckDb: BenchCase<ClaimsContext> = {
+  name: 'reconcile-aggregates-vs-duckdb',
+  unit: 'ms',
+  kind: 'time',
+  async measure(ctx) {
+    const sql = handWrittenAggregateSql(ctx.fees, (i) => `$${i + 1}`);
+    const params = [
+      ctx.plan.clientId,
+      ctx.plan.periodStart,
+      ctx.plan.periodEnd,
+    ];
+    const duckRows = async () =>
+      (await ctx.duck.runAndReadAll(sql, params)).getRowObjectsJson() as Array<
+        Record<string, unknown>
+      >;
+    assertAgree(
+      'DuckDB',
+      engineSums(await engineAggregation(ctx), ctx.plan),
+      referenceSums(await duckRows()),
+    );
+    const reference = await best(async () => void (await duckRows()));
+    const ours = await best(async () => void (await engineAggregation(ctx)));
+    return {
+      value: Math.round(ours),
+      reference: {
+        name: `DuckDB ${ctx.duckVersion}, same aggregates, in memory`,
+        value: Math.round(reference),
+      },
+    };
+  },
+};
+
+export const claimsSuite = defineSuite<ClaimsContext>({
+  name: 'claims',
+  description:
+    'reconciliation aggregates on PostgreSQL vs a hand-written GROUP BY and DuckDB (all agreeing to the cent), and the workbook writer (--claims, default 10000000)',
+
+  async setup({ claims = 10_000_000, log }) {
+    const adminUrl = benchAdminUrl();
+    const options: SeedOptions = { seed: 20_251_123, claims };
+    const dir = await mkdtemp(join(tmpdir(), 'leaf-bench-claims-'));
+    const db = await createBenchDatabase(adminUrl, 'claims');
+    try {
+      log(`writing ${claims} generated claims as CSV`);
+      const csv = await writeSeedCsv(options, dir);
+      const ds = await createDataSource(
+        { kind: 'postgres', url: db.url },
+        {
+          migrations: claimsRuntimeMigrations.postgres,
+          entities: claimsRuntimeEntities,
+        },
+      ).initialize();
+      await runMigrations(ds);
+      for (const table of [
+        'clients',
+        'contract_periods',
+        'contract_guarantees',
+        'claims',
+      ] as const) {
+        const file = csv.files.find((f) => f.table === table)!;
+        log(`loading ${table} into PostgreSQL`);
+        await psqlCopy(
+          db.url,
+          table,
+          file.path,
+          (await headerOf(file.path)).split(','),
+        );
+      }
+      await ds.query('ANALYZE');
+
+      log('loading the same claims into DuckDB');
+      const duck = await (await DuckDBInstance.create(':memory:')).connect();
+      await duck.run(`CREATE TABLE claims (claim_id VARCHAR, client_id VARCHAR, member_id VARCHAR, pharmacy_npi VARCHAR, fill_date DATE, ndc VARCHAR, drug_name VARCHAR,
+        drug_type VARCHAR, channel VARCHAR, days_supply INTEGER, quantity DECIMAL(12,3), awp DECIMAL(14,2), ingredient_cost_paid DECIMAL(14,2),
+        dispensing_fee_paid DECIMAL(10,2), usual_and_customary DECIMAL(14,2), is_compound BOOLEAN, is_340b BOOLEAN, is_reversal BOOLEAN,
+        reverses_claim_id VARCHAR, is_uc_priced BOOLEAN)`);
+      const duckVersion = String(
+        (
+          await duck.runAndReadAll('SELECT version() AS v')
+        ).getRowObjectsJson()[0]?.['v'] ?? '?',
+      );
+      await duck.run(
+        `COPY claims FROM '${csv.files.find((f) => f.table === 'claims')!.path}' (HEADER)`,
+      );
+
+      // The biggest client's first contract year.
+      const [{ client_id: clientId }] = await ds.query(
+        `SELECT client_id FROM claims GROUP BY client_id ORDER BY COUNT(*) DESC LIMIT 1`,
+      );
+      const [period] = await ds.query(
+        `SELECT period_id, TO_CHAR(start_date, 'YYYY-MM-DD') AS s, TO_CHAR(end_date, 'YYYY-MM-DD') AS e FROM contract_periods WHERE client_id = $1 ORDER BY start_date LIMIT 1`,
+        [clientId],
+      );
+      const terms = await new GuaranteesRepository(ds).currentForPeriod(
+        clientId,
+        period.period_id,
+      );
+      const plan = planReconciliation({
+        clientId,
+        periodId: period.period_id,
+        periodStart: period.s,
+        periodEnd: period.e,
+        guarantees: terms,
+      });
+      const fees = plan.feeGuarantees.map(
+        (g) => [g.channel ?? '', g.guaranteedValue] as const,
+      );
+      const [{ n }] = await ds.query(
+        `SELECT COUNT(*) AS n FROM claims WHERE client_id = $1 AND fill_date BETWEEN $2 AND $3`,
+        [clientId, period.s, period.e],
+      );
+      log(
+        `reconciling ${clientId} ${period.period_id}: ${n} of ${claims} claims in the period`,
+      );
+      return { adminUrl, db, ds, duck, duckVersion, plan, fees, dir, log };
+    } catch (error) {
+      await dropBenchDatabases(adminUrl, [db]).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  },
+
+  async teardown({ adminUrl, db, ds, duck, dir }) {
+    duck.closeSync();
+    await ds.destroy();
+    await dropBenchDatabases(adminUrl, [db]);
+    await rm(dir, { recursive: true, force: true });
+  },
+
+  cases: [
+    versusHandWritten,
+    versusDuckDb,
+    workbookBenchCase as BenchCase<ClaimsContext>,
+  ],
+});
