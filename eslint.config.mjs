@@ -40,7 +40,7 @@ export const depConstraints = [
   },
   {
     sourceTag: 'type:tool',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:persistence', 'type:storage', 'type:messaging', 'type:data-access', 'type:testing'],
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:persistence', 'type:storage', 'type:messaging', 'type:data-access', 'type:domain', 'type:testing', 'type:feature'],
   },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:stack', onlyDependOnLibsWithTags: ['*'] },
