@@ -16,7 +16,7 @@ export interface ServiceKitOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities?: Array<Function | EntitySchema>;
   /** How requests are authenticated; services behind the gateway keep the default (x-leaf-identity). */
-  authenticator?: Type<RequestAuthenticator>;
+  authenticator?: Type<RequestAuthenticator> | RequestAuthenticator;
 }
 
 @Injectable()

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { identityHeaders } from '@leaf/platform/testing';
+import { loadOrCreateDevIssuerKeys, mintDevToken } from '@leaf/gateway/feature';
+import type { Role } from '@leaf/contracts';
 import { startLocalStack, type LocalStack } from './start-local-stack';
 
 /**
@@ -18,16 +19,21 @@ describe('local stack', () => {
     LOG_LEVEL: 'warn',
   };
   let stack: LocalStack;
+  // Tokens of the stack's dev issuer, as `npm run token -- --data-dir <dataDir>` mints them.
+  const bearer = async (role: Role, clients: string[] | '*', subject = `e2e-${role}`) => ({
+    authorization: `Bearer ${await mintDevToken(loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer')), { subject, roles: [role], clients })}`,
+  });
+  let caller: Record<string, string>;
 
   beforeAll(async () => {
     stack = await startLocalStack(env);
+    caller = await bearer('operator', '*');
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const caller = identityHeaders({ subject: 'e2e', roles: ['analyst'], clientIds: '*' });
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${stack.gatewayUrl}${path}`, { headers: { ...caller, ...headers } });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const json = async (path: string): Promise<any> => (await get(path)).json();
@@ -81,6 +87,53 @@ describe('local stack', () => {
     expect(badDate.status).toBe(400);
     expect((await badDate.json() as { errors: Array<{ path: string }> }).errors[0].path).toBe('from');
   });
+
+  it('refuses callers without a token and shows a client-scoped token only its own client', async () => {
+    const anonymous = await fetch(`${stack.gatewayUrl}/v1/clients`);
+    expect([anonymous.status, ((await anonymous.json()) as { code: string }).code]).toEqual([401, 'UNAUTHENTICATED']);
+    const all = (await json('/v1/clients')).items.map((c: { clientId: string }) => c.clientId) as string[];
+    const [clientA, clientB] = all;
+    const tokenB = await bearer('analyst', [clientB], 'analyst-of-b');
+    const seen = (await (await get('/v1/clients', tokenB)).json()) as { items: Array<{ clientId: string }> };
+    expect(seen.items.map((c) => c.clientId)).toEqual([clientB]);
+    for (const path of [`/v1/clients/${clientA}/guarantees`, `/v1/clients/${clientA}/claims/summary`]) {
+      const res = await get(path, tokenB);
+      expect([path, res.status, ((await res.json()) as { code: string }).code]).toEqual([path, 404, 'NOT_FOUND']);
+    }
+    expect((await get(`/v1/clients/${clientB}/guarantees`, tokenB)).status).toBe(200);
+  });
+
+  it('starts a reconciliation with a minted token and downloads its workbook; another client\'s token sees neither', async () => {
+    const clients = (await json('/v1/clients')).items as Array<{ clientId: string; periods: Array<{ periodId: string }> }>;
+    const [a, b] = clients;
+    const tokenA = await bearer('analyst', [a.clientId], 'analyst-of-a');
+    const started = await fetch(`${stack.gatewayUrl}/v1/clients/${a.clientId}/reconciliations`, {
+      method: 'POST',
+      headers: { ...tokenA, 'content-type': 'application/json' },
+      body: JSON.stringify({ periodId: a.periods[0].periodId }),
+    });
+    expect(started.status).toBe(202);
+    const run = (await started.json()) as { runId: string };
+    const runPath = `/v1/clients/${a.clientId}/reconciliations/${run.runId}`;
+    expect(started.headers.get('location')).toBe(runPath);
+    let status = '';
+    for (let i = 0; i < 300 && !['succeeded', 'failed'].includes(status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = ((await (await get(runPath, tokenA)).json()) as { status: string }).status;
+    }
+    expect(status).toBe('succeeded');
+    const workbook = await get(`${runPath}/artifacts/reconciliation.xlsx`, tokenA);
+    expect(workbook.status).toBe(200);
+    expect(workbook.headers.get('content-type')).toContain('spreadsheetml');
+    const bytes = Buffer.from(await workbook.arrayBuffer());
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+
+    const tokenB = await bearer('operator', [b.clientId], 'operator-of-b');
+    for (const path of [runPath, `${runPath}/findings`, `${runPath}/artifacts/reconciliation.xlsx`]) {
+      const res = await get(path, tokenB);
+      expect([path, res.status]).toEqual([path, 404]);
+    }
+  }, 60_000);
 
   it('keeps its data across a restart without seeding again', async () => {
     const before = await json('/v1/clients');

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { defaultServicePorts, serviceNames } from '@leaf/contracts';
 import { serviceUrlSetting } from '@leaf/gateway/feature';
@@ -47,6 +48,8 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
         ...serviceUrls,
         LEAF_DATABASE_URL: embedded.url,
         PORT: String(portOf(definition.name)),
+        // The dev issuer's key pair beside the stack's data: `npm run token` reads the same one.
+        LEAF_DEV_ISSUER_DIR: env['LEAF_DEV_ISSUER_DIR'] ?? join(config.LEAF_DATA_DIR, 'dev-issuer'),
       });
       apps.push(await startServiceApp(definition, serviceConfig, createLogger({ service: definition.name, level: config.LOG_LEVEL })));
     }

@@ -1,5 +1,5 @@
-import { defaultServicePorts, serviceNames, type ServiceName } from '@leaf/contracts';
-import { platformConfigSchema } from '@leaf/platform';
+import { defaultServicePorts, roleSchema, serviceNames, type ServiceName } from '@leaf/contracts';
+import { deployedEnvironments, platformConfigSchema } from '@leaf/platform';
 import { z } from 'zod';
 
 /** `claims-runtime` -> `LEAF_CLAIMS_RUNTIME_URL`. */
@@ -11,8 +11,90 @@ const upstreams = Object.fromEntries(
     .map((s) => [serviceUrlSetting(s), z.url().default(`http://127.0.0.1:${defaultServicePorts[s]}`)]),
 );
 
-export const gatewayConfigSchema = platformConfigSchema.extend({
-  ...upstreams,
-  LEAF_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+export const externalIssuerKinds = ['dev', 'entra', 'cloudflare-access'] as const;
+
+/** A JSON setting, parsed and checked; the value is never echoed in the error. */
+const jsonSetting = <T extends z.ZodType>(schema: T, example: string) =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be JSON like ${example}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+/** Route classes rate limits are counted per: reads, writes (POST), downloads and MCP calls. */
+export const routeClasses = ['read', 'write', 'download', 'mcp'] as const;
+export type RouteClass = (typeof routeClasses)[number];
+export type RateLimits = Record<RouteClass, { limit: number; windowSeconds: number }>;
+
+/** `read=600/60,write=30/60`: per class, requests per window (seconds); classes left out keep their default. */
+const rateLimitsSetting = z.string().default('').transform((value, ctx): RateLimits => {
+  const limits: RateLimits = { read: { limit: 600, windowSeconds: 60 }, write: { limit: 60, windowSeconds: 60 }, download: { limit: 120, windowSeconds: 60 }, mcp: { limit: 300, windowSeconds: 60 } };
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(read|write|download|mcp)=(\d{1,7})\/(\d{1,5})$/.exec(part);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: 'must look like read=600/60,write=60/60,download=120/60,mcp=300/60' });
+      return z.NEVER;
+    }
+    limits[match[1] as RouteClass] = { limit: Number(match[2]), windowSeconds: Math.max(1, Number(match[3])) };
+  }
+  return limits;
 });
+
+export const gatewayConfigSchema = platformConfigSchema
+  .extend({
+    ...upstreams,
+    LEAF_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Which external issuers the gateway trusts, comma separated: dev, entra, cloudflare-access. */
+    LEAF_AUTH_ISSUERS: z
+      .string()
+      .default('dev')
+      .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
+      .pipe(z.array(z.enum(externalIssuerKinds)).min(1, { message: 'names at least one issuer' })),
+    /** Where the dev issuer's key pair lives (generated on first use); the local stack uses <data dir>/dev-issuer. */
+    LEAF_DEV_ISSUER_DIR: z.string().min(1).default('.data/dev-issuer'),
+    LEAF_ENTRA_TENANT_ID: z.string().regex(/^[0-9a-f-]{36}$|^[a-z0-9.-]+$/i, { message: 'must be a tenant id or domain' }).optional(),
+    /** The API's application ID URI or client id, as in the token's `aud`. */
+    LEAF_ENTRA_AUDIENCE: z.string().min(1).optional(),
+    /** Defaults to https://login.microsoftonline.com/<tenant>/v2.0 (v2 access tokens). */
+    LEAF_ENTRA_ISSUER: z.string().min(1).optional(),
+    /** Defaults to https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys. */
+    LEAF_ENTRA_JWKS_URL: z.url().optional(),
+    /** https://<team>.cloudflareaccess.com: the `iss` of Access tokens. */
+    LEAF_CF_ACCESS_TEAM_DOMAIN: z.url().optional(),
+    /** The Access application's AUD tag. */
+    LEAF_CF_ACCESS_AUD: z.string().min(1).optional(),
+    /** Defaults to <team domain>/cdn-cgi/access/certs. */
+    LEAF_CF_ACCESS_CERTS_URL: z.url().optional(),
+    /** Minimum time between two JWKS fetches (an unknown kid triggers one). */
+    LEAF_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+    /** Group id -> roles, e.g. {"<entra-group-oid>":["analyst"]}. */
+    LEAF_AUTH_GROUP_ROLES: jsonSetting(z.record(z.string(), z.array(roleSchema)), '{"<group>":["analyst"]}').default({}),
+    /** Group id -> client ids or "*", e.g. {"<entra-group-oid>":["harbor-valley-sd"]}. */
+    LEAF_AUTH_GROUP_CLIENTS: jsonSetting(z.record(z.string(), z.union([z.literal('*'), z.array(z.string())])), '{"<group>":["client-a"]}').default({}),
+    LEAF_RATE_LIMITS: rateLimitsSetting,
+    /** Rate-limit counters in Redis (shared by every gateway replica); in memory when unset. */
+    LEAF_REDIS_URL: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis: or rediss:' }).optional(),
+    /** How long an Idempotency-Key's stored response is replayed. */
+    LEAF_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
+  })
+  .superRefine((c, ctx) => {
+    const need = (setting: string, when: string) => ctx.addIssue({ code: 'custom', path: [setting], message: `is required when ${when}` });
+    if (c.LEAF_AUTH_ISSUERS.includes('entra')) {
+      if (!c.LEAF_ENTRA_TENANT_ID) need('LEAF_ENTRA_TENANT_ID', 'LEAF_AUTH_ISSUERS includes entra');
+      if (!c.LEAF_ENTRA_AUDIENCE) need('LEAF_ENTRA_AUDIENCE', 'LEAF_AUTH_ISSUERS includes entra');
+    }
+    if (c.LEAF_AUTH_ISSUERS.includes('cloudflare-access')) {
+      if (!c.LEAF_CF_ACCESS_TEAM_DOMAIN) need('LEAF_CF_ACCESS_TEAM_DOMAIN', 'LEAF_AUTH_ISSUERS includes cloudflare-access');
+      if (!c.LEAF_CF_ACCESS_AUD) need('LEAF_CF_ACCESS_AUD', 'LEAF_AUTH_ISSUERS includes cloudflare-access');
+    }
+    if (c.LEAF_AUTH_ISSUERS.includes('dev') && (deployedEnvironments as readonly string[]).includes(c.LEAF_ENV)) {
+      ctx.addIssue({ code: 'custom', path: ['LEAF_AUTH_ISSUERS'], message: `must not include dev when LEAF_ENV=${c.LEAF_ENV}` });
+    }
+  });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

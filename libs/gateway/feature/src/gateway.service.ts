@@ -1,22 +1,52 @@
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { portFor } from '@leaf/platform';
 import { defineService } from '@leaf/service-kit';
+import { GATEWAY_AUTHENTICATOR, GatewayAuthenticator } from './auth/gateway.authenticator';
+import { ExternalTokenVerifier } from './auth/external-token.verifier';
+import { trustedIssuers } from './auth/trusted-issuers';
 import { ClaimsController } from './claims/claims.controller';
 import { gatewayConfigSchema, type GatewayConfig } from './gateway.config';
 import { PlatformHealthController } from './health/platform-health.controller';
+import { registerGatewayHttp } from './http/gateway-http';
+import { IdempotencyInterceptor, IDEMPOTENCY_TTL_SECONDS } from './idempotency/idempotency.interceptor';
+import { IdempotencyStore } from './idempotency/idempotency.store';
 import { setupOpenApi } from './openapi/setup-openapi';
+import { RATE_LIMIT_STORE, RATE_LIMITS, RateLimitInterceptor } from './rate-limit/rate-limit.interceptor';
+import { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-limit.store';
+import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { SERVICE_DIRECTORY, ServiceDirectory } from './upstream/service-directory';
 import { UPSTREAM_TIMEOUT_MS, UpstreamClient } from './upstream/upstream.client';
 
-/** gateway: the internal API behind APIM / Cloudflare Access. Thin: validate, route, aggregate. */
+/** gateway: the internal API behind APIM / Cloudflare Access. Thin: authenticate, validate, route. */
 export const gatewayService = defineService<GatewayConfig>(
   'gateway',
-  (config) => ({
-    controllers: [PlatformHealthController, ClaimsController],
-    providers: [
-      UpstreamClient,
-      { provide: SERVICE_DIRECTORY, useValue: ServiceDirectory.fromConfig(config, `http://127.0.0.1:${portFor('gateway', config)}`) },
-      { provide: UPSTREAM_TIMEOUT_MS, useValue: config.LEAF_UPSTREAM_TIMEOUT_MS },
-    ],
-  }),
-  { configSchema: gatewayConfigSchema, configureApp: (app) => setupOpenApi(app) },
+  (config) => {
+    const authenticator = new GatewayAuthenticator(
+      new ExternalTokenVerifier(trustedIssuers(config), { roles: config.LEAF_AUTH_GROUP_ROLES, clients: config.LEAF_AUTH_GROUP_CLIENTS }),
+    );
+    return {
+      authenticator,
+      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController],
+      providers: [
+        UpstreamClient,
+        { provide: GATEWAY_AUTHENTICATOR, useValue: authenticator },
+        { provide: SERVICE_DIRECTORY, useValue: ServiceDirectory.fromConfig(config, `http://127.0.0.1:${portFor('gateway', config)}`) },
+        { provide: UPSTREAM_TIMEOUT_MS, useValue: config.LEAF_UPSTREAM_TIMEOUT_MS },
+        { provide: RATE_LIMITS, useValue: config.LEAF_RATE_LIMITS },
+        { provide: RATE_LIMIT_STORE, useFactory: () => (config.LEAF_REDIS_URL ? new RedisRateLimitStore(config.LEAF_REDIS_URL) : new MemoryRateLimitStore()) },
+        RateLimitInterceptor,
+        { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },
+        IdempotencyStore,
+        { provide: IDEMPOTENCY_TTL_SECONDS, useValue: config.LEAF_IDEMPOTENCY_TTL_SECONDS },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  },
+  {
+    configSchema: gatewayConfigSchema,
+    configureApp: (app) => {
+      registerGatewayHttp(app);
+      setupOpenApi(app);
+    },
+  },
 );

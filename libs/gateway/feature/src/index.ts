@@ -1,2 +1,6 @@
+export * from './auth/dev-issuer';
+export * from './auth/claims-to-identity';
+export * from './auth/external-token.verifier';
 export * from './gateway.config';
 export * from './gateway.service';
+export * from './idempotency/idempotency-schema';

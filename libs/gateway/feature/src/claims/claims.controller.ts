@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   claimsSummaryQuerySchema,
   claimsSummarySchema,
@@ -8,39 +8,47 @@ import {
   guaranteeListSchema,
   problemSchema,
   type ClaimsSummaryQuery,
+  type ClientList,
   type Identity,
 } from '@leaf/contracts';
-import { CurrentIdentity, ZodPipe } from '@leaf/platform';
+import { CurrentIdentity, ZodPipe, assertClientVisible, canSeeClient } from '@leaf/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openApiSchema } from '../openapi/openapi-schema';
-import { UpstreamClient } from '../upstream/upstream.client';
+import { relay, withQuery } from '../upstream/forward';
+import { UpstreamClient, hop } from '../upstream/upstream.client';
 
 /**
- * Routes owned by claims-runtime. Input is validated here and again by the service; the answer,
- * problems included, passes through with the service's status and content type.
+ * Routes owned by claims-runtime. Input and the caller's client scope are checked here, and again
+ * by the service on the identity the gateway signs for it; the answer, problems included, passes
+ * through with the service's status and content type.
  */
 @ApiTags('clients')
+@ApiBearerAuth('entra')
 @Controller('v1/clients')
 export class ClaimsController {
   constructor(@Inject(UpstreamClient) private readonly upstream: UpstreamClient) {}
 
   @Get()
-  @ApiOkResponse({ description: 'clients with their contract periods', schema: openApiSchema(clientListSchema) })
+  @ApiOkResponse({ description: 'the clients the caller may see, with their contract periods', schema: openApiSchema(clientListSchema) })
   async list(@CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.forward('/v1/clients', identity, request, reply);
+    const answer = await this.upstream.json('claims-runtime', { path: '/v1/clients', ...hop(request), identity });
+    const body = relay(reply, answer) as ClientList;
+    // Defence in depth: whatever the service answered, a caller never sees a client outside its scope.
+    return answer.status === 200 && Array.isArray(body?.items) ? { ...body, items: body.items.filter((c) => canSeeClient(identity, c.clientId)) } : body;
   }
 
   @Get(':clientId/guarantees')
   @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
   @ApiOkResponse({ description: 'current version of every contracted term, with its evidence', schema: openApiSchema(guaranteeListSchema) })
-  @ApiNotFoundResponse({ description: 'no such client', schema: openApiSchema(problemSchema) })
+  @ApiNotFoundResponse({ description: 'no such client (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
   async guarantees(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.forward(`/v1/clients/${encodeURIComponent(clientId)}/guarantees`, identity, request, reply);
+    assertClientVisible(identity, clientId);
+    return relay(reply, await this.upstream.json('claims-runtime', { path: `/v1/clients/${encodeURIComponent(clientId)}/guarantees`, ...hop(request), identity }));
   }
 
   @Get(':clientId/claims/summary')
@@ -48,7 +56,7 @@ export class ClaimsController {
   @ApiQuery({ name: 'from', required: false, example: '2025-01-01' })
   @ApiQuery({ name: 'to', required: false, example: '2025-12-31' })
   @ApiOkResponse({ description: 'net claims by channel x brand/generic with effective AWP discount', schema: openApiSchema(claimsSummarySchema) })
-  @ApiNotFoundResponse({ description: 'no such client', schema: openApiSchema(problemSchema) })
+  @ApiNotFoundResponse({ description: 'no such client (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
   async claimsSummary(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
     @Query(new ZodPipe(claimsSummaryQuerySchema)) query: ClaimsSummaryQuery,
@@ -56,14 +64,8 @@ export class ClaimsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const search = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const qs = search.size ? `?${search}` : '';
-    return this.forward(`/v1/clients/${encodeURIComponent(clientId)}/claims/summary${qs}`, identity, request, reply);
-  }
-
-  private async forward(path: string, identity: Identity, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const answer = await this.upstream.get('claims-runtime', path, request.id, identity);
-    void reply.status(answer.status).header('content-type', answer.contentType);
-    return answer.body;
+    assertClientVisible(identity, clientId);
+    const path = withQuery(`/v1/clients/${encodeURIComponent(clientId)}/claims/summary`, { from: query.from, to: query.to });
+    return relay(reply, await this.upstream.json('claims-runtime', { path, ...hop(request), identity }));
   }
 }

@@ -1,15 +1,18 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { healthReportSchema, platformHealthSchema, type PlatformHealth } from '@leaf/contracts';
-import { Public, isAppError } from '@leaf/platform';
+import { RequireRole, isAppError } from '@leaf/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { SERVICE_DIRECTORY, ServiceDirectory } from '../upstream/service-directory';
 import { UpstreamClient } from '../upstream/upstream.client';
 
-/** GET /health: the readiness of every service, asked in parallel, in one answer. */
+/**
+ * GET /health: the readiness of every service, asked in parallel, in one answer. For operators:
+ * it names the services' internal URLs. Probes use each service's public /health/live|ready.
+ */
 @ApiTags('platform')
-@Public()
+@RequireRole('operator')
 @Controller('health')
 export class PlatformHealthController {
   constructor(
@@ -24,7 +27,7 @@ export class PlatformHealthController {
     const services = await Promise.all(
       this.directory.all().map(async ({ service, url }) => {
         try {
-          const answer = await this.upstream.get(service, '/health/ready', request.id);
+          const answer = await this.upstream.health(service, request.id);
           const report = healthReportSchema.safeParse(answer.body);
           return report.success ? { service, url, report: report.data } : { service, url, report: null, error: 'malformed health report' };
         } catch (e) {

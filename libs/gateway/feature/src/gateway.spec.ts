@@ -1,0 +1,208 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Role } from '@leaf/contracts';
+import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
+import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
+import { loadServiceConfig, startServiceApp } from '@leaf/platform';
+import { captureLogger, identityHeaders } from '@leaf/platform/testing';
+import { loadOrCreateDevIssuerKeys, mintDevToken } from './auth/dev-issuer';
+import { gatewayService } from './gateway.service';
+import { gatewayMigrations } from './idempotency/idempotency-schema';
+import { startStubClaimsRuntime, stubArtifact } from './testing/stub-claims-runtime';
+
+describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'leaf-gateway-'));
+  let db: TestDatabase;
+  let stub: Awaited<ReturnType<typeof startStubClaimsRuntime>>;
+  let app: NestFastifyApplication;
+  let base: string;
+  const keys = () => loadOrCreateDevIssuerKeys(join(dir, 'dev-issuer'));
+  const bearer = async (role: Role, clients: string[] | '*', subject = `${role}-user`) => ({ authorization: `Bearer ${await mintDevToken(keys(), { subject, roles: [role], clients })}` });
+
+  beforeAll(async () => {
+    db = await create();
+    const ds = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...gatewayMigrations.postgres] }).initialize();
+    await runMigrations(ds);
+    await ds.destroy();
+    stub = await startStubClaimsRuntime();
+    const config = loadServiceConfig(gatewayService, {
+      LEAF_DATABASE_URL: db.url,
+      LEAF_LAKE_URL: `file:${join(dir, 'lake')}`,
+      PORT: '0',
+      LEAF_CLAIMS_RUNTIME_URL: stub.url,
+      LEAF_DEV_ISSUER_DIR: join(dir, 'dev-issuer'),
+      LEAF_BODY_LIMIT_BYTES: '4096',
+      LEAF_RATE_LIMITS: 'write=6/60',
+    });
+    app = await startServiceApp(gatewayService, config, captureLogger().logger);
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stub?.close();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const call = async (path: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: any }> => {
+    const res = await fetch(`${base}${path}`, init);
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+  };
+  const post = (path: string, headers: Record<string, string>, body: unknown, extra: Record<string, string> = {}) =>
+    call(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers, ...extra }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const upstreamCalls = (fragment: string) => stub.calls.filter((c) => c.url.includes(fragment)).length;
+
+  it('refuses a missing, malformed or foreign token with 401 problem+json, and a forged x-leaf-identity is no credential', async () => {
+    const forged = identityHeaders({ subject: 'mallory', roles: ['admin'], clientIds: '*' });
+    const foreignDir = mkdtempSync(join(tmpdir(), 'leaf-foreign-'));
+    const foreign = await mintDevToken(loadOrCreateDevIssuerKeys(foreignDir), { subject: 'x', roles: ['admin'], clients: '*' });
+    rmSync(foreignDir, { recursive: true, force: true });
+    for (const headers of [{}, forged, { authorization: 'Bearer abc.def.ghi' }, { authorization: `Bearer ${foreign}` }, { authorization: 'Basic YWRtaW46YWRtaW4=' }]) {
+      const res = await call('/v1/clients', { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED', instance: `urn:leaf:request:${res.headers.get('x-request-id')}` });
+    }
+    expect(upstreamCalls('/v1/clients')).toBe(0);
+  });
+
+  it('forwards the verified caller (not a forged header) with the request id and trace context', async () => {
+    const headers = { ...(await bearer('analyst', ['client-a'], 'ana')), ...identityHeaders({ subject: 'mallory', roles: ['admin'], clientIds: '*' }), 'x-request-id': 'req-fwd-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+    const res = await call('/v1/clients/client-a/guarantees', { headers });
+    expect(res.status).toBe(200);
+    const seen = stub.calls.at(-1);
+    expect(seen).toMatchObject({ identity: { subject: 'ana', roles: ['analyst'], clientIds: ['client-a'], issuer: 'dev' }, requestId: 'req-fwd-1' });
+    expect(seen?.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/);
+  });
+
+  it('shows a caller only its clients: filtered lists, and 404 (not 403) for another client, never asking the service', async () => {
+    const a = await bearer('analyst', ['client-a']);
+    expect((await call('/v1/clients', { headers: a })).body.items.map((c: { clientId: string }) => c.clientId)).toEqual(['client-a']);
+    const before = upstreamCalls('client-b');
+    for (const path of ['/v1/clients/client-b/guarantees', '/v1/clients/client-b/claims/summary', '/v1/clients/client-b/reconciliations/rec_00000000000000000000000001', '/v1/clients/client-b/reconciliations/rec_00000000000000000000000001/artifacts/reconciliation.xlsx']) {
+      const res = await call(path, { headers: a });
+      expect([path, res.status, res.body.code]).toEqual([path, 404, 'NOT_FOUND']);
+    }
+    const started = await post('/v1/clients/client-b/reconciliations', await bearer('admin', ['client-a']), { periodId: 'p-2025' });
+    expect(started.status).toBe(404);
+    expect(upstreamCalls('client-b')).toBe(before);
+    const all = await bearer('reader', '*');
+    expect((await call('/v1/clients', { headers: all })).body.items).toHaveLength(2);
+  });
+
+  it('rejects a reader POST (403), a non-JSON body (415), an oversized (413) or malformed (400) body, before the service sees any', async () => {
+    const before = upstreamCalls('/reconciliations');
+    const path = '/v1/clients/client-a/reconciliations';
+    const reader = await bearer('reader', ['client-a']);
+    const analyst = await bearer('analyst', ['client-a']);
+    expect((await post(path, reader, { periodId: 'p-2025' })).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect((await post(path, analyst, 'periodId=p-2025', { 'content-type': 'text/plain' })).body).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect((await post(path, analyst, { periodId: 'x'.repeat(10_000) })).body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect((await post(path, analyst, '{"periodId": ')).body).toMatchObject({ status: 400 });
+    const extra = await post(path, analyst, { periodId: 'p-2025', sourceMapping: { table: 'x' } });
+    expect(extra.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(upstreamCalls('/reconciliations')).toBe(before);
+  });
+
+  it('starts a run (202 + Location) once per Idempotency-Key, replays it, and refuses the key with another body', async () => {
+    const op = await bearer('operator', ['client-a'], 'idem-op');
+    const path = '/v1/clients/client-a/reconciliations';
+    const before = upstreamCalls('/reconciliations');
+    const first = await post(path, op, { periodId: 'p-2025' }, { 'idempotency-key': 'key-0001-abc' });
+    expect(first.status).toBe(202);
+    expect(first.headers.get('location')).toBe(`/v1/clients/client-a/reconciliations/${first.body.runId}`);
+    const again = await post(path, op, { periodId: 'p-2025' }, { 'idempotency-key': 'key-0001-abc' });
+    expect([again.status, again.body, again.headers.get('idempotent-replayed')]).toEqual([202, first.body, 'true']);
+    expect(upstreamCalls('/reconciliations')).toBe(before + 1);
+    const other = await post(path, op, { periodId: 'p-2026' }, { 'idempotency-key': 'key-0001-abc' });
+    expect([other.status, other.body.code]).toEqual([409, 'CONFLICT']);
+    expect((await post(path, op, { periodId: 'p-2025' }, { 'idempotency-key': 'bad key!' })).status).toBe(400);
+    // Another caller's identical key is its own.
+    const mine = await post(path, await bearer('operator', ['client-a'], 'someone-else'), { periodId: 'p-2025' }, { 'idempotency-key': 'key-0001-abc' });
+    expect([mine.status, mine.headers.get('idempotent-replayed')]).toEqual([202, null]);
+    expect(upstreamCalls('/reconciliations')).toBe(before + 2);
+  });
+
+  it('limits writes per client with 429 problem+json and Retry-After', async () => {
+    const admin = await bearer('admin', '*');
+    const statuses: number[] = [];
+    let limited;
+    for (let i = 0; i < 8; i++) {
+      const res = await post('/v1/clients/client-r/reconciliations', admin, { periodId: 'p-2025' });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 202, 429, 429]);
+    expect(limited?.body).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another client's budget is untouched.
+    expect((await post('/v1/clients/client-q/reconciliations', admin, { periodId: 'p-2025' })).status).toBe(202);
+  });
+
+  it('pages findings with nextLink and streams an artifact through with only its content headers', async () => {
+    const a = await bearer('analyst', ['client-a']);
+    const runPath = '/v1/clients/client-a/reconciliations/rec_00000000000000000000000001';
+    const page = await call(`${runPath}/findings?limit=50&kind=duplicate_fill`, { headers: a });
+    expect(page.body.nextLink).toBe(`${runPath}/findings?cursor=c2&limit=50&kind=duplicate_fill`);
+    expect((await call(page.body.nextLink, { headers: a })).body).toEqual({ items: [], nextCursor: null, nextLink: null });
+    const res = await fetch(`${base}${runPath}/artifacts/reconciliation.xlsx`, { headers: a });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(stubArtifact)).toBe(true);
+    expect(res.headers.get('etag')).toBe('"abc"');
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    expect(res.headers.get('server')).toBeNull();
+    expect(res.headers.get('x-internal-host')).toBeNull();
+  });
+
+  it('answers path traversal in artifact names, unknown paths and wrong methods with 4xx problem+json', async () => {
+    const a = await bearer('analyst', ['client-a']);
+    const run = '/v1/clients/client-a/reconciliations/rec_00000000000000000000000001/artifacts';
+    const before = upstreamCalls('/artifacts/');
+    for (const name of ['..%2F..%2F..%2Fetc%2Fpasswd', '..', '%2e%2e%2frun-inputs.json', 'reconciliation.xlsx%00.pdf', 'reconciliation.xlsx%0d%0aset-cookie:x']) {
+      const res = await call(`${run}/${name}`, { headers: a });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect(upstreamCalls('/artifacts/')).toBe(before);
+    const missing = await call('/v1/nothing-here', { headers: a });
+    expect([missing.status, missing.body.code]).toEqual([404, 'NOT_FOUND']);
+    const wrong = await call('/v1/clients', { method: 'DELETE', headers: a });
+    expect([wrong.status, wrong.body.code, wrong.headers.get('allow')]).toEqual([405, 'METHOD_NOT_ALLOWED', 'GET']);
+  });
+
+  it('maps an upstream failure to 502 without its text, stack or hosts', async () => {
+    const res = await call('/v1/clients/client-boom/guarantees', { headers: await bearer('analyst', '*') });
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', detail: 'claims-runtime could not complete the request' });
+    expect(JSON.stringify(res.body)).not.toMatch(/db-internal|srv\/app|TypeError|127\.0\.0\.1/);
+  });
+
+  it('never echoes an injected request id, and a raw CR/LF header injection gets a 400, not data', async () => {
+    const res = await call('/v1/clients', { headers: { ...(await bearer('reader', '*')), 'x-request-id': 'abc<script>' } });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const { port } = new URL(base);
+    const raw = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('GET /v1/clients HTTP/1.1\r\nHost: x\r\nX-Request-Id: a\rX-Leaf-Identity: forged\r\n\r\n');
+      });
+      let data = '';
+      const timer = setTimeout(() => socket.destroy(), 2000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(data);
+      };
+      socket.on('data', (d) => (data += d.toString()));
+      socket.on('end', done);
+      socket.on('error', done);
+      socket.on('close', done);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 4\d\d/);
+  });
+});

@@ -1,0 +1,51 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { sendProblem } from './problem-reply';
+
+const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
+const json = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
+
+interface KnownRoute {
+  pattern: RegExp;
+  method: string;
+}
+
+/** `/v1/clients/:clientId/reconciliations` -> a regex for concrete paths. */
+const patternOf = (url: string) => new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
+
+/**
+ * The gateway's one failure format at the HTTP edge, before a controller runs: a body that is not
+ * JSON is a 415, a known path with the wrong method a 405 (with Allow), an unknown path a 404,
+ * all problem+json. Must run before the routes are registered (it watches them being added).
+ */
+export function registerGatewayHttp(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  const routes: KnownRoute[] = [];
+  fastify.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ pattern: patternOf(route.url ?? route.path), method });
+  });
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    if (!request.routeOptions.url) {
+      const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+      if (allowed.length) {
+        void reply.header('allow', allowed.join(', '));
+        return sendProblem(request, reply, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(' or ')}`);
+      }
+      return sendProblem(request, reply, 'NOT_FOUND', 'no such resource');
+    }
+    if (bodyMethods.has(request.method) && !json.test(request.headers['content-type'] ?? '')) {
+      return sendProblem(request, reply, 'UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');
+    }
+    return undefined;
+  });
+
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="leaf"');
+    reply.removeHeader('server');
+    reply.removeHeader('x-powered-by');
+    return payload;
+  });
+}

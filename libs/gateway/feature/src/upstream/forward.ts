@@ -1,0 +1,20 @@
+import type { FastifyReply } from 'fastify';
+import type { UpstreamResponse } from './upstream.client';
+
+/** The service's status, content type and body (problems included); only `location` of its other headers. */
+export function relay(reply: FastifyReply, answer: UpstreamResponse): unknown {
+  void reply.status(answer.status).header('content-type', answer.contentType);
+  const location = answer.headers.get('location');
+  if (location && location.startsWith('/v1/')) void reply.header('location', location);
+  return answer.body;
+}
+
+/** `/v1/a?x=1` from the parts that are set, each encoded. */
+export function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams(
+    Object.entries(query)
+      .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
+      .map(([k, v]): [string, string] => [k, String(v)]),
+  );
+  return search.size ? `${path}?${search}` : path;
+}

@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { clientIdSchema, roleSchema, type Role } from '@leaf/contracts';
+import { loadOrCreateDevIssuerKeys, mintDevToken } from '@leaf/gateway/feature';
+
+export const tokenUsage = `usage: npm run token -- --client <id>[,<id>...]|'*' [--role reader|analyst|operator|admin] [--subject <name>] [--ttl-hours <n>] [--data-dir .data]
+
+Mints a token of the local dev issuer (the embedded stack's gateway accepts it; no other does).
+The key pair lives in <data-dir>/dev-issuer and is created on first use.
+Use it as: curl -H "Authorization: Bearer $(npm run -s token -- --client harbor-valley-sd)" http://localhost:3000/v1/clients`;
+
+export class UsageError extends Error {}
+
+/** Parses the arguments and mints the token; a bad argument is a UsageError (exit 2). */
+export async function mintFromArgs(args: string[]): Promise<string> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        client: { type: 'string' },
+        role: { type: 'string', default: 'analyst' },
+        subject: { type: 'string', default: 'dev-user' },
+        'ttl-hours': { type: 'string', default: '8' },
+        'data-dir': { type: 'string', default: process.env['LEAF_DATA_DIR'] ?? '.data' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!values.client) throw new UsageError('--client is required');
+  const clients = values.client === '*' ? '*' : values.client.split(',').map((c) => c.trim());
+  if (clients !== '*') {
+    for (const c of clients) if (!clientIdSchema.safeParse(c).success) throw new UsageError(`--client ${JSON.stringify(c)} is not a client id (lowercase kebab-case)`);
+  }
+  const role = roleSchema.safeParse(values.role);
+  if (!role.success) throw new UsageError(`--role must be one of reader, analyst, operator, admin`);
+  const ttlHours = Number(values['ttl-hours']);
+  if (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > 24 * 30) throw new UsageError('--ttl-hours must be a number of hours (at most 720)');
+  const keys = loadOrCreateDevIssuerKeys(join(values['data-dir'], 'dev-issuer'));
+  return mintDevToken(keys, { subject: values.subject, roles: [role.data as Role], clients, ttlSeconds: Math.round(ttlHours * 3600) });
+}
