@@ -23,18 +23,20 @@ export class WorkerHarness {
     readonly lake: FilesystemLake,
     readonly ledger: TaskLedger,
     readonly relay: OutboxRelay,
-    private readonly lakeDir: string,
+    readonly lakeDir: string,
+    readonly busSchema: string,
   ) {}
 
   static async open(url: string): Promise<WorkerHarness> {
     const ds = await createDataSource({ kind: 'postgres', url }, { migrations: ledgerMigrations }).initialize();
     await ds.runMigrations();
-    const bus = await createEmbeddedBus({ url, schema: `bus_${randomBytes(4).toString('hex')}`, pollIntervalMs: 100, poolSize: 4 });
+    const busSchema = `bus_${randomBytes(4).toString('hex')}`;
+    const bus = await createEmbeddedBus({ url, schema: busSchema, pollIntervalMs: 100, poolSize: 4 });
     const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-lane-lake-'));
     const lake = new FilesystemLake(lakeDir);
     const relay = new OutboxRelay(ds, bus, { pollIntervalMs: 50 });
     relay.start();
-    return new WorkerHarness(ds, bus, lake, new TaskLedger(ds, addToOutbox), relay, lakeDir);
+    return new WorkerHarness(ds, bus, lake, new TaskLedger(ds, addToOutbox), relay, lakeDir, busSchema);
   }
 
   startWorker(executors: TaskExecutor[], options: Partial<TaskWorkerOptions> = {}, registry = new TaskKindRegistry()): TaskWorker {
