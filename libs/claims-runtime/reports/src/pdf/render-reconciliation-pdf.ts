@@ -19,6 +19,8 @@ export async function renderReconciliationPdf(report: ReconciliationReport): Pro
     margin: page.margin,
     bufferPages: true,
     compress: true,
+    lang: 'en-US',
+    displayTitle: true,
     info: {
       Title: `Guarantee reconciliation: ${report.clientName} ${report.periodId}`,
       Author: reportAuthor,
