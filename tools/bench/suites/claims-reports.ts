@@ -1,11 +1,6 @@
 import { Writable } from 'node:stream';
 import { stream } from 'exceljs';
-// The renderer is a type:domain lib (pure: a report in, bytes out), which the tool rule does not
-// list although tools may use data-access, which stands on domain. Until the rule names type:domain,
-// these two imports are the exception, here and nowhere else.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- bench of the claims-runtime workbook renderer
 import { writeReconciliationWorkbook } from '@leaf/claims-runtime/reports';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- its report fixture
 import { reconciliationReportFixture } from '@leaf/claims-runtime/reports/testing';
 import type { BenchCase } from '../bench-case';
 

@@ -1,27 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Claim } from '@leaf/contracts';
-import {
-  createDataSource,
-  postgresMigrations,
-  runMigrations,
-} from '@leaf/persistence';
 import {
   testDatabaseTargets,
   type TestDatabase,
 } from '@leaf/persistence/testing';
-import { captureLogger, identityHeaders } from '@leaf/platform/testing';
-import { loadServiceConfig, startServiceApp } from '@leaf/platform';
-import {
-  createSyntheticSeed,
-  loadSeedIntoPostgres,
-} from '@leaf/synthetic-data';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { identityHeaders } from '@leaf/platform/testing';
+import { createSyntheticSeed } from '@leaf/synthetic-data';
 import { Client as PgClient } from 'pg';
-import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
-import { outboxMigrations } from '@leaf/messaging';
-import { claimsRuntimeService } from '../claims-runtime.service';
+import {
+  createSeededDatabase,
+  startClaimsRuntime,
+  type RunningClaimsRuntime,
+} from '../testing/claims-runtime.fixture';
 
 const seed = createSyntheticSeed({ seed: 7, claims: 3_000 });
 const cents = (m: string) => BigInt(m.replace('.', ''));
@@ -55,48 +44,18 @@ describe.each(testDatabaseTargets())(
   'claims-runtime read API on $name',
   ({ create }) => {
     let db: TestDatabase;
-    let app: NestFastifyApplication;
+    let service: RunningClaimsRuntime;
     let base: string;
-    const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-claims-lake-'));
     const clientId = seed.clients[0].clientId;
 
     beforeAll(async () => {
-      db = await create();
-      const ds = createDataSource(
-        { kind: 'postgres', url: db.url },
-        {
-          migrations: [
-            ...postgresMigrations,
-            ...outboxMigrations.postgres,
-            ...claimsRuntimeMigrations.postgres,
-          ],
-        },
-      );
-      await ds.initialize();
-      await runMigrations(ds);
-      await ds.destroy();
-      await loadSeedIntoPostgres(
-        db.pglite
-          ? { kind: 'pglite', db: db.pglite }
-          : { kind: 'postgres', connectionString: db.url },
-        seed,
-      );
-      const config = loadServiceConfig(claimsRuntimeService, {
-        LEAF_DATABASE_URL: db.url,
-        LEAF_LAKE_URL: `file:${lakeDir}`,
-        PORT: '0',
-      });
-      app = await startServiceApp(
-        claimsRuntimeService,
-        config,
-        captureLogger().logger,
-      );
-      base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+      db = await createSeededDatabase(create, seed);
+      service = await startClaimsRuntime(db);
+      base = service.base;
     });
     afterAll(async () => {
-      await app?.close();
+      await service?.stop();
       await db?.drop();
-      rmSync(lakeDir, { recursive: true, force: true });
     });
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -11,24 +11,16 @@ import {
   ReconciliationRunsRepository,
   canonicalClaimsMapping,
   claimsRuntimeEntities,
-  claimsRuntimeMigrations,
 } from '@leaf/claims-runtime/data-access';
-import { outboxMigrations } from '@leaf/messaging';
-import {
-  createDataSource,
-  postgresMigrations,
-  runMigrations,
-} from '@leaf/persistence';
+import { createDataSource } from '@leaf/persistence';
 import {
   testDatabaseTargets,
   type TestDatabase,
 } from '@leaf/persistence/testing';
 import { captureLogger } from '@leaf/platform/testing';
 import { createLake, parseLakeUrl } from '@leaf/storage';
-import {
-  createSyntheticSeed,
-  loadSeedIntoPostgres,
-} from '@leaf/synthetic-data';
+import { createSyntheticSeed } from '@leaf/synthetic-data';
+import { createSeededDatabase } from '../testing/claims-runtime.fixture';
 import {
   ReconciliationExecutor,
   type RunRequest,
@@ -68,25 +60,11 @@ describe.each(testDatabaseTargets())(
     let runs: ReconciliationRunsRepository;
 
     beforeAll(async () => {
-      db = await create();
+      db = await createSeededDatabase(create, seed);
       ds = await createDataSource(
         { kind: 'postgres', url: db.url },
-        {
-          migrations: [
-            ...postgresMigrations,
-            ...outboxMigrations.postgres,
-            ...claimsRuntimeMigrations.postgres,
-          ],
-          entities: claimsRuntimeEntities,
-        },
+        { entities: claimsRuntimeEntities },
       ).initialize();
-      await runMigrations(ds);
-      await loadSeedIntoPostgres(
-        db.pglite
-          ? { kind: 'pglite', db: db.pglite }
-          : { kind: 'postgres', connectionString: db.url },
-        seed,
-      );
       await plantEdgeCases(ds);
       executor = new ReconciliationExecutor({
         serviceDb: ds,

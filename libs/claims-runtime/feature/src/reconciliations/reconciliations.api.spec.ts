@@ -1,32 +1,20 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
 import type { FindingPage, ReconciliationRun } from '@leaf/contracts';
-import {
-  MESSAGE_BUS,
-  outboxMigrations,
-  type MessageBus,
-} from '@leaf/messaging';
-import {
-  createDataSource,
-  postgresMigrations,
-  runMigrations,
-} from '@leaf/persistence';
+import { MESSAGE_BUS, type MessageBus } from '@leaf/messaging';
+import { createDataSource } from '@leaf/persistence';
 import {
   testDatabaseTargets,
   type TestDatabase,
 } from '@leaf/persistence/testing';
-import { loadServiceConfig, startServiceApp } from '@leaf/platform';
-import { captureLogger, identityHeaders } from '@leaf/platform/testing';
-import {
-  createSyntheticSeed,
-  loadSeedIntoPostgres,
-} from '@leaf/synthetic-data';
+import { identityHeaders } from '@leaf/platform/testing';
+import { createSyntheticSeed } from '@leaf/synthetic-data';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import ExcelJS from 'exceljs';
-import { claimsRuntimeService } from '../claims-runtime.service';
+import {
+  createSeededDatabase,
+  startClaimsRuntime,
+  type RunningClaimsRuntime,
+} from '../testing/claims-runtime.fixture';
 
 const seed = createSyntheticSeed({ seed: 5, claims: 5_000 });
 const [clientA, clientB] = seed.clients;
@@ -62,45 +50,17 @@ describe.each(testDatabaseTargets())(
     let db: TestDatabase;
     let app: NestFastifyApplication;
     let base: string;
-    const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-recon-api-'));
+    let service: RunningClaimsRuntime;
 
     beforeAll(async () => {
-      db = await create();
-      const ds = createDataSource(
-        { kind: 'postgres', url: db.url },
-        {
-          migrations: [
-            ...postgresMigrations,
-            ...outboxMigrations.postgres,
-            ...claimsRuntimeMigrations.postgres,
-          ],
-        },
-      );
-      await ds.initialize();
-      await runMigrations(ds);
-      await ds.destroy();
-      await loadSeedIntoPostgres(
-        db.pglite
-          ? { kind: 'pglite', db: db.pglite }
-          : { kind: 'postgres', connectionString: db.url },
-        seed,
-      );
-      const config = loadServiceConfig(claimsRuntimeService, {
-        LEAF_DATABASE_URL: db.url,
-        LEAF_LAKE_URL: `file:${lakeDir}`,
-        PORT: '0',
-      });
-      app = await startServiceApp(
-        claimsRuntimeService,
-        config,
-        captureLogger().logger,
-      );
-      base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+      db = await createSeededDatabase(create, seed);
+      service = await startClaimsRuntime(db);
+      app = service.app;
+      base = service.base;
     });
     afterAll(async () => {
-      await app?.close();
+      await service?.stop();
       await db?.drop();
-      rmSync(lakeDir, { recursive: true, force: true });
     });
 
     const call = (
