@@ -16,3 +16,4 @@ export * from './pbm/exact-decimal';
 export * from './auth/identity';
 export * from './api/reconciliation.api';
 export * from './api/tasks.api';
+export * from './api/contract-packets.api';

@@ -1,4 +1,5 @@
 import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
+import { contractPacketsMigrations } from '@leaf/contract-packets/data-access';
 import { outboxMigrations } from '@leaf/messaging';
 import { postgresMigrations } from '@leaf/persistence';
 
@@ -11,4 +12,5 @@ export const stackMigrations = [
   ...postgresMigrations,
   ...outboxMigrations.postgres,
   ...claimsRuntimeMigrations.postgres,
+  ...contractPacketsMigrations.postgres,
 ];

@@ -5,3 +5,7 @@ export * from './source/packet-source.error';
 export * from './source/graph-packet.source';
 export * from './source/folder-packet.source';
 export * from './source/client-folder';
+export * from './entities';
+export * from './migrations/1734000000000-contract-packets-schema';
+export * from './repositories/packet-registry.repository';
+export * from './repositories/guarantee-versions.repository';

@@ -1,1 +1,2 @@
 export * from './contract-packets.service';
+export * from './config/contract-packets.config';

@@ -9,6 +9,7 @@ export interface PacketIssue {
 
 export const packetIssueCodes = [
   'unreadable',
+  'hash-mismatch',
   'encrypted',
   'unsupported-format',
   'rate-table-missing',

@@ -42,7 +42,7 @@ export interface PacketValidation {
 const bounds: Readonly<Record<GuaranteeMetric, { min: string; max: string; places: number; what: string }>> = {
   awp_discount: { min: '0', max: '1', places: 6, what: 'an AWP discount must be above 0% and at most 100%' },
   dispensing_fee: { min: '0', max: '50', places: 2, what: 'a dispensing fee must be between $0 and $50' },
-  rebate_per_brand_claim: { min: '0', max: '1000', places: 2, what: 'a rebate per brand claim must be between $0 and $1,000' },
+  rebate_per_brand_claim: { min: '0', max: '10000', places: 2, what: 'a rebate per brand claim must be between $0 and $10,000' },
 };
 
 function rangeIssue(term: CandidateTerm): PacketIssue | null {

@@ -1,0 +1,132 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { PacketSyncResult } from '@leaf/contracts';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  ContractPacketEntity,
+  GuaranteeVersionsRepository,
+  PACKET_SOURCE,
+  PacketRegistryRepository,
+  type PacketSource,
+} from '@leaf/contract-packets/data-access';
+import { MESSAGE_BUS, OutboxRelay, type MessageBus } from '@leaf/messaging';
+import { DATA_SOURCE } from '@leaf/persistence';
+import { ShutdownCoordinator } from '@leaf/platform';
+import { LAKE, type Lake } from '@leaf/storage';
+import type { DataSource } from 'typeorm';
+import { PacketPromotion } from '../promotion/packet-promotion';
+import { PacketPipeline } from './packet-pipeline';
+
+export const SYNC_ON_START = Symbol.for('leaf.contract-packets.SyncOnStart');
+
+/**
+ * One sync = one delta round against the source: each new or changed file goes through the
+ * pipeline and, when valid and conflict-free, is promoted; deletions are recorded. The delta
+ * cursor is saved only after every change was handled, so a crash replays the round (the
+ * pipeline is idempotent per eTag). One sync at a time per process; a second request joins it.
+ */
+@Injectable()
+export class PacketSyncService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('PacketSync');
+  readonly registry: PacketRegistryRepository;
+  readonly guarantees: GuaranteeVersionsRepository;
+  readonly promotion: PacketPromotion;
+  private readonly pipeline: PacketPipeline;
+  private readonly relay: OutboxRelay;
+  private running: Promise<PacketSyncResult> | undefined;
+
+  constructor(
+    @Inject(DATA_SOURCE) ds: DataSource,
+    @Inject(LAKE) lake: Lake,
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(PACKET_SOURCE) private readonly source: PacketSource,
+    @Inject(SYNC_ON_START) private readonly syncOnStart: boolean,
+    shutdown: ShutdownCoordinator,
+  ) {
+    this.registry = new PacketRegistryRepository(ds);
+    this.guarantees = new GuaranteeVersionsRepository(ds);
+    this.pipeline = new PacketPipeline(this.registry, this.guarantees, lake, source);
+    this.promotion = new PacketPromotion(this.registry, this.guarantees, lake);
+    this.relay = new OutboxRelay(ds, bus, { onError: (e) => this.log.warn(`outbox relay failed; will retry (${(e as Error).name})`) });
+    shutdown.onDrain({ name: 'packet-sync', drain: async () => void (await this.running?.catch(() => undefined)) });
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+    if (this.syncOnStart) {
+      void this.sync().catch((e: unknown) => this.log.error(`packet sync on start failed (${(e as { code?: string }).code ?? (e as Error).name})`));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.running?.catch(() => undefined);
+    await this.relay.stop();
+  }
+
+  /** Wakes the relay after a commit that wrote to the outbox. */
+  notifyOutbox(): void {
+    this.relay.notify();
+  }
+
+  sync(): Promise<PacketSyncResult> {
+    this.running ??= this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private run(): Promise<PacketSyncResult> {
+    // Looked up per run: the global tracer provider may be replaced (telemetry restarts, tests).
+    return trace.getTracer('contract-packets').startActiveSpan('contract-packets.sync', async (span) => {
+      try {
+        const result = await this.round();
+        span.setAttributes({ 'leaf.packets.source': this.source.kind, 'leaf.packets.full': result.full, 'leaf.packets.seen': result.seen, 'leaf.packets.promoted': result.promoted, 'leaf.packets.rejected': result.rejected });
+        return result;
+      } catch (e) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (e as { code?: string }).code ?? (e as Error).name });
+        throw e;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async round(): Promise<PacketSyncResult> {
+    const delta = await this.source.delta(await this.registry.cursor(this.source.sourceId));
+    const result = { sourceId: this.source.sourceId, full: delta.full, seen: 0, unchanged: 0, promoted: 0, review: 0, rejected: 0, deleted: 0 };
+    const seen = new Set<string>();
+    const valid: Array<{ packet: ContractPacketEntity; text?: string }> = [];
+    for (const change of delta.changes) {
+      if (change.type === 'deleted') {
+        if (await this.markDeleted(change.itemId)) result.deleted++;
+        continue;
+      }
+      result.seen++;
+      seen.add(change.item.itemId);
+      const { packet, outcome, text } = await this.pipeline.process(change.item);
+      if (outcome === 'validated') valid.push({ packet, text });
+      else if (outcome !== 'deleted') result[outcome]++;
+    }
+    // Schedules before the amendments that change them, whatever order the source listed them in.
+    valid.sort((a, b) => Number(a.packet.kind === 'amendment') - Number(b.packet.kind === 'amendment') || a.packet.name.localeCompare(b.packet.name));
+    for (const { packet, text } of valid) {
+      await this.promotion.promote(packet, null, text);
+      result.promoted++;
+    }
+    if (delta.full) {
+      // A full enumeration (first run, or after 410 resyncRequired) lists everything that exists.
+      for (const packet of await this.registry.listBySource(this.source.kind)) {
+        if (!seen.has(packet.itemId) && packet.status !== 'deleted' && (await this.markDeleted(packet.itemId))) result.deleted++;
+      }
+    }
+    await this.registry.saveCursor(this.source.sourceId, delta.cursor);
+    this.relay.notify();
+    this.log.log(`packet sync done: ${JSON.stringify({ ...result, sourceId: undefined })}`);
+    return result;
+  }
+
+  private async markDeleted(itemId: string): Promise<boolean> {
+    const packet = await this.registry.findByItem(this.source.kind, itemId);
+    if (!packet || packet.status === 'deleted') return false;
+    // Promoted guarantees stay: a file removed from OneDrive does not void a signed contract.
+    await this.registry.setStatus(packet, 'deleted', 'removed from the source');
+    return true;
+  }
+}
