@@ -4,3 +4,4 @@ export * from './auth/external-token.verifier';
 export * from './gateway.config';
 export * from './gateway.service';
 export * from './idempotency/idempotency-schema';
+export * from './openapi/setup-openapi';

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import {
   MESSAGE_BUS,
   inspectDeadLetter,
@@ -33,8 +34,10 @@ async function mapBusErrors<T>(run: () => Promise<T>): Promise<T> {
 
 /**
  * Dead-letter operations (list, inspect, resubmit) over the service's bus, for operators only:
- * a dead letter's summary names tasks and clients across every scope.
+ * a dead letter's summary names tasks and clients across every scope. Not in the public API
+ * description: operators reach it inside the cluster, never through APIM.
  */
+@ApiExcludeController()
 @RequireRole('operator')
 @Controller('admin/bus/dead-letters')
 export class BusAdminController {
