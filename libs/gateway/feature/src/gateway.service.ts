@@ -8,6 +8,7 @@ import { ClaimsController } from './claims/claims.controller';
 import { gatewayConfigSchema, type GatewayConfig } from './gateway.config';
 import { PlatformHealthController } from './health/platform-health.controller';
 import { registerGatewayHttp } from './http/gateway-http';
+import { registerMcpEndpoint } from './mcp/mcp-endpoint';
 import { IdempotencyInterceptor, IDEMPOTENCY_TTL_SECONDS } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { setupOpenApi } from './openapi/setup-openapi';
@@ -46,6 +47,7 @@ export const gatewayService = defineService<GatewayConfig>(
     configSchema: gatewayConfigSchema,
     configureApp: (app) => {
       registerGatewayHttp(app);
+      registerMcpEndpoint(app);
       setupOpenApi(app);
     },
   },

@@ -3,6 +3,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Role } from '@leaf/contracts';
 import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
@@ -19,6 +21,7 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
   let stub: Awaited<ReturnType<typeof startStubClaimsRuntime>>;
   let app: NestFastifyApplication;
   let base: string;
+  const log = captureLogger();
   const keys = () => loadOrCreateDevIssuerKeys(join(dir, 'dev-issuer'));
   const bearer = async (role: Role, clients: string[] | '*', subject = `${role}-user`) => ({ authorization: `Bearer ${await mintDevToken(keys(), { subject, roles: [role], clients })}` });
 
@@ -37,7 +40,7 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       LEAF_BODY_LIMIT_BYTES: '4096',
       LEAF_RATE_LIMITS: 'write=6/60',
     });
-    app = await startServiceApp(gatewayService, config, captureLogger().logger);
+    app = await startServiceApp(gatewayService, config, log.logger);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   });
   afterAll(async () => {
@@ -204,5 +207,64 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       socket.on('close', done);
     });
     expect(raw).toMatch(/^HTTP\/1\.1 4\d\d/);
+  });
+
+  describe('MCP at /mcp', () => {
+    const connect = async (headers: Record<string, string>) => {
+      const client = new Client({ name: 'gateway-spec', version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers } }));
+      return client;
+    };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const parsed = (result: any) => JSON.parse(result.content[0].text);
+
+    it('lists contract-generated tools, read-only ones annotated, the mutating one for operators only', async () => {
+      const analyst = await connect(await bearer('analyst', ['client-a'], 'mcp-analyst'));
+      const tools = (await analyst.listTools()).tools;
+      expect(tools.map((t) => t.name).sort()).toEqual(['get_claims_summary', 'get_guarantees', 'get_reconciliation_run', 'list_clients', 'list_findings']);
+      expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
+      expect(tools.find((t) => t.name === 'list_findings')?.inputSchema.properties).toHaveProperty('kind');
+      const refused = await analyst.callTool({ name: 'start_reconciliation', arguments: { clientId: 'client-a', periodId: 'p-2025' } }).catch((e: Error) => ({ isError: true, error: e.message }));
+      expect(refused).toMatchObject({ isError: true });
+      await analyst.close();
+
+      const operator = await connect(await bearer('operator', ['client-a'], 'mcp-operator'));
+      const start = (await operator.listTools()).tools.find((t) => t.name === 'start_reconciliation');
+      expect(start?.annotations?.readOnlyHint).toBe(false);
+      const before = upstreamCalls('/reconciliations');
+      const started = await operator.callTool({ name: 'start_reconciliation', arguments: { clientId: 'client-a', periodId: 'p-2025' } });
+      expect(parsed(started)).toMatchObject({ clientId: 'client-a', status: 'queued' });
+      expect(upstreamCalls('/reconciliations')).toBe(before + 1);
+      expect(stub.calls.at(-1)?.identity).toMatchObject({ subject: 'mcp-operator', roles: ['operator'] });
+      await operator.close();
+    });
+
+    it('applies the caller\'s scope and audits every call with request id, tool and subject', async () => {
+      const client = await connect(await bearer('analyst', ['client-a'], 'mcp-auditee'));
+      expect(parsed(await client.callTool({ name: 'list_clients', arguments: {} })).items.map((c: { clientId: string }) => c.clientId)).toEqual(['client-a']);
+      expect(parsed(await client.callTool({ name: 'get_guarantees', arguments: { clientId: 'client-a' } }))).toEqual({ clientId: 'client-a', items: [] });
+      const hidden = await client.callTool({ name: 'get_guarantees', arguments: { clientId: 'client-b' } });
+      expect([hidden.isError, parsed(hidden).code]).toEqual([true, 'NOT_FOUND']);
+      const invalid = await client.callTool({ name: 'get_guarantees', arguments: { clientId: '../etc' } });
+      expect(invalid.isError).toBe(true);
+      await client.close();
+      const audit = log.lines().filter((l) => String(l['msg']).startsWith('mcp tool call') && String(l['msg']).includes('subject="mcp-auditee"'));
+      expect(audit.map((l) => / tool=(\S+) .* outcome=(\S+)/.exec(String(l['msg']))?.slice(1).join(':'))).toEqual(['list_clients:ok', 'get_guarantees:ok', 'get_guarantees:not-found']);
+      expect(audit.every((l) => /requestId=\S+/.test(String(l['msg'])))).toBe(true);
+    });
+
+    it('refuses a call without a valid token with 401 problem+json and no tool runs', async () => {
+      const before = stub.calls.length;
+      const res = await fetch(`${base}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...identityHeaders({ roles: ['admin'], clientIds: '*' }) },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clients', arguments: {} } }),
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      await expect(connect({})).rejects.toThrow();
+      expect(stub.calls.length).toBe(before);
+      expect((await fetch(`${base}/mcp`, { headers: await bearer('reader', '*') })).status).toBe(405);
+    });
   });
 });
