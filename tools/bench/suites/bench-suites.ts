@@ -2,10 +2,12 @@ import type { BenchSuite } from '../bench-case';
 import { claimsSuite } from './claims.suite';
 import { loadSuite } from './load.suite';
 import { messagingSuite } from './messaging.suite';
+import { packetsSuite } from './packets.suite';
 
 /** Every suite `npm run bench -- <suite>` knows, by name. */
 export const benchSuites: Readonly<Record<string, BenchSuite>> = {
   [claimsSuite.name]: claimsSuite,
   [loadSuite.name]: loadSuite,
   [messagingSuite.name]: messagingSuite,
+  [packetsSuite.name]: packetsSuite,
 };

@@ -67,7 +67,8 @@ describe('local stack', () => {
 
     const guarantees = await json(`/v1/clients/${clientId}/guarantees`);
     expect(guarantees.items.length).toBeGreaterThan(10);
-    expect(guarantees.items[0].evidence.locator).toMatch(/Rates!/);
+    // A seeded cell, or (once the packets synced at start are promoted) the packet's cell or page.
+    expect(guarantees.items[0].evidence.locator).toMatch(/Rates!|^p\d+$/);
 
     const summary = await json(`/v1/clients/${clientId}/claims/summary`);
     const cents = (m: string) => BigInt(m.replace('.', ''));
@@ -133,6 +134,24 @@ describe('local stack', () => {
       const res = await get(path, tokenB);
       expect([path, res.status]).toEqual([path, 404]);
     }
+  }, 60_000);
+
+  it('syncs the synthetic packets at start and promotes their terms into the guarantees the reconciliation reads', async () => {
+    const clientId = (await json('/v1/clients')).items[0].clientId as string;
+    const promoted = async () => {
+      const res = await get(`/v1/clients/${clientId}/guarantees`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { items: Array<{ version: number; evidence: { sourceSystem: string } }> };
+      return body.items.filter((g) => g.evidence.sourceSystem === 'contract-packet');
+    };
+    let terms = await promoted();
+    for (let i = 0; i < 60 && terms.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      terms = await promoted();
+    }
+    expect(terms.length).toBeGreaterThan(10);
+    expect(terms[0].version).toBeGreaterThanOrEqual(2);
+    expect(terms[0].evidence).toEqual({ sourceSystem: 'contract-packet', objectId: expect.stringMatching(/^pkt-[a-f0-9]{24}$/), sha256: expect.stringMatching(/^[a-f0-9]{64}$/), locator: expect.stringMatching(/^(Rates!D\d+|p2)$/) });
   }, 60_000);
 
   it('keeps its data across a restart without seeding again', async () => {

@@ -6,6 +6,7 @@ import { createLogger, loadConfig, loadServiceConfig, startServiceApp, startTele
 import type { Logger } from 'pino';
 import { localStackConfigSchema, type LocalStackConfig } from './local-stack.config';
 import { prepareDatabase } from './prepare-database';
+import { preparePackets } from './prepare-packets';
 import { localStackServices } from './service-registry';
 
 export interface LocalStack {
@@ -32,6 +33,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   const logger = createLogger({ service: 'local-stack', level: config.LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: 'local-stack', mode: config.LEAF_TELEMETRY, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const embedded = await prepareDatabase(config, logger);
+  const packetsDir = await preparePackets(config, logger);
 
   const portOf = (service: keyof typeof defaultServicePorts) => defaultServicePorts[service] + config.LEAF_PORT_OFFSET;
   const loopback = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -50,6 +52,9 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
         PORT: String(portOf(definition.name)),
         // The dev issuer's key pair beside the stack's data: `npm run token` reads the same one.
         LEAF_DEV_ISSUER_DIR: env['LEAF_DEV_ISSUER_DIR'] ?? join(config.LEAF_DATA_DIR, 'dev-issuer'),
+        // contract-packets reads the stack's packets folder and syncs it once the stack is up.
+        LEAF_PACKETS_DIR: env['LEAF_PACKETS_DIR'] ?? packetsDir,
+        LEAF_PACKETS_SYNC_ON_START: env['LEAF_PACKETS_SYNC_ON_START'] ?? 'true',
       });
       apps.push(await startServiceApp(definition, serviceConfig, createLogger({ service: definition.name, level: config.LOG_LEVEL })));
     }

@@ -12,7 +12,15 @@ type TextItem = Pick<import('pdfjs-dist/types/src/display/api').TextItem, 'str' 
  */
 let pdfjs: PdfJs | undefined;
 function loadPdfJs(): PdfJs {
-  pdfjs ??= process.getBuiltinModule('module').createRequire(__filename)('pdfjs-dist/legacy/build/pdf.mjs') as PdfJs;
+  if (pdfjs) return pdfjs;
+  const { createRequire } = process.getBuiltinModule('module');
+  const spec = 'pdfjs-dist/legacy/build/pdf.mjs';
+  try {
+    pdfjs = createRequire(__filename)(spec) as PdfJs;
+  } catch {
+    // A bundled build has no real __filename: resolve from the working directory's node_modules.
+    pdfjs = createRequire(`${process.cwd()}/package.json`)(spec) as PdfJs;
+  }
   return pdfjs;
 }
 

@@ -33,6 +33,8 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
   private readonly pipeline: PacketPipeline;
   private readonly relay: OutboxRelay;
   private running: Promise<PacketSyncResult> | undefined;
+  private startTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     @Inject(DATA_SOURCE) ds: DataSource,
@@ -52,12 +54,30 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.relay.start();
-    if (this.syncOnStart) {
-      void this.sync().catch((e: unknown) => this.log.error(`packet sync on start failed (${(e as { code?: string }).code ?? (e as Error).name})`));
+    if (this.syncOnStart) void this.syncSoon();
+  }
+
+  /**
+   * The start-up sync retries with backoff: in the embedded stack eight services start against one
+   * PGlite at once, and a failed round keeps its old cursor, so running it again is safe.
+   */
+  private async syncSoon(): Promise<void> {
+    for (const delayMs of [500, 2_000, 5_000, 10_000, 20_000]) {
+      await new Promise((resolve) => (this.startTimer = setTimeout(resolve, delayMs)));
+      if (this.stopped) return;
+      try {
+        await this.sync();
+        return;
+      } catch (e) {
+        this.log.warn(`packet sync on start failed (${(e as { code?: string }).code ?? (e as Error).name}); retrying`);
+      }
     }
+    this.log.error('packet sync on start gave up; POST /v1/packets/sync runs it on demand');
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.startTimer);
     await this.running?.catch(() => undefined);
     await this.relay.stop();
   }
