@@ -162,6 +162,10 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
       expect(res).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     }
     expect((await call('POST', `/v1/packets/${theirs.packetId}/approve`, { clientIds: [clientA], roles: ['operator'] })).status).toBe(404);
+    // The contracts.sync task names its client: another client's is a 404, a reader may not sync at all.
+    expect((await call('POST', '/v1/packets/sync', { clientIds: [clientA], roles: ['operator'] }, { clientId: clientB })).status).toBe(404);
+    expect((await call('POST', '/v1/packets/sync', { clientIds: [clientA] }, { clientId: clientA })).status).toBe(403);
+    expect((await call('POST', '/v1/packets/sync', { clientIds: [clientA], roles: ['operator'] }, { clientId: clientA })).body).toMatchObject({ clientId: clientA, seen: 0 });
   });
 
   it('rejects an encrypted PDF, a workbook without a rate table, a discount above 100% and a tampered download, with reasons, promoting nothing', async () => {

@@ -83,9 +83,17 @@ export type PacketTermList = z.infer<typeof packetTermListSchema>;
 export const packetRejectBodySchema = z.object({ reason: z.string().trim().min(3).max(1000) });
 export type PacketRejectBody = z.infer<typeof packetRejectBodySchema>;
 
+/**
+ * POST /v1/packets/sync body (optional). A delta round covers the whole drive; `clientId` (the
+ * `contracts.sync` task's client) must be visible to the caller and is echoed back.
+ */
+export const packetSyncBodySchema = z.object({ clientId: clientIdSchema.optional() }).strict().optional();
+export type PacketSyncBody = z.infer<typeof packetSyncBodySchema>;
+
 /** POST /v1/packets/sync — 202 with what the run did (the run is synchronous and short; the route stays 202 for the task runner). */
 export const packetSyncResultSchema = z.object({
   sourceId: z.string(),
+  clientId: clientIdSchema.optional(),
   full: z.boolean(),
   seen: z.number().int(),
   unchanged: z.number().int(),

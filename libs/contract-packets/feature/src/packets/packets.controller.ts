@@ -3,11 +3,13 @@ import {
   packetListQuerySchema,
   packetParamsSchema,
   packetRejectBodySchema,
+  packetSyncBodySchema,
   type Identity,
   type PacketDetail,
   type PacketList,
   type PacketListQuery,
   type PacketRejectBody,
+  type PacketSyncBody,
   type PacketSummary,
   type PacketSyncResult,
   type PacketTermList,
@@ -36,8 +38,10 @@ export class PacketsController {
   @Post('sync')
   @HttpCode(202)
   @RequireRole('operator')
-  sync(): Promise<PacketSyncResult> {
-    return this.packets.sync();
+  async sync(@CurrentIdentity() identity: Identity, @Body(new ZodPipe(packetSyncBodySchema)) body: PacketSyncBody): Promise<PacketSyncResult> {
+    if (body?.clientId) assertClientVisible(identity, body.clientId);
+    const result = await this.packets.sync();
+    return body?.clientId ? { ...result, clientId: body.clientId } : result;
   }
 
   @Get(':packetId')
