@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -260,7 +260,9 @@ export class FakeGraphServer {
     const changed = [...this.files.values()]
       .filter((f) => f.seq > cursor.from && f.seq <= cursor.upto && !(full && f.deleted))
       .sort((a, b) => a.seq - b.seq);
-    const folders = full ? [...new Set(changed.map((f) => f.path.split('/').slice(0, -1).join('/')))].filter(Boolean) : [];
+    // Like Graph: a full enumeration lists every folder; an incremental one the folders above changed files.
+    const ancestors = (path: string) => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+    const folders = [...new Set(changed.flatMap((f) => ancestors(f.path)))];
     const items: unknown[] = [
       ...(full && cursor.skip === 0 ? [{ id: 'root', name: 'root', root: {}, folder: { childCount: folders.length }, parentReference: { driveId: this.driveId, driveType: 'business' } }] : []),
       ...(cursor.skip === 0 ? folders.map((p) => this.folderItem(p)) : []),
@@ -274,13 +276,18 @@ export class FakeGraphServer {
     send(200, { '@odata.context': `${this.graphBaseUrl}/$metadata#Collection(driveItem)`, ...link, value: items });
   }
 
+  private folderId(path: string): string {
+    return path ? `F-${createHash('sha1').update(path).digest('hex').slice(0, 24).toUpperCase()}` : 'root';
+  }
+
+  /** Delta responses carry the parent's id, not its path (Graph omits `parentReference.path` in delta). */
   private parentReference(dir: string) {
-    return { driveType: 'business', driveId: this.driveId, id: `F-${Buffer.from(dir).toString('hex').slice(0, 24)}`, path: `/drives/${this.driveId}/root:${dir ? `/${dir}` : ''}` };
+    return { driveType: 'business', driveId: this.driveId, id: this.folderId(dir) };
   }
 
   private folderItem(path: string) {
     const parts = path.split('/');
-    return { id: `F-${Buffer.from(path).toString('hex').slice(0, 24)}`, name: parts[parts.length - 1], folder: { childCount: 0 }, parentReference: this.parentReference(parts.slice(0, -1).join('/')) };
+    return { id: this.folderId(path), name: parts[parts.length - 1], folder: { childCount: 0 }, parentReference: this.parentReference(parts.slice(0, -1).join('/')) };
   }
 
   private fileItem(f: FakeDriveFile) {

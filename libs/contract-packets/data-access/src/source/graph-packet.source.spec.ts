@@ -50,9 +50,11 @@ describe('GraphPacketSource against the fake Graph server', () => {
     put('Contract packets/acme/2025 rate schedule.xlsx', 'a2');
     graph.deleteFile(b.id);
     put('Contract packets/acme/2026 rate schedule.pdf', 'f1');
+    put('Contract packets/initech/2026 rate schedule.pdf', 'g1');
     const second = await source.delta(first.cursor);
     expect(second.full).toBe(false);
-    expect(names(second.changes)).toEqual(['acme/2025 rate schedule.xlsx', 'acme/2026 rate schedule.pdf', `deleted:${b.id}`].sort());
+    // Delta items name their parent by id only: the client folder comes from the folders seen so far (a new one included).
+    expect(names(second.changes)).toEqual(['acme/2025 rate schedule.xlsx', 'acme/2026 rate schedule.pdf', 'initech/2026 rate schedule.pdf', `deleted:${b.id}`].sort());
   });
 
   it('starts over with a full enumeration when the delta link expired (410 resyncRequired)', async () => {

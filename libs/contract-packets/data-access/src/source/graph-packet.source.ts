@@ -27,7 +27,23 @@ interface DriveItem {
   folder?: unknown;
   root?: unknown;
   file?: { hashes?: { quickXorHash?: string } };
-  parentReference?: { path?: string };
+  parentReference?: { id?: string; path?: string };
+}
+
+interface KnownFolder {
+  readonly name: string;
+  readonly parentId: string | null;
+  readonly root: boolean;
+}
+
+/**
+ * What is persisted between rounds: Graph's delta link, and the drive's folders seen so far —
+ * delta items name their parent by id only (`parentReference.path` is not returned in delta), so
+ * a file's client folder is found by walking these up to the root.
+ */
+interface GraphCursor {
+  readonly deltaLink: string;
+  readonly folders: Record<string, KnownFolder>;
 }
 
 interface DeltaPage {
@@ -53,7 +69,8 @@ function sourceError(operation: string, e: unknown): PacketSourceError {
 /**
  * Contract packets from a OneDrive / SharePoint drive through Microsoft Graph, read-only, with
  * application credentials (client secret; workload identity is a different TokenCredential).
- * `delta` follows `@odata.nextLink` pages to the `@odata.deltaLink` the caller persists; an expired
+ * `delta` follows `@odata.nextLink` pages to the `@odata.deltaLink`, returned (with the folder map)
+ * as the cursor the caller persists; an expired
  * link (`410 resyncRequired`) restarts as a full enumeration. The SDK's retry middleware honours
  * `Retry-After` on 429/503/504. Content comes through `/content`, whose 302 to a short-lived
  * pre-authenticated URL the SDK follows (dropping the Authorization header on the host change);
@@ -80,9 +97,11 @@ export class GraphPacketSource implements PacketSource {
 
   async delta(cursor: string | null): Promise<SourceDelta> {
     const start = `/drives/${encodeURIComponent(this.options.driveId)}/root/delta`;
-    let url = cursor ?? start;
-    let full = cursor === null;
-    const changes: SourceChange[] = [];
+    const saved = cursor ? (JSON.parse(cursor) as GraphCursor) : null;
+    let url = saved?.deltaLink ?? start;
+    let full = saved === null;
+    let folders: Record<string, KnownFolder> = { ...(saved?.folders ?? {}) };
+    let items: DriveItem[] = [];
     for (;;) {
       let page: DeltaPage;
       try {
@@ -92,19 +111,25 @@ export class GraphPacketSource implements PacketSource {
           // The delta token expired: enumerate everything again; the caller reconciles deletions.
           url = start;
           full = true;
-          changes.length = 0;
+          folders = {};
+          items = [];
           continue;
         }
         throw sourceError('drive delta', e);
       }
       if (!Array.isArray(page?.value)) throw new PacketSourceError('invalid-response', 'drive delta answered without a value array');
       for (const item of page.value) {
-        const change = this.changeOf(item);
-        if (change) changes.push(change);
+        if (item.folder || item.root) {
+          if (item.deleted) delete folders[item.id];
+          else folders[item.id] = { name: item.name ?? '', parentId: item.parentReference?.id ?? null, root: Boolean(item.root) };
+        } else items.push(item);
       }
       if (page['@odata.nextLink']) url = page['@odata.nextLink'];
-      else if (page['@odata.deltaLink']) return { changes, cursor: page['@odata.deltaLink'], full };
-      else throw new PacketSourceError('invalid-response', 'drive delta page has neither a next nor a delta link');
+      else if (page['@odata.deltaLink']) {
+        // Folders may arrive after their files within a round: resolve clients once the round is read.
+        const changes = items.map((item) => this.changeOf(item, folders)).filter((c): c is SourceChange => c !== null);
+        return { changes, cursor: JSON.stringify({ deltaLink: page['@odata.deltaLink'], folders } satisfies GraphCursor), full };
+      } else throw new PacketSourceError('invalid-response', 'drive delta page has neither a next nor a delta link');
     }
   }
 
@@ -120,16 +145,29 @@ export class GraphPacketSource implements PacketSource {
     }
   }
 
-  private changeOf(item: DriveItem): SourceChange | null {
+  private changeOf(item: DriveItem, folders: Readonly<Record<string, KnownFolder>>): SourceChange | null {
     if (item.deleted) return { type: 'deleted', itemId: item.id };
-    if (item.root || item.folder || !item.file || !item.name) return null;
-    const folderPath = (item.parentReference?.path ?? '').replace(/^.*?root:/, '');
-    const clientId = clientOfFolder(folderPath, this.options.folder);
-    // Moved out of a client folder: no longer a packet.
+    if (!item.file || !item.name) return null;
+    const folderPath = item.parentReference?.path?.replace(/^.*?root:/, '') ?? pathOf(item.parentReference?.id ?? null, folders);
+    const clientId = folderPath === null ? null : clientOfFolder(folderPath, this.options.folder);
+    // Outside a client folder (or moved out of one): not a packet.
     if (!clientId) return { type: 'deleted', itemId: item.id };
     return {
       type: 'upsert',
       item: { itemId: item.id, clientId, name: item.name, eTag: item.eTag ?? null, size: item.size ?? 0, quickXorHash: item.file.hashes?.quickXorHash ?? null },
     };
   }
+}
+
+/** `/Contract packets/acme` for a folder id, walking known folders up to the drive root; null if a link is unknown. */
+function pathOf(folderId: string | null, folders: Readonly<Record<string, KnownFolder>>): string | null {
+  const names: string[] = [];
+  for (let id = folderId, hops = 0; id !== null && hops < 64; hops++) {
+    const folder = folders[id];
+    if (!folder) return null;
+    if (folder.root) return `/${names.join('/')}`;
+    names.unshift(folder.name);
+    id = folder.parentId;
+  }
+  return null;
 }
