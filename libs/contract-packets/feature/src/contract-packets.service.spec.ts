@@ -30,6 +30,7 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
   let pg: PgClient;
   let base: string;
   let packets: SyntheticPacket[];
+  let heldBack: SyntheticPacket;
   const spans = new InMemorySpanExporter();
   const logs = captureLogger('contract-packets');
   const responses: string[] = [];
@@ -71,7 +72,10 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
     await ds.destroy();
     await loadSeedIntoPostgres(db.pglite ? { kind: 'pglite', db: db.pglite } : { kind: 'postgres', connectionString: db.url }, seed);
     graph = await FakeGraphServer.start({ pageSize: 3 });
-    packets = await generateContractPackets(seed);
+    const all = await generateContractPackets(seed);
+    // One period's schedule waits for the same-round conflict test.
+    heldBack = all.find((p) => p.kind === 'rate-schedule' && p.clientId === seed.clients[2].clientId)!;
+    packets = all.filter((p) => p !== heldBack);
     for (const p of packets) put(p);
     telemetry = startTelemetry({ serviceName: 'contract-packets', mode: 'none', spanExporter: spans });
     const config = loadServiceConfig(contractPacketsService, {
@@ -225,6 +229,20 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
     expect(latest).toMatchObject({ version: 3, evidence_object_id: packet.packetId });
     expect(Number(latest.value)).toBe(0.35);
     expect((await call('GET', `/v1/packets/${packet.packetId}`)).body.decidedBy).toBe('test-user');
+  });
+
+  it('holds the second of two schedules in one round that disagree with each other', async () => {
+    const period = seed.contractPeriods.find((p) => p.periodId === heldBack.periodId)!;
+    const guarantees = seed.contractGuarantees.filter((g) => g.periodId === period.periodId);
+    const fee = guarantees.find((g) => g.metric === 'dispensing_fee' && g.channel === 'mail')!;
+    const reissued = await rateScheduleXlsx({ title: 'Rate schedule', document: 'Rate Schedule', period }, scheduleRows(guarantees.map((g) => (g === fee ? { ...g, guaranteedValue: '2.50' } : g))));
+    put(heldBack);
+    put({ clientId: heldBack.clientId, name: 'reissued rate schedule.xlsx', bytes: reissued });
+    expect((await sync()).body).toMatchObject({ seen: 2, promoted: 1, review: 1 });
+    const [a, b] = [await byName(heldBack.clientId, heldBack.name), await byName(heldBack.clientId, 'reissued rate schedule.xlsx')];
+    const [promoted, held] = a.status === 'promoted' ? [a, b] : [b, a];
+    expect(held.status).toBe('review');
+    expect((await call('GET', `/v1/packets/${held.packetId}`)).body.conflicts).toEqual([expect.objectContaining({ guaranteeId: fee.guaranteeId, currentObjectId: promoted.packetId })]);
   });
 
   it('records deletions, and after an expired delta link (410) re-enumerates without promoting anything twice', async () => {

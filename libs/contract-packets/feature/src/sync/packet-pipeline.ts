@@ -55,7 +55,7 @@ export class PacketPipeline {
   ) {}
 
   /** Registers a new version of `item` (or reports it unchanged) and runs it up to validation. */
-  async process(item: SourceItem): Promise<{ packet: ContractPacketEntity; outcome: ItemOutcome; text?: string }> {
+  async process(item: SourceItem): Promise<{ packet: ContractPacketEntity; outcome: ItemOutcome; text?: string; parsed?: ParsedPacket }> {
     const existing = await this.registry.findByItem(this.source.kind, item.itemId);
     if (existing && existing.status !== 'deleted' && existing.status !== 'discovered' && existing.etag === item.eTag && item.eTag !== null) {
       return { packet: existing, outcome: 'unchanged' };
@@ -139,6 +139,6 @@ export class PacketPipeline {
       return { packet, outcome: 'review', text };
     }
     await this.registry.setStatus(packet, 'validated', null);
-    return { packet, outcome: 'validated', text };
+    return { packet, outcome: 'validated', text, parsed };
   }
 }

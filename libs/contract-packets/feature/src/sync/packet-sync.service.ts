@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { PacketSyncResult } from '@leaf/contracts';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { validatePacket, type ParsedPacket } from '@leaf/contract-packets/domain';
 import {
   ContractPacketEntity,
   GuaranteeVersionsRepository,
@@ -112,7 +113,7 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
     const delta = await this.source.delta(await this.registry.cursor(this.source.sourceId));
     const result = { sourceId: this.source.sourceId, full: delta.full, seen: 0, unchanged: 0, promoted: 0, review: 0, rejected: 0, deleted: 0 };
     const seen = new Set<string>();
-    const valid: Array<{ packet: ContractPacketEntity; text?: string }> = [];
+    const valid: Array<{ packet: ContractPacketEntity; text?: string; parsed?: ParsedPacket }> = [];
     for (const change of delta.changes) {
       if (change.type === 'deleted') {
         if (await this.markDeleted(change.itemId)) result.deleted++;
@@ -120,13 +121,23 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
       }
       result.seen++;
       seen.add(change.item.itemId);
-      const { packet, outcome, text } = await this.pipeline.process(change.item);
-      if (outcome === 'validated') valid.push({ packet, text });
+      const { packet, outcome, text, parsed } = await this.pipeline.process(change.item);
+      if (outcome === 'validated') valid.push({ packet, text, parsed });
       else if (outcome !== 'deleted') result[outcome]++;
     }
     // Schedules before the amendments that change them, whatever order the source listed them in.
-    valid.sort((a, b) => Number(a.packet.kind === 'amendment') - Number(b.packet.kind === 'amendment') || a.packet.name.localeCompare(b.packet.name));
-    for (const { packet, text } of valid) {
+    valid.sort((a, b) => Number(a.packet.kind === 'amendment') - Number(b.packet.kind === 'amendment') || (a.packet.name < b.packet.name ? -1 : a.packet.name > b.packet.name ? 1 : 0));
+    for (const { packet, text, parsed } of valid) {
+      // Two schedules of one round may disagree with each other: check again against what is current now.
+      if (parsed && packet.periodId && packet.kind !== 'amendment') {
+        const { conflicts } = validatePacket(parsed, { clientId: packet.clientId, knownPeriodIds: new Set([packet.periodId]), current: await this.guarantees.current(packet.periodId), packetId: packet.packetId });
+        if (conflicts.length) {
+          packet.conflicts = JSON.stringify(conflicts);
+          await this.registry.setStatus(packet, 'review', `${conflicts.length} term(s) conflict with promoted packet terms; an operator must approve or reject`);
+          result.review++;
+          continue;
+        }
+      }
       await this.promotion.promote(packet, null, text);
       result.promoted++;
     }
