@@ -2,6 +2,7 @@ import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
 import { contractPacketsMigrations } from '@leaf/contract-packets/data-access';
 import { outboxMigrations } from '@leaf/messaging';
 import { postgresMigrations } from '@leaf/persistence';
+import { taskLedgerMigrations } from '@leaf/task-ledger';
 
 /**
  * Every PostgreSQL migration the local stack applies to its one embedded database: the
@@ -13,4 +14,5 @@ export const stackMigrations = [
   ...outboxMigrations.postgres,
   ...claimsRuntimeMigrations.postgres,
   ...contractPacketsMigrations.postgres,
+  ...taskLedgerMigrations.postgres,
 ];

@@ -1,8 +1,25 @@
 import { defineService } from '@leaf/service-kit';
+import { TaskKindRegistry } from '@leaf/task-ledger';
+import { agentDispatcherConfigSchema, type AgentDispatcherConfig } from './agent-dispatcher.config';
+import { DispatcherRuntime } from './runtime/dispatcher.runtime';
+import { TaskNotifier } from './runtime/task-notifier';
+import { TasksController } from './tasks/tasks.controller';
+import { AGENT_DISPATCHER_CONFIG_TOKEN, TASK_KINDS } from './tasks/tasks.tokens';
 
 /**
- * agent-dispatcher: the task ledger, policy gates and dispatch to agent-tasks.
- * Today it runs on the shared kit only (health, readiness of its database, shutdown); its domain
- * modules land with its own issue.
+ * agent-dispatcher: the task ledger and its API, policy gates, dispatch onto agent-tasks through
+ * the outbox, and the watchdog that re-dispatches tasks whose worker vanished.
  */
-export const agentDispatcherService = defineService('agent-dispatcher');
+export const agentDispatcherService = defineService<AgentDispatcherConfig>(
+  'agent-dispatcher',
+  (config) => ({
+    controllers: [TasksController],
+    providers: [
+      { provide: AGENT_DISPATCHER_CONFIG_TOKEN, useValue: config },
+      { provide: TASK_KINDS, useValue: new TaskKindRegistry() },
+      TaskNotifier,
+      DispatcherRuntime,
+    ],
+  }),
+  { configSchema: agentDispatcherConfigSchema },
+);

@@ -1,0 +1,16 @@
+import { platformConfigSchema } from '@leaf/platform';
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const agentDispatcherConfigSchema = platformConfigSchema.extend({
+  /** How often the watchdog looks for tasks whose worker stopped heartbeating. */
+  LEAF_TASK_WATCHDOG_MS: int(50, 600_000).default(5_000),
+  /** Past its lease's expiry by this much, a task's worker is presumed gone. */
+  LEAF_TASK_LEASE_GRACE_MS: int(0, 600_000).default(5_000),
+  /** A dispatched task nobody took for this long gets a fresh wake-up. */
+  LEAF_TASK_STALE_DISPATCH_MS: int(1_000, 86_400_000).default(10 * 60_000),
+  /** Progress streams poll the history this often (task events on the bus wake them sooner). */
+  LEAF_TASK_STREAM_POLL_MS: int(20, 10_000).default(500),
+});
+export type AgentDispatcherConfig = z.infer<typeof agentDispatcherConfigSchema>;

@@ -1,0 +1,102 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { MESSAGE_BUS, OutboxRelay, addToOutbox, type ConsumerHandle, type MessageBus } from '@leaf/messaging';
+import { DATA_SOURCE } from '@leaf/persistence';
+import { ShutdownCoordinator, createLogger } from '@leaf/platform';
+import { TaskLedger, TaskWatchdog } from '@leaf/task-ledger';
+import { taskEventV1, type TopicName } from '@leaf/contracts';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { AgentDispatcherConfig } from '../agent-dispatcher.config';
+import { TaskNotifier } from './task-notifier';
+
+import { AGENT_DISPATCHER_CONFIG_TOKEN } from '../tasks/tasks.tokens';
+
+const taskTopics: TopicName[] = ['agent.task-started.v1', 'agent.task-succeeded.v1', 'agent.task-failed.v1'];
+
+/**
+ * The dispatcher's background work: the outbox relay (wake-ups onto agent-tasks), the watchdog
+ * (re-dispatch tasks whose worker vanished), and its subscriptions to the workers' task events,
+ * which wake the progress streams. All of it drains on SIGTERM.
+ */
+@Injectable()
+export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly ledger: TaskLedger;
+  readonly relay: OutboxRelay;
+  readonly watchdog: TaskWatchdog;
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> | undefined;
+  private consumers: ConsumerHandle[] = [];
+  private stopped: Promise<void> | undefined;
+  private readonly streams = new Set<AbortController>();
+
+  constructor(
+    @Inject(DATA_SOURCE) ds: DataSource,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(AGENT_DISPATCHER_CONFIG_TOKEN) private readonly config: AgentDispatcherConfig,
+    private readonly notifier: TaskNotifier,
+    private readonly shutdown: ShutdownCoordinator,
+  ) {
+    this.logger = createLogger({ service: 'agent-dispatcher', level: config.LOG_LEVEL });
+    this.ledger = new TaskLedger(ds, addToOutbox);
+    this.relay = new OutboxRelay(ds, bus, { onError: (err) => this.logger.warn({ err }, 'outbox relay failed; retrying') });
+    this.watchdog = new TaskWatchdog(ds, addToOutbox, { graceMs: config.LEAF_TASK_LEASE_GRACE_MS, staleDispatchMs: config.LEAF_TASK_STALE_DISPATCH_MS });
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+    this.schedule();
+    for (const topic of taskTopics) {
+      this.consumers.push(
+        this.bus.subscribe({ topic, subscription: 'agent-dispatcher' }, async (message) => {
+          const event = taskEventV1.safeParse(message.body);
+          if (event.success) this.notifier.notify(event.data.taskId);
+        }),
+      );
+    }
+    // Announced by claims-runtime; tasks learn of their runs by polling, so this only keeps the subscription drained.
+    this.consumers.push(this.bus.subscribe({ topic: 'claims.reconciliation-completed.v1', subscription: 'agent-dispatcher' }, async () => undefined));
+    this.shutdown.onDrain({ name: 'agent-dispatcher', drain: () => this.stop() });
+  }
+
+  /** A progress stream registers so shutdown can end it (open streams would hold the server). */
+  openStream(): AbortController {
+    const c = new AbortController();
+    this.streams.add(c);
+    c.signal.addEventListener('abort', () => this.streams.delete(c), { once: true });
+    return c;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.sweeping = this.watchdog
+        .sweep()
+        .then((r) => {
+          if (r.redispatched + r.deadLettered + r.cancelled > 0) {
+            this.logger.info(r, 'watchdog settled tasks');
+            this.relay.notify();
+          }
+        })
+        .catch((err: unknown) => this.logger.warn({ err }, 'watchdog sweep failed'))
+        .finally(() => {
+          if (!this.stopped) this.schedule();
+        });
+    }, this.config.LEAF_TASK_WATCHDOG_MS);
+  }
+
+  private stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      clearTimeout(this.timer);
+      for (const s of this.streams) s.abort();
+      await this.sweeping;
+      await Promise.all(this.consumers.map((c) => c.close()));
+      await this.relay.drain().catch(() => undefined);
+      await this.relay.stop();
+    })();
+    return this.stopped;
+  }
+}

@@ -1,0 +1,200 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TaskDetail, TaskList } from '@leaf/contracts';
+import { MESSAGE_BUS, outboxMigrations, type MessageBus } from '@leaf/messaging';
+import { DATA_SOURCE, createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
+import { createPostgresTestDatabase, type TestDatabase } from '@leaf/persistence/testing';
+import { loadServiceConfig, startServiceApp } from '@leaf/platform';
+import { captureLogger, identityHeaders } from '@leaf/platform/testing';
+import { TaskLeases, taskLedgerMigrations } from '@leaf/task-ledger';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DataSource } from 'typeorm';
+import { agentDispatcherService } from '../agent-dispatcher.service';
+
+const analyst = identityHeaders({ subject: 'ana@acme', roles: ['analyst'], clientIds: ['acme-health'] });
+const reader = identityHeaders({ subject: 'rita@acme', roles: ['reader'], clientIds: ['acme-health'] });
+const otherClient = identityHeaders({ subject: 'bob@beta', roles: ['operator'], clientIds: ['beta-union'] });
+const operator = identityHeaders({ subject: 'ops', roles: ['operator'], clientIds: '*' });
+const json = { 'content-type': 'application/json' };
+const reconcile = { kind: 'claims.reconcile', clientId: 'acme-health', parameters: { periodId: 'acme-health-py2025' } };
+
+/**
+ * Real PostgreSQL: the dispatcher runs its relay, watchdog, bus consumers and the API's requests
+ * on several connections at once, and PGlite's socket server interleaves concurrent connections'
+ * extended-protocol messages ("bind message supplies 1 parameters, but prepared statement requires
+ * 2"), which says nothing about this code. The ledger's SQL itself runs on both (task-ledger spec).
+ */
+const create = () => createPostgresTestDatabase(process.env['TEST_DATABASE_URL']?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres');
+
+describe('agent-dispatcher tasks API on PostgreSQL', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let base: string;
+  let ds: DataSource;
+  let bus: MessageBus;
+  let leases: TaskLeases;
+  let logs: () => Record<string, unknown>[] = () => [];
+  const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-dispatcher-lake-'));
+
+  beforeAll(async () => {
+    db = await create();
+    const migrate = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres] }).initialize();
+    await runMigrations(migrate);
+    await migrate.destroy();
+    const config = loadServiceConfig(agentDispatcherService, {
+      LEAF_DATABASE_URL: db.url,
+      LEAF_LAKE_URL: `file:${lakeDir}`,
+      PORT: '0',
+      LEAF_TASK_WATCHDOG_MS: '100',
+      LEAF_TASK_LEASE_GRACE_MS: '0',
+      LEAF_TASK_STREAM_POLL_MS: '50',
+    });
+    const captured = captureLogger();
+    logs = captured.lines;
+    app = await startServiceApp(agentDispatcherService, config, captured.logger);
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    ds = app.get(DATA_SOURCE);
+    bus = app.get(MESSAGE_BUS);
+    leases = new TaskLeases(ds, { leaseMs: 60_000 });
+  });
+  afterAll(async () => {
+    // Nothing the API did may have failed on the server side.
+    expect(logs().filter((l) => l['level'] === 'error' || l['level'] === 'fatal')).toEqual([]);
+    await app?.close();
+    await db?.drop();
+    rmSync(lakeDir, { recursive: true, force: true });
+  });
+
+  const post = (path: string, headers: Record<string, string>, body?: unknown, extra: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { ...headers, ...(body === undefined ? {} : json), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const get = (path: string, headers: Record<string, string>) => fetch(`${base}${path}`, { headers });
+  const taskCount = async () => Number((await ds.query('SELECT COUNT(*) AS n FROM agent_tasks'))[0].n);
+  const queued = async (taskId: string) => {
+    for (let i = 0; i < 100; i++) {
+      const found = (await bus.peek({ queue: 'agent-tasks' }, { maxCount: 100 })).filter((m) => m.correlationId === taskId);
+      if (found.length) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return [];
+  };
+
+  it('creates a task (201, Location), dispatches it onto agent-tasks with the task id as message id', async () => {
+    const res = await post('/v1/tasks', analyst, reconcile);
+    expect(res.status).toBe(201);
+    const task = (await res.json()) as TaskDetail;
+    expect(res.headers.get('location')).toBe(`/v1/tasks/${task.taskId}`);
+    expect(task).toMatchObject({ kind: 'claims.reconcile', clientId: 'acme-health', status: 'dispatched', requestedBy: 'ana@acme', lane: 'long', parameters: { clientId: 'acme-health', periodId: 'acme-health-py2025' } });
+    expect(task.policy.decision).toBe('allowed');
+    expect(task.traceId).toMatch(/^[a-f0-9]{32}$/);
+    const [message] = await queued(task.taskId);
+    expect(message).toMatchObject({ messageId: task.taskId, body: { taskId: task.taskId, kind: 'claims.reconcile', clientId: 'acme-health' } });
+    expect(String(message.applicationProperties['traceparent'])).toContain(task.traceId);
+  });
+
+  it('answers a repeated Idempotency-Key with the same task (200) and another body under it with 409', async () => {
+    const first = (await (await post('/v1/tasks', analyst, reconcile, { 'idempotency-key': 'k-1' })).json()) as TaskDetail;
+    const again = await post('/v1/tasks', analyst, reconcile, { 'idempotency-key': 'k-1' });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as TaskDetail).taskId).toBe(first.taskId);
+    const before = await taskCount();
+    const conflict = await post('/v1/tasks', analyst, { ...reconcile, parameters: { periodId: 'other' } }, { 'idempotency-key': 'k-1' });
+    expect(conflict.status).toBe(409);
+    expect(conflict.headers.get('content-type')).toContain('application/problem+json');
+    expect(await conflict.json()).toMatchObject({ code: 'CONFLICT' });
+    expect(await taskCount()).toBe(before);
+  });
+
+  it('refuses bad input with 400 problem+json and writes nothing', async () => {
+    const before = await taskCount();
+    const unknown = await post('/v1/tasks', analyst, { ...reconcile, kind: 'claims.nuke' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ path: 'kind' })] });
+    const badParams = await post('/v1/tasks', analyst, { ...reconcile, parameters: { periodId: 7 } });
+    expect(await badParams.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ path: 'parameters.periodId' })] });
+    const otherScope = await post('/v1/tasks', analyst, { ...reconcile, parameters: { clientId: 'beta-union', periodId: 'x' } });
+    expect(otherScope.status).toBe(400);
+    const extra = await post('/v1/tasks', analyst, { ...reconcile, priority: 'high' });
+    expect(extra.status).toBe(400);
+    expect(await taskCount()).toBe(before);
+  });
+
+  it('scopes by client and role: 401 without identity, 404 for another client, 403 below the kind’s role', async () => {
+    expect((await fetch(`${base}/v1/tasks`)).status).toBe(401);
+    expect((await post('/v1/tasks', otherClient, reconcile)).status).toBe(404);
+    expect((await post('/v1/tasks', reader, reconcile)).status).toBe(403);
+    expect((await post('/v1/tasks', analyst, { ...reconcile, approve: true })).status).toBe(403);
+    const mine = (await (await post('/v1/tasks', analyst, reconcile)).json()) as TaskDetail;
+    expect((await get(`/v1/tasks/${mine.taskId}`, otherClient)).status).toBe(404);
+    expect((await get(`/v1/tasks/${mine.taskId}`, reader)).status).toBe(200);
+    const list = (await (await get('/v1/tasks?limit=200', otherClient)).json()) as TaskList;
+    expect(list.items.every((t) => t.clientId === 'beta-union')).toBe(true);
+    expect((await get('/v1/tasks?clientId=acme-health', otherClient)).status).toBe(404);
+  });
+
+  it('pages the list newest first with a cursor and filters', async () => {
+    for (let i = 0; i < 3; i++) await post('/v1/tasks', operator, { kind: 'platform.noop', clientId: 'paging-client', parameters: { note: String(i) } });
+    const first = (await (await get('/v1/tasks?clientId=paging-client&limit=2', operator)).json()) as TaskList;
+    const second = (await (await get(`/v1/tasks?clientId=paging-client&limit=2&cursor=${first.nextCursor}`, operator)).json()) as TaskList;
+    expect(first.items).toHaveLength(2);
+    expect(second).toMatchObject({ items: [expect.objectContaining({ clientId: 'paging-client' })], nextCursor: null });
+    expect(first.items[0].createdAt >= first.items[1].createdAt).toBe(true);
+    expect((await get('/v1/tasks?cursor=abc', operator)).status).toBe(400);
+  });
+
+  it('blocks a mutating kind until an operator approves it', async () => {
+    const blocked = (await (await post('/v1/tasks', operator, { kind: 'contracts.sync', clientId: 'acme-health' })).json()) as TaskDetail;
+    expect(blocked).toMatchObject({ status: 'blocked', policy: { decision: 'approval-required' }, blockers: [expect.objectContaining({ code: 'APPROVAL_REQUIRED' })] });
+    expect((await post(`/v1/tasks/${blocked.taskId}/approve`, analyst)).status).toBe(403);
+    const approved = await post(`/v1/tasks/${blocked.taskId}/approve`, operator);
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toMatchObject({ status: 'dispatched', blockers: [], policy: { decision: 'approved', approvedBy: 'ops' } });
+    expect(await queued(blocked.taskId)).toHaveLength(1);
+    expect((await post(`/v1/tasks/${blocked.taskId}/approve`, operator)).status).toBe(409);
+    const preApproved = (await (await post('/v1/tasks', operator, { kind: 'contracts.sync', clientId: 'acme-health', approve: true })).json()) as TaskDetail;
+    expect(preApproved).toMatchObject({ status: 'dispatched', policy: { decision: 'approved', approvedBy: 'ops' } });
+  });
+
+  it('cancels (the requester or an operator), streams progress as server-sent events, and replays a finished task', async () => {
+    const waiting = (await (await post('/v1/tasks', analyst, reconcile)).json()) as TaskDetail;
+    const cancelled = await post(`/v1/tasks/${waiting.taskId}/cancel`, analyst);
+    expect(cancelled.status).toBe(202);
+    expect(await cancelled.json()).toMatchObject({ status: 'cancelled' });
+    expect((await post(`/v1/tasks/${waiting.taskId}/cancel`, analyst)).status).toBe(409);
+
+    const task = (await (await post('/v1/tasks', operator, { kind: 'platform.noop', clientId: 'acme-health', parameters: { note: 'sse' } })).json()) as TaskDetail;
+    expect((await post(`/v1/tasks/${task.taskId}/replay`, operator)).status).toBe(409);
+    const stream = await get(`/v1/tasks/${task.taskId}/events`, operator);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const text = stream.text();
+    // A worker takes it (the ledger's lease API, as lane-worker does) and finishes it.
+    const claim = await leases.claim(task.taskId, 'spec-worker', { perKind: 100, perClient: 100 });
+    if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
+    await leases.progress(claim.lease, { stage: 'halfway' });
+    await leases.succeed(claim.lease, { result: { ok: true }, artifacts: [{ name: 'noop.json', sha256: 'e'.repeat(64), bytes: 2, contentType: 'application/json', lakeKey: `artifacts/sha256/ee/${'e'.repeat(64)}` }], spans: [] });
+    const events = (await text).split('\n\n').filter(Boolean).map((block) => block.split('\n').find((l) => l.startsWith('event: '))?.slice(7));
+    expect(events).toEqual(['created', 'dispatched', 'started', 'progress', 'succeeded', 'end']);
+    const resumed = await (await fetch(`${base}/v1/tasks/${task.taskId}/events`, { headers: { ...operator, 'last-event-id': '0' } })).text();
+    expect(resumed).toContain('event: end');
+
+    const replay = await post(`/v1/tasks/${task.taskId}/replay`, operator);
+    expect(replay.status).toBe(201);
+    expect(await replay.json()).toMatchObject({ replayOf: task.taskId, status: 'dispatched', parameters: { note: 'sse' } });
+    const detail = (await (await get(`/v1/tasks/${task.taskId}`, operator)).json()) as TaskDetail;
+    expect(detail).toMatchObject({ status: 'succeeded', artifacts: [expect.objectContaining({ name: 'noop.json' })], result: { ok: true } });
+  });
+
+  it('re-dispatches a task whose worker stopped heartbeating (watchdog)', async () => {
+    const task = (await (await post('/v1/tasks', operator, { kind: 'platform.noop', clientId: 'acme-health' })).json()) as TaskDetail;
+    const stalled = new TaskLeases(ds, { leaseMs: 200 });
+    const claim = await stalled.claim(task.taskId, 'doomed-worker', { perKind: 100, perClient: 100 });
+    expect(claim.outcome).toBe('claimed');
+    let detail: TaskDetail | undefined;
+    for (let i = 0; i < 100 && detail?.status !== 'dispatched'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      detail = (await (await get(`/v1/tasks/${task.taskId}`, operator)).json()) as TaskDetail;
+    }
+    expect(detail?.history.map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'heartbeat-lost', 'redispatched']);
+    expect((await queued(task.taskId)).map((m) => m.messageId)).toContain(`${task.taskId}.w2`);
+  });
+});
