@@ -1,3 +1,4 @@
+import { IdentitySigner } from '@leaf/platform';
 import { defineService } from '@leaf/service-kit';
 import { laneWorkerConfigSchema, type LaneWorkerConfig } from './lane-worker.config';
 import { builtInExecutors } from './worker/executors';
@@ -12,7 +13,13 @@ export const laneWorkerService = defineService<LaneWorkerConfig>(
   (config) => ({
     providers: [
       { provide: LANE_WORKER_CONFIG, useValue: config },
-      { provide: TASK_EXECUTORS, useFactory: () => builtInExecutors(config) },
+      {
+        provide: TASK_EXECUTORS,
+        inject: [IdentitySigner],
+        // Calls carry lane-worker's own signed identity, limited to the task's client.
+        useFactory: (signer: IdentitySigner) =>
+          builtInExecutors(config, ({ clientId }) => signer.headers({ subject: 'service:lane-worker', roles: ['operator'], clientIds: [clientId], issuer: 'service' })),
+      },
       LaneWorkerRuntime,
     ],
   }),

@@ -26,6 +26,7 @@ export class ClaimsReconcileExecutor implements TaskExecutor {
         this.claims.call('POST', `/v1/clients/${encodeURIComponent(clientId)}/reconciliations`, reconciliationRunSchema, {
           body: { periodId },
           signal: ctx.signal,
+          scope: { clientId },
           headers: { 'idempotency-key': ctx.taskId },
         }),
       );
@@ -49,6 +50,7 @@ export class ClaimsReconcileExecutor implements TaskExecutor {
     for (;;) {
       const { body } = await this.claims.call('GET', `/v1/clients/${encodeURIComponent(clientId)}/reconciliations/${encodeURIComponent(runId)}`, reconciliationRunSchema, {
         signal: ctx.signal,
+        scope: { clientId },
       });
       if (body.status === 'succeeded' || body.status === 'failed') return body;
       if (body.stage !== lastStage) {

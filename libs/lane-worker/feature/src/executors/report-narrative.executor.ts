@@ -28,7 +28,7 @@ export class ReportNarrativeExecutor implements TaskExecutor {
     const clientId = String(ctx.parameters['clientId']);
     const runId = String(ctx.parameters['runId']);
     const { body: run } = await ctx.span('claims-runtime get run', { 'leaf.run.id': runId }, () =>
-      this.claims.call('GET', `/v1/clients/${encodeURIComponent(clientId)}/reconciliations/${encodeURIComponent(runId)}`, reconciliationRunSchema, { signal: ctx.signal }),
+      this.claims.call('GET', `/v1/clients/${encodeURIComponent(clientId)}/reconciliations/${encodeURIComponent(runId)}`, reconciliationRunSchema, { signal: ctx.signal, scope: { clientId } }),
     );
     if (run.status !== 'succeeded') throw new TaskError('RUN_NOT_FINISHED', `reconciliation ${runId} is ${run.status}; narrate a succeeded run`, false);
     const figures = runFigures(run);

@@ -1,12 +1,17 @@
 import type { z } from 'zod';
 import { TaskError } from '../worker/task-error';
 
+/** Whose work a call is: the task's client scope (the identity sent is limited to it). */
+export interface CallScope {
+  clientId: string;
+}
+
 export interface ServiceClientOptions {
   /** e.g. LEAF_CLAIMS_RUNTIME_URL */
   baseUrl: string;
   service: string;
-  /** Headers for every call (the service identity once the gateway's signer is wired). */
-  headers?: () => Promise<Record<string, string>> | Record<string, string>;
+  /** Headers for every call: the signed service identity for the call's client scope. */
+  headers?: (scope: CallScope) => Record<string, string>;
   timeoutMs?: number;
 }
 
@@ -21,7 +26,7 @@ export class ServiceClient {
     method: 'GET' | 'POST',
     path: string,
     schema: S,
-    init: { body?: unknown; signal: AbortSignal; headers?: Record<string, string> },
+    init: { body?: unknown; signal: AbortSignal; scope: CallScope; headers?: Record<string, string> },
   ): Promise<{ status: number; body: z.infer<S> }> {
     const url = `${this.options.baseUrl.replace(/\/$/, '')}${path}`;
     const signal = AbortSignal.any([init.signal, AbortSignal.timeout(this.options.timeoutMs ?? 30_000)]);
@@ -33,7 +38,7 @@ export class ServiceClient {
         headers: {
           accept: 'application/json',
           ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(await this.options.headers?.()),
+          ...this.options.headers?.(init.scope),
           ...init.headers,
         },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),

@@ -6,7 +6,7 @@ import type { Lake } from '@leaf/storage';
 export interface FakeClaimsRuntime {
   url: string;
   /** Requests as received (method, path, idempotency key). */
-  calls: Array<{ method: string; path: string; idempotencyKey?: string }>;
+  calls: Array<{ method: string; path: string; idempotencyKey?: string; identity?: string }>;
   /** Answer the next POSTs with this status first (e.g. [503] = one outage). */
   failNextStarts: number[];
   /** GETs a run answers `running` before `succeeded`. */
@@ -34,7 +34,7 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const path = req.url ?? '';
-    state.calls.push({ method: req.method ?? '', path, idempotencyKey: req.headers['idempotency-key'] as string | undefined });
+    state.calls.push({ method: req.method ?? '', path, idempotencyKey: req.headers['idempotency-key'] as string | undefined, identity: req.headers['x-leaf-identity'] as string | undefined });
     const start = path.match(/^\/v1\/clients\/([^/]+)\/reconciliations$/);
     const get = path.match(/^\/v1\/clients\/([^/]+)\/reconciliations\/([^/]+)$/);
     if (req.method === 'POST' && start) {

@@ -3,11 +3,11 @@ import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor'
 import { ContractsSyncExecutor } from '../executors/contracts-sync.executor';
 import { noopExecutor } from '../executors/noop.executor';
 import { ReportNarrativeExecutor } from '../executors/report-narrative.executor';
-import { ServiceClient } from '../http/service-client';
+import { ServiceClient, type CallScope } from '../http/service-client';
 import type { LaneWorkerConfig } from '../lane-worker.config';
 import type { TaskExecutor } from './task-executor';
 
-export type HeadersFor = () => Record<string, string> | Promise<Record<string, string>>;
+export type HeadersFor = (scope: CallScope) => Record<string, string>;
 
 /** The executor of every built-in kind, wired to the services and model the config names. */
 export function builtInExecutors(config: LaneWorkerConfig, headers: HeadersFor = () => ({})): Map<string, TaskExecutor> {

@@ -28,7 +28,7 @@ describe('lane-worker TaskWorker on PostgreSQL', () => {
     db = await realPostgres();
     h = await WorkerHarness.open(db.url);
     claims = await startFakeClaimsRuntime(h.lake);
-    const client = new ServiceClient({ baseUrl: claims.url, service: 'claims-runtime' });
+    const client = new ServiceClient({ baseUrl: claims.url, service: 'claims-runtime', headers: ({ clientId }) => ({ 'x-leaf-identity': clientId }) });
     h.startWorker([watchingNoop, new ClaimsReconcileExecutor(client, { pollMs: 20 }), new ReportNarrativeExecutor(client, undefined)]);
   });
   afterAll(async () => {
@@ -58,7 +58,7 @@ describe('lane-worker TaskWorker on PostgreSQL', () => {
     expect(detail?.result).toMatchObject({ runId: run?.runId, periodId: 'acme-health-py2025' });
     expect(detail?.artifacts.map((a) => [a.name, a.sha256])).toEqual(run?.artifacts.map((a) => [a.name, a.sha256]).sort());
     for (const a of detail?.artifacts ?? []) expect((await h.lake.stat(a.lakeKey))?.sha256).toBe(a.sha256);
-    expect(claims.calls.filter((c) => c.method === 'POST')).toEqual([expect.objectContaining({ idempotencyKey: task.task_id })]);
+    expect(claims.calls.filter((c) => c.method === 'POST')).toEqual([expect.objectContaining({ idempotencyKey: task.task_id, identity: 'acme-health' })]);
     expect(detail?.history.map((e) => e.type)).toEqual(expect.arrayContaining(['progress', 'succeeded']));
     expect(detail?.trace.map((s) => s.name)).toEqual(expect.arrayContaining(['claims-runtime start reconciliation', 'claims-runtime await run', 'lake verify artifacts']));
   });
@@ -144,5 +144,31 @@ describe('lane-worker TaskWorker on PostgreSQL', () => {
     } finally {
       await model.close();
     }
+  });
+
+  it('on shutdown stops taking tasks and releases the one it holds past the grace period; another worker takes it over', async () => {
+    await Promise.all(h.workers.map((w) => w.drain()));
+    const leaving = h.startWorker([noopExecutor], { workerId: 'leaving-worker', drainMs: 200 });
+    const task = await h.create(platformNoopKind, 'acme-health', { sleepMs: 30_000, note: '' });
+    await h.until(task.task_id, ['running']);
+    const started = Date.now();
+    await leaving.drain();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect((await h.ledger.get(task.task_id))?.status).toBe('dispatched');
+    h.startWorker([noopExecutor], { workerId: 'next-worker' });
+    await h.until(task.task_id, ['running']);
+    await h.ledger.cancel(task.task_id, 'spec@example.test');
+    await h.until(task.task_id, ['cancelled']);
+    const history = await h.ledger.history(task.task_id);
+    expect(history.map((e) => [e.type, e.actor])).toEqual([
+      ['created', 'spec@example.test'],
+      ['dispatched', 'agent-dispatcher'],
+      ['started', 'leaving-worker'],
+      ['released', 'leaving-worker'],
+      ['started', 'next-worker'],
+      ['cancel-requested', 'spec@example.test'],
+      ['cancelled', 'next-worker'],
+    ]);
+    expect((await h.ledger.get(task.task_id))?.releases).toBe(1);
   });
 });
