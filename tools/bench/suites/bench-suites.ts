@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../bench-case';
 import { claimsSuite } from './claims.suite';
+import { gatewaySuite } from './gateway.suite';
 import { loadSuite } from './load.suite';
 import { messagingSuite } from './messaging.suite';
 import { packetsSuite } from './packets.suite';
@@ -7,6 +8,7 @@ import { packetsSuite } from './packets.suite';
 /** Every suite `npm run bench -- <suite>` knows, by name. */
 export const benchSuites: Readonly<Record<string, BenchSuite>> = {
   [claimsSuite.name]: claimsSuite,
+  [gatewaySuite.name]: gatewaySuite,
   [loadSuite.name]: loadSuite,
   [messagingSuite.name]: messagingSuite,
   [packetsSuite.name]: packetsSuite,

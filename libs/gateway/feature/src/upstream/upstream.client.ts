@@ -1,4 +1,6 @@
-import { Readable } from 'node:stream';
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
 import type { Identity, ServiceName } from '@leaf/contracts';
@@ -60,7 +62,7 @@ export class UpstreamClient {
     const response = await this.send(service, request, 'application/json');
     const contentType = response.headers.get('content-type') ?? 'application/json';
     if (response.status >= 500 && !serverErrorsAreAnswers) {
-      await response.body?.cancel();
+      response.cancel();
       throw new AppError('UPSTREAM_UNAVAILABLE', `${service} could not complete the request`);
     }
     let text: string;
@@ -80,7 +82,7 @@ export class UpstreamClient {
     const response = await this.send(service, request, '*/*');
     const contentType = response.headers.get('content-type') ?? '';
     if (response.status >= 500) {
-      await response.body?.cancel();
+      response.cancel();
       throw new AppError('UPSTREAM_UNAVAILABLE', `${service} could not complete the request`);
     }
     if (response.status >= 400 || contentType.includes('json')) {
@@ -96,27 +98,68 @@ export class UpstreamClient {
       const value = response.headers.get(name);
       if (value) headers[name] = value;
     }
-    return { status: response.status, headers, stream: response.body ? Readable.fromWeb(response.body as never) : Readable.from([]) };
+    return { status: response.status, headers, stream: response.stream };
   }
 
-  private async send(service: ServiceName, request: UpstreamRequest, accept: string): Promise<Response> {
+  private send(service: ServiceName, request: UpstreamRequest, accept: string): Promise<UpstreamAnswer> {
     const headers: Record<string, string> = {
       accept,
       'x-request-id': request.requestId,
       ...(request.identity ? this.signer.headers(request.identity) : this.signer.serviceHeaders('gateway', 'reader')),
     };
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(payload.length);
+    }
     propagation.inject(context.active(), headers);
     if (!headers['traceparent'] && request.traceparent) headers['traceparent'] = request.traceparent;
-    try {
-      return await fetch(`${this.directory.urlOf(service)}${request.path}`, {
-        method: request.method ?? 'GET',
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (cause) {
-      throw new AppError('UPSTREAM_UNAVAILABLE', `${service} did not answer`, { cause });
-    }
+    const url = new URL(`${this.directory.urlOf(service)}${request.path}`);
+    // node:http with a keep-alive agent: a fraction of fetch's per-request cost on the hot path.
+    const client = url.protocol === 'https:' ? https : http;
+    return new Promise<UpstreamAnswer>((resolve, reject) => {
+      const outgoing = client.request(
+        url,
+        { method: request.method ?? 'GET', headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, timeout: this.timeoutMs },
+        (incoming) => resolve(answerOf(incoming)),
+      );
+      const fail = (cause: unknown) => reject(new AppError('UPSTREAM_UNAVAILABLE', `${service} did not answer`, { cause }));
+      outgoing.on('timeout', () => outgoing.destroy(new Error('upstream timeout')));
+      outgoing.on('error', fail);
+      outgoing.end(payload);
+    });
   }
+}
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** The parts of a response the client reads: status, headers, and the body as a stream or text. */
+interface UpstreamAnswer {
+  status: number;
+  headers: Headers;
+  stream: Readable;
+  text(): Promise<string>;
+  cancel(): void;
+}
+
+function answerOf(incoming: http.IncomingMessage): UpstreamAnswer {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+  }
+  return {
+    status: incoming.statusCode ?? 502,
+    headers,
+    stream: incoming,
+    text: () =>
+      new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (c: Buffer) => chunks.push(c));
+        incoming.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        incoming.on('error', reject);
+      }),
+    cancel: () => incoming.resume(),
+  };
 }
