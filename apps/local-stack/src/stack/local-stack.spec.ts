@@ -108,13 +108,18 @@ describe('local stack', () => {
     const clients = (await json('/v1/clients')).items as Array<{ clientId: string; periods: Array<{ periodId: string }> }>;
     const [a, b] = clients;
     const tokenA = await bearer('analyst', [a.clientId], 'analyst-of-a');
-    const started = await fetch(`${stack.gatewayUrl}/v1/clients/${a.clientId}/reconciliations`, {
-      method: 'POST',
-      headers: { ...tokenA, 'content-type': 'application/json' },
-      body: JSON.stringify({ periodId: a.periods[0].periodId }),
-    });
+    const start = () =>
+      fetch(`${stack.gatewayUrl}/v1/clients/${a.clientId}/reconciliations`, {
+        method: 'POST',
+        headers: { ...tokenA, 'content-type': 'application/json', 'idempotency-key': 'e2e-start-0001' },
+        body: JSON.stringify({ periodId: a.periods[0].periodId }),
+      });
+    const started = await start();
     expect(started.status).toBe(202);
     const run = (await started.json()) as { runId: string };
+    // A retry with the same key is the same run, not a second one.
+    const retried = await start();
+    expect([retried.status, retried.headers.get('idempotent-replayed'), ((await retried.json()) as { runId: string }).runId]).toEqual([202, 'true', run.runId]);
     const runPath = `/v1/clients/${a.clientId}/reconciliations/${run.runId}`;
     expect(started.headers.get('location')).toBe(runPath);
     let status = '';

@@ -1,5 +1,6 @@
 import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
 import { contractPacketsMigrations } from '@leaf/contract-packets/data-access';
+import { gatewayMigrations } from '@leaf/gateway/feature';
 import { outboxMigrations } from '@leaf/messaging';
 import { postgresMigrations } from '@leaf/persistence';
 import { taskLedgerMigrations } from '@leaf/task-ledger';
@@ -15,4 +16,5 @@ export const stackMigrations = [
   ...claimsRuntimeMigrations.postgres,
   ...contractPacketsMigrations.postgres,
   ...taskLedgerMigrations.postgres,
+  ...gatewayMigrations.postgres,
 ];
