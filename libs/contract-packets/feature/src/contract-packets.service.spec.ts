@@ -36,6 +36,7 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
   const responses: string[] = [];
   const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-packets-lake-'));
   const [clientA, clientB] = seed.clients.map((c) => c.clientId);
+  const groupedGuaranteeId = seed.contractGuarantees.find((g) => g.clientId === clientA && g.metric === 'awp_discount' && g.drugType === 'generic')!.guaranteeId;
   const operator = { clientIds: '*' as const, roles: ['operator' as const] };
 
   const call = async (method: string, path: string, identity: Partial<Identity> & Pick<Identity, 'clientIds'> = operator, body?: unknown): Promise<{ status: number; body: Json }> => {
@@ -71,6 +72,12 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
     await runMigrations(ds);
     await ds.destroy();
     await loadSeedIntoPostgres(db.pglite ? { kind: 'pglite', db: db.pglite } : { kind: 'postgres', connectionString: db.url }, seed);
+    // claims-runtime's migration adds offset_group to contract_guarantees; a promotion must keep it.
+    const setup = new PgClient({ connectionString: db.url });
+    await setup.connect();
+    await setup.query(`ALTER TABLE contract_guarantees ADD COLUMN offset_group VARCHAR(32) NULL`);
+    await setup.query(`UPDATE contract_guarantees SET offset_group = 'generic-pool' WHERE guarantee_id = $1`, [groupedGuaranteeId]);
+    await setup.end();
     graph = await FakeGraphServer.start({ pageSize: 3 });
     const all = await generateContractPackets(seed);
     // One period's schedule waits for the same-round conflict test.
@@ -131,6 +138,9 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
       expect(latest).toMatchObject({ version: 3, evidence_object_id: packet.packetId, evidence_locator: 'p2' });
       expect(Number(latest.value)).toBe(Number(value));
     }
+
+    const grouped = (await pg.query(`SELECT version, offset_group FROM contract_guarantees WHERE guarantee_id = $1 ORDER BY version`, [groupedGuaranteeId])).rows;
+    expect(grouped).toEqual([{ version: 1, offset_group: 'generic-pool' }, { version: 2, offset_group: 'generic-pool' }]);
 
     const outbox = (await pg.query(`SELECT entity, body FROM outbox_messages ORDER BY outbox_id`)).rows;
     expect(outbox.filter((m) => m.entity === 'contracts.packet-promoted.v1')).toHaveLength(good.length);

@@ -59,13 +59,32 @@ export class GuaranteeVersionsRepository {
     );
   }
 
+  /**
+   * Appends `version` of a term. Columns the packet does not speak to (claims-runtime's
+   * `offset_group`, when its migration added it) are carried over from the previous version.
+   */
   async append(manager: EntityManager, row: GuaranteeVersionRow, version: number): Promise<void> {
     const p = placeholders(manager);
+    const carried = (await this.carriedColumns(manager)).filter((c) => version > 1 && c);
+    const values = [row.guaranteeId, version, row.clientId, row.periodId, row.metric, row.channel, row.drugType, row.guaranteedValue, row.method, row.exclusions, 'contract-packet', row.evidenceObjectId, row.evidenceSha256, row.evidenceLocator];
+    const carriedSql = carried.map((c) => `(SELECT prev.${c} FROM contract_guarantees prev WHERE prev.guarantee_id = ${p(values.length)} AND prev.version = ${p(values.length + 1)})`);
     await manager.query(
       `INSERT INTO contract_guarantees (guarantee_id, version, client_id, period_id, metric, channel, drug_type, guaranteed_value, method, exclusions,
-                                        evidence_source, evidence_object_id, evidence_sha256, evidence_locator)
-       VALUES (${Array.from({ length: 14 }, (_, i) => p(i)).join(', ')})`,
-      [row.guaranteeId, version, row.clientId, row.periodId, row.metric, row.channel, row.drugType, row.guaranteedValue, row.method, row.exclusions, 'contract-packet', row.evidenceObjectId, row.evidenceSha256, row.evidenceLocator],
+                                        evidence_source, evidence_object_id, evidence_sha256, evidence_locator${carried.map((c) => `, ${c}`).join('')})
+       VALUES (${[...values.map((_, i) => p(i)), ...carriedSql].join(', ')})`,
+      carried.length ? [...values, row.guaranteeId, version - 1] : values,
     );
   }
+
+  private carried: Promise<string[]> | undefined;
+
+  private carriedColumns(manager: EntityManager): Promise<string[]> {
+    this.carried ??= manager
+      .query(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'contract_guarantees'`)
+      .then((rows: Array<{ name: string }>) => rows.map((r) => r.name).filter((name) => carriedColumns.includes(name)));
+    return this.carried;
+  }
 }
+
+/** contract_guarantees columns other services own and a promotion keeps as they were. */
+const carriedColumns = ['offset_group'];
