@@ -102,6 +102,14 @@ describe('local stack', () => {
       expect([path, res.status, ((await res.json()) as { code: string }).code]).toEqual([path, 404, 'NOT_FOUND']);
     }
     expect((await get(`/v1/clients/${clientB}/guarantees`, tokenB)).status).toBe(200);
+    // Packets and tasks behind the gateway are scoped the same way.
+    const everyPacket = (await json('/v1/packets?limit=200')) as { items: Array<{ clientId: string }> };
+    expect(everyPacket.items.some((p) => p.clientId !== clientB)).toBe(true);
+    const packetsOfB = (await (await get('/v1/packets?limit=200', tokenB)).json()) as { items: Array<{ clientId: string }>; nextLink: string | null };
+    expect(packetsOfB.items.every((p) => p.clientId === clientB)).toBe(true);
+    expect((await get(`/v1/packets?clientId=${clientA}`, tokenB)).status).toBe(404);
+    expect((await get(`/v1/tasks?clientId=${clientA}`, tokenB)).status).toBe(404);
+    expect((await get('/v1/tasks', tokenB)).status).toBe(200);
   });
 
   it('starts a reconciliation with a minted token and downloads its workbook; another client\'s token sees neither', async () => {
@@ -157,6 +165,24 @@ describe('local stack', () => {
     expect(terms.length).toBeGreaterThan(10);
     expect(terms[0].version).toBeGreaterThanOrEqual(2);
     expect(terms[0].evidence).toEqual({ sourceSystem: 'contract-packet', objectId: expect.stringMatching(/^pkt-[a-f0-9]{24}$/), sha256: expect.stringMatching(/^[a-f0-9]{64}$/), locator: expect.stringMatching(/^(Rates!D\d+|p2)$/) });
+
+    // A reconciliation now holds the client to the promoted terms: each bucket cites the packet and its cell or page.
+    const periodId = (await json('/v1/clients')).items[0].periods[0].periodId as string;
+    const started = await fetch(`${stack.gatewayUrl}/v1/clients/${clientId}/reconciliations`, {
+      method: 'POST',
+      headers: { ...caller, 'content-type': 'application/json', 'idempotency-key': 'e2e-packets-0001' },
+      body: JSON.stringify({ periodId }),
+    });
+    expect(started.status).toBe(202);
+    const runPath = started.headers.get('location') as string;
+    let run: { status: string; buckets?: Array<{ evidence: { sourceSystem: string; objectId: string; locator: string } }> } = { status: '' };
+    for (let i = 0; i < 300 && !['succeeded', 'failed'].includes(run.status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = await json(runPath);
+    }
+    expect(run.status).toBe('succeeded');
+    expect(run.buckets?.length).toBeGreaterThan(0);
+    expect(run.buckets?.every((b) => b.evidence.sourceSystem === 'contract-packet' && /^pkt-/.test(b.evidence.objectId) && /^(Rates!D\d+|p2)$/.test(b.evidence.locator))).toBe(true);
   }, 60_000);
 
   it('keeps its data across a restart without seeding again', async () => {

@@ -52,7 +52,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
         PORT: String(portOf(definition.name)),
         // The dev issuer's key pair beside the stack's data: `npm run token` reads the same one.
         LEAF_DEV_ISSUER_DIR: env['LEAF_DEV_ISSUER_DIR'] ?? join(config.LEAF_DATA_DIR, 'dev-issuer'),
-        // contract-packets reads the stack's packets folder and syncs it once the stack is up.
+        // contract-packets reads the stack's packets folder and syncs it before it takes requests.
         LEAF_PACKETS_DIR: env['LEAF_PACKETS_DIR'] ?? packetsDir,
         LEAF_PACKETS_SYNC_ON_START: env['LEAF_PACKETS_SYNC_ON_START'] ?? 'true',
       });

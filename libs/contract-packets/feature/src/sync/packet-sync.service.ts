@@ -53,15 +53,23 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
     shutdown.onDrain({ name: 'packet-sync', drain: async () => void (await this.running?.catch(() => undefined)) });
   }
 
-  onApplicationBootstrap(): void {
+  /**
+   * With sync-on-start the first round runs before the service takes requests (the embedded stack
+   * starts its services one after another, so the round does not compete with their start-up for
+   * the one PGlite). A failed round never stops the service: it is retried in the background.
+   */
+  async onApplicationBootstrap(): Promise<void> {
     this.relay.start();
-    if (this.syncOnStart) void this.syncSoon();
+    if (!this.syncOnStart) return;
+    try {
+      await this.sync();
+    } catch (e) {
+      this.log.warn(`packet sync on start failed (${(e as { code?: string }).code ?? (e as Error).name}); retrying in the background`);
+      void this.syncSoon();
+    }
   }
 
-  /**
-   * The start-up sync retries with backoff: in the embedded stack eight services start against one
-   * PGlite at once, and a failed round keeps its old cursor, so running it again is safe.
-   */
+  /** Retries with backoff; a failed round keeps its old cursor, so running it again is safe. */
   private async syncSoon(): Promise<void> {
     for (const delayMs of [500, 2_000, 5_000, 10_000, 20_000]) {
       await new Promise((resolve) => (this.startTimer = setTimeout(resolve, delayMs)));
