@@ -4,6 +4,7 @@ import { gatewaySuite } from './gateway.suite';
 import { loadSuite } from './load.suite';
 import { messagingSuite } from './messaging.suite';
 import { packetsSuite } from './packets.suite';
+import { tasksSuite } from './tasks.suite';
 
 /** Every suite `npm run bench -- <suite>` knows, by name. */
 export const benchSuites: Readonly<Record<string, BenchSuite>> = {
@@ -12,4 +13,5 @@ export const benchSuites: Readonly<Record<string, BenchSuite>> = {
   [loadSuite.name]: loadSuite,
   [messagingSuite.name]: messagingSuite,
   [packetsSuite.name]: packetsSuite,
+  [tasksSuite.name]: tasksSuite,
 };

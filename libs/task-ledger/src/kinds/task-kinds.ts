@@ -1,5 +1,6 @@
 import { clientIdSchema, runIdSchema } from '@leaf/contracts';
 import { z } from 'zod';
+import { unlimited } from '../ledger/task-lease';
 import { defineTaskKind, type TaskKindDefinition } from './task-kind';
 
 const periodId = z.string().min(1).max(64);
@@ -55,7 +56,7 @@ export const platformNoopKind = defineTaskKind({
   timeoutMs: 2 * 60_000,
   maxAttempts: 5,
   lane: 'short',
-  concurrency: { perKind: 1000, perClient: 1000 },
+  concurrency: { perKind: unlimited, perClient: unlimited },
 });
 
 export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind];

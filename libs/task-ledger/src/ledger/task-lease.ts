@@ -21,6 +21,9 @@ export type ClaimOutcome =
   /** Moved to dead-lettered: its attempts were used up by workers that vanished. */
   | { outcome: 'exhausted'; task: TaskRow };
 
+/** A kind without a concurrency limit skips the serialised count on claim. */
+export const unlimited = Number.MAX_SAFE_INTEGER;
+
 export interface Limits {
   perKind: number;
   perClient: number;
@@ -61,11 +64,15 @@ export class TaskLeases {
 
   async claim(taskId: string, owner: string, limits: Limits): Promise<ClaimOutcome> {
     return this.ds.transaction(async (m) => {
-      const [probe]: TaskRow[] = await m.query(`SELECT kind FROM agent_tasks WHERE task_id = $1`, [taskId]);
-      if (!probe) return { outcome: 'skip', why: 'unknown' };
-      // One claim per kind at a time, so the concurrency counts below cannot race each other.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('leaf-task-kind'), hashtext($1))`, [probe.kind]);
+      const limited = limits.perKind < unlimited || limits.perClient < unlimited;
+      if (limited) {
+        const [probe]: TaskRow[] = await m.query(`SELECT kind FROM agent_tasks WHERE task_id = $1`, [taskId]);
+        if (!probe) return { outcome: 'skip', why: 'unknown' };
+        // One claim per kind at a time, so the concurrency counts below cannot race each other.
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('leaf-task-kind'), hashtext($1))`, [probe.kind]);
+      }
       const [task]: TaskRow[] = await m.query(`SELECT *, lease_expires_at < now() AS lease_expired FROM agent_tasks WHERE task_id = $1 FOR UPDATE`, [taskId]);
+      if (!task) return { outcome: 'skip', why: 'unknown' };
       const expired = (task as TaskRow & { lease_expired: boolean | null }).lease_expired === true;
       if (['succeeded', 'failed', 'cancelled', 'dead-lettered'].includes(task.status)) return { outcome: 'skip', why: 'finished', task };
       if (task.status === 'blocked') return { outcome: 'skip', why: 'blocked', task };
@@ -82,7 +89,7 @@ export class TaskLeases {
         await this.finish(m, task, 'dead-lettered', owner, { reason }, { code: 'MAX_ATTEMPTS_EXCEEDED', detail: reason });
         return { outcome: 'exhausted', task };
       }
-      const [{ by_kind, by_client }] = await m.query(
+      const [{ by_kind, by_client }] = !limited ? [{ by_kind: 0, by_client: 0 }] : await m.query(
         `SELECT COUNT(*) AS by_kind, COUNT(*) FILTER (WHERE client_id = $3) AS by_client FROM agent_tasks
          WHERE kind = $1 AND status = 'running' AND lease_expires_at >= now() AND task_id <> $2`,
         [task.kind, taskId, task.client_id],
