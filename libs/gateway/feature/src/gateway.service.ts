@@ -14,7 +14,9 @@ import { IdempotencyStore } from './idempotency/idempotency.store';
 import { setupOpenApi } from './openapi/setup-openapi';
 import { RATE_LIMIT_STORE, RATE_LIMITS, RateLimitInterceptor } from './rate-limit/rate-limit.interceptor';
 import { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-limit.store';
+import { PacketsController } from './packets/packets.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
+import { TasksController } from './tasks/tasks.controller';
 import { SERVICE_DIRECTORY, ServiceDirectory } from './upstream/service-directory';
 import { UPSTREAM_TIMEOUT_MS, UpstreamClient } from './upstream/upstream.client';
 
@@ -27,7 +29,7 @@ export const gatewayService = defineService<GatewayConfig>(
     );
     return {
       authenticator,
-      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController],
+      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController],
       providers: [
         UpstreamClient,
         { provide: GATEWAY_AUTHENTICATOR, useValue: authenticator },

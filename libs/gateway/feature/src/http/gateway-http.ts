@@ -36,7 +36,9 @@ export function registerGatewayHttp(app: NestFastifyApplication): void {
       }
       return sendProblem(request, reply, 'NOT_FOUND', 'no such resource');
     }
-    if (bodyMethods.has(request.method) && !json.test(request.headers['content-type'] ?? '')) {
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    // A bodiless POST (cancel, approve) needs no content type; any body must be JSON.
+    if (bodyMethods.has(request.method) && hasBody && !json.test(request.headers['content-type'] ?? '')) {
       return sendProblem(request, reply, 'UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');
     }
     return undefined;

@@ -34,10 +34,14 @@ export interface UpstreamRequest {
   /** The verified caller, signed for the service; without one the gateway calls as itself. */
   identity?: Identity;
   body?: unknown;
+  /** Extra headers the service needs (Idempotency-Key, Last-Event-ID); never the caller's others. */
+  headers?: Record<string, string>;
+  /** Socket idle timeout; 0 for a long-lived stream (SSE). Defaults to LEAF_UPSTREAM_TIMEOUT_MS. */
+  idleTimeoutMs?: number;
 }
 
 /** Headers a download keeps on its way through; everything else (server, internal ones) is dropped. */
-const downloadHeaders = ['content-type', 'content-length', 'etag', 'content-disposition', 'last-modified', 'cache-control'] as const;
+const downloadHeaders = ['content-type', 'content-length', 'etag', 'content-disposition', 'last-modified', 'cache-control', 'content-encoding'] as const;
 
 /**
  * Internal HTTP to the owning service. The request id, W3C trace context and the signed identity
@@ -103,6 +107,7 @@ export class UpstreamClient {
 
   private send(service: ServiceName, request: UpstreamRequest, accept: string): Promise<UpstreamAnswer> {
     const headers: Record<string, string> = {
+      ...request.headers,
       accept,
       'x-request-id': request.requestId,
       ...(request.identity ? this.signer.headers(request.identity) : this.signer.serviceHeaders('gateway', 'reader')),
@@ -120,7 +125,7 @@ export class UpstreamClient {
     return new Promise<UpstreamAnswer>((resolve, reject) => {
       const outgoing = client.request(
         url,
-        { method: request.method ?? 'GET', headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, timeout: this.timeoutMs },
+        { method: request.method ?? 'GET', headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, timeout: request.idleTimeoutMs ?? this.timeoutMs },
         (incoming) => resolve(answerOf(incoming)),
       );
       const fail = (cause: unknown) => reject(new AppError('UPSTREAM_UNAVAILABLE', `${service} did not answer`, { cause }));
