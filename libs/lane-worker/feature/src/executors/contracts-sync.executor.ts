@@ -1,13 +1,10 @@
-import { z } from 'zod';
+import { packetSyncResultSchema } from '@leaf/contracts';
 import type { ServiceClient } from '../http/service-client';
 import type { TaskContext, TaskExecutor } from '../worker/task-executor';
 
-/** contract-packets' answer is recorded as it is; its own contract lands with the packets issue. */
-const syncAnswerSchema = z.record(z.string(), z.unknown());
-
 /**
  * `contracts.sync`: asks contract-packets to sync a client's packets (POST /v1/packets/sync) and
- * records its answer as the task's artifact. The task id travels as the idempotency key.
+ * records what the round did (contract-packets.api.ts) as the task's artifact.
  */
 export class ContractsSyncExecutor implements TaskExecutor {
   readonly kind = 'contracts.sync';
@@ -17,7 +14,7 @@ export class ContractsSyncExecutor implements TaskExecutor {
   async run(ctx: TaskContext) {
     const clientId = String(ctx.parameters['clientId']);
     const answer = await ctx.span('contract-packets sync', { 'leaf.client.id': clientId }, () =>
-      this.packets.call('POST', '/v1/packets/sync', syncAnswerSchema, { body: { clientId }, signal: ctx.signal, scope: { clientId }, headers: { 'idempotency-key': ctx.taskId } }),
+      this.packets.call('POST', '/v1/packets/sync', packetSyncResultSchema, { body: { clientId }, signal: ctx.signal, scope: { clientId }, headers: { 'idempotency-key': ctx.taskId } }),
     );
     const artifact = await ctx.writeArtifact('sync-result.json', JSON.stringify(answer.body, null, 2), 'application/json');
     return { result: { status: answer.status, sync: answer.body }, artifacts: [artifact] };

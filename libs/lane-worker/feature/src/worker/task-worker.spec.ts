@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { TestDatabase } from '@leaf/persistence/testing';
-import { claimsReconcileKind, platformNoopKind, reportNarrativeKind } from '@leaf/task-ledger';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { claimsReconcileKind, contractsSyncKind, platformNoopKind, reportNarrativeKind } from '@leaf/task-ledger';
+import { ContractsSyncExecutor } from '../executors/contracts-sync.executor';
 import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor';
 import { noopExecutor } from '../executors/noop.executor';
 import { ReportNarrativeExecutor } from '../executors/report-narrative.executor';
@@ -143,6 +146,35 @@ describe('lane-worker TaskWorker on PostgreSQL', () => {
       expect(model.keys).toEqual(['spec-key', 'spec-key']);
     } finally {
       await model.close();
+    }
+  });
+
+  it('contracts.sync: an approved sync asks contract-packets for one round, scoped to the task’s client, and records what it did', async () => {
+    const requests: Array<{ body: string; identity?: string }> = [];
+    const packets = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        requests.push({ body, identity: req.headers['x-leaf-identity'] as string | undefined });
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ sourceId: 'onedrive:contracts', clientId: 'acme-health', full: false, seen: 3, unchanged: 2, promoted: 1, review: 0, rejected: 0, deleted: 0 }));
+      });
+    });
+    await new Promise<void>((r) => packets.listen(0, '127.0.0.1', r));
+    try {
+      const client = new ServiceClient({ baseUrl: `http://127.0.0.1:${(packets.address() as AddressInfo).port}`, service: 'contract-packets', headers: ({ clientId }) => ({ 'x-leaf-identity': clientId }) });
+      // The other workers know no contracts.sync (they would dead-letter it as unknown): stop them first.
+      await Promise.all(h.workers.map((w) => w.drain()));
+      const syncWorker = h.startWorker([new ContractsSyncExecutor(client)], { workerId: 'sync-worker' });
+      const task = await h.create(contractsSyncKind, 'acme-health', { clientId: 'acme-health' });
+      await h.until(task.task_id, ['succeeded']);
+      await syncWorker.drain();
+      const detail = await h.ledger.detail(task.task_id);
+      expect(requests).toEqual([{ body: JSON.stringify({ clientId: 'acme-health' }), identity: 'acme-health' }]);
+      expect(detail?.policy).toMatchObject({ decision: 'approved' });
+      expect(JSON.parse((await h.lake.read(detail?.artifacts[0].lakeKey ?? '')).toString())).toMatchObject({ promoted: 1, clientId: 'acme-health' });
+    } finally {
+      await new Promise<void>((r) => packets.close(() => r()));
     }
   });
 

@@ -47,6 +47,7 @@ export class TaskWorker {
   private readonly running = new Set<Running>();
   private readonly leases: TaskLeases;
   private draining = false;
+  private drained: Promise<void> | undefined;
 
   constructor(
     private readonly ds: DataSource,
@@ -61,6 +62,7 @@ export class TaskWorker {
 
   start(): void {
     this.draining = false;
+    this.drained = undefined;
     const longest = Math.max(...this.registry.list().map((k) => k.timeoutMs));
     this.consumer = this.bus.subscribe({ queue: 'agent-tasks' }, (m, c) => this.handle(m, c), {
       maxConcurrentCalls: this.options.concurrency,
@@ -69,7 +71,12 @@ export class TaskWorker {
   }
 
   /** SIGTERM: take nothing new; let running tasks finish within `drainMs`, then release them. */
-  async drain(): Promise<void> {
+  drain(): Promise<void> {
+    this.drained ??= this.stop();
+    return this.drained;
+  }
+
+  private async stop(): Promise<void> {
     this.draining = true;
     const timer = setTimeout(() => {
       for (const r of this.running) r.controller.abort(new Stop('shutdown'));
