@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { TestDatabase } from '@leaf/persistence/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { claimsReconcileKind, contractsSyncKind, platformNoopKind, reportNarrativeKind } from '@leaf/task-ledger';
+import { TaskKindRegistry, builtInTaskKinds, claimsReconcileKind, contractsSyncKind, platformNoopKind, reportNarrativeKind } from '@leaf/task-ledger';
 import { ContractsSyncExecutor } from '../executors/contracts-sync.executor';
 import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor';
 import { noopExecutor } from '../executors/noop.executor';
@@ -202,5 +202,18 @@ describe('lane-worker TaskWorker on PostgreSQL', () => {
       ['cancelled', 'next-worker'],
     ]);
     expect((await h.ledger.get(task.task_id))?.releases).toBe(1);
+  });
+
+  it('stops an attempt at its kind’s timeout, retries it, and dead-letters the task when the attempts run out', async () => {
+    await Promise.all(h.workers.map((w) => w.drain()));
+    const quick = { ...platformNoopKind, timeoutMs: 150, maxAttempts: 2 };
+    h.startWorker([noopExecutor], { workerId: 'timeout-worker' }, new TaskKindRegistry([...builtInTaskKinds.filter((k) => k.kind !== quick.kind), quick]));
+    const task = await h.create(quick, 'acme-health', { sleepMs: 5_000, note: '' });
+    await h.until(task.task_id, ['dead-lettered'], 10_000);
+    const detail = await h.ledger.detail(task.task_id);
+    expect(detail?.error).toEqual({ code: 'TASK_TIMEOUT', detail: 'MaxAttemptsExceeded: the task ran past its timeout' });
+    expect(detail?.history.map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'retry-scheduled', 'started', 'dead-lettered']);
+    const dead = await h.bus.peek({ queue: 'agent-tasks' }, { deadLetter: true, maxCount: 50 });
+    expect(dead.find((m) => m.correlationId === task.task_id)).toMatchObject({ deadLetterReason: 'MaxAttemptsExceeded' });
   });
 });
