@@ -7,6 +7,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { z } from 'zod';
 import { PersistenceError } from '../errors/persistence.error';
 import { openInMemoryPglite } from './in-memory-pglite';
+import { keepProtocolCyclesTogether } from './protocol-cycle-queue';
 
 export const embeddedPostgresOptionsSchema = z.strictObject({
   /** Absent: in-memory. Present: file-backed at this directory (created if missing). */
@@ -62,6 +63,7 @@ export class EmbeddedPostgres {
       const pgliteOptions: PGliteOptions = extensions === 'vector' ? { extensions: { vector } } : {};
       pglite = dir === undefined ? await openInMemoryPglite(pgliteOptions) : await PGlite.create(dir, pgliteOptions);
       const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections });
+      keepProtocolCyclesTogether(server);
       await server.start();
       const boundPort = Number(server.getServerConn().split(':').pop());
       return new EmbeddedPostgres(pglite, server, boundPort, dir);

@@ -28,6 +28,18 @@ describe('embedded Postgres under concurrent extended-protocol queries', () => {
         clients.map(async (client, k) => {
           for (let i = 0; i < 60; i++) {
             const want = `${k}:${i}`;
+            // Half the connections work in transactions, as the outbox and the task ledger do.
+            if (k % 2 === 1) {
+              await client.query('BEGIN');
+              const { rows } = await client.query(
+                `SELECT $1::text AS v, $2::int AS n, ${k} AS k`,
+                [want, i],
+              );
+              await client.query('COMMIT');
+              if (rows[0]?.v !== want || rows[0]?.n !== i)
+                wrong.push(`${want} got ${JSON.stringify(rows[0])}`);
+              continue;
+            }
             const { rows } = await client.query(
               `SELECT $1::text AS v, $2::int AS n, ${k} AS k`,
               [want, i],
