@@ -195,6 +195,7 @@ describe('agent-dispatcher tasks API on PostgreSQL', () => {
       detail = (await (await get(`/v1/tasks/${task.taskId}`, operator)).json()) as TaskDetail;
     }
     expect(detail?.history.map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'heartbeat-lost', 'redispatched']);
-    expect((await queued(task.taskId)).map((m) => m.messageId)).toContain(`${task.taskId}.w2`);
+    const wakeUps: Array<{ message_id: string }> = await ds.query('SELECT message_id FROM outbox_messages WHERE correlation_id = $1 ORDER BY outbox_id', [task.taskId]);
+    expect(wakeUps.map((w) => w.message_id)).toEqual([task.taskId, `${task.taskId}.w2`]);
   });
 });
