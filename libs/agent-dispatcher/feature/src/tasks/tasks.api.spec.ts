@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TaskDetail, TaskList } from '@leaf/contracts';
 import { MESSAGE_BUS, outboxMigrations, type MessageBus } from '@leaf/messaging';
 import { DATA_SOURCE, createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
-import { createPostgresTestDatabase, type TestDatabase } from '@leaf/persistence/testing';
+import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { loadServiceConfig, startServiceApp } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
 import { TaskLeases, taskLedgerMigrations } from '@leaf/task-ledger';
@@ -19,15 +19,7 @@ const operator = identityHeaders({ subject: 'ops', roles: ['operator'], clientId
 const json = { 'content-type': 'application/json' };
 const reconcile = { kind: 'claims.reconcile', clientId: 'acme-health', parameters: { periodId: 'acme-health-py2025' } };
 
-/**
- * Real PostgreSQL: the dispatcher runs its relay, watchdog, bus consumers and the API's requests
- * on several connections at once, and PGlite's socket server interleaves concurrent connections'
- * extended-protocol messages ("bind message supplies 1 parameters, but prepared statement requires
- * 2"), which says nothing about this code. The ledger's SQL itself runs on both (task-ledger spec).
- */
-const create = () => createPostgresTestDatabase(process.env['TEST_DATABASE_URL']?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres');
-
-describe('agent-dispatcher tasks API on PostgreSQL', () => {
+describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ create }) => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let base: string;
