@@ -83,10 +83,8 @@ export class WorkerHarness {
 }
 
 /**
- * Workers, relays and pollers on several connections at once need a real server: PGlite is one
- * backend, and its socket server interleaves one connection's statements into another's open
- * transaction, so concurrent ledger transactions there are not meaningful (STACK.md: concurrency
- * and locking are tested on real PostgreSQL). TEST_DATABASE_URL when set, else the machine's server.
+ * For specs with several worker processes (the chaos spec): PGlite lives inside one process, so
+ * they need a real server. TEST_DATABASE_URL when set, else the machine's server.
  */
 export const realPostgres = (): Promise<TestDatabase> =>
   createPostgresTestDatabase(process.env['TEST_DATABASE_URL']?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { TestDatabase } from '@leaf/persistence/testing';
+import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TaskKindRegistry, builtInTaskKinds, claimsReconcileKind, contractsSyncKind, platformNoopKind, reportNarrativeKind } from '@leaf/task-ledger';
@@ -10,11 +10,10 @@ import { ReportNarrativeExecutor } from '../executors/report-narrative.executor'
 import { ServiceClient } from '../http/service-client';
 import { AzureOpenAiClient } from '../narrative/azure-openai.client';
 import { startFakeAzureOpenAi, startFakeClaimsRuntime, type FakeClaimsRuntime } from '../testing/fake-claims-runtime';
-import { WorkerHarness, realPostgres } from '../testing/worker-harness';
+import { WorkerHarness } from '../testing/worker-harness';
 import type { TaskExecutor } from './task-executor';
 
-// Several connections at once (worker, relay, heartbeats, pollers): real PostgreSQL, see realPostgres.
-describe('lane-worker TaskWorker on PostgreSQL', () => {
+describe.each(testDatabaseTargets())('lane-worker TaskWorker on $name', ({ create }) => {
   let db: TestDatabase;
   let h: WorkerHarness;
   let claims: FakeClaimsRuntime;
@@ -28,7 +27,7 @@ describe('lane-worker TaskWorker on PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    db = await realPostgres();
+    db = await create();
     h = await WorkerHarness.open(db.url);
     claims = await startFakeClaimsRuntime(h.lake);
     const client = new ServiceClient({ baseUrl: claims.url, service: 'claims-runtime', headers: ({ clientId }) => ({ 'x-leaf-identity': clientId }) });
