@@ -19,6 +19,8 @@ export const outboxRelayLockId = 7_305_011_733;
 
 export interface OutboxRelayOptions {
   batchSize?: number;
+  /** Most messages in one send (one all-or-nothing batch on the bus); 1 sends row by row. */
+  sendBatchSize?: number;
   /** Safety-net poll; `notify()` after a commit wakes the relay at once. */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
@@ -115,29 +117,47 @@ export class OutboxRelay {
        FROM outbox_messages WHERE sent_at IS NULL ORDER BY outbox_id LIMIT ${batchSize}`,
     );
     let sent = 0;
-    // In outbox order, so a session's messages keep their order.
-    for (const row of rows) {
-      const message: OutgoingMessage = {
-        body: JSON.parse(row.body),
-        messageId: row.message_id,
-        correlationId: row.correlation_id ?? undefined,
-        sessionId: row.session_id ?? undefined,
-        subject: row.subject ?? undefined,
-        applicationProperties: JSON.parse(row.application_properties),
-      };
+    // Consecutive rows for one entity go out as one batch (all or nothing), in outbox order, so
+    // a session's messages keep their order and a busy outbox costs a send per batch, not per row.
+    for (const group of consecutiveByEntity(rows, this.options.sendBatchSize ?? 50)) {
+      const ids = group.map((row) => row.outbox_id);
       try {
-        await this.bus.send(row.entity, message as OutgoingMessage<typeof row.entity>);
+        const entity = group[0]!.entity;
+        await this.bus.send(entity, group.map(toMessage) as OutgoingMessage<typeof entity>[]);
       } catch (failure) {
-        // Later rows wait so their order is kept; the next poll retries this one.
-        await runner.query(`UPDATE outbox_messages SET attempts = attempts + 1, last_error = $1 WHERE outbox_id = $2`, [
+        // Later rows wait so their order is kept; the next poll retries these.
+        await runner.query(`UPDATE outbox_messages SET attempts = attempts + 1, last_error = $1 WHERE outbox_id = ANY($2::bigint[])`, [
           (failure instanceof Error ? failure.message : String(failure)).slice(0, 1000),
-          row.outbox_id,
+          ids,
         ]);
         return { sent, failure };
       }
-      await runner.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = $1`, [row.outbox_id]);
-      sent++;
+      await runner.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = ANY($1::bigint[])`, [ids]);
+      sent += group.length;
     }
     return { sent };
   }
+}
+
+function toMessage(row: OutboxRow): OutgoingMessage {
+  return {
+    body: JSON.parse(row.body),
+    messageId: row.message_id,
+    correlationId: row.correlation_id ?? undefined,
+    sessionId: row.session_id ?? undefined,
+    subject: row.subject ?? undefined,
+    applicationProperties: JSON.parse(row.application_properties),
+  };
+}
+
+function* consecutiveByEntity(rows: readonly OutboxRow[], max: number): Generator<OutboxRow[]> {
+  let group: OutboxRow[] = [];
+  for (const row of rows) {
+    if (group.length && (group[0]!.entity !== row.entity || group.length >= max)) {
+      yield group;
+      group = [];
+    }
+    group.push(row);
+  }
+  if (group.length) yield group;
 }

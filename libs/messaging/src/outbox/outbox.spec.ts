@@ -104,7 +104,7 @@ describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) =
   it('keeps a message whose send failed, records why, and sends it on the next run', async () => {
     for (const id of ['a', 'b']) await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event(id), messageId: `m-${id}` }));
     const failing = recordingBus(2);
-    await expect(new OutboxRelay(ds, failing.bus).drain()).rejects.toThrow('namespace unreachable');
+    await expect(new OutboxRelay(ds, failing.bus, { sendBatchSize: 1 }).drain()).rejects.toThrow('namespace unreachable');
     expect(failing.sent.map((s) => s.message.messageId)).toEqual(['m-a']);
     expect(await ds.query('SELECT message_id, attempts, last_error FROM outbox_messages WHERE sent_at IS NULL')).toEqual([
       { message_id: 'm-b', attempts: 1, last_error: 'namespace unreachable' },
@@ -112,6 +112,23 @@ describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) =
     const healthy = recordingBus();
     expect(await new OutboxRelay(ds, healthy.bus).drain()).toBe(1);
     expect(healthy.sent.map((s) => s.message.messageId)).toEqual(['m-b']);
+  });
+
+  it('sends consecutive messages for one entity as one batch, and keeps the whole batch when it fails', async () => {
+    for (const id of ['a', 'b', 'c']) await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event(id), messageId: `m-batch-${id}` }));
+    const failing = recordingBus(1);
+    await expect(new OutboxRelay(ds, failing.bus).drain()).rejects.toThrow('namespace unreachable');
+    expect(await ds.query(`SELECT message_id, attempts FROM outbox_messages WHERE sent_at IS NULL ORDER BY outbox_id`)).toEqual([
+      { message_id: 'm-batch-a', attempts: 1 },
+      { message_id: 'm-batch-b', attempts: 1 },
+      { message_id: 'm-batch-c', attempts: 1 },
+    ]);
+    const healthy = recordingBus();
+    let calls = 0;
+    const counting = { send: (e: EntityName, m: OutgoingMessage[]) => (calls++, healthy.bus.send(e, m)) } as unknown as MessageBus;
+    expect(await new OutboxRelay(ds, counting).drain()).toBe(3);
+    expect(calls).toBe(1);
+    expect(healthy.sent.map((s) => s.message.messageId)).toEqual(['m-batch-a', 'm-batch-b', 'm-batch-c']);
   });
 
   it('applies a redelivered message once', async () => {
