@@ -59,4 +59,12 @@ export class ReconciliationRunEntity {
 
   @Column({ type: 'text', nullable: true })
   artifacts!: string | null;
+
+  @Column({
+    name: 'idempotency_key',
+    type: 'varchar',
+    length: 200,
+    nullable: true,
+  })
+  idempotencyKey!: string | null;
 }

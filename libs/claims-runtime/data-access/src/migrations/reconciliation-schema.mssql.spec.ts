@@ -11,8 +11,9 @@ import {
   withParserCompatibleReferences,
 } from '@leaf/persistence/testing';
 import {
-  ReconciliationSchema1733000000000,
+  claimsRuntimeMigrations,
   reconciliationSchemaMssql,
+  runIdempotencySchemaMssql,
 } from './reconciliation-schema';
 
 describe('reconciliation schema for SQL Server', () => {
@@ -22,7 +23,10 @@ describe('reconciliation schema for SQL Server', () => {
     pglite = await createDataSource(
       { kind: 'pglite' },
       {
-        migrations: [...postgresMigrations, ReconciliationSchema1733000000000],
+        migrations: [
+          ...postgresMigrations,
+          ...claimsRuntimeMigrations.postgres,
+        ],
       },
     ).initialize();
     await runMigrations(pglite);
@@ -31,7 +35,10 @@ describe('reconciliation schema for SQL Server', () => {
 
   it('parses every statement as T-SQL', () => {
     const parser = new Parser();
-    for (const statement of reconciliationSchemaMssql) {
+    for (const statement of [
+      ...reconciliationSchemaMssql,
+      ...runIdempotencySchemaMssql,
+    ]) {
       expect(() =>
         parser.astify(withParserCompatibleReferences(statement), {
           database: 'transactsql',
@@ -42,8 +49,16 @@ describe('reconciliation schema for SQL Server', () => {
 
   it('declares the same run and finding tables as PostgreSQL created, and the offset group column', async () => {
     const shape = await postgresSchemaShape(pglite);
+    // The T-SQL shape reader knows CREATE TABLE only: fold the later ADD COLUMN into it.
     const created = tsqlSchemaShape(
-      reconciliationSchemaMssql.filter((s) => s.startsWith('CREATE TABLE')),
+      reconciliationSchemaMssql
+        .filter((s) => s.startsWith('CREATE TABLE'))
+        .map((s) =>
+          s.replace(
+            '    artifacts NVARCHAR(MAX) NULL\n',
+            '    artifacts NVARCHAR(MAX) NULL,\n    idempotency_key NVARCHAR(200) NULL\n',
+          ),
+        ),
     );
     expect(created).toEqual({
       reconciliation_runs: shape['reconciliation_runs'],
@@ -52,12 +67,21 @@ describe('reconciliation schema for SQL Server', () => {
     expect(JSON.stringify(shape['contract_guarantees'])).toContain(
       'offset_group',
     );
+    expect(runIdempotencySchemaMssql[0]).toBe(
+      'ALTER TABLE reconciliation_runs ADD idempotency_key NVARCHAR(200) NULL',
+    );
     expect(reconciliationSchemaMssql[0]).toMatch(
       /ALTER TABLE contract_guarantees ADD offset_group NVARCHAR\(32\) NULL/,
     );
   });
 
   it('reverts cleanly', async () => {
+    await pglite.undoLastMigration({ transaction: 'each' });
+    expect(
+      JSON.stringify(
+        (await postgresSchemaShape(pglite))['reconciliation_runs'],
+      ),
+    ).not.toContain('idempotency_key');
     await pglite.undoLastMigration({ transaction: 'each' });
     const shape = await postgresSchemaShape(pglite);
     expect(shape['reconciliation_runs']).toBeUndefined();

@@ -115,7 +115,53 @@ export class ReconciliationSchemaMssql1733000000000
   }
 }
 
+/** A start may carry an Idempotency-Key: one run per client and key, however often it is retried. */
+export const runIdempotencySchema: readonly string[] = [
+  `ALTER TABLE reconciliation_runs ADD idempotency_key VARCHAR(200) NULL`,
+  `CREATE UNIQUE INDEX ux_reconciliation_runs_idempotency ON reconciliation_runs (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
+];
+export const runIdempotencySchemaMssql: readonly string[] = [
+  `ALTER TABLE reconciliation_runs ADD idempotency_key NVARCHAR(200) NULL`,
+  `CREATE UNIQUE INDEX ux_reconciliation_runs_idempotency ON reconciliation_runs (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
+];
+
+async function idempotencyDown(runner: QueryRunner): Promise<void> {
+  const onTable =
+    runner.connection.options.type === 'mssql' ? ' ON reconciliation_runs' : '';
+  await runner.query(`DROP INDEX ux_reconciliation_runs_idempotency${onTable}`);
+  await runner.query(
+    'ALTER TABLE reconciliation_runs DROP COLUMN idempotency_key',
+  );
+}
+
+export class ReconciliationIdempotency1733000000001
+  implements MigrationInterface
+{
+  name = 'ReconciliationIdempotency1733000000001';
+  async up(runner: QueryRunner): Promise<void> {
+    for (const statement of runIdempotencySchema) await runner.query(statement);
+  }
+  down = idempotencyDown;
+}
+
+export class ReconciliationIdempotencyMssql1733000000001
+  implements MigrationInterface
+{
+  name = 'ReconciliationIdempotency1733000000001';
+  async up(runner: QueryRunner): Promise<void> {
+    for (const statement of runIdempotencySchemaMssql)
+      await runner.query(statement);
+  }
+  down = idempotencyDown;
+}
+
 export const claimsRuntimeMigrations = {
-  postgres: [ReconciliationSchema1733000000000],
-  mssql: [ReconciliationSchemaMssql1733000000000],
+  postgres: [
+    ReconciliationSchema1733000000000,
+    ReconciliationIdempotency1733000000001,
+  ],
+  mssql: [
+    ReconciliationSchemaMssql1733000000000,
+    ReconciliationIdempotencyMssql1733000000001,
+  ],
 };

@@ -16,6 +16,7 @@ export interface NewRun {
   clientId: string;
   periodId: string;
   requestedBy: string;
+  idempotencyKey?: string;
 }
 
 export interface CompletedRun {
@@ -103,6 +104,20 @@ export class ReconciliationRunsRepository {
         errorDetail: detail.slice(0, 1000),
       },
     );
+  }
+
+  /** The run a client already started with this Idempotency-Key, if any. */
+  async findByIdempotencyKey(
+    clientId: string,
+    idempotencyKey: string,
+  ): Promise<{ runId: string; periodId: string } | undefined> {
+    const r = await this.ds
+      .getRepository(ReconciliationRunEntity)
+      .findOne({
+        where: { clientId, idempotencyKey },
+        select: { runId: true, periodId: true },
+      });
+    return r ? { runId: r.runId, periodId: r.periodId } : undefined;
   }
 
   /** Runs a crashed process left behind: they will never finish, so they are marked failed. */

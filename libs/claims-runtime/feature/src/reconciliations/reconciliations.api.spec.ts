@@ -108,9 +108,17 @@ describe.each(testDatabaseTargets())(
         `${runsPath}/${accepted.runId}`,
       );
       expect(['queued', 'running', 'succeeded']).toContain(accepted.status);
+      return waitForRun(runsPath, accepted.runId, analystA);
+    }
+
+    async function waitForRun(
+      path: string,
+      runId: string,
+      who: Record<string, string>,
+    ): Promise<ReconciliationRun> {
       for (let i = 0; i < 300; i++) {
         const run = (await (
-          await call(`${runsPath}/${accepted.runId}`, analystA)
+          await call(`${path}/${runId}`, who)
         ).json()) as ReconciliationRun;
         if (run.status === 'succeeded' || run.status === 'failed') return run;
         await new Promise((r) => setTimeout(r, 100));
@@ -260,6 +268,65 @@ describe.each(testDatabaseTargets())(
         (await post(runsPath, analystB, { periodId: periodA.periodId })).status,
       ).toBe(404);
       expect((await call(runsPath + `/${first.runId}`, {})).status).toBe(401);
+    });
+
+    it('starts one run per Idempotency-Key: a retry gets the same run, another period with the key is a conflict', async () => {
+      const before = await runCount();
+      const start = (periodId: string, key: string) =>
+        call(runsPath, analystA, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
+          body: JSON.stringify({ periodId }),
+        });
+      const first = await start(periodA.periodId, 'task-123');
+      const again = await start(periodA.periodId, 'task-123');
+      expect([first.status, again.status]).toEqual([202, 202]);
+      const [a, b] = [
+        (await first.json()) as ReconciliationRun,
+        (await again.json()) as ReconciliationRun,
+      ];
+      expect(b.runId).toBe(a.runId);
+      expect(await runCount()).toBe(before + 1);
+      // The key is checked before anything else: reusing it for another period is a conflict.
+      expect((await start('another-period', 'task-123')).status).toBe(409);
+      expect(
+        (await start(periodA.periodId, 'bad key with spaces')).status,
+      ).toBe(400);
+      // Keys are per client: B's key space does not see A's run.
+      const underB = await call(
+        `/v1/clients/${clientB!.clientId}/reconciliations`,
+        analystB,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': 'task-123',
+          },
+          body: JSON.stringify({
+            periodId: seed.contractPeriods.find(
+              (p) => p.clientId === clientB!.clientId,
+            )!.periodId,
+          }),
+        },
+      );
+      expect(underB.status).toBe(202);
+      const runB = (await underB.json()) as ReconciliationRun;
+      expect(runB.runId).not.toBe(a.runId);
+      expect((await waitForRun(runsPath, a.runId, analystA)).status).toBe(
+        'succeeded',
+      );
+      expect(
+        (
+          await waitForRun(
+            `/v1/clients/${clientB!.clientId}/reconciliations`,
+            runB.runId,
+            analystB,
+          )
+        ).status,
+      ).toBe('succeeded');
     });
 
     it('turns bad input into problem+json and writes nothing', async () => {

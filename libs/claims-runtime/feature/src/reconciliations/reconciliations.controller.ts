@@ -1,5 +1,6 @@
 import {
   Body,
+  Headers,
   Controller,
   Get,
   HttpCode,
@@ -40,6 +41,7 @@ type StartBody = z.infer<typeof startBodySchema>;
 const artifactParamsSchema = reconciliationRunParamsSchema.extend({
   name: artifactNameSchema,
 });
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 type RunParams = z.infer<typeof reconciliationRunParamsSchema>;
 
 /** Reconciliation runs of one client; every route checks the caller may see that client. */
@@ -58,6 +60,7 @@ export class ReconciliationsController {
     @Body(new ZodPipe(startBodySchema)) body: StartBody,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentIdentity() identity: Identity,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<ReconciliationRun> {
     assertClientVisible(identity, clientId);
     assertRole(identity, 'analyst');
@@ -68,11 +71,24 @@ export class ReconciliationsController {
         'only an operator may supply a claims source mapping',
       );
     }
+    if (
+      idempotencyKey !== undefined &&
+      !idempotencyKeyPattern.test(idempotencyKey)
+    ) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Idempotency-Key must be 1 to 200 visible ASCII characters',
+        {
+          errors: [{ path: 'Idempotency-Key', message: 'invalid header' }],
+        },
+      );
+    }
     const run = await this.reconciliations.start(
       clientId,
       body.periodId,
       identity.subject,
       body.sourceMapping,
+      idempotencyKey,
     );
     reply.header(
       'location',

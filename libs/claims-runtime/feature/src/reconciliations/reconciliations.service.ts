@@ -100,7 +100,13 @@ export class ReconciliationsService
     periodId: string,
     requestedBy: string,
     mappingOverride?: unknown,
+    idempotencyKey?: string,
   ): Promise<ReconciliationRun> {
+    // A retried start (a lane-worker attempt, a client's timeout) returns the run it already made.
+    const repeated = idempotencyKey
+      ? await this.repeatedStart(clientId, periodId, idempotencyKey)
+      : undefined;
+    if (repeated) return repeated;
     const mapping =
       mappingOverride === undefined
         ? this.mapping
@@ -135,7 +141,22 @@ export class ReconciliationsService
       );
     }
     const runId = newRunId();
-    await this.runs.create({ runId, clientId, periodId, requestedBy });
+    try {
+      await this.runs.create({
+        runId,
+        clientId,
+        periodId,
+        requestedBy,
+        idempotencyKey,
+      });
+    } catch (error) {
+      // Two starts with one key raced: the other one's insert won, its run is the answer.
+      const winner = idempotencyKey
+        ? await this.repeatedStart(clientId, periodId, idempotencyKey)
+        : undefined;
+      if (winner) return winner;
+      throw error;
+    }
     const work = this.executor
       .execute(
         {
@@ -173,6 +194,25 @@ export class ReconciliationsService
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
     return this.get(clientId, runId);
+  }
+
+  private async repeatedStart(
+    clientId: string,
+    periodId: string,
+    idempotencyKey: string,
+  ): Promise<ReconciliationRun | undefined> {
+    const existing = await this.runs.findByIdempotencyKey(
+      clientId,
+      idempotencyKey,
+    );
+    if (!existing) return undefined;
+    if (existing.periodId !== periodId) {
+      throw new AppError(
+        'CONFLICT',
+        'this Idempotency-Key already started a run for another contract period',
+      );
+    }
+    return this.get(clientId, existing.runId);
   }
 
   async get(clientId: string, runId: string): Promise<ReconciliationRun> {

@@ -1,11 +1,14 @@
 import { toUnits } from '@leaf/contracts';
 
-const groupThousands = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const groupThousands = (digits: string) =>
+  digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** `-1234567.8` → `-$1,234,567.80`, straight from the decimal string: what is printed is what was computed. */
 export function formatMoney(money: string): string {
   const negative = money.startsWith('-');
-  const [whole = '0', fraction = ''] = (negative ? money.slice(1) : money).split('.');
+  const [whole = '0', fraction = ''] = (
+    negative ? money.slice(1) : money
+  ).split('.');
   return `${negative ? '-' : ''}$${groupThousands(whole)}.${fraction.padEnd(2, '0').slice(0, 2)}`;
 }
 

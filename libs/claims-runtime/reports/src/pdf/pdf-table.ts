@@ -24,16 +24,34 @@ const padding = 4;
 export function fitText(doc: Doc, text: string, width: number): string {
   if (doc.widthOfString(text) <= width) return text;
   let end = text.length;
-  while (end > 0 && doc.widthOfString(`${text.slice(0, end)}…`) > width) end -= 1;
+  while (end > 0 && doc.widthOfString(`${text.slice(0, end)}…`) > width)
+    end -= 1;
   return `${text.slice(0, end)}…`;
 }
 
-function cell(doc: Doc, text: string, x: number, y: number, column: TableColumn): void {
+function cell(
+  doc: Doc,
+  text: string,
+  x: number,
+  y: number,
+  column: TableColumn,
+): void {
   const inner = column.width - 2 * padding;
-  doc.text(fitText(doc, text, inner), x + padding, y, { width: inner, align: column.align ?? 'left', lineBreak: false });
+  doc.text(fitText(doc, text, inner), x + padding, y, {
+    width: inner,
+    align: column.align ?? 'left',
+    lineBreak: false,
+  });
 }
 
-function drawHeader(doc: Doc, columns: readonly TableColumn[], x: number, y: number, size: number, height: number): void {
+function drawHeader(
+  doc: Doc,
+  columns: readonly TableColumn[],
+  x: number,
+  y: number,
+  size: number,
+  height: number,
+): void {
   const width = columns.reduce((sum, c) => sum + c.width, 0);
   doc.rect(x, y, width, height).fill(colours.header);
   doc.font(fonts.bold).fontSize(size).fillColor('#FFFFFF');
@@ -48,7 +66,13 @@ function drawHeader(doc: Doc, columns: readonly TableColumn[], x: number, y: num
  * Single-line rows with banding; a row that would cross the bottom margin starts a new page and
  * repeats the header. Returns the y below the table.
  */
-export function drawTable(doc: Doc, columns: readonly TableColumn[], rows: readonly (readonly string[])[], y: number, options: TableOptions = {}): number {
+export function drawTable(
+  doc: Doc,
+  columns: readonly TableColumn[],
+  rows: readonly (readonly string[])[],
+  y: number,
+  options: TableOptions = {},
+): number {
   const size = options.fontSize ?? 8.5;
   const rowHeight = size + 7;
   const x = page.margin;
@@ -68,18 +92,31 @@ export function drawTable(doc: Doc, columns: readonly TableColumn[], rows: reado
       y += rowHeight;
     }
     if (isTotal) {
-      doc.moveTo(x, y).lineTo(x + width, y).lineWidth(0.8).strokeColor(colours.ink).stroke();
+      doc
+        .moveTo(x, y)
+        .lineTo(x + width, y)
+        .lineWidth(0.8)
+        .strokeColor(colours.ink)
+        .stroke();
     } else if (index % 2 === 1) {
       doc.rect(x, y, width, rowHeight).fill(colours.band);
     }
     let cx = x;
     columns.forEach((column, c) => {
-      doc.font(column.mono ? fonts.mono : isTotal ? fonts.bold : fonts.regular).fontSize(column.mono ? (options.monoFontSize ?? size - 1) : size).fillColor(colours.ink);
+      doc
+        .font(column.mono ? fonts.mono : isTotal ? fonts.bold : fonts.regular)
+        .fontSize(column.mono ? (options.monoFontSize ?? size - 1) : size)
+        .fillColor(colours.ink);
       cell(doc, row[c] ?? '', cx, y + (rowHeight - size) / 2, column);
       cx += column.width;
     });
     y += rowHeight;
   });
-  doc.moveTo(x, y).lineTo(x + width, y).lineWidth(0.5).strokeColor(colours.rule).stroke();
+  doc
+    .moveTo(x, y)
+    .lineTo(x + width, y)
+    .lineWidth(0.5)
+    .strokeColor(colours.rule)
+    .stroke();
   return y;
 }

@@ -16,15 +16,28 @@ type Canvas = typeof import('@napi-rs/canvas');
  * @napi-rs/canvas 0.1.x under its folder): pdfjs draws glyphs with that copy's Path2D, which the
  * workspace's 1.x canvas context rejects.
  */
-const nativeRequire = process.getBuiltinModule('module').createRequire(__filename);
-const loadPdfJs = () => nativeRequire('pdfjs-dist/legacy/build/pdf.mjs') as PdfJs;
-const pdfjsRequire = process.getBuiltinModule('module').createRequire(nativeRequire.resolve('pdfjs-dist/package.json'));
+const nativeRequire = process
+  .getBuiltinModule('module')
+  .createRequire(__filename);
+const loadPdfJs = () =>
+  nativeRequire('pdfjs-dist/legacy/build/pdf.mjs') as PdfJs;
+const pdfjsRequire = process
+  .getBuiltinModule('module')
+  .createRequire(nativeRequire.resolve('pdfjs-dist/package.json'));
 const { createCanvas } = pdfjsRequire('@napi-rs/canvas') as Canvas;
-const standardFontDataUrl = join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts') + '/';
+const standardFontDataUrl =
+  join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts') +
+  '/';
 
 const scale = 2;
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+const sha256 = (bytes: Buffer) =>
+  createHash('sha256').update(bytes).digest('hex');
+const rgb = (hex: string) =>
+  [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [
+    number,
+    number,
+    number,
+  ];
 
 interface RenderedPage {
   readonly width: number;
@@ -34,41 +47,75 @@ interface RenderedPage {
   readonly text: string;
 }
 
-async function renderPages(pdf: Buffer): Promise<{ pageCount: number; pages: RenderedPage[]; allText: string }> {
+async function renderPages(
+  pdf: Buffer,
+): Promise<{ pageCount: number; pages: RenderedPage[]; allText: string }> {
   const pdfjs = loadPdfJs();
-  const document = await pdfjs.getDocument({ data: new Uint8Array(pdf), standardFontDataUrl, isEvalSupported: false }).promise;
+  const document = await pdfjs.getDocument({
+    data: new Uint8Array(pdf),
+    standardFontDataUrl,
+    isEvalSupported: false,
+  }).promise;
   const pages: RenderedPage[] = [];
   let allText = '';
   for (let n = 1; n <= document.numPages; n++) {
     const page = await document.getPage(n);
     const content = await page.getTextContent();
-    const text = content.items.map((item) => ('str' in item ? item.str : '')).join('\n');
+    const text = content.items
+      .map((item) => ('str' in item ? item.str : ''))
+      .join('\n');
     allText += `${text}\n`;
     const viewport = page.getViewport({ scale });
-    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    const canvas = createCanvas(
+      Math.ceil(viewport.width),
+      Math.ceil(viewport.height),
+    );
     const context = canvas.getContext('2d');
     // pdfjs types its parameters with the DOM's canvas; @napi-rs/canvas implements the same API.
-    await page.render({ canvas, canvasContext: context, viewport } as unknown as Parameters<typeof page.render>[0]).promise;
-    pages.push({ width: canvas.width, height: canvas.height, pixels: context.getImageData(0, 0, canvas.width, canvas.height).data, png: canvas.toBuffer('image/png'), text });
+    await page.render({
+      canvas,
+      canvasContext: context,
+      viewport,
+    } as unknown as Parameters<typeof page.render>[0]).promise;
+    pages.push({
+      width: canvas.width,
+      height: canvas.height,
+      pixels: context.getImageData(0, 0, canvas.width, canvas.height).data,
+      png: canvas.toBuffer('image/png'),
+      text,
+    });
   }
   const pageCount = document.numPages;
   await document.destroy();
   return { pageCount, pages, allText };
 }
 
-function isColour(pixels: Uint8ClampedArray, offset: number, [r, g, b]: [number, number, number]): boolean {
-  return Math.abs((pixels[offset] ?? 0) - r) <= 12 && Math.abs((pixels[offset + 1] ?? 0) - g) <= 12 && Math.abs((pixels[offset + 2] ?? 0) - b) <= 12;
+function isColour(
+  pixels: Uint8ClampedArray,
+  offset: number,
+  [r, g, b]: [number, number, number],
+): boolean {
+  return (
+    Math.abs((pixels[offset] ?? 0) - r) <= 12 &&
+    Math.abs((pixels[offset + 1] ?? 0) - g) <= 12 &&
+    Math.abs((pixels[offset + 2] ?? 0) - b) <= 12
+  );
 }
 
 /** Pixels of a colour inside and outside a box given in PDF points. */
-function countColour(page: RenderedPage, colour: string, box: { x: number; y: number; width: number; height: number }): { inside: number; outside: number } {
+function countColour(
+  page: RenderedPage,
+  colour: string,
+  box: { x: number; y: number; width: number; height: number },
+): { inside: number; outside: number } {
   const target = rgb(colour);
   const counts = { inside: 0, outside: 0 };
   for (let y = 0; y < page.height; y++) {
     const rowInside = y >= box.y * scale && y < (box.y + box.height) * scale;
     for (let x = 0; x < page.width; x++) {
       if (!isColour(page.pixels, (y * page.width + x) * 4, target)) continue;
-      if (rowInside && x >= box.x * scale && x < (box.x + box.width) * scale) counts.inside += 1;
+      if (rowInside && x >= box.x * scale && x < (box.x + box.width) * scale)
+        counts.inside += 1;
       else counts.outside += 1;
     }
   }
@@ -76,7 +123,13 @@ function countColour(page: RenderedPage, colour: string, box: { x: number; y: nu
 }
 
 /** Separate runs of a colour along one pixel row: one run per bar the row crosses. */
-function runsAlongRow(page: RenderedPage, colour: string, yPoints: number, from: number, to: number): number {
+function runsAlongRow(
+  page: RenderedPage,
+  colour: string,
+  yPoints: number,
+  from: number,
+  to: number,
+): number {
   const target = rgb(colour);
   const y = Math.round(yPoints * scale);
   let runs = 0;
@@ -99,18 +152,28 @@ describe('renderReconciliationPdf', () => {
     pdf = await renderReconciliationPdf(report);
     rendered = await renderPages(pdf);
     // For a human to look at: tmp/ is git-ignored.
-    const out = join(__dirname, '../../../../../tmp/claims-runtime-reports/reconciliation-page1.png');
+    const out = join(
+      __dirname,
+      '../../../../../tmp/claims-runtime-reports/reconciliation-page1.png',
+    );
     mkdirSync(dirname(out), { recursive: true });
-    rendered.pages.forEach((page, index) => writeFileSync(out.replace('page1', `page${index + 1}`), page.png));
+    rendered.pages.forEach((page, index) =>
+      writeFileSync(out.replace('page1', `page${index + 1}`), page.png),
+    );
   });
 
   it('is a Letter PDF with the summary page, the detail page and the evidence appendix', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(rendered.pageCount).toBe(3);
-    for (const page of rendered.pages) expect([page.width, page.height]).toEqual([612 * scale, 792 * scale]);
+    for (const page of rendered.pages)
+      expect([page.width, page.height]).toEqual([612 * scale, 792 * scale]);
     expect(rendered.pages[1]?.text).toContain('Guarantee buckets');
     expect(rendered.pages[2]?.text).toContain('Appendix: evidence');
-    expect(rendered.pages.map((p) => p.text.includes(`Page ${rendered.pages.indexOf(p) + 1} of 3`))).toEqual([true, true, true]);
+    expect(
+      rendered.pages.map((p) =>
+        p.text.includes(`Page ${rendered.pages.indexOf(p) + 1} of 3`),
+      ),
+    ).toEqual([true, true, true]);
   });
 
   it('names the client and the total owed on the first page, as text a reader can search', () => {
@@ -129,41 +192,95 @@ describe('renderReconciliationPdf', () => {
     expect(effective.outside).toBe(0);
     // Just above the x axis every bar is crossed once: 8 guaranteed (navy) and 8 effective (orange).
     const justAboveAxis = discountChartPlot.bottom - 2;
-    expect(runsAlongRow(page, colours.effective, justAboveAxis, discountChartPlot.left + 2, discountChartPlot.right)).toBe(awpBuckets.length);
-    expect(runsAlongRow(page, colours.guaranteed, justAboveAxis, discountChartPlot.left + 2, discountChartPlot.right)).toBe(awpBuckets.length);
+    expect(
+      runsAlongRow(
+        page,
+        colours.effective,
+        justAboveAxis,
+        discountChartPlot.left + 2,
+        discountChartPlot.right,
+      ),
+    ).toBe(awpBuckets.length);
+    expect(
+      runsAlongRow(
+        page,
+        colours.guaranteed,
+        justAboveAxis,
+        discountChartPlot.left + 2,
+        discountChartPlot.right,
+      ),
+    ).toBe(awpBuckets.length);
   });
 
   it('lists the findings by kind with their total, the top findings and every evidence hash', () => {
-    for (const total of report.findingTotals) expect(rendered.allText).toContain(formatMoney(total.impact));
-    for (const finding of report.topFindings) expect(rendered.allText).toContain(finding.claimId ?? finding.guaranteeId ?? finding.findingId);
-    for (const item of report.evidence) expect(rendered.allText).toContain(item.sha256);
+    for (const total of report.findingTotals)
+      expect(rendered.allText).toContain(formatMoney(total.impact));
+    for (const finding of report.topFindings)
+      expect(rendered.allText).toContain(
+        finding.claimId ?? finding.guaranteeId ?? finding.findingId,
+      );
+    for (const item of report.evidence)
+      expect(rendered.allText).toContain(item.sha256);
     expect(rendered.allText).toContain('Appendix: evidence');
   });
 
   it('gives byte-identical PDFs for the same report, even rendered seconds apart', async () => {
     // PDF dates have one-second resolution: waiting longer proves the wall clock is not in the file.
     await sleep(1_100);
-    const again = await renderReconciliationPdf(reconciliationReportFixture({ claimFindings: 240 }));
+    const again = await renderReconciliationPdf(
+      reconciliationReportFixture({ claimFindings: 240 }),
+    );
     expect(sha256(again)).toBe(sha256(pdf));
-    const other = await renderReconciliationPdf(reconciliationReportFixture({ claimFindings: 240, clientName: 'Other Plan' }));
+    const other = await renderReconciliationPdf(
+      reconciliationReportFixture({
+        claimFindings: 240,
+        clientName: 'Other Plan',
+      }),
+    );
     expect(sha256(other)).not.toBe(sha256(pdf));
   });
 
   it('renders an empty run: zero owed, a chart that says it has no discount terms', async () => {
-    const empty = await renderPages(await renderReconciliationPdf(emptyReport()));
+    const empty = await renderPages(
+      await renderReconciliationPdf(emptyReport()),
+    );
     expect(empty.pageCount).toBe(3);
-    expect(empty.pages[0]?.text).toContain('No AWP discount guarantees in this period.');
+    expect(empty.pages[0]?.text).toContain(
+      'No AWP discount guarantees in this period.',
+    );
     expect(empty.pages[0]?.text).toContain('$0.00');
     // Only the legend swatch is orange: no bar stands on the axis.
-    const legendOnly = countColour(empty.pages[0] as RenderedPage, colours.effective, discountChartBox).inside;
+    const legendOnly = countColour(
+      empty.pages[0] as RenderedPage,
+      colours.effective,
+      discountChartBox,
+    ).inside;
     expect(legendOnly).toBeLessThan(400);
-    expect(runsAlongRow(empty.pages[0] as RenderedPage, colours.effective, discountChartPlot.bottom - 2, discountChartPlot.left + 2, discountChartPlot.right)).toBe(0);
+    expect(
+      runsAlongRow(
+        empty.pages[0] as RenderedPage,
+        colours.effective,
+        discountChartPlot.bottom - 2,
+        discountChartPlot.left + 2,
+        discountChartPlot.right,
+      ),
+    ).toBe(0);
   });
 
   it('shortens a client name too long for the page instead of running off it', async () => {
     const longName = `${'Consolidated Regional Employers Health and Welfare Trust Fund '.repeat(3)}Plan`;
-    const long = await renderPages(await renderReconciliationPdf(reconciliationReportFixture({ claimFindings: 10, clientName: longName })));
-    const title = long.pages[0]?.text.split('\n').find((line) => line.startsWith('Consolidated')) ?? '';
+    const long = await renderPages(
+      await renderReconciliationPdf(
+        reconciliationReportFixture({
+          claimFindings: 10,
+          clientName: longName,
+        }),
+      ),
+    );
+    const title =
+      long.pages[0]?.text
+        .split('\n')
+        .find((line) => line.startsWith('Consolidated')) ?? '';
     expect(title.endsWith('…')).toBe(true);
     expect(longName.startsWith(title.slice(0, -1))).toBe(true);
   });

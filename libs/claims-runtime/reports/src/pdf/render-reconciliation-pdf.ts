@@ -3,7 +3,14 @@ import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { reportAuthor, reportDate } from '../report-date';
 import { discountChartBox, drawDiscountChart } from './discount-chart';
 import { colours, fonts, page } from './pdf-style';
-import { drawBuckets, drawEvidenceAppendix, drawFindingTotals, drawSummary, drawTitleBlock, drawTopFindings } from './report-sections';
+import {
+  drawBuckets,
+  drawEvidenceAppendix,
+  drawFindingTotals,
+  drawSummary,
+  drawTitleBlock,
+  drawTopFindings,
+} from './report-sections';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -12,7 +19,9 @@ type Doc = InstanceType<typeof PDFDocument>;
  * appendix. Deterministic: the info dates come from the report (pdfkit derives the document ID
  * from the info dictionary) and only the built-in fonts are used, so nothing is subset at random.
  */
-export async function renderReconciliationPdf(report: ReconciliationReport): Promise<Buffer> {
+export async function renderReconciliationPdf(
+  report: ReconciliationReport,
+): Promise<Buffer> {
   const date = reportDate(report);
   const doc = new PDFDocument({
     size: page.size,
@@ -41,7 +50,11 @@ export async function renderReconciliationPdf(report: ReconciliationReport): Pro
   const summaryTop = drawTitleBlock(doc, report);
   drawSummary(doc, report, summaryTop);
   drawDiscountChart(doc, report.buckets);
-  drawFindingTotals(doc, report, discountChartBox.y + discountChartBox.height + 16);
+  drawFindingTotals(
+    doc,
+    report,
+    discountChartBox.y + discountChartBox.height + 16,
+  );
 
   doc.addPage();
   const y = drawBuckets(doc, report, page.margin);
@@ -60,11 +73,25 @@ function drawFooters(doc: Doc, report: ReconciliationReport): void {
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     const y = doc.page.height - 36;
-    doc.moveTo(page.margin, y - 6).lineTo(page.width - page.margin, y - 6).lineWidth(0.4).strokeColor(colours.rule).stroke();
+    doc
+      .moveTo(page.margin, y - 6)
+      .lineTo(page.width - page.margin, y - 6)
+      .lineWidth(0.4)
+      .strokeColor(colours.rule)
+      .stroke();
     doc.font(fonts.regular).fontSize(7).fillColor(colours.muted);
-    doc.text(`Leaf  ·  ${report.clientName}  ·  ${report.runId}`, page.margin, y, { lineBreak: false });
-    doc.text(`Page ${index - range.start + 1} of ${range.count}`, page.margin, y, { width: page.width - 2 * page.margin, align: 'right', lineBreak: false });
+    doc.text(
+      `Leaf  ·  ${report.clientName}  ·  ${report.runId}`,
+      page.margin,
+      y,
+      { lineBreak: false },
+    );
+    doc.text(
+      `Page ${index - range.start + 1} of ${range.count}`,
+      page.margin,
+      y,
+      { width: page.width - 2 * page.margin, align: 'right', lineBreak: false },
+    );
     doc.page.margins.bottom = bottom;
   }
 }
-

@@ -9,7 +9,11 @@ import { colours, contentBottom, contentWidth, fonts, page } from './pdf-style';
 type Doc = InstanceType<typeof PDFDocument>;
 
 function heading(doc: Doc, text: string, y: number): number {
-  doc.font(fonts.bold).fontSize(11).fillColor(colours.ink).text(text, page.margin, y, { lineBreak: false });
+  doc
+    .font(fonts.bold)
+    .fontSize(11)
+    .fillColor(colours.ink)
+    .text(text, page.margin, y, { lineBreak: false });
   return y + 18;
 }
 
@@ -17,23 +21,42 @@ function heading(doc: Doc, text: string, y: number): number {
 export function drawTitleBlock(doc: Doc, report: ReconciliationReport): number {
   const x = page.margin;
   // Names and watermarks come from the data: a long one is shortened, never run off the page.
-  const line = (text: string, y: number) => doc.text(fitText(doc, text, contentWidth), x, y, { lineBreak: false });
+  const line = (text: string, y: number) =>
+    doc.text(fitText(doc, text, contentWidth), x, y, { lineBreak: false });
   doc.font(fonts.bold).fontSize(20).fillColor(colours.ink);
   line('Guarantee reconciliation', page.margin);
   doc.font(fonts.bold).fontSize(14).fillColor(colours.header);
   line(report.clientName, 82);
   doc.font(fonts.regular).fontSize(9).fillColor(colours.muted);
-  line(`PBM ${report.pbmName}  ·  Contract period ${report.periodId} (${report.periodStart} to ${report.periodEnd})`, 102);
-  line(`Run ${report.runId}  ·  Client ${report.clientId}  ·  Code ${report.codeVersion}`, 115);
+  line(
+    `PBM ${report.pbmName}  ·  Contract period ${report.periodId} (${report.periodStart} to ${report.periodEnd})`,
+    102,
+  );
+  line(
+    `Run ${report.runId}  ·  Client ${report.clientId}  ·  Code ${report.codeVersion}`,
+    115,
+  );
   line(`Claims as of ${report.asOf}`, 128);
   doc.text('Inputs sha256', x, 141, { lineBreak: false });
-  doc.font(fonts.mono).fontSize(7.5).text(report.inputsSha256, x + 62, 142, { lineBreak: false });
-  doc.moveTo(x, 158).lineTo(x + contentWidth, 158).lineWidth(0.6).strokeColor(colours.rule).stroke();
+  doc
+    .font(fonts.mono)
+    .fontSize(7.5)
+    .text(report.inputsSha256, x + 62, 142, { lineBreak: false });
+  doc
+    .moveTo(x, 158)
+    .lineTo(x + contentWidth, 158)
+    .lineWidth(0.6)
+    .strokeColor(colours.rule)
+    .stroke();
   return 170;
 }
 
 /** The summary figures as a table, with what is owed called out beside it. */
-export function drawSummary(doc: Doc, report: ReconciliationReport, y: number): number {
+export function drawSummary(
+  doc: Doc,
+  report: ReconciliationReport,
+  y: number,
+): number {
   const { summary } = report;
   const top = heading(doc, 'Summary', y);
   const end = drawTable(
@@ -47,7 +70,10 @@ export function drawSummary(doc: Doc, report: ReconciliationReport, y: number): 
       ['Eligible claims', formatCount(summary.eligibleClaimCount)],
       ['Excluded claims', formatCount(summary.excludedClaimCount)],
       ['Total AWP', formatMoney(summary.totalAwp)],
-      ['Total ingredient cost paid', formatMoney(summary.totalIngredientCostPaid)],
+      [
+        'Total ingredient cost paid',
+        formatMoney(summary.totalIngredientCostPaid),
+      ],
       ['Guarantee shortfall', formatMoney(summary.guaranteeShortfall)],
       ['Audit findings impact', formatMoney(summary.auditImpact)],
       ['Total owed', formatMoney(summary.totalOwed)],
@@ -60,20 +86,53 @@ export function drawSummary(doc: Doc, report: ReconciliationReport, y: number): 
   const boxWidth = contentWidth - 330;
   doc.rect(boxX, top, boxWidth, end - top).fill(colours.band);
   doc.rect(boxX, top, 4, end - top).fill(colours.owed);
-  doc.font(fonts.regular).fontSize(9).fillColor(colours.muted).text('Total owed to the client', boxX + 16, top + 14, { lineBreak: false });
+  doc
+    .font(fonts.regular)
+    .fontSize(9)
+    .fillColor(colours.muted)
+    .text('Total owed to the client', boxX + 16, top + 14, {
+      lineBreak: false,
+    });
   const owed = formatMoney(summary.totalOwed);
   let size = 20;
-  while (size > 10 && doc.font(fonts.bold).fontSize(size).widthOfString(owed) > boxWidth - 28) size -= 1;
-  doc.font(fonts.bold).fontSize(size).fillColor(colours.owed).text(owed, boxX + 16, top + 30 + (20 - size) / 2, { lineBreak: false });
+  while (
+    size > 10 &&
+    doc.font(fonts.bold).fontSize(size).widthOfString(owed) > boxWidth - 28
+  )
+    size -= 1;
+  doc
+    .font(fonts.bold)
+    .fontSize(size)
+    .fillColor(colours.owed)
+    .text(owed, boxX + 16, top + 30 + (20 - size) / 2, { lineBreak: false });
   doc.font(fonts.regular).fontSize(8.5).fillColor(colours.ink);
-  doc.text(`Guarantee shortfall  ${formatMoney(summary.guaranteeShortfall)}`, boxX + 16, top + 66, { lineBreak: false });
-  doc.text(`Audit findings  ${formatMoney(summary.auditImpact)}`, boxX + 16, top + 80, { lineBreak: false });
+  doc.text(
+    `Guarantee shortfall  ${formatMoney(summary.guaranteeShortfall)}`,
+    boxX + 16,
+    top + 66,
+    { lineBreak: false },
+  );
+  doc.text(
+    `Audit findings  ${formatMoney(summary.auditImpact)}`,
+    boxX + 16,
+    top + 80,
+    { lineBreak: false },
+  );
   doc.font(fonts.regular).fontSize(7.5).fillColor(colours.muted);
-  doc.text('Every figure is computed from the claims source and the contract terms cited in the appendix.', boxX + 16, top + 100, { width: boxWidth - 28 });
+  doc.text(
+    'Every figure is computed from the claims source and the contract terms cited in the appendix.',
+    boxX + 16,
+    top + 100,
+    { width: boxWidth - 28 },
+  );
   return end;
 }
 
-export function drawBuckets(doc: Doc, report: ReconciliationReport, y: number): number {
+export function drawBuckets(
+  doc: Doc,
+  report: ReconciliationReport,
+  y: number,
+): number {
   const top = heading(doc, 'Guarantee buckets', y);
   const rows = report.buckets.map((b) => [
     `${labelOf(b.metric)} · ${b.channel ?? 'all'} · ${b.drugType ?? 'all'}`,
@@ -84,8 +143,20 @@ export function drawBuckets(doc: Doc, report: ReconciliationReport, y: number): 
     formatMoney(b.shortfall),
     b.evidence.locator,
   ]);
-  const shortfall = fromCents(report.buckets.reduce((sum, b) => sum + toCents(b.shortfall), 0n));
-  rows.push(['Total', formatCount(report.buckets.reduce((s, b) => s + b.claimCount, 0)), formatMoney(fromCents(report.buckets.reduce((s, b) => s + toCents(b.awp), 0n))), '', '', formatMoney(shortfall), '']);
+  const shortfall = fromCents(
+    report.buckets.reduce((sum, b) => sum + toCents(b.shortfall), 0n),
+  );
+  rows.push([
+    'Total',
+    formatCount(report.buckets.reduce((s, b) => s + b.claimCount, 0)),
+    formatMoney(
+      fromCents(report.buckets.reduce((s, b) => s + toCents(b.awp), 0n)),
+    ),
+    '',
+    '',
+    formatMoney(shortfall),
+    '',
+  ]);
   return drawTable(
     doc,
     [
@@ -103,9 +174,15 @@ export function drawBuckets(doc: Doc, report: ReconciliationReport, y: number): 
   );
 }
 
-export function drawFindingTotals(doc: Doc, report: ReconciliationReport, y: number): number {
+export function drawFindingTotals(
+  doc: Doc,
+  report: ReconciliationReport,
+  y: number,
+): number {
   const top = heading(doc, 'Findings by kind', y);
-  const impact = fromCents(report.findingTotals.reduce((sum, t) => sum + toCents(t.impact), 0n));
+  const impact = fromCents(
+    report.findingTotals.reduce((sum, t) => sum + toCents(t.impact), 0n),
+  );
   const count = report.findingTotals.reduce((sum, t) => sum + t.count, 0);
   return drawTable(
     doc,
@@ -114,14 +191,29 @@ export function drawFindingTotals(doc: Doc, report: ReconciliationReport, y: num
       { header: 'Findings', width: 80, align: 'right' },
       { header: 'Impact', width: 110, align: 'right' },
     ],
-    [...report.findingTotals.map((t) => [labelOf(t.kind), formatCount(t.count), formatMoney(t.impact)]), ['Total', formatCount(count), formatMoney(impact)]],
+    [
+      ...report.findingTotals.map((t) => [
+        labelOf(t.kind),
+        formatCount(t.count),
+        formatMoney(t.impact),
+      ]),
+      ['Total', formatCount(count), formatMoney(impact)],
+    ],
     top,
     { totalRow: true },
   );
 }
 
-export function drawTopFindings(doc: Doc, report: ReconciliationReport, y: number): number {
-  const top = heading(doc, `Largest findings (${report.topFindings.length}; the workbook lists every finding)`, y);
+export function drawTopFindings(
+  doc: Doc,
+  report: ReconciliationReport,
+  y: number,
+): number {
+  const top = heading(
+    doc,
+    `Largest findings (${report.topFindings.length}; the workbook lists every finding)`,
+    y,
+  );
   return drawTable(
     doc,
     [
@@ -131,32 +223,79 @@ export function drawTopFindings(doc: Doc, report: ReconciliationReport, y: numbe
       { header: 'Impact', width: 62, align: 'right' },
       { header: 'Detail', width: 156 },
     ],
-    report.topFindings.map((f) => [f.claimId ?? f.guaranteeId ?? f.findingId, labelOf(f.kind), `${f.channel ?? 'all'} ${f.drugType ?? ''}`.trim(), formatMoney(f.impact), f.detail]),
+    report.topFindings.map((f) => [
+      f.claimId ?? f.guaranteeId ?? f.findingId,
+      labelOf(f.kind),
+      `${f.channel ?? 'all'} ${f.drugType ?? ''}`.trim(),
+      formatMoney(f.impact),
+      f.detail,
+    ]),
     top,
     { fontSize: 8 },
   );
 }
 
 /** Every stored input by hash and reference, then the contract term behind each bucket. */
-export function drawEvidenceAppendix(doc: Doc, report: ReconciliationReport): void {
+export function drawEvidenceAppendix(
+  doc: Doc,
+  report: ReconciliationReport,
+): void {
   doc.addPage();
   let y = heading(doc, 'Appendix: evidence', page.margin);
   doc.font(fonts.regular).fontSize(8.5).fillColor(colours.muted);
-  doc.text('Each input and output is stored content-addressed: its sha256 identifies the exact bytes the figures were computed from.', page.margin, y, { width: contentWidth });
+  doc.text(
+    'Each input and output is stored content-addressed: its sha256 identifies the exact bytes the figures were computed from.',
+    page.margin,
+    y,
+    { width: contentWidth },
+  );
   y = doc.y + 10;
   for (const item of report.evidence) {
     if (y + 40 > contentBottom) {
       doc.addPage();
       y = page.margin;
     }
-    doc.font(fonts.bold).fontSize(9).fillColor(colours.ink).text(item.name, page.margin, y, { width: contentWidth, lineBreak: false });
-    doc.font(fonts.mono).fontSize(7.5).fillColor(colours.ink).text(`sha256 ${item.sha256 || 'not recorded'}`, page.margin + 10, y + 13, { lineBreak: false });
-    doc.font(fonts.regular).fontSize(8).fillColor(colours.muted).text(item.reference, page.margin + 10, y + 24, { width: contentWidth - 10 });
+    doc
+      .font(fonts.bold)
+      .fontSize(9)
+      .fillColor(colours.ink)
+      .text(item.name, page.margin, y, {
+        width: contentWidth,
+        lineBreak: false,
+      });
+    doc
+      .font(fonts.mono)
+      .fontSize(7.5)
+      .fillColor(colours.ink)
+      .text(
+        `sha256 ${item.sha256 || 'not recorded'}`,
+        page.margin + 10,
+        y + 13,
+        { lineBreak: false },
+      );
+    doc
+      .font(fonts.regular)
+      .fontSize(8)
+      .fillColor(colours.muted)
+      .text(item.reference, page.margin + 10, y + 24, {
+        width: contentWidth - 10,
+      });
     y = doc.y + 8;
   }
   y = heading(doc, 'Contract terms', y + 6);
-  const sources = [...new Set(report.buckets.map((b) => b.evidence.sourceSystem))].join(', ');
-  doc.font(fonts.regular).fontSize(8.5).fillColor(colours.muted).text(`The term behind each bucket, where it was read (source: ${sources || 'none'}).`, page.margin, y - 2, { width: contentWidth });
+  const sources = [
+    ...new Set(report.buckets.map((b) => b.evidence.sourceSystem)),
+  ].join(', ');
+  doc
+    .font(fonts.regular)
+    .fontSize(8.5)
+    .fillColor(colours.muted)
+    .text(
+      `The term behind each bucket, where it was read (source: ${sources || 'none'}).`,
+      page.margin,
+      y - 2,
+      { width: contentWidth },
+    );
   y = doc.y + 6;
   drawTable(
     doc,
@@ -166,7 +305,12 @@ export function drawEvidenceAppendix(doc: Doc, report: ReconciliationReport): vo
       { header: 'Locator', width: 60 },
       { header: 'sha256', width: 254, mono: true },
     ],
-    report.buckets.map((b) => [`${b.guaranteeId} v${b.guaranteeVersion}`, b.evidence.objectId, b.evidence.locator, b.evidence.sha256 ?? 'n/a']),
+    report.buckets.map((b) => [
+      `${b.guaranteeId} v${b.guaranteeVersion}`,
+      b.evidence.objectId,
+      b.evidence.locator,
+      b.evidence.sha256 ?? 'n/a',
+    ]),
     y,
     { fontSize: 7.5, monoFontSize: 6.3 },
   );

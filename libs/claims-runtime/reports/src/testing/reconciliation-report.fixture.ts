@@ -12,7 +12,10 @@ import {
   type FindingKind,
   type ReconciliationBucket,
 } from '@leaf/contracts';
-import type { FindingKindTotal, ReconciliationReport } from '@leaf/claims-runtime/domain';
+import type {
+  FindingKindTotal,
+  ReconciliationReport,
+} from '@leaf/claims-runtime/domain';
 
 export interface ReportFixtureOptions {
   /** Per-claim audit findings to generate (streamed, never held in memory). Default 240. */
@@ -49,7 +52,13 @@ const deliveredDelta: Record<Channel, Record<DrugType, number>> = {
   mail: { brand: -20, generic: 65 },
   specialty: { brand: -110, generic: 0 },
 };
-const claimFindingKinds: readonly FindingKind[] = ['paid_above_uc', 'ingredient_above_awp', 'fee_above_contract', 'duplicate_fill', 'short_days_supply_90'];
+const claimFindingKinds: readonly FindingKind[] = [
+  'paid_above_uc',
+  'ingredient_above_awp',
+  'fee_above_contract',
+  'duplicate_fill',
+  'short_days_supply_90',
+];
 
 /** cents × rate (6 places) rounded half away from zero to cents. */
 function centsTimesRate(cents: bigint, rate: string): bigint {
@@ -58,18 +67,30 @@ function centsTimesRate(cents: bigint, rate: string): bigint {
   return (product + half) / 1_000_000n;
 }
 
-function buildBuckets(periodId: string, next: () => number): ReconciliationBucket[] {
+function buildBuckets(
+  periodId: string,
+  next: () => number,
+): ReconciliationBucket[] {
   const buckets: ReconciliationBucket[] = [];
   let cell = 7;
   for (const channel of channels) {
     for (const drugType of drugTypes) {
       const claimCount = 400 + Math.floor(next() * 9_000);
-      const awpCents = BigInt(claimCount) * BigInt(4_000 + Math.floor(next() * (drugType === 'brand' ? 90_000 : 9_000)));
+      const awpCents =
+        BigInt(claimCount) *
+        BigInt(
+          4_000 + Math.floor(next() * (drugType === 'brand' ? 90_000 : 9_000)),
+        );
       const guaranteed = guaranteedDiscount[channel][drugType];
-      const effectiveUnits = toUnits(guaranteed, 6) + BigInt(deliveredDelta[channel][drugType]) * 100n;
+      const effectiveUnits =
+        toUnits(guaranteed, 6) +
+        BigInt(deliveredDelta[channel][drugType]) * 100n;
       const effective = fromUnits(effectiveUnits, 6);
       const ingredientCents = awpCents - centsTimesRate(awpCents, effective);
-      const variance = centsTimesRate(awpCents, fromUnits(toUnits(guaranteed, 6) - effectiveUnits, 6));
+      const variance = centsTimesRate(
+        awpCents,
+        fromUnits(toUnits(guaranteed, 6) - effectiveUnits, 6),
+      );
       buckets.push({
         guaranteeId: `g-${periodId}-${channel}-${drugType}`,
         guaranteeVersion: 1,
@@ -84,7 +105,12 @@ function buildBuckets(periodId: string, next: () => number): ReconciliationBucke
         effectiveValue: effective,
         variance: fromCents(variance),
         shortfall: fromCents(variance > 0n ? variance : 0n),
-        evidence: { sourceSystem: 'synthetic-seed', objectId: `packet-${periodId}`, sha256: sha(`packet-${periodId}`), locator: `Rates!C${cell++}` },
+        evidence: {
+          sourceSystem: 'synthetic-seed',
+          objectId: `packet-${periodId}`,
+          sha256: sha(`packet-${periodId}`),
+          locator: `Rates!C${cell++}`,
+        },
         note: null,
       });
     }
@@ -103,7 +129,12 @@ function buildBuckets(periodId: string, next: () => number): ReconciliationBucke
     effectiveValue: '1.71',
     variance: '1075.20',
     shortfall: '1075.20',
-    evidence: { sourceSystem: 'synthetic-seed', objectId: `packet-${periodId}`, sha256: sha(`packet-${periodId}`), locator: 'Fees!B4' },
+    evidence: {
+      sourceSystem: 'synthetic-seed',
+      objectId: `packet-${periodId}`,
+      sha256: sha(`packet-${periodId}`),
+      locator: 'Fees!B4',
+    },
     note: null,
   });
   buckets.push({
@@ -120,18 +151,29 @@ function buildBuckets(periodId: string, next: () => number): ReconciliationBucke
     effectiveValue: null,
     variance: '0.00',
     shortfall: '0.00',
-    evidence: { sourceSystem: 'synthetic-seed', objectId: `packet-${periodId}`, sha256: sha(`packet-${periodId}`), locator: 'Rebates!D12' },
+    evidence: {
+      sourceSystem: 'synthetic-seed',
+      objectId: `packet-${periodId}`,
+      sha256: sha(`packet-${periodId}`),
+      locator: 'Rebates!D12',
+    },
     note: 'rebates are settled from the PBM rebate report, not the claims; informational',
   });
   return buckets;
 }
 
-function* claimFindings(count: number, seed: number, buckets: readonly ReconciliationBucket[]): Generator<Finding> {
+function* claimFindings(
+  count: number,
+  seed: number,
+  buckets: readonly ReconciliationBucket[],
+): Generator<Finding> {
   const next = random(seed ^ 0x5eed);
   const awpBuckets = buckets.filter((b) => b.metric === 'awp_discount');
   for (let i = 0; i < count; i++) {
     const kind = claimFindingKinds[i % claimFindingKinds.length] as FindingKind;
-    const bucket = awpBuckets[Math.floor(next() * awpBuckets.length)] as ReconciliationBucket;
+    const bucket = awpBuckets[
+      Math.floor(next() * awpBuckets.length)
+    ] as ReconciliationBucket;
     const claimId = `CLM${String(1_000_000 + i * 7).padStart(10, '0')}`;
     const impact = fromCents(BigInt(1 + Math.floor(next() * 25_000)));
     yield {
@@ -144,7 +186,14 @@ function* claimFindings(count: number, seed: number, buckets: readonly Reconcili
       impact,
       detail: `${kind.replaceAll('_', ' ')} on ${claimId} (${bucket.channel} ${bucket.drugType})`,
       claimCount: 1,
-      evidence: [{ sourceSystem: 'claims-source', objectId: claimId, sha256: null, locator: `claims.claim_id=${claimId}` }],
+      evidence: [
+        {
+          sourceSystem: 'claims-source',
+          objectId: claimId,
+          sha256: null,
+          locator: `claims.claim_id=${claimId}`,
+        },
+      ],
     };
   }
 }
@@ -155,8 +204,15 @@ function* claimFindings(count: number, seed: number, buckets: readonly Reconcili
  * per short bucket and `claimFindings` per-claim findings. Every total is exact: the findings add
  * up to `summary.totalOwed` to the cent.
  */
-export function reconciliationReportFixture(options: ReportFixtureOptions = {}): ReconciliationReport {
-  const { claimFindings: claimFindingCount = 240, clientId = 'acme-health', clientName = 'Acme Health Plan', seed = 7 } = options;
+export function reconciliationReportFixture(
+  options: ReportFixtureOptions = {},
+): ReconciliationReport {
+  const {
+    claimFindings: claimFindingCount = 240,
+    clientId = 'acme-health',
+    clientName = 'Acme Health Plan',
+    seed = 7,
+  } = options;
   const periodId = 'cp-2025';
   const buckets = buildBuckets(periodId, random(seed));
   const shortfallFindings: Finding[] = buckets
@@ -185,10 +241,18 @@ export function reconciliationReportFixture(options: ReportFixtureOptions = {}):
     total.count += 1;
     total.cents += toCents(finding.impact);
     totals.set(finding.kind, total);
-    if (finding.kind !== 'guarantee_shortfall') auditCents += toCents(finding.impact);
+    if (finding.kind !== 'guarantee_shortfall')
+      auditCents += toCents(finding.impact);
   }
-  const shortfallCents = shortfallFindings.reduce((sum, f) => sum + toCents(f.impact), 0n);
-  const findingTotals: FindingKindTotal[] = [...totals].map(([kind, t]) => ({ kind, count: t.count, impact: fromCents(t.cents) }));
+  const shortfallCents = shortfallFindings.reduce(
+    (sum, f) => sum + toCents(f.impact),
+    0n,
+  );
+  const findingTotals: FindingKindTotal[] = [...totals].map(([kind, t]) => ({
+    kind,
+    count: t.count,
+    impact: fromCents(t.cents),
+  }));
   const awpBuckets = buckets.filter((b) => b.metric === 'awp_discount');
   const eligible = awpBuckets.reduce((sum, b) => sum + b.claimCount, 0);
 
@@ -196,7 +260,13 @@ export function reconciliationReportFixture(options: ReportFixtureOptions = {}):
   for (const finding of everyFinding()) {
     topFindings.push(finding);
     if (topFindings.length > 10) {
-      topFindings.sort((a, b) => (toCents(b.impact) > toCents(a.impact) ? 1 : toCents(b.impact) < toCents(a.impact) ? -1 : a.findingId.localeCompare(b.findingId)));
+      topFindings.sort((a, b) =>
+        toCents(b.impact) > toCents(a.impact)
+          ? 1
+          : toCents(b.impact) < toCents(a.impact)
+            ? -1
+            : a.findingId.localeCompare(b.findingId),
+      );
       topFindings.length = 10;
     }
   }
@@ -216,8 +286,12 @@ export function reconciliationReportFixture(options: ReportFixtureOptions = {}):
       claimCount: eligible + 1_874,
       eligibleClaimCount: eligible,
       excludedClaimCount: 1_874,
-      totalAwp: fromCents(awpBuckets.reduce((sum, b) => sum + toCents(b.awp), 0n)),
-      totalIngredientCostPaid: fromCents(awpBuckets.reduce((sum, b) => sum + toCents(b.ingredientCostPaid), 0n)),
+      totalAwp: fromCents(
+        awpBuckets.reduce((sum, b) => sum + toCents(b.awp), 0n),
+      ),
+      totalIngredientCostPaid: fromCents(
+        awpBuckets.reduce((sum, b) => sum + toCents(b.ingredientCostPaid), 0n),
+      ),
       guaranteeShortfall: fromCents(shortfallCents),
       auditImpact: fromCents(auditCents),
       totalOwed: fromCents(shortfallCents + auditCents),
@@ -229,9 +303,21 @@ export function reconciliationReportFixture(options: ReportFixtureOptions = {}):
       yield* everyFinding();
     },
     evidence: [
-      { name: 'run-inputs.json', sha256: sha(`run-inputs:${seed}`), reference: `lake:sha256/${sha(`run-inputs:${seed}`)}` },
-      { name: 'findings-evidence.json', sha256: sha(`findings:${seed}`), reference: `lake:sha256/${sha(`findings:${seed}`)}` },
-      { name: 'Acme 2025 PBM agreement.pdf', sha256: sha(`packet-${periodId}`), reference: `contract-packet:packet-${periodId} (Rates, Fees, Rebates)` },
+      {
+        name: 'run-inputs.json',
+        sha256: sha(`run-inputs:${seed}`),
+        reference: `lake:sha256/${sha(`run-inputs:${seed}`)}`,
+      },
+      {
+        name: 'findings-evidence.json',
+        sha256: sha(`findings:${seed}`),
+        reference: `lake:sha256/${sha(`findings:${seed}`)}`,
+      },
+      {
+        name: 'Acme 2025 PBM agreement.pdf',
+        sha256: sha(`packet-${periodId}`),
+        reference: `contract-packet:packet-${periodId} (Rates, Fees, Rebates)`,
+      },
     ],
   };
 }

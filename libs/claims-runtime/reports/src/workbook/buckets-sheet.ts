@@ -2,7 +2,14 @@ import type { stream } from 'exceljs';
 import { fromCents, toCents, type ReconciliationBucket } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { countFormat, currencyFormat, percentFormat } from './finance-formats';
-import { frozenHeaderView, setAutoFilter, styleTotalRow, totalCell, writeHeader, type SheetColumn } from './sheet-helpers';
+import {
+  frozenHeaderView,
+  setAutoFilter,
+  styleTotalRow,
+  totalCell,
+  writeHeader,
+  type SheetColumn,
+} from './sheet-helpers';
 
 const columns: readonly SheetColumn[] = [
   { header: 'Guarantee', width: 30 },
@@ -20,15 +27,28 @@ const columns: readonly SheetColumn[] = [
   { header: 'Evidence', width: 34 },
   { header: 'Note', width: 48 },
 ];
-const moneyColumns = { claims: 5, awp: 6, ingredientCost: 7, fees: 8, variance: 11, shortfall: 12 } as const;
+const moneyColumns = {
+  claims: 5,
+  awp: 6,
+  ingredientCost: 7,
+  fees: 8,
+  variance: 11,
+  shortfall: 12,
+} as const;
 
 /** A discount is a fraction shown as a percentage; a fee or rebate term is dollars. */
-const rateFormat = (bucket: ReconciliationBucket) => (bucket.metric === 'awp_discount' ? percentFormat : currencyFormat);
+const rateFormat = (bucket: ReconciliationBucket) =>
+  bucket.metric === 'awp_discount' ? percentFormat : currencyFormat;
 
-const sumMoney = (buckets: readonly ReconciliationBucket[], pick: (b: ReconciliationBucket) => string) =>
-  fromCents(buckets.reduce((sum, b) => sum + toCents(pick(b)), 0n));
+const sumMoney = (
+  buckets: readonly ReconciliationBucket[],
+  pick: (b: ReconciliationBucket) => string,
+) => fromCents(buckets.reduce((sum, b) => sum + toCents(pick(b)), 0n));
 
-export function writeBucketsSheet(workbook: stream.xlsx.WorkbookWriter, report: ReconciliationReport): void {
+export function writeBucketsSheet(
+  workbook: stream.xlsx.WorkbookWriter,
+  report: ReconciliationReport,
+): void {
   const sheet = workbook.addWorksheet('Buckets', { views: frozenHeaderView });
   writeHeader(sheet, columns);
   for (const bucket of report.buckets) {
@@ -62,11 +82,36 @@ export function writeBucketsSheet(workbook: stream.xlsx.WorkbookWriter, report: 
       formula: `SUM(E${first}:E${last})`,
       result: report.buckets.reduce((sum, b) => sum + b.claimCount, 0),
     };
-    total.getCell(moneyColumns.awp).value = totalCell(moneyColumns.awp, first, last, sumMoney(report.buckets, (b) => b.awp));
-    total.getCell(moneyColumns.ingredientCost).value = totalCell(moneyColumns.ingredientCost, first, last, sumMoney(report.buckets, (b) => b.ingredientCostPaid));
-    total.getCell(moneyColumns.fees).value = totalCell(moneyColumns.fees, first, last, sumMoney(report.buckets, (b) => b.dispensingFeePaid));
-    total.getCell(moneyColumns.variance).value = totalCell(moneyColumns.variance, first, last, sumMoney(report.buckets, (b) => b.variance));
-    total.getCell(moneyColumns.shortfall).value = totalCell(moneyColumns.shortfall, first, last, sumMoney(report.buckets, (b) => b.shortfall));
+    total.getCell(moneyColumns.awp).value = totalCell(
+      moneyColumns.awp,
+      first,
+      last,
+      sumMoney(report.buckets, (b) => b.awp),
+    );
+    total.getCell(moneyColumns.ingredientCost).value = totalCell(
+      moneyColumns.ingredientCost,
+      first,
+      last,
+      sumMoney(report.buckets, (b) => b.ingredientCostPaid),
+    );
+    total.getCell(moneyColumns.fees).value = totalCell(
+      moneyColumns.fees,
+      first,
+      last,
+      sumMoney(report.buckets, (b) => b.dispensingFeePaid),
+    );
+    total.getCell(moneyColumns.variance).value = totalCell(
+      moneyColumns.variance,
+      first,
+      last,
+      sumMoney(report.buckets, (b) => b.variance),
+    );
+    total.getCell(moneyColumns.shortfall).value = totalCell(
+      moneyColumns.shortfall,
+      first,
+      last,
+      sumMoney(report.buckets, (b) => b.shortfall),
+    );
     styleTotalRow(total);
     total.commit();
   }

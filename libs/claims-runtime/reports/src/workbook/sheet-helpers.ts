@@ -1,5 +1,10 @@
 import type { Row, Style, Worksheet } from 'exceljs';
-import { headerAlignment, headerFill, headerFont, totalFont } from './finance-formats';
+import {
+  headerAlignment,
+  headerFill,
+  headerFont,
+  totalFont,
+} from './finance-formats';
 
 export interface SheetColumn {
   readonly header: string;
@@ -8,11 +13,26 @@ export interface SheetColumn {
 }
 
 /** Frozen first row, so the headers stay visible while a reader scrolls a long sheet. */
-export const frozenHeaderView = [{ state: 'frozen' as const, xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }];
+export const frozenHeaderView = [
+  {
+    state: 'frozen' as const,
+    xSplit: 0,
+    ySplit: 1,
+    topLeftCell: 'A2',
+    activeCell: 'A2',
+  },
+];
 
 /** Sets the column widths and formats and writes the bold header row (row 1), committed. */
-export function writeHeader(sheet: Worksheet, columns: readonly SheetColumn[]): void {
-  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width, ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}) }));
+export function writeHeader(
+  sheet: Worksheet,
+  columns: readonly SheetColumn[],
+): void {
+  sheet.columns = columns.map((c) => ({
+    header: c.header,
+    width: c.width,
+    ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}),
+  }));
   const header = sheet.getRow(1);
   header.height = 30;
   header.eachCell((cell) => {
@@ -26,12 +46,17 @@ export function writeHeader(sheet: Worksheet, columns: readonly SheetColumn[]): 
 /** Column letter for a 1-based index (1 → A, 27 → AA). */
 export function columnLetter(index: number): string {
   let letters = '';
-  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = index; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 }
 
 /** Filter over the header and data rows (a total row below stays out of the sort). */
-export function setAutoFilter(sheet: Worksheet, columnCount: number, lastDataRow: number): void {
+export function setAutoFilter(
+  sheet: Worksheet,
+  columnCount: number,
+  lastDataRow: number,
+): void {
   sheet.autoFilter = `A1:${columnLetter(columnCount)}${Math.max(lastDataRow, 1)}`;
 }
 
@@ -39,9 +64,17 @@ export function setAutoFilter(sheet: Worksheet, columnCount: number, lastDataRow
  * A total cell as a SUM formula whose cached result is the exact decimal total, so Excel shows
  * the cent-exact figure before and after it recalculates.
  */
-export function totalCell(column: number, firstRow: number, lastRow: number, exact: string): { formula: string; result: number } {
+export function totalCell(
+  column: number,
+  firstRow: number,
+  lastRow: number,
+  exact: string,
+): { formula: string; result: number } {
   const letter = columnLetter(column);
-  return { formula: `SUM(${letter}${firstRow}:${letter}${lastRow})`, result: Number(exact) };
+  return {
+    formula: `SUM(${letter}${firstRow}:${letter}${lastRow})`,
+    result: Number(exact),
+  };
 }
 
 export function styleTotalRow(row: Row): void {
@@ -54,11 +87,16 @@ export function styleTotalRow(row: Row): void {
  * its own style object and then serialises it to look its id up, per cell; with a shared object
  * its style registry answers from a WeakMap instead. That is most of the cost of a styled row.
  */
-export function columnStyles(columns: readonly SheetColumn[]): readonly Partial<Style>[] {
+export function columnStyles(
+  columns: readonly SheetColumn[],
+): readonly Partial<Style>[] {
   return columns.map((c) => (c.numFmt ? { numFmt: c.numFmt } : {}));
 }
 
-export function applyColumnStyles(row: Row, styles: readonly Partial<Style>[]): Row {
+export function applyColumnStyles(
+  row: Row,
+  styles: readonly Partial<Style>[],
+): Row {
   styles.forEach((style, index) => {
     row.getCell(index + 1).style = style;
   });

@@ -5,22 +5,34 @@ import { countFormat, currencyFormat } from './finance-formats';
 import { frozenHeaderView, writeHeader } from './sheet-helpers';
 
 type SummaryValue = string | number;
-const money = (value: string) => ({ value: Number(value), numFmt: currencyFormat });
+const money = (value: string) => ({
+  value: Number(value),
+  numFmt: currencyFormat,
+});
 const count = (value: number) => ({ value, numFmt: countFormat });
 
 /** Run identity first (what was reconciled, from which inputs), then the figures. */
-export function writeSummarySheet(workbook: stream.xlsx.WorkbookWriter, report: ReconciliationReport): void {
+export function writeSummarySheet(
+  workbook: stream.xlsx.WorkbookWriter,
+  report: ReconciliationReport,
+): void {
   const sheet = workbook.addWorksheet('Summary', { views: frozenHeaderView });
   writeHeader(sheet, [
     { header: 'Item', width: 30 },
     { header: 'Value', width: 72 },
   ]);
   const { summary } = report;
-  const rows: [string, SummaryValue | { value: SummaryValue; numFmt: string }][] = [
+  const rows: [
+    string,
+    SummaryValue | { value: SummaryValue; numFmt: string },
+  ][] = [
     ['Run', report.runId],
     ['Client', `${report.clientName} (${report.clientId})`],
     ['PBM', report.pbmName],
-    ['Contract period', `${report.periodId}: ${report.periodStart} to ${report.periodEnd}`],
+    [
+      'Contract period',
+      `${report.periodId}: ${report.periodStart} to ${report.periodEnd}`,
+    ],
     ['Claims as of', report.asOf],
     ['Inputs sha256', report.inputsSha256],
     ['Code version', report.codeVersion],
@@ -33,10 +45,18 @@ export function writeSummarySheet(workbook: stream.xlsx.WorkbookWriter, report: 
     ['Audit findings impact', money(summary.auditImpact)],
     ['Total owed', money(summary.totalOwed)],
     // What the findings are made of; the Findings sheet lists each one.
-    ...report.findingTotals.map((t): [string, { value: number; numFmt: string }] => [`${labelOf(t.kind)} (${t.count} findings)`, money(t.impact)]),
+    ...report.findingTotals.map(
+      (t): [string, { value: number; numFmt: string }] => [
+        `${labelOf(t.kind)} (${t.count} findings)`,
+        money(t.impact),
+      ],
+    ),
   ];
   for (const [label, entry] of rows) {
-    const row = sheet.addRow([label, typeof entry === 'object' ? entry.value : entry]);
+    const row = sheet.addRow([
+      label,
+      typeof entry === 'object' ? entry.value : entry,
+    ]);
     if (typeof entry === 'object') row.getCell(2).numFmt = entry.numFmt;
     row.getCell(2).alignment = { horizontal: 'left' };
     if (label === 'Total owed') {

@@ -7,7 +7,9 @@ import { emptyReport, reconciliationReportFixture } from '../testing';
 import { writeReconciliationWorkbook } from './write-reconciliation-workbook';
 import { currencyFormat, percentFormat } from './finance-formats';
 
-async function workbookBytes(report = reconciliationReportFixture()): Promise<Buffer> {
+async function workbookBytes(
+  report = reconciliationReportFixture(),
+): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -27,7 +29,8 @@ function at<T>(items: readonly T[], index: number): T {
   return item;
 }
 
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer) =>
+  createHash('sha256').update(bytes).digest('hex');
 
 async function readBack(bytes: Buffer): Promise<Workbook> {
   const workbook = new Workbook();
@@ -47,7 +50,12 @@ describe('writeReconciliationWorkbook', () => {
 
   it('is a zip holding the four sheets in reading order', () => {
     expect(bytes.subarray(0, 2).toString()).toBe('PK');
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Buckets', 'Findings', 'Evidence']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      'Summary',
+      'Buckets',
+      'Findings',
+      'Evidence',
+    ]);
   });
 
   it('stamps the workbook with the period end, not the wall clock', () => {
@@ -61,26 +69,48 @@ describe('writeReconciliationWorkbook', () => {
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
       expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
     }
-    expect(sheetOf(workbook, 'Buckets').autoFilter).toBe(`A1:N${report.buckets.length + 1}`);
-    expect(sheetOf(workbook, 'Evidence').autoFilter).toBe(`A1:C${report.evidence.length + 1}`);
+    expect(sheetOf(workbook, 'Buckets').autoFilter).toBe(
+      `A1:N${report.buckets.length + 1}`,
+    );
+    expect(sheetOf(workbook, 'Evidence').autoFilter).toBe(
+      `A1:C${report.evidence.length + 1}`,
+    );
   });
 
   it('lists the run identity and the summary figures as numbers in finance formats', () => {
     const sheet = sheetOf(workbook, 'Summary');
-    const byLabel = new Map<string, { value: unknown; numFmt: string | undefined }>();
+    const byLabel = new Map<
+      string,
+      { value: unknown; numFmt: string | undefined }
+    >();
     sheet.eachRow((row, n) => {
-      if (n > 1) byLabel.set(String(row.getCell(1).value), { value: row.getCell(2).value, numFmt: row.getCell(2).numFmt });
+      if (n > 1)
+        byLabel.set(String(row.getCell(1).value), {
+          value: row.getCell(2).value,
+          numFmt: row.getCell(2).numFmt,
+        });
     });
     expect(byLabel.get('Run')?.value).toBe(report.runId);
     expect(byLabel.get('Client')?.value).toBe('Acme Health Plan (acme-health)');
     expect(byLabel.get('Inputs sha256')?.value).toBe(report.inputsSha256);
     expect(byLabel.get('Claims as of')?.value).toBe(report.asOf);
     expect(byLabel.get('Code version')?.value).toBe(report.codeVersion);
-    expect(byLabel.get('Total owed')).toEqual({ value: Number(report.summary.totalOwed), numFmt: currencyFormat });
-    expect(byLabel.get('Guarantee shortfall')?.value).toBe(Number(report.summary.guaranteeShortfall));
+    expect(byLabel.get('Total owed')).toEqual({
+      value: Number(report.summary.totalOwed),
+      numFmt: currencyFormat,
+    });
+    expect(byLabel.get('Guarantee shortfall')?.value).toBe(
+      Number(report.summary.guaranteeShortfall),
+    );
     expect(byLabel.get('Claims')?.value).toBe(report.summary.claimCount);
     for (const total of report.findingTotals) {
-      expect([...byLabel].find(([label]) => label.endsWith(`(${total.count} findings)`) && byLabel.get(label)?.value === Number(total.impact))).toBeDefined();
+      expect(
+        [...byLabel].find(
+          ([label]) =>
+            label.endsWith(`(${total.count} findings)`) &&
+            byLabel.get(label)?.value === Number(total.impact),
+        ),
+      ).toBeDefined();
     }
   });
 
@@ -92,17 +122,31 @@ describe('writeReconciliationWorkbook', () => {
     expect(retail30Brand.getCell(1).value).toBe(bucket.guaranteeId);
     expect(retail30Brand.getCell(6).value).toBe(Number(bucket.awp));
     expect(retail30Brand.getCell(6).numFmt).toBe(currencyFormat);
-    expect(retail30Brand.getCell(9)).toMatchObject({ value: Number(bucket.guaranteedValue), numFmt: percentFormat });
-    expect(retail30Brand.getCell(13).value).toBe(`${bucket.evidence.objectId} ${bucket.evidence.locator}`);
-    const feeRow = sheet.getRow(report.buckets.findIndex((b) => b.metric === 'dispensing_fee') + 2);
+    expect(retail30Brand.getCell(9)).toMatchObject({
+      value: Number(bucket.guaranteedValue),
+      numFmt: percentFormat,
+    });
+    expect(retail30Brand.getCell(13).value).toBe(
+      `${bucket.evidence.objectId} ${bucket.evidence.locator}`,
+    );
+    const feeRow = sheet.getRow(
+      report.buckets.findIndex((b) => b.metric === 'dispensing_fee') + 2,
+    );
     expect(feeRow.getCell(9).numFmt).toBe(currencyFormat);
-    const rebateRow = sheet.getRow(report.buckets.findIndex((b) => b.effectiveValue === null) + 2);
+    const rebateRow = sheet.getRow(
+      report.buckets.findIndex((b) => b.effectiveValue === null) + 2,
+    );
     expect(rebateRow.getCell(10).value).toBeNull();
 
     const total = sheet.getRow(report.buckets.length + 2);
     const last = report.buckets.length + 1;
-    const exactShortfall = fromCents(report.buckets.reduce((s, b) => s + toCents(b.shortfall), 0n));
-    expect(total.getCell(12).value).toEqual({ formula: `SUM(L2:L${last})`, result: Number(exactShortfall) });
+    const exactShortfall = fromCents(
+      report.buckets.reduce((s, b) => s + toCents(b.shortfall), 0n),
+    );
+    expect(total.getCell(12).value).toEqual({
+      formula: `SUM(L2:L${last})`,
+      result: Number(exactShortfall),
+    });
     // The fixture has no offsets, so the bucket shortfalls are the summary's guarantee shortfall.
     expect(exactShortfall).toBe(report.summary.guaranteeShortfall);
   });
@@ -115,31 +159,56 @@ describe('writeReconciliationWorkbook', () => {
     expect(sheet.rowCount).toBe(findings + 2);
     expect(sheet.autoFilter).toBe(`A1:J${findings + 1}`);
     const first = sheet.getRow(2);
-    expect([first.getCell(1).value, first.getCell(2).value, first.getCell(3).value]).toEqual([expect.stringMatching(/^shortfall:/), 'Guarantee shortfall', null]);
-    expect(sheet.getRow(findings + 1).getCell(2).value).toBe('90-day channel, short supply');
+    expect([
+      first.getCell(1).value,
+      first.getCell(2).value,
+      first.getCell(3).value,
+    ]).toEqual([
+      expect.stringMatching(/^shortfall:/),
+      'Guarantee shortfall',
+      null,
+    ]);
+    expect(sheet.getRow(findings + 1).getCell(2).value).toBe(
+      '90-day channel, short supply',
+    );
     const total = sheet.getRow(findings + 2);
     expect(total.getCell(1).value).toBe('Total');
     const impact = total.getCell(8);
     expect(impact.numFmt).toBe(currencyFormat);
-    expect(impact.value).toEqual({ formula: `SUM(H2:H${findings + 1})`, result: Number(report.summary.totalOwed) });
+    expect(impact.value).toEqual({
+      formula: `SUM(H2:H${findings + 1})`,
+      result: Number(report.summary.totalOwed),
+    });
     // Re-adding the cells as cents reproduces the string exactly (no float drift in what is shown).
     let cents = 0n;
-    for (let r = 2; r <= findings + 1; r++) cents += BigInt(Math.round((sheet.getRow(r).getCell(8).value as number) * 100));
+    for (let r = 2; r <= findings + 1; r++)
+      cents += BigInt(
+        Math.round((sheet.getRow(r).getCell(8).value as number) * 100),
+      );
     expect(fromCents(cents)).toBe(report.summary.totalOwed);
   });
 
   it('lists the evidence by name, hash and reference', () => {
     const sheet = sheetOf(workbook, 'Evidence');
-    expect(sheet.getRow(2).values).toEqual([undefined, at(report.evidence, 0).name, at(report.evidence, 0).sha256, at(report.evidence, 0).reference]);
+    expect(sheet.getRow(2).values).toEqual([
+      undefined,
+      at(report.evidence, 0).name,
+      at(report.evidence, 0).sha256,
+      at(report.evidence, 0).reference,
+    ]);
     expect(sheet.rowCount).toBe(report.evidence.length + 1);
   });
 
   it('gives byte-identical files for the same report, even written seconds apart', async () => {
     // ZIP (DOS) times have a 2 s resolution: waiting longer proves no entry carries the wall clock.
     await sleep(2_100);
-    const again = await workbookBytes(reconciliationReportFixture({ claimFindings: 240 }));
+    const again = await workbookBytes(
+      reconciliationReportFixture({ claimFindings: 240 }),
+    );
     expect(sha256(again)).toBe(sha256(bytes));
-    const other = await workbookBytes(reconciliationReportFixture({ claimFindings: 241 }));
+    const other = await workbookBytes(
+      reconciliationReportFixture({ claimFindings: 241 }),
+    );
     expect(sha256(other)).not.toBe(sha256(bytes));
   });
 
@@ -171,6 +240,8 @@ describe('writeReconciliationWorkbook', () => {
   });
 
   it('refuses a report whose period end is not a date rather than stamping the wall clock', async () => {
-    await expect(workbookBytes({ ...report, periodEnd: 'someday' })).rejects.toThrow(/periodEnd/);
+    await expect(
+      workbookBytes({ ...report, periodEnd: 'someday' }),
+    ).rejects.toThrow(/periodEnd/);
   });
 });
