@@ -180,13 +180,14 @@ export function describeLakeContract(name: string, makeFixture: () => Promise<La
         for (let produced = 0; produced < total; produced += chunk) {
           const bytes = randomBytes(chunk);
           expected.update(bytes);
-          if (produced % (4 * MiB) === 0) sample();
+          if (produced % (8 * MiB) === 0) sample();
           yield bytes;
         }
       }
       // Also sample after the stream is consumed (uploading a spooled file must not load it whole either).
-      // A full collection is slow in a big test process, hence the sparse sampling.
-      const sampler = setInterval(sample, 200);
+      // A full collection is slow in a big test process (a CI worker that already ran the PGlite
+      // suites holds a large heap), hence the sparse sampling.
+      const sampler = setInterval(sample, 2_000);
       let object: LakeObject;
       try {
         object = await lake.put('snapshots/large', generated(), { contentType: 'application/octet-stream' });
