@@ -33,6 +33,8 @@ export interface ReconciliationTotals {
   readonly buckets: readonly ReconciliationBucket[];
   /** One finding per aggregate term (or offset group) that is owed money after offsets. */
   readonly shortfallFindings: readonly Finding[];
+  /** The terms behind each shortfall finding, by finding id (their claims are its evidence). */
+  readonly shortfallTerms: ReadonlyMap<string, readonly PlannedGuarantee[]>;
   /** Aggregate shortfall after offsets plus per-claim fee excess. */
   readonly guaranteeShortfall: string;
   readonly netClaims: number;
@@ -183,6 +185,7 @@ export function computeReconciliation(
   const findings: Finding[] = [];
   let owedCents = 0n;
 
+  const shortfallTerms = new Map<string, readonly PlannedGuarantee[]>();
   const groups = new Map<string, number[]>();
   plan.guarantees.forEach((g, i) => {
     if (g.metric === 'rebate_per_brand_claim') return;
@@ -206,6 +209,7 @@ export function computeReconciliation(
     const detail = grouped
       ? `offset group ${key.slice(6)} (${terms.map((t) => t.guaranteeId).join(', ')}) nets to a shortfall of ${fromCents(owed)}`
       : `${terms[0]?.metric} guaranteed ${terms[0]?.guaranteedValue}, delivered ${memberOutcomes[0]?.bucket.effectiveValue ?? 'n/a'}: shortfall ${fromCents(owed)}`;
+    shortfallTerms.set(`shortfall:${key}`, terms);
     findings.push(
       shortfallFinding(
         `shortfall:${key}`,
@@ -220,6 +224,7 @@ export function computeReconciliation(
   return {
     buckets: outcomes.map((o) => o.bucket),
     shortfallFindings: findings,
+    shortfallTerms,
     guaranteeShortfall: fromCents(owedCents),
     netClaims: rows.reduce((n, r) => n + r.netClaims, 0),
     excludedClaims: rows.reduce((n, r) => n + r.excludedClaims, 0),

@@ -108,9 +108,7 @@ export class ReconciliationExecutor {
     const claimIdsByFinding = new Map<string, string[]>();
     for (const finding of totals.shortfallFindings) {
       const ids: string[] = [];
-      for (const term of plan.guarantees.filter((g) =>
-        finding.evidence.some((e) => e === g.evidence),
-      )) {
+      for (const term of totals.shortfallTerms.get(finding.findingId) ?? []) {
         ids.push(...(await source.claimIdsFor(plan, term)));
       }
       claimIdsByFinding.set(finding.findingId, ids.sort());
