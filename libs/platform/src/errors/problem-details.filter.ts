@@ -52,6 +52,20 @@ function classify(exception: unknown): Classified {
 }
 
 /** Every error leaves as RFC 9457 problem+json whose `instance` is the request id. */
+/** The RFC 9457 body for `code`, with the request id as `instance`: the one shape every error takes. */
+export function problemFor(code: ErrorCode, detail: string, requestId: string, errors?: FieldError[]): Problem {
+  const { status, title } = errorCodes[code];
+  return {
+    type: `${problemTypeBase}${code.toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    detail,
+    instance: `urn:leaf:request:${requestId}`,
+    code,
+    ...(errors ? { errors } : {}),
+  };
+}
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -61,16 +75,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { code, detail, errors } = classify(exception);
-    const { status, title } = errorCodes[code];
-    const problem: Problem = {
-      type: `${problemTypeBase}${code.toLowerCase().replace(/_/g, '-')}`,
-      title,
-      status,
-      detail,
-      instance: `urn:leaf:request:${request.id}`,
-      code,
-      ...(errors ? { errors } : {}),
-    };
+    const problem = problemFor(code, detail, request.id, errors);
+    const { status } = problem;
     if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'request failed');
     else this.logger.info({ code, requestId: request.id, status }, 'request rejected');
     void reply.status(status).header('content-type', 'application/problem+json').send(problem);
