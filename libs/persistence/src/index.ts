@@ -6,6 +6,8 @@ export * from './config/scrub-secrets';
 export * from './embedded/embedded-postgres';
 export * from './data-source/data-source-parts';
 export * from './data-source/create-data-source';
+export * from './data-source/entra-password';
+export * from './config/operational-database-url';
 export * from './data-source/embedded-postgres-data-source';
 export * from './dialect/dialect';
 export * from './dialect/sql-fragments';

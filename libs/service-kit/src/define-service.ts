@@ -13,6 +13,8 @@ export interface ServiceParts {
 }
 
 export interface ServiceExtras<C extends PlatformConfig> {
+  /** See ServiceDefinition.migrations; a service without tables of its own declares none. */
+  migrations?: ServiceDefinition<C>['migrations'];
   configSchema?: ServiceDefinition<C>['configSchema'];
   configureApp?: ServiceDefinition<C>['configureApp'];
 }
@@ -31,15 +33,17 @@ export function defineService<C extends PlatformConfig = PlatformConfig>(
   class ServiceRootModule {}
   Object.defineProperty(ServiceRootModule, 'name', { value: `${name.replace(/(^|-)(\w)/g, (_, _d, c: string) => c.toUpperCase())}RootModule` });
 
+  const migrations = extras.migrations ?? [];
   return {
     name,
+    migrations,
     configSchema: extras.configSchema ?? (platformConfigSchema as unknown as ServiceDefinition<C>['configSchema']),
     configureApp: extras.configureApp,
     rootModule: (config: C): DynamicModule => {
       const p = typeof parts === 'function' ? parts(config) : parts;
       return {
         module: ServiceRootModule,
-        imports: [ServiceKitModule.forService({ service: name, config, entities: p.entities, authenticator: p.authenticator }), ...(p.imports ?? [])],
+        imports: [ServiceKitModule.forService({ service: name, config, migrations, entities: p.entities, authenticator: p.authenticator }), ...(p.imports ?? [])],
         controllers: p.controllers ?? [],
         providers: p.providers ?? [],
       };

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnModuleInit, type Type } from '@nestjs/common';
 import type { ServiceName } from '@leaf/contracts';
-import { DATA_SOURCE, PersistenceModule, checkDatabase, parseDatabaseUrl } from '@leaf/persistence';
-import { HealthModule, HealthRegistry, IdentitySigner, IdentityVerifier, ShutdownModule, type PlatformConfig, type RequestAuthenticator } from '@leaf/platform';
+import { DATA_SOURCE, PersistenceModule, checkDatabase, parseOperationalDatabaseUrl } from '@leaf/persistence';
+import { HealthModule, HealthRegistry, IdentitySigner, IdentityVerifier, ShutdownModule, type PlatformConfig, type RequestAuthenticator, type ServiceMigration } from '@leaf/platform';
 import { MESSAGE_BUS } from '@leaf/messaging';
 import { LAKE, createLake, parseLakeUrl } from '@leaf/storage';
 import { authProviders } from './auth.providers';
@@ -12,6 +12,8 @@ import type { DataSource, EntitySchema } from 'typeorm';
 export interface ServiceKitOptions {
   service: ServiceName;
   config: PlatformConfig;
+  /** Applied under the migration lock before the service listens (see ServiceDefinition.migrations). */
+  migrations?: ReadonlyArray<ServiceMigration>;
   /** The TypeORM entities of the service's data-access libs. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities?: Array<Function | EntitySchema>;
@@ -46,7 +48,13 @@ export class ServiceKitModule {
       imports: [
         HealthModule.forService(options.service),
         ShutdownModule,
-        PersistenceModule.forRoot({ database: parseDatabaseUrl(options.config.LEAF_DATABASE_URL), entities: options.entities ?? [] }),
+        PersistenceModule.forRoot({
+          database: parseOperationalDatabaseUrl(options.config.LEAF_DATABASE_URL),
+          entities: options.entities ?? [],
+          migrations: [...(options.migrations ?? [])],
+          runMigrations: true,
+          applicationName: `leaf-${options.service}`,
+        }),
       ],
       providers: [
         DatabaseReadiness,

@@ -1,20 +1,8 @@
-import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
-import { contractPacketsMigrations } from '@leaf/contract-packets/data-access';
-import { gatewayMigrations } from '@leaf/gateway/feature';
-import { outboxMigrations } from '@leaf/messaging';
-import { postgresMigrations } from '@leaf/persistence';
-import { taskLedgerMigrations } from '@leaf/task-ledger';
+import { migrationsOf } from '@leaf/service-kit';
+import { localStackServices } from './service-registry';
 
 /**
- * Every PostgreSQL migration the local stack applies to its one embedded database: the
- * foundation tables, the outbox, then each service's own tables (exported by its data-access
- * lib). TypeORM orders them by their timestamp suffix, so each service keeps its own range.
+ * Every PostgreSQL migration the local stack applies to its one embedded database before seeding:
+ * the union of what each service declares (each service would apply its own at start anyway).
  */
-export const stackMigrations = [
-  ...postgresMigrations,
-  ...outboxMigrations.postgres,
-  ...claimsRuntimeMigrations.postgres,
-  ...contractPacketsMigrations.postgres,
-  ...taskLedgerMigrations.postgres,
-  ...gatewayMigrations.postgres,
-];
+export const stackMigrations = migrationsOf(localStackServices);

@@ -1,5 +1,6 @@
 import { defineService } from '@leaf/service-kit';
-import { TaskKindRegistry } from '@leaf/task-ledger';
+import { outboxMigrations } from '@leaf/messaging';
+import { TaskKindRegistry, taskLedgerMigrations } from '@leaf/task-ledger';
 import { agentDispatcherConfigSchema, type AgentDispatcherConfig } from './agent-dispatcher.config';
 import { DispatcherRuntime } from './runtime/dispatcher.runtime';
 import { TaskNotifier } from './runtime/task-notifier';
@@ -21,5 +22,5 @@ export const agentDispatcherService = defineService<AgentDispatcherConfig>(
       DispatcherRuntime,
     ],
   }),
-  { configSchema: agentDispatcherConfigSchema },
+  { migrations: [...outboxMigrations.postgres, ...taskLedgerMigrations.postgres], configSchema: agentDispatcherConfigSchema },
 );

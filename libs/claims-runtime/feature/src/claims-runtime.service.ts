@@ -1,8 +1,10 @@
 import type { Provider } from '@nestjs/common';
+import { outboxMigrations } from '@leaf/messaging';
 import {
   DATA_SOURCE,
   createDataSource,
   parseDatabaseUrl,
+  postgresMigrations,
 } from '@leaf/persistence';
 import { createLogger } from '@leaf/platform';
 import { defineService } from '@leaf/service-kit';
@@ -11,6 +13,7 @@ import {
   ClientsRepository,
   GuaranteesRepository,
   claimsRuntimeEntities,
+  claimsRuntimeMigrations,
 } from '@leaf/claims-runtime/data-access';
 import type { DataSource } from 'typeorm';
 import {
@@ -68,5 +71,10 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
       ReconciliationsService,
     ],
   }),
-  { configSchema: claimsRuntimeConfigSchema },
+  {
+    // The reference schema (clients, periods, contract_guarantees, the embedded claims stand-in),
+    // the outbox it announces runs through, and its own runs and findings.
+    migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...claimsRuntimeMigrations.postgres],
+    configSchema: claimsRuntimeConfigSchema,
+  },
 );

@@ -1,4 +1,6 @@
-import { contractPacketsEntities, FolderPacketSource, GraphPacketSource, PACKET_SOURCE, type PacketSource } from '@leaf/contract-packets/data-access';
+import { outboxMigrations } from '@leaf/messaging';
+import { postgresMigrations } from '@leaf/persistence';
+import { contractPacketsEntities, contractPacketsMigrations, FolderPacketSource, GraphPacketSource, PACKET_SOURCE, type PacketSource } from '@leaf/contract-packets/data-access';
 import { defineService } from '@leaf/service-kit';
 import { contractPacketsConfigSchema, type ContractPacketsConfig } from './config/contract-packets.config';
 import { PacketsController } from './packets/packets.controller';
@@ -34,5 +36,10 @@ export const contractPacketsService = defineService<ContractPacketsConfig>(
       PacketSyncService,
     ],
   }),
-  { configSchema: contractPacketsConfigSchema },
+  {
+    // contract-packets is the one writer of contract_guarantees (reference schema), announces
+    // promotions through the outbox, and owns the packet registry.
+    migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...contractPacketsMigrations.postgres],
+    configSchema: contractPacketsConfigSchema,
+  },
 );

@@ -1,3 +1,5 @@
+import { outboxMigrations } from '@leaf/messaging';
+import { taskLedgerMigrations } from '@leaf/task-ledger';
 import { IdentitySigner } from '@leaf/platform';
 import { defineService } from '@leaf/service-kit';
 import { laneWorkerConfigSchema, type LaneWorkerConfig } from './lane-worker.config';
@@ -23,5 +25,5 @@ export const laneWorkerService = defineService<LaneWorkerConfig>(
       LaneWorkerRuntime,
     ],
   }),
-  { configSchema: laneWorkerConfigSchema },
+  { migrations: [...outboxMigrations.postgres, ...taskLedgerMigrations.postgres], configSchema: laneWorkerConfigSchema },
 );

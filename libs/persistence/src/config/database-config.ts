@@ -13,6 +13,13 @@ export const postgresDatabaseConfigSchema = z.strictObject({
   kind: z.literal('postgres'),
   url: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://'),
   poolSize: poolSize.optional(),
+  /**
+   * `password`: whatever the URL carries (or trust auth). `azure-default`: Microsoft Entra ID through
+   * DefaultAzureCredential (workload identity on AKS), a fresh access token for each new connection.
+   */
+  authentication: z.enum(['password', 'azure-default']).optional(),
+  /** Managed identity client id for `azure-default` when the pod has several identities. */
+  clientId: z.string().min(1).optional(),
 });
 
 export const mssqlDatabaseConfigSchema = z

@@ -7,7 +7,9 @@ import { redactUrl } from './redact-url';
  *
  * - `pglite:memory` — in-memory embedded Postgres
  * - `pglite:<dir>` — file-backed embedded Postgres (relative dirs resolve against the working directory)
- * - `postgres://…` / `postgresql://…` — a PostgreSQL server; `?poolSize=` is taken out and applied
+ * - `postgres://…` / `postgresql://…` — a PostgreSQL server; `?poolSize=` is taken out and applied;
+ *   `?authentication=azure-default[&clientId=…]` signs in with Microsoft Entra ID (Azure Database for
+ *   PostgreSQL flexible server with workload identity): the URL's user is the Entra principal
  * - `mssql://user:pass@host:1433/db?encrypt=true` — SQL Server with SQL authentication;
  *   `mssql://host/db?authentication=azure-default[&clientId=…]` uses DefaultAzureCredential;
  *   `trustServerCertificate=true` and `poolSize=` are also read. `sqlserver://` is accepted too.
@@ -42,7 +44,22 @@ function parsePostgres(raw: string): DatabaseConfig {
   const url = parseUrl(raw);
   if (!url.hostname) throw invalid(raw, 'a host is required');
   const poolSize = takeInt(url, 'poolSize', raw);
-  return parseDatabaseConfig({ kind: 'postgres', url: url.toString(), ...(poolSize === undefined ? {} : { poolSize }) });
+  const authentication = take(url, 'authentication');
+  const clientId = take(url, 'clientId');
+  if (authentication !== undefined && authentication !== 'password' && authentication !== 'azure-default') {
+    throw invalid(raw, 'authentication must be password or azure-default');
+  }
+  if (authentication === 'azure-default' && url.password) throw invalid(raw, 'authentication=azure-default takes no password');
+  if (authentication === 'azure-default' && !url.username) {
+    throw invalid(raw, 'authentication=azure-default needs the Entra principal as the user (postgres://<identity>@host/db)');
+  }
+  return parseDatabaseConfig({
+    kind: 'postgres',
+    url: url.toString(),
+    ...(poolSize === undefined ? {} : { poolSize }),
+    ...(authentication === 'azure-default' ? { authentication } : {}),
+    ...(clientId === undefined ? {} : { clientId }),
+  });
 }
 
 function parseMssql(raw: string): DatabaseConfig {
@@ -78,6 +95,12 @@ function parseUrl(raw: string): URL {
     // Not kept as `cause`: Node's URL error carries the raw input, password included.
     throw invalid(raw, 'not a valid URL');
   }
+}
+
+function take(url: URL, name: string): string | undefined {
+  const value = url.searchParams.get(name);
+  url.searchParams.delete(name);
+  return value ?? undefined;
 }
 
 function takeInt(url: URL, name: string, raw: string): number | undefined {

@@ -1,14 +1,17 @@
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import {
   parseDatabaseConfig,
   type DatabaseConfig,
   type DatabaseConfigInput,
   type MssqlDatabaseConfig,
+  type PostgresDatabaseConfig,
 } from '../config/database-config';
 import { dialectOfConfig, type SqlDialect } from '../dialect/dialect';
 import { mssqlMigrations, postgresMigrations } from '../migrations/migration-sets';
 import { migrationsTableName, type DataSourceParts, type DialectMigrations, type MigrationList } from './data-source-parts';
 import { EmbeddedPostgresDataSource } from './embedded-postgres-data-source';
+import { entraPasswordProvider } from './entra-password';
 
 type SqlServerDataSourceOptions = Extract<DataSourceOptions, { type: 'mssql' }>;
 
@@ -44,7 +47,7 @@ export function createDataSource(config: DatabaseConfigInput | DatabaseConfig, p
       return new DataSource({
         type: 'postgres',
         ...common,
-        url: parsed.url,
+        ...postgresConnectionOptions(parsed, parts.credential),
         ...(parsed.poolSize === undefined ? {} : { poolSize: parsed.poolSize }),
         applicationName,
         connectTimeoutMS: 10_000,
@@ -52,6 +55,28 @@ export function createDataSource(config: DatabaseConfigInput | DatabaseConfig, p
     case 'mssql':
       return new DataSource(mssqlOptions(parsed, common, applicationName));
   }
+}
+
+type PostgresConnection = Pick<Extract<DataSourceOptions, { type: 'postgres' }>, 'url' | 'host' | 'port' | 'username' | 'database' | 'password' | 'ssl'>;
+
+/**
+ * Password URLs go to `pg` whole. For Entra sign-in the URL is taken apart: `pg` lets a
+ * connection string's (empty) password override a `password` function, so the parts are passed
+ * one by one with the token provider as the password.
+ */
+export function postgresConnectionOptions(config: PostgresDatabaseConfig, credential?: TokenCredential): PostgresConnection {
+  if (config.authentication !== 'azure-default') return { url: config.url };
+  const url = new URL(config.url);
+  const sslmode = url.searchParams.get('sslmode');
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 5432,
+    username: decodeURIComponent(url.username),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres',
+    // Azure Database for PostgreSQL requires TLS; only an explicit sslmode=disable turns it off.
+    ssl: sslmode !== 'disable',
+    password: entraPasswordProvider(credential ?? new DefaultAzureCredential(config.clientId === undefined ? {} : { managedIdentityClientId: config.clientId })),
+  };
 }
 
 function mssqlOptions(

@@ -1,3 +1,4 @@
+import type { TokenCredential } from '@azure/identity';
 import type { DataSourceOptions } from 'typeorm';
 import type { SqlDialect } from '../dialect/dialect';
 
@@ -15,6 +16,8 @@ export interface DataSourceParts {
   applicationName?: string;
   /** TypeORM logging; off by default because queries can carry claim data. */
   logging?: DataSourceOptions['logging'];
+  /** For `authentication=azure-default` PostgreSQL URLs; DefaultAzureCredential when absent. */
+  credential?: TokenCredential;
 }
 
 /** Where TypeORM records applied migrations, on every dialect. */

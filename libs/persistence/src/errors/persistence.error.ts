@@ -10,6 +10,7 @@ export const persistenceErrorCodes = [
   'PERSISTENCE_EMBEDDED_START_FAILED',
   'PERSISTENCE_MIGRATION_FAILED',
   'PERSISTENCE_TEST_DATABASE_FAILED',
+  'PERSISTENCE_AUTH_FAILED',
 ] as const;
 
 export type PersistenceErrorCode = (typeof persistenceErrorCodes)[number];

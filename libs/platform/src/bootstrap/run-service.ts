@@ -22,7 +22,18 @@ export async function runService<C extends PlatformConfig>(definition: ServiceDe
   }
   const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: definition.name, mode: config.LEAF_TELEMETRY, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-  const app = await startServiceApp(definition, config, logger);
+  let app: Awaited<ReturnType<typeof startServiceApp>>;
+  try {
+    app = await startServiceApp(definition, config, logger);
+  } catch (error) {
+    // A failed start (database unreachable, a migration that fails, a port in use) is one
+    // structured line naming the cause, then exit 1 so the orchestrator restarts the container.
+    const reason = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown } | null)?.code;
+    logger.fatal({ reason, ...(typeof code === 'string' ? { code } : {}) }, `${definition.name} could not start: ${reason}`);
+    await telemetry.shutdown().catch(() => undefined);
+    process.exit(1);
+  }
   installGracefulShutdown([app], { graceMs: config.LEAF_SHUTDOWN_GRACE_MS, logger, afterClose: () => telemetry.shutdown() });
   logger.info({ url: `http://${config.HOST}:${portFor(definition.name, config)}` }, `${definition.name} listening`);
 }

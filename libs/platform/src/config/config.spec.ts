@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a SQL Server operational store, naming the setting and never echoing the URL', () => {
+    const url = 'mssql://leaf:Pa55word@leaf.database.windows.net/leaf';
+    expect(() => loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: url })).toThrow(/LEAF_DATABASE_URL: operational state lives in PostgreSQL/);
+    expect(() => loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: url })).not.toThrow(/Pa55word/);
+    expect(() => loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: 'mysql://db/leaf' })).toThrow(/LEAF_DATABASE_URL: must start with one of pglite:, postgres:, postgresql:/);
+    expect(loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: 'postgres://leaf@db/leaf?authentication=azure-default' }).LEAF_DATABASE_URL).toContain('postgres://');
+  });
+
   it('reports a required setting of an extended schema as required', () => {
     const schema = platformConfigSchema.extend({ LEAF_GRAPH_TENANT_ID: z.string().min(1) });
     expect(() => loadConfig(schema, {})).toThrow('LEAF_GRAPH_TENANT_ID: is required');

@@ -17,7 +17,17 @@ export const platformConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: toInt('PORT', 0, 65535).optional(),
-  LEAF_DATABASE_URL: urlSetting(['pglite', 'postgres', 'postgresql', 'mssql']).default('pglite:.data/pglite'),
+  /**
+   * The service's operational store: PostgreSQL (Azure Database for PostgreSQL in production) or
+   * PGlite locally. SQL Server is refused: it is only ever the read-only claims source.
+   */
+  LEAF_DATABASE_URL: z
+    .string()
+    .refine((v) => !/^(mssql|sqlserver):/i.test(v.trim()), {
+      message: 'operational state lives in PostgreSQL: SQL Server is only the claims source (LEAF_CLAIMS_SOURCE_URL); use postgres:// or pglite:',
+    })
+    .pipe(urlSetting(['pglite', 'postgres', 'postgresql']))
+    .default('pglite:.data/pglite'),
   LEAF_LAKE_URL: urlSetting(['file', 'azure-blob']).default('file:.data/lake'),
   LEAF_TELEMETRY: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
