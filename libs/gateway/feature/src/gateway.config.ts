@@ -82,6 +82,11 @@ export const gatewayConfigSchema = platformConfigSchema
     LEAF_REDIS_URL: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis: or rediss:' }).optional(),
     /** How long an Idempotency-Key's stored response is replayed. */
     LEAF_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
+    /**
+     * An in-flight Idempotency-Key is held for LEAF_UPSTREAM_TIMEOUT_MS plus this margin; after
+     * that (its gateway crashed) a retry with the same body proceeds.
+     */
+    LEAF_IDEMPOTENCY_LEASE_MARGIN_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   })
   .superRefine((c, ctx) => {
     const need = (setting: string, when: string) => ctx.addIssue({ code: 'custom', path: [setting], message: `is required when ${when}` });

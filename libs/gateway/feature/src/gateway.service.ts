@@ -9,8 +9,9 @@ import { gatewayConfigSchema, type GatewayConfig } from './gateway.config';
 import { PlatformHealthController } from './health/platform-health.controller';
 import { registerGatewayHttp } from './http/gateway-http';
 import { registerMcpEndpoint } from './mcp/mcp-endpoint';
-import { IdempotencyInterceptor, IDEMPOTENCY_TTL_SECONDS } from './idempotency/idempotency.interceptor';
+import { IdempotencyInterceptor, IDEMPOTENCY_OPTIONS, type IdempotencyOptions } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
+import { gatewayMigrations } from './idempotency/idempotency-schema';
 import { setupOpenApi } from './openapi/setup-openapi';
 import { RATE_LIMIT_STORE, RATE_LIMITS, RateLimitInterceptor } from './rate-limit/rate-limit.interceptor';
 import { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-limit.store';
@@ -40,12 +41,16 @@ export const gatewayService = defineService<GatewayConfig>(
         RateLimitInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },
         IdempotencyStore,
-        { provide: IDEMPOTENCY_TTL_SECONDS, useValue: config.LEAF_IDEMPOTENCY_TTL_SECONDS },
+        {
+          provide: IDEMPOTENCY_OPTIONS,
+          useValue: { ttlSeconds: config.LEAF_IDEMPOTENCY_TTL_SECONDS, leaseMs: config.LEAF_UPSTREAM_TIMEOUT_MS + config.LEAF_IDEMPOTENCY_LEASE_MARGIN_MS } satisfies IdempotencyOptions,
+        },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   },
   {
+    migrations: gatewayMigrations.postgres,
     configSchema: gatewayConfigSchema,
     configureApp: (app) => {
       registerGatewayHttp(app);

@@ -13,6 +13,8 @@ import { captureLogger, identityHeaders } from '@leaf/platform/testing';
 import { loadOrCreateDevIssuerKeys, mintDevToken } from './auth/dev-issuer';
 import { gatewayService } from './gateway.service';
 import { gatewayMigrations } from './idempotency/idempotency-schema';
+import { idempotencyRequestSha256, idempotencyScope, upstreamIdempotencyKey } from './idempotency/idempotency.interceptor';
+import { IdempotencyStore } from './idempotency/idempotency.store';
 import { startStubClaimsRuntime, stubArtifact } from './testing/stub-claims-runtime';
 
 describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
@@ -130,6 +132,86 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     const mine = await post(path, await bearer('operator', ['client-a'], 'someone-else'), { periodId: 'p-2025' }, { 'idempotency-key': 'key-0001-abc' });
     expect([mine.status, mine.headers.get('idempotent-replayed')]).toEqual([202, null]);
     expect(upstreamCalls('/reconciliations')).toBe(before + 2);
+  });
+
+  describe('Idempotency-Key recovery', () => {
+    // LEAF_UPSTREAM_TIMEOUT_MS (10 s default) + LEAF_IDEMPOTENCY_LEASE_MARGIN_MS (5 s default).
+    const leaseMs = 15_000;
+    const start = (clientId: string, headers: Record<string, string>, periodId: string, key: string) => post(`/v1/clients/${clientId}/reconciliations`, headers, { periodId }, { 'idempotency-key': key });
+    /** What a gateway that died mid-request leaves behind: the key in flight, begun `agoMs` ago. */
+    const abandon = (subject: string, clientId: string, key: string, periodId: string, agoMs: number) =>
+      app.get(IdempotencyStore, { strict: false }).begin(idempotencyScope(subject, 'POST', `/v1/clients/${clientId}/reconciliations`, key), idempotencyRequestSha256({ periodId }), {
+        ttlSeconds: 3600,
+        leaseMs,
+        now: new Date(Date.now() - agoMs),
+      });
+
+    it('lets a retry proceed once the lease of a request whose gateway crashed has run out, not before', async () => {
+      const op = await bearer('operator', ['client-i1'], 'idem-crash');
+      // Past the margin alone, still within the upstream timeout plus the margin.
+      await abandon('idem-crash', 'client-i1', 'crash-key-001', 'p-2025', 12_000);
+      const before = upstreamCalls('client-i1/reconciliations');
+      const early = await start('client-i1', op, 'p-2025', 'crash-key-001');
+      expect([early.status, early.body.code, upstreamCalls('client-i1/reconciliations')]).toEqual([409, 'CONFLICT', before]);
+
+      await abandon('idem-crash', 'client-i1', 'crash-key-002', 'p-2025', leaseMs + 1_000);
+      const retried = await start('client-i1', op, 'p-2025', 'crash-key-002');
+      expect([retried.status, retried.headers.get('idempotent-replayed')]).toEqual([202, null]);
+      // The service gets a key bound to the caller, so it can recognise an attempt that reached it before the crash.
+      expect(stub.calls.at(-1)?.idempotencyKey).toBe(upstreamIdempotencyKey('idem-crash', 'crash-key-002'));
+      const replayed = await start('client-i1', op, 'p-2025', 'crash-key-002');
+      expect([replayed.status, replayed.body, replayed.headers.get('idempotent-replayed')]).toEqual([202, retried.body, 'true']);
+      expect(upstreamCalls('client-i1/reconciliations')).toBe(before + 1);
+      expect(log.lines().some((l) => String(l['msg']).startsWith('Idempotency-Key taken over after its lease expired'))).toBe(true);
+    });
+
+    it('lets exactly one of several concurrent retries take an abandoned key over', async () => {
+      const op = await bearer('operator', ['client-i2'], 'idem-race');
+      await abandon('idem-race', 'client-i2', 'race-key-001', 'p-2025', leaseMs + 1_000);
+      const before = upstreamCalls('client-i2/reconciliations');
+      const answers = await Promise.all(Array.from({ length: 4 }, () => start('client-i2', op, 'p-2025', 'race-key-001')));
+      const proceeded = answers.filter((a) => a.status === 202 && a.headers.get('idempotent-replayed') === null);
+      expect(proceeded).toHaveLength(1);
+      // The others were either refused while it ran or replayed its answer once it had finished.
+      for (const other of answers.filter((a) => !proceeded.includes(a))) {
+        expect(other.status === 409 ? other.body.code : [other.status, other.body, other.headers.get('idempotent-replayed')]).toEqual(other.status === 409 ? 'CONFLICT' : [202, proceeded[0].body, 'true']);
+      }
+      expect(upstreamCalls('client-i2/reconciliations')).toBe(before + 1);
+    });
+
+    it('stores no 4xx answer: a request the service refused can be corrected and retried under the same key', async () => {
+      const op = await bearer('operator', ['client-i3'], 'idem-4xx');
+      const before = upstreamCalls('client-i3/reconciliations');
+      const refused = await start('client-i3', op, 'p-missing', 'typo-key-001');
+      expect([refused.status, refused.body.code]).toEqual([404, 'NOT_FOUND']);
+      const again = await start('client-i3', op, 'p-missing', 'typo-key-001');
+      expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([404, null]);
+      const invalid = await post('/v1/clients/client-i3/reconciliations', op, { periodId: 7 }, { 'idempotency-key': 'typo-key-001' });
+      expect(invalid.status).toBe(400);
+      const corrected = await start('client-i3', op, 'p-2025', 'typo-key-001');
+      expect([corrected.status, corrected.headers.get('idempotent-replayed')]).toEqual([202, null]);
+      expect(upstreamCalls('client-i3/reconciliations')).toBe(before + 3);
+    });
+
+    it('refuses a retry while the first request is in flight, then replays its status, body, Location and content type', async () => {
+      const op = await bearer('operator', ['client-i4'], 'idem-replay');
+      const release = stub.hold('/v1/clients/client-i4/reconciliations');
+      const first = start('client-i4', op, 'p-2025', 'replay-key-001');
+      await new Promise((r) => setTimeout(r, 200));
+      const during = await start('client-i4', op, 'p-2025', 'replay-key-001');
+      expect([during.status, during.body.code, during.body.detail]).toEqual([409, 'CONFLICT', 'a request with this Idempotency-Key is still in progress; retry later']);
+      release();
+      const answer = await first;
+      expect(answer.status).toBe(202);
+      const replay = await start('client-i4', op, 'p-2025', 'replay-key-001');
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect([replay.status, replay.body, replay.headers.get('location'), replay.headers.get('content-type')]).toEqual([
+        202,
+        answer.body,
+        `/v1/clients/client-i4/reconciliations/${answer.body.runId}`,
+        answer.headers.get('content-type'),
+      ]);
+    });
   });
 
   it('limits writes per client with 429 problem+json and Retry-After', async () => {

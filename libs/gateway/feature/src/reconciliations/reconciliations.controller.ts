@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   artifactNames,
@@ -18,6 +18,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { relay, withQuery } from '../upstream/forward';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
+import { upstreamIdempotencyKey } from '../idempotency/idempotency.interceptor';
 import { RateLimitClass } from '../rate-limit/rate-limit.interceptor';
 import { artifactParamsSchema, linkedFindingPageSchema, type ArtifactParams } from './reconciliations.api';
 
@@ -39,12 +40,15 @@ export class ReconciliationsController {
   async start(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
     @Body(new ZodPipe(startReconciliationSchema)) body: StartReconciliation,
+    @Headers('idempotency-key') key: string | undefined,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertClientVisible(identity, clientId);
-    return relay(reply, await this.upstream.json('claims-runtime', { method: 'POST', path: runPath(clientId), ...hop(request), identity, body }));
+    // The interceptor has checked the key's form; claims-runtime starts one run per key.
+    const headers = typeof key === 'string' ? { 'idempotency-key': upstreamIdempotencyKey(identity.subject, key) } : undefined;
+    return relay(reply, await this.upstream.json('claims-runtime', { method: 'POST', path: runPath(clientId), ...hop(request), identity, body, headers }));
   }
 
   @Get(':runId')

@@ -8,6 +8,7 @@ export interface StubCall {
   identity: Identity | null;
   requestId: string | undefined;
   traceparent: string | undefined;
+  idempotencyKey: string | undefined;
   body: string;
 }
 
@@ -26,17 +27,30 @@ const readBody = (req: IncomingMessage) =>
  * stack spec runs the real one): it verifies the signed identity like every service does and
  * records what arrived, so a spec can prove what the gateway forwarded and what it never did.
  */
-export async function startStubClaimsRuntime(): Promise<{ url: string; calls: StubCall[]; close(): Promise<void> }> {
+export interface StubClaimsRuntime {
+  url: string;
+  calls: StubCall[];
+  /** Holds requests to `path` until the returned function is called. */
+  hold(path: string): () => void;
+  close(): Promise<void>;
+}
+
+export async function startStubClaimsRuntime(): Promise<StubClaimsRuntime> {
   const verifier = new IdentityVerifier(internalIdentityKeyBytes(undefined));
   const calls: StubCall[] = [];
   let started = 0;
+  // Like claims-runtime: one run per client and Idempotency-Key.
+  const runsByKey = new Map<string, string>();
+  // Requests to these paths wait until released: a gateway request held in flight.
+  const held = new Map<string, Array<() => void>>();
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const token = req.headers['x-leaf-identity'];
     const verified = typeof token === 'string' ? await verifier.verify(token) : null;
     const identity = verified && 'identity' in verified ? verified.identity : null;
     const url = req.url ?? '/';
-    calls.push({ method: req.method ?? '', url, identity, requestId: req.headers['x-request-id'] as string | undefined, traceparent: req.headers['traceparent'] as string | undefined, body });
+    const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+    calls.push({ method: req.method ?? '', url, identity, requestId: req.headers['x-request-id'] as string | undefined, traceparent: req.headers['traceparent'] as string | undefined, idempotencyKey, body });
     const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
       res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', server: 'kestrel-internal', ...headers }).end(JSON.stringify(value));
     if (!identity) return json(401, { code: 'UNAUTHENTICATED' });
@@ -50,7 +64,12 @@ export async function startStubClaimsRuntime(): Promise<{ url: string; calls: St
       return json(200, { clientId: m[1], items: [] });
     }
     if ((m = /^\/v1\/clients\/([^/]+)\/reconciliations$/.exec(path)) && req.method === 'POST') {
-      const runId = `rec_${String(++started).padStart(26, '0')}`;
+      const waiters = held.get(path);
+      if (waiters) await new Promise<void>((r) => waiters.push(r));
+      if ((JSON.parse(body) as { periodId?: string }).periodId === 'p-missing') return json(404, { code: 'NOT_FOUND', status: 404, detail: 'no such contract period' });
+      const keyed = idempotencyKey ? runsByKey.get(`${m[1]}\n${idempotencyKey}`) : undefined;
+      const runId = keyed ?? `rec_${String(++started).padStart(26, '0')}`;
+      if (idempotencyKey) runsByKey.set(`${m[1]}\n${idempotencyKey}`, runId);
       return json(202, run(m[1], runId), { location: `/v1/clients/${m[1]}/reconciliations/${runId}` });
     }
     if ((m = /^\/v1\/clients\/([^/]+)\/reconciliations\/([^/]+)\/findings$/.exec(path))) {
@@ -80,6 +99,14 @@ export async function startStubClaimsRuntime(): Promise<{ url: string; calls: St
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     calls,
+    hold: (path) => {
+      held.set(path, []);
+      return () => {
+        const waiters = held.get(path) ?? [];
+        held.delete(path);
+        for (const release of waiters) release();
+      };
+    },
     close: () =>
       new Promise((r) => {
         server.close(() => r());
