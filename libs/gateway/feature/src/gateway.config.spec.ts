@@ -12,7 +12,10 @@ describe('gateway config', () => {
       write: { limit: 60, windowSeconds: 60 },
       download: { limit: 120, windowSeconds: 60 },
       mcp: { limit: 300, windowSeconds: 60 },
+      work: { limit: 60, windowSeconds: 60 },
+      authfail: { limit: 30, windowSeconds: 60 },
     });
+    expect(load({}).LEAF_TRUSTED_PROXY_HOPS).toBe(0);
     expect(load({ LEAF_RATE_LIMITS: 'write=5/10' }).LEAF_RATE_LIMITS.write).toEqual({ limit: 5, windowSeconds: 10 });
   });
 

@@ -27,18 +27,25 @@ const jsonSetting = <T extends z.ZodType>(schema: T, example: string) =>
     })
     .pipe(schema);
 
-/** Route classes rate limits are counted per: reads, writes (POST), downloads and MCP calls. */
-export const routeClasses = ['read', 'write', 'download', 'mcp'] as const;
+/**
+ * Budgets rate limits are counted in: reads, writes (POST), downloads and MCP calls (each per
+ * caller, and per client for a client the caller may see); `work`, starting work (reconciliations,
+ * tasks, the MCP start tool), per client across all three doors; `authfail`, failed
+ * authentications per source address.
+ */
+export const routeClasses = ['read', 'write', 'download', 'mcp', 'work', 'authfail'] as const;
 export type RouteClass = (typeof routeClasses)[number];
 export type RateLimits = Record<RouteClass, { limit: number; windowSeconds: number }>;
 
+const defaultRateLimits = 'read=600/60,write=60/60,download=120/60,mcp=300/60,work=60/60,authfail=30/60';
+
 /** `read=600/60,write=30/60`: per class, requests per window (seconds); classes left out keep their default. */
 const rateLimitsSetting = z.string().default('').transform((value, ctx): RateLimits => {
-  const limits: RateLimits = { read: { limit: 600, windowSeconds: 60 }, write: { limit: 60, windowSeconds: 60 }, download: { limit: 120, windowSeconds: 60 }, mcp: { limit: 300, windowSeconds: 60 } };
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const match = /^(read|write|download|mcp)=(\d{1,7})\/(\d{1,5})$/.exec(part);
+  const limits = {} as RateLimits;
+  for (const part of `${defaultRateLimits},${value}`.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = new RegExp(`^(${routeClasses.join('|')})=(\\d{1,7})\\/(\\d{1,5})$`).exec(part);
     if (!match) {
-      ctx.addIssue({ code: 'custom', message: 'must look like read=600/60,write=60/60,download=120/60,mcp=300/60' });
+      ctx.addIssue({ code: 'custom', message: `must look like ${defaultRateLimits}` });
       return z.NEVER;
     }
     limits[match[1] as RouteClass] = { limit: Number(match[2]), windowSeconds: Math.max(1, Number(match[3])) };
@@ -78,6 +85,12 @@ export const gatewayConfigSchema = platformConfigSchema
     /** Group id -> client ids or "*", e.g. {"<entra-group-oid>":["harbor-valley-sd"]}. */
     LEAF_AUTH_GROUP_CLIENTS: jsonSetting(z.record(z.string(), z.union([z.literal('*'), z.array(z.string())])), '{"<group>":["client-a"]}').default({}),
     LEAF_RATE_LIMITS: rateLimitsSetting,
+    /**
+     * How many proxies in front of the gateway append to X-Forwarded-For (APIM, Cloudflare, the
+     * ingress): the source address is that many entries from the right. 0 (default) trusts no
+     * forwarded header and uses the peer address.
+     */
+    LEAF_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
     /** Rate-limit counters in Redis (shared by every gateway replica); in memory when unset. */
     LEAF_REDIS_URL: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis: or rediss:' }).optional(),
     /** How long an Idempotency-Key's stored response is replayed. */

@@ -13,7 +13,8 @@ import { IdempotencyInterceptor, IDEMPOTENCY_OPTIONS, type IdempotencyOptions } 
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { gatewayMigrations } from './idempotency/idempotency-schema';
 import { setupOpenApi } from './openapi/setup-openapi';
-import { RATE_LIMIT_STORE, RATE_LIMITS, RateLimitInterceptor } from './rate-limit/rate-limit.interceptor';
+import { RATE_LIMITER, RateLimitInterceptor } from './rate-limit/rate-limit.interceptor';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-limit.store';
 import { PacketsController } from './packets/packets.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
@@ -25,8 +26,11 @@ import { UPSTREAM_TIMEOUT_MS, UpstreamClient } from './upstream/upstream.client'
 export const gatewayService = defineService<GatewayConfig>(
   'gateway',
   (config) => {
+    // One limiter for the routes, MCP and failed authentications, so every door spends the same budgets.
+    const limiter = new RateLimiter(config.LEAF_REDIS_URL ? new RedisRateLimitStore(config.LEAF_REDIS_URL) : new MemoryRateLimitStore(), config.LEAF_RATE_LIMITS);
     const authenticator = new GatewayAuthenticator(
       new ExternalTokenVerifier(trustedIssuers(config), { roles: config.LEAF_AUTH_GROUP_ROLES, clients: config.LEAF_AUTH_GROUP_CLIENTS }),
+      { limiter, trustedProxyHops: config.LEAF_TRUSTED_PROXY_HOPS },
     );
     return {
       authenticator,
@@ -36,8 +40,7 @@ export const gatewayService = defineService<GatewayConfig>(
         { provide: GATEWAY_AUTHENTICATOR, useValue: authenticator },
         { provide: SERVICE_DIRECTORY, useValue: ServiceDirectory.fromConfig(config, `http://127.0.0.1:${portFor('gateway', config)}`) },
         { provide: UPSTREAM_TIMEOUT_MS, useValue: config.LEAF_UPSTREAM_TIMEOUT_MS },
-        { provide: RATE_LIMITS, useValue: config.LEAF_RATE_LIMITS },
-        { provide: RATE_LIMIT_STORE, useFactory: () => (config.LEAF_REDIS_URL ? new RedisRateLimitStore(config.LEAF_REDIS_URL) : new MemoryRateLimitStore()) },
+        { provide: RATE_LIMITER, useValue: limiter },
         RateLimitInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },
         IdempotencyStore,

@@ -40,7 +40,9 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       LEAF_CLAIMS_RUNTIME_URL: stub.url,
       LEAF_DEV_ISSUER_DIR: join(dir, 'dev-issuer'),
       LEAF_BODY_LIMIT_BYTES: '4096',
-      LEAF_RATE_LIMITS: 'write=6/60',
+      LEAF_AGENT_DISPATCHER_URL: stub.url,
+      LEAF_RATE_LIMITS: 'write=6/60,work=6/60,mcp=40/60,authfail=20/60',
+      LEAF_TRUSTED_PROXY_HOPS: '1',
     });
     app = await startServiceApp(gatewayService, config, log.logger);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
@@ -214,20 +216,69 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     });
   });
 
-  it('limits writes per client with 429 problem+json and Retry-After', async () => {
-    const admin = await bearer('admin', '*');
-    const statuses: number[] = [];
-    let limited;
-    for (let i = 0; i < 8; i++) {
-      const res = await post('/v1/clients/client-r/reconciliations', admin, { periodId: 'p-2025' });
-      statuses.push(res.status);
-      if (res.status === 429) limited = res;
-    }
-    expect(statuses).toEqual([202, 202, 202, 202, 202, 202, 429, 429]);
-    expect(limited?.body).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
-    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Another client's budget is untouched.
-    expect((await post('/v1/clients/client-q/reconciliations', admin, { periodId: 'p-2025' })).status).toBe(202);
+  describe('fair limits', () => {
+    const mcpCall = (headers: Record<string, string>, messages: unknown) =>
+      fetch(`${base}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(messages) });
+
+    it('counts starting work per client across callers and doors (reconciliations, tasks, MCP): the 7th is a 429 problem with Retry-After', async () => {
+      const started = [
+        await post('/v1/clients/client-w/reconciliations', await bearer('admin', '*', 'work-1'), { periodId: 'p-2025' }),
+        await post('/v1/clients/client-w/reconciliations', await bearer('analyst', ['client-w'], 'work-2'), { periodId: 'p-2025' }),
+        await post('/v1/tasks', await bearer('admin', '*', 'work-3'), { kind: 'platform.noop', clientId: 'client-w' }),
+        await post('/v1/tasks', await bearer('analyst', ['client-w'], 'work-4'), { kind: 'claims.reconcile', clientId: 'client-w', parameters: { periodId: 'p-2025' } }),
+      ].map((r) => r.status);
+      expect(started).toEqual([202, 202, 201, 201]);
+      const mcp = await mcpCall(await bearer('operator', ['client-w'], 'work-5'), [1, 2].map((id) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'start_reconciliation', arguments: { clientId: 'client-w', periodId: 'p-2025' } } })));
+      expect((await mcp.json()).map((m: { result: { isError?: boolean } }) => m.result.isError ?? false)).toEqual([false, false]);
+
+      const fresh = await bearer('admin', '*', 'work-6');
+      const limited = await post('/v1/clients/client-w/reconciliations', fresh, { periodId: 'p-2025' });
+      expect([limited.status, limited.body.code, limited.headers.get('content-type')]).toEqual([429, 'RATE_LIMITED', expect.stringContaining('application/problem+json')]);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await post('/v1/tasks', fresh, { kind: 'platform.noop', clientId: 'client-w' })).status).toBe(429);
+      const viaMcp = await mcpCall(await bearer('operator', ['client-w'], 'work-7'), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'start_reconciliation', arguments: { clientId: 'client-w', periodId: 'p-2025' } } });
+      expect(JSON.parse((await viaMcp.json()).result.content[0].text)).toMatchObject({ code: 'RATE_LIMITED' });
+      // Another client's work is its own.
+      expect((await post('/v1/clients/client-v/reconciliations', fresh, { periodId: 'p-2025' })).status).toBe(202);
+    });
+
+    it('checks scope before any budget: a caller hammering another client\'s paths gets 404s and spends nothing of that client\'s', async () => {
+      const outsider = await bearer('admin', ['client-a'], 'outsider');
+      for (let i = 0; i < 10; i++) {
+        const res = await post('/v1/clients/client-f/reconciliations', outsider, { periodId: 'p-2025' });
+        expect([res.status, res.headers.get('ratelimit-remaining')]).toEqual([404, null]);
+        expect((await post('/v1/tasks', outsider, { kind: 'platform.noop', clientId: 'client-f' })).status).toBe(404);
+      }
+      const own = await post('/v1/clients/client-f/reconciliations', await bearer('analyst', ['client-f'], 'insider'), { periodId: 'p-2025' });
+      expect([own.status, own.headers.get('ratelimit-remaining')]).toEqual([202, '5']);
+    });
+
+    it('counts every call of an MCP JSON-RPC batch', async () => {
+      const batcher = await bearer('reader', ['client-a'], 'mcp-batcher');
+      const list = (n: number) => Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'tools/list' }));
+      const first = await mcpCall(batcher, list(30));
+      expect([first.status, first.headers.get('ratelimit-remaining')]).toEqual([200, '10']);
+      await first.arrayBuffer();
+      const second = await mcpCall(batcher, list(11));
+      expect(second.status).toBe(429);
+      expect(await second.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    });
+
+    it('limits failed authentication per source address; known tokens from that address still work', async () => {
+      const known = await bearer('reader', '*', 'behind-the-nat');
+      expect((await call('/v1/clients', { headers: known })).status).toBe(200);
+      const from = (address: string, headers: Record<string, string>) => call('/v1/clients', { headers: { ...headers, 'x-forwarded-for': address } });
+      for (let i = 0; i < 20; i++) expect((await from('203.0.113.7', { authorization: `Bearer guess.${i}.x` })).status).toBe(401);
+      const limited = await from('203.0.113.7', { authorization: 'Bearer guess.21.x' });
+      expect([limited.status, limited.body.code, limited.headers.get('content-type')]).toEqual([429, 'RATE_LIMITED', expect.stringContaining('application/problem+json')]);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // A token never seen before is not even checked from that address now; one already verified is.
+      expect((await from('203.0.113.7', await bearer('reader', '*', 'new-at-the-nat'))).status).toBe(429);
+      expect((await from('203.0.113.7', known)).status).toBe(200);
+      expect((await from('203.0.113.8', { authorization: 'Bearer guess.1.x' })).status).toBe(401);
+      // A forged X-Forwarded-For entry left of the trusted proxy's does not move the count elsewhere.
+      expect((await from('198.51.100.1, 203.0.113.7', { authorization: 'Bearer guess.22.x' })).status).toBe(429);
+    });
   });
 
   it('pages findings with nextLink and streams an artifact through with only its content headers', async () => {
@@ -310,12 +361,13 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       expect(refused).toMatchObject({ isError: true });
       await analyst.close();
 
-      const operator = await connect(await bearer('operator', ['client-a'], 'mcp-operator'));
+      // client-m: client-a's work budget is spent by the REST cases above.
+      const operator = await connect(await bearer('operator', ['client-m'], 'mcp-operator'));
       const start = (await operator.listTools()).tools.find((t) => t.name === 'start_reconciliation');
       expect(start?.annotations?.readOnlyHint).toBe(false);
       const before = upstreamCalls('/reconciliations');
-      const started = await operator.callTool({ name: 'start_reconciliation', arguments: { clientId: 'client-a', periodId: 'p-2025' } });
-      expect(parsed(started)).toMatchObject({ clientId: 'client-a', status: 'queued' });
+      const started = await operator.callTool({ name: 'start_reconciliation', arguments: { clientId: 'client-m', periodId: 'p-2025' } });
+      expect(parsed(started)).toMatchObject({ clientId: 'client-m', status: 'queued' });
       expect(upstreamCalls('/reconciliations')).toBe(before + 1);
       expect(stub.calls.at(-1)?.identity).toMatchObject({ subject: 'mcp-operator', roles: ['operator'] });
       await operator.close();

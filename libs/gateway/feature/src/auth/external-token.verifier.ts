@@ -38,6 +38,12 @@ export class ExternalTokenVerifier {
     return this.issuers.map((i) => i.kind);
   }
 
+  /** Whether the token was verified before and has not expired (no signature check, no network). */
+  isKnown(token: string): boolean {
+    const hit = this.verified.get(token);
+    return hit !== undefined && hit.expiresAt > Date.now();
+  }
+
   async verify(token: string, only?: TrustedIssuer['kind']): Promise<{ identity: Identity } | { failure: VerificationFailure }> {
     const hit = this.verified.get(token);
     if (hit && hit.expiresAt > Date.now() && (!only || hit.identity.issuer === only)) return { identity: hit.identity };

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { retryAfterOf } from '../rate-limit/rate-limiter';
 import { sendProblem } from './problem-reply';
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
@@ -44,8 +45,10 @@ export function registerGatewayHttp(app: NestFastifyApplication): void {
     return undefined;
   });
 
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  fastify.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="leaf"');
+    const retryAfter = retryAfterOf(request);
+    if (reply.statusCode === 429 && retryAfter !== undefined && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(retryAfter));
     reply.removeHeader('server');
     reply.removeHeader('x-powered-by');
     return payload;

@@ -6,7 +6,8 @@ import { isAppError, type RequestAuthenticator } from '@leaf/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_AUTHENTICATOR } from '../auth/gateway.authenticator';
 import { sendProblem } from '../http/problem-reply';
-import { RateLimitInterceptor } from '../rate-limit/rate-limit.interceptor';
+import { RATE_LIMITER } from '../rate-limit/rate-limit.interceptor';
+import { callerBudget, clientBudget, type RateLimiter } from '../rate-limit/rate-limiter';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
 import { registerMcpTools } from './mcp-tools';
 
@@ -19,7 +20,7 @@ export function registerMcpEndpoint(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   const authenticator = app.get<RequestAuthenticator>(GATEWAY_AUTHENTICATOR);
   const upstream = app.get(UpstreamClient);
-  const rateLimit = app.get(RateLimitInterceptor);
+  const limiter = app.get<RateLimiter>(RATE_LIMITER);
   const logger = new Logger('mcp-audit');
 
   const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
@@ -32,7 +33,8 @@ export function registerMcpEndpoint(app: NestFastifyApplication): void {
     let identity;
     try {
       identity = await authenticator.authenticate(request);
-      await rateLimit.check(reply, 'mcp', `caller:${identity.subject}`);
+      // A JSON-RPC batch is as many calls as it has messages, not one.
+      await limiter.enforce(reply, [{ routeClass: 'mcp', who: callerBudget(identity), cost: Array.isArray(request.body) ? Math.max(1, request.body.length) : 1 }]);
     } catch (error) {
       return refuse(request, reply, error);
     }
@@ -42,6 +44,7 @@ export function registerMcpEndpoint(app: NestFastifyApplication): void {
       identity: caller,
       hop: hop(request),
       upstream,
+      spend: async (routeClass, clientId) => (await limiter.spend([{ routeClass, who: clientBudget(clientId) }]))?.allowed !== false,
       audit: (tool, outcome, clientId) =>
         logger.log(`mcp tool call requestId=${request.id} tool=${tool} subject=${JSON.stringify(caller.subject)} issuer=${caller.issuer} client=${clientId ?? '-'} outcome=${outcome}`),
     });
@@ -54,6 +57,10 @@ export function registerMcpEndpoint(app: NestFastifyApplication): void {
     // The transport writes the raw response itself; Fastify must not send one too.
     reply.hijack();
     reply.raw.setHeader('x-request-id', request.id);
+    for (const name of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']) {
+      const value = reply.getHeader(name);
+      if (value !== undefined) reply.raw.setHeader(name, value);
+    }
     await transport.handleRequest(request.raw, reply.raw, request.body);
     return reply;
   });

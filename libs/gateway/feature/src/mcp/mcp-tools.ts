@@ -16,6 +16,8 @@ export interface McpCallContext {
   identity: Identity;
   hop: Pick<UpstreamRequest, 'requestId' | 'traceparent'>;
   upstream: UpstreamClient;
+  /** Spends a client's budget for one call (checked after the scope); false when it is used up. */
+  spend(routeClass: 'mcp' | 'work', clientId: string): Promise<boolean>;
   audit(tool: string, outcome: string, clientId?: string): void;
 }
 
@@ -33,6 +35,11 @@ export function registerMcpTools(server: McpServer, ctx: McpCallContext): void {
     if (clientId !== undefined && !canSeeClient(ctx.identity, clientId)) {
       ctx.audit(tool, 'not-found', clientId);
       return text({ code: 'NOT_FOUND', detail: 'no such client' }, true);
+    }
+    // Starting a run draws on the client's one work budget, shared with /reconciliations and /v1/tasks.
+    if (clientId !== undefined && !(await ctx.spend(request.method === 'POST' ? 'work' : 'mcp', clientId))) {
+      ctx.audit(tool, 'rate-limited', clientId);
+      return text({ code: 'RATE_LIMITED', detail: 'too many requests for this client; retry later' }, true);
     }
     try {
       const answer = await ctx.upstream.json('claims-runtime', { ...request, ...ctx.hop, identity: ctx.identity });

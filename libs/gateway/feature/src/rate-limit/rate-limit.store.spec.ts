@@ -27,6 +27,14 @@ describe.each([
     expect((await stores[0].hit(`${key}-other`, 10, 30)).allowed).toBe(true);
   });
 
+  it('counts a hit of several at once (an MCP batch), and a cost of 0 only reads the window', async () => {
+    const key = `mcp:caller:${randomBytes(3).toString('hex')}`;
+    expect(await stores[0].hit(key, 10, 30, 0)).toMatchObject({ allowed: true, remaining: 10 });
+    expect(await stores[0].hit(key, 10, 30, 7)).toMatchObject({ allowed: true, remaining: 3 });
+    expect(await stores[stores.length - 1].hit(key, 10, 30, 4)).toMatchObject({ allowed: false, remaining: 0 });
+    expect(await stores[0].hit(key, 10, 30, 0)).toMatchObject({ allowed: false });
+  });
+
   it('opens a new window once the old one expired', async () => {
     const key = `read:caller:${randomBytes(3).toString('hex')}`;
     expect((await stores[0].hit(key, 1, 1)).allowed).toBe(true);

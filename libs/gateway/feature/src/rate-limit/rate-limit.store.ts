@@ -10,7 +10,8 @@ export interface RateLimitDecision {
 
 /** Counts hits per key in fixed windows. */
 export interface RateLimitStore {
-  hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitDecision>;
+  /** Adds `cost` hits (0 only reads the window) and says whether the window is still within `limit`. */
+  hit(key: string, limit: number, windowSeconds: number, cost?: number): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }
 
@@ -26,7 +27,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
   private lastSweep = Date.now();
 
-  async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitDecision> {
+  async hit(key: string, limit: number, windowSeconds: number, cost = 1): Promise<RateLimitDecision> {
     const now = Date.now();
     if (now - this.lastSweep > 60_000) {
       for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
@@ -37,7 +38,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       window = { count: 0, resetAt: now + windowSeconds * 1000 };
       this.windows.set(key, window);
     }
-    window.count++;
+    window.count += cost;
     return decide(window.count, limit, window.resetAt - now);
   }
 
@@ -46,10 +47,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 }
 
-/** INCR and the window's expiry in one atomic step, so replicas never race on a fresh key. */
+/** INCRBY and the window's expiry in one atomic step, so replicas never race on a fresh key. */
 const hitScript = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}`;
@@ -63,8 +63,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.redis.defineCommand('leafHit', { numberOfKeys: 1, lua: hitScript });
   }
 
-  async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitDecision> {
-    const [count, ttl] = (await (this.redis as unknown as { leafHit(k: string, ms: number): Promise<[number, number]> }).leafHit(`${this.prefix}${key}`, windowSeconds * 1000));
+  async hit(key: string, limit: number, windowSeconds: number, cost = 1): Promise<RateLimitDecision> {
+    const [count, ttl] = await (this.redis as unknown as { leafHit(k: string, ms: number, cost: number): Promise<[number, number]> }).leafHit(`${this.prefix}${key}`, windowSeconds * 1000, cost);
     return decide(count, limit, ttl);
   }
 

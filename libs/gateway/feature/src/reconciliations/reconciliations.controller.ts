@@ -19,7 +19,7 @@ import { openApiSchema } from '../openapi/openapi-schema';
 import { relay, withQuery } from '../upstream/forward';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
 import { upstreamIdempotencyKey } from '../idempotency/idempotency.interceptor';
-import { RateLimitClass } from '../rate-limit/rate-limit.interceptor';
+import { RateLimitClass, StartsWork } from '../rate-limit/rate-limit.interceptor';
 import { artifactParamsSchema, linkedFindingPageSchema, type ArtifactParams } from './reconciliations.api';
 
 const runPath = (clientId: string, runId = '') => `/v1/clients/${encodeURIComponent(clientId)}/reconciliations${runId ? `/${encodeURIComponent(runId)}` : ''}`;
@@ -34,6 +34,7 @@ export class ReconciliationsController {
   @Post()
   @HttpCode(202)
   @RequireRole('analyst')
+  @StartsWork()
   @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
   @ApiAcceptedResponse({ description: 'the run is accepted and continues in the background; poll Location', schema: openApiSchema(reconciliationRunSchema) })
   @ApiNotFoundResponse({ description: 'no such client or period (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })

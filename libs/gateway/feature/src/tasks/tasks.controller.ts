@@ -17,6 +17,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { relay, withQuery } from '../upstream/forward';
+import { StartsWork } from '../rate-limit/rate-limit.interceptor';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
 
 const linkedTaskListSchema = taskListSchema.extend({ nextLink: z.string().nullable() });
@@ -35,6 +36,7 @@ export class TasksController {
 
   @Post()
   @RequireRole('analyst')
+  @StartsWork()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key and body give back the same task' })
   @ApiCreatedResponse({ description: 'the task (200 when the Idempotency-Key already created it)', schema: openApiSchema(taskDetailSchema) })
   async create(

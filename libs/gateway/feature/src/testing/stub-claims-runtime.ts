@@ -23,7 +23,7 @@ const readBody = (req: IncomingMessage) =>
   });
 
 /**
- * claims-runtime as the gateway sees it over HTTP, for the gateway's edge behaviour (the local
+ * claims-runtime (and agent-dispatcher's task create) as the gateway sees it over HTTP, for the gateway's edge behaviour (the local
  * stack spec runs the real one): it verifies the signed identity like every service does and
  * records what arrived, so a spec can prove what the gateway forwarded and what it never did.
  */
@@ -56,6 +56,11 @@ export async function startStubClaimsRuntime(): Promise<StubClaimsRuntime> {
     if (!identity) return json(401, { code: 'UNAUTHENTICATED' });
     const path = url.split('?')[0];
     let m: RegExpExecArray | null;
+    // agent-dispatcher's create, for specs that need one more door to the same work.
+    if (path === '/v1/tasks' && req.method === 'POST') {
+      const taskId = `tsk_${String(++started).padStart(26, '0')}`;
+      return json(201, { taskId, ...(JSON.parse(body) as object) }, { location: `/v1/tasks/${taskId}` });
+    }
     if (path === '/v1/clients') return json(200, { items: ['client-a', 'client-b'].map((clientId) => ({ clientId, name: clientId, periods: [] })) });
     if ((m = /^\/v1\/clients\/([^/]+)\/guarantees$/.exec(path))) {
       if (m[1] === 'client-boom') {
