@@ -5,3 +5,4 @@ export * from './reconcile/money-math';
 export * from './reconcile/compute-reconciliation';
 export * from './reconcile/engine-version';
 export * from './replay/canonical-json';
+export * from './runs/run-lifecycle';

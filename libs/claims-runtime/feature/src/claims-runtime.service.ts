@@ -23,6 +23,7 @@ import {
 import {
   CLAIMS_DB,
   CLAIMS_MAPPING,
+  RUN_LEASE_TIMING,
   SERVICE_LOGGER,
 } from './claims-runtime.tokens';
 import { ClientsController } from './clients/clients.controller';
@@ -61,6 +62,14 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
       claimsDbProvider(config),
       { provide: CLAIMS_MAPPING, useValue: config.LEAF_CLAIMS_SOURCE_MAPPING },
       {
+        provide: RUN_LEASE_TIMING,
+        useValue: {
+          leaseMs: config.LEAF_RECONCILIATION_LEASE_MS,
+          renewMs: config.LEAF_RECONCILIATION_RENEW_MS,
+          sweepMs: config.LEAF_RECONCILIATION_SWEEP_MS,
+        },
+      },
+      {
         provide: SERVICE_LOGGER,
         useValue: createLogger({
           service: 'claims-runtime',
@@ -74,7 +83,11 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
   {
     // The reference schema (clients, periods, contract_guarantees, the embedded claims stand-in),
     // the outbox it announces runs through, and its own runs and findings.
-    migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...claimsRuntimeMigrations.postgres],
+    migrations: [
+      ...postgresMigrations,
+      ...outboxMigrations.postgres,
+      ...claimsRuntimeMigrations.postgres,
+    ],
     configSchema: claimsRuntimeConfigSchema,
   },
 );

@@ -3,3 +3,7 @@ export const CLAIMS_DB = Symbol.for('leaf.claims-runtime.ClaimsDb');
 /** The validated claims source mapping. */
 export const CLAIMS_MAPPING = Symbol.for('leaf.claims-runtime.ClaimsMapping');
 export const SERVICE_LOGGER = Symbol.for('leaf.claims-runtime.Logger');
+/** Lease length, renewal and sweep intervals of reconciliation runs (RunLeaseTiming). */
+export const RUN_LEASE_TIMING = Symbol.for(
+  'leaf.claims-runtime.RunLeaseTiming',
+);

@@ -18,6 +18,13 @@ export const reconciliationRunParamsSchema = z.object({ clientId: clientIdSchema
 export const reconciliationStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
 export const reconciliationStatusSchema = z.enum(reconciliationStatuses);
 
+/**
+ * A failed run's error code when the instance executing it stopped before it finished (a crash,
+ * a stall past its lease): its inputs were not at fault, so a new run may succeed. Every other
+ * error code of a failed run is final for those inputs.
+ */
+export const reconciliationInterruptedCode = 'INTERRUPTED';
+
 export const artifactNames = ['findings-evidence.json', 'reconciliation.xlsx', 'reconciliation.pdf', 'run-inputs.json'] as const;
 export const artifactNameSchema = z.enum(artifactNames);
 export type ArtifactName = z.infer<typeof artifactNameSchema>;

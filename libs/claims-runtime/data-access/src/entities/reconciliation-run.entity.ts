@@ -67,4 +67,12 @@ export class ReconciliationRunEntity {
     nullable: true,
   })
   idempotencyKey!: string | null;
+
+  /** The instance executing the run (an id it drew at start, not a host name). */
+  @Column({ name: 'owner_id', type: 'varchar', length: 64, nullable: true })
+  ownerId!: string | null;
+
+  /** Renewed by the owner while it executes; past it, any instance may fail the run. */
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt!: Date | null;
 }

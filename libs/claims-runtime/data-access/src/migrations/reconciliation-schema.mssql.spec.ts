@@ -10,8 +10,8 @@ import {
   tsqlSchemaShape,
   withParserCompatibleReferences,
 } from '@leaf/persistence/testing';
+import { claimsRuntimeMigrations } from './claims-runtime.migrations';
 import {
-  claimsRuntimeMigrations,
   reconciliationSchemaMssql,
   runIdempotencySchemaMssql,
 } from './reconciliation-schema';
@@ -25,7 +25,11 @@ describe('reconciliation schema for SQL Server', () => {
       {
         migrations: [
           ...postgresMigrations,
-          ...claimsRuntimeMigrations.postgres,
+          // The T-SQL list mirrors the PostgreSQL one up to run leases (PostgreSQL-only state).
+          ...claimsRuntimeMigrations.postgres.slice(
+            0,
+            claimsRuntimeMigrations.mssql.length,
+          ),
         ],
       },
     ).initialize();

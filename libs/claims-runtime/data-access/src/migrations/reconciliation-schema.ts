@@ -154,14 +154,3 @@ export class ReconciliationIdempotencyMssql1733000000001
   }
   down = idempotencyDown;
 }
-
-export const claimsRuntimeMigrations = {
-  postgres: [
-    ReconciliationSchema1733000000000,
-    ReconciliationIdempotency1733000000001,
-  ],
-  mssql: [
-    ReconciliationSchemaMssql1733000000000,
-    ReconciliationIdempotencyMssql1733000000001,
-  ],
-};

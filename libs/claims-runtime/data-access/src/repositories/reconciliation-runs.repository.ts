@@ -1,4 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type {
+  DataSource,
+  EntityManager,
+  QueryDeepPartialEntity,
+} from 'typeorm';
 import type {
   Finding,
   FindingKind,
@@ -8,8 +12,15 @@ import type {
   ReconciliationSummary,
   RunArtifact,
 } from '@leaf/contracts';
+import {
+  openRunStatuses,
+  runInterruption,
+  runTransitions,
+  type RunTransition,
+} from '@leaf/claims-runtime/domain';
 import { ReconciliationFindingEntity } from '../entities/reconciliation-finding.entity';
 import { ReconciliationRunEntity } from '../entities/reconciliation-run.entity';
+import { ReconciliationRunError } from './reconciliation-run.error';
 
 export interface NewRun {
   runId: string;
@@ -17,6 +28,12 @@ export interface NewRun {
   periodId: string;
   requestedBy: string;
   idempotencyKey?: string;
+}
+
+/** The instance that executes a run and how long each renewal of its lease lasts. */
+export interface RunOwner {
+  ownerId: string;
+  leaseMs: number;
 }
 
 export interface CompletedRun {
@@ -29,35 +46,74 @@ export interface CompletedRun {
 
 const insertBatch = 500;
 
-/** Runs and their findings. Findings of a run are written in the transaction that completes it. */
+/**
+ * Runs before the lease columns existed carry none: their creation time plus this grace stands in
+ * for one, so a replica of the previous version still executing one during a rollout keeps it.
+ */
+const legacyLeaseGrace = "INTERVAL '15 minutes'";
+
+/** `now() + leaseMs` on the database's clock, so instances' clocks never have to agree. */
+const leaseUntil =
+  'CURRENT_TIMESTAMP + make_interval(secs => CAST(:leaseSecs AS double precision))';
+
+/**
+ * Runs and their findings. A run belongs to the instance executing it for as long as it renews
+ * its lease; every change of state is a guarded UPDATE (the states the change may come from, and
+ * the owner), so a run failed after its owner vanished never turns succeeded.
+ */
 export class ReconciliationRunsRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async create(run: NewRun): Promise<void> {
+  async create(run: NewRun, owner: RunOwner): Promise<void> {
     await this.ds
-      .getRepository(ReconciliationRunEntity)
-      .insert({ ...run, status: 'queued', progress: 0, stage: 'queued' });
+      .createQueryBuilder()
+      .insert()
+      .into(ReconciliationRunEntity)
+      .values({
+        ...run,
+        status: 'queued',
+        progress: 0,
+        stage: 'queued',
+        ownerId: owner.ownerId,
+        leaseExpiresAt: () => leaseUntil,
+      })
+      .setParameter('leaseSecs', owner.leaseMs / 1000)
+      .execute();
   }
 
+  /** Throws RUN_NOT_OWNED when the run is no longer this owner's to change. */
   async progress(
     runId: string,
+    ownerId: string,
     stage: string,
     progress: number,
   ): Promise<void> {
-    await this.ds
-      .getRepository(ReconciliationRunEntity)
-      .update(
-        { runId },
-        { status: 'running', stage, progress: Math.round(progress * 1000) },
-      );
+    await this.transition(this.ds.manager, runId, ownerId, 'progress', {
+      stage,
+      progress: Math.round(progress * 1000),
+    });
   }
 
-  /** Stores the figures, every finding and the artifacts list at once, inside the caller's transaction. */
+  /**
+   * Stores the figures, every finding and the artifacts list at once, inside the caller's
+   * transaction; throws RUN_NOT_OWNED (and so rolls it back) when the run is no longer the owner's.
+   */
   async complete(
     manager: EntityManager,
     runId: string,
+    ownerId: string,
     done: CompletedRun,
   ): Promise<void> {
+    await this.transition(manager, runId, ownerId, 'complete', {
+      stage: 'done',
+      progress: 1000,
+      completedAt: () => 'CURRENT_TIMESTAMP',
+      leaseExpiresAt: null,
+      inputsSha256: done.inputsSha256,
+      summary: JSON.stringify(done.summary),
+      buckets: JSON.stringify(done.buckets),
+      artifacts: JSON.stringify(done.artifacts),
+    });
     for (let i = 0; i < done.findings.length; i += insertBatch) {
       await manager.insert(
         ReconciliationFindingEntity,
@@ -77,33 +133,102 @@ export class ReconciliationRunsRepository {
         })),
       );
     }
-    await manager.update(
-      ReconciliationRunEntity,
-      { runId },
-      {
-        status: 'succeeded',
-        stage: 'done',
-        progress: 1000,
-        completedAt: new Date(),
-        inputsSha256: done.inputsSha256,
-        summary: JSON.stringify(done.summary),
-        buckets: JSON.stringify(done.buckets),
-        artifacts: JSON.stringify(done.artifacts),
-      },
-    );
   }
 
-  async fail(runId: string, code: string, detail: string): Promise<void> {
-    await this.ds.getRepository(ReconciliationRunEntity).update(
-      { runId },
-      {
-        status: 'failed',
+  /** The owner gives up on its run. False when the run was no longer its own (nothing written). */
+  async fail(
+    runId: string,
+    ownerId: string,
+    code: string,
+    detail: string,
+  ): Promise<boolean> {
+    try {
+      await this.transition(this.ds.manager, runId, ownerId, 'fail', {
         stage: 'failed',
-        completedAt: new Date(),
+        completedAt: () => 'CURRENT_TIMESTAMP',
+        leaseExpiresAt: null,
         errorCode: code,
         errorDetail: detail.slice(0, 1000),
-      },
-    );
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof ReconciliationRunError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Extends the lease of every open run `ownerId` holds; returns the ids it still holds. A run
+   * the caller executes that is missing here was failed by another instance: its executor stops.
+   */
+  async renewLeases(owner: RunOwner): Promise<string[]> {
+    const result = await this.ds
+      .createQueryBuilder()
+      .update(ReconciliationRunEntity)
+      .set({ leaseExpiresAt: () => leaseUntil })
+      .where('owner_id = :ownerId AND status IN (:...open)', {
+        ownerId: owner.ownerId,
+        open: openRunStatuses,
+        leaseSecs: owner.leaseMs / 1000,
+      })
+      .returning('run_id')
+      .execute();
+    return (result.raw as Array<{ run_id: string }>).map((r) => r.run_id);
+  }
+
+  /**
+   * Fails the open runs whose lease expired (their owner crashed or stalled), whoever owned
+   * them; returns their ids. Concurrent sweeps by several instances fail each run once: the
+   * status guard is re-checked on the row each UPDATE locks.
+   */
+  async failExpired(): Promise<string[]> {
+    const result = await this.ds
+      .createQueryBuilder()
+      .update(ReconciliationRunEntity)
+      .set({
+        status: runTransitions.expire.to,
+        stage: 'failed',
+        completedAt: () => 'CURRENT_TIMESTAMP',
+        leaseExpiresAt: null,
+        errorCode: runInterruption.code,
+        errorDetail: runInterruption.detail,
+      })
+      .where('status IN (:...from)', { from: runTransitions.expire.from })
+      .andWhere(
+        `COALESCE(lease_expires_at, created_at + ${legacyLeaseGrace}) < CURRENT_TIMESTAMP`,
+      )
+      .returning('run_id')
+      .execute();
+    return (result.raw as Array<{ run_id: string }>).map((r) => r.run_id);
+  }
+
+  private async transition(
+    manager: EntityManager,
+    runId: string,
+    ownerId: string,
+    transition: RunTransition,
+    values: QueryDeepPartialEntity<ReconciliationRunEntity>,
+  ): Promise<void> {
+    const { from, to } = runTransitions[transition];
+    const result = await manager
+      .createQueryBuilder()
+      .update(ReconciliationRunEntity)
+      .set({ ...values, status: to })
+      .where(
+        'run_id = :runId AND owner_id = :ownerId AND status IN (:...from)',
+        {
+          runId,
+          ownerId,
+          from,
+        },
+      )
+      .execute();
+    if (!result.affected) {
+      throw new ReconciliationRunError(
+        'RUN_NOT_OWNED',
+        `run ${runId} is no longer held by this instance (finished, or failed after its lease expired); ${transition} refused`,
+      );
+    }
   }
 
   /** The run a client already started with this Idempotency-Key, if any. */
@@ -111,32 +236,11 @@ export class ReconciliationRunsRepository {
     clientId: string,
     idempotencyKey: string,
   ): Promise<{ runId: string; periodId: string } | undefined> {
-    const r = await this.ds
-      .getRepository(ReconciliationRunEntity)
-      .findOne({
-        where: { clientId, idempotencyKey },
-        select: { runId: true, periodId: true },
-      });
+    const r = await this.ds.getRepository(ReconciliationRunEntity).findOne({
+      where: { clientId, idempotencyKey },
+      select: { runId: true, periodId: true },
+    });
     return r ? { runId: r.runId, periodId: r.periodId } : undefined;
-  }
-
-  /** Runs a crashed process left behind: they will never finish, so they are marked failed. */
-  async failInterrupted(): Promise<number> {
-    const result = await this.ds
-      .getRepository(ReconciliationRunEntity)
-      .createQueryBuilder()
-      .update()
-      .set({
-        status: 'failed',
-        stage: 'failed',
-        completedAt: () => 'CURRENT_TIMESTAMP',
-        errorCode: 'INTERRUPTED',
-        errorDetail:
-          'the service stopped while the run was in progress; start it again',
-      })
-      .where('status IN (:...open)', { open: ['queued', 'running'] })
-      .execute();
-    return result.affected ?? 0;
   }
 
   /** The run, only within the client it belongs to (another client's run id reads as absent). */

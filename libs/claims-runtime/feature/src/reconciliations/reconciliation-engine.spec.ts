@@ -67,6 +67,7 @@ describe.each(testDatabaseTargets())(
       ).initialize();
       await plantEdgeCases(ds);
       executor = new ReconciliationExecutor({
+        ownerId: 'spec-instance',
         serviceDb: ds,
         claimsDb: ds,
         lake,
@@ -84,7 +85,10 @@ describe.each(testDatabaseTargets())(
     async function reconcile(clientId: string, periodId: string) {
       const period = seed.contractPeriods.find((p) => p.periodId === periodId)!;
       const runId = newRunId();
-      await runs.create({ runId, clientId, periodId, requestedBy: 'spec' });
+      await runs.create(
+        { runId, clientId, periodId, requestedBy: 'spec' },
+        { ownerId: 'spec-instance', leaseMs: 60_000 },
+      );
       const request: RunRequest = {
         runId,
         clientId,

@@ -44,6 +44,8 @@ export interface RunRequest {
 }
 
 export interface ExecutorDeps {
+  /** The instance executing runs: every write of a run is refused once it is not theirs. */
+  ownerId: string;
   serviceDb: DataSource;
   claimsDb: DataSource;
   lake: Lake;
@@ -78,13 +80,21 @@ export class ReconciliationExecutor {
     this.guarantees = new GuaranteesRepository(deps.serviceDb);
   }
 
+  /**
+   * `signal` aborts when the run stops being this instance's (its lease was lost): the executor
+   * stops at the next step, and its writes are refused anyway (RUN_NOT_OWNED).
+   */
   async execute(
     request: RunRequest,
     guarantees?: readonly PlannedGuarantee[],
+    signal?: AbortSignal,
   ): Promise<void> {
     const { runId } = request;
-    const stage = (name: string, progress: number) =>
-      this.runs.progress(runId, name, progress);
+    const { ownerId } = this.deps;
+    const stage = async (name: string, progress: number) => {
+      signal?.throwIfAborted();
+      await this.runs.progress(runId, ownerId, name, progress);
+    };
     const source = new ClaimsSource(this.deps.claimsDb, request.mapping);
 
     await stage('reading the claims watermark', 0.05);
@@ -109,6 +119,7 @@ export class ReconciliationExecutor {
     for (const finding of totals.shortfallFindings) {
       const ids: string[] = [];
       for (const term of totals.shortfallTerms.get(finding.findingId) ?? []) {
+        signal?.throwIfAborted();
         ids.push(...(await source.claimIdsFor(plan, term)));
       }
       claimIdsByFinding.set(finding.findingId, ids.sort());
@@ -262,8 +273,9 @@ export class ReconciliationExecutor {
     await stage('rendering the PDF report', 0.9);
     await store('reconciliation.pdf', await this.deps.renderers.pdf(report));
 
+    signal?.throwIfAborted();
     await this.deps.serviceDb.transaction(async (manager) => {
-      await this.runs.complete(manager, runId, {
+      await this.runs.complete(manager, runId, ownerId, {
         inputsSha256,
         summary,
         buckets: totals.buckets,

@@ -12,6 +12,7 @@ import {
   ReconciliationRunsRepository,
   claimsSourceMappingSchema,
   isClaimsSourceError,
+  isReconciliationRunError,
   type ClaimsSourceMapping,
 } from '@leaf/claims-runtime/data-access';
 import type {
@@ -28,15 +29,18 @@ import type { Logger } from 'pino';
 import {
   CLAIMS_DB,
   CLAIMS_MAPPING,
+  RUN_LEASE_TIMING,
   SERVICE_LOGGER,
 } from '../claims-runtime.tokens';
 import { ReconciliationExecutor } from './reconciliation-executor';
+import { RunLeaseKeeper, type RunLeaseTiming } from './run-lease-keeper';
 import { REPORT_RENDERERS, type ReportRenderers } from './report-renderers';
 import { newRunId } from './run-id';
 
 /**
  * Starts runs (validating everything first, so bad input writes nothing), executes them in the
- * background, and serves their state, findings and artifacts, always within one client.
+ * background under this instance's lease (see RunLeaseKeeper), and serves their state, findings
+ * and artifacts, always within one client.
  */
 @Injectable()
 export class ReconciliationsService
@@ -48,6 +52,7 @@ export class ReconciliationsService
   private readonly inFlight = new Set<Promise<void>>();
   private readonly relay: OutboxRelay;
   private readonly executor: ReconciliationExecutor;
+  private readonly leases: RunLeaseKeeper;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
@@ -57,9 +62,11 @@ export class ReconciliationsService
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(REPORT_RENDERERS) renderers: ReportRenderers,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(RUN_LEASE_TIMING) leaseTiming: RunLeaseTiming,
     shutdown: ShutdownCoordinator,
   ) {
     this.runs = new ReconciliationRunsRepository(ds);
+    this.leases = new RunLeaseKeeper(this.runs, leaseTiming, logger);
     this.clients = new ClientsRepository(ds);
     this.guarantees = new GuaranteesRepository(ds);
     this.relay = new OutboxRelay(ds, bus, {
@@ -67,6 +74,7 @@ export class ReconciliationsService
         logger.warn({ err: e }, 'outbox relay failed; will retry'),
     });
     this.executor = new ReconciliationExecutor({
+      ownerId: this.leases.owner.ownerId,
       serviceDb: ds,
       claimsDb,
       lake,
@@ -81,17 +89,14 @@ export class ReconciliationsService
     });
   }
 
+  /** Fails only the runs whose lease expired: other instances' live runs are left alone. */
   async onApplicationBootstrap(): Promise<void> {
-    const interrupted = await this.runs.failInterrupted();
-    if (interrupted)
-      this.logger.warn(
-        { interrupted },
-        'marked reconciliation runs interrupted by a previous stop as failed',
-      );
+    await this.leases.start();
     this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.leases.stop();
     await this.relay.stop();
   }
 
@@ -142,13 +147,10 @@ export class ReconciliationsService
     }
     const runId = newRunId();
     try {
-      await this.runs.create({
-        runId,
-        clientId,
-        periodId,
-        requestedBy,
-        idempotencyKey,
-      });
+      await this.runs.create(
+        { runId, clientId, periodId, requestedBy, idempotencyKey },
+        this.leases.owner,
+      );
     } catch (error) {
       // Two starts with one key raced: the other one's insert won, its run is the answer.
       const winner = idempotencyKey
@@ -157,6 +159,7 @@ export class ReconciliationsService
       if (winner) return winner;
       throw error;
     }
+    const signal = this.leases.hold(runId);
     const work = this.executor
       .execute(
         {
@@ -170,27 +173,47 @@ export class ReconciliationsService
           mapping,
         },
         terms,
+        signal,
       )
       .catch(async (error: unknown) => {
+        if (
+          isReconciliationRunError(error, 'RUN_NOT_OWNED') ||
+          signal.aborted
+        ) {
+          // Another instance failed the run after its lease expired: it is not ours to record.
+          this.logger.warn(
+            { runId },
+            "reconciliation stopped: the run is no longer this instance's",
+          );
+          return;
+        }
         const code = isClaimsSourceError(error)
           ? error.code
           : 'RECONCILIATION_FAILED';
         this.logger.error({ err: error, runId }, 'reconciliation failed');
-        await this.runs
+        const recorded = await this.runs
           .fail(
             runId,
+            this.leases.owner.ownerId,
             code,
             isClaimsSourceError(error)
               ? error.message
               : 'the reconciliation failed; see the service log for this run id',
           )
-          .catch((e: unknown) =>
+          .catch((e: unknown) => {
             this.logger.error(
               { err: e, runId },
               'could not record the failure',
-            ),
+            );
+            return true;
+          });
+        if (!recorded)
+          this.logger.warn(
+            { runId },
+            "the failure was not recorded: the run is no longer this instance's",
           );
-      });
+      })
+      .finally(() => this.leases.release(runId));
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
     return this.get(clientId, runId);
