@@ -93,6 +93,10 @@ export const gatewayConfigSchema = platformConfigSchema
     LEAF_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
     /** Rate-limit counters in Redis (shared by every gateway replica); in memory when unset. */
     LEAF_REDIS_URL: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis: or rediss:' }).optional(),
+    /** How deep a JSON request body may nest (400 beyond). */
+    LEAF_JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
+    /** How many object keys plus array items a JSON request body may hold (400 beyond). */
+    LEAF_JSON_MAX_KEYS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
     /** How long an Idempotency-Key's stored response is replayed. */
     LEAF_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
     /**

@@ -55,8 +55,8 @@ export const gatewayService = defineService<GatewayConfig>(
   {
     migrations: gatewayMigrations.postgres,
     configSchema: gatewayConfigSchema,
-    configureApp: (app) => {
-      registerGatewayHttp(app);
+    configureApp: (app, config) => {
+      registerGatewayHttp(app, { maxDepth: config.LEAF_JSON_MAX_DEPTH, maxKeys: config.LEAF_JSON_MAX_KEYS });
       registerMcpEndpoint(app);
       setupOpenApi(app);
     },

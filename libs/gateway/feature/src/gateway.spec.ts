@@ -10,7 +10,8 @@ import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persi
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { loadServiceConfig, startServiceApp } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
-import { loadOrCreateDevIssuerKeys, mintDevToken } from './auth/dev-issuer';
+import { SignJWT } from 'jose';
+import { devAudience, devIssuer, loadOrCreateDevIssuerKeys, mintDevToken } from './auth/dev-issuer';
 import { gatewayService } from './gateway.service';
 import { gatewayMigrations } from './idempotency/idempotency-schema';
 import { idempotencyRequestSha256, idempotencyScope, upstreamIdempotencyKey } from './idempotency/idempotency.interceptor';
@@ -43,6 +44,7 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       LEAF_AGENT_DISPATCHER_URL: stub.url,
       LEAF_RATE_LIMITS: 'write=6/60,work=6/60,mcp=40/60,authfail=20/60',
       LEAF_TRUSTED_PROXY_HOPS: '1',
+      LEAF_JSON_MAX_KEYS: '200',
     });
     app = await startServiceApp(gatewayService, config, log.logger);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
@@ -115,6 +117,54 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     const extra = await post(path, analyst, { periodId: 'p-2025', sourceMapping: { table: 'x' } });
     expect(extra.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(upstreamCalls('/reconciliations')).toBe(before);
+  });
+
+  describe('edges', () => {
+    const refusals = () => log.lines().filter((l) => String(l['msg']).startsWith('token refused')).map((l) => String(l['msg']));
+
+    it('refuses JSON nested too deep or with too many keys with 400 problem+json, before anything walks it (the idempotency hash overflowed)', async () => {
+      const op = await bearer('operator', ['client-e'], 'deep');
+      const before = upstreamCalls('client-e/reconciliations');
+      // As deep as this spec's 4 KB body limit allows; the unit spec and the attack suite go to 100,000 levels.
+      const deep = `{"periodId":"p-2025","x":${'['.repeat(2_000)}${']'.repeat(2_000)}}`;
+      const nested = await post('/v1/clients/client-e/reconciliations', op, deep, { 'idempotency-key': 'deep-key-001' });
+      expect([nested.status, nested.body.code, nested.body.detail]).toEqual([400, 'BAD_REQUEST', 'the JSON body nests deeper than 32 levels']);
+      expect(nested.headers.get('content-type')).toContain('application/problem+json');
+      const wide = await post('/v1/clients/client-e/reconciliations', op, { periodId: 'p-2025', ...Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`k${i}`, i])) });
+      expect([wide.status, wide.body.detail]).toEqual([400, 'the JSON body has more than 200 keys and items']);
+      const mcpDeep = await call('/mcp', { method: 'POST', headers: { ...op, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":${'{"a":'.repeat(100)}1${'}'.repeat(100)}}` });
+      expect([mcpDeep.status, mcpDeep.body.code]).toEqual([400, 'BAD_REQUEST']);
+      expect(upstreamCalls('client-e/reconciliations')).toBe(before);
+    });
+
+    it('matches the auth scheme case-insensitively', async () => {
+      const token = (await bearer('reader', '*', 'lowercase')).authorization.slice('Bearer '.length);
+      for (const scheme of ['bearer', 'BEARER', 'Bearer ']) expect((await call('/v1/clients', { headers: { authorization: `${scheme} ${token}` } })).status).toBe(200);
+    });
+
+    it('answers 401 with an RFC 6750 challenge and logs a reason code for every refused token, never the token', async () => {
+      const keys = loadOrCreateDevIssuerKeys(join(dir, 'dev-issuer'));
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await new SignJWT({ roles: ['reader'], leaf_clients: '*' }).setProtectedHeader({ alg: 'EdDSA', kid: keys.kid }).setIssuer(devIssuer).setAudience(devAudience).setSubject('late').setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(keys.privateKey);
+      const wrongAudience = await new SignJWT({ roles: ['reader'], leaf_clients: '*' }).setProtectedHeader({ alg: 'EdDSA', kid: keys.kid }).setIssuer(devIssuer).setAudience('someone-else').setSubject('x').setExpirationTime('5m').sign(keys.privateKey);
+      const before = refusals().length;
+      const cases: Array<[Record<string, string>, string, string]> = [
+        [{}, 'Bearer realm="leaf"', 'missing'],
+        [{ authorization: 'Basic YWRtaW46YWRtaW4=' }, 'Bearer realm="leaf", error="invalid_request", error_description="the Authorization header must be \'Bearer <token>\'"', 'malformed-header'],
+        [{ authorization: 'Bearer abc.def.ghi' }, 'Bearer realm="leaf", error="invalid_token", error_description="the token is not valid for this API"', 'malformed-token'],
+        [{ authorization: `Bearer ${expired}` }, 'Bearer realm="leaf", error="invalid_token", error_description="the token has expired"', 'expired'],
+        [{ authorization: `Bearer ${wrongAudience}` }, 'Bearer realm="leaf", error="invalid_token", error_description="the token is not valid for this API"', 'wrong-audience'],
+      ];
+      for (const [headers, challenge] of cases) {
+        const res = await call('/v1/clients', { headers });
+        expect([res.status, res.headers.get('www-authenticate')]).toEqual([401, challenge]);
+      }
+      const logged = refusals().slice(before);
+      expect(logged.map((m) => /reason=(\S+)/.exec(m)?.[1])).toEqual(cases.map((c) => c[2]));
+      for (const token of [expired, wrongAudience, 'abc.def.ghi', 'YWRtaW46YWRtaW4=']) expect(JSON.stringify(log.lines())).not.toContain(token);
+      const noRole = await call('/v1/clients', { headers: { authorization: `Bearer ${await mintDevToken(keys, { subject: 'nobody', roles: [], clients: '*' })}` } });
+      expect([noRole.status, noRole.headers.get('www-authenticate')]).toEqual([403, 'Bearer realm="leaf", error="insufficient_scope", error_description="the token grants no Leaf role"']);
+    });
   });
 
   it('starts a run (202 + Location) once per Idempotency-Key, replays it, and refuses the key with another body', async () => {

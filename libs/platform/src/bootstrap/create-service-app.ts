@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
+import { answerClientError, answerFrameworkError } from '../http/edge-errors';
 import { registerRequestTracing } from '../http/request-tracing';
 import { NestPinoLogger } from '../logging/nest-logger';
 
@@ -28,6 +29,9 @@ export async function createServiceApp(root: Type | DynamicModule, options: Serv
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     return503OnClosing: true,
+    // Over-long URLs, oversized headers and malformed requests get problem+json too, never an echo.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     // Keep-alive sockets would otherwise hold close() open until the client drops them.
     forceCloseConnections: 'idle',
   });

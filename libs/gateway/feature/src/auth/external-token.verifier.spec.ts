@@ -84,26 +84,26 @@ describe('external token verification (Entra ID, Cloudflare Access, dev issuer)'
   });
 
   it('rejects a wrong audience, a wrong issuer, an expired and a not-yet-valid token', async () => {
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setAudience('api://someone-else')))).toEqual({ failure: 'invalid' });
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuer('https://login.microsoftonline.com/other-tenant/v2.0')))).toEqual({ failure: 'unknown-issuer' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setAudience('api://someone-else')))).toEqual({ failure: 'invalid', reason: 'wrong-audience', issuer: 'entra' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuer('https://login.microsoftonline.com/other-tenant/v2.0')))).toEqual({ failure: 'unknown-issuer', reason: 'unknown-issuer' });
     // Right issuer name, but the Cloudflare issuer's audience: issuer and audience are checked together.
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuer(cfTeam)))).toEqual({ failure: 'invalid' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuer(cfTeam)))).toEqual({ failure: 'invalid', reason: 'wrong-audience', issuer: 'cloudflare-access' });
     const now = Math.floor(Date.now() / 1000);
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuedAt(now - 7200).setExpirationTime(now - 3600)))).toEqual({ failure: 'invalid' });
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setNotBefore(now + 3600)))).toEqual({ failure: 'invalid' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuedAt(now - 7200).setExpirationTime(now - 3600)))).toEqual({ failure: 'invalid', reason: 'expired', issuer: 'entra' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setNotBefore(now + 3600)))).toEqual({ failure: 'invalid', reason: 'not-yet-valid', issuer: 'entra' });
   });
 
   it('rejects alg none, an HS256 token keyed with the public key, a key the tenant does not publish, and a token without a role', async () => {
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const claims = { iss: entraIssuer, aud: audience, oid: 'x', roles: ['Leaf.Admin'], leaf_clients: '*', exp: Math.floor(Date.now() / 1000) + 600 };
-    expect(await verifier.verify(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`)).toEqual({ failure: 'invalid' });
+    expect(await verifier.verify(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`)).toEqual({ failure: 'invalid', reason: 'algorithm-not-allowed', issuer: 'entra' });
     const publicBytes = new TextEncoder().encode(JSON.stringify(await exportJWK(keyA.publicKey)));
     const confused = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'key-a' }).sign(publicBytes);
-    expect(await verifier.verify(confused)).toEqual({ failure: 'invalid' });
+    expect(await verifier.verify(confused)).toEqual({ failure: 'invalid', reason: 'algorithm-not-allowed', issuer: 'entra' });
     const stranger = await generateKeyPair('RS256');
-    expect(await verifier.verify(await entraToken(stranger, 'key-a'))).toEqual({ failure: 'invalid' });
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', { roles: ['User.Impersonate'] }))).toEqual({ failure: 'no-role' });
-    expect(await verifier.verify('not.a.jwt')).toEqual({ failure: 'malformed' });
+    expect(await verifier.verify(await entraToken(stranger, 'key-a'))).toEqual({ failure: 'invalid', reason: 'bad-signature', issuer: 'entra' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', { roles: ['User.Impersonate'] }))).toEqual({ failure: 'no-role', reason: 'no-role', issuer: 'entra' });
+    expect(await verifier.verify('not.a.jwt')).toEqual({ failure: 'malformed', reason: 'malformed-token' });
   });
 
   it('fetches the JWKS again when a token names a new kid (the tenant rotated its key)', async () => {
@@ -112,7 +112,7 @@ describe('external token verification (Entra ID, Cloudflare Access, dev issuer)'
     expect(await verifier.verify(await entraToken(keyB, 'key-b', { oid: 'after-rotation' }))).toMatchObject({ identity: { subject: 'after-rotation' } });
     expect(jwks.fetches()).toBeGreaterThan(before);
     // The retired key's new tokens no longer verify once the tenant stopped publishing it.
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', { oid: 'retired' }))).toEqual({ failure: 'invalid' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', { oid: 'retired' }))).toEqual({ failure: 'invalid', reason: 'unknown-key', issuer: 'entra' });
   });
 
   it('takes Cloudflare Access tokens from Cf-Access-Jwt-Assertion, mapping IdP groups under custom', async () => {
@@ -145,7 +145,7 @@ describe('external token verification (Entra ID, Cloudflare Access, dev issuer)'
     const otherDir = mkdtempSync(join(tmpdir(), 'leaf-dev-issuer-'));
     try {
       const foreign = await mintDevToken(loadOrCreateDevIssuerKeys(otherDir), { subject: 'x', roles: ['admin'], clients: '*' });
-      expect(await verifier.verify(foreign)).toEqual({ failure: 'invalid' });
+      expect(await verifier.verify(foreign)).toEqual({ failure: 'invalid', reason: 'bad-signature', issuer: 'dev' });
     } finally {
       rmSync(otherDir, { recursive: true, force: true });
     }

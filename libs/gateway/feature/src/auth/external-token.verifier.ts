@@ -1,6 +1,7 @@
 import type { Identity } from '@leaf/contracts';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey, type KeyObject } from 'jose';
 import { identityFromClaims, type GroupMapping } from './claims-to-identity';
+import { refusalOf, type TokenRefusal } from './token-refusal';
 
 /** One trusted external issuer: where its keys are, which `iss`/`aud` and algorithms it uses. */
 export interface TrustedIssuer {
@@ -12,6 +13,8 @@ export interface TrustedIssuer {
 }
 
 export type VerificationFailure = 'malformed' | 'unknown-issuer' | 'invalid' | 'no-role';
+
+export type VerificationResult = { identity: Identity } | { failure: VerificationFailure; reason: TokenRefusal; issuer?: TrustedIssuer['kind'] };
 
 /** A remote JWKS (Entra tenant keys, Cloudflare team certs): cached, re-fetched when an unknown `kid` shows up (key rotation). */
 export const remoteKeys = (url: string, cooldownMs: number): JWTVerifyGetKey =>
@@ -44,17 +47,17 @@ export class ExternalTokenVerifier {
     return hit !== undefined && hit.expiresAt > Date.now();
   }
 
-  async verify(token: string, only?: TrustedIssuer['kind']): Promise<{ identity: Identity } | { failure: VerificationFailure }> {
+  async verify(token: string, only?: TrustedIssuer['kind']): Promise<VerificationResult> {
     const hit = this.verified.get(token);
     if (hit && hit.expiresAt > Date.now() && (!only || hit.identity.issuer === only)) return { identity: hit.identity };
     let iss: unknown;
     try {
       iss = decodeJwt(token).iss;
     } catch {
-      return { failure: 'malformed' };
+      return { failure: 'malformed', reason: 'malformed-token' };
     }
     const trusted = this.issuers.find((i) => i.issuer === iss && (!only || i.kind === only));
-    if (!trusted) return { failure: 'unknown-issuer' };
+    if (!trusted) return { failure: 'unknown-issuer', reason: 'unknown-issuer' };
     let claims;
     try {
       ({ payload: claims } = await jwtVerify(token, trusted.keys as JWTVerifyGetKey, {
@@ -64,11 +67,11 @@ export class ExternalTokenVerifier {
         clockTolerance: this.clockToleranceSeconds,
         requiredClaims: ['exp'],
       }));
-    } catch {
-      return { failure: 'invalid' };
+    } catch (error) {
+      return { failure: 'invalid', reason: refusalOf(error), issuer: trusted.kind };
     }
     const identity = identityFromClaims(claims, trusted.kind, this.groups);
-    if (!identity) return { failure: 'no-role' };
+    if (!identity) return { failure: 'no-role', reason: 'no-role', issuer: trusted.kind };
     if (this.verified.size >= 10_000) this.verified.clear();
     this.verified.set(token, { identity, expiresAt: (claims.exp as number) * 1000 });
     return { identity };

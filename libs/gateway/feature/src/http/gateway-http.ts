@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { insufficientScope, wwwAuthenticate } from '../auth/token-refusal';
 import { retryAfterOf } from '../rate-limit/rate-limiter';
+import { jsonShapeProblem, type JsonLimits } from './json-limits';
 import { sendProblem } from './problem-reply';
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
@@ -16,10 +18,12 @@ const patternOf = (url: string) => new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\
 
 /**
  * The gateway's one failure format at the HTTP edge, before a controller runs: a body that is not
- * JSON is a 415, a known path with the wrong method a 405 (with Allow), an unknown path a 404,
- * all problem+json. Must run before the routes are registered (it watches them being added).
+ * JSON is a 415, a JSON body nested too deep or with too many keys a 400 (before anything walks
+ * it recursively), a known path with the wrong method a 405 (with Allow), an unknown path a 404,
+ * all problem+json. A 401 carries an RFC 6750 challenge. Must run before the routes are
+ * registered (it watches them being added).
  */
-export function registerGatewayHttp(app: NestFastifyApplication): void {
+export function registerGatewayHttp(app: NestFastifyApplication, jsonLimits: JsonLimits): void {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   const routes: KnownRoute[] = [];
   fastify.addHook('onRoute', (route) => {
@@ -45,8 +49,14 @@ export function registerGatewayHttp(app: NestFastifyApplication): void {
     return undefined;
   });
 
+  fastify.addHook('preValidation', async (request, reply) => {
+    if (request.body === null || typeof request.body !== 'object') return undefined;
+    const problem = jsonShapeProblem(request.body, jsonLimits);
+    return problem ? sendProblem(request, reply, 'BAD_REQUEST', problem) : undefined;
+  });
+
   fastify.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="leaf"');
+    if (reply.statusCode === 401 || (reply.statusCode === 403 && insufficientScope(request))) void reply.header('www-authenticate', wwwAuthenticate(request));
     const retryAfter = retryAfterOf(request);
     if (reply.statusCode === 429 && retryAfter !== undefined && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(retryAfter));
     reply.removeHeader('server');

@@ -25,7 +25,6 @@ export function registerMcpEndpoint(app: NestFastifyApplication): void {
 
   const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
     if (!isAppError(error)) throw error;
-    if (error.code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer realm="leaf"');
     return sendProblem(request, reply, error.code, error.detail);
   };
 
