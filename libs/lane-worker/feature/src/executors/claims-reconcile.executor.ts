@@ -1,13 +1,28 @@
-import { reconciliationRunSchema, type ReconciliationRun } from '@leaf/contracts';
+import { reconciliationInterruptedCode, reconciliationRunSchema, type ReconciliationRun } from '@leaf/contracts';
 import { contentKey, type Lake } from '@leaf/storage';
 import { pause, type ServiceClient } from '../http/service-client';
 import { TaskError } from '../worker/task-error';
 import type { ArtifactRef, TaskContext, TaskExecutor } from '../worker/task-executor';
 
+/** The Idempotency-Key of the run an attempt starts: one run per task and attempt, however often its POST is retried. */
+export const reconciliationRunKey = (taskId: string, attempt: number): string => `${taskId}.${attempt}`;
+
+/** What the ledger remembers across attempts: the key of the run being started, then its id. */
+interface RunCheckpoint {
+  runKey?: string;
+  runId?: string;
+}
+
 /**
- * `claims.reconcile`: starts a run on claims-runtime, remembers its id in the ledger (a retry
- * polls that run instead of starting another), polls until it ends, and records the run's
+ * `claims.reconcile`: starts a run on claims-runtime, remembers its key and id in the ledger (a
+ * retry follows that run instead of starting another), polls until it ends, and records the run's
  * artifacts as the task's (the lake is shared: the references are checked there).
+ *
+ * A run failed as interrupted (its claims-runtime instance crashed or stalled past its lease) says
+ * nothing about its inputs, so a new run is started under this attempt's key; if this attempt's
+ * own run was the one interrupted, the attempt fails as retryable and the next one starts it. So
+ * every attempt starts at most one run and the task's attempt budget bounds them all. Any other
+ * failed run (bad inputs, a failed query) fails the task: another run would fail the same way.
  */
 export class ClaimsReconcileExecutor implements TaskExecutor {
   readonly kind = 'claims.reconcile';
@@ -20,29 +35,43 @@ export class ClaimsReconcileExecutor implements TaskExecutor {
   async run(ctx: TaskContext) {
     const clientId = String(ctx.parameters['clientId']);
     const periodId = String(ctx.parameters['periodId']);
-    let runId = typeof ctx.checkpoint?.['runId'] === 'string' ? (ctx.checkpoint['runId'] as string) : undefined;
-    if (!runId) {
-      const started = await ctx.span('claims-runtime start reconciliation', { 'leaf.client.id': clientId }, () =>
-        this.claims.call('POST', `/v1/clients/${encodeURIComponent(clientId)}/reconciliations`, reconciliationRunSchema, {
-          body: { periodId },
-          signal: ctx.signal,
-          scope: { clientId },
-          headers: { 'idempotency-key': ctx.taskId },
-        }),
-      );
-      runId = started.body.runId;
-      await ctx.saveCheckpoint({ runId });
-      await ctx.progress({ runId, stage: started.body.stage, progress: started.body.progress });
+    const ownKey = reconciliationRunKey(ctx.taskId, ctx.attempt);
+    let checkpoint = readCheckpoint(ctx.checkpoint);
+    // The key is recorded before the POST: an attempt that dies between the two finds its run again.
+    if (!checkpoint.runKey && !checkpoint.runId) checkpoint = await remember(ctx, { runKey: ownKey });
+    for (;;) {
+      if (!checkpoint.runId) {
+        const runKey = checkpoint.runKey ?? ownKey;
+        const started = await ctx.span('claims-runtime start reconciliation', { 'leaf.client.id': clientId }, () =>
+          this.claims.call('POST', `/v1/clients/${encodeURIComponent(clientId)}/reconciliations`, reconciliationRunSchema, {
+            body: { periodId },
+            signal: ctx.signal,
+            scope: { clientId },
+            headers: { 'idempotency-key': runKey },
+          }),
+        );
+        checkpoint = await remember(ctx, { runKey, runId: started.body.runId });
+        await ctx.progress({ runId: started.body.runId, stage: started.body.stage, progress: started.body.progress });
+      }
+      const runId = checkpoint.runId as string;
+      const run = await ctx.span('claims-runtime await run', { 'leaf.run.id': runId }, () => this.await(ctx, clientId, runId));
+      if (run.status === 'failed' && run.error?.code === reconciliationInterruptedCode) {
+        if (checkpoint.runKey === ownKey) {
+          throw new TaskError('RECONCILIATION_INTERRUPTED', `reconciliation ${runId} was interrupted (its claims-runtime instance stopped); the next attempt starts a new run`, true);
+        }
+        await ctx.progress({ runId, interrupted: true, detail: 'its claims-runtime instance stopped; starting a new run' });
+        checkpoint = await remember(ctx, { runKey: ownKey });
+        continue;
+      }
+      if (run.status === 'failed') {
+        throw new TaskError(`RECONCILIATION_${run.error?.code ?? 'FAILED'}`, `reconciliation ${run.runId} failed: ${run.error?.detail ?? 'no detail'}`, false);
+      }
+      const artifacts = await ctx.span('lake verify artifacts', { count: run.artifacts.length }, () => verifyInLake(ctx.lake, run));
+      return {
+        result: { runId: run.runId, periodId: run.periodId, inputsSha256: run.inputsSha256, summary: run.summary },
+        artifacts,
+      };
     }
-    const run = await ctx.span('claims-runtime await run', { 'leaf.run.id': runId }, () => this.await(ctx, clientId, runId as string));
-    if (run.status === 'failed') {
-      throw new TaskError(`RECONCILIATION_${run.error?.code ?? 'FAILED'}`, `reconciliation ${run.runId} failed: ${run.error?.detail ?? 'no detail'}`, false);
-    }
-    const artifacts = await ctx.span('lake verify artifacts', { count: run.artifacts.length }, () => verifyInLake(ctx.lake, run));
-    return {
-      result: { runId: run.runId, periodId: run.periodId, inputsSha256: run.inputsSha256, summary: run.summary },
-      artifacts,
-    };
   }
 
   private async await(ctx: TaskContext, clientId: string, runId: string): Promise<ReconciliationRun> {
@@ -60,6 +89,17 @@ export class ClaimsReconcileExecutor implements TaskExecutor {
       await pause(this.options.pollMs, ctx.signal);
     }
   }
+}
+
+/** A checkpoint from any earlier attempt, including one that recorded only `{ runId }`. */
+function readCheckpoint(raw: Record<string, unknown> | null): RunCheckpoint {
+  const text = (key: string) => (typeof raw?.[key] === 'string' ? (raw[key] as string) : undefined);
+  return { runKey: text('runKey'), runId: text('runId') };
+}
+
+async function remember(ctx: TaskContext, checkpoint: RunCheckpoint): Promise<RunCheckpoint> {
+  await ctx.saveCheckpoint({ ...checkpoint });
+  return checkpoint;
 }
 
 /** The run's artifacts as task artifacts: each must be in the shared lake under its sha256. */

@@ -9,8 +9,10 @@ export interface FakeClaimsRuntime {
   calls: Array<{ method: string; path: string; idempotencyKey?: string; identity?: string }>;
   /** Answer the next POSTs with this status first (e.g. [503] = one outage). */
   failNextStarts: number[];
-  /** GETs a run answers `running` before `succeeded`. */
+  /** GETs a run answers `running` before it ends. */
   pollsBeforeDone: number;
+  /** How the next new runs end instead of succeeding, in order (e.g. `{ code: 'INTERRUPTED', ... }`). */
+  failNextRuns: Array<{ code: string; detail: string }>;
   runs: Map<string, ReconciliationRun>;
   close(): Promise<void>;
 }
@@ -23,8 +25,11 @@ const runId = (n: number) => `rec_${String(n).padStart(26, '0')}`;
  * claims-runtime does (area `artifacts`), so their hashes are real.
  */
 export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRuntime> {
-  const state: Omit<FakeClaimsRuntime, 'url' | 'close'> = { calls: [], failNextStarts: [], pollsBeforeDone: 1, runs: new Map() };
+  const state: Omit<FakeClaimsRuntime, 'url' | 'close'> = { calls: [], failNextStarts: [], pollsBeforeDone: 1, failNextRuns: [], runs: new Map() };
   const polls = new Map<string, number>();
+  // As claims-runtime: one run per client and Idempotency-Key; a run's planned failure, if any.
+  const byKey = new Map<string, string>();
+  const endings = new Map<string, { code: string; detail: string }>();
   let n = 0;
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' });
@@ -41,7 +46,13 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
       const failure = state.failNextStarts.shift();
       if (failure) return send(res, failure, { type: 'about:blank', title: 'Unavailable', status: failure, detail: 'try later', code: 'UPSTREAM_UNAVAILABLE' });
       const { periodId } = JSON.parse(raw) as { periodId: string };
+      const key = req.headers['idempotency-key'] as string | undefined;
+      const repeated = key ? state.runs.get(byKey.get(`${start[1]} ${key}`) ?? '') : undefined;
+      if (repeated) return send(res, 202, repeated);
       const id = runId(++n);
+      if (key) byKey.set(`${start[1]} ${key}`, id);
+      const ending = state.failNextRuns.shift();
+      if (ending) endings.set(id, ending);
       const run: ReconciliationRun = {
         runId: id,
         clientId: start[1],
@@ -57,6 +68,7 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
         summary: null,
         buckets: [],
         artifacts: [],
+        supersededBy: null,
       };
       state.runs.set(id, run);
       return send(res, 202, run);
@@ -67,7 +79,10 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
       const seen = (polls.get(run.runId) ?? 0) + 1;
       polls.set(run.runId, seen);
       if (seen <= state.pollsBeforeDone) return send(res, 200, { ...run, status: 'running', stage: 'computing buckets', progress: 0.5 });
-      if (run.status !== 'succeeded') {
+      const ending = endings.get(run.runId);
+      if (ending) {
+        Object.assign(run, { status: 'failed', stage: 'failed', completedAt: run.completedAt ?? new Date().toISOString(), error: ending } satisfies Partial<ReconciliationRun>);
+      } else if (run.status !== 'succeeded') {
         const artifacts: RunArtifact[] = [];
         for (const [name, contentType, body] of [
           ['reconciliation.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `workbook of ${run.clientId} ${run.periodId}`],

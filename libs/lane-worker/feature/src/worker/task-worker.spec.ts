@@ -7,6 +7,7 @@ import { ContractsSyncExecutor } from '../executors/contracts-sync.executor';
 import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor';
 import { noopExecutor } from '../executors/noop.executor';
 import { ReportNarrativeExecutor } from '../executors/report-narrative.executor';
+import { reconciliationRunSchema } from '@leaf/contracts';
 import { ServiceClient } from '../http/service-client';
 import { AzureOpenAiClient } from '../narrative/azure-openai.client';
 import { startFakeAzureOpenAi, startFakeClaimsRuntime, type FakeClaimsRuntime } from '../testing/fake-claims-runtime';
@@ -60,7 +61,7 @@ describe.each(testDatabaseTargets())('lane-worker TaskWorker on $name', ({ creat
     expect(detail?.result).toMatchObject({ runId: run?.runId, periodId: 'acme-health-py2025' });
     expect(detail?.artifacts.map((a) => [a.name, a.sha256])).toEqual(run?.artifacts.map((a) => [a.name, a.sha256]).sort());
     for (const a of detail?.artifacts ?? []) expect((await h.lake.stat(a.lakeKey))?.sha256).toBe(a.sha256);
-    expect(claims.calls.filter((c) => c.method === 'POST')).toEqual([expect.objectContaining({ idempotencyKey: task.task_id, identity: 'acme-health' })]);
+    expect(claims.calls.filter((c) => c.method === 'POST')).toEqual([expect.objectContaining({ idempotencyKey: `${task.task_id}.1`, identity: 'acme-health' })]);
     expect(detail?.history.map((e) => e.type)).toEqual(expect.arrayContaining(['progress', 'succeeded']));
     expect(detail?.trace.map((s) => s.name)).toEqual(expect.arrayContaining(['claims-runtime start reconciliation', 'claims-runtime await run', 'lake verify artifacts']));
   });
@@ -73,6 +74,88 @@ describe.each(testDatabaseTargets())('lane-worker TaskWorker on $name', ({ creat
     expect(detail?.attempts).toBe(2);
     expect(detail?.history.map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'retry-scheduled', 'started', 'progress', 'progress', 'succeeded']);
     expect(detail?.history[3].detail).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+  });
+
+  const postsFor = (clientId: string) => claims.calls.filter((c) => c.method === 'POST' && c.path.startsWith(`/v1/clients/${clientId}/`)).map((c) => c.idempotencyKey);
+  const runsOf = (clientId: string) => [...claims.runs.values()].filter((r) => r.clientId === clientId);
+  const interrupted = { code: 'INTERRUPTED', detail: 'the instance executing the run stopped before it finished (its lease expired); start a new run' };
+
+  it('claims.reconcile: a run interrupted by a crash is started again by the next attempt under its own key; one run succeeds', async () => {
+    claims.failNextRuns.push(interrupted);
+    const task = await h.create(claimsReconcileKind, 'gamma-co', { clientId: 'gamma-co', periodId: 'gamma-co-py2025' });
+    await h.until(task.task_id, ['succeeded']);
+    const detail = await h.ledger.detail(task.task_id);
+    expect(postsFor('gamma-co')).toEqual([`${task.task_id}.1`, `${task.task_id}.2`]);
+    const runs = runsOf('gamma-co');
+    expect(runs.map((r) => [r.status, r.error?.code ?? null])).toEqual([
+      ['failed', 'INTERRUPTED'],
+      ['succeeded', null],
+    ]);
+    expect(detail?.result).toMatchObject({ runId: runs[1].runId });
+    expect(detail?.attempts).toBe(2);
+    expect(detail?.history.find((e) => e.type === 'retry-scheduled')?.detail).toMatchObject({ code: 'RECONCILIATION_INTERRUPTED' });
+  });
+
+  it('claims.reconcile: a run that failed on its inputs fails the task, with no second run', async () => {
+    claims.failNextRuns.push({ code: 'CLAIMS_SOURCE_QUERY_FAILED', detail: 'the claims source rejected the query' });
+    const task = await h.create(claimsReconcileKind, 'delta-fund', { clientId: 'delta-fund', periodId: 'delta-fund-py2025' });
+    await h.until(task.task_id, ['failed']);
+    const detail = await h.ledger.detail(task.task_id);
+    expect(detail?.error).toEqual({ code: 'RECONCILIATION_CLAIMS_SOURCE_QUERY_FAILED', detail: expect.stringContaining('the claims source rejected the query') });
+    expect(detail?.attempts).toBe(1);
+    expect(postsFor('delta-fund')).toEqual([`${task.task_id}.1`]);
+  });
+
+  it('claims.reconcile: runs interrupted every time use the attempt budget, one run per attempt, then the task is dead-lettered', async () => {
+    claims.failNextRuns.push(interrupted, interrupted, interrupted);
+    const task = await h.create(claimsReconcileKind, 'epsilon-plan', { clientId: 'epsilon-plan', periodId: 'epsilon-plan-py2025' });
+    await h.until(task.task_id, ['dead-lettered']);
+    const detail = await h.ledger.detail(task.task_id);
+    expect(postsFor('epsilon-plan')).toEqual([1, 2, 3].map((a) => `${task.task_id}.${a}`));
+    expect(runsOf('epsilon-plan').map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(detail?.attempts).toBe(claimsReconcileKind.maxAttempts);
+    expect(detail?.error?.code).toBe('RECONCILIATION_INTERRUPTED');
+  });
+
+  it('claims.reconcile: an attempt that finds an earlier attempt’s run interrupted starts a new run itself; a retried start finds its run again', async () => {
+    const client = new ServiceClient({ baseUrl: claims.url, service: 'claims-runtime' });
+    const executor = new ClaimsReconcileExecutor(client, { pollMs: 5 });
+    const saved: Array<Record<string, unknown>> = [];
+    const ctx = (attempt: number, checkpoint: Record<string, unknown> | null) => ({
+      taskId: 'tsk_zeta',
+      attempt,
+      kind: 'claims.reconcile',
+      clientId: 'zeta-care',
+      parameters: { clientId: 'zeta-care', periodId: 'zeta-care-py2025' },
+      requestedBy: 'spec',
+      traceId: 'b'.repeat(32),
+      signal: new AbortController().signal,
+      workspace: '/nonexistent',
+      lake: h.lake,
+      checkpoint,
+      saveCheckpoint: async (data: Record<string, unknown>) => void saved.push(data),
+      progress: async () => undefined,
+      span: <T>(_n: string, _a: unknown, work: () => Promise<T>) => work(),
+      writeArtifact: async () => {
+        throw new Error('not used');
+      },
+    });
+    claims.failNextRuns.push(interrupted);
+    // Attempt 1 died after its POST, before it saved the run id: attempt 2 re-sends its key and finds that run.
+    const first = await client.call('POST', '/v1/clients/zeta-care/reconciliations', reconciliationRunSchema, {
+      body: { periodId: 'zeta-care-py2025' },
+      signal: new AbortController().signal,
+      scope: { clientId: 'zeta-care' },
+      headers: { 'idempotency-key': 'tsk_zeta.1' },
+    });
+    const outcome = await executor.run(ctx(2, { runKey: 'tsk_zeta.1' }));
+    expect(postsFor('zeta-care')).toEqual(['tsk_zeta.1', 'tsk_zeta.1', 'tsk_zeta.2']);
+    expect(saved).toEqual([
+      { runKey: 'tsk_zeta.1', runId: first.body.runId },
+      { runKey: 'tsk_zeta.2' },
+      { runKey: 'tsk_zeta.2', runId: outcome.result['runId'] },
+    ]);
+    expect(runsOf('zeta-care').map((r) => r.status)).toEqual(['failed', 'succeeded']);
   });
 
   it('cancels a running task within seconds through its abort signal', async () => {
