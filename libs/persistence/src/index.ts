@@ -10,6 +10,7 @@ export * from './data-source/entra-password';
 export * from './config/operational-database-url';
 export * from './data-source/embedded-postgres-data-source';
 export * from './dialect/dialect';
+export * from './dialect/sql-rows';
 export * from './dialect/sql-fragments';
 export * from './migrations/postgres/1732350000000-foundation-schema';
 export * from './migrations/mssql/1732350000000-foundation-schema.mssql';

@@ -16,6 +16,7 @@ export * from './shutdown/shutdown.coordinator';
 export * from './shutdown/graceful-shutdown';
 export * from './bootstrap/create-service-app';
 export * from './bootstrap/service-definition';
+export * from './bootstrap/service-migrations';
 export * from './bootstrap/start-service-app';
 export * from './bootstrap/run-service';
 export * from './auth';

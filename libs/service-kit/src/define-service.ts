@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Provider, type Type } from '@nestjs/common';
 import type { ServiceName } from '@leaf/contracts';
 import { platformConfigSchema, type PlatformConfig, type ServiceDefinition } from '@leaf/platform';
+import { startBusConsumers } from './bus-consumers';
 import { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 
 export interface ServiceParts {
@@ -38,7 +39,10 @@ export function defineService<C extends PlatformConfig = PlatformConfig>(
     name,
     migrations,
     configSchema: extras.configSchema ?? (platformConfigSchema as unknown as ServiceDefinition<C>['configSchema']),
-    configureApp: extras.configureApp,
+    configureApp: async (app, config) => {
+      await startBusConsumers(app, name);
+      await extras.configureApp?.(app, config);
+    },
     rootModule: (config: C): DynamicModule => {
       const p = typeof parts === 'function' ? parts(config) : parts;
       return {

@@ -1,4 +1,3 @@
 export * from './service-kit.module';
 export * from './define-service';
 export * from './auth.providers';
-export * from './service-migrations';

@@ -7,6 +7,7 @@ export * from './ledger/task-ledger.error';
 export * from './ledger/task-ids';
 export * from './ledger/task-row';
 export * from './ledger/task-history';
+export * from './ledger/run-outcomes';
 export * from './ledger/task-dispatch';
 export * from './ledger/task-ledger';
 export * from './ledger/task-lease';

@@ -1,4 +1,4 @@
-import { migrationsOf } from '@leaf/service-kit';
+import { migrationsOf } from '@leaf/platform';
 import { localStackServices } from './service-registry';
 
 /**

@@ -4,6 +4,7 @@ import { TaskKindRegistry, taskLedgerMigrations } from '@leaf/task-ledger';
 import { agentDispatcherConfigSchema, type AgentDispatcherConfig } from './agent-dispatcher.config';
 import { DispatcherRuntime } from './runtime/dispatcher.runtime';
 import { TaskNotifier } from './runtime/task-notifier';
+import { TaskEventsHandlers } from './events/task-events.handlers';
 import { TasksController } from './tasks/tasks.controller';
 import { AGENT_DISPATCHER_CONFIG_TOKEN, TASK_KINDS } from './tasks/tasks.tokens';
 
@@ -14,7 +15,7 @@ import { AGENT_DISPATCHER_CONFIG_TOKEN, TASK_KINDS } from './tasks/tasks.tokens'
 export const agentDispatcherService = defineService<AgentDispatcherConfig>(
   'agent-dispatcher',
   (config) => ({
-    controllers: [TasksController],
+    controllers: [TasksController, TaskEventsHandlers],
     providers: [
       { provide: AGENT_DISPATCHER_CONFIG_TOKEN, useValue: config },
       { provide: TASK_KINDS, useValue: new TaskKindRegistry() },

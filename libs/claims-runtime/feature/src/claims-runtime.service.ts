@@ -12,6 +12,7 @@ import {
   ClaimsSummaryRepository,
   ClientsRepository,
   GuaranteesRepository,
+  RunSupersession,
   claimsRuntimeEntities,
   claimsRuntimeMigrations,
 } from '@leaf/claims-runtime/data-access';
@@ -27,6 +28,7 @@ import {
   SERVICE_LOGGER,
 } from './claims-runtime.tokens';
 import { ClientsController } from './clients/clients.controller';
+import { PacketPromotedHandlers } from './contracts/packet-promoted.handlers';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { ReconciliationsService } from './reconciliations/reconciliations.service';
 import { reportRenderersProvider } from './reconciliations/report-renderers.provider';
@@ -54,11 +56,12 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
   'claims-runtime',
   (config) => ({
     entities: claimsRuntimeEntities,
-    controllers: [ClientsController, ReconciliationsController],
+    controllers: [ClientsController, ReconciliationsController, PacketPromotedHandlers],
     providers: [
       repository(ClientsRepository),
       repository(GuaranteesRepository),
       repository(ClaimsSummaryRepository),
+      repository(RunSupersession),
       claimsDbProvider(config),
       { provide: CLAIMS_MAPPING, useValue: config.LEAF_CLAIMS_SOURCE_MAPPING },
       {

@@ -88,6 +88,15 @@ export const reconciliationSummarySchema = z.object({
 });
 export type ReconciliationSummary = z.infer<typeof reconciliationSummarySchema>;
 
+/** The promotion that replaced a succeeded run's terms, and the new versions. */
+export const runSupersededBySchema = z.object({
+  at: z.iso.datetime(),
+  packetId: z.string(),
+  packetSha256: sha256,
+  guarantees: z.array(z.object({ guaranteeId: z.string(), version: z.number().int() })),
+});
+export type RunSupersededBy = z.infer<typeof runSupersededBySchema>;
+
 export const reconciliationRunSchema = z.object({
   runId: runIdSchema,
   clientId: clientIdSchema,
@@ -105,6 +114,11 @@ export const reconciliationRunSchema = z.object({
   summary: reconciliationSummarySchema.nullable(),
   buckets: z.array(reconciliationBucketSchema),
   artifacts: z.array(runArtifactSchema),
+  /**
+   * Set when contract terms the run was computed with were promoted again after it started: its
+   * figures stand for the older terms; start a new run for the current ones.
+   */
+  supersededBy: runSupersededBySchema.nullable().default(null),
 });
 export type ReconciliationRun = z.infer<typeof reconciliationRunSchema>;
 

@@ -79,8 +79,8 @@ export interface SubscriptionDeclaration {
 
 export const subscriptionCatalogue: readonly SubscriptionDeclaration[] = [
   { topic: 'contracts.packet-promoted.v1', name: 'claims-runtime' },
-  { topic: 'contracts.search-documents.v1', name: 'retrieval' },
-  { topic: 'salesforce.search-documents.v1', name: 'retrieval' },
+  // retrieval's subscriptions to the search-document topics are declared with the consumer that
+  // drains them (the retrieval issue): a subscription nobody reads fills up on Azure.
   { topic: 'claims.reconciliation-completed.v1', name: 'agent-dispatcher' },
   { topic: 'agent.task-started.v1', name: 'agent-dispatcher' },
   { topic: 'agent.task-succeeded.v1', name: 'agent-dispatcher' },

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { MESSAGE_BUS, OutboxRelay, addToOutbox, type ConsumerHandle, type MessageBus } from '@leaf/messaging';
+import { MESSAGE_BUS, OutboxRelay, addToOutbox, type MessageBus } from '@leaf/messaging';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { ShutdownCoordinator, createLogger } from '@leaf/platform';
 import { TaskLedger, TaskWatchdog } from '@leaf/task-ledger';
-import { taskEventV1, type TopicName } from '@leaf/contracts';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AgentDispatcherConfig } from '../agent-dispatcher.config';
@@ -11,12 +10,10 @@ import { TaskNotifier } from './task-notifier';
 
 import { AGENT_DISPATCHER_CONFIG_TOKEN } from '../tasks/tasks.tokens';
 
-const taskTopics: TopicName[] = ['agent.task-started.v1', 'agent.task-succeeded.v1', 'agent.task-failed.v1'];
-
 /**
  * The dispatcher's background work: the outbox relay (wake-ups onto agent-tasks), the watchdog
- * (re-dispatch tasks whose worker vanished), and its subscriptions to the workers' task events,
- * which wake the progress streams. All of it drains on SIGTERM.
+ * (re-dispatch tasks whose worker vanished) and the progress streams. All of it drains on SIGTERM;
+ * the bus events it consumes are handled in TaskEventsHandlers.
  */
 @Injectable()
 export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,13 +23,12 @@ export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<unknown> | undefined;
-  private consumers: ConsumerHandle[] = [];
   private stopped: Promise<void> | undefined;
   private readonly streams = new Set<AbortController>();
 
   constructor(
     @Inject(DATA_SOURCE) ds: DataSource,
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(AGENT_DISPATCHER_CONFIG_TOKEN) private readonly config: AgentDispatcherConfig,
     private readonly notifier: TaskNotifier,
     private readonly shutdown: ShutdownCoordinator,
@@ -46,16 +42,6 @@ export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicat
   onApplicationBootstrap(): void {
     this.relay.start();
     this.schedule();
-    for (const topic of taskTopics) {
-      this.consumers.push(
-        this.bus.subscribe({ topic, subscription: 'agent-dispatcher' }, async (message) => {
-          const event = taskEventV1.safeParse(message.body);
-          if (event.success) this.notifier.notify(event.data.taskId);
-        }),
-      );
-    }
-    // Announced by claims-runtime; tasks learn of their runs by polling, so this only keeps the subscription drained.
-    this.consumers.push(this.bus.subscribe({ topic: 'claims.reconciliation-completed.v1', subscription: 'agent-dispatcher' }, async () => undefined));
     this.shutdown.onDrain({ name: 'agent-dispatcher', drain: () => this.stop() });
   }
 
@@ -93,7 +79,6 @@ export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicat
       clearTimeout(this.timer);
       for (const s of this.streams) s.abort();
       await this.sweeping;
-      await Promise.all(this.consumers.map((c) => c.close()));
       await this.relay.drain().catch(() => undefined);
       await this.relay.stop();
     })();

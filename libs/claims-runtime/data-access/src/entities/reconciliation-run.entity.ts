@@ -75,4 +75,12 @@ export class ReconciliationRunEntity {
   /** Renewed by the owner while it executes; past it, any instance may fail the run. */
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
   leaseExpiresAt!: Date | null;
+
+  /** Set once newer versions of the run's terms were promoted (see RunSupersession). */
+  @Column({ name: 'superseded_at', type: 'timestamptz', nullable: true })
+  supersededAt!: Date | null;
+
+  /** JSON: the packet and guarantee versions that replaced the run's terms. */
+  @Column({ name: 'superseded_by', type: 'text', nullable: true })
+  supersededBy!: string | null;
 }

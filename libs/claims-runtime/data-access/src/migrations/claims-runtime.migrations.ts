@@ -5,6 +5,7 @@ import {
   ReconciliationSchemaMssql1733000000000,
 } from './reconciliation-schema';
 import { ReconciliationRunLeases1733000000002 } from './run-leases.migration';
+import { ReconciliationRunSupersession1733000000010 } from './run-supersession.migration';
 
 /**
  * claims-runtime's own migrations, oldest first. Run ownership (leases, guarded transitions) is
@@ -15,6 +16,7 @@ export const claimsRuntimeMigrations = {
     ReconciliationSchema1733000000000,
     ReconciliationIdempotency1733000000001,
     ReconciliationRunLeases1733000000002,
+    ReconciliationRunSupersession1733000000010,
   ],
   mssql: [
     ReconciliationSchemaMssql1733000000000,

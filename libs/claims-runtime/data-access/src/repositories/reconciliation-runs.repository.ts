@@ -11,6 +11,7 @@ import type {
   ReconciliationRun,
   ReconciliationSummary,
   RunArtifact,
+  RunSupersededBy,
 } from '@leaf/contracts';
 import {
   openRunStatuses,
@@ -273,6 +274,9 @@ export class ReconciliationRunsRepository {
         ? (JSON.parse(r.buckets) as ReconciliationBucket[])
         : [],
       artifacts: r.artifacts ? (JSON.parse(r.artifacts) as RunArtifact[]) : [],
+      supersededBy: r.supersededBy
+        ? (JSON.parse(r.supersededBy) as RunSupersededBy)
+        : null,
     };
   }
 

@@ -1,13 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
-import { outboxMigrations } from '@leaf/messaging';
-import {
-  createDataSource,
-  postgresMigrations,
-  runMigrations,
-} from '@leaf/persistence';
+import { createDataSource, runMigrations } from '@leaf/persistence';
 import type { TestDatabase } from '@leaf/persistence/testing';
 import { loadServiceConfig, startServiceApp } from '@leaf/platform';
 import { captureLogger } from '@leaf/platform/testing';
@@ -15,12 +9,8 @@ import { loadSeedIntoPostgres, type SyntheticSeed } from '@leaf/synthetic-data';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { claimsRuntimeService } from '../claims-runtime.service';
 
-/** Every migration claims-runtime stands on, in order. */
-export const claimsRuntimeTestMigrations = [
-  ...postgresMigrations,
-  ...outboxMigrations.postgres,
-  ...claimsRuntimeMigrations.postgres,
-];
+/** Every migration claims-runtime stands on, in order: what its service definition declares. */
+export const claimsRuntimeTestMigrations = [...claimsRuntimeService.migrations];
 
 /** A fresh test database, migrated for claims-runtime and loaded with `seed`. */
 export async function createSeededDatabase(

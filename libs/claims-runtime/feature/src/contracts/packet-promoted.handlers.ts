@@ -1,0 +1,34 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { EntityPayload } from '@leaf/contracts';
+import { RunSupersession } from '@leaf/claims-runtime/data-access';
+import { BusContext, idempotentHandler } from '@leaf/messaging';
+import { DATA_SOURCE } from '@leaf/persistence';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { SERVICE_LOGGER } from '../claims-runtime.tokens';
+
+/**
+ * contract-packets promoted new versions of a client's terms: succeeded runs computed with the
+ * older versions are marked superseded (visible on the run with the new versions). The payload
+ * arrives checked against its contract; the inbox record and the marks commit together, so a
+ * redelivered promotion changes nothing.
+ */
+@Controller()
+export class PacketPromotedHandlers {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    private readonly supersession: RunSupersession,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @EventPattern('contracts.packet-promoted.v1')
+  async packetPromoted(@Payload() event: EntityPayload<'contracts.packet-promoted.v1'>, @Ctx() ctx: BusContext): Promise<void> {
+    await idempotentHandler(this.ds, 'claims-runtime', async (_message, manager) => {
+      const superseded = await this.supersession.apply(event, manager);
+      if (superseded.length) {
+        this.logger.info({ packetId: event.packetId, clientId: event.clientId, runs: superseded.map((r) => r.runId) }, 'runs superseded by promoted terms');
+      }
+    })(ctx.getMessage(), ctx.getSettlement());
+  }
+}
