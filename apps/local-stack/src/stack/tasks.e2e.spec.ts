@@ -43,7 +43,8 @@ describe('claims.reconcile task end to end', () => {
       return app;
     };
     const claims = await start(claimsRuntimeService);
-    await start(agentDispatcherService);
+    // The dispatcher asks claims-runtime whether a task's period belongs to its client.
+    await start(agentDispatcherService, { LEAF_CLAIMS_RUNTIME_URL: urlOf(claims) });
     await start(laneWorkerService, { LEAF_CLAIMS_RUNTIME_URL: urlOf(claims) });
   }, 120_000);
   afterAll(async () => {

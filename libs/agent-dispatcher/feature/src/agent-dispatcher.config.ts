@@ -1,3 +1,4 @@
+import { defaultServicePorts } from '@leaf/contracts';
 import { platformConfigSchema } from '@leaf/platform';
 import { z } from 'zod';
 
@@ -12,5 +13,9 @@ export const agentDispatcherConfigSchema = platformConfigSchema.extend({
   LEAF_TASK_STALE_DISPATCH_MS: int(1_000, 86_400_000).default(10 * 60_000),
   /** Progress streams poll the history this often (task events on the bus wake them sooner). */
   LEAF_TASK_STREAM_POLL_MS: int(20, 10_000).default(500),
+  /** claims-runtime, asked at create whether a task's period or run belongs to the task's client. */
+  LEAF_CLAIMS_RUNTIME_URL: z.url().default(`http://127.0.0.1:${defaultServicePorts['claims-runtime']}`),
+  /** How long that question may take before the create fails with 502. */
+  LEAF_REFERENCE_CHECK_TIMEOUT_MS: int(100, 60_000).default(5_000),
 });
 export type AgentDispatcherConfig = z.infer<typeof agentDispatcherConfigSchema>;

@@ -5,6 +5,9 @@ import type { z } from 'zod';
  * What the platform knows about one kind of task before anything runs: how its parameters look,
  * who may ask for it, whether it changes anything (then an operator approves), and how it runs.
  */
+/** What a parameter names in another service: checked to belong to the task's client when the task is created. */
+export type TaskReference = 'contract-period' | 'reconciliation-run';
+
 export interface TaskKindDefinition<P extends z.ZodType = z.ZodType> {
   kind: string;
   description: string;
@@ -18,6 +21,8 @@ export interface TaskKindDefinition<P extends z.ZodType = z.ZodType> {
   timeoutMs: number;
   maxAttempts: number;
   lane: TaskLane;
+  /** Parameters that name something of the task's client elsewhere (a period, a run), by parameter name. */
+  references?: Readonly<Record<string, TaskReference>>;
   /** Running at once across all workers; and per client scope. */
   concurrency: { perKind: number; perClient: number };
 }

@@ -9,6 +9,7 @@ export const claimsReconcileKind = defineTaskKind({
   kind: 'claims.reconcile',
   description: 'Reconcile a client period against its contract guarantees in claims-runtime; the workbook and PDF become task artifacts.',
   parameters: z.object({ clientId: clientIdSchema, periodId }).strict(),
+  references: { periodId: 'contract-period' },
   requestRole: 'analyst',
   mutates: false,
   deterministic: true,
@@ -35,6 +36,7 @@ export const reportNarrativeKind = defineTaskKind({
   kind: 'report.narrative',
   description: 'Draft the narrative of a reconciliation run: model-drafted behind number guardrails, else the deterministic template.',
   parameters: z.object({ clientId: clientIdSchema, runId: runIdSchema }).strict(),
+  references: { runId: 'reconciliation-run' },
   requestRole: 'analyst',
   mutates: false,
   // The template path is; a model draft is not (replay reports the difference).

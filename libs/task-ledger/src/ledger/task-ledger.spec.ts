@@ -24,6 +24,8 @@ const addToOutbox: OutboxWriter = async (manager, entity, message) => {
 
 const analyst = { subject: 'ana@example.test', roles: ['analyst' as const] };
 const operator = { subject: 'op@example.test', roles: ['operator' as const] };
+const secondOperator = { subject: 'op2@example.test', roles: ['operator' as const] };
+const admin = { subject: 'root@example.test', roles: ['admin' as const] };
 
 describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
   let db: TestDatabase;
@@ -89,16 +91,32 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
     expect(task.status).toBe('blocked');
     expect(await outboxFor(task.task_id)).toEqual([]);
     expect((await ledger.detail(task.task_id))?.blockers).toEqual([expect.objectContaining({ code: 'APPROVAL_REQUIRED' })]);
-    const approved = await ledger.approve(task.task_id, operator.subject);
+    // Four eyes: its requester cannot approve it, whatever their role below admin.
+    expect(isTaskLedgerError(await ledger.approve(task.task_id, operator).catch((e: unknown) => e), 'TASK_SELF_APPROVAL')).toBe(true);
+    expect(await outboxFor(task.task_id)).toEqual([]);
+    const approved = await ledger.approve(task.task_id, secondOperator);
     expect(approved.status).toBe('dispatched');
     expect(await outboxFor(task.task_id)).toHaveLength(1);
-    expect((await ledger.detail(task.task_id))?.policy).toMatchObject({ decision: 'approved', approvedBy: operator.subject });
-    expect(isTaskLedgerError(await ledger.approve(task.task_id, operator.subject).catch((e: unknown) => e), 'TASK_STATE_CONFLICT')).toBe(true);
+    expect((await ledger.detail(task.task_id))?.policy).toMatchObject({ decision: 'approved', approvedBy: secondOperator.subject });
+    expect(isTaskLedgerError(await ledger.approve(task.task_id, secondOperator).catch((e: unknown) => e), 'TASK_STATE_CONFLICT')).toBe(true);
+  });
+
+  it('lets an admin approve their own mutating task, and records that they did', async () => {
+    const policy = decidePolicy(contractsSyncKind, admin, false);
+    if (!policy.allowed) throw new Error('policy');
+    const { task } = await ledger.create({ definition: contractsSyncKind, clientId: 'acme-health', parameters: { clientId: 'acme-health' }, policy: policy.decision, requestedBy: admin.subject });
+    await ledger.approve(task.task_id, admin);
+    const detail = await ledger.detail(task.task_id);
+    expect(detail?.policy).toMatchObject({ decision: 'approved', approvedBy: admin.subject, reason: expect.stringContaining('four-eyes override') });
+    expect(detail?.history.find((e) => e.type === 'approved')).toMatchObject({ actor: admin.subject, detail: { selfApproved: true } });
   });
 
   it('refuses a kind to a role below its request role, and an approve flag from a non-operator', () => {
     expect(decidePolicy(platformNoopKind, analyst, false)).toMatchObject({ allowed: false, reason: 'role' });
     expect(decidePolicy(claimsReconcileKind, analyst, true)).toMatchObject({ allowed: false, reason: 'approve-flag' });
+    // Approving at creation is approving one's own task: four eyes allow it to an admin only, on the record.
+    expect(decidePolicy(contractsSyncKind, operator, true)).toMatchObject({ allowed: false, reason: 'self-approval' });
+    expect(decidePolicy(contractsSyncKind, admin, true)).toMatchObject({ allowed: true, decision: { decision: 'approved', approvedBy: admin.subject, reason: expect.stringContaining('four-eyes override') } });
     expect(decidePolicy(claimsReconcileKind, analyst, false)).toMatchObject({ allowed: true, decision: { decision: 'allowed' } });
   });
 

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { PolicyDecision, TaskBlocker, TaskDetail, TaskHistoryEvent, TaskList, TaskListQuery } from '@leaf/contracts';
+import type { PolicyDecision, Role, TaskBlocker, TaskDetail, TaskHistoryEvent, TaskList, TaskListQuery } from '@leaf/contracts';
 import { terminalTaskStatuses } from '@leaf/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TaskKindDefinition } from '../kinds/task-kind';
+import { hasAtLeast } from '../kinds/task-kind.registry';
+import { selfApprovalReason } from '../kinds/task-policy';
 import { addDispatchToOutbox, type OutboxWriter } from './task-dispatch';
 import { appendHistory } from './task-history';
 import { TaskLedgerError } from './task-ledger.error';
@@ -184,19 +186,33 @@ export class TaskLedger {
     });
   }
 
-  /** A blocked (mutating) task goes out once an operator approves it. */
-  async approve(taskId: string, approver: string): Promise<TaskRow> {
+  /**
+   * A blocked (mutating) task goes out once an operator approves it — an operator other than its
+   * requester (four eyes); an admin may approve their own, and the policy and history say so.
+   */
+  async approve(taskId: string, approver: { subject: string; roles: readonly Role[] }): Promise<TaskRow> {
     return this.ds.transaction(async (m) => {
       const task = await this.locked(m, taskId);
       if (task.status !== 'blocked') throw new TaskLedgerError('TASK_STATE_CONFLICT', `only a blocked task can be approved; this one is ${task.status}`);
-      const policy: PolicyDecision = { ...(JSON.parse(task.policy) as PolicyDecision), decision: 'approved', approvedBy: approver, approvedAt: new Date().toISOString() };
+      const selfApproved = task.requested_by === approver.subject;
+      if (selfApproved && !approver.roles.some((r) => hasAtLeast(r, 'admin'))) {
+        throw new TaskLedgerError('TASK_SELF_APPROVAL', 'the requester of a mutating task cannot approve it; another operator must (or an admin)');
+      }
+      const previous = JSON.parse(task.policy) as PolicyDecision;
+      const policy: PolicyDecision = {
+        ...previous,
+        decision: 'approved',
+        reason: selfApproved ? `${task.kind} mutates; ${selfApprovalReason}` : previous.reason,
+        approvedBy: approver.subject,
+        approvedAt: new Date().toISOString(),
+      };
       const [updated] = rowsOf<TaskRow>(
         await m.query(
           `UPDATE agent_tasks SET status = 'dispatched', policy = $2, blockers = '[]', dispatches = dispatches + 1, updated_at = now() WHERE task_id = $1 RETURNING *`,
           [taskId, JSON.stringify(policy)],
         ),
       );
-      await appendHistory(m, taskId, { type: 'approved', status: 'dispatched', attempt: 0, actor: approver });
+      await appendHistory(m, taskId, { type: 'approved', status: 'dispatched', attempt: 0, actor: approver.subject, ...(selfApproved ? { detail: { selfApproved: true } } : {}) });
       const messageId = await addDispatchToOutbox(this.outbox, m, updated, updated.dispatches);
       await appendHistory(m, taskId, { type: 'dispatched', status: 'dispatched', attempt: 0, actor: 'agent-dispatcher', detail: { messageId } });
       return updated;

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskDetail, TaskList } from '@leaf/contracts';
 import { MESSAGE_BUS, outboxMigrations, type MessageBus } from '@leaf/messaging';
 import { DATA_SOURCE, createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
-import { loadServiceConfig, startServiceApp } from '@leaf/platform';
+import { IdentityVerifier, canSeeClient, internalIdentityKeyBytes, loadServiceConfig, startServiceApp } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
 import { TaskLeases, taskLedgerMigrations } from '@leaf/task-ledger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -16,8 +17,36 @@ const analyst = identityHeaders({ subject: 'ana@acme', roles: ['analyst'], clien
 const reader = identityHeaders({ subject: 'rita@acme', roles: ['reader'], clientIds: ['acme-health'] });
 const otherClient = identityHeaders({ subject: 'bob@beta', roles: ['operator'], clientIds: ['beta-union'] });
 const operator = identityHeaders({ subject: 'ops', roles: ['operator'], clientIds: '*' });
+const secondOperator = identityHeaders({ subject: 'ops-2', roles: ['operator'], clientIds: ['acme-health'] });
+const admin = identityHeaders({ subject: 'root', roles: ['admin'], clientIds: '*' });
 const json = { 'content-type': 'application/json' };
 const reconcile = { kind: 'claims.reconcile', clientId: 'acme-health', parameters: { periodId: 'acme-health-py2025' } };
+const acmeRun = 'rec_00000000000000000000000001';
+const betaRun = 'rec_00000000000000000000000002';
+
+/**
+ * claims-runtime's answers the dispatcher asks at create (periods of the caller's clients, one run
+ * per client), verifying the caller's signed identity as the real service does.
+ */
+async function startClaimsRuntime(): Promise<{ url: string; server: Server }> {
+  const verifier = new IdentityVerifier(internalIdentityKeyBytes(undefined));
+  const period = (clientId: string, year: number) => ({ periodId: `${clientId}-py${year}`, clientId, pbmName: 'PBM', startDate: `${year}-01-01`, endDate: `${year}-12-31` });
+  const clients = ['acme-health', 'beta-union'].map((clientId) => ({ clientId, name: clientId, segment: 'employer', memberCount: 1, periods: [period(clientId, 2024), period(clientId, 2025)] }));
+  const runs: Record<string, string> = { [acmeRun]: 'acme-health', [betaRun]: 'beta-union' };
+  const server = createServer(async (req, res) => {
+    const token = req.headers['x-leaf-identity'];
+    const verified = typeof token === 'string' ? await verifier.verify(token) : null;
+    const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (!verified || !('identity' in verified)) return send(401, { code: 'UNAUTHENTICATED' });
+    const caller = verified.identity;
+    if (req.url === '/v1/clients') return send(200, { items: clients.filter((c) => canSeeClient(caller, c.clientId)) });
+    const m = /^\/v1\/clients\/([^/]+)\/reconciliations\/([^/]+)$/.exec(req.url ?? '');
+    if (m && runs[m[2]] === m[1] && canSeeClient(caller, m[1])) return send(200, { runId: m[2], clientId: m[1] });
+    return send(404, { code: 'NOT_FOUND' });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
 
 describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ create }) => {
   let db: TestDatabase;
@@ -26,6 +55,7 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
   let ds: DataSource;
   let bus: MessageBus;
   let leases: TaskLeases;
+  let claims: Awaited<ReturnType<typeof startClaimsRuntime>>;
   let logs: () => Record<string, unknown>[] = () => [];
   const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-dispatcher-lake-'));
 
@@ -34,7 +64,9 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     const migrate = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres] }).initialize();
     await runMigrations(migrate);
     await migrate.destroy();
+    claims = await startClaimsRuntime();
     const config = loadServiceConfig(agentDispatcherService, {
+      LEAF_CLAIMS_RUNTIME_URL: claims.url,
       LEAF_DATABASE_URL: db.url,
       LEAF_LAKE_URL: `file:${lakeDir}`,
       PORT: '0',
@@ -54,6 +86,7 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     // Nothing the API did may have failed on the server side.
     expect(logs().filter((l) => l['level'] === 'error' || l['level'] === 'fatal')).toEqual([]);
     await app?.close();
+    claims?.server.close();
     await db?.drop();
     rmSync(lakeDir, { recursive: true, force: true });
   });
@@ -90,7 +123,7 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     expect(again.status).toBe(200);
     expect(((await again.json()) as TaskDetail).taskId).toBe(first.taskId);
     const before = await taskCount();
-    const conflict = await post('/v1/tasks', analyst, { ...reconcile, parameters: { periodId: 'other' } }, { 'idempotency-key': 'k-1' });
+    const conflict = await post('/v1/tasks', analyst, { ...reconcile, parameters: { periodId: 'acme-health-py2024' } }, { 'idempotency-key': 'k-1' });
     expect(conflict.status).toBe(409);
     expect(conflict.headers.get('content-type')).toContain('application/problem+json');
     expect(await conflict.json()).toMatchObject({ code: 'CONFLICT' });
@@ -134,17 +167,39 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     expect((await get('/v1/tasks?cursor=abc', operator)).status).toBe(400);
   });
 
-  it('blocks a mutating kind until an operator approves it', async () => {
+  it('blocks a mutating kind until an operator other than its requester approves it (four eyes)', async () => {
     const blocked = (await (await post('/v1/tasks', operator, { kind: 'contracts.sync', clientId: 'acme-health' })).json()) as TaskDetail;
     expect(blocked).toMatchObject({ status: 'blocked', policy: { decision: 'approval-required' }, blockers: [expect.objectContaining({ code: 'APPROVAL_REQUIRED' })] });
     expect((await post(`/v1/tasks/${blocked.taskId}/approve`, analyst)).status).toBe(403);
-    const approved = await post(`/v1/tasks/${blocked.taskId}/approve`, operator);
+    const self = await post(`/v1/tasks/${blocked.taskId}/approve`, operator);
+    expect([self.status, ((await self.json()) as { code: string }).code]).toEqual([403, 'FORBIDDEN']);
+    expect(await queued(blocked.taskId)).toHaveLength(0);
+    const approved = await post(`/v1/tasks/${blocked.taskId}/approve`, secondOperator);
     expect(approved.status).toBe(200);
-    expect(await approved.json()).toMatchObject({ status: 'dispatched', blockers: [], policy: { decision: 'approved', approvedBy: 'ops' } });
+    expect(await approved.json()).toMatchObject({ status: 'dispatched', blockers: [], policy: { decision: 'approved', approvedBy: 'ops-2' } });
     expect(await queued(blocked.taskId)).toHaveLength(1);
-    expect((await post(`/v1/tasks/${blocked.taskId}/approve`, operator)).status).toBe(409);
-    const preApproved = (await (await post('/v1/tasks', operator, { kind: 'contracts.sync', clientId: 'acme-health', approve: true })).json()) as TaskDetail;
-    expect(preApproved).toMatchObject({ status: 'dispatched', policy: { decision: 'approved', approvedBy: 'ops' } });
+    expect((await post(`/v1/tasks/${blocked.taskId}/approve`, secondOperator)).status).toBe(409);
+    // Approving at creation is approving one's own task: an operator may not; an admin may, on the record.
+    expect((await post('/v1/tasks', operator, { kind: 'contracts.sync', clientId: 'acme-health', approve: true })).status).toBe(403);
+    const preApproved = (await (await post('/v1/tasks', admin, { kind: 'contracts.sync', clientId: 'acme-health', approve: true })).json()) as TaskDetail;
+    expect(preApproved).toMatchObject({ status: 'dispatched', policy: { decision: 'approved', approvedBy: 'root', reason: expect.stringContaining('four-eyes override') } });
+    const own = (await (await post('/v1/tasks', admin, { kind: 'contracts.sync', clientId: 'acme-health' })).json()) as TaskDetail;
+    const selfByAdmin = (await (await post(`/v1/tasks/${own.taskId}/approve`, admin)).json()) as TaskDetail;
+    expect(selfByAdmin).toMatchObject({ status: 'dispatched', policy: { approvedBy: 'root', reason: expect.stringContaining('four-eyes override') } });
+    expect(selfByAdmin.history.find((e) => e.type === 'approved')).toMatchObject({ actor: 'root', detail: { selfApproved: true } });
+  });
+
+  it('refuses at create a period or run of another client (400 naming the parameter), and writes nothing', async () => {
+    const before = await taskCount();
+    const foreignPeriod = await post('/v1/tasks', operator, { ...reconcile, parameters: { periodId: 'beta-union-py2025' } });
+    expect(foreignPeriod.status).toBe(400);
+    expect(await foreignPeriod.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'parameters.periodId', message: 'no such contract period of client acme-health' }] });
+    const foreignRun = await post('/v1/tasks', operator, { kind: 'report.narrative', clientId: 'acme-health', parameters: { runId: betaRun } });
+    expect(await foreignRun.json()).toMatchObject({ status: 400, errors: [{ path: 'parameters.runId' }] });
+    const unknownRun = await post('/v1/tasks', analyst, { kind: 'report.narrative', clientId: 'acme-health', parameters: { runId: 'rec_00000000000000000000000099' } });
+    expect(unknownRun.status).toBe(400);
+    expect(await taskCount()).toBe(before);
+    expect((await post('/v1/tasks', analyst, { kind: 'report.narrative', clientId: 'acme-health', parameters: { runId: acmeRun } })).status).toBe(201);
   });
 
   it('cancels (the requester or an operator), streams progress as server-sent events, and replays a finished task', async () => {

@@ -10,18 +10,20 @@ import {
   type TaskList,
   type TaskListQuery,
 } from '@leaf/contracts';
-import { AppError, CurrentIdentity, RequireRole, ZodPipe, assertClientVisible, assertRole, canSeeClient, visibleClientIds } from '@leaf/platform';
+import { AppError, CurrentIdentity, IdentitySigner, RequireRole, ZodPipe, assertClientVisible, assertRole, canSeeClient, visibleClientIds } from '@leaf/platform';
 import { TaskKindRegistry, isTaskLedgerError, type TaskRow } from '@leaf/task-ledger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DispatcherRuntime } from '../runtime/dispatcher.runtime';
 import { TaskNotifier } from '../runtime/task-notifier';
 import { AGENT_DISPATCHER_CONFIG_TOKEN, TASK_KINDS } from './tasks.tokens';
 import type { AgentDispatcherConfig } from '../agent-dispatcher.config';
+import { TaskReferences } from './task-references';
 import { idempotencyKeySchema, toNewTask } from './task-requests';
 
 /** Ledger errors as problem+json. */
 function asAppError(error: unknown): never {
   if (isTaskLedgerError(error, 'TASK_NOT_FOUND')) throw new AppError('NOT_FOUND', 'no such task', { cause: error });
+  if (isTaskLedgerError(error, 'TASK_SELF_APPROVAL')) throw new AppError('FORBIDDEN', error.message, { cause: error });
   if (isTaskLedgerError(error, 'TASK_STATE_CONFLICT') || isTaskLedgerError(error, 'TASK_IDEMPOTENCY_CONFLICT')) throw new AppError('CONFLICT', error.message, { cause: error });
   throw error;
 }
@@ -29,22 +31,30 @@ function asAppError(error: unknown): never {
 /** The task API: create, list, read, cancel, approve, replay, and a live progress stream. */
 @Controller('v1/tasks')
 export class TasksController {
+  private readonly references: TaskReferences;
+
   constructor(
     private readonly runtime: DispatcherRuntime,
     private readonly notifier: TaskNotifier,
     @Inject(TASK_KINDS) private readonly registry: TaskKindRegistry,
     @Inject(AGENT_DISPATCHER_CONFIG_TOKEN) private readonly config: AgentDispatcherConfig,
-  ) {}
+    @Inject(IdentitySigner) signer: IdentitySigner,
+  ) {
+    this.references = new TaskReferences(config.LEAF_CLAIMS_RUNTIME_URL, signer, config.LEAF_REFERENCE_CHECK_TIMEOUT_MS);
+  }
 
   @Post()
   async create(
     @Body(new ZodPipe(createTaskSchema)) body: CreateTask,
     @Headers('idempotency-key') rawKey: string | undefined,
     @CurrentIdentity() caller: Identity,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskDetail> {
     const key = new ZodPipe(idempotencyKeySchema).transform(rawKey);
-    const { task, created } = await this.runtime.ledger.create(toNewTask(this.registry, body, caller, key)).catch(asAppError);
+    const newTask = toNewTask(this.registry, body, caller, key);
+    await this.references.assertOwnedBy(newTask.definition, newTask.clientId, newTask.parameters, caller, request.id);
+    const { task, created } = await this.runtime.ledger.create(newTask).catch(asAppError);
     if (created) this.runtime.relay.notify();
     void reply.status(created ? 201 : 200).header('location', `/v1/tasks/${task.task_id}`);
     return this.detail(task.task_id);
@@ -73,12 +83,13 @@ export class TasksController {
     return this.detail(taskId);
   }
 
+  /** An operator other than the requester (four eyes); an admin may approve their own, on the record. */
   @Post(':taskId/approve')
   @HttpCode(200)
   @RequireRole('operator')
   async approve(@Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string }, @CurrentIdentity() caller: Identity): Promise<TaskDetail> {
     await this.visible(taskId, caller);
-    await this.runtime.ledger.approve(taskId, caller.subject).catch(asAppError);
+    await this.runtime.ledger.approve(taskId, caller).catch(asAppError);
     this.runtime.relay.notify();
     this.notifier.notify(taskId);
     return this.detail(taskId);
@@ -93,6 +104,7 @@ export class TasksController {
     if (!definition?.deterministic) throw new AppError('CONFLICT', `${original.kind} is not deterministic; it cannot be replayed`);
     if (original.status !== 'succeeded') throw new AppError('CONFLICT', `only a succeeded task can be replayed; this one is ${original.status}`);
     const request = toNewTask(this.registry, { kind: original.kind, clientId: original.client_id, parameters: JSON.parse(original.parameters), approve: false }, caller, undefined);
+    await this.references.assertOwnedBy(request.definition, request.clientId, request.parameters, caller);
     const { task } = await this.runtime.ledger.create({ ...request, replayOf: taskId }).catch(asAppError);
     this.runtime.relay.notify();
     return this.detail(task.task_id);
