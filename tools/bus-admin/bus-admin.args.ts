@@ -47,8 +47,11 @@ export const busAdminUsage = `Usage: npm run bus:admin -- <command> <address> <c
 Commands:
   list [--max-count N] [--from SEQ]   dead-lettered messages, oldest first, without bodies
   inspect SEQ                         one dead-lettered message with its body and properties
+                                      (a body that is not JSON: rawBody, base64 and a preview)
   resubmit SEQ [SEQ...]               send copies to the entity (new messageId, original in
-                                      leaf-resubmitted-from) and remove the originals from the DLQ
+                                      leaf-resubmitted-from) and remove the originals from the DLQ;
+                                      only the chosen messages are locked; a body that can never
+                                      be handled (bodyProblem) is refused and stays
 
 Address (one of):
   --queue NAME                        e.g. --queue agent-tasks

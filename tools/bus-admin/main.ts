@@ -75,7 +75,12 @@ async function run(
     command.sequenceNumbers,
   );
   process.stdout.write(`${json(result)}\n`);
-  return result.notFound.length + result.notReached.length > 0 ? 1 : 0;
+  return result.notFound.length +
+    result.notReached.length +
+    result.refused.length >
+    0
+    ? 1
+    : 0;
 }
 
 async function main(): Promise<number> {

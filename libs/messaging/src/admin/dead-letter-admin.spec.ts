@@ -5,6 +5,7 @@ import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testin
 import { agentTask, eventually, taskEvent } from '../conformance/conformance-probe';
 import { conformanceTopology } from '../conformance/conformance-topology';
 import { createEmbeddedBus } from '../embedded/create-embedded-bus';
+import { writeRawEmbeddedMessage } from '../embedded/fixtures/raw-message.writer';
 import type { EmbeddedBus } from '../embedded/embedded-bus';
 import type { ReceiveAddress } from '../port/message-bus.port';
 import type { ReceivedMessage } from '../port/message';
@@ -87,18 +88,35 @@ describe.each(testDatabaseTargets())('dead-letter admin on the embedded bus ($na
     expect(remaining.map((d) => d.messageId)).toEqual([listed[0].messageId, listed[2].messageId]);
     expect(remaining.map((d) => d.reason)).toEqual([listed[0].reason, listed[2].reason]);
     // Resubmitting the same number again finds nothing: the original was completed.
-    expect(await resubmitDeadLetters(bus, queue, [chosen.sequenceNumber])).toEqual({ resubmitted: [], notFound: [chosen.sequenceNumber], notReached: [] });
+    expect(await resubmitDeadLetters(bus, queue, [chosen.sequenceNumber])).toEqual({ resubmitted: [], notFound: [chosen.sequenceNumber], notReached: [], refused: [] });
   });
 
-  it('reports a chosen message beyond the scan window as not reached and leaves it dead-lettered', async () => {
+  it('locks only the chosen messages: the ones before and after keep their delivery count, poison before them included, and one held elsewhere is not reached', async () => {
     const queue: ReceiveAddress = { queue: 'agent-tasks' };
+    await writeRawEmbeddedMessage(db.url, schema, conformanceTopology, 'agent-tasks', { messageId: 'poison-first', body: new Uint8Array(Buffer.from('not json')) });
     await bus.send('agent-tasks', [agentTask(1), agentTask(2), agentTask(3)].map((body) => ({ body })));
-    await deadLetterAll(bus, queue, 3);
+    await deadLetterAll(bus, queue, 4);
     const listed = await listDeadLetters(bus, queue);
+    expect(listed.map((d) => d.reason)).toEqual(['BodyNotJson', ...listed.slice(1).map((d) => d.reason)]);
 
-    const result = await resubmitDeadLetters(bus, queue, [listed[2].sequenceNumber], { scanWindow: 2, timeoutMs: 1_500 });
-    expect(result).toEqual({ resubmitted: [], notFound: [], notReached: [listed[2].sequenceNumber] });
-    expect((await listDeadLetters(bus, queue)).map((d) => d.messageId)).toEqual(listed.map((d) => d.messageId));
+    // Someone else (another operator's resubmit) holds the second sound message.
+    const [held] = await bus.receiveDeadLetters(queue, [listed[2].sequenceNumber]);
+    const result = await resubmitDeadLetters(bus, queue, [listed[2].sequenceNumber, listed[3].sequenceNumber]);
+    expect(result.resubmitted.map((r) => r.sequenceNumber)).toEqual([listed[3].sequenceNumber]);
+    expect(result.notReached).toEqual([listed[2].sequenceNumber]);
+    await held.settlement.abandon();
+
+    const after = await listDeadLetters(bus, queue);
+    expect(after.map((d) => [d.messageId, d.deliveryCount])).toEqual([
+      [listed[0].messageId, listed[0].deliveryCount],
+      [listed[1].messageId, listed[1].deliveryCount],
+      // Counted once more: the other holder received it.
+      [listed[2].messageId, listed[2].deliveryCount + 1],
+    ]);
+    // Nothing stays locked: each can be received at once.
+    const again = await bus.receiveDeadLetters(queue, after.map((d) => d.sequenceNumber));
+    expect(again).toHaveLength(3);
+    await Promise.all(again.map((d) => d.settlement.abandon()));
   });
 
   it('resubmits from a topic subscription through the topic and says which subscriptions the copy fanned out to', async () => {

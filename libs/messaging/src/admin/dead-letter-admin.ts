@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityName } from '@leaf/contracts';
 import { defaultBusTopology, destinations, type BusTopology } from '../embedded/bus-topology';
-import type { MessageBus, ReceiveAddress } from '../port/message-bus.port';
-import type { ApplicationProperties, OutgoingMessage, ReceivedMessage } from '../port/message';
+import type { DeliveredMessage, MessageBus, ReceiveAddress } from '../port/message-bus.port';
+import type { ApplicationProperties, BodyProblem, BodyProblemReason, OutgoingMessage, ReceivedMessage } from '../port/message';
 
 /** Set on a resubmitted copy: the messageId of the dead-lettered original. */
 export const resubmittedFromProperty = 'leaf-resubmitted-from';
@@ -20,12 +20,26 @@ export interface DeadLetterSummary {
   deliveryCount: number;
   enqueuedAt: Date;
   subject?: string;
-  /** Size of the JSON body in UTF-8 bytes; the body itself only on inspect. */
+  /** Size of the body in bytes; the body itself only on inspect. */
   bodyBytes: number;
+  /** Why the body can never be handled (not JSON, not UTF-8, too large, not the contract); absent for a sound body. */
+  bodyProblem?: BodyProblem;
+}
+
+/** A body shown without decoding it: base64 of its first bytes, and a lossy text preview marked as such. */
+export interface RawBodyView {
+  bytes: number;
+  /** Base64 of the first `maxRawBodyBytes` bytes. */
+  base64: string;
+  truncated: boolean;
+  /** The first characters as UTF-8, invalid sequences and control or direction characters replaced by U+FFFD: for a glance, not for parsing. */
+  textPreview: string;
 }
 
 export interface DeadLetterDetail extends DeadLetterSummary {
-  body: unknown;
+  /** The decoded JSON; absent when the body could not be decoded (see `rawBody`). */
+  body?: unknown;
+  rawBody?: RawBodyView;
   correlationId?: string;
   sessionId?: string;
   applicationProperties: ApplicationProperties;
@@ -37,7 +51,29 @@ export interface ListDeadLettersOptions {
   fromSequenceNumber?: bigint;
 }
 
-const bodyBytes = (body: unknown): number => Buffer.byteLength(JSON.stringify(body ?? null) ?? '', 'utf8');
+/** How much of an undecodable body inspect returns. */
+export const maxRawBodyBytes = 64 * 1024;
+const textPreviewChars = 512;
+// C0/C1 controls (except tab and newline) and bidirectional overrides: harmless in JSON, not on a terminal.
+const isUnsafe = (c: number): boolean =>
+  (c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f) || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+const neutralise = (text: string): string => Array.from(text, (ch) => (isUnsafe(ch.codePointAt(0) ?? 0) ? '\ufffd' : ch)).join('');
+
+function bodyBytesOf(m: ReceivedMessage): number {
+  if (m.rawBody) return m.rawBody.byteLength;
+  return Buffer.byteLength(JSON.stringify(m.body ?? null) ?? '', 'utf8');
+}
+
+export function rawBodyView(raw: Uint8Array): RawBodyView {
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const head = bytes.subarray(0, maxRawBodyBytes);
+  return {
+    bytes: bytes.byteLength,
+    base64: head.toString('base64'),
+    truncated: bytes.byteLength > head.byteLength,
+    textPreview: neutralise(head.subarray(0, textPreviewChars * 4).toString('utf8').slice(0, textPreviewChars)),
+  };
+}
 
 function summarise(m: ReceivedMessage): DeadLetterSummary {
   return {
@@ -48,7 +84,8 @@ function summarise(m: ReceivedMessage): DeadLetterSummary {
     deliveryCount: m.deliveryCount,
     enqueuedAt: m.enqueuedAt,
     ...(m.subject !== undefined && { subject: m.subject }),
-    bodyBytes: bodyBytes(m.body),
+    bodyBytes: bodyBytesOf(m),
+    ...(m.bodyProblem && { bodyProblem: m.bodyProblem }),
   };
 }
 
@@ -63,13 +100,16 @@ export async function listDeadLetters(bus: MessageBus, address: ReceiveAddress, 
   return peeked.map(summarise);
 }
 
-/** One dead-lettered message with its body and properties; undefined when there is none with that number. */
+/**
+ * One dead-lettered message with its body and properties; undefined when there is none with that
+ * number. A body that could not be decoded comes as `rawBody` (base64 and a marked preview).
+ */
 export async function inspectDeadLetter(bus: MessageBus, address: ReceiveAddress, sequenceNumber: bigint): Promise<DeadLetterDetail | undefined> {
   const [m] = await bus.peek(address, { deadLetter: true, fromSequenceNumber: sequenceNumber, maxCount: 1 });
   if (!m || m.sequenceNumber !== sequenceNumber) return undefined;
   return {
     ...summarise(m),
-    body: m.body,
+    ...(m.rawBody ? { rawBody: rawBodyView(m.rawBody) } : { body: m.body }),
     ...(m.correlationId !== undefined && { correlationId: m.correlationId }),
     ...(m.sessionId !== undefined && { sessionId: m.sessionId }),
     applicationProperties: m.applicationProperties,
@@ -77,15 +117,6 @@ export async function inspectDeadLetter(bus: MessageBus, address: ReceiveAddress
 }
 
 export interface ResubmitOptions {
-  /**
-   * How many dead-lettered messages the resubmit may hold locked at once (default 64). The port
-   * only receives in sequence order, so messages that were not chosen are held (locked, not
-   * settled) until the run ends and then abandoned back: a chosen message is reachable only when
-   * fewer than this many unchosen ones precede it. Those are reported as `notReached`.
-   */
-  scanWindow?: number;
-  /** Give up waiting for the chosen messages after this long (default 15 s). */
-  timeoutMs?: number;
   /** Used only to report which subscriptions a topic resubmit fans out to. Default: the contract catalogue. */
   topology?: BusTopology;
 }
@@ -99,20 +130,30 @@ export interface ResubmittedMessage {
   deliveredTo?: string[];
 }
 
+export interface RefusedMessage {
+  sequenceNumber: bigint;
+  reason: BodyProblemReason;
+  description: string;
+}
+
 export interface ResubmitResult {
   resubmitted: ResubmittedMessage[];
   /** Not in the dead-letter sub-queue (never was, or already resubmitted or purged). */
   notFound: bigint[];
-  /** Present, but beyond the scan window or not received before the timeout; untouched. */
+  /** Present, but locked by someone else (or not received in time): untouched. */
   notReached: bigint[];
+  /**
+   * Bodies that can never be handled (not UTF-8, not JSON, too large, not the contract): a copy
+   * would only be dead-lettered again, so they stay where they are, unlocked.
+   */
+  refused: RefusedMessage[];
 }
 
 const entityOf = (address: ReceiveAddress): EntityName => ('queue' in address ? address.queue : address.topic);
 
 function copyOf(address: ReceiveAddress, m: ReceivedMessage): OutgoingMessage {
   return {
-    // The body already passed the sender's types once; a copy that no longer fits the contract is
-    // dead-lettered again by the typed consumer (schema-invalid), visibly, rather than refused here.
+    // Only bodies without a problem get here: they are JSON and match the entity's contract.
     body: m.body as OutgoingMessage['body'],
     messageId: randomUUID(),
     ...(m.correlationId !== undefined && { correlationId: m.correlationId }),
@@ -129,7 +170,9 @@ function copyOf(address: ReceiveAddress, m: ReceivedMessage): OutgoingMessage {
 /**
  * Sends a copy of each chosen dead-lettered message back to its entity, then completes the
  * dead-lettered original (Service Bus has no resubmit of its own). Uses only the port, so it
- * works on every adapter.
+ * works on every adapter; it locks only the chosen messages (`receiveDeadLetters`; on Azure see
+ * there), never holds one that was not asked for, and leaves a body that can never be handled
+ * where it is (`refused`).
  *
  * The copy gets a NEW messageId, with the original's in `leaf-resubmitted-from`: with the same
  * id, duplicate detection would silently drop a copy of a message enqueued within the entity's
@@ -144,7 +187,9 @@ function copyOf(address: ReceiveAddress, m: ReceivedMessage): OutgoingMessage {
  * topic) the copy reaches only the intended consumer.
  *
  * If a copy is sent but completing the original fails (lock lost), the original stays
- * dead-lettered and a second resubmit sends another copy: at least once, never lost.
+ * dead-lettered and a second resubmit sends another copy: at least once, never lost. If a send
+ * fails, every original still held is abandoned (back in the dead-letter queue) and the error
+ * is thrown.
  */
 export async function resubmitDeadLetters(
   bus: MessageBus,
@@ -152,61 +197,48 @@ export async function resubmitDeadLetters(
   sequenceNumbers: readonly bigint[],
   options: ResubmitOptions = {},
 ): Promise<ResubmitResult> {
-  const scanWindow = Math.max(1, options.scanWindow ?? 64);
-  const timeoutMs = options.timeoutMs ?? 15_000;
   const topology = options.topology ?? defaultBusTopology;
-  const wanted = new Set<bigint>();
+  const wanted: bigint[] = [];
   const notFound: bigint[] = [];
+  const refused: RefusedMessage[] = [];
+  // A peek first: a missing or unhandleable message is answered without taking any lock.
   for (const seq of new Set(sequenceNumbers)) {
-    if (await inspectDeadLetter(bus, address, seq)) wanted.add(seq);
-    else notFound.push(seq);
+    const found = await inspectDeadLetter(bus, address, seq);
+    if (!found) notFound.push(seq);
+    else if (found.bodyProblem) refused.push({ sequenceNumber: seq, ...found.bodyProblem });
+    else wanted.push(seq);
   }
   const resubmitted: ResubmittedMessage[] = [];
-  if (wanted.size === 0) return { resubmitted, notFound, notReached: [] };
-
+  const delivered = wanted.length ? await bus.receiveDeadLetters(address, wanted) : [];
   const entity = entityOf(address);
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let allDone!: () => void;
-  const done = new Promise<void>((resolve) => (allDone = resolve));
-  const handled = new Set<bigint>();
-
-  const consumer = bus.subscribe(
-    address,
-    async (message, context) => {
-      const seq = message.sequenceNumber;
-      if (!wanted.has(seq) || handled.has(seq)) {
-        // Held, not abandoned at once: an abandoned message is redelivered first and would starve the scan.
-        await released;
-        await context.abandon();
-        return;
+  let next = 0;
+  try {
+    for (; next < delivered.length; next++) {
+      const { message, settlement } = delivered[next] as DeliveredMessage;
+      if (message.bodyProblem) {
+        await settlement.abandon();
+        refused.push({ sequenceNumber: message.sequenceNumber, ...message.bodyProblem });
+        continue;
       }
-      handled.add(seq);
       const copy = copyOf(address, message);
       await bus.send(entity, copy);
-      await context.complete();
+      await settlement.complete();
       resubmitted.push({
-        sequenceNumber: seq,
+        sequenceNumber: message.sequenceNumber,
         originalMessageId: message.messageId,
         messageId: copy.messageId as string,
         ...('subscription' in address && { deliveredTo: destinations(topology, entity, copy) }),
       });
-      if (resubmitted.length === wanted.size) allDone();
-    },
-    { deadLetter: true, maxConcurrentCalls: scanWindow },
-  );
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    }
   } finally {
-    clearTimeout(timer);
-    release();
-    await consumer.close();
+    // Whatever was not settled goes straight back: nothing stays locked after the call.
+    await Promise.allSettled(delivered.slice(next).map((d) => d.settlement.abandon()));
   }
-  const sent = new Set(resubmitted.map((r) => r.sequenceNumber));
+  const reached = new Set([...resubmitted.map((r) => r.sequenceNumber), ...refused.map((r) => r.sequenceNumber)]);
   return {
     resubmitted: resubmitted.sort((a, b) => (a.sequenceNumber < b.sequenceNumber ? -1 : 1)),
     notFound,
-    notReached: [...wanted].filter((s) => !sent.has(s)),
+    notReached: wanted.filter((s) => !reached.has(s)),
+    refused,
   };
 }

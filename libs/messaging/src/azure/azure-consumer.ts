@@ -4,6 +4,8 @@ import type {
   ServiceBusReceiver,
 } from '@azure/service-bus';
 import type { EntitySettings } from '@leaf/contracts';
+import type { BodyScreenOptions } from '../body/body-screen';
+import { poisonReport } from '../body/poison-report';
 import type {
   ConsumerHandle,
   ReceiveAddress,
@@ -14,6 +16,7 @@ import type { MessageHandler } from '../port/settlement';
 import {
   acceptNextSessionFor,
   createReceiverFor,
+  sendEntityOf,
   subscriptionOf,
 } from './azure-address';
 import { toMessagingError } from './azure-error.mapper';
@@ -28,6 +31,8 @@ export interface AzureConsumerConfig {
   handler: MessageHandler;
   options: SubscribeOptions;
   delayedAbandon: DelayedAbandon;
+  /** How bodies are checked before a handler sees them (size limit, the entity's contract). */
+  screen: BodyScreenOptions;
   onError: (error: MessagingError) => void;
   /** How long a session consumer waits for the next message of its session before moving on. */
   sessionIdleMs: number;
@@ -195,7 +200,7 @@ export class AzureConsumer implements ConsumerHandle {
     raw: ServiceBusReceivedMessage,
     how: { takenBack: boolean; attemptsBefore: number },
   ): Promise<void> {
-    const message = fromServiceBusMessage(raw, 'received');
+    const message = fromServiceBusMessage(raw, 'received', this.config.screen);
     if (how.takenBack) {
       // To the handler this is simply the next delivery of an abandoned message.
       message.state = 'active';
@@ -212,6 +217,19 @@ export class AzureConsumer implements ConsumerHandle {
       message.deliveryCount,
       this.abort.signal,
     );
+    // A body that can never succeed goes to the dead-letter queue with its reason, unseen by the
+    // handler; a dead-letter receiver (the admin) gets it as it is.
+    if (message.bodyProblem && !this.config.options.deadLetter) {
+      await context.deadLetter(message.bodyProblem);
+      this.config.onError(
+        poisonReport(
+          sendEntityOf(this.config.from),
+          subscriptionOf(this.config.from),
+          message,
+        ),
+      );
+      return;
+    }
     const stopRenewing = how.takenBack
       ? this.keepLocked(context)
       : () => undefined;

@@ -2,13 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import Long from 'long';
 import {
-  decodeBody,
   fromServiceBusMessage,
   toBigInt,
   toLong,
   toServiceBusMessage,
 } from './azure-message.mapper';
 
+const screen = { maxBytes: 1024, entity: 'agent-tasks' } as const;
 const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const body = {
   taskId: 't-1',
@@ -63,31 +63,46 @@ describe('Azure message mapping', () => {
     expect(a.messageId).not.toBe(b.messageId);
   });
 
-  it('decodes JSON bodies, and keeps a body that is not JSON readable as text', () => {
-    expect(decodeBody(Buffer.from('{"a":[1,2]}'))).toEqual({ a: [1, 2] });
-    expect(decodeBody(new Uint8Array(Buffer.from('plain words')))).toBe(
-      'plain words',
+  it('decodes a JSON body, and reports one that is not UTF-8 JSON within the limit or not the contract instead of passing it on', () => {
+    const got = (raw: unknown) =>
+      fromServiceBusMessage(received({ body: raw }), 'received', screen);
+    expect(got(Buffer.from(JSON.stringify(body)))).toMatchObject({ body });
+    expect(got(Buffer.from(JSON.stringify(body))).bodyProblem).toBeUndefined();
+    const notJson = got(new Uint8Array(Buffer.from('plain words')));
+    expect(notJson.body).toBeUndefined();
+    expect(notJson.bodyProblem?.reason).toBe('BodyNotJson');
+    expect(Buffer.from(notJson.rawBody ?? []).toString()).toBe('plain words');
+    expect(got(Buffer.from([0x7b, 0xff, 0x7d])).bodyProblem?.reason).toBe(
+      'BodyNotUtf8',
     );
-    expect(decodeBody({ already: 'decoded' })).toEqual({ already: 'decoded' });
+    expect(got(Buffer.alloc(1025, 0x20)).bodyProblem?.reason).toBe(
+      'BodyTooLarge',
+    );
+    // Another client's AMQP value section is not the JSON data section the platform sends.
+    expect(got({ already: 'decoded' }).bodyProblem?.reason).toBe('BodyNotJson');
+    const off = got(Buffer.from(JSON.stringify({ ...body, taskId: 7 })));
+    expect(off.body).toMatchObject({ taskId: 7 });
+    expect(off.bodyProblem).toMatchObject({ reason: 'ContractViolation' });
+    expect(off.bodyProblem?.description).toContain('taskId');
   });
 
   it('counts deliveries from 1 for a received message (the AMQP header counts earlier attempts from 0), and leaves a peeked count as is', () => {
     expect(
-      fromServiceBusMessage(received({ deliveryCount: 0 }), 'received')
+      fromServiceBusMessage(received({ deliveryCount: 0 }), 'received', screen)
         .deliveryCount,
     ).toBe(1);
     expect(
-      fromServiceBusMessage(received({ deliveryCount: 2 }), 'received')
+      fromServiceBusMessage(received({ deliveryCount: 2 }), 'received', screen)
         .deliveryCount,
     ).toBe(3);
     expect(
-      fromServiceBusMessage(received({ deliveryCount: 0 }), 'peeked')
+      fromServiceBusMessage(received({ deliveryCount: 0 }), 'peeked', screen)
         .deliveryCount,
     ).toBe(0);
   });
 
   it('maps sequence numbers beyond 2^53 exactly, both ways', () => {
-    const message = fromServiceBusMessage(received(), 'received');
+    const message = fromServiceBusMessage(received(), 'received', screen);
     expect(message.sequenceNumber).toBe(9007199254740993n);
     expect(toLong(9007199254740993n).toString()).toBe('9007199254740993');
     expect(toBigInt(toLong(123n))).toBe(123n);
@@ -98,7 +113,7 @@ describe('Azure message mapping', () => {
       deadLetterReason: 'schema-invalid',
       deadLetterErrorDescription: 'taskId: required',
     });
-    const got = fromServiceBusMessage(dead, 'received');
+    const got = fromServiceBusMessage(dead, 'received', screen);
     expect(got).toMatchObject({
       body,
       messageId: 'm-1',
@@ -112,6 +127,7 @@ describe('Azure message mapping', () => {
     const peeked = fromServiceBusMessage(
       received({ state: 'deferred' }),
       'peeked',
+      screen,
     );
     expect(peeked.lockToken).toBeUndefined();
     expect(peeked.lockedUntil).toBeUndefined();
@@ -125,6 +141,7 @@ describe('Azure message mapping', () => {
         applicationProperties: { at, n: 1, flag: false, nothing: null },
       }),
       'received',
+      screen,
     );
     expect(got.applicationProperties).toEqual({
       at: '2026-05-06T07:08:09.000Z',

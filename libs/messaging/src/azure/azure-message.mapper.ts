@@ -4,6 +4,7 @@ import type {
 } from '@azure/service-bus';
 import Long from 'long';
 import { randomUUID } from 'node:crypto';
+import { screenBody, type BodyScreenOptions } from '../body/body-screen';
 import type {
   ApplicationProperties,
   OutgoingMessage,
@@ -32,21 +33,6 @@ export function toServiceBusMessage(
       applicationProperties: { ...message.applicationProperties },
     }),
   };
-}
-
-/** Receivers skip the SDK's own JSON parsing, so a body that is not JSON arrives as text, not as a Buffer. */
-export function decodeBody(body: unknown): unknown {
-  if (!(body instanceof Uint8Array)) return body;
-  const text = Buffer.from(
-    body.buffer,
-    body.byteOffset,
-    body.byteLength,
-  ).toString('utf8');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 function applicationPropertiesOf(
@@ -82,10 +68,16 @@ export const toLong = (sequenceNumber: bigint): Long =>
 export function fromServiceBusMessage(
   message: ServiceBusReceivedMessage,
   how: 'received' | 'peeked',
+  screen: BodyScreenOptions,
 ): ReceivedMessage {
   const attempts = message.deliveryCount ?? 0;
+  // Receivers skip the SDK's own JSON parsing (which silently hands back text or bytes when it
+  // fails): the screen decodes strictly and says what is wrong instead.
+  const screened = screenBody(message.body, screen);
   return {
-    body: decodeBody(message.body),
+    body: screened.body,
+    ...(screened.problem && { bodyProblem: screened.problem }),
+    ...(screened.raw && { rawBody: screened.raw }),
     messageId: String(message.messageId ?? ''),
     ...(message.correlationId !== undefined && {
       correlationId: String(message.correlationId),

@@ -1,11 +1,15 @@
 import type {
   ServiceBusClient,
+  ServiceBusReceivedMessage,
   ServiceBusReceiver,
   ServiceBusSender,
 } from '@azure/service-bus';
 import type { EntityName } from '@leaf/contracts';
+import type { BodyScreenOptions } from '../body/body-screen';
+import { assertContract } from '../body/contract-issues';
 import {
   defaultBusTopology,
+  maxMessageSizeBytes,
   receiveSettings,
   type BusTopology,
 } from '../embedded/bus-topology';
@@ -47,9 +51,13 @@ export interface AzureServiceBusOptions {
   sessionIdleMs?: number;
   /** Close the ServiceBusClient on `close()`. Default true. */
   ownsClient?: boolean;
+  /** How long `receiveDeadLetters` waits for the dead-letter queue to hand over messages. Default 15 s. */
+  deadLetterScanMs?: number;
 }
 
 const defaultPeekCount = 100;
+/** Messages received at once while scanning a dead-letter queue for chosen ones. */
+const deadLetterScanBatch = 25;
 // Never silent: an error nobody awaits still reaches stderr with its stable code.
 const warn = (error: MessagingError) => process.emitWarning(error.message, { code: error.code });
 const list = <T>(items: T | T[]): T[] =>
@@ -75,10 +83,12 @@ export class AzureServiceBus implements MessageBus {
     entity: E,
     messages: OutgoingMessage<E> | OutgoingMessage<E>[],
   ): Promise<void> {
+    const outgoing = list(messages);
+    for (const message of outgoing) assertContract(entity, message.body);
     await sendAsOneBatch(
       this.sender(entity),
       entity,
-      list(messages).map(toServiceBusMessage),
+      outgoing.map(toServiceBusMessage),
     );
   }
 
@@ -88,8 +98,10 @@ export class AzureServiceBus implements MessageBus {
     at: Date,
   ): Promise<bigint[]> {
     const sender = this.sender(entity);
+    const outgoing = list(messages);
+    for (const message of outgoing) assertContract(entity, message.body);
     const sequenceNumbers = await mapErrors(`schedule on ${entity}`, () =>
-      sender.scheduleMessages(list(messages).map(toServiceBusMessage), at),
+      sender.scheduleMessages(outgoing.map(toServiceBusMessage), at),
     );
     return sequenceNumbers.map(toBigInt);
   }
@@ -118,6 +130,7 @@ export class AzureServiceBus implements MessageBus {
       handler,
       options,
       delayedAbandon: this.delayedAbandon(from),
+      screen: this.screenFor(from),
       onError: this.options.onError ?? warn,
       sessionIdleMs: this.options.sessionIdleMs ?? 1_000,
     });
@@ -143,7 +156,7 @@ export class AzureServiceBus implements MessageBus {
     );
     const never = new AbortController().signal;
     return received.map((raw) => {
-      const message = fromServiceBusMessage(raw, 'received');
+      const message = fromServiceBusMessage(raw, 'received', this.screenFor(from));
       return {
         message,
         settlement: new AzureSettlement(
@@ -173,7 +186,72 @@ export class AzureServiceBus implements MessageBus {
     );
     return peeked
       .filter((m) => !wakeUpOf(m))
-      .map((m) => fromServiceBusMessage(m, 'peeked'));
+      .map((m) => fromServiceBusMessage(m, 'peeked', this.screenFor(from)));
+  }
+
+  /**
+   * Service Bus receives a dead-letter queue only in order (receive by sequence number is for
+   * deferred messages), so this receives up to the last chosen message and no further: a peek
+   * first counts the messages up to it. Those received but not chosen are held while looking
+   * (abandoned at once, they would come straight back) and abandoned before returning.
+   */
+  async receiveDeadLetters(
+    from: ReceiveAddress,
+    sequenceNumbers: bigint[],
+  ): Promise<DeliveredMessage[]> {
+    if (sequenceNumbers.length === 0) return [];
+    const wanted = new Set(sequenceNumbers.map(String));
+    const last = sequenceNumbers.reduce((a, b) => (a > b ? a : b));
+    const receiver = this.receiver(from, true);
+    const upToLast = await this.countDeadLettersUpTo(from, last);
+    const found: ServiceBusReceivedMessage[] = [];
+    const held: ServiceBusReceivedMessage[] = [];
+    const deadline = Date.now() + (this.options.deadLetterScanMs ?? 15_000);
+    try {
+      let received = 0;
+      while (
+        found.length < wanted.size &&
+        received < upToLast &&
+        Date.now() < deadline
+      ) {
+        const batch = await mapErrors(
+          `receive from ${describeAddress(from, true)}`,
+          () =>
+            receiver.receiveMessages(
+              Math.min(deadLetterScanBatch, upToLast - received),
+              { maxWaitTimeInMs: 1_000 },
+            ),
+        );
+        if (batch.length === 0) break;
+        received += batch.length;
+        for (const raw of batch)
+          (wanted.has(toBigInt(raw.sequenceNumber).toString())
+            ? found
+            : held
+          ).push(raw);
+      }
+    } finally {
+      await Promise.allSettled(held.map((m) => receiver.abandonMessage(m)));
+    }
+    const never = new AbortController().signal;
+    return found.map((raw) => {
+      const message = fromServiceBusMessage(
+        raw,
+        'received',
+        this.screenFor(from),
+      );
+      return {
+        message,
+        settlement: new AzureSettlement(
+          receiver,
+          raw,
+          this.delayedAbandon(from),
+          false,
+          message.deliveryCount,
+          never,
+        ),
+      };
+    });
   }
 
   async close(): Promise<void> {
@@ -186,6 +264,38 @@ export class AzureServiceBus implements MessageBus {
       ),
     );
     if (this.options.ownsClient ?? true) await this.client.close();
+  }
+
+  /** How many messages the dead-letter queue holds up to `last` (what a scan must receive). */
+  private async countDeadLettersUpTo(
+    from: ReceiveAddress,
+    last: bigint,
+  ): Promise<number> {
+    const receiver = this.receiver(from, true);
+    let count = 0;
+    let next = 0n;
+    for (;;) {
+      const page = await mapErrors(
+        `peek ${describeAddress(from, true)}`,
+        () =>
+          receiver.peekMessages(defaultPeekCount, {
+            fromSequenceNumber: toLong(next),
+          }),
+      );
+      const numbers = page.map((m) => toBigInt(m.sequenceNumber));
+      const upTo = numbers.filter((n) => n <= last);
+      count += upTo.length;
+      const highest = numbers.at(-1);
+      if (highest === undefined || upTo.length < numbers.length) return count;
+      next = highest + 1n;
+    }
+  }
+
+  private screenFor(from: ReceiveAddress): BodyScreenOptions {
+    return {
+      maxBytes: maxMessageSizeBytes(this.topology),
+      entity: sendEntityOf(from),
+    };
   }
 
   private sender(entity: EntityName): ServiceBusSender {

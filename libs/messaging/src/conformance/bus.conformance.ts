@@ -1,13 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { EntityName } from '@leaf/contracts';
 import type { ConsumerHandle, MessageBus, ReceiveAddress } from '../port/message-bus.port';
 import type { ReceivedMessage } from '../port/message';
 import { isMessagingError } from '../port/messaging.error';
 import { agentTask, eventually, nth, recorder, sleep, taskEvent } from './conformance-probe';
 import { conformanceSettings } from './conformance-topology';
+import { poisonConformanceCases } from './poison.conformance';
+import type { RawOutgoingMessage } from './raw-message';
 
 /** A bus serving `conformanceTopology`, empty, fresh for each test. */
 export interface BusConformanceTarget {
   bus: MessageBus;
+  /** Sends as another client could, past the port's checks: any bytes as the body (see RawOutgoingMessage). */
+  sendRaw(entity: EntityName, message: RawOutgoingMessage): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -44,6 +49,8 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       await Promise.all(consumers.map((c) => c.close()));
       await target?.dispose();
     });
+
+    poisonConformanceCases(() => ({ bus, sendRaw: (entity, message) => target.sendRaw(entity, message), consume }));
 
     it('delivers a message with its id, correlation, subject and application properties (trace context included), then completes it', async () => {
       const got = recorder();

@@ -14,6 +14,8 @@ export const conformanceSettings: EntitySettings = {
  * a broker, or pass this topology to an embedded bus).
  */
 export const conformanceTopology = {
+  /** Below Standard's 256 KB, so a broker at its tier's limit still carries a body this bus must refuse. */
+  maxMessageSizeBytes: 64 * 1024,
   queues: { 'agent-tasks': conformanceSettings },
   topics: {
     'agent.task-started.v1': { duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs },

@@ -1,5 +1,7 @@
 import type { EntitySettings } from '@leaf/contracts';
+import type { BodyScreenOptions } from '../body/body-screen';
 import type { ConsumerHandle } from '../port/message-bus.port';
+import { poisonReport } from '../body/poison-report';
 import type { MessageHandler } from '../port/settlement';
 import type { BusStore, StoreAddress } from './bus-store';
 import { runHandler } from './handler-run';
@@ -16,6 +18,8 @@ export interface ConsumerOptions {
   maxAutoLockRenewalMs: number;
   /** The safety net when no wake-up arrives (another process's send on a server without NOTIFY). */
   pollIntervalMs: number;
+  /** How bodies are checked before a handler sees them (size limit, the entity's contract). */
+  screen: BodyScreenOptions;
   onError: (error: unknown) => void;
 }
 
@@ -59,15 +63,30 @@ export abstract class BusConsumer implements ConsumerHandle {
     );
   }
 
+  /**
+   * Never rejects: whatever goes wrong with one message is reported and left to its lock, so no
+   * message can stop the consumer. A body that can never succeed (see screenBody) is
+   * dead-lettered with its reason before any handler sees it; a dead-letter receiver gets it as is.
+   */
   protected async handle(row: MessageRow, renewAlso?: () => Promise<boolean>): Promise<void> {
     const settlement = this.settlementFor(row);
-    await runHandler(this.options.handler, toReceivedMessage(row), settlement, {
-      lockMs: this.options.settings.lockDurationMs,
-      maxAutoLockRenewalMs: this.options.maxAutoLockRenewalMs,
-      closing: this.closing.signal,
-      renewAlso,
-      onError: this.options.onError,
-    });
+    try {
+      const message = toReceivedMessage(row, this.options.screen);
+      if (message.bodyProblem && !this.options.address.deadLetter) {
+        await settlement.deadLetter(message.bodyProblem);
+        this.options.onError(poisonReport(this.options.address.entity, this.options.address.subscription, message));
+        return;
+      }
+      await runHandler(this.options.handler, message, settlement, {
+        lockMs: this.options.settings.lockDurationMs,
+        maxAutoLockRenewalMs: this.options.maxAutoLockRenewalMs,
+        closing: this.closing.signal,
+        renewAlso,
+        onError: this.options.onError,
+      });
+    } catch (error) {
+      this.options.onError(error);
+    }
   }
 
   /** Sleeps until a send wakes this entity, the next delayed/scheduled/locked message is due, or the poll interval. */

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { MessagingError } from '../port/messaging.error';
+import { busMigrations, type BusMigration } from './bus-migrations';
 
 export const defaultBusSchema = 'leaf_bus';
 
@@ -12,60 +13,32 @@ export function assertSchemaName(schema: string): string {
 }
 
 /**
- * Creates the bus tables if missing. One row per message per queue or subscription: `subscription`
- * is '' for a queue, and a topic message's copies share its sequence number, as in Service Bus.
+ * Brings the bus schema up to date: applies the migrations it has not recorded (see
+ * bus-migrations.ts), in one transaction, so a crash leaves it at the previous version. One row
+ * per message per queue or subscription: `subscription` is '' for a queue, and a topic message's
+ * copies share its sequence number, as in Service Bus. Returns the versions it applied.
  */
-export async function ensureBusSchema(pool: Pool, schema: string = defaultBusSchema): Promise<void> {
+export async function ensureBusSchema(pool: Pool, schema: string = defaultBusSchema, migrations: readonly BusMigration[] = busMigrations): Promise<number[]> {
   const s = assertSchemaName(schema);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalogue; serialize the creators.
+    // Concurrent creators (replicas starting together) would collide in the catalogue: one at a time.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`leaf-bus-schema:${s}`]);
-    await client.query(`
-      CREATE SCHEMA IF NOT EXISTS ${s};
-      CREATE SEQUENCE IF NOT EXISTS ${s}.sequence_numbers;
-      CREATE TABLE IF NOT EXISTS ${s}.messages (
-        entity text NOT NULL,
-        subscription text NOT NULL,
-        dead_letter boolean NOT NULL DEFAULT false,
-        seq bigint NOT NULL,
-        message_id text NOT NULL,
-        body text NOT NULL,
-        correlation_id text,
-        session_id text,
-        subject text,
-        application_properties text NOT NULL,
-        state text NOT NULL,
-        delivery_count integer NOT NULL DEFAULT 0,
-        enqueued_at timestamptz NOT NULL DEFAULT now(),
-        visible_at timestamptz NOT NULL DEFAULT now(),
-        lock_token uuid,
-        locked_until timestamptz,
-        dead_letter_reason text,
-        dead_letter_description text,
-        PRIMARY KEY (entity, subscription, seq)
-      );
-      CREATE INDEX IF NOT EXISTS messages_ready ON ${s}.messages (entity, subscription, dead_letter, seq) WHERE state <> 'deferred';
-      CREATE TABLE IF NOT EXISTS ${s}.duplicates (
-        entity text NOT NULL,
-        message_id text NOT NULL,
-        expires_at timestamptz NOT NULL,
-        PRIMARY KEY (entity, message_id)
-      );
-      CREATE TABLE IF NOT EXISTS ${s}.session_locks (
-        entity text NOT NULL,
-        subscription text NOT NULL,
-        session_id text NOT NULL,
-        lock_token uuid NOT NULL,
-        locked_until timestamptz NOT NULL,
-        PRIMARY KEY (entity, subscription, session_id)
-      );
-    `);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s};
+      CREATE TABLE IF NOT EXISTS ${s}.bus_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${s}.bus_migrations`);
+    const applied = new Set(rows.map((r) => r.version));
+    const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !applied.has(m.version));
+    for (const migration of pending) {
+      await client.query(migration.up(s));
+      await client.query(`INSERT INTO ${s}.bus_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+    }
     await client.query('COMMIT');
+    return pending.map((m) => m.version);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw new MessagingError('MESSAGING_UNAVAILABLE', `could not create the bus schema ${s}`, { cause: error });
+    throw new MessagingError('MESSAGING_UNAVAILABLE', `could not migrate the bus schema ${s}`, { cause: error });
   } finally {
     client.release();
   }

@@ -12,7 +12,8 @@ export interface StoreAddress {
 
 export interface StoredMessage {
   messageId: string;
-  body: string;
+  /** The body's bytes: UTF-8 JSON from `send`, anything from another writer. */
+  body: Buffer;
   correlationId: string | null;
   sessionId: string | null;
   subject: string | null;
@@ -59,7 +60,7 @@ export class BusStore {
   async insert(entity: EntityName, messages: StoredMessage[], windowMs: number, scheduledAt?: Date): Promise<string[]> {
     const { rows } = await this.pool.query<{ seqs: string[] | null }>(
       `WITH input AS (
-         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
+         SELECT * FROM unnest($2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
            AS u(message_id, body, correlation_id, session_id, subject, props, subs, ord)
        ), numbered AS MATERIALIZED (
          -- Ordered in a subquery so nextval runs in input order: a batch's sequence numbers increase.
@@ -230,6 +231,21 @@ export class BusStore {
          AND (locked_until IS NULL OR locked_until <= now())
        RETURNING ${messageColumns}`,
       [a.entity, a.subscription, a.deadLetter, seqs, lockMs],
+    );
+    return rows.sort((x, y) => (BigInt(x.seq) < BigInt(y.seq) ? -1 : 1));
+  }
+
+  /**
+   * Locks exactly these dead-lettered messages, however far back in the dead-letter queue they
+   * are: no other message is locked, counted or reordered. Deferred or locked ones are skipped.
+   */
+  async lockDeadLettered(a: StoreAddress, seqs: string[], lockMs: number): Promise<MessageRow[]> {
+    const { rows } = await this.receiving.query<MessageRow>(
+      `UPDATE ${this.m} SET lock_token = gen_random_uuid(), locked_until = now() + ${ms('$4')}, delivery_count = delivery_count + 1
+       WHERE entity = $1 AND subscription = $2 AND dead_letter AND seq = ANY($3::bigint[]) AND state <> 'deferred'
+         AND (locked_until IS NULL OR locked_until <= now())
+       RETURNING ${messageColumns}`,
+      [a.entity, a.subscription, seqs, lockMs],
     );
     return rows.sort((x, y) => (BigInt(x.seq) < BigInt(y.seq) ? -1 : 1));
   }

@@ -12,6 +12,7 @@ import {
 } from '@leaf/contracts';
 import type { OutgoingMessage } from '../port/message';
 import type { ReceiveAddress } from '../port/message-bus.port';
+import { defaultMaxMessageSizeBytes } from '../port/message-size';
 import { MessagingError } from '../port/messaging.error';
 
 /**
@@ -24,7 +25,11 @@ export interface BusTopology {
   /** Topic-level settings: duplicate detection happens on the topic, before fan-out. */
   topics?: Partial<Record<TopicName, Partial<Pick<EntitySettings, 'duplicateDetectionWindowMs'>>>>;
   subscriptions: readonly SubscriptionDeclaration[];
+  /** The namespace tier's largest message (see message-size.ts). Default: Standard, 256 KB. */
+  maxMessageSizeBytes?: number;
 }
+
+export const maxMessageSizeBytes = (topology: BusTopology): number => topology.maxMessageSizeBytes ?? defaultMaxMessageSizeBytes;
 
 export const defaultBusTopology: BusTopology = { queues: queueSettings, subscriptions: subscriptionCatalogue };
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
-import { conformanceTopology, describeBusConformance } from '../testing';
+import { conformanceTopology, describeBusConformance, writeRawEmbeddedMessage } from '../testing';
 import { createEmbeddedBus } from './create-embedded-bus';
 
 describe.each(testDatabaseTargets())('embedded bus on $name', ({ name, create }) => {
@@ -17,6 +17,7 @@ describe.each(testDatabaseTargets())('embedded bus on $name', ({ name, create })
     const bus = await createEmbeddedBus({ url: db.url, topology: conformanceTopology, schema });
     return {
       bus,
+      sendRaw: (entity, message) => writeRawEmbeddedMessage(db.url, schema, conformanceTopology, entity, message),
       dispose: async () => {
         await bus.close();
         const client = new Client({ connectionString: db.url });

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { schemaFor, type EntityName } from '@leaf/contracts';
+import type { EntityName } from '@leaf/contracts';
 import type { OutgoingMessage, ReceivedMessage } from '../port/message';
 import type { ConsumerHandle, DeliveredMessage, MessageBus, PeekOptions, ReceiveAddress, SubscribeOptions } from '../port/message-bus.port';
 import { MessagingError } from '../port/messaging.error';
 import type { MessageHandler } from '../port/settlement';
+import type { BodyScreenOptions } from '../body/body-screen';
+import { assertContract } from '../body/contract-issues';
 import { QueueConsumer, SessionConsumer, type BusConsumer } from './bus-consumer';
 import type { BusStore, StoreAddress, StoredMessage } from './bus-store';
-import { destinations, duplicateDetectionWindowMs, receiveSettings, type BusTopology } from './bus-topology';
+import { destinations, duplicateDetectionWindowMs, maxMessageSizeBytes, receiveSettings, type BusTopology } from './bus-topology';
 import { LockedMessageSettlement } from './locked-message.settlement';
 import { toReceivedMessage } from './message-row';
 import type { WakeUpNotifier } from './wake-up.notifier';
@@ -59,6 +61,7 @@ export class EmbeddedBus implements MessageBus {
       maxConcurrentCalls: Math.max(1, options.maxConcurrentCalls ?? 1),
       maxAutoLockRenewalMs: options.maxAutoLockRenewalMs ?? 5 * 60_000,
       pollIntervalMs: this.options.pollIntervalMs ?? 2_000,
+      screen: this.screenFor(address.entity),
       onError: this.options.onError ?? (() => undefined),
     };
     // The dead-letter sub-queue of a session entity is not session-bound, as in Service Bus.
@@ -87,8 +90,23 @@ export class EmbeddedBus implements MessageBus {
       throw new MessagingError('MESSAGE_NOT_FOUND', `no deferred, unlocked message with sequence number ${wanted.filter((s) => !found.has(s)).join(', ')}`);
     }
     return rows.map((row) => ({
-      message: toReceivedMessage(row),
+      message: toReceivedMessage(row, this.screenFor(address.entity)),
       settlement: new LockedMessageSettlement(this.store, { address, seq: row.seq, lockToken: row.lock_token ?? '' }, settings.lockDurationMs, settings.maxDeliveryCount, () =>
+        this.notifier.notify(address.entity),
+      ),
+    }));
+  }
+
+  async receiveDeadLetters(from: ReceiveAddress, sequenceNumbers: bigint[]): Promise<DeliveredMessage[]> {
+    this.assertOpen();
+    if (sequenceNumbers.length === 0) return [];
+    const settings = receiveSettings(this.options.topology, from);
+    const address = this.addressOf(from, true);
+    const rows = await this.guard('receive dead-lettered messages', () => this.store.lockDeadLettered(address, sequenceNumbers.map(String), settings.lockDurationMs));
+    // In the dead-letter queue there is no maximum: an abandon only puts the message back.
+    return rows.map((row) => ({
+      message: toReceivedMessage(row, this.screenFor(address.entity)),
+      settlement: new LockedMessageSettlement(this.store, { address, seq: row.seq, lockToken: row.lock_token ?? '' }, settings.lockDurationMs, 2 ** 31 - 1, () =>
         this.notifier.notify(address.entity),
       ),
     }));
@@ -101,7 +119,7 @@ export class EmbeddedBus implements MessageBus {
     const rows = await this.guard('peek', () => this.store.peek(address, options.fromSequenceNumber ?? 0n, options.maxCount ?? 100));
     return rows.map((row) => {
       // A peek is not a delivery: the lock belongs to whoever holds it.
-      const { lockToken: _token, ...message } = toReceivedMessage(row);
+      const { lockToken: _token, ...message } = toReceivedMessage(row, this.screenFor(address.entity));
       return message;
     });
   }
@@ -140,15 +158,15 @@ export class EmbeddedBus implements MessageBus {
     return messages.map((m) => BigInt(seqOfId.get(m.messageId) ?? 0));
   }
 
+  private screenFor(entity: EntityName): BodyScreenOptions {
+    return { maxBytes: maxMessageSizeBytes(this.options.topology), entity };
+  }
+
   private toStored<E extends EntityName>(entity: E, message: OutgoingMessage<E>): StoredMessage {
-    const parsed = schemaFor(entity).safeParse(message.body);
-    if (!parsed.success) {
-      const where = parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ');
-      throw new MessagingError('MESSAGING_PAYLOAD_INVALID', `payload for ${entity} does not match its contract: ${where}`, { cause: parsed.error });
-    }
+    assertContract(entity, message.body);
     return {
       messageId: message.messageId ?? randomUUID(),
-      body: JSON.stringify(message.body),
+      body: Buffer.from(JSON.stringify(message.body), 'utf8'),
       correlationId: message.correlationId ?? null,
       sessionId: message.sessionId ?? null,
       subject: message.subject ?? null,

@@ -1,3 +1,4 @@
+import { screenBody, type BodyScreenOptions } from '../body/body-screen';
 import type { ApplicationProperties, MessageState, ReceivedMessage } from '../port/message';
 
 /** The columns every read of a message selects, in the shape `toReceivedMessage` expects. */
@@ -7,7 +8,8 @@ export const messageColumns = `seq::text AS seq, message_id, body, correlation_i
 export interface MessageRow {
   seq: string;
   message_id: string;
-  body: string;
+  /** bytea: exactly what the sender sent, which may be anything. */
+  body: Buffer;
   correlation_id: string | null;
   session_id: string | null;
   subject: string | null;
@@ -21,16 +23,30 @@ export interface MessageRow {
   dead_letter_description: string | null;
 }
 
-export function toReceivedMessage(row: MessageRow): ReceivedMessage {
+/** Properties another writer left unreadable are dropped rather than failing the whole message. */
+function propertiesOf(text: string): ApplicationProperties {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ApplicationProperties) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Never throws: a body that cannot be decoded is reported in `bodyProblem` (see screenBody). */
+export function toReceivedMessage(row: MessageRow, screen: BodyScreenOptions): ReceivedMessage {
+  const screened = screenBody(row.body, screen);
   const message: ReceivedMessage = {
-    body: JSON.parse(row.body) as unknown,
+    body: screened.body,
     messageId: row.message_id,
-    applicationProperties: JSON.parse(row.application_properties) as ApplicationProperties,
+    applicationProperties: propertiesOf(row.application_properties),
     sequenceNumber: BigInt(row.seq),
     deliveryCount: row.delivery_count,
     enqueuedAt: row.enqueued_at,
     state: row.state,
   };
+  if (screened.problem) message.bodyProblem = screened.problem;
+  if (screened.raw) message.rawBody = screened.raw;
   if (row.correlation_id !== null) message.correlationId = row.correlation_id;
   if (row.session_id !== null) message.sessionId = row.session_id;
   if (row.subject !== null) message.subject = row.subject;

@@ -27,7 +27,7 @@ export function addressForPattern(pattern: string, consumer: string): ReceiveAdd
 /**
  * A Nest microservice transport over the bus port: handlers are written as
  * `@EventPattern(topic) handle(@Payload() payload)`. Payloads are validated against the contract
- * on arrival (a mismatch is dead-lettered `schema-invalid`, never retried); a handler that
+ * on arrival (a mismatch is dead-lettered `ContractViolation`, never retried); a handler that
  * returns completes the message; one that throws abandons it, until max deliveries move it to the
  * dead-letter queue.
  */

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityName } from '@leaf/contracts';
-import { schemaFor } from '@leaf/contracts';
 import type { EntityManager } from 'typeorm';
-import { MessagingError } from '../port/messaging.error';
+import { assertContract } from '../body/contract-issues';
 import type { OutgoingMessage } from '../port/message';
 
 /**
@@ -11,10 +10,7 @@ import type { OutgoingMessage } from '../port/message';
  * Returns the messageId (the id consumers and duplicate detection key on).
  */
 export async function addToOutbox<E extends EntityName>(manager: EntityManager, entity: E, message: OutgoingMessage<E>): Promise<string> {
-  const parsed = schemaFor(entity).safeParse(message.body);
-  if (!parsed.success) {
-    throw new MessagingError('MESSAGING_PAYLOAD_INVALID', `payload for ${entity} does not match its contract: ${parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ')}`);
-  }
+  assertContract(entity, message.body);
   const messageId = message.messageId ?? randomUUID();
   const p = manager.connection.driver.options.type === 'mssql' ? (i: number) => `@${i}` : (i: number) => `$${i + 1}`;
   await manager.query(

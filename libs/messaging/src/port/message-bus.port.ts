@@ -43,6 +43,14 @@ export interface MessageBus {
   cancelScheduled(entity: EntityName, sequenceNumbers: bigint[]): Promise<void>;
   subscribe(from: ReceiveAddress, handler: MessageHandler, options?: SubscribeOptions): ConsumerHandle;
   receiveDeferred(from: ReceiveAddress, sequenceNumbers: bigint[]): Promise<DeliveredMessage[]>;
+  /**
+   * Peek-locks these messages of the address's dead-letter sub-queue, for an operator to settle
+   * (resubmit, purge). Returns those found and not locked by someone else; the rest are left out.
+   * The embedded adapter locks exactly these. Azure Service Bus can only receive a dead-letter
+   * queue in order, so its adapter receives up to them, holding the messages before them locked
+   * while it looks, and abandons those before returning (their delivery count goes up by one).
+   */
+  receiveDeadLetters(from: ReceiveAddress, sequenceNumbers: bigint[]): Promise<DeliveredMessage[]>;
   peek(from: ReceiveAddress, options?: PeekOptions): Promise<ReceivedMessage[]>;
   close(): Promise<void>;
 }

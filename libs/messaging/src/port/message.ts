@@ -18,11 +18,30 @@ export interface OutgoingMessage<E extends EntityName = EntityName> {
 export type MessageState = 'active' | 'deferred' | 'scheduled';
 
 /**
- * What a consumer receives. The body is the decoded JSON, not yet validated: validation against
- * the contract happens in the typed consumer layer, which dead-letters what does not match.
+ * Why a body can never reach a handler. Each is also the dead-letter reason the bus gives such a
+ * message, so an operator sees in the dead-letter list what was wrong without opening it.
+ */
+export const bodyProblemReasons = ['BodyTooLarge', 'BodyNotUtf8', 'BodyNotJson', 'ContractViolation'] as const;
+export type BodyProblemReason = (typeof bodyProblemReasons)[number];
+
+export interface BodyProblem {
+  reason: BodyProblemReason;
+  /** What is wrong: sizes, the JSON error position, the failing fields. Never a value of the body. */
+  description: string;
+}
+
+/**
+ * What a consumer receives. A subscription's handler only ever sees a body that is UTF-8 JSON
+ * within the size limit and matches the entity's contract: the bus dead-letters any other with
+ * its `bodyProblem` as the reason. Peeks and dead-letter receivers see every message, with
+ * `bodyProblem` (and, when the body could not be decoded, `rawBody`) telling what is wrong.
  */
 export interface ReceivedMessage {
+  /** The decoded JSON; undefined when the body could not be decoded (see `bodyProblem`). */
   body: unknown;
+  bodyProblem?: BodyProblem;
+  /** The body's bytes exactly as they arrived, only when they could not be decoded as JSON. */
+  rawBody?: Uint8Array;
   messageId: string;
   correlationId?: string;
   sessionId?: string;

@@ -5,6 +5,8 @@ export const messagingErrorCodes = [
   'MESSAGE_NOT_FOUND',
   'MESSAGING_ENTITY_UNKNOWN',
   'MESSAGING_PAYLOAD_INVALID',
+  /** A received body that can never be handled (see BodyProblem): it was dead-lettered. */
+  'MESSAGE_BODY_REJECTED',
   'MESSAGING_CLOSED',
   'MESSAGING_UNAVAILABLE',
 ] as const;

@@ -37,7 +37,7 @@ describe('typedHandler', () => {
     expect(calls).toEqual([]);
   });
 
-  it('dead-letters a body that breaks the contract with reason schema-invalid and the failing fields, without calling the handler', async () => {
+  it('dead-letters a body that breaks the contract with reason ContractViolation and the failing fields, without calling the handler', async () => {
     const { context, calls } = recordingContext();
     let called = false;
     await typedHandler('agent-tasks', async () => void (called = true))(received({ ...task, clientId: 'NOT A CLIENT', parameters: 'x' }), context);
@@ -45,7 +45,7 @@ describe('typedHandler', () => {
     expect(calls).toHaveLength(1);
     const [kind, options] = calls[0] as [string, { reason: string; description: string }];
     expect(kind).toBe('deadLetter');
-    expect(options.reason).toBe('schema-invalid');
+    expect(options.reason).toBe('ContractViolation');
     expect(options.description).toMatch(/clientId: .*; parameters: /);
   });
 

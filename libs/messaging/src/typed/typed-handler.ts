@@ -1,12 +1,15 @@
 import { schemaFor, type EntityName, type EntityPayload } from '@leaf/contracts';
+import { contractViolation } from '../body/contract-issues';
 import type { ReceivedMessage } from '../port/message';
 import type { HandlerContext, MessageHandler } from '../port/settlement';
 
 export type TypedHandler<E extends EntityName> = (payload: EntityPayload<E>, message: ReceivedMessage, context: HandlerContext) => Promise<void>;
 
 /**
- * Validates every arriving body against the entity's contract. A body that does not match can
- * never succeed, so it goes straight to the dead-letter queue (reason `schema-invalid`, the
+ * Hands the handler the body parsed by the entity's contract, typed. The bus already
+ * dead-letters a body that breaks the contract before any handler sees it; this check stays for
+ * the types, and for a handler given a message some other way. A body that does not match can
+ * never succeed, so it goes straight to the dead-letter queue (reason `ContractViolation`, the
  * failing fields as description) instead of burning retries and blocking the queue.
  */
 export function typedHandler<E extends EntityName>(entity: E, handle: TypedHandler<E>): MessageHandler {
@@ -14,8 +17,7 @@ export function typedHandler<E extends EntityName>(entity: E, handle: TypedHandl
   return async (message, context) => {
     const parsed = schema.safeParse(message.body);
     if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-      await context.deadLetter({ reason: 'schema-invalid', description: fields.slice(0, 1000) });
+      await context.deadLetter(contractViolation(entity, parsed.error));
       return;
     }
     await handle(parsed.data as EntityPayload<E>, message, context);

@@ -47,19 +47,41 @@ export async function shutdownApps(apps: readonly INestApplication[], options: S
   return 0;
 }
 
-/** Wires SIGTERM/SIGINT to `shutdownApps` once per process. */
-export function installGracefulShutdown(apps: readonly INestApplication[], options: ShutdownOptions): void {
+/**
+ * Wires SIGTERM/SIGINT to `shutdownApps` once per process, and an unhandled promise rejection
+ * too: one means some work's outcome is unknown, so it is logged as an error and the process
+ * stops the same orderly way (drain, close) with exit code 1, for the orchestrator to restart a
+ * clean one, instead of Node's abrupt crash mid-write. Returns what removes the listeners.
+ */
+export function installGracefulShutdown(apps: readonly INestApplication[], options: ShutdownOptions): () => void {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let started = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const shutDown = (failed: boolean) => {
     if (started) return;
     started = true;
+    void shutdownApps(apps, options).then(
+      (code) => exit(failed ? 1 : code),
+      (err: unknown) => {
+        options.logger.error({ err }, 'shutdown failed');
+        exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (started) return;
     options.logger.info({ signal }, 'shutdown requested');
-    void shutdownApps(apps, options).then(exit, (err: unknown) => {
-      options.logger.error({ err }, 'shutdown failed');
-      exit(1);
-    });
+    shutDown(false);
+  };
+  const onUnhandledRejection = (reason: unknown) => {
+    options.logger.error({ err: reason }, started ? 'unhandled promise rejection during shutdown' : 'unhandled promise rejection; shutting down');
+    shutDown(true);
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  process.on('unhandledRejection', onUnhandledRejection);
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('unhandledRejection', onUnhandledRejection);
+  };
 }

@@ -3,7 +3,8 @@ import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import type { EntityPayload } from '@leaf/contracts';
-import { MESSAGE_BUS, createEmbeddedBus, type MessageBus, type ReceivedMessage } from '@leaf/messaging';
+import { MESSAGE_BUS, createEmbeddedBus, defaultBusTopology, type MessageBus, type ReceivedMessage } from '@leaf/messaging';
+import { writeRawEmbeddedMessage } from '@leaf/messaging/testing';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { createServiceApp, type PlatformConfig } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
@@ -123,6 +124,33 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
     const unknownSubscription = await call('/admin/bus/dead-letters?topic=agent.task-started.v1&subscription=nobody');
     expect(unknownSubscription.status).toBe(404);
     expect(unknownSubscription.body.code).toBe('NOT_FOUND');
+  });
+
+  it('lists, inspects and refuses to resubmit a dead letter whose body is not JSON, without a 500 and without locking the others', async () => {
+    const garbage = Buffer.from('\u0000not json at all');
+    await writeRawEmbeddedMessage(db.url, schema, defaultBusTopology, 'agent-tasks', { messageId: 'garbage', body: garbage });
+    const consumer = bus.subscribe({ queue: 'agent-tasks' }, async () => {
+      throw new Error('no handler may see this body');
+    });
+    await until(() => bus.peek({ queue: 'agent-tasks' }, { deadLetter: true }), (m) => m.some((d) => d.messageId === 'garbage'));
+    await consumer.close();
+
+    const list = await call('/admin/bus/dead-letters?queue=agent-tasks');
+    expect(list.status).toBe(200);
+    const poison = list.body.items.find((d: { messageId: string }) => d.messageId === 'garbage');
+    expect(poison).toMatchObject({ reason: 'BodyNotJson', bodyBytes: garbage.length, bodyProblem: { reason: 'BodyNotJson' } });
+
+    const inspected = await call(`/admin/bus/dead-letters/${poison.sequenceNumber}?queue=agent-tasks`);
+    expect(inspected.status).toBe(200);
+    expect(inspected.body).not.toHaveProperty('body');
+    expect(inspected.body.rawBody).toMatchObject({ bytes: garbage.length, base64: garbage.toString('base64'), truncated: false });
+
+    const others = list.body.items.filter((d: { messageId: string }) => d.messageId !== 'garbage');
+    const resubmit = await post('/admin/bus/dead-letters/resubmit', { address: { queue: 'agent-tasks' }, sequenceNumbers: [poison.sequenceNumber] });
+    expect(resubmit.status).toBe(200);
+    expect(resubmit.body).toMatchObject({ resubmitted: [], notFound: [], notReached: [], refused: [{ sequenceNumber: poison.sequenceNumber, reason: 'BodyNotJson' }] });
+    const after = (await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items;
+    expect(after).toEqual([...others, poison].sort((a, b) => Number(a.sequenceNumber) - Number(b.sequenceNumber)));
   });
 
   it('serves operators only: 401 without an identity, 403 for an analyst, and nothing is resubmitted', async () => {

@@ -72,6 +72,7 @@ export class BusAdminController {
       resubmitted: result.resubmitted.map((r) => ({ ...r, sequenceNumber: r.sequenceNumber.toString() })),
       notFound: result.notFound.map(String),
       notReached: result.notReached.map(String),
+      refused: result.refused.map((r) => ({ ...r, sequenceNumber: r.sequenceNumber.toString() })),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
 import { createAzureServiceBus } from '@leaf/messaging';
 import {
   conformanceTopology,
@@ -23,10 +24,34 @@ describeBusConformance(
         },
       },
     );
+    // Another client on the same namespace: the raw SDK, sending bytes as they are.
+    const raw = new ServiceBusClient(broker.connectionString, {
+      retryOptions: testRetryOptions,
+    });
+    const senders = new Map<string, ServiceBusSender>();
     return {
       bus,
+      sendRaw: async (entity, message) => {
+        let sender = senders.get(entity);
+        if (!sender) {
+          sender = raw.createSender(entity);
+          senders.set(entity, sender);
+        }
+        await sender.sendMessages({
+          body: Buffer.from(message.body),
+          messageId: message.messageId,
+          contentType: 'application/json',
+          ...(message.sessionId !== undefined && {
+            sessionId: message.sessionId,
+          }),
+          ...(message.applicationProperties && {
+            applicationProperties: message.applicationProperties,
+          }),
+        });
+      },
       dispose: async () => {
         await bus.close();
+        await raw.close();
         await broker.stop();
       },
     };

@@ -214,7 +214,18 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
   });
 
   it('reports an entity the namespace does not have with a typed error', async () => {
-    const failure = await bus
+    // Declared in the catalogue but not provisioned on this namespace: the broker refuses it.
+    const notProvisioned = await bus
+      .send('agent.task-failed.v1', { body: event(1) })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(isMessagingError(notProvisioned, 'MESSAGING_ENTITY_UNKNOWN')).toBe(
+      true,
+    );
+    // Not in the catalogue at all: refused before anything is sent.
+    const undeclared = await bus
       .send(`missing-${randomUUID().slice(0, 8)}` as EntityName, {
         body: task(1),
       })
@@ -222,7 +233,7 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
         () => undefined,
         (error: unknown) => error,
       );
-    expect(isMessagingError(failure, 'MESSAGING_ENTITY_UNKNOWN')).toBe(true);
+    expect(isMessagingError(undeclared, 'MESSAGING_ENTITY_UNKNOWN')).toBe(true);
   });
 
   it('cancels a scheduled message so it never arrives, and delivers the kept one at its time', async () => {

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
+import { agentTask } from '../conformance/conformance-probe';
+import { conformanceTopology } from '../conformance/conformance-topology';
+import { busMigrations } from './bus-migrations';
+import { ensureBusSchema } from './bus-schema';
+import { createEmbeddedBus } from './create-embedded-bus';
+
+/** The tables as `ensureBusSchema` created them before its migrations were recorded (text bodies). */
+const unversioned = (s: string) => `
+  CREATE SCHEMA ${s};
+  CREATE SEQUENCE ${s}.sequence_numbers;
+  CREATE TABLE ${s}.messages (
+    entity text NOT NULL, subscription text NOT NULL, dead_letter boolean NOT NULL DEFAULT false, seq bigint NOT NULL,
+    message_id text NOT NULL, body text NOT NULL, correlation_id text, session_id text, subject text,
+    application_properties text NOT NULL, state text NOT NULL, delivery_count integer NOT NULL DEFAULT 0,
+    enqueued_at timestamptz NOT NULL DEFAULT now(), visible_at timestamptz NOT NULL DEFAULT now(), lock_token uuid,
+    locked_until timestamptz, dead_letter_reason text, dead_letter_description text, PRIMARY KEY (entity, subscription, seq));
+  CREATE INDEX messages_ready ON ${s}.messages (entity, subscription, dead_letter, seq) WHERE state <> 'deferred';
+  CREATE TABLE ${s}.duplicates (entity text NOT NULL, message_id text NOT NULL, expires_at timestamptz NOT NULL, PRIMARY KEY (entity, message_id));
+  CREATE TABLE ${s}.session_locks (entity text NOT NULL, subscription text NOT NULL, session_id text NOT NULL, lock_token uuid NOT NULL,
+    locked_until timestamptz NOT NULL, PRIMARY KEY (entity, subscription, session_id));`;
+
+describe.each(testDatabaseTargets())('embedded bus schema migrations on $name', ({ create }) => {
+  let db: TestDatabase;
+  let pool: Pool;
+  beforeAll(async () => {
+    db = await create();
+    pool = new Pool({ connectionString: db.url, max: 3 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+  const schema = () => `bus_schema_${randomBytes(5).toString('hex')}`;
+  const latest = Math.max(...busMigrations.map((m) => m.version));
+
+  it('migrates a schema created before migrations were recorded, keeping its messages readable, and applies nothing the second time', async () => {
+    const s = schema();
+    await pool.query(unversioned(s));
+    const task = agentTask(1);
+    await pool.query(
+      `INSERT INTO ${s}.messages (entity, subscription, seq, message_id, body, application_properties, state)
+       VALUES ('agent-tasks', '', nextval('${s}.sequence_numbers'), 'before-upgrade', $1, '{}', 'active')`,
+      [JSON.stringify(task)],
+    );
+    expect(await ensureBusSchema(pool, s)).toEqual(busMigrations.map((m) => m.version));
+    expect(await ensureBusSchema(pool, s)).toEqual([]);
+    const bus = await createEmbeddedBus({ url: db.url, schema: s, topology: conformanceTopology, poolSize: 2 });
+    try {
+      const [kept] = await bus.peek({ queue: 'agent-tasks' });
+      expect(kept).toMatchObject({ messageId: 'before-upgrade', body: task });
+      expect(kept?.bodyProblem).toBeUndefined();
+    } finally {
+      await bus.close();
+    }
+    const { rows } = await pool.query<{ version: number }>(`SELECT version FROM ${s}.bus_migrations ORDER BY version`);
+    expect(rows.map((r) => r.version).at(-1)).toBe(latest);
+  });
+
+  it('lets replicas starting together migrate a fresh schema once between them', async () => {
+    const s = schema();
+    const applied = await Promise.all([ensureBusSchema(pool, s), ensureBusSchema(pool, s), ensureBusSchema(pool, s)]);
+    expect(applied.flat().sort((a, b) => a - b)).toEqual(busMigrations.map((m) => m.version));
+  });
+});
