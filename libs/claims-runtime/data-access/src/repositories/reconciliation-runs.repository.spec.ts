@@ -10,6 +10,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { claimsRuntimeEntities } from '../index';
 import { claimsRuntimeMigrations } from '../migrations/claims-runtime.migrations';
+import { ReconciliationRunLeases1733000000002 } from '../migrations/run-leases.migration';
 import { isReconciliationRunError } from './reconciliation-run.error';
 import {
   ReconciliationRunsRepository,
@@ -243,7 +244,14 @@ describe.each(testDatabaseTargets())(
     });
 
     it('reverts the lease columns', async () => {
-      await ds.undoLastMigration({ transaction: 'each' });
+      // Undo the lease migration and whatever came after it.
+      const list = claimsRuntimeMigrations.postgres as readonly unknown[];
+      for (
+        let i = list.indexOf(ReconciliationRunLeases1733000000002);
+        i < list.length;
+        i++
+      )
+        await ds.undoLastMigration({ transaction: 'each' });
       const columns: Array<{ column_name: string }> = await ds.query(
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'reconciliation_runs'`,
       );
