@@ -4,12 +4,10 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { claimsRuntimeMigrations } from '@leaf/claims-runtime/data-access';
 import { claimsRuntimeService } from '@leaf/claims-runtime/feature';
-import { gatewayMigrations, gatewayService, loadOrCreateDevIssuerKeys, mintDevToken } from '@leaf/gateway/feature';
-import { outboxMigrations } from '@leaf/messaging';
-import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
-import { IdentitySigner, createLogger, internalIdentityKeyBytes, loadServiceConfig, startServiceApp } from '@leaf/platform';
+import { gatewayService, loadOrCreateDevIssuerKeys, mintDevToken } from '@leaf/gateway/feature';
+import { createDataSource, runMigrations } from '@leaf/persistence';
+import { IdentitySigner, createLogger, migrationsOf, internalIdentityKeyBytes, loadServiceConfig, startServiceApp } from '@leaf/platform';
 import { createSyntheticSeed, loadSeedIntoPostgres } from '@leaf/synthetic-data';
 import { defineSuite } from '../bench-case';
 import { benchAdminUrl, createBenchDatabase, dropBenchDatabases, type BenchDatabase } from './bench-database';
@@ -107,7 +105,7 @@ export const gatewaySuite = defineSuite<GatewayContext>({
     try {
       const ds = await createDataSource(
         { kind: 'postgres', url: db.url },
-        { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...claimsRuntimeMigrations.postgres, ...gatewayMigrations.postgres] },
+        { migrations: migrationsOf([claimsRuntimeService, gatewayService]) },
       ).initialize();
       await runMigrations(ds).finally(() => ds.destroy());
       await loadSeedIntoPostgres({ kind: 'postgres', connectionString: db.url }, createSyntheticSeed({ seed: 42, claims: 2_000 }));

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutboxRelay, addToOutbox, createEmbeddedBus, outboxMigrations, type EmbeddedBus } from '@leaf/messaging';
-import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
+import { agentDispatcherService } from '@leaf/agent-dispatcher/feature';
+import { OutboxRelay, addToOutbox, createEmbeddedBus, type EmbeddedBus } from '@leaf/messaging';
+import { createDataSource, runMigrations } from '@leaf/persistence';
 import { createLogger } from '@leaf/platform';
 import { FilesystemLake } from '@leaf/storage';
-import { TaskKindRegistry, TaskLedger, decidePolicy, platformNoopKind, taskLedgerMigrations } from '@leaf/task-ledger';
+import { TaskKindRegistry, TaskLedger, decidePolicy, platformNoopKind } from '@leaf/task-ledger';
 import { TaskWorker, type TaskExecutor } from '@leaf/lane-worker/feature';
 import type { DataSource } from 'typeorm';
 import { defineSuite, type BenchCase } from '../bench-case';
@@ -84,7 +85,7 @@ async function bareBus(url: string, count: number): Promise<Run> {
 }
 
 async function throughLedger(url: string, count: number): Promise<Run> {
-  const ds: DataSource = await createDataSource({ kind: 'postgres', url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres] }).initialize();
+  const ds: DataSource = await createDataSource({ kind: 'postgres', url }, { migrations: [...agentDispatcherService.migrations] }).initialize();
   await runMigrations(ds);
   const bus: EmbeddedBus = await createEmbeddedBus({ url, schema: 'bench_tasks_ledger' });
   const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-bench-tasks-'));
