@@ -4,13 +4,14 @@ import type { Logger } from 'pino';
 import { join } from 'node:path';
 import type { LocalStackConfig } from './local-stack.config';
 import { stackMigrations } from './stack-migrations';
+import type { TestCrashPoint } from './test-crash-point';
 
 /**
  * One embedded PostgreSQL (PGlite, file-backed) for the whole stack, served on a local port so
  * every service connects with the ordinary `pg` driver. Migrated, then seeded once: a restart
  * finds the seed recorded in `seed_runs` and keeps the data.
  */
-export async function prepareDatabase(config: LocalStackConfig, logger: Logger): Promise<EmbeddedPostgres> {
+export async function prepareDatabase(config: LocalStackConfig, logger: Logger, crash?: TestCrashPoint): Promise<EmbeddedPostgres> {
   const embedded = await EmbeddedPostgres.start({ dataDir: join(config.LEAF_DATA_DIR, 'pglite'), extensions: 'vector' });
   const ds = createDataSource({ kind: 'postgres', url: embedded.url }, { migrations: stackMigrations });
   await ds.initialize();
@@ -25,7 +26,12 @@ export async function prepareDatabase(config: LocalStackConfig, logger: Logger):
     logger.info({ seedId: seed.seedId }, 'synthetic data already loaded');
   } else {
     logger.info({ seedId: seed.seedId, claims: config.LEAF_SEED_CLAIMS }, 'loading synthetic PBM data (first start)');
-    const result = await loadSeedIntoPostgres({ kind: 'pglite', db: embedded.pglite }, seed);
+    // One transaction, seed_runs row included: a start killed half-way leaves no row, and the
+    // next start finds the seed unrecorded and loads it whole.
+    const result = await loadSeedIntoPostgres({ kind: 'pglite', db: embedded.pglite }, seed, {
+      rowsPerBlob: 25_000,
+      onProgress: ({ table, rows }) => crash?.at('seed-claims', table === 'claims' && rows >= config.LEAF_SEED_CLAIMS / 2),
+    });
     logger.info({ seedId: result.seedId, rows: result.rows, claimsPerSecond: Math.round(result.claimsPerSecond) }, 'synthetic data loaded');
   }
   return embedded;

@@ -1,13 +1,13 @@
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { defaultServicePorts, serviceNames } from '@leaf/contracts';
 import { serviceUrlSetting } from '@leaf/gateway/feature';
 import { createLogger, loadConfig, loadServiceConfig, startServiceApp, startTelemetry, type Env } from '@leaf/platform';
 import type { Logger } from 'pino';
-import { localStackConfigSchema, type LocalStackConfig } from './local-stack.config';
+import { localStackConfigSchema, stackPaths, type LocalStackConfig } from './local-stack.config';
 import { prepareDatabase } from './prepare-database';
 import { preparePackets } from './prepare-packets';
 import { localStackServices } from './service-registry';
+import { TestCrashPoint } from './test-crash-point';
 
 export interface LocalStack {
   apps: NestFastifyApplication[];
@@ -32,8 +32,10 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   const config = loadConfig(localStackConfigSchema, env);
   const logger = createLogger({ service: 'local-stack', level: config.LOG_LEVEL });
   const telemetry = startTelemetry({ serviceName: 'local-stack', mode: config.LEAF_TELEMETRY, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-  const embedded = await prepareDatabase(config, logger);
-  const packetsDir = await preparePackets(config, logger);
+  const paths = stackPaths(config, env);
+  const crash = TestCrashPoint.of(config, logger);
+  const embedded = await prepareDatabase(config, logger, crash);
+  await preparePackets(config, paths, logger, crash);
 
   const portOf = (service: keyof typeof defaultServicePorts) => defaultServicePorts[service] + config.LEAF_PORT_OFFSET;
   const loopback = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -43,6 +45,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   );
 
   const apps: NestFastifyApplication[] = [];
+  const stopCrashWatch = await crash.watchPromotion(embedded.url);
   try {
     for (const definition of localStackServices) {
       const serviceConfig = loadServiceConfig(definition, {
@@ -50,19 +53,24 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
         ...serviceUrls,
         LEAF_DATABASE_URL: embedded.url,
         PORT: String(portOf(definition.name)),
+        LEAF_LAKE_URL: paths.lakeUrl,
         // The dev issuer's key pair beside the stack's data: `npm run token` reads the same one.
-        LEAF_DEV_ISSUER_DIR: env['LEAF_DEV_ISSUER_DIR'] ?? join(config.LEAF_DATA_DIR, 'dev-issuer'),
+        LEAF_DEV_ISSUER_DIR: paths.devIssuerDir,
         // contract-packets reads the stack's packets folder and syncs it before it takes requests.
-        LEAF_PACKETS_DIR: env['LEAF_PACKETS_DIR'] ?? packetsDir,
+        // A sync that died half-way is run again whole: the cursor is saved only at its end, and
+        // a packet left stored, extracted or validated is taken up again.
+        LEAF_PACKETS_DIR: paths.packets,
         LEAF_PACKETS_SYNC_ON_START: env['LEAF_PACKETS_SYNC_ON_START'] ?? 'true',
       });
       apps.push(await startServiceApp(definition, serviceConfig, createLogger({ service: definition.name, level: config.LOG_LEVEL })));
     }
   } catch (e) {
+    await stopCrashWatch();
     await Promise.allSettled(apps.map((a) => a.close()));
     await embedded.stop();
     throw e;
   }
+  await stopCrashWatch();
 
   const releaseResources = async () => {
     await embedded.stop();

@@ -8,6 +8,7 @@ import {
   validatePacket,
   type PacketFormat,
   type PacketIssue,
+  type PacketStatus,
   type ParsedPacket,
 } from '@leaf/contract-packets/domain';
 import {
@@ -30,6 +31,9 @@ const contentTypes: Record<PacketFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
+
+/** States a sync passes through within one round: finding one at the start of a round means the last round died. */
+const unfinished: ReadonlySet<string> = new Set<PacketStatus>(['discovered', 'stored', 'extracted', 'validated']);
 
 /** A rejection reason: what was wrong and where, short enough for the registry row. */
 const reasonOf = (issues: readonly PacketIssue[]) =>
@@ -54,10 +58,16 @@ export class PacketPipeline {
     private readonly source: PacketSource,
   ) {}
 
-  /** Registers a new version of `item` (or reports it unchanged) and runs it up to validation. */
+  /**
+   * Registers a new version of `item` (or reports it unchanged) and runs it up to validation. A
+   * version a crashed sync left part-way (discovered, stored, extracted, or validated but never
+   * promoted) is run again as the same version: every step is idempotent for the same bytes.
+   */
   async process(item: SourceItem): Promise<{ packet: ContractPacketEntity; outcome: ItemOutcome; text?: string; parsed?: ParsedPacket }> {
     const existing = await this.registry.findByItem(this.source.kind, item.itemId);
-    if (existing && existing.status !== 'deleted' && existing.status !== 'discovered' && existing.etag === item.eTag && item.eTag !== null) {
+    const sameVersion = !!existing && existing.etag === item.eTag && item.eTag !== null;
+    const interrupted = sameVersion && unfinished.has(existing.status);
+    if (sameVersion && existing.status !== 'deleted' && !interrupted) {
       return { packet: existing, outcome: 'unchanged' };
     }
     const packet = existing ?? Object.assign(new ContractPacketEntity(), { packetId: packetIdOf(this.source.sourceId, item.itemId), source: this.source.kind, itemId: item.itemId, version: 0, createdAt: new Date() });
@@ -69,7 +79,7 @@ export class PacketPipeline {
       size: String(item.size),
       sha256: null,
       quickXorHash: item.quickXorHash,
-      version: packet.version + 1,
+      version: interrupted ? packet.version : packet.version + 1,
       status: 'discovered',
       reason: null,
       kind: null,
@@ -79,6 +89,7 @@ export class PacketPipeline {
       decidedBy: null,
     });
     await this.registry.transaction(async (m) => {
+      if (interrupted) return this.registry.setStatus(packet, 'discovered', null, m);
       await this.registry.save(packet, m);
       await this.registry.addVersion(packet, m);
     });

@@ -9,6 +9,7 @@ export const syntheticDataErrorCodes = [
   'SYNTHETIC_CSV_WRITE_FAILED',
   'SYNTHETIC_LOAD_FAILED',
   'SYNTHETIC_SEED_ALREADY_LOADED',
+  'SYNTHETIC_PACKETS_WRITE_FAILED',
 ] as const;
 
 export type SyntheticDataErrorCode = (typeof syntheticDataErrorCodes)[number];

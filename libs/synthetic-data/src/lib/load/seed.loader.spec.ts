@@ -81,7 +81,8 @@ describe.each(testDatabaseTargets())('loadSeedIntoPostgres into $name', ({ name,
   });
 
   it('loads every table, records the seed run and hashes the claims exactly as the CSV writer does', async () => {
-    const result = await loadSeedIntoPostgres(target, seed, { rowsPerBlob: 7_000 });
+    const progress: Array<{ table: string; rows: number }> = [];
+    const result = await loadSeedIntoPostgres(target, seed, { rowsPerBlob: 7_000, rowsPerChunk: 5_000, onProgress: (p) => progress.push(p) });
     const csv = await writeSeedCsv(seed, csvDir);
 
     expect(result.rows).toEqual({
@@ -91,6 +92,12 @@ describe.each(testDatabaseTargets())('loadSeedIntoPostgres into $name', ({ name,
       claims: 30_000,
     });
     expect(await counts()).toEqual({ ...result.rows, seed_runs: 1 });
+    // Progress comes table by table, piece by piece, ending at each table's row count.
+    expect(progress.filter((p) => p.table === 'claims').map((p) => p.rows)).toEqual([5_000, 10_000, 15_000, 20_000, 25_000, 30_000]);
+    expect([...new Set(progress.map((p) => p.table))]).toEqual(['clients', 'contract_periods', 'contract_guarantees', 'claims']);
+    for (const table of ['clients', 'contract_periods', 'contract_guarantees'] as const) {
+      expect(progress.filter((p) => p.table === table).at(-1)?.rows).toBe(result.rows[table]);
+    }
     expect(result.contentSha256).toBe(csv.files.find((f) => f.table === 'claims')?.sha256);
     expect(await isSeeded(sql, 'seed-42-30000')).toBe(true);
     expect(await isSeeded(sql, 'seed-42-30001')).toBe(false);

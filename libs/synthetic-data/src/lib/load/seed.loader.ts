@@ -4,7 +4,7 @@ import { seedTableStreams, type SeedTableStream } from '../csv/seed-table-stream
 import { isSyntheticDataError, SyntheticDataError } from '../errors/synthetic-data.error';
 import { GENERATOR_VERSION } from '../seed/generator-version';
 import { resolveSeed, type SeedSource } from '../seed/seed-source';
-import type { CopySink } from './copy-sink';
+import type { CopySink, CsvPiece } from './copy-sink';
 import { pgliteBlobSink } from './pglite-blob.sink';
 import { postgresCopySink } from './postgres-copy.sink';
 import { isSeeded, recordSeedRun } from './seed-runs.repository';
@@ -15,6 +15,27 @@ export interface LoadSeedOptions {
   readonly rowsPerChunk?: number;
   /** PGlite only: rows per `/dev/blob` COPY. */
   readonly rowsPerBlob?: number;
+  /**
+   * Called after each CSV piece was handed to the database, with the rows of `table` handed so
+   * far (inside the load's one transaction: nothing is visible before it commits). The local
+   * stack's test crash hook uses it to die half-way through the claims.
+   */
+  readonly onProgress?: (progress: SeedLoadProgress) => void;
+}
+
+export interface SeedLoadProgress {
+  readonly table: SeedTableStream['table'];
+  readonly rows: number;
+}
+
+function* reported(pieces: Iterable<CsvPiece>, table: SeedTableStream['table'], onProgress: LoadSeedOptions['onProgress']): Generator<CsvPiece> {
+  let rows = 0;
+  for (const piece of pieces) {
+    yield piece;
+    rows += piece.rows;
+    // Runs when the sink asks for the next piece, i.e. once it has taken (and maybe copied) this one.
+    onProgress?.({ table, rows });
+  }
 }
 
 export interface SeedLoadResult {
@@ -70,7 +91,7 @@ export async function loadSeedIntoPostgres(target: SeedTarget, source: SeedSourc
       for (const stream of seedTableStreams(seed)) {
         current = stream.table;
         const csv = hashedCsv(stream, options.rowsPerChunk);
-        rows[stream.table] = await sink.copy(stream.table, stream.columns, csv.pieces(false));
+        rows[stream.table] = await sink.copy(stream.table, stream.columns, reported(csv.pieces(false), stream.table, options.onProgress));
         if (stream.table === 'claims') contentSha256 = csv.digest().sha256;
       }
       current = 'seed_runs';

@@ -1,6 +1,7 @@
 import { toUnits, fromUnits, type ContractGuarantee } from '@leaf/contracts';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { SyntheticDataError } from '../errors/synthetic-data.error';
 import type { SyntheticSeed } from '../seed/synthetic-seed.factory';
 import { rateSchedulePdf } from './rate-schedule.pdf';
 import { rowOf, scheduleRows, type PacketHeader } from './rate-schedule.rows';
@@ -71,10 +72,50 @@ export async function generateContractPackets(seed: SyntheticSeed): Promise<Synt
   return packets;
 }
 
-/** Writes packets as `<dir>/<clientId>/<name>`, the layout the folder packet source reads. */
-export async function writeContractPackets(dir: string, packets: readonly SyntheticPacket[]): Promise<void> {
-  for (const p of packets) {
-    await mkdir(join(dir, p.clientId), { recursive: true });
-    await writeFile(join(dir, p.clientId, p.name), p.bytes);
+export interface WritePacketsOptions {
+  /** Called after each file is written (and flushed) into the temporary folder, with the count so far. */
+  readonly onWritten?: (written: number, total: number) => void;
+}
+
+/** The temporary folder `writeContractPackets` fills beside `dir` before renaming it into place. */
+export const partialPacketsDir = (dir: string) => `${resolve(dir)}.partial`;
+
+/**
+ * Writes packets as `<dir>/<clientId>/<name>`, the layout the folder packet source reads, all or
+ * nothing: every file goes into `<dir>.partial` (same parent, so the rename is atomic), flushed to
+ * disk, and the folder is renamed to `dir` only once it is whole. A `.partial` folder left by a
+ * writer that died is discarded first, so a crash never leaves a half-filled `dir` that a later
+ * start would take as done. Refuses to replace an existing `dir`.
+ */
+export async function writeContractPackets(dir: string, packets: readonly SyntheticPacket[], options: WritePacketsOptions = {}): Promise<void> {
+  const target = resolve(dir);
+  const partial = partialPacketsDir(target);
+  try {
+    await rm(partial, { recursive: true, force: true });
+    await mkdir(partial, { recursive: true });
+    let written = 0;
+    for (const p of packets) {
+      await mkdir(join(partial, p.clientId), { recursive: true });
+      await writeFile(join(partial, p.clientId, p.name), p.bytes, { flush: true });
+      options.onWritten?.(++written, packets.length);
+    }
+    // rename(2) replaces an empty directory silently: an existing target is refused explicitly.
+    if (await exists(target)) throw Object.assign(new Error('the packets folder already exists'), { code: 'EEXIST' });
+    await rename(partial, target);
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true }).catch(() => undefined);
+    // The folder's location is the caller's to report: the message names no path.
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
+    throw new SyntheticDataError('SYNTHETIC_PACKETS_WRITE_FAILED', `writing the synthetic contract packets failed (${reason}); nothing was published`, { cause: error });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
   }
 }
