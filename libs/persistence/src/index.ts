@@ -13,7 +13,6 @@ export * from './dialect/dialect';
 export * from './dialect/sql-rows';
 export * from './dialect/sql-fragments';
 export * from './migrations/postgres/1732350000000-foundation-schema';
-export * from './migrations/mssql/1732350000000-foundation-schema.mssql';
 export * from './migrations/migration-sets';
 export * from './migrations/run-migrations';
 export * from './health/check-database';

@@ -8,5 +8,4 @@ export {
   type TestDatabaseTargetName,
 } from './testing/test-database-targets';
 export type { SchemaShape, TableShape, ColumnShape, ForeignKeyShape } from './schema/schema-shape';
-export { tsqlSchemaShape, withParserCompatibleReferences } from './schema/tsql-schema-shape';
 export { postgresSchemaShape } from './schema/postgres-schema-shape';

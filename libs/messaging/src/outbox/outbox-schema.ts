@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The outbox (messages written in the same transaction as the state they announce) and the
- * inbox (message ids a consumer has already applied). Same tables on both dialects.
+ * inbox (message ids a consumer has already applied). Operational state: PostgreSQL only.
  */
 export const outboxSchemaPostgres: readonly string[] = [
   `CREATE TABLE outbox_messages (
@@ -29,31 +29,6 @@ export const outboxSchemaPostgres: readonly string[] = [
   )`,
 ];
 
-export const outboxSchemaMssql: readonly string[] = [
-  `CREATE TABLE outbox_messages (
-    outbox_id BIGINT IDENTITY(1,1) NOT NULL PRIMARY KEY,
-    entity NVARCHAR(200) NOT NULL,
-    message_id NVARCHAR(128) NOT NULL,
-    body NVARCHAR(MAX) NOT NULL,
-    correlation_id NVARCHAR(128) NULL,
-    session_id NVARCHAR(128) NULL,
-    subject NVARCHAR(200) NULL,
-    application_properties NVARCHAR(MAX) NOT NULL,
-    created_at DATETIMEOFFSET NOT NULL DEFAULT SYSDATETIMEOFFSET(),
-    sent_at DATETIMEOFFSET NULL,
-    attempts INT NOT NULL DEFAULT 0,
-    last_error NVARCHAR(1000) NULL,
-    CONSTRAINT uq_outbox_message_id UNIQUE (message_id)
-  )`,
-  `CREATE INDEX ix_outbox_unsent ON outbox_messages (outbox_id) WHERE sent_at IS NULL`,
-  `CREATE TABLE inbox_messages (
-    consumer NVARCHAR(200) NOT NULL,
-    message_id NVARCHAR(128) NOT NULL,
-    processed_at DATETIMEOFFSET NOT NULL DEFAULT SYSDATETIMEOFFSET(),
-    PRIMARY KEY (consumer, message_id)
-  )`,
-];
-
 const dropAll = async (runner: QueryRunner) => {
   for (const table of ['inbox_messages', 'outbox_messages']) await runner.query(`DROP TABLE ${table}`);
 };
@@ -66,13 +41,5 @@ export class OutboxSchema1732400000000 implements MigrationInterface {
   down = dropAll;
 }
 
-export class OutboxSchemaMssql1732400000000 implements MigrationInterface {
-  name = 'OutboxSchemaMssql1732400000000';
-  async up(runner: QueryRunner): Promise<void> {
-    for (const statement of outboxSchemaMssql) await runner.query(statement);
-  }
-  down = dropAll;
-}
-
 /** Add to a service's data source next to the foundation migrations. */
-export const outboxMigrations = { postgres: [OutboxSchema1732400000000], mssql: [OutboxSchemaMssql1732400000000] };
+export const outboxMigrations = { postgres: [OutboxSchema1732400000000] };

@@ -1,6 +1,5 @@
-import { Parser } from 'node-sql-parser';
 import { createDataSource, postgresMigrations } from '@leaf/persistence';
-import { postgresSchemaShape, testDatabaseTargets, tsqlSchemaShape, withParserCompatibleReferences, type TestDatabase } from '@leaf/persistence/testing';
+import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import type { EntityName } from '@leaf/contracts';
 import type { DataSource } from 'typeorm';
 import { isMessagingError } from '../port/messaging.error';
@@ -9,7 +8,7 @@ import type { OutgoingMessage } from '../port/message';
 import { idempotentHandler } from '../inbox/idempotent-handler';
 import { addToOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { outboxMigrations, outboxSchemaMssql } from './outbox-schema';
+import { outboxMigrations } from './outbox-schema';
 
 const event = (runId: string) => ({
   runId,
@@ -33,20 +32,6 @@ function recordingBus(failOn?: number) {
   } as unknown as MessageBus;
   return { bus, sent };
 }
-
-describe('outbox schema on SQL Server', () => {
-  it('parses as T-SQL and matches what the PostgreSQL migration creates', async () => {
-    const ds = await createDataSource({ kind: 'pglite' }, { migrations: outboxMigrations.postgres }).initialize();
-    try {
-      await ds.runMigrations();
-      const shape = await postgresSchemaShape(ds, ['outbox_messages', 'inbox_messages']);
-      for (const s of outboxSchemaMssql) expect(() => new Parser().astify(withParserCompatibleReferences(s), { database: 'transactsql' })).not.toThrow();
-      expect(tsqlSchemaShape(outboxSchemaMssql)).toEqual(shape);
-    } finally {
-      await ds.destroy();
-    }
-  });
-});
 
 describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) => {
   let db: TestDatabase;

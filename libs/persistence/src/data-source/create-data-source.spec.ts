@@ -3,14 +3,13 @@ import { Parser } from 'node-sql-parser';
 import { Client } from 'pg';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { isPersistenceError } from '../errors/persistence.error';
-import { FoundationSchemaMssql1732350000000 } from '../migrations/mssql/1732350000000-foundation-schema.mssql';
 import { FoundationSchema1732350000000 } from '../migrations/postgres/1732350000000-foundation-schema';
 import { runMigrations } from '../migrations/run-migrations';
 import { testDatabaseTargets, type TestDatabase } from '../testing/test-database-targets';
 import { createDataSource } from './create-data-source';
 import { EmbeddedPostgresDataSource } from './embedded-postgres-data-source';
 
-// A portable entity over a foundation table: the column types TypeORM maps on both dialects.
+// An entity over a foundation table, with column types TypeORM maps on PostgreSQL and SQL Server.
 @Entity('contract_periods')
 class ContractPeriodRow {
   @PrimaryColumn({ name: 'period_id', type: 'varchar', length: 64 })
@@ -45,7 +44,12 @@ describe('createDataSource for SQL Server (offline)', () => {
     expect(ds).toBeInstanceOf(DataSource);
     expect(ds.options.type).toBe('mssql');
     expect(ds.isInitialized).toBe(false);
-    expect(ds.options.migrations).toEqual([FoundationSchemaMssql1732350000000]);
+  });
+
+  it('carries no migrations: SQL Server is the read-only claims source, never migrated', () => {
+    expect(ds.options.migrations).toEqual([]);
+    // The PostgreSQL foundation is still the default there, so the difference is the dialect's.
+    expect(createDataSource({ kind: 'postgres', url: 'postgres://leaf@db.invalid/leaf' }).options.migrations).toEqual([FoundationSchema1732350000000]);
   });
 
   it('maps SQL authentication and TLS settings onto the mssql driver options', () => {

@@ -7,9 +7,8 @@ import {
   type MssqlDatabaseConfig,
   type PostgresDatabaseConfig,
 } from '../config/database-config';
-import { dialectOfConfig, type SqlDialect } from '../dialect/dialect';
-import { mssqlMigrations, postgresMigrations } from '../migrations/migration-sets';
-import { migrationsTableName, type DataSourceParts, type DialectMigrations, type MigrationList } from './data-source-parts';
+import { postgresMigrations } from '../migrations/migration-sets';
+import { migrationsTableName, type DataSourceParts, type MigrationList } from './data-source-parts';
 import { EmbeddedPostgresDataSource } from './embedded-postgres-data-source';
 import { entraPasswordProvider } from './entra-password';
 
@@ -25,10 +24,9 @@ const defaultApplicationName = 'leaf';
  */
 export function createDataSource(config: DatabaseConfigInput | DatabaseConfig, parts: DataSourceParts = {}): DataSource {
   const parsed = parseDatabaseConfig(config);
-  const dialect = dialectOfConfig(parsed);
   const common = {
     entities: parts.entities ?? [],
-    migrations: selectMigrations(dialect, parts.migrations),
+    migrations: parts.migrations ?? defaultMigrations(parsed),
     migrationsTableName,
     migrationsTransactionMode: 'each' as const,
     logging: parts.logging ?? false,
@@ -101,12 +99,10 @@ function mssqlOptions(
   };
 }
 
-function selectMigrations(dialect: SqlDialect, migrations: MigrationList | DialectMigrations | undefined): MigrationList {
-  if (migrations === undefined) return dialect === 'mssql' ? mssqlMigrations : postgresMigrations;
-  if (isDialectMigrations(migrations)) return migrations[dialect];
-  return migrations;
-}
-
-function isDialectMigrations(value: MigrationList | DialectMigrations): value is DialectMigrations {
-  return !Array.isArray(value) && typeof value === 'object' && 'postgres' in value && 'mssql' in value;
+/**
+ * Operational state lives in PostgreSQL (PGlite locally), so that is where the foundation schema
+ * goes. A SQL Server source is the claims authority, read and never migrated: it gets none.
+ */
+function defaultMigrations(config: DatabaseConfig): MigrationList {
+  return config.kind === 'mssql' ? [] : postgresMigrations;
 }

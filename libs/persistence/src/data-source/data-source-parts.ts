@@ -1,17 +1,16 @@
 import type { TokenCredential } from '@azure/identity';
 import type { DataSourceOptions } from 'typeorm';
-import type { SqlDialect } from '../dialect/dialect';
 
 export type EntityList = NonNullable<DataSourceOptions['entities']>;
 export type MigrationList = NonNullable<DataSourceOptions['migrations']>;
 
-/** Migrations written once per dialect; the data source picks the list for its own dialect. */
-export type DialectMigrations = Record<SqlDialect, MigrationList>;
-
 export interface DataSourceParts {
   entities?: EntityList;
-  /** Default: this library's foundation migrations for the dialect. `[]` for none. */
-  migrations?: MigrationList | DialectMigrations;
+  /**
+   * Default: this library's foundation migrations on PostgreSQL / PGlite, none on SQL Server (the
+   * read-only claims source). `[]` for none.
+   */
+  migrations?: MigrationList;
   /** Shown as application_name / appName on the server (connection lists, Azure SQL auditing). */
   applicationName?: string;
   /** TypeORM logging; off by default because queries can carry claim data. */
@@ -20,5 +19,5 @@ export interface DataSourceParts {
   credential?: TokenCredential;
 }
 
-/** Where TypeORM records applied migrations, on every dialect. */
+/** Where TypeORM records applied migrations. */
 export const migrationsTableName = 'schema_migrations';

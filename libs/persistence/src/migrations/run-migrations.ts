@@ -25,8 +25,8 @@ async function migrateUnderLock(dataSource: DataSource): Promise<string[]> {
   if (!dataSource.isInitialized) {
     throw new PersistenceError('PERSISTENCE_MIGRATION_FAILED', 'Cannot run migrations: the data source is not initialised');
   }
-  // SQL Server has sp_getapplock for the same purpose; it is not used until it can be tested
-  // against a server, so concurrent first starts on Azure SQL should be avoided (deploy runs one).
+  // Only PostgreSQL is migrated: a SQL Server source is the read-only claims authority and
+  // carries no migrations, so there is nothing there to serialise.
   const lock = dialectOf(dataSource) === 'postgres' ? dataSource.createQueryRunner() : undefined;
   try {
     if (lock) {

@@ -102,7 +102,7 @@ function normalisePostgresType(row: ColumnRow): string {
       return 'date';
     case 'timestamp with time zone':
       return 'timestamptz';
-    // Unbounded text: NVARCHAR(MAX) is SQL Server's equivalent.
+    // Unbounded text.
     case 'text':
       return 'varchar(max)';
     default:

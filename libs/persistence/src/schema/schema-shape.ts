@@ -1,11 +1,9 @@
 /**
- * A dialect-neutral description of tables, precise enough to tell two dialects' migrations apart
- * when one gains a column, changes a length or loses a key the other still has.
+ * A compact description of tables as PostgreSQL reports them, precise enough for a spec to tell
+ * when a migration gains or loses a column, changes a length or drops a key.
  *
- * Types are normalised: VARCHAR/NVARCHAR(n) and `character varying(n)` -> `varchar(n)`, CHAR/NCHAR and
- * `character` -> `char(n)`, DECIMAL/NUMERIC -> `decimal(p,s)`, INT/INTEGER -> `int`, BIT/BOOLEAN ->
- * `boolean`, DATETIMEOFFSET/TIMESTAMPTZ -> `timestamptz`, TEXT and NVARCHAR(MAX) -> `varchar(max)`. NVARCHAR vs VARCHAR is a storage choice
- * per dialect, not a schema difference.
+ * Types are normalised: `character varying(n)` -> `varchar(n)`, `character(n)` -> `char(n)`,
+ * NUMERIC -> `decimal(p,s)`, INTEGER -> `int`, TIMESTAMPTZ -> `timestamptz`, TEXT -> `varchar(max)`.
  */
 export interface ColumnShape {
   type: string;

@@ -1,15 +1,13 @@
 import {
   ReconciliationIdempotency1733000000001,
-  ReconciliationIdempotencyMssql1733000000001,
   ReconciliationSchema1733000000000,
-  ReconciliationSchemaMssql1733000000000,
 } from './reconciliation-schema';
 import { ReconciliationRunLeases1733000000002 } from './run-leases.migration';
 import { ReconciliationRunSupersession1733000000010 } from './run-supersession.migration';
 
 /**
- * claims-runtime's own migrations, oldest first. Run ownership (leases, guarded transitions) is
- * operational state and PostgreSQL-only, so the T-SQL list stops before it.
+ * claims-runtime's own migrations, oldest first. Runs, findings and their ownership are
+ * operational state: PostgreSQL (PGlite locally) only.
  */
 export const claimsRuntimeMigrations = {
   postgres: [
@@ -17,9 +15,5 @@ export const claimsRuntimeMigrations = {
     ReconciliationIdempotency1733000000001,
     ReconciliationRunLeases1733000000002,
     ReconciliationRunSupersession1733000000010,
-  ],
-  mssql: [
-    ReconciliationSchemaMssql1733000000000,
-    ReconciliationIdempotencyMssql1733000000001,
   ],
 };

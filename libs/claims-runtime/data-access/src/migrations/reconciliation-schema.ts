@@ -39,52 +39,6 @@ export const reconciliationSchemaPostgres: readonly string[] = [
   `CREATE INDEX ix_reconciliation_findings_kind ON reconciliation_findings (run_id, kind, seq)`,
 ];
 
-/** The same in T-SQL (checked by parsing it and comparing with what PostgreSQL creates). */
-export const reconciliationSchemaMssql: readonly string[] = [
-  `ALTER TABLE contract_guarantees ADD offset_group NVARCHAR(32) NULL`,
-  `CREATE TABLE reconciliation_runs (
-    run_id NVARCHAR(40) NOT NULL PRIMARY KEY,
-    client_id NVARCHAR(32) NOT NULL,
-    period_id NVARCHAR(64) NOT NULL,
-    status NVARCHAR(16) NOT NULL,
-    progress INT NOT NULL DEFAULT 0,
-    stage NVARCHAR(64) NOT NULL,
-    requested_by NVARCHAR(200) NOT NULL,
-    created_at DATETIMEOFFSET NOT NULL DEFAULT SYSDATETIMEOFFSET(),
-    completed_at DATETIMEOFFSET NULL,
-    error_code NVARCHAR(64) NULL,
-    error_detail NVARCHAR(1000) NULL,
-    inputs_sha256 CHAR(64) NULL,
-    summary NVARCHAR(MAX) NULL,
-    buckets NVARCHAR(MAX) NULL,
-    artifacts NVARCHAR(MAX) NULL
-  )`,
-  `CREATE INDEX ix_reconciliation_runs_client ON reconciliation_runs (client_id, created_at)`,
-  `CREATE TABLE reconciliation_findings (
-    run_id NVARCHAR(40) NOT NULL,
-    seq INT NOT NULL,
-    finding_id NVARCHAR(120) NOT NULL,
-    kind NVARCHAR(32) NOT NULL,
-    claim_id NVARCHAR(40) NULL,
-    guarantee_id NVARCHAR(64) NULL,
-    channel NVARCHAR(16) NULL,
-    drug_type NVARCHAR(8) NULL,
-    impact DECIMAL(14,2) NOT NULL,
-    detail NVARCHAR(1000) NOT NULL,
-    claim_count INT NOT NULL,
-    evidence NVARCHAR(MAX) NOT NULL,
-    PRIMARY KEY (run_id, seq),
-    CONSTRAINT fk_reconciliation_findings_run FOREIGN KEY (run_id) REFERENCES reconciliation_runs (run_id)
-  )`,
-  `CREATE INDEX ix_reconciliation_findings_kind ON reconciliation_findings (run_id, kind, seq)`,
-];
-
-const down = async (runner: QueryRunner, dropColumn: string) => {
-  await runner.query('DROP TABLE reconciliation_findings');
-  await runner.query('DROP TABLE reconciliation_runs');
-  await runner.query(dropColumn);
-};
-
 export class ReconciliationSchema1733000000000 implements MigrationInterface {
   name = 'ReconciliationSchema1733000000000';
   async up(runner: QueryRunner): Promise<void> {
@@ -92,24 +46,9 @@ export class ReconciliationSchema1733000000000 implements MigrationInterface {
       await runner.query(statement);
   }
   async down(runner: QueryRunner): Promise<void> {
-    await down(
-      runner,
-      'ALTER TABLE contract_guarantees DROP COLUMN offset_group',
-    );
-  }
-}
-
-export class ReconciliationSchemaMssql1733000000000
-  implements MigrationInterface
-{
-  name = 'ReconciliationSchema1733000000000';
-  async up(runner: QueryRunner): Promise<void> {
-    for (const statement of reconciliationSchemaMssql)
-      await runner.query(statement);
-  }
-  async down(runner: QueryRunner): Promise<void> {
-    await down(
-      runner,
+    await runner.query('DROP TABLE reconciliation_findings');
+    await runner.query('DROP TABLE reconciliation_runs');
+    await runner.query(
       'ALTER TABLE contract_guarantees DROP COLUMN offset_group',
     );
   }
@@ -120,15 +59,9 @@ export const runIdempotencySchema: readonly string[] = [
   `ALTER TABLE reconciliation_runs ADD idempotency_key VARCHAR(200) NULL`,
   `CREATE UNIQUE INDEX ux_reconciliation_runs_idempotency ON reconciliation_runs (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
 ];
-export const runIdempotencySchemaMssql: readonly string[] = [
-  `ALTER TABLE reconciliation_runs ADD idempotency_key NVARCHAR(200) NULL`,
-  `CREATE UNIQUE INDEX ux_reconciliation_runs_idempotency ON reconciliation_runs (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
-];
 
 async function idempotencyDown(runner: QueryRunner): Promise<void> {
-  const onTable =
-    runner.connection.options.type === 'mssql' ? ' ON reconciliation_runs' : '';
-  await runner.query(`DROP INDEX ux_reconciliation_runs_idempotency${onTable}`);
+  await runner.query('DROP INDEX ux_reconciliation_runs_idempotency');
   await runner.query(
     'ALTER TABLE reconciliation_runs DROP COLUMN idempotency_key',
   );
@@ -140,17 +73,6 @@ export class ReconciliationIdempotency1733000000001
   name = 'ReconciliationIdempotency1733000000001';
   async up(runner: QueryRunner): Promise<void> {
     for (const statement of runIdempotencySchema) await runner.query(statement);
-  }
-  down = idempotencyDown;
-}
-
-export class ReconciliationIdempotencyMssql1733000000001
-  implements MigrationInterface
-{
-  name = 'ReconciliationIdempotency1733000000001';
-  async up(runner: QueryRunner): Promise<void> {
-    for (const statement of runIdempotencySchemaMssql)
-      await runner.query(statement);
   }
   down = idempotencyDown;
 }

@@ -65,68 +65,6 @@ export const contractPacketsSchemaPostgres: readonly string[] = [
   )`,
 ];
 
-/** The same tables on SQL Server / Azure SQL (NVARCHAR, DATETIMEOFFSET, DECIMAL). */
-export const contractPacketsSchemaMssql: readonly string[] = [
-  `CREATE TABLE graph_contract_packets (
-    packet_id NVARCHAR(64) NOT NULL PRIMARY KEY,
-    client_id NVARCHAR(32) NOT NULL,
-    source NVARCHAR(16) NOT NULL,
-    item_id NVARCHAR(200) NOT NULL,
-    name NVARCHAR(400) NOT NULL,
-    format NVARCHAR(8) NULL,
-    etag NVARCHAR(200) NULL,
-    size BIGINT NOT NULL,
-    sha256 CHAR(64) NULL,
-    quick_xor_hash NVARCHAR(40) NULL,
-    version INT NOT NULL,
-    status NVARCHAR(16) NOT NULL,
-    reason NVARCHAR(2000) NULL,
-    kind NVARCHAR(16) NULL,
-    period_id NVARCHAR(64) NULL,
-    lake_key NVARCHAR(200) NULL,
-    conflicts NVARCHAR(MAX) NULL,
-    decided_by NVARCHAR(200) NULL,
-    created_at DATETIMEOFFSET NOT NULL DEFAULT SYSDATETIMEOFFSET(),
-    updated_at DATETIMEOFFSET NOT NULL DEFAULT SYSDATETIMEOFFSET(),
-    CONSTRAINT uq_graph_contract_packets_item UNIQUE (source, item_id)
-  )`,
-  `CREATE INDEX ix_graph_contract_packets_client ON graph_contract_packets (client_id, packet_id)`,
-  `CREATE TABLE graph_contract_packet_versions (
-    packet_id NVARCHAR(64) NOT NULL,
-    version INT NOT NULL,
-    etag NVARCHAR(200) NULL,
-    size BIGINT NOT NULL,
-    sha256 CHAR(64) NULL,
-    quick_xor_hash NVARCHAR(40) NULL,
-    status NVARCHAR(16) NOT NULL,
-    reason NVARCHAR(2000) NULL,
-    recorded_at DATETIMEOFFSET NOT NULL DEFAULT SYSDATETIMEOFFSET(),
-    PRIMARY KEY (packet_id, version),
-    CONSTRAINT fk_packet_versions_packet FOREIGN KEY (packet_id) REFERENCES graph_contract_packets (packet_id)
-  )`,
-  `CREATE TABLE contract_packet_terms (
-    packet_id NVARCHAR(64) NOT NULL,
-    version INT NOT NULL,
-    seq INT NOT NULL,
-    guarantee_id NVARCHAR(64) NOT NULL,
-    metric NVARCHAR(32) NOT NULL,
-    channel NVARCHAR(16) NOT NULL,
-    drug_type NVARCHAR(8) NULL,
-    guaranteed_value DECIMAL(14,6) NULL,
-    method NVARCHAR(16) NOT NULL,
-    exclusions NVARCHAR(200) NOT NULL,
-    locator NVARCHAR(200) NOT NULL,
-    source_text NVARCHAR(500) NOT NULL,
-    PRIMARY KEY (packet_id, version, seq),
-    CONSTRAINT fk_packet_terms_version FOREIGN KEY (packet_id, version) REFERENCES graph_contract_packet_versions (packet_id, version)
-  )`,
-  `CREATE TABLE contract_packet_source_state (
-    source_id NVARCHAR(200) NOT NULL PRIMARY KEY,
-    delta_cursor NVARCHAR(MAX) NULL,
-    last_sync_at DATETIMEOFFSET NULL
-  )`,
-];
-
 export class ContractPacketsSchema1734000000000 implements MigrationInterface {
   name = 'ContractPacketsSchema1734000000000';
 
@@ -145,16 +83,5 @@ const dropAll = async (runner: QueryRunner) => {
   }
 };
 
-export class ContractPacketsSchemaMssql1734000000000 implements MigrationInterface {
-  name = 'ContractPacketsSchemaMssql1734000000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    for (const statement of contractPacketsSchemaMssql) await runner.query(statement);
-  }
-
-  down(runner: QueryRunner): Promise<void> {
-    return dropAll(runner);
-  }
-}
-
-export const contractPacketsMigrations = { postgres: [ContractPacketsSchema1734000000000], mssql: [ContractPacketsSchemaMssql1734000000000] };
+/** The packet registry is operational state: PostgreSQL (PGlite locally) only. */
+export const contractPacketsMigrations = { postgres: [ContractPacketsSchema1734000000000] };
