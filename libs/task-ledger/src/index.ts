@@ -6,6 +6,7 @@ export * from './schema/task-ledger.migration';
 export * from './ledger/task-ledger.error';
 export * from './ledger/task-ids';
 export * from './ledger/task-row';
+export * from './ledger/worker-ref';
 export * from './ledger/task-history';
 export * from './ledger/run-outcomes';
 export * from './ledger/task-dispatch';

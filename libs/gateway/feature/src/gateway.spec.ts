@@ -363,6 +363,18 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     expect([wrong.status, wrong.body.code, wrong.headers.get('allow')]).toEqual([405, 'METHOD_NOT_ALLOWED', 'GET']);
   });
 
+  it('withholds internals from non-operators in relayed answers, and keeps run-inputs.json (the run\'s SQL) for operators', async () => {
+    const runPath = '/v1/clients/client-leaky/reconciliations/rec_00000000000000000000000001';
+    const analyst = await call(runPath, { headers: await bearer('analyst', ['client-leaky']) });
+    expect(analyst.body).toMatchObject({ error: { code: 'SOURCE_FAILED', detail: 'connect ECONNREFUSED [address withheld] ([address withheld]) reading [path withheld]' }, note: '[internal detail withheld]' });
+    const operator = await call(runPath, { headers: await bearer('operator', ['client-leaky']) });
+    expect(operator.body.error.detail).toContain('10.0.3.17:1433');
+    const inputs = '/v1/clients/client-a/reconciliations/rec_00000000000000000000000001/artifacts/run-inputs.json';
+    const refused = await call(inputs, { headers: await bearer('analyst', ['client-a']) });
+    expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
+    expect((await fetch(`${base}${inputs}`, { headers: await bearer('operator', ['client-a']) })).status).toBe(200);
+  });
+
   it('maps an upstream failure to 502 without its text, stack or hosts', async () => {
     const res = await call('/v1/clients/client-boom/guarantees', { headers: await bearer('analyst', '*') });
     expect(res.status).toBe(502);

@@ -7,3 +7,4 @@ export * from './identity-verifier';
 export * from './internal-identity-key';
 export * from './request-authenticator';
 export * from './request-identity';
+export * from './public-view';

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { appendHistory } from './task-history';
 import { TaskLedgerError } from './task-ledger.error';
 import { rowsOf } from './sql-rows';
+import { workerRef } from './worker-ref';
 import type { ArtifactRow, TaskRow } from './task-row';
 
 /** A worker's hold on one attempt of a task. Every write it makes is fenced by (attempt, owner). */
@@ -62,7 +63,9 @@ export class TaskLeases {
     private readonly options: { leaseMs: number },
   ) {}
 
-  async claim(taskId: string, owner: string, limits: Limits): Promise<ClaimOutcome> {
+  /** `workerId` is stored and shown only as its opaque worker ref (see workerRef); the lease carries that ref. */
+  async claim(taskId: string, workerId: string, limits: Limits): Promise<ClaimOutcome> {
+    const owner = workerRef(workerId);
     return this.ds.transaction(async (m) => {
       const limited = limits.perKind < unlimited || limits.perClient < unlimited;
       if (limited) {
@@ -221,7 +224,8 @@ export class TaskLeases {
   }
 
   /** A message that cannot be a task (unknown kind, parameters that no longer parse): no lease needed. */
-  async poison(taskId: string, actor: string, reason: string): Promise<void> {
+  async poison(taskId: string, workerId: string, reason: string): Promise<void> {
+    const actor = workerRef(workerId);
     await this.ds.transaction(async (m) => {
       const [task]: TaskRow[] = await m.query(`SELECT * FROM agent_tasks WHERE task_id = $1 FOR UPDATE`, [taskId]);
       if (!task || ['succeeded', 'failed', 'cancelled', 'dead-lettered'].includes(task.status)) return;

@@ -8,6 +8,7 @@ import { isTaskLedgerError } from './task-ledger.error';
 import { TaskLedger } from './task-ledger';
 import { TaskLeases } from './task-lease';
 import { TaskWatchdog } from './task-watchdog';
+import { workerRef } from './worker-ref';
 import type { OutboxWriter } from './task-dispatch';
 
 // The feature passes the messaging lib's addToOutbox; data access may not import it, so the spec
@@ -177,6 +178,26 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
     expect((await leases.claim(a.task_id, 'w', { perKind: 100, perClient: 1 })).outcome).toBe('claimed');
     expect(await leases.claim(b.task_id, 'w', { perKind: 100, perClient: 1 })).toMatchObject({ outcome: 'throttled' });
     expect((await ledger.get(b.task_id))?.status).toBe('dispatched');
+  });
+
+  it('numbers each task\'s events from 1 (no global sequence) and names workers only by an opaque ref', async () => {
+    const pod = 'lane-worker-long-7d9f8c6b5d-x2k4q/1';
+    const first = (await noop()).task;
+    const second = (await noop()).task;
+    const claim = await leases.claim(second.task_id, pod, { perKind: 100, perClient: 100 });
+    if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
+    expect(claim.lease.owner).toBe(workerRef(pod));
+    expect(claim.lease.owner).toMatch(/^wkr_[0-9a-f]{16}$/);
+    await leases.progress(claim.lease, { stage: 'halfway' });
+    expect((await ledger.history(first.task_id)).map((e) => e.seq)).toEqual([1, 2]);
+    const detail = await ledger.detail(second.task_id);
+    expect(detail?.history.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect((await ledger.history(second.task_id, 2)).map((e) => [e.seq, e.type])).toEqual([[3, 'started'], [4, 'progress']]);
+    expect(detail?.lease.owner).toBe(workerRef(pod));
+    expect(JSON.stringify(detail)).not.toMatch(/lane-worker-long|x2k4q|\/1"/);
+    // Rows written before refs existed are shown the same way.
+    await ds.query(`UPDATE agent_tasks SET lease_owner = $2 WHERE task_id = $1`, [second.task_id, pod]);
+    expect((await ledger.detail(second.task_id))?.lease.owner).toBe(workerRef(pod));
   });
 
   it('keeps the history append-only', async () => {

@@ -12,6 +12,12 @@ import { newTaskId, newTraceId } from './task-ids';
 import { toDetail, toEvent, toSummary, type ArtifactRow, type EventRow, type SpanRow, type TaskRow } from './task-row';
 import { rowsOf } from './sql-rows';
 
+/**
+ * A task's events numbered 1, 2, … in the order they were written. Every write to a task's history
+ * happens while its row is locked, so that order is the commit order and the numbers never shift.
+ */
+const numberedEvents = `SELECT e.*, ROW_NUMBER() OVER (ORDER BY e.event_seq) AS task_event_no FROM agent_task_events e WHERE e.task_id = $1`;
+
 export interface NewTask {
   definition: TaskKindDefinition;
   clientId: string;
@@ -123,7 +129,7 @@ export class TaskLedger {
     const task = await this.get(taskId);
     if (!task) return undefined;
     const [history, artifacts, spans] = await Promise.all([
-      this.ds.query(`SELECT * FROM agent_task_events WHERE task_id = $1 ORDER BY event_seq`, [taskId]) as Promise<EventRow[]>,
+      this.ds.query(`${numberedEvents} ORDER BY task_event_no`, [taskId]) as Promise<EventRow[]>,
       this.ds.query(`SELECT * FROM agent_task_artifacts WHERE task_id = $1 ORDER BY name`, [taskId]) as Promise<ArtifactRow[]>,
       this.ds.query(`SELECT * FROM agent_task_spans WHERE task_id = $1 ORDER BY started_at, span_id`, [taskId]) as Promise<SpanRow[]>,
     ]);
@@ -134,9 +140,9 @@ export class TaskLedger {
     return this.ds.query(`SELECT * FROM agent_task_artifacts WHERE task_id = $1 ORDER BY name`, [taskId]);
   }
 
-  /** History after `afterSeq` (the progress stream resumes from Last-Event-ID). */
+  /** History after the task's event number `afterSeq` (the progress stream resumes from Last-Event-ID). */
   async history(taskId: string, afterSeq = 0): Promise<TaskHistoryEvent[]> {
-    const rows: EventRow[] = await this.ds.query(`SELECT * FROM agent_task_events WHERE task_id = $1 AND event_seq > $2 ORDER BY event_seq`, [taskId, afterSeq]);
+    const rows: EventRow[] = await this.ds.query(`SELECT * FROM (${numberedEvents}) numbered WHERE task_event_no > $2 ORDER BY task_event_no`, [taskId, afterSeq]);
     return rows.map(toEvent);
   }
 

@@ -10,6 +10,7 @@ import type {
   TaskSummary,
 } from '@leaf/contracts';
 import { iso } from './sql-rows';
+import { publicActor } from './worker-ref';
 
 /** A row of `agent_tasks` as PostgreSQL returns it. */
 export interface TaskRow {
@@ -48,6 +49,8 @@ export interface TaskRow {
 
 export interface EventRow {
   event_seq: string;
+  /** The event's number within its task (1, 2, …), computed by the query: what `seq` shows. */
+  task_event_no?: string;
   task_id: string;
   type: TaskHistoryEvent['type'];
   status: TaskStatus;
@@ -90,15 +93,23 @@ export const toSummary = (r: TaskRow): TaskSummary => ({
   finishedAt: iso(r.finished_at),
 });
 
-export const toEvent = (e: EventRow): TaskHistoryEvent => ({
-  seq: Number(e.event_seq),
-  type: e.type,
-  status: e.status,
-  attempt: e.attempt,
-  actor: e.actor,
-  at: iso(e.at) as string,
-  detail: JSON.parse(e.detail) as Record<string, unknown>,
-});
+/**
+ * `seq` is the event's number within its task, not the table's global sequence: global numbers
+ * and their gaps would tell one client how busy the others are.
+ */
+export const toEvent = (e: EventRow): TaskHistoryEvent => {
+  const detail = JSON.parse(e.detail) as Record<string, unknown>;
+  if (typeof detail['leaseOwner'] === 'string') detail['leaseOwner'] = publicActor(detail['leaseOwner']);
+  return {
+    seq: Number(e.task_event_no ?? e.event_seq),
+    type: e.type,
+    status: e.status,
+    attempt: e.attempt,
+    actor: publicActor(e.actor),
+    at: iso(e.at) as string,
+    detail,
+  };
+};
 
 export const toArtifact = (a: ArtifactRow): TaskArtifact => ({
   name: a.name,
@@ -126,7 +137,7 @@ export function toDetail(r: TaskRow, history: EventRow[], artifacts: ArtifactRow
     parameters: JSON.parse(r.parameters) as Record<string, unknown>,
     policy: JSON.parse(r.policy) as PolicyDecision,
     maxAttempts: r.max_attempts,
-    lease: { owner: r.lease_owner, expiresAt: iso(r.lease_expires_at), heartbeatAt: iso(r.heartbeat_at) },
+    lease: { owner: r.lease_owner === null ? null : publicActor(r.lease_owner), expiresAt: iso(r.lease_expires_at), heartbeatAt: iso(r.heartbeat_at) },
     cancelRequested: r.cancel_requested,
     blockers: JSON.parse(r.blockers) as TaskBlocker[],
     traceId: r.trace_id,

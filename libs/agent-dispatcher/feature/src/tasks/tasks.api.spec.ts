@@ -231,6 +231,25 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     expect(detail).toMatchObject({ status: 'succeeded', artifacts: [expect.objectContaining({ name: 'noop.json' })], result: { ok: true } });
   });
 
+  it('shows a non-operator no internals: per-task event ids, an opaque worker, error texts without addresses', async () => {
+    const task = (await (await post('/v1/tasks', operator, { kind: 'platform.noop', clientId: 'acme-health', parameters: { note: 'internals' } })).json()) as TaskDetail;
+    const claim = await leases.claim(task.taskId, 'lane-worker-short-7d9f8c6b5d-x2k4q/7', { perKind: 100, perClient: 100 });
+    if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
+    const internal = 'claims-runtime refused: GET http://claims-runtime.leaf.svc.cluster.local:8080/v1/x: connect ECONNREFUSED 10.0.3.17:8080';
+    await leases.fail(claim.lease, { code: 'UPSTREAM_UNAVAILABLE', detail: internal, retryable: false, spans: [] });
+    const seen = (await (await get(`/v1/tasks/${task.taskId}`, analyst)).json()) as TaskDetail;
+    expect(seen.error?.detail).toBe('claims-runtime refused: GET [internal url withheld]: connect ECONNREFUSED [address withheld]');
+    const stream = await (await get(`/v1/tasks/${task.taskId}/events`, analyst)).text();
+    for (const text of [JSON.stringify(seen), stream]) {
+      expect(text).not.toMatch(/10\.0\.3\.17|svc\.cluster\.local|x2k4q|7d9f8c6b5d/);
+      expect(text).toContain('wkr_');
+    }
+    const ids = stream.split('\n').filter((l) => l.startsWith('id: ')).map((l) => Number(l.slice(4)));
+    expect(ids).toEqual(seen.history.map((_, i) => i + 1));
+    // Operators still see what happened.
+    expect(((await (await get(`/v1/tasks/${task.taskId}`, operator)).json()) as TaskDetail).error?.detail).toBe(internal);
+  });
+
   it('re-dispatches a task whose worker stopped heartbeating (watchdog)', async () => {
     const task = (await (await post('/v1/tasks', operator, { kind: 'platform.noop', clientId: 'acme-health' })).json()) as TaskDetail;
     const stalled = new TaskLeases(ds, { leaseMs: 200 });

@@ -10,7 +10,7 @@ import {
   type TaskList,
   type TaskListQuery,
 } from '@leaf/contracts';
-import { AppError, CurrentIdentity, IdentitySigner, RequireRole, ZodPipe, assertClientVisible, assertRole, canSeeClient, visibleClientIds } from '@leaf/platform';
+import { AppError, CurrentIdentity, IdentitySigner, RequireRole, ZodPipe, assertClientVisible, assertRole, canSeeClient, viewFor, visibleClientIds } from '@leaf/platform';
 import { TaskKindRegistry, isTaskLedgerError, type TaskRow } from '@leaf/task-ledger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DispatcherRuntime } from '../runtime/dispatcher.runtime';
@@ -57,19 +57,19 @@ export class TasksController {
     const { task, created } = await this.runtime.ledger.create(newTask).catch(asAppError);
     if (created) this.runtime.relay.notify();
     void reply.status(created ? 201 : 200).header('location', `/v1/tasks/${task.task_id}`);
-    return this.detail(task.task_id);
+    return this.detail(task.task_id, caller);
   }
 
   @Get()
   async list(@Query(new ZodPipe(taskListQuerySchema)) query: TaskListQuery, @CurrentIdentity() caller: Identity): Promise<TaskList> {
     if (query.clientId) assertClientVisible(caller, query.clientId);
-    return this.runtime.ledger.list(query, visibleClientIds(caller));
+    return viewFor(caller, await this.runtime.ledger.list(query, visibleClientIds(caller)));
   }
 
   @Get(':taskId')
   async get(@Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string }, @CurrentIdentity() caller: Identity): Promise<TaskDetail> {
     await this.visible(taskId, caller);
-    return this.detail(taskId);
+    return this.detail(taskId, caller);
   }
 
   /** The requester, or an operator, may cancel. */
@@ -80,7 +80,7 @@ export class TasksController {
     if (task.requested_by !== caller.subject) assertRole(caller, 'operator');
     await this.runtime.ledger.cancel(taskId, caller.subject).catch(asAppError);
     this.notifier.notify(taskId);
-    return this.detail(taskId);
+    return this.detail(taskId, caller);
   }
 
   /** An operator other than the requester (four eyes); an admin may approve their own, on the record. */
@@ -92,7 +92,7 @@ export class TasksController {
     await this.runtime.ledger.approve(taskId, caller).catch(asAppError);
     this.runtime.relay.notify();
     this.notifier.notify(taskId);
-    return this.detail(taskId);
+    return this.detail(taskId, caller);
   }
 
   /** Re-runs a finished deterministic task from its recorded parameters; the new task compares its artifacts by hash. */
@@ -107,12 +107,13 @@ export class TasksController {
     await this.references.assertOwnedBy(request.definition, request.clientId, request.parameters, caller);
     const { task } = await this.runtime.ledger.create({ ...request, replayOf: taskId }).catch(asAppError);
     this.runtime.relay.notify();
-    return this.detail(task.task_id);
+    return this.detail(task.task_id, caller);
   }
 
   /**
-   * Server-sent events: every history entry as `event: <type>` with `id: <seq>` (a reconnect
-   * with Last-Event-ID resumes after it), then `event: end` once the task is finished.
+   * Server-sent events: every history entry as `event: <type>` with `id: <seq>`, the entry's
+   * number within this task (a reconnect with Last-Event-ID resumes after it), then `event: end`
+   * once the task is finished. Below operator, internals in the entries are withheld.
    */
   @Get(':taskId/events')
   async events(
@@ -132,7 +133,7 @@ export class TasksController {
       while (!stream.signal.aborted) {
         const events = await this.runtime.ledger.history(taskId, after);
         for (const e of events) {
-          reply.raw.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+          reply.raw.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(viewFor(caller, e))}\n\n`);
           after = e.seq;
         }
         const task = await this.runtime.ledger.get(taskId);
@@ -155,9 +156,10 @@ export class TasksController {
     return task;
   }
 
-  private async detail(taskId: string): Promise<TaskDetail> {
+  /** The task as the caller may see it: below operator, internals in error texts and history are withheld. */
+  private async detail(taskId: string, caller: Identity): Promise<TaskDetail> {
     const detail = await this.runtime.ledger.detail(taskId);
     if (!detail) throw new AppError('NOT_FOUND', 'no such task');
-    return detail;
+    return viewFor(caller, detail);
   }
 }

@@ -13,7 +13,7 @@ import {
   type Identity,
   type StartReconciliation,
 } from '@leaf/contracts';
-import { CurrentIdentity, RequireRole, ZodPipe, assertClientVisible } from '@leaf/platform';
+import { AppError, CurrentIdentity, RequireRole, ZodPipe, assertClientVisible, hasRole } from '@leaf/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { relay, withQuery } from '../upstream/forward';
@@ -100,6 +100,8 @@ export class ReconciliationsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     assertClientVisible(identity, p.clientId);
+    // The replay record lists every query the run sent to the claims source, SQL text included.
+    if (p.name === 'run-inputs.json' && !hasRole(identity, 'operator')) throw new AppError('FORBIDDEN', 'run-inputs.json records the run\'s queries; it is for operators');
     const answer = await this.upstream.download('claims-runtime', { path: `${runPath(p.clientId, p.runId)}/artifacts/${p.name}`, ...hop(request), identity });
     if ('stream' in answer) {
       await reply.status(answer.status).headers(answer.headers).send(answer.stream);

@@ -97,7 +97,13 @@ export async function startStubClaimsRuntime(): Promise<StubClaimsRuntime> {
       }
       return res.end();
     }
-    if ((m = /^\/v1\/clients\/([^/]+)\/reconciliations\/([^/]+)$/.exec(path))) return json(200, run(m[1], m[2]));
+    if ((m = /^\/v1\/clients\/([^/]+)\/reconciliations\/([^/]+)$/.exec(path))) {
+      // A run whose failure text was written for operators: addresses, a path, SQL.
+      if (m[1] === 'client-leaky') {
+        return json(200, { ...run(m[1], m[2]), status: 'failed', error: { code: 'SOURCE_FAILED', detail: 'connect ECONNREFUSED 10.0.3.17:1433 (db-claims.leaf.svc.cluster.local) reading /srv/app/.data/x' }, note: 'SELECT claim_id FROM claims WHERE client_id = @0' });
+      }
+      return json(200, run(m[1], m[2]));
+    }
     return json(404, { code: 'NOT_FOUND' });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
 import type { Identity, ServiceName } from '@leaf/contracts';
-import { AppError, IdentitySigner } from '@leaf/platform';
+import { AppError, IdentitySigner, viewFor } from '@leaf/platform';
 import type { FastifyRequest } from 'fastify';
 import { SERVICE_DIRECTORY, ServiceDirectory } from './service-directory';
 
@@ -45,7 +45,8 @@ const downloadHeaders = ['content-type', 'content-length', 'etag', 'content-disp
 
 /**
  * Internal HTTP to the owning service. The request id, W3C trace context and the signed identity
- * go along on every hop. A service's 4xx problem passes through (it is already problem+json with
+ * go along on every hop. JSON answers reach a caller below operator with internals withheld. A
+ * service's 4xx problem passes through (it is already problem+json with
  * the same request id); an unreachable service, a timeout, a 5xx or a malformed answer becomes a
  * 502 that names the service, never its host or its error text.
  */
@@ -72,7 +73,7 @@ export class UpstreamClient {
     let text: string;
     try {
       text = await response.text();
-      return { status: response.status, contentType, headers: response.headers, body: text ? JSON.parse(text) : null };
+      return { status: response.status, contentType, headers: response.headers, body: this.view(request, text ? JSON.parse(text) : null) };
     } catch (cause) {
       throw new AppError('UPSTREAM_UNAVAILABLE', `${service} answered with a malformed body`, { cause });
     }
@@ -92,7 +93,7 @@ export class UpstreamClient {
     if (response.status >= 400 || contentType.includes('json')) {
       const text = await response.text();
       try {
-        return { status: response.status, contentType, headers: response.headers, body: text ? JSON.parse(text) : null };
+        return { status: response.status, contentType, headers: response.headers, body: this.view(request, text ? JSON.parse(text) : null) };
       } catch (cause) {
         throw new AppError('UPSTREAM_UNAVAILABLE', `${service} answered with a malformed body`, { cause });
       }
@@ -103,6 +104,14 @@ export class UpstreamClient {
       if (value) headers[name] = value;
     }
     return { status: response.status, headers, stream: response.stream };
+  }
+
+  /**
+   * What the caller may see of a service's JSON answer: below operator, internal addresses, host
+   * names, paths, SQL and stack traces (in error texts written for operators) are withheld.
+   */
+  private view(request: UpstreamRequest, body: unknown): unknown {
+    return request.identity ? viewFor(request.identity, body) : body;
   }
 
   private send(service: ServiceName, request: UpstreamRequest, accept: string): Promise<UpstreamAnswer> {

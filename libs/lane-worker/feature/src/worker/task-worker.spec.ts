@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TaskKindRegistry, builtInTaskKinds, claimsReconcileKind, contractsSyncKind, platformNoopKind, reportNarrativeKind } from '@leaf/task-ledger';
+import { TaskKindRegistry, builtInTaskKinds, claimsReconcileKind, contractsSyncKind, platformNoopKind, reportNarrativeKind, workerRef } from '@leaf/task-ledger';
 import { ContractsSyncExecutor } from '../executors/contracts-sync.executor';
 import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor';
 import { noopExecutor } from '../executors/noop.executor';
@@ -277,11 +277,12 @@ describe.each(testDatabaseTargets())('lane-worker TaskWorker on $name', ({ creat
     expect(history.map((e) => [e.type, e.actor])).toEqual([
       ['created', 'spec@example.test'],
       ['dispatched', 'agent-dispatcher'],
-      ['started', 'leaving-worker'],
-      ['released', 'leaving-worker'],
-      ['started', 'next-worker'],
+      // Workers appear by their opaque ref, never their host/pod name.
+      ['started', workerRef('leaving-worker')],
+      ['released', workerRef('leaving-worker')],
+      ['started', workerRef('next-worker')],
       ['cancel-requested', 'spec@example.test'],
-      ['cancelled', 'next-worker'],
+      ['cancelled', workerRef('next-worker')],
     ]);
     expect((await h.ledger.get(task.task_id))?.releases).toBe(1);
   });
