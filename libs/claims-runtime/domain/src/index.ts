@@ -4,5 +4,6 @@ export * from './reconcile/bucket-aggregate';
 export * from './reconcile/money-math';
 export * from './reconcile/compute-reconciliation';
 export * from './reconcile/engine-version';
+export * from './reconcile/owed-figures';
 export * from './replay/canonical-json';
 export * from './runs/run-lifecycle';

@@ -1,1 +1,2 @@
 export * from './testing/reconciliation-report.fixture';
+export * from './testing/pdf-text';

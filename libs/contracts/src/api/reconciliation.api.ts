@@ -73,18 +73,42 @@ export const findingKinds = [
 export const findingKindSchema = z.enum(findingKinds);
 export type FindingKind = z.infer<typeof findingKindSchema>;
 
+/**
+ * The two things a client is owed for: the contract's guarantees (aggregate terms after offsets and
+ * per-claim ceilings such as the dispensing fee cap) and claim-level audit findings. Every finding
+ * kind belongs to exactly one, so a dollar is never filed under both.
+ */
+export const owedCategories = ['guarantee', 'audit'] as const;
+export const owedCategorySchema = z.enum(owedCategories);
+export type OwedCategory = z.infer<typeof owedCategorySchema>;
+
+/** The findings of one kind: how many, what they add up to, and which owed figure they make. */
+export const findingKindTotalSchema = z.object({
+  kind: findingKindSchema,
+  category: owedCategorySchema,
+  count: z.number().int(),
+  impact: moneySchema,
+});
+export type FindingKindTotal = z.infer<typeof findingKindTotalSchema>;
+
 export const reconciliationSummarySchema = z.object({
   claimCount: z.number().int(),
   eligibleClaimCount: z.number().int(),
   excludedClaimCount: z.number().int(),
+  /** Over every net claim (neither a reversal nor reversed), eligible or not. */
   totalAwp: moneySchema,
   totalIngredientCostPaid: moneySchema,
-  /** Sum of bucket shortfalls after the offsets the contract allows. */
+  /** Over the eligible claims only (no exclusion flag); null for runs recorded before these existed. */
+  eligibleAwp: moneySchema.nullable().default(null),
+  eligibleIngredientCostPaid: moneySchema.nullable().default(null),
+  /** The guarantee category: aggregate shortfalls after the offsets the contract allows, plus per-claim fee excess. */
   guaranteeShortfall: moneySchema,
-  /** Sum of per-claim audit findings' dollar impact. */
+  /** The audit category: the per-claim audit findings' dollar impact. */
   auditImpact: moneySchema,
   /** guaranteeShortfall + auditImpact: what the findings add up to. */
   totalOwed: moneySchema,
+  /** The findings by kind, each in its category; each category's impacts add up to its figure above. */
+  findingTotals: z.array(findingKindTotalSchema).default([]),
 });
 export type ReconciliationSummary = z.infer<typeof reconciliationSummarySchema>;
 

@@ -3,6 +3,7 @@ import type {
   EntityManager,
   QueryDeepPartialEntity,
 } from 'typeorm';
+import { reconciliationSummarySchema } from '@leaf/contracts';
 import type {
   Finding,
   FindingKind,
@@ -267,8 +268,9 @@ export class ReconciliationRunsRepository {
         ? { code: r.errorCode, detail: r.errorDetail ?? '' }
         : null,
       inputsSha256: r.inputsSha256,
+      // Runs recorded before a figure existed read it as its schema's default.
       summary: r.summary
-        ? (JSON.parse(r.summary) as ReconciliationSummary)
+        ? reconciliationSummarySchema.parse(JSON.parse(r.summary))
         : null,
       buckets: r.buckets
         ? (JSON.parse(r.buckets) as ReconciliationBucket[])

@@ -105,19 +105,29 @@ export class ClaimsSource {
       const drugType = codes.drugType.get(String(r['drug_type']));
       // Codes the mapping does not know are outside every guarantee; they still count as claims.
       if (!channel || !drugType) continue;
+      const sets = plan.exclusionSets.map((_, k) => ({
+        claims: Number(r[`n_${k}`]),
+        awp: normalizeMoney(r[`awp_${k}`]),
+        ingredientCost: normalizeMoney(r[`ic_${k}`]),
+        dispensingFee: normalizeMoney(r[`fee_${k}`]),
+      }));
+      // The set that excludes every flag holds the eligible claims: the rest are excluded.
+      const eligible = sets[plan.eligibleSet] ?? {
+        claims: 0,
+        awp: '0.00',
+        ingredientCost: '0.00',
+      };
+      const netClaims = Number(r['net_claims']);
       out.push({
         channel,
         drugType,
-        netClaims: Number(r['net_claims']),
-        excludedClaims: Number(r['excluded_claims']),
+        netClaims,
+        excludedClaims: netClaims - eligible.claims,
+        eligibleAwp: eligible.awp,
+        eligibleIngredientCost: eligible.ingredientCost,
         awp: normalizeMoney(r['awp']),
         ingredientCost: normalizeMoney(r['ingredient_cost']),
-        sets: plan.exclusionSets.map((_, k) => ({
-          claims: Number(r[`n_${k}`]),
-          awp: normalizeMoney(r[`awp_${k}`]),
-          ingredientCost: normalizeMoney(r[`ic_${k}`]),
-          dispensingFee: normalizeMoney(r[`fee_${k}`]),
-        })),
+        sets,
         feeExcess: plan.feeGuarantees.map((_, f) => ({
           claims: Number(r[`fxn_${f}`]),
           amount: normalizeMoney(r[`fx_${f}`]),

@@ -112,7 +112,6 @@ export function bucketAggregateQuery(
     `${b.col('channel')} AS channel`,
     `${b.col('drugType')} AS drug_type`,
     `COUNT(*) AS net_claims`,
-    `SUM(CASE WHEN ${eligible(b, ['uc_priced', 'compound', '340b'])} THEN 0 ELSE 1 END) AS excluded_claims`,
     `${money(b.col('awp'))} AS awp`,
     `${money(b.col('ingredientCostPaid'))} AS ingredient_cost`,
   ];

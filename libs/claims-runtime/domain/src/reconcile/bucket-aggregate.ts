@@ -18,6 +18,9 @@ export interface BucketAggregate {
   readonly netClaims: number;
   /** Net claims carrying any exclusion flag (U&C-priced, compound, 340B). */
   readonly excludedClaims: number;
+  /** AWP and ingredient cost of the net claims carrying no exclusion flag. */
+  readonly eligibleAwp: string;
+  readonly eligibleIngredientCost: string;
   readonly awp: string;
   readonly ingredientCost: string;
   /** Indexed like `ReconciliationPlan.exclusionSets`. */

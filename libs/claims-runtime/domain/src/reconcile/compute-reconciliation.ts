@@ -41,6 +41,8 @@ export interface ReconciliationTotals {
   readonly excludedClaims: number;
   readonly awp: string;
   readonly ingredientCost: string;
+  readonly eligibleAwp: string;
+  readonly eligibleIngredientCost: string;
 }
 
 const zeroSums: ExclusionSetSums = {
@@ -231,6 +233,11 @@ export function computeReconciliation(
     awp: rows.reduce((s, r) => addMoney(s, r.awp), '0.00'),
     ingredientCost: rows.reduce(
       (s, r) => addMoney(s, r.ingredientCost),
+      '0.00',
+    ),
+    eligibleAwp: rows.reduce((s, r) => addMoney(s, r.eligibleAwp), '0.00'),
+    eligibleIngredientCost: rows.reduce(
+      (s, r) => addMoney(s, r.eligibleIngredientCost),
       '0.00',
     ),
   };

@@ -23,6 +23,11 @@ export interface ReconciliationPlan {
   readonly guarantees: readonly PlannedGuarantee[];
   /** Each distinct exclusion list (sorted), in first-seen order; guarantees refer to them by index. */
   readonly exclusionSets: readonly (readonly ClaimExclusion[])[];
+  /**
+   * The set excluding every flag (U&C-priced, compound, 340B): its sums are the summary's eligible
+   * claims, AWP and ingredient cost. Added to `exclusionSets` when no term uses it.
+   */
+  readonly eligibleSet: number;
   /** Per-claim fee ceilings, one per channel (or every channel when the term's channel is null). */
   readonly feeGuarantees: readonly PlannedGuarantee[];
   /** Channels whose fills should be 90-day supplies. */
@@ -31,6 +36,13 @@ export interface ReconciliationPlan {
 
 /** Claims in these channels with fewer days than this are short fills of a 90-day benefit. */
 export const ninetyDayMinimumDays = 84;
+
+/** The claim flags that can exclude a claim (reversals are never counted at all). */
+export const claimFlagExclusions: readonly ClaimExclusion[] = [
+  'uc_priced',
+  'compound',
+  '340b',
+];
 
 export const exclusionKey = (exclusions: readonly ClaimExclusion[]): string =>
   [...exclusions].sort().join(',');
@@ -51,13 +63,19 @@ export function planReconciliation(input: {
     const set = [...g.exclusions].filter((e) => e !== 'reversal').sort();
     sets.set(set.join(','), set);
   }
+  const every = [...claimFlagExclusions].sort();
+  sets.set(every.join(','), sets.get(every.join(',')) ?? every);
+  const exclusionSets = [...sets.values()];
   return {
     clientId: input.clientId,
     periodId: input.periodId,
     periodStart: input.periodStart,
     periodEnd: input.periodEnd,
     guarantees: ordered,
-    exclusionSets: [...sets.values()],
+    exclusionSets,
+    eligibleSet: exclusionSets.findIndex(
+      (s) => exclusionKey(s) === every.join(','),
+    ),
     feeGuarantees: ordered.filter(
       (g) => g.metric === 'dispensing_fee' && g.method === 'per_claim',
     ),

@@ -1,22 +1,17 @@
 import type {
   Finding,
-  FindingKind,
-  Money,
+  FindingKindTotal,
   ReconciliationBucket,
   ReconciliationSummary,
 } from '@leaf/contracts';
+
+export type { FindingKindTotal };
 
 /** A stored input or output the report cites: its name, content hash and what it is. */
 export interface ReportEvidence {
   readonly name: string;
   readonly sha256: string;
   readonly reference: string;
-}
-
-export interface FindingKindTotal {
-  readonly kind: FindingKind;
-  readonly count: number;
-  readonly impact: Money;
 }
 
 /**
@@ -39,6 +34,7 @@ export interface ReconciliationReport {
   readonly asOf: string;
   readonly summary: ReconciliationSummary;
   readonly buckets: readonly ReconciliationBucket[];
+  /** The summary's owed figures by finding kind (the same list as `summary.findingTotals`). */
   readonly findingTotals: readonly FindingKindTotal[];
   /** The largest findings by impact, for the PDF (the workbook lists them all via `findings`). */
   readonly topFindings: readonly Finding[];

@@ -7,10 +7,9 @@ import {
   computeReconciliation,
   planReconciliation,
   reconciliationEngineVersion,
-  addMoney,
+  owedFigures,
   type PlannedGuarantee,
   type ReconciliationReport,
-  type FindingKindTotal,
 } from '@leaf/claims-runtime/domain';
 import {
   ClaimsSource,
@@ -20,7 +19,6 @@ import {
   type ClaimsSourceMapping,
 } from '@leaf/claims-runtime/data-access';
 import {
-  findingKinds,
   toCents,
   type ArtifactName,
   type EvidenceRef,
@@ -137,34 +135,26 @@ export class ReconciliationExecutor {
     );
     const findings = [...totals.shortfallFindings, ...auditFindings];
 
-    const feeExcess = auditFindings
-      .filter((f) => f.kind === 'fee_above_contract')
-      .reduce((s, f) => addMoney(s, f.impact), '0.00');
-    const perClaimShortfall = totals.buckets
-      .filter(
-        (b) =>
-          plan.guarantees.find((g) => g.guaranteeId === b.guaranteeId)
-            ?.method === 'per_claim',
-      )
-      .reduce((s, b) => addMoney(s, b.shortfall), '0.00');
-    if (feeExcess !== perClaimShortfall) {
-      // Two independent paths to the same dollars disagree: never publish such a run.
+    // One place for the owed figures: the findings. The buckets' math must arrive at the same
+    // guarantee shortfall by its own path, or the run is not published.
+    const owed = owedFigures(findings);
+    if (owed.guaranteeShortfall !== totals.guaranteeShortfall) {
       throw new Error(
-        `per-claim fee findings (${feeExcess}) do not add up to the fee terms' shortfall (${perClaimShortfall})`,
+        `the guarantee findings (${owed.guaranteeShortfall}) do not add up to the terms' shortfall (${totals.guaranteeShortfall})`,
       );
     }
-    const auditImpact = auditFindings
-      .filter((f) => f.kind !== 'fee_above_contract')
-      .reduce((s, f) => addMoney(s, f.impact), '0.00');
     const summary: ReconciliationSummary = {
       claimCount: totals.netClaims,
       eligibleClaimCount: totals.netClaims - totals.excludedClaims,
       excludedClaimCount: totals.excludedClaims,
       totalAwp: totals.awp,
       totalIngredientCostPaid: totals.ingredientCost,
-      guaranteeShortfall: totals.guaranteeShortfall,
-      auditImpact,
-      totalOwed: addMoney(totals.guaranteeShortfall, auditImpact),
+      eligibleAwp: totals.eligibleAwp,
+      eligibleIngredientCostPaid: totals.eligibleIngredientCost,
+      guaranteeShortfall: owed.guaranteeShortfall,
+      auditImpact: owed.auditImpact,
+      totalOwed: owed.totalOwed,
+      findingTotals: [...owed.findingTotals],
     };
 
     await stage('writing evidence', 0.6);
@@ -233,7 +223,7 @@ export class ReconciliationExecutor {
       asOf: `claims=${watermark.claimRows};maxFill=${watermark.maxFillDate ?? '-'};maxId=${watermark.maxClaimId ?? '-'}`,
       summary,
       buckets: totals.buckets,
-      findingTotals: findingTotals(findings),
+      findingTotals: summary.findingTotals,
       topFindings: [...findings]
         .sort(
           (a, b) =>
@@ -307,19 +297,6 @@ export class ReconciliationExecutor {
       'reconciliation completed',
     );
   }
-}
-
-function findingTotals(findings: readonly Finding[]): FindingKindTotal[] {
-  return findingKinds
-    .map((kind) => {
-      const of = findings.filter((f) => f.kind === kind);
-      return {
-        kind,
-        count: of.length,
-        impact: of.reduce((s, f) => addMoney(s, f.impact), '0.00'),
-      };
-    })
-    .filter((t) => t.count > 0);
 }
 
 const details: Record<AuditRow['kind'], (r: AuditRow) => string> = {

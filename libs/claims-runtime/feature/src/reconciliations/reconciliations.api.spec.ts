@@ -10,6 +10,7 @@ import { identityHeaders } from '@leaf/platform/testing';
 import { createSyntheticSeed } from '@leaf/synthetic-data';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import ExcelJS from 'exceljs';
+import { readPdfText } from '@leaf/claims-runtime/reports/testing';
 import {
   createSeededDatabase,
   startClaimsRuntime,
@@ -54,6 +55,25 @@ describe.each(testDatabaseTargets())(
 
     beforeAll(async () => {
       db = await createSeededDatabase(create, seed);
+      // A fee $10 above its per-claim ceiling (fee excess the outputs must file in one place) and
+      // an ingredient cost $5 above AWP (an audit finding).
+      const ds = await createDataSource({
+        kind: 'postgres',
+        url: db.url,
+      }).initialize();
+      const nth = (n: number) =>
+        `(SELECT claim_id FROM claims WHERE client_id = $1 AND fill_date BETWEEN $2 AND $3
+            AND NOT is_reversal AND NOT is_uc_priced AND NOT is_compound ORDER BY claim_id LIMIT 1 OFFSET ${n})`;
+      const inPeriod = [clientA!.clientId, periodA.startDate, periodA.endDate];
+      await ds.query(
+        `UPDATE claims SET dispensing_fee_paid = dispensing_fee_paid + 10 WHERE claim_id = ${nth(0)}`,
+        inPeriod,
+      );
+      await ds.query(
+        `UPDATE claims SET ingredient_cost_paid = awp + 5, usual_and_customary = awp + 100 WHERE claim_id = ${nth(1)}`,
+        inPeriod,
+      );
+      await ds.destroy();
       service = await startClaimsRuntime(db);
       app = service.app;
       base = service.base;
@@ -208,6 +228,80 @@ describe.each(testDatabaseTargets())(
           );
         }
       }
+    });
+
+    it('states guarantee shortfall, audit findings and total owed identically in the API, the workbook and the PDF of one run', async () => {
+      const s = first.summary!;
+      const download = async (name: string) => {
+        const artifact = first.artifacts.find((a) => a.name === name)!;
+        return Buffer.from(
+          await (await call(artifact.href, analystA)).arrayBuffer(),
+        );
+      };
+      // The API: the figures, and the kinds that make them, each kind in one category.
+      expect(cents(s.guaranteeShortfall) + cents(s.auditImpact)).toBe(
+        cents(s.totalOwed),
+      );
+      const ofCategory = (c: string) =>
+        s.findingTotals
+          .filter((t) => t.category === c)
+          .reduce((n, t) => n + cents(t.impact), 0n);
+      expect(ofCategory('guarantee')).toBe(cents(s.guaranteeShortfall));
+      expect(ofCategory('audit')).toBe(cents(s.auditImpact));
+      expect(
+        s.findingTotals.find((t) => t.kind === 'fee_above_contract'),
+      ).toMatchObject({ category: 'guarantee' });
+      expect(cents(s.guaranteeShortfall)).toBeGreaterThan(0n);
+      expect(cents(s.auditImpact)).toBeGreaterThan(0n);
+
+      // The workbook: the Summary sheet's formulas cache the same figures.
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(
+        (await download('reconciliation.xlsx')) as unknown as ArrayBuffer,
+      );
+      const summarySheet = wb.getWorksheet('Summary')!;
+      const cell = (label: string) => {
+        let value: unknown;
+        summarySheet.eachRow((row) => {
+          if (row.getCell(1).value === label) value = row.getCell(2).value;
+        });
+        return value as { result: number };
+      };
+      expect([
+        cell('Guarantee shortfall').result,
+        cell('Audit findings').result,
+        cell('Total owed').result,
+      ]).toEqual([
+        Number(s.guaranteeShortfall),
+        Number(s.auditImpact),
+        Number(s.totalOwed),
+      ]);
+
+      // The PDF: the call-out and the owed table print the same figures, nowhere a different one.
+      const [page1] = await readPdfText(await download('reconciliation.pdf'));
+      const text = page1!.join('|');
+      const money = (m: string) => {
+        const [whole, fraction] = m.split('.');
+        return `$${BigInt(whole!).toLocaleString('en-US')}.${fraction}`;
+      };
+      const guaranteeCount = s.findingTotals
+        .filter((t) => t.category === 'guarantee')
+        .reduce((n, t) => n + t.count, 0);
+      const auditCount = s.findingTotals
+        .filter((t) => t.category === 'audit')
+        .reduce((n, t) => n + t.count, 0);
+      expect(text).toContain(
+        `Guarantee shortfall ${money(s.guaranteeShortfall)}`,
+      );
+      expect(text).toContain(`Audit findings ${money(s.auditImpact)}`);
+      expect(text).toContain(
+        `|Guarantee shortfall|${guaranteeCount.toLocaleString('en-US')}|${money(s.guaranteeShortfall)}|`,
+      );
+      expect(text).toContain(
+        `|Audit findings|${auditCount.toLocaleString('en-US')}|${money(s.auditImpact)}|`,
+      );
+      expect(text).toContain(`|Total owed|${money(s.totalOwed)}`);
+      expect(text).toContain(money(s.totalOwed));
     });
 
     it('replays byte for byte: a second run over the same inputs stores identical artifacts', async () => {

@@ -9,9 +9,9 @@ type Doc = InstanceType<typeof PDFDocument>;
 /** Where the chart sits on page 1, in PDF points from the top left; the PDF spec looks for the bars here. */
 export const discountChartBox = {
   x: page.margin,
-  y: 352,
+  y: 336,
   width: contentWidth,
-  height: 206,
+  height: 188,
 } as const;
 
 const plot = { left: 44, right: 8, top: 32, bottom: 30 };

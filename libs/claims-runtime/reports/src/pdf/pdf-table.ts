@@ -14,6 +14,8 @@ export interface TableOptions {
   readonly fontSize?: number;
   /** Draw the last row bold above a rule: a total. */
   readonly totalRow?: boolean;
+  /** Rows (by index) drawn bold above a rule, like a total: subtotals inside the table. */
+  readonly subtotalRows?: ReadonlySet<number>;
   /** Size for `mono` columns (hashes), which need more width per character. Default fontSize - 1. */
   readonly monoFontSize?: number;
 }
@@ -84,7 +86,9 @@ export function drawTable(
   drawHeader(doc, columns, x, y, size, rowHeight);
   y += rowHeight;
   rows.forEach((row, index) => {
-    const isTotal = options.totalRow === true && index === rows.length - 1;
+    const isTotal =
+      (options.totalRow === true && index === rows.length - 1) ||
+      options.subtotalRows?.has(index) === true;
     if (y + rowHeight > contentBottom) {
       doc.addPage();
       y = page.margin;

@@ -184,6 +184,42 @@ describe('renderReconciliationPdf', () => {
     expect(text).toContain(report.runId);
   });
 
+  it('shows what is owed once: fee excess inside the guarantee shortfall, each subtotal the summary figure, then the total', () => {
+    const lines = (rendered.pages[0]?.text ?? '')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const table = lines.slice(lines.indexOf('What is owed'));
+    const fee = report.findingTotals.find(
+      (t) => t.kind === 'fee_above_contract',
+    )!;
+    const count = (category: string) =>
+      report.findingTotals
+        .filter((t) => t.category === category)
+        .reduce((n, t) => n + t.count, 0);
+    const joined = table.join('|');
+    expect(joined).toContain(
+      `Per-claim fee ceiling: fee above contract|Guarantee shortfall|${fee.count}|${formatMoney(fee.impact)}`,
+    );
+    expect(joined).toContain(
+      `|Guarantee shortfall|${count('guarantee')}|${formatMoney(report.summary.guaranteeShortfall)}|`,
+    );
+    expect(joined).toContain(
+      `|Audit findings|${count('audit')}|${formatMoney(report.summary.auditImpact)}|`,
+    );
+    expect(joined).toContain(
+      `|Total owed|${formatMoney(report.summary.totalOwed)}`,
+    );
+    // The call-out beside the summary states the same two figures.
+    const spaced = lines.map((l) => l.replace(/\s+/g, ' '));
+    expect(spaced).toContain(
+      `Guarantee shortfall ${formatMoney(report.summary.guaranteeShortfall)}`,
+    );
+    expect(spaced).toContain(
+      `Audit findings ${formatMoney(report.summary.auditImpact)}`,
+    );
+    expect(lines.filter((l) => l === 'Fee above contract')).toHaveLength(0);
+  });
+
   it('draws one guaranteed and one effective bar per AWP bucket inside the chart', () => {
     const page = rendered.pages[0] as RenderedPage;
     // The orange is the chart's alone: plenty inside the chart box, none leaking outside it.

@@ -6,7 +6,7 @@ import { colours, fonts, page } from './pdf-style';
 import {
   drawBuckets,
   drawEvidenceAppendix,
-  drawFindingTotals,
+  drawOwedTable,
   drawSummary,
   drawTitleBlock,
   drawTopFindings,
@@ -50,11 +50,7 @@ export async function renderReconciliationPdf(
   const summaryTop = drawTitleBlock(doc, report);
   drawSummary(doc, report, summaryTop);
   drawDiscountChart(doc, report.buckets);
-  drawFindingTotals(
-    doc,
-    report,
-    discountChartBox.y + discountChartBox.height + 16,
-  );
+  drawOwedTable(doc, report, discountChartBox.y + discountChartBox.height + 12);
 
   doc.addPage();
   const y = drawBuckets(doc, report, page.margin);

@@ -2,6 +2,7 @@ import type PDFDocument from 'pdfkit';
 import { fromCents, toCents } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { labelOf } from '../labels';
+import { categoryLabels, owedLines } from '../owed-lines';
 import { formatCount, formatMoney, formatTerm } from './display-format';
 import { drawTable, fitText } from './pdf-table';
 import { colours, contentBottom, contentWidth, fonts, page } from './pdf-style';
@@ -51,7 +52,7 @@ export function drawTitleBlock(doc: Doc, report: ReconciliationReport): number {
   return 170;
 }
 
-/** The summary figures as a table, with what is owed called out beside it. */
+/** The claims the run measured as a table, with what is owed called out beside it. */
 export function drawSummary(
   doc: Doc,
   report: ReconciliationReport,
@@ -59,27 +60,31 @@ export function drawSummary(
 ): number {
   const { summary } = report;
   const top = heading(doc, 'Summary', y);
+  const eligible = (money: string | null) =>
+    money === null ? 'not recorded' : formatMoney(money);
   const end = drawTable(
     doc,
     [
-      { header: 'Figure', width: 190 },
+      { header: 'Claims measured (net of reversals)', width: 190 },
       { header: 'Value', width: 120, align: 'right' },
     ],
     [
       ['Claims', formatCount(summary.claimCount)],
       ['Eligible claims', formatCount(summary.eligibleClaimCount)],
       ['Excluded claims', formatCount(summary.excludedClaimCount)],
-      ['Total AWP', formatMoney(summary.totalAwp)],
+      ['AWP, all claims', formatMoney(summary.totalAwp)],
+      ['AWP, eligible claims', eligible(summary.eligibleAwp)],
       [
-        'Total ingredient cost paid',
+        'Ingredient cost paid, all claims',
         formatMoney(summary.totalIngredientCostPaid),
       ],
-      ['Guarantee shortfall', formatMoney(summary.guaranteeShortfall)],
-      ['Audit findings impact', formatMoney(summary.auditImpact)],
-      ['Total owed', formatMoney(summary.totalOwed)],
+      [
+        'Ingredient cost paid, eligible claims',
+        eligible(summary.eligibleIngredientCostPaid),
+      ],
     ],
     top,
-    { fontSize: 9, totalRow: true },
+    { fontSize: 9 },
   );
 
   const boxX = page.margin + 330;
@@ -90,7 +95,7 @@ export function drawSummary(
     .font(fonts.regular)
     .fontSize(9)
     .fillColor(colours.muted)
-    .text('Total owed to the client', boxX + 16, top + 14, {
+    .text('Total owed to the client', boxX + 16, top + 12, {
       lineBreak: false,
     });
   const owed = formatMoney(summary.totalOwed);
@@ -104,25 +109,25 @@ export function drawSummary(
     .font(fonts.bold)
     .fontSize(size)
     .fillColor(colours.owed)
-    .text(owed, boxX + 16, top + 30 + (20 - size) / 2, { lineBreak: false });
+    .text(owed, boxX + 16, top + 28 + (20 - size) / 2, { lineBreak: false });
   doc.font(fonts.regular).fontSize(8.5).fillColor(colours.ink);
   doc.text(
-    `Guarantee shortfall  ${formatMoney(summary.guaranteeShortfall)}`,
+    `${categoryLabels.guarantee}  ${formatMoney(summary.guaranteeShortfall)}`,
     boxX + 16,
-    top + 66,
+    top + 60,
     { lineBreak: false },
   );
   doc.text(
-    `Audit findings  ${formatMoney(summary.auditImpact)}`,
+    `${categoryLabels.audit}  ${formatMoney(summary.auditImpact)}`,
     boxX + 16,
-    top + 80,
+    top + 74,
     { lineBreak: false },
   );
   doc.font(fonts.regular).fontSize(7.5).fillColor(colours.muted);
   doc.text(
     'Every figure is computed from the claims source and the contract terms cited in the appendix.',
     boxX + 16,
-    top + 100,
+    top + 92,
     { width: boxWidth - 28 },
   );
   return end;
@@ -174,33 +179,39 @@ export function drawBuckets(
   );
 }
 
-export function drawFindingTotals(
+/**
+ * What is owed, by finding kind within its category, each category's subtotal, and the total:
+ * the same lines, labels and figures as the workbook's Summary sheet.
+ */
+export function drawOwedTable(
   doc: Doc,
   report: ReconciliationReport,
   y: number,
 ): number {
-  const top = heading(doc, 'Findings by kind', y);
-  const impact = fromCents(
-    report.findingTotals.reduce((sum, t) => sum + toCents(t.impact), 0n),
-  );
-  const count = report.findingTotals.reduce((sum, t) => sum + t.count, 0);
+  const top = heading(doc, 'What is owed', y);
+  const lines = owedLines(report);
   return drawTable(
     doc,
     [
-      { header: 'Kind', width: 200 },
-      { header: 'Findings', width: 80, align: 'right' },
-      { header: 'Impact', width: 110, align: 'right' },
+      { header: 'Finding kind', width: 230 },
+      { header: 'Category', width: 110 },
+      { header: 'Findings', width: 64, align: 'right' },
+      { header: 'Impact', width: 100, align: 'right' },
     ],
-    [
-      ...report.findingTotals.map((t) => [
-        labelOf(t.kind),
-        formatCount(t.count),
-        formatMoney(t.impact),
-      ]),
-      ['Total', formatCount(count), formatMoney(impact)],
-    ],
+    lines.map((l) => [
+      l.label,
+      l.role === 'kind' && l.category ? categoryLabels[l.category] : '',
+      l.count === null ? '' : formatCount(l.count),
+      formatMoney(l.impact),
+    ]),
     top,
-    { totalRow: true },
+    {
+      fontSize: 8,
+      totalRow: true,
+      subtotalRows: new Set(
+        lines.flatMap((l, i) => (l.role === 'subtotal' ? [i] : [])),
+      ),
+    },
   );
 }
 

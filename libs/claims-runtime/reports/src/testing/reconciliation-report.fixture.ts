@@ -12,9 +12,9 @@ import {
   type FindingKind,
   type ReconciliationBucket,
 } from '@leaf/contracts';
-import type {
-  FindingKindTotal,
-  ReconciliationReport,
+import {
+  owedFigures,
+  type ReconciliationReport,
 } from '@leaf/claims-runtime/domain';
 
 export interface ReportFixtureOptions {
@@ -169,6 +169,9 @@ function* claimFindings(
 ): Generator<Finding> {
   const next = random(seed ^ 0x5eed);
   const awpBuckets = buckets.filter((b) => b.metric === 'awp_discount');
+  const feeBucket = buckets.find(
+    (b) => b.metric === 'dispensing_fee',
+  ) as ReconciliationBucket;
   for (let i = 0; i < count; i++) {
     const kind = claimFindingKinds[i % claimFindingKinds.length] as FindingKind;
     const bucket = awpBuckets[
@@ -180,7 +183,7 @@ function* claimFindings(
       findingId: `${kind}:${claimId}`,
       kind,
       claimId,
-      guaranteeId: kind === 'fee_above_contract' ? bucket.guaranteeId : null,
+      guaranteeId: kind === 'fee_above_contract' ? feeBucket.guaranteeId : null,
       channel: bucket.channel,
       drugType: bucket.drugType,
       impact,
@@ -214,9 +217,18 @@ export function reconciliationReportFixture(
     seed = 7,
   } = options;
   const periodId = 'cp-2025';
-  const buckets = buildBuckets(periodId, random(seed));
+  const built = buildBuckets(periodId, random(seed));
+  // The per-claim fee term is owed claim by claim: its shortfall is its fee findings' total.
+  let feeCents = 0n;
+  for (const f of claimFindings(claimFindingCount, seed, built))
+    if (f.kind === 'fee_above_contract') feeCents += toCents(f.impact);
+  const buckets = built.map((b) =>
+    b.metric === 'dispensing_fee'
+      ? { ...b, shortfall: fromCents(feeCents) }
+      : b,
+  );
   const shortfallFindings: Finding[] = buckets
-    .filter((b) => toCents(b.shortfall) > 0n)
+    .filter((b) => b.metric === 'awp_discount' && toCents(b.shortfall) > 0n)
     .map((b) => ({
       findingId: `shortfall:${b.guaranteeId}`,
       kind: 'guarantee_shortfall',
@@ -230,31 +242,18 @@ export function reconciliationReportFixture(
       evidence: [b.evidence],
     }));
 
-  const totals = new Map<FindingKind, { count: number; cents: bigint }>();
-  let auditCents = 0n;
   const everyFinding = function* () {
     yield* shortfallFindings;
     yield* claimFindings(claimFindingCount, seed, buckets);
   };
-  for (const finding of everyFinding()) {
-    const total = totals.get(finding.kind) ?? { count: 0, cents: 0n };
-    total.count += 1;
-    total.cents += toCents(finding.impact);
-    totals.set(finding.kind, total);
-    if (finding.kind !== 'guarantee_shortfall')
-      auditCents += toCents(finding.impact);
-  }
-  const shortfallCents = shortfallFindings.reduce(
-    (sum, f) => sum + toCents(f.impact),
-    0n,
-  );
-  const findingTotals: FindingKindTotal[] = [...totals].map(([kind, t]) => ({
-    kind,
-    count: t.count,
-    impact: fromCents(t.cents),
-  }));
+  const owed = owedFigures(everyFinding());
   const awpBuckets = buckets.filter((b) => b.metric === 'awp_discount');
   const eligible = awpBuckets.reduce((sum, b) => sum + b.claimCount, 0);
+  const eligibleAwpCents = awpBuckets.reduce((s, b) => s + toCents(b.awp), 0n);
+  const eligibleCostCents = awpBuckets.reduce(
+    (s, b) => s + toCents(b.ingredientCostPaid),
+    0n,
+  );
 
   const topFindings: Finding[] = [];
   for (const finding of everyFinding()) {
@@ -286,18 +285,18 @@ export function reconciliationReportFixture(
       claimCount: eligible + 1_874,
       eligibleClaimCount: eligible,
       excludedClaimCount: 1_874,
-      totalAwp: fromCents(
-        awpBuckets.reduce((sum, b) => sum + toCents(b.awp), 0n),
-      ),
-      totalIngredientCostPaid: fromCents(
-        awpBuckets.reduce((sum, b) => sum + toCents(b.ingredientCostPaid), 0n),
-      ),
-      guaranteeShortfall: fromCents(shortfallCents),
-      auditImpact: fromCents(auditCents),
-      totalOwed: fromCents(shortfallCents + auditCents),
+      // The excluded claims add AWP and cost that no term measures.
+      totalAwp: fromCents(eligibleAwpCents + 18_744_10n),
+      totalIngredientCostPaid: fromCents(eligibleCostCents + 9_120_55n),
+      eligibleAwp: fromCents(eligibleAwpCents),
+      eligibleIngredientCostPaid: fromCents(eligibleCostCents),
+      guaranteeShortfall: owed.guaranteeShortfall,
+      auditImpact: owed.auditImpact,
+      totalOwed: owed.totalOwed,
+      findingTotals: [...owed.findingTotals],
     },
     buckets,
-    findingTotals,
+    findingTotals: owed.findingTotals,
     topFindings,
     findings: async function* () {
       yield* everyFinding();
@@ -333,9 +332,12 @@ export function emptyReport(): ReconciliationReport {
       excludedClaimCount: 0,
       totalAwp: '0.00',
       totalIngredientCostPaid: '0.00',
+      eligibleAwp: '0.00',
+      eligibleIngredientCostPaid: '0.00',
       guaranteeShortfall: '0.00',
       auditImpact: '0.00',
       totalOwed: '0.00',
+      findingTotals: [],
     },
     buckets: [],
     findingTotals: [],

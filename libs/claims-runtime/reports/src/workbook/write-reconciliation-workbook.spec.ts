@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Workbook, type Worksheet } from 'exceljs';
+import { Workbook, type Row, type Worksheet } from 'exceljs';
 import { fromCents, toCents } from '@leaf/contracts';
 import { emptyReport, reconciliationReportFixture } from '../testing';
 import { writeReconciliationWorkbook } from './write-reconciliation-workbook';
@@ -79,39 +79,80 @@ describe('writeReconciliationWorkbook', () => {
 
   it('lists the run identity and the summary figures as numbers in finance formats', () => {
     const sheet = sheetOf(workbook, 'Summary');
-    const byLabel = new Map<
-      string,
-      { value: unknown; numFmt: string | undefined }
-    >();
+    const byLabel = new Map<string, Row>();
     sheet.eachRow((row, n) => {
-      if (n > 1)
-        byLabel.set(String(row.getCell(1).value), {
-          value: row.getCell(2).value,
-          numFmt: row.getCell(2).numFmt,
-        });
+      if (n > 1) byLabel.set(String(row.getCell(1).value), row);
     });
-    expect(byLabel.get('Run')?.value).toBe(report.runId);
-    expect(byLabel.get('Client')?.value).toBe('Acme Health Plan (acme-health)');
-    expect(byLabel.get('Inputs sha256')?.value).toBe(report.inputsSha256);
-    expect(byLabel.get('Claims as of')?.value).toBe(report.asOf);
-    expect(byLabel.get('Code version')?.value).toBe(report.codeVersion);
-    expect(byLabel.get('Total owed')).toEqual({
-      value: Number(report.summary.totalOwed),
-      numFmt: currencyFormat,
-    });
-    expect(byLabel.get('Guarantee shortfall')?.value).toBe(
-      Number(report.summary.guaranteeShortfall),
+    const value = (label: string) => byLabel.get(label)?.getCell(2).value;
+    expect(value('Run')).toBe(report.runId);
+    expect(value('Client')).toBe('Acme Health Plan (acme-health)');
+    expect(value('Inputs sha256')).toBe(report.inputsSha256);
+    expect(value('Claims as of')).toBe(report.asOf);
+    expect(value('Code version')).toBe(report.codeVersion);
+    expect(value('Claims')).toBe(report.summary.claimCount);
+    expect(value('AWP, eligible claims')).toBe(
+      Number(report.summary.eligibleAwp),
     );
-    expect(byLabel.get('Claims')?.value).toBe(report.summary.claimCount);
-    for (const total of report.findingTotals) {
-      expect(
-        [...byLabel].find(
-          ([label]) =>
-            label.endsWith(`(${total.count} findings)`) &&
-            byLabel.get(label)?.value === Number(total.impact),
+    expect(byLabel.get('AWP, all claims')?.getCell(2).numFmt).toBe(
+      currencyFormat,
+    );
+  });
+
+  it('files every finding kind under one category and makes the owed figures formulas over them, caching the summary figures', () => {
+    const sheet = sheetOf(workbook, 'Summary');
+    const rows: Row[] = [];
+    sheet.eachRow((row, n) => {
+      if (n > 1) rows.push(row);
+    });
+    const find = (label: string) => {
+      const row = rows.find((r) => r.getCell(1).value === label);
+      if (!row) throw new Error(`no row ${label}`);
+      return row;
+    };
+    const rowsOf = (category: string) =>
+      rows.filter((r) => r.getCell(4).value === category).map((r) => r.number);
+    const guarantee = find('Guarantee shortfall');
+    const audit = find('Audit findings');
+    const total = find('Total owed');
+    // Fee excess is a guarantee term's shortfall: it sits there, and only there.
+    expect(
+      find('Per-claim fee ceiling: fee above contract').getCell(4).value,
+    ).toBe('Guarantee shortfall');
+    expect(rowsOf('Guarantee shortfall')).toHaveLength(2);
+    expect(rowsOf('Audit findings')).toHaveLength(4);
+    expect(guarantee.getCell(2).value).toEqual({
+      formula: `SUM(${rowsOf('Guarantee shortfall')
+        .map((n) => `B${n}`)
+        .join(',')})`,
+      result: Number(report.summary.guaranteeShortfall),
+    });
+    expect(audit.getCell(2).value).toEqual({
+      formula: `SUM(${rowsOf('Audit findings')
+        .map((n) => `B${n}`)
+        .join(',')})`,
+      result: Number(report.summary.auditImpact),
+    });
+    expect(total.getCell(2).value).toEqual({
+      formula: `SUM(B${guarantee.number},B${audit.number})`,
+      result: Number(report.summary.totalOwed),
+    });
+    expect(total.getCell(2).numFmt).toBe(currencyFormat);
+    // The kinds' cells add up to their category's figure to the cent.
+    const cents = (rowNumbers: number[]) =>
+      fromCents(
+        rowNumbers.reduce(
+          (s, n) =>
+            s +
+            BigInt(
+              Math.round((sheet.getRow(n).getCell(2).value as number) * 100),
+            ),
+          0n,
         ),
-      ).toBeDefined();
-    }
+      );
+    expect(cents(rowsOf('Guarantee shortfall'))).toBe(
+      report.summary.guaranteeShortfall,
+    );
+    expect(cents(rowsOf('Audit findings'))).toBe(report.summary.auditImpact);
   });
 
   it('writes one row per bucket with discounts as percentages, fee terms as dollars, and exact totals', () => {

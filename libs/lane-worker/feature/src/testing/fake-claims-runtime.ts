@@ -103,9 +103,12 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
             excludedClaimCount: 100,
             totalAwp: '250000.00',
             totalIngredientCostPaid: '200000.00',
+            eligibleAwp: '240000.00',
+            eligibleIngredientCostPaid: '192000.00',
             guaranteeShortfall: '1234.56',
             auditImpact: '100.44',
             totalOwed: '1335.00',
+            findingTotals: [],
           },
           buckets: [
             {
