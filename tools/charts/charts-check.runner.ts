@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ChartsCheckError } from './charts-check.error';
 import { parseManifests, runHelm } from './helm.runner';
 import { type ChartFinding, type K8sObject, objectRef } from './k8s-object';
+import { keyVaultFindings } from './key-vault-secrets.rule';
 import { policyViolations } from './manifest-policy.rules';
 import { schemaProblem } from './manifest-schema.validator';
 import { undocumentedValues } from './values-docs.rule';
@@ -118,6 +119,8 @@ async function checkChart(helm: string, chartsDir: string, chart: string, enviro
     const objects = parseManifests(template.output, `${chart} ${valuesCase.name}`);
     renders.push({ chart, case: valuesCase.name, namespace: valuesCase.namespace, objects });
     findings.push(...objectFindings(chart, valuesCase.name, objects));
+    // A deployed environment must take its secrets from Key Vault (ci cases render the chart alone).
+    if (valuesCase.name.startsWith('env:')) findings.push(...keyVaultFindings(chart, valuesCase.name, objects));
   }
   return { findings, renders };
 }
@@ -131,8 +134,8 @@ function clusterManifests(clusterDir: string): string[] {
 }
 
 /**
- * Lints, renders and validates every chart under every ci case and every environment, plus the
- * cluster-level manifests. Charts are copied to a temp dir first so `helm dependency build` never
+ * Lints, renders and validates every chart under every ci case and every environment (where every
+ * secret must come from Key Vault), plus the cluster-level manifests. Charts are copied to a temp dir first so `helm dependency build` never
  * writes into the checkout (and concurrent runs cannot collide).
  */
 export async function checkCharts(options: ChartsCheckOptions): Promise<ChartsReport> {

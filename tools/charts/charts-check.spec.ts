@@ -28,10 +28,10 @@ describe('charts:check', () => {
   let report: ChartsReport;
   const scratch: string[] = [];
 
-  const brokenCopy = (edit: (chartsDir: string) => void): string => {
+  const brokenCopy = (edit: (chartsDir: string) => void, charts = ['leaf-service', 'lane-worker']): string => {
     const dir = mkdtempSync(join(tmpdir(), 'leaf-broken-charts-'));
     scratch.push(dir);
-    for (const chart of ['leaf-service', 'lane-worker']) {
+    for (const chart of charts) {
       cpSync(join(root, 'charts', chart), join(dir, chart), { recursive: true, filter: (source) => !source.endsWith(join(chart, 'charts')) });
     }
     edit(dir);
@@ -105,7 +105,11 @@ describe('charts:check', () => {
     expect(spc['spec'].parameters).toMatchObject({ usePodIdentity: 'false', clientID: clientId, keyvaultName: 'leaf-prod-kv' });
     expect(spc['spec'].parameters.objects).toContain('objectName: leaf-database-url');
     const [synced] = spc['spec'].secretObjects;
-    expect(synced.data).toEqual([{ objectName: 'leaf-database-url', key: 'LEAF_DATABASE_URL' }]);
+    expect(synced.data).toEqual([
+      { objectName: 'leaf-internal-identity-key', key: 'LEAF_INTERNAL_IDENTITY_KEY' },
+      { objectName: 'leaf-database-url', key: 'LEAF_DATABASE_URL' },
+      { objectName: 'leaf-claims-source-url', key: 'LEAF_CLAIMS_SOURCE_URL' },
+    ]);
 
     const pod = deployment['spec'].template.spec;
     const csi = pod.volumes.find((volume: Json) => volume['csi']);
@@ -117,6 +121,48 @@ describe('charts:check', () => {
     });
     expect(find(report, 'claims-runtime', 'env:prod', 'Secret')).toEqual([]);
   });
+
+  it('takes the identity key, database URL, issuer and Graph settings from Key Vault in every deployed environment, never from plain values', () => {
+    for (const environment of environments) {
+      for (const service of services) {
+        const env = one(report, service, `env:${environment}`, 'Deployment')['spec'].template.spec.containers[0].env as Json[];
+        const fromKeyVault = env.filter((e) => e['valueFrom']?.secretKeyRef?.name === `${service}-kv`).map((e) => e['name']);
+        expect(fromKeyVault).toEqual(expect.arrayContaining(['LEAF_INTERNAL_IDENTITY_KEY', 'LEAF_DATABASE_URL']));
+        const config = one(report, service, `env:${environment}`, 'ConfigMap')['data'];
+        expect(Object.keys(config)).not.toContain('LEAF_INTERNAL_IDENTITY_KEY');
+      }
+      const gateway = one(report, 'gateway', `env:${environment}`, 'SecretProviderClass')['spec'].secretObjects[0].data.map((d: Json) => d['key']);
+      expect(gateway).toEqual(expect.arrayContaining(['LEAF_ENTRA_TENANT_ID', 'LEAF_ENTRA_AUDIENCE']));
+      expect(one(report, 'gateway', `env:${environment}`, 'ConfigMap')['data'].LEAF_AUTH_ISSUERS).toBe('entra');
+      const packets = one(report, 'contract-packets', `env:${environment}`, 'SecretProviderClass')['spec'].secretObjects[0].data.map((d: Json) => d['key']);
+      expect(packets).toEqual(expect.arrayContaining(['LEAF_GRAPH_TENANT_ID', 'LEAF_GRAPH_CLIENT_ID', 'LEAF_GRAPH_CLIENT_SECRET', 'LEAF_GRAPH_DRIVE_ID']));
+    }
+  });
+
+  it('fails a deployed environment whose gateway lacks its Key Vault settings, trusts the dev issuer, or sets a secret in plain values', async () => {
+    const environmentsDir = mkdtempSync(join(tmpdir(), 'leaf-broken-env-'));
+    scratch.push(environmentsDir);
+    mkdirSync(join(environmentsDir, 'test'));
+    cpSync(join(root, 'k8s', 'environments', 'test', 'common.values.yaml'), join(environmentsDir, 'test', 'common.values.yaml'));
+    // What the test environment shipped before: no Key Vault, dev issuer, an issuer setting in the ConfigMap.
+    writeFileSync(
+      join(environmentsDir, 'test', 'gateway.values.yaml'),
+      'keyVault:\n  enabled: false\n  secrets: []\nconfig:\n  LEAF_AUTH_ISSUERS: dev,entra\n  LEAF_ENTRA_AUDIENCE: api://leaf-platform\n',
+    );
+    const chartsDir = brokenCopy(() => undefined, ['leaf-service', 'gateway']);
+    const broken = await checkCharts({ helm, chartsDir, environmentsDir });
+    const messages = broken.findings.filter((f) => f.case === 'env:test').map((f) => `${f.rule}: ${f.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'key-vault-secrets: no SecretProviderClass: LEAF_INTERNAL_IDENTITY_KEY, LEAF_DATABASE_URL, LEAF_ENTRA_TENANT_ID, LEAF_ENTRA_AUDIENCE must come from Key Vault',
+        'key-vault-secrets: LEAF_AUTH_ISSUERS includes dev: only a laptop (LEAF_ENV=local) may trust the dev issuer',
+        'key-vault-secrets: LEAF_INTERNAL_IDENTITY_KEY is not synced from Key Vault (keyVault.secrets has no entry for it)',
+        'no-plain-secrets: LEAF_ENTRA_AUDIENCE is set in plain values; it must come from Key Vault',
+      ]),
+    );
+    // The chart's own ci case (no environment) is not held to it.
+    expect(broken.findings.filter((f) => f.case.startsWith('ci/'))).toEqual([]);
+  }, 60_000);
 
   it('gives every Deployment health probes, resources, a non-root read-only security context and a grace beyond its drain', () => {
     const deployments = report.renders.flatMap((render) => render.objects.filter((object) => object.kind === 'Deployment')) as Json[];

@@ -44,10 +44,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, {})).toThrow('LEAF_GRAPH_TENANT_ID: is required');
   });
 
-  it('requires a non-development internal identity key in deployed environments only', () => {
+  it('requires a non-development internal identity key everywhere but on a laptop (LEAF_ENV=local)', () => {
     const problems = (env: Record<string, string>) => platformConfigProblems(loadConfig(platformConfigSchema, env)).map((p) => `${p.setting}: ${p.problem}`);
     expect(problems({})).toEqual([]);
-    expect(problems({ LEAF_ENV: 'test' })).toEqual([]);
+    expect(problems({ LEAF_ENV: 'local' })).toEqual([]);
+    // test runs on AKS like the others: the well-known key would let anything in the cluster forge an admin.
+    expect(problems({ LEAF_ENV: 'test' })).toEqual(['LEAF_INTERNAL_IDENTITY_KEY: is required when LEAF_ENV=test']);
+    expect(problems({ LEAF_ENV: 'test', LEAF_INTERNAL_IDENTITY_KEY: devInternalIdentityKey })).toEqual([
+      'LEAF_INTERNAL_IDENTITY_KEY: must not be the well-known development key when LEAF_ENV=test',
+    ]);
+    expect(problems({ LEAF_ENV: 'dev' })).toEqual(['LEAF_INTERNAL_IDENTITY_KEY: is required when LEAF_ENV=dev']);
     expect(problems({ LEAF_ENV: 'prod' })).toEqual(['LEAF_INTERNAL_IDENTITY_KEY: is required when LEAF_ENV=prod']);
     expect(problems({ LEAF_ENV: 'staging', LEAF_INTERNAL_IDENTITY_KEY: devInternalIdentityKey })).toEqual([
       'LEAF_INTERNAL_IDENTITY_KEY: must not be the well-known development key when LEAF_ENV=staging',
