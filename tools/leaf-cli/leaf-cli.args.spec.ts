@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   helpText,
   parseLeafArgs,
@@ -112,7 +113,7 @@ describe('leaf CLI arguments', () => {
       name: 'artifacts download',
       clientId: 'a-b',
       runId: run,
-      out: run,
+      out: join(process.cwd(), run),
       names: undefined,
     });
     expect(
@@ -131,10 +132,10 @@ describe('leaf CLI arguments', () => {
           '--name',
           'reconciliation.pdf',
         ],
-        {},
+        { INIT_CWD: '/home/u/work' },
       ).command,
     ).toMatchObject({
-      out: 'x',
+      out: '/home/u/work/x',
       names: ['reconciliation.pdf'],
     });
     expect(

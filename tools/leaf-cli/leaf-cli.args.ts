@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   artifactNameSchema,
@@ -362,12 +363,16 @@ function baseUrlOf(raw: string): URL {
   return url;
 }
 
-function tokenSourceOf(values: Values, env: NodeJS.ProcessEnv): TokenSource {
+function tokenSourceOf(
+  values: Values,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): TokenSource {
   if (values.token !== undefined && values['token-file'] !== undefined)
     throw new UsageError('give --token or --token-file, not both');
   if (values.token !== undefined) return { kind: 'flag', value: values.token };
   if (values['token-file'] !== undefined)
-    return { kind: 'file', path: values['token-file'] };
+    return { kind: 'file', path: resolve(cwd, values['token-file']) };
   const fromEnv = env['LEAF_TOKEN']?.trim();
   return fromEnv ? { kind: 'env', value: fromEnv } : { kind: 'none' };
 }
@@ -376,6 +381,7 @@ function buildCommand(
   name: Exclude<CommandName, 'help'>,
   args: Record<string, string>,
   values: Values,
+  cwd: string,
 ): Command {
   switch (name) {
     case 'clients list':
@@ -426,7 +432,7 @@ function buildCommand(
         name,
         clientId,
         runId,
-        out: values.out ?? runId,
+        out: resolve(cwd, values.out ?? runId),
         names: names && [...new Set(names)],
       };
     }
@@ -545,12 +551,15 @@ export function parseLeafArgs(
     throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
+  // `npm run` starts scripts in the package root; INIT_CWD is where the user typed the command,
+  // so `--out reports` and `--token-file .token` mean what they say.
+  const cwd = env['INIT_CWD'] || process.cwd();
   const global: GlobalOptions = {
     baseUrl: baseUrlOf(
       values.url ?? (env['LEAF_URL']?.trim() || defaultBaseUrl),
     ),
     json: values.json ?? false,
-    token: tokenSourceOf(values, env),
+    token: tokenSourceOf(values, env, cwd),
   };
   const [group, action, ...rest] = positionals;
   if (group === undefined || group === 'help')
@@ -589,7 +598,7 @@ export function parseLeafArgs(
   if (global.json && values.format === 'csv')
     throw new UsageError('--json and --format csv: choose one');
   const args = Object.fromEntries(spec.args.map((a, i) => [a, rest[i]]));
-  return { global, command: buildCommand(name, args, values) };
+  return { global, command: buildCommand(name, args, values, cwd) };
 }
 
 /** The help text: everything, or the commands of one group. */

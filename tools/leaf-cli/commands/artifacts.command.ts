@@ -128,50 +128,56 @@ export async function downloadArtifacts(
   await mkdir(cmd.out, { recursive: true });
   const results: DownloadedArtifact[] = [];
   for (const artifact of run.artifacts.filter((a) => wanted.includes(a.name))) {
-    const target = join(cmd.out, artifact.name);
-    const base = {
-      name: artifact.name,
-      bytes: artifact.bytes,
-      sha256: artifact.sha256,
-      path: target,
-    };
-    if ((await sha256OfFile(target)) === artifact.sha256) {
-      results.push({ ...base, status: 'unchanged' });
-      continue;
-    }
-    try {
-      await downloadOne(
-        ctx,
-        `${runPath(run.clientId, run.runId)}/artifacts/${segment(artifact.name)}`,
-        artifact,
-        target,
-      );
-      results.push({ ...base, status: 'downloaded' });
-    } catch (e) {
-      // Some artifacts need a higher role (run-inputs.json records the run's queries: operators
-      // only). Asked for everything, the caller gets what the token may read; asked by name, it fails.
-      if (
-        e instanceof ApiError &&
-        e.status === 403 &&
-        cmd.names === undefined
-      ) {
-        results.push({ ...base, status: 'skipped', reason: e.line });
-        ctx.io.err(`skipped ${artifact.name}: ${e.line}\n`);
-        continue;
-      }
-      throw e;
-    }
+    const result = await fetchArtifact(
+      ctx,
+      run.clientId,
+      run.runId,
+      artifact,
+      cmd,
+    );
+    results.push(result);
+    // People see each file as it lands; --json gets them all at the end.
     if (!ctx.json)
-      ctx.io.err(`${artifact.name} ${formatBytes(artifact.bytes)} sha256 ok\n`);
+      ctx.io.out(
+        `${result.status.padEnd(10)}  ${result.path}  ${formatBytes(result.bytes)}  sha256 ${result.sha256}\n`,
+      );
   }
   if (ctx.json)
-    return printJson(ctx, {
-      runId: run.runId,
-      folder: cmd.out,
-      artifacts: results,
-    });
-  for (const r of results)
-    ctx.io.out(
-      `${r.status.padEnd(10)}  ${r.path}  ${r.bytes} bytes  sha256 ${r.sha256}\n`,
+    printJson(ctx, { runId: run.runId, folder: cmd.out, artifacts: results });
+}
+
+async function fetchArtifact(
+  ctx: CommandContext,
+  clientId: string,
+  runId: string,
+  artifact: RunArtifact,
+  cmd: Extract<Command, { name: 'artifacts download' }>,
+): Promise<DownloadedArtifact> {
+  const target = join(cmd.out, artifact.name);
+  const base = {
+    name: artifact.name,
+    bytes: artifact.bytes,
+    sha256: artifact.sha256,
+    path: target,
+  };
+  // The folder may hold it from an earlier download: the same bytes are not fetched again.
+  if ((await sha256OfFile(target)) === artifact.sha256)
+    return { ...base, status: 'unchanged' };
+  try {
+    await downloadOne(
+      ctx,
+      `${runPath(clientId, runId)}/artifacts/${segment(artifact.name)}`,
+      artifact,
+      target,
     );
+    return { ...base, status: 'downloaded' };
+  } catch (e) {
+    // Some artifacts need a higher role (run-inputs.json records the run's queries: operators
+    // only). Asked for everything, the caller gets what the token may read; asked by name, it fails.
+    if (e instanceof ApiError && e.status === 403 && cmd.names === undefined) {
+      ctx.io.err(`skipped ${artifact.name}: ${e.line}\n`);
+      return { ...base, status: 'skipped', reason: e.line };
+    }
+    throw e;
+  }
 }

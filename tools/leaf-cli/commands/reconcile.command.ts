@@ -11,6 +11,9 @@ import { printJson, segment, type CommandContext } from './command.context';
 
 export const runPath = (clientId: string, runId?: string) =>
   `/v1/clients/${segment(clientId)}/reconciliations${runId ? `/${segment(runId)}` : ''}`;
+/** `running aggregating claims`, but `queued` rather than `queued queued`. */
+const stageOf = (run: ReconciliationRun) =>
+  run.stage === run.status ? run.status : `${run.status} ${run.stage}`;
 const ended = (run: ReconciliationRun) =>
   run.status === 'succeeded' || run.status === 'failed';
 
@@ -97,7 +100,7 @@ export async function waitForRun(
       (await ctx.api.get(runPath(clientId, runId), reconciliationRunSchema))
         .body;
     while (!ended(run)) {
-      progress.update(run.progress, `${run.status} ${run.stage}`);
+      progress.update(run.progress, stageOf(run));
       if (ctx.now() >= deadline) {
         throw new OperationError(
           'TIMEOUT',
@@ -111,7 +114,7 @@ export async function waitForRun(
     }
     progress.update(
       run.status === 'succeeded' ? 1 : run.progress,
-      `${run.status} ${run.stage}`,
+      stageOf(run),
     );
     return run;
   } finally {
