@@ -255,6 +255,18 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
     expect((await call('GET', `/v1/packets/${held.packetId}`)).body.conflicts).toEqual([expect.objectContaining({ guaranteeId: fee.guaranteeId, currentObjectId: promoted.packetId })]);
   });
 
+  it('limits a client-scoped operator\'s sync to its clients, and leaves the other clients\' changes for a wider round', async () => {
+    put({ clientId: clientA, name: 'scoped-a.pdf', bytes: Buffer.from('not a pdf') });
+    put({ clientId: clientB, name: 'scoped-b.pdf', bytes: Buffer.from('not a pdf either') });
+    const scoped = await call('POST', '/v1/packets/sync', { clientIds: [clientA], roles: ['operator'] });
+    expect(scoped).toMatchObject({ status: 202, body: { seen: 1, rejected: 1 } });
+    expect(await byName(clientA, 'scoped-a.pdf')).toMatchObject({ status: 'rejected' });
+    expect(await byName(clientB, 'scoped-b.pdf')).toBeUndefined();
+    // The whole-source round still finds B's file: the scoped round kept the delta cursor.
+    expect((await sync()).body).toMatchObject({ seen: 2, unchanged: 1, rejected: 1 });
+    expect(await byName(clientB, 'scoped-b.pdf')).toMatchObject({ status: 'rejected' });
+  });
+
   it('records deletions, and after an expired delta link (410) re-enumerates without promoting anything twice', async () => {
     const gone = await byName(clientB, 'locked.pdf');
     graph.deleteFile((await pg.query(`SELECT item_id FROM graph_contract_packets WHERE packet_id = $1`, [gone.packetId])).rows[0].item_id);

@@ -40,7 +40,8 @@ export class PacketsController {
   @RequireRole('operator')
   async sync(@CurrentIdentity() identity: Identity, @Body(new ZodPipe(packetSyncBodySchema)) body: PacketSyncBody): Promise<PacketSyncResult> {
     if (body?.clientId) assertClientVisible(identity, body.clientId);
-    const result = await this.packets.sync();
+    // A round covers only clients the caller may see: one named, else the caller's scope.
+    const result = await this.packets.sync(body?.clientId ? [body.clientId] : visibleClientIds(identity));
     return body?.clientId ? { ...result, clientId: body.clientId } : result;
   }
 

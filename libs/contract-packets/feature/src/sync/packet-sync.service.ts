@@ -33,7 +33,10 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
   readonly promotion: PacketPromotion;
   private readonly pipeline: PacketPipeline;
   private readonly relay: OutboxRelay;
+  /** The whole-source round in flight, which another whole-source request joins. */
   private running: Promise<PacketSyncResult> | undefined;
+  /** Whatever round is in flight: the next waits for it. */
+  private busy: Promise<unknown> = Promise.resolve();
   private startTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -50,7 +53,7 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
     this.pipeline = new PacketPipeline(this.registry, this.guarantees, lake, source);
     this.promotion = new PacketPromotion(this.registry, this.guarantees, lake);
     this.relay = new OutboxRelay(ds, bus, { onError: (e) => this.log.warn(`outbox relay failed; will retry (${(e as Error).name})`) });
-    shutdown.onDrain({ name: 'packet-sync', drain: async () => void (await this.running?.catch(() => undefined)) });
+    shutdown.onDrain({ name: 'packet-sync', drain: async () => void (await this.busy) });
   }
 
   /**
@@ -87,7 +90,7 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.startTimer);
-    await this.running?.catch(() => undefined);
+    await this.busy;
     await this.relay.stop();
   }
 
@@ -96,16 +99,27 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
     this.relay.notify();
   }
 
-  sync(): Promise<PacketSyncResult> {
-    this.running ??= this.run().finally(() => (this.running = undefined));
+  /**
+   * `scope` limits the round to those clients' packets (a client-scoped operator's sync). Rounds
+   * never overlap; a whole-source request joins a whole-source round in flight, but a scoped one
+   * never joins (the counts would tell of other clients): it runs after the round in flight. A
+   * scoped round leaves the delta cursor where it was whenever it skipped another client's change,
+   * so a wider round still sees that change.
+   */
+  sync(scope: '*' | readonly string[] = '*'): Promise<PacketSyncResult> {
+    if (scope === '*' && this.running) return this.running;
+    const round = this.busy.then(() => this.run(scope));
+    this.busy = round.catch(() => undefined);
+    if (scope !== '*') return round;
+    this.running = round.finally(() => (this.running = undefined));
     return this.running;
   }
 
-  private run(): Promise<PacketSyncResult> {
+  private run(scope: '*' | readonly string[]): Promise<PacketSyncResult> {
     // Looked up per run: the global tracer provider may be replaced (telemetry restarts, tests).
     return trace.getTracer('contract-packets').startActiveSpan('contract-packets.sync', async (span) => {
       try {
-        const result = await this.round();
+        const result = await this.round(scope);
         span.setAttributes({ 'leaf.packets.source': this.source.kind, 'leaf.packets.full': result.full, 'leaf.packets.seen': result.seen, 'leaf.packets.promoted': result.promoted, 'leaf.packets.rejected': result.rejected });
         return result;
       } catch (e) {
@@ -117,14 +131,25 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
-  private async round(): Promise<PacketSyncResult> {
+  private async round(scope: '*' | readonly string[]): Promise<PacketSyncResult> {
     const delta = await this.source.delta(await this.registry.cursor(this.source.sourceId));
     const result = { sourceId: this.source.sourceId, full: delta.full, seen: 0, unchanged: 0, promoted: 0, review: 0, rejected: 0, deleted: 0 };
     const seen = new Set<string>();
     const valid: Array<{ packet: ContractPacketEntity; text?: string; parsed?: ParsedPacket }> = [];
+    const inScope = (clientId: string) => scope === '*' || scope.includes(clientId);
+    let skipped = false;
     for (const change of delta.changes) {
       if (change.type === 'deleted') {
+        const known = await this.registry.findByItem(this.source.kind, change.itemId);
+        if (known && !inScope(known.clientId)) {
+          skipped = true;
+          continue;
+        }
         if (await this.markDeleted(change.itemId)) result.deleted++;
+        continue;
+      }
+      if (!inScope(change.item.clientId)) {
+        skipped = true;
         continue;
       }
       result.seen++;
@@ -152,10 +177,10 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
     if (delta.full) {
       // A full enumeration (first run, or after 410 resyncRequired) lists everything that exists.
       for (const packet of await this.registry.listBySource(this.source.kind)) {
-        if (!seen.has(packet.itemId) && packet.status !== 'deleted' && (await this.markDeleted(packet.itemId))) result.deleted++;
+        if (inScope(packet.clientId) && !seen.has(packet.itemId) && packet.status !== 'deleted' && (await this.markDeleted(packet.itemId))) result.deleted++;
       }
     }
-    await this.registry.saveCursor(this.source.sourceId, delta.cursor);
+    if (!skipped) await this.registry.saveCursor(this.source.sourceId, delta.cursor);
     this.relay.notify();
     this.log.log(`packet sync done: ${JSON.stringify({ ...result, sourceId: undefined })}`);
     return result;
