@@ -262,9 +262,18 @@ export function retryAfterMs(header: string | null): number {
   return Math.min(Math.max(seconds, 0), 30) * 1000;
 }
 
+/** Node's (undici's) own codes say little to a user; the system's (ECONNREFUSED, ENOTFOUND) are well known. */
+const undiciCodes: Record<string, string> = {
+  UND_ERR_SOCKET: 'the connection closed before an answer',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
+  UND_ERR_BODY_TIMEOUT: 'the answer stalled',
+};
+
 function causeOf(e: unknown): string {
   const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
-  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.code === 'string')
+    return undiciCodes[cause.code] ?? cause.code;
   if (typeof cause?.message === 'string')
     return oneLine(cause.message).slice(0, 120);
   return e instanceof Error ? e.name : 'failed';
