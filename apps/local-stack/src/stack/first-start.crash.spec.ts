@@ -1,16 +1,32 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { defaultServicePorts } from '@leaf/contracts';
 import { devIssuerDirOf, devIssuerKeyFileName, loadOrCreateDevIssuerKeys, mintDevToken } from '@leaf/gateway/feature';
+import { partialPacketsDir } from '@leaf/synthetic-data';
 import type { TestCrashPhase } from './local-stack.config';
 
 const root = join(__dirname, '../../../..');
 const claims = 60_000;
-const portOffset = 30_000 + (process.pid % 3_000);
-const gateway = `http://127.0.0.1:${defaultServicePorts.gateway + portOffset}`;
+let portOffset = 0;
+const gateway = () => `http://127.0.0.1:${defaultServicePorts.gateway + portOffset}`;
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const probe = createServer().once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+
+/** An offset whose eight ports are free now, below the ephemeral range (32768+) where outgoing connections land. */
+async function freePortOffset(): Promise<number> {
+  for (let offset = 9_000 + (process.pid % 1_000) * 10; ; offset += 10) {
+    const ports = Object.values(defaultServicePorts).map((p) => p + offset);
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return offset;
+  }
+}
 
 interface Exit {
   code: number | null;
@@ -55,7 +71,7 @@ async function untilUp(stack: Launched): Promise<void> {
     throw new Error(`the stack exited (${JSON.stringify(e)}) before it was up:\n${stack.output().slice(-3_000)}`);
   });
   const up = (async () => {
-    while (!stack.output().includes('Leaf is up')) await new Promise((r) => setTimeout(r, 200));
+    while (!stack.output().includes('Leaf is up') && stack.child.exitCode === null && stack.child.signalCode === null) await new Promise((r) => setTimeout(r, 200));
   })();
   await Promise.race([up, exited]);
 }
@@ -65,11 +81,17 @@ async function stop(stack: Launched): Promise<void> {
   expect(await stack.exited).toEqual({ code: 0, signal: null });
 }
 
-/** A start that must die by SIGKILL at its crash point, not finish, not fail otherwise. */
-async function crashed(stack: Launched): Promise<void> {
-  const exit = await stack.exited;
-  if (exit.signal !== 'SIGKILL') throw new Error(`expected the start to be killed at its crash point, it ended ${JSON.stringify(exit)}:\n${stack.output().slice(-3_000)}`);
-  expect(stack.output()).toMatch(/LEAF_TEST_CRASH_AT=[a-z-]+: killing the launcher/);
+interface Ended {
+  exit: Exit;
+  output: string;
+}
+
+const ended = async (stack: Launched): Promise<Ended> => ({ exit: await stack.exited, output: stack.output() });
+
+/** A start that had to die by SIGKILL at its crash point: not finish, not fail otherwise. */
+function expectKilledAtCrashPoint({ exit, output }: Ended): void {
+  if (exit.signal !== 'SIGKILL') throw new Error(`expected the start to be killed at its crash point, it ended ${JSON.stringify(exit)}:\n${output.slice(-3_000)}`);
+  expect(output).toMatch(/LEAF_TEST_CRASH_AT=[a-z-]+: killing the launcher/);
 }
 
 type Dataset = Awaited<ReturnType<typeof datasetOf>>;
@@ -120,30 +142,43 @@ describe('an interrupted first start', () => {
   const cwd = join(scratch, 'cwd');
   const referenceDir = join(scratch, 'reference');
   const dataDir = join(scratch, 'interrupted');
+  const launched: Launched[] = [];
+  const start = (dir: string, crashAt?: TestCrashPhase) => {
+    launched.push(launch(cwd, dir, crashAt));
+    return launched[launched.length - 1];
+  };
   let reference: Dataset;
   let referencePackets: string[];
-  let running: Launched | undefined;
-  let firstCrash: Launched | undefined;
+  let early: { seedCrash: Ended; afterSeedCrash: string; packetsCrash: Ended; partialPackets: string[]; packetsPublished: boolean };
 
   beforeAll(async () => {
     mkdirSync(cwd);
-    // The first interrupted start dies before it opens a port: it runs beside the reference.
-    firstCrash = launch(cwd, dataDir, 'seed-claims');
+    portOffset = await freePortOffset();
+    // The two interrupted starts that die before opening a port run beside the reference.
+    const interrupted = (async () => {
+      const seedCrash = await ended(start(dataDir, 'seed-claims'));
+      // Copied now, before the next start recovers these files (opening them here would recover them instead).
+      const afterSeedCrash = join(scratch, 'after-seed-crash');
+      cpSync(join(dataDir, 'pglite'), afterSeedCrash, { recursive: true });
+      const packetsCrash = await ended(start(dataDir, 'packets-write'));
+      return { seedCrash, afterSeedCrash, packetsCrash, partialPackets: filesUnder(partialPacketsDir(join(dataDir, 'packets'))), packetsPublished: existsSync(join(dataDir, 'packets')) };
+    })();
     // The start that is never interrupted.
-    running = launch(cwd, referenceDir);
-    await untilUp(running);
+    const stack = start(referenceDir);
+    await untilUp(stack);
     // The key the stack generated is where `npm run token -- --data-dir X` reads it (token.cli.spec), and the gateway takes its tokens.
     expect(filesUnder(join(referenceDir, 'dev-issuer'))).toEqual([devIssuerKeyFileName]);
     const token = await mintDevToken(loadOrCreateDevIssuerKeys(devIssuerDirOf(referenceDir)), { subject: 'crash-spec', roles: ['operator'], clients: '*' });
-    expect((await fetch(`${gateway}/v1/clients`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-    await stop(running);
+    expect((await fetch(`${gateway()}/v1/clients`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await stop(stack);
     reference = await datasetOf(join(referenceDir, 'pglite'));
     referencePackets = filesUnder(join(referenceDir, 'packets'));
-  }, 180_000);
+    early = await interrupted;
+  }, 240_000);
 
   afterAll(async () => {
-    for (const stack of [running, firstCrash]) {
-      if (stack?.child.exitCode === null && stack.child.signalCode === null) {
+    for (const stack of launched) {
+      if (stack.child.exitCode === null && stack.child.signalCode === null) {
         stack.child.kill('SIGKILL');
         await stack.exited;
       }
@@ -166,22 +201,19 @@ describe('an interrupted first start', () => {
   });
 
   it('killed half-way through the claims leaves no seeded row behind', async () => {
-    await crashed(firstCrash as Launched);
-    expect(await datasetOfCopy(join(dataDir, 'pglite'))).toMatchObject({ seedRuns: [], clients: 0, claims: 0, packets: [] });
-  }, 120_000);
+    expectKilledAtCrashPoint(early.seedCrash);
+    expect(await datasetOf(early.afterSeedCrash)).toMatchObject({ seedRuns: [], clients: 0, claims: 0, packets: [] });
+  });
 
-  it('killed half-way through writing the packets publishes no packets folder', async () => {
-    running = launch(cwd, dataDir, 'packets-write');
-    await crashed(running);
-    expect(existsSync(join(dataDir, 'packets'))).toBe(false);
-    const partial = filesUnder(join(dataDir, 'packets.partial'));
-    expect(partial.length).toBeGreaterThan(0);
-    expect(partial.length).toBeLessThan(referencePackets.length);
-  }, 120_000);
+  it('killed half-way through writing the packets publishes no packets folder', () => {
+    expectKilledAtCrashPoint(early.packetsCrash);
+    expect(early.packetsPublished).toBe(false);
+    expect(early.partialPackets.length).toBeGreaterThan(0);
+    expect(early.partialPackets.length).toBeLessThan(referencePackets.length);
+  });
 
   it('killed half-way through promoting the packets leaves some promoted and some waiting', async () => {
-    running = launch(cwd, dataDir, 'packet-promotion');
-    await crashed(running);
+    expectKilledAtCrashPoint(await ended(start(dataDir, 'packet-promotion')));
     expect(filesUnder(join(dataDir, 'packets'))).toEqual(referencePackets);
     const statuses = Object.fromEntries((await datasetOfCopy(join(dataDir, 'pglite'))).packets.map((p) => [p['status'], p['n']]));
     expect(statuses['promoted']).toBeGreaterThan(0);
@@ -189,12 +221,12 @@ describe('an interrupted first start', () => {
   }, 120_000);
 
   it('starts again with exactly the dataset of the uninterrupted start', async () => {
-    running = launch(cwd, dataDir);
-    await untilUp(running);
-    await stop(running);
+    const stack = start(dataDir);
+    await untilUp(stack);
+    await stop(stack);
     expect(await datasetOf(join(dataDir, 'pglite'))).toEqual(reference);
     expect(filesUnder(join(dataDir, 'packets'))).toEqual(referencePackets);
-    expect(existsSync(join(dataDir, 'packets.partial'))).toBe(false);
+    expect(existsSync(partialPacketsDir(join(dataDir, 'packets')))).toBe(false);
     expect(readdirSync(dataDir).sort()).toEqual(['dev-issuer', 'lake', 'packets', 'pglite']);
     expect(readdirSync(cwd)).toEqual([]);
   }, 120_000);

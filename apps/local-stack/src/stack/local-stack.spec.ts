@@ -12,8 +12,8 @@ import { startLocalStack, type LocalStack } from './start-local-stack';
 describe('local stack', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'leaf-stack-'));
   const env = {
+    // Lake, packets and dev issuer follow the data dir (no LEAF_LAKE_URL needed).
     LEAF_DATA_DIR: dataDir,
-    LEAF_LAKE_URL: `file:${join(dataDir, 'lake')}`,
     LEAF_SEED_CLAIMS: '4000',
     LEAF_PORT_OFFSET: String(20_000 + (process.pid % 5_000)),
     LOG_LEVEL: 'warn',
