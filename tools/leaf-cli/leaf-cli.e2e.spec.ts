@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   clientListSchema,
+  defaultServicePorts,
   findingPageSchema,
   packetSummarySchema,
   reconciliationRunSchema,
@@ -56,6 +57,27 @@ const freePort = () =>
     });
   });
 
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** An offset whose eight service ports are free, away from the other stack specs' ranges (below 29,000). */
+async function freePortOffset(): Promise<number> {
+  for (let offset = 30_000 + (process.pid % 1_000) * 10; ; offset += 10) {
+    if (
+      (
+        await Promise.all(
+          Object.values(defaultServicePorts).map((p) => portFree(p + offset)),
+        )
+      ).every(Boolean)
+    )
+      return offset;
+  }
+}
+
 const sha256 = (bytes: Buffer) =>
   createHash('sha256').update(bytes).digest('hex');
 
@@ -67,9 +89,7 @@ const sha256 = (bytes: Buffer) =>
 describe('npm run leaf against the local stack', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'leaf-cli-e2e-'));
   const workDir = mkdtempSync(join(tmpdir(), 'leaf-cli-work-'));
-  // Beside local-stack.spec.ts's offsets (20,000-24,999), never on them.
-  const offset = 25_000 + (process.pid % 5_000);
-  const gatewayUrl = `http://127.0.0.1:${3000 + offset}`;
+  let gatewayUrl: string;
   let stack: ChildProcess | undefined;
   let stackLog = '';
   // Loaded while the stack starts (the gateway lib is large): the two take turns on the cores instead of queueing.
@@ -110,6 +130,8 @@ describe('npm run leaf against the local stack', () => {
 
   beforeAll(async () => {
     issuer = import('@leaf/gateway/feature');
+    const offset = await freePortOffset();
+    gatewayUrl = `http://127.0.0.1:${defaultServicePorts.gateway + offset}`;
     stack = start('apps/local-stack/src/main.ts', {
       LEAF_DATA_DIR: dataDir,
       LEAF_SEED_CLAIMS: '2000',
