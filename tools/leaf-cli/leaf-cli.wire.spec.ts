@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   clientListSchema,
+  findingSchema,
   reconciliationRunSchema,
   taskDetailSchema,
   type ReconciliationRun,
@@ -101,6 +102,18 @@ const task: TaskDetail = taskDetailSchema.parse({
   error: null,
   replayOf: null,
   history: [],
+});
+const finding = findingSchema.parse({
+  findingId: 'uc:c1',
+  kind: 'paid_above_uc',
+  claimId: 'c1',
+  guaranteeId: null,
+  channel: 'retail30',
+  drugType: 'generic',
+  impact: '1.25',
+  detail: 'paid above U&C',
+  claimCount: 1,
+  evidence: [],
 });
 const historyEvent = (seq: number, type: string, status: string) =>
   `id: ${seq}\nevent: ${type}\ndata: ${JSON.stringify({ seq, type, status, attempt: 1, actor: 'wkr_1', at, detail: { n: seq } })}\n\n`;
@@ -222,7 +235,7 @@ describe('leaf CLI on the wire', () => {
     if (url === runs && req.method === 'POST') return void req.socket.destroy();
     if (url.startsWith(`${runs}/${good}/findings`))
       return json(res, {
-        items: [],
+        items: [finding],
         nextCursor: 'x',
         nextLink:
           'https://elsewhere.example/v1/clients/acme-health/reconciliations/x/findings',
@@ -248,6 +261,9 @@ describe('leaf CLI on the wire', () => {
         nextCursor: null,
         nextLink: null,
       });
+    // A page whose nextLink is itself: followed naively, a list that never ends.
+    if (url === '/v1/tasks?limit=50&status=queued')
+      return json(res, { items: [task], nextCursor: '1', nextLink: url });
     if (url.startsWith('/v1/tasks?'))
       return void res
         .writeHead(502, { 'content-type': 'text/html' })
@@ -462,6 +478,12 @@ describe('leaf CLI on the wire', () => {
       1,
       'error INVALID_ANSWER: GET /v1/packets answered 200 off its contract (items.0.packetId: packet id is pkt- and 24 hex digits)\n',
     ]);
+    const loop = await leaf(['tasks', 'list', '--status', 'queued']);
+    expect([loop.code, loop.stderr]).toEqual([
+      1,
+      'error INVALID_ANSWER: paging came back to /v1/tasks\n',
+    ]);
+    expect(requestsTo('/v1/tasks?limit=50&status=queued')).toHaveLength(1);
     const proxy = await leaf(['tasks', 'list']);
     expect([proxy.code, proxy.stderr]).toEqual([
       1,

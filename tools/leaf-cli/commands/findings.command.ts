@@ -1,7 +1,6 @@
 import type { Finding } from '@leaf/contracts';
 import type { Command } from '../leaf-cli.args';
 import { linkedFindingPageSchema } from '../leaf-api.schemas';
-import { OperationError } from '../leaf-cli.errors';
 import {
   csvHeader,
   csvRows,
@@ -10,6 +9,7 @@ import {
   type Column,
 } from '../output.format';
 import { printJson, type CommandContext } from './command.context';
+import { pages } from './paging';
 import { runPath } from './reconcile.command';
 
 const evidence = (f: Finding) =>
@@ -65,25 +65,13 @@ export async function listFindings(
     limit: String(cmd.pageSize),
     ...(cmd.kind ? { kind: cmd.kind } : {}),
   });
-  let path: string | null =
-    `${runPath(cmd.clientId, cmd.runId)}/findings?${query}`;
+  const first = `${runPath(cmd.clientId, cmd.runId)}/findings?${query}`;
   const streamCsv = cmd.format === 'csv' && !ctx.json;
   if (streamCsv) ctx.io.out(csvHeader(csvColumns));
   const items: Finding[] = [];
-  const seen = new Set<string>();
-  while (path !== null) {
-    // A link that comes back again would loop for ever; an answer like that is off contract.
-    if (seen.has(path))
-      throw new OperationError(
-        'INVALID_ANSWER',
-        `findings paging returned to ${path.split('?')[0]}`,
-      );
-    seen.add(path);
-    const { body }: { body: { items: Finding[]; nextLink: string | null } } =
-      await ctx.api.get(path, linkedFindingPageSchema);
-    if (streamCsv) ctx.io.out(csvRows(body.items, csvColumns));
-    else items.push(...body.items);
-    path = body.nextLink;
+  for await (const page of pages(ctx, first, linkedFindingPageSchema)) {
+    if (streamCsv) ctx.io.out(csvRows(page, csvColumns));
+    else items.push(...page);
   }
   if (ctx.json) return printJson(ctx, { items });
   if (streamCsv) return;

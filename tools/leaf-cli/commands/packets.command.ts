@@ -8,6 +8,7 @@ import type { Command } from '../leaf-cli.args';
 import { linkedPacketListSchema } from '../leaf-api.schemas';
 import { formatBytes, formatTable } from '../output.format';
 import { printJson, segment, type CommandContext } from './command.context';
+import { pages } from './paging';
 
 const packetPath = (packetId: string, rest = '') =>
   `/v1/packets/${segment(packetId)}${rest}`;
@@ -20,18 +21,16 @@ export async function listPackets(
   const query = new URLSearchParams({ limit: '200' });
   if (cmd.clientId) query.set('clientId', cmd.clientId);
   const items: PacketSummary[] = [];
-  let path: string | null = `/v1/packets?${query}`;
-  while (path !== null) {
-    const {
-      body,
-    }: { body: { items: PacketSummary[]; nextLink: string | null } } =
-      await ctx.api.get(path, linkedPacketListSchema);
+  for await (const page of pages(
+    ctx,
+    `/v1/packets?${query}`,
+    linkedPacketListSchema,
+  )) {
     items.push(
-      ...body.items.filter(
+      ...page.filter(
         (p) => cmd.status === undefined || p.status === cmd.status,
       ),
     );
-    path = body.items.length ? body.nextLink : null;
   }
   if (ctx.json) return printJson(ctx, { items });
   if (items.length === 0)

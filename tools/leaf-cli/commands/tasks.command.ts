@@ -18,6 +18,7 @@ import {
 import { ProgressReporter } from '../progress.reporter';
 import { SseParser } from '../sse.parser';
 import { printJson, segment, type CommandContext } from './command.context';
+import { pages } from './paging';
 
 const taskPath = (taskId: string, rest = '') =>
   `/v1/tasks/${segment(taskId)}${rest}`;
@@ -83,14 +84,13 @@ export async function listTasks(
   if (cmd.status) query.set('status', cmd.status);
   if (cmd.kind) query.set('kind', cmd.kind);
   const items: TaskSummary[] = [];
-  let path: string | null = `/v1/tasks?${query}`;
-  while (path !== null && items.length < cmd.limit) {
-    const {
-      body,
-    }: { body: { items: TaskSummary[]; nextLink: string | null } } =
-      await ctx.api.get(path, linkedTaskListSchema);
-    items.push(...body.items);
-    path = body.items.length ? body.nextLink : null;
+  for await (const page of pages(
+    ctx,
+    `/v1/tasks?${query}`,
+    linkedTaskListSchema,
+  )) {
+    items.push(...page);
+    if (items.length >= cmd.limit) break;
   }
   const shown = items.slice(0, cmd.limit);
   if (ctx.json) return printJson(ctx, { items: shown });
