@@ -25,7 +25,7 @@ export function describeAction(a: ProvisionAction): string {
     case 'update-queue':
       return `update queue ${a.name} (${settingsText(a.changes)})`;
     case 'create-topic':
-      return `create topic ${a.name} (duplicateDetectionWindowMs=${a.duplicateDetectionWindowMs})`;
+      return `create topic ${a.name} (duplicateDetectionWindowMs=${a.duplicateDetectionWindowMs} defaultMessageTimeToLiveMs=${a.defaultMessageTimeToLiveMs})`;
     case 'update-topic':
       return `update topic ${a.name} (${settingsText(a.changes)})`;
     case 'create-subscription':

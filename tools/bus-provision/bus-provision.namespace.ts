@@ -61,6 +61,8 @@ export async function readNamespace(
         q.duplicateDetectionHistoryTimeWindow,
       ),
       requiresSession: q.requiresSession,
+      defaultMessageTimeToLiveMs: parseIsoDuration(q.defaultMessageTimeToLive),
+      deadLetteringOnMessageExpiration: q.deadLetteringOnMessageExpiration,
     });
   }
   for await (const t of admin.listTopics()) {
@@ -70,6 +72,7 @@ export async function readNamespace(
       duplicateDetectionWindowMs: parseIsoDuration(
         t.duplicateDetectionHistoryTimeWindow,
       ),
+      defaultMessageTimeToLiveMs: parseIsoDuration(t.defaultMessageTimeToLive),
     });
     for await (const s of admin.listSubscriptions(t.name)) {
       const subscription: ExistingSubscription = {
@@ -78,6 +81,10 @@ export async function readNamespace(
         lockDurationMs: parseIsoDuration(s.lockDuration),
         maxDeliveryCount: s.maxDeliveryCount,
         requiresSession: s.requiresSession,
+        defaultMessageTimeToLiveMs: parseIsoDuration(
+          s.defaultMessageTimeToLive,
+        ),
+        deadLetteringOnMessageExpiration: s.deadLetteringOnMessageExpiration,
         rules: [],
       };
       for await (const r of admin.listRules(t.name, s.subscriptionName))
@@ -96,8 +103,17 @@ function applyChanges<
     lockDuration?: string;
     maxDeliveryCount?: number;
     duplicateDetectionHistoryTimeWindow?: string;
+    defaultMessageTimeToLive?: string;
+    deadLetteringOnMessageExpiration?: boolean;
   },
 >(properties: T, changes: MutableSettings): T {
+  if (changes.defaultMessageTimeToLiveMs !== undefined)
+    properties.defaultMessageTimeToLive = toIsoDuration(
+      changes.defaultMessageTimeToLiveMs,
+    );
+  if (changes.deadLetteringOnMessageExpiration !== undefined)
+    properties.deadLetteringOnMessageExpiration =
+      changes.deadLetteringOnMessageExpiration;
   if (changes.lockDurationMs !== undefined)
     properties.lockDuration = toIsoDuration(changes.lockDurationMs);
   if (changes.maxDeliveryCount !== undefined)
@@ -139,6 +155,11 @@ export async function applyAction(
             action.settings.duplicateDetectionWindowMs,
           ),
           requiresSession: action.settings.requiresSession,
+          defaultMessageTimeToLive: toIsoDuration(
+            action.settings.defaultMessageTimeToLiveMs,
+          ),
+          deadLetteringOnMessageExpiration:
+            action.settings.deadLetteringOnMessageExpiration,
         }),
       );
     case 'update-queue':
@@ -152,6 +173,9 @@ export async function applyAction(
           requiresDuplicateDetection: true,
           duplicateDetectionHistoryTimeWindow: toIsoDuration(
             action.duplicateDetectionWindowMs,
+          ),
+          defaultMessageTimeToLive: toIsoDuration(
+            action.defaultMessageTimeToLiveMs,
           ),
         }),
       );
@@ -167,6 +191,11 @@ export async function applyAction(
           lockDuration: toIsoDuration(action.settings.lockDurationMs),
           maxDeliveryCount: action.settings.maxDeliveryCount,
           requiresSession: action.settings.requiresSession,
+          defaultMessageTimeToLive: toIsoDuration(
+            action.settings.defaultMessageTimeToLiveMs,
+          ),
+          deadLetteringOnMessageExpiration:
+            action.settings.deadLetteringOnMessageExpiration,
           deadLetteringOnFilterEvaluationExceptions: true,
           defaultRuleOptions: {
             name: '$Default',

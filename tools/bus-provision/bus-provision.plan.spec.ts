@@ -1,8 +1,11 @@
 import {
   defaultEntitySettings,
   queueCatalogue,
+  queueSettings,
   subscriptionCatalogue,
   topicCatalogue,
+  topicSettings,
+  type TopicName,
 } from '@leaf/contracts';
 import { describePlan } from './bus-provision.format';
 import {
@@ -15,11 +18,14 @@ import {
   type DeclaredTopology,
 } from './bus-provision.topology';
 
+const hour = 3_600_000;
 const settings = {
   lockDurationMs: 30_000,
   maxDeliveryCount: 10,
   duplicateDetectionWindowMs: 600_000,
   requiresSession: false,
+  defaultMessageTimeToLiveMs: hour,
+  deadLetteringOnMessageExpiration: false,
 };
 
 const declared: DeclaredTopology = {
@@ -30,7 +36,11 @@ const declared: DeclaredTopology = {
     },
   ],
   topics: [
-    { name: 'agent.task-started.v1', duplicateDetectionWindowMs: 600_000 },
+    {
+      name: 'agent.task-started.v1',
+      duplicateDetectionWindowMs: 600_000,
+      defaultMessageTimeToLiveMs: hour,
+    },
   ],
   subscriptions: [
     { topic: 'agent.task-started.v1', name: 'agent-dispatcher', settings },
@@ -54,6 +64,8 @@ function provisioned(): ExistingState {
     lockDurationMs: 30_000,
     maxDeliveryCount: 10,
     requiresSession: false,
+    defaultMessageTimeToLiveMs: hour,
+    deadLetteringOnMessageExpiration: false,
     rules,
   });
   return {
@@ -65,6 +77,8 @@ function provisioned(): ExistingState {
         requiresDuplicateDetection: true,
         duplicateDetectionWindowMs: 600_000,
         requiresSession: false,
+        defaultMessageTimeToLiveMs: hour,
+        deadLetteringOnMessageExpiration: false,
       },
     ],
     topics: [
@@ -72,6 +86,7 @@ function provisioned(): ExistingState {
         name: 'agent.task-started.v1',
         requiresDuplicateDetection: true,
         duplicateDetectionWindowMs: 600_000,
+        defaultMessageTimeToLiveMs: hour,
       },
     ],
     subscriptions: [
@@ -108,6 +123,7 @@ describe('planProvisioning', () => {
         kind: 'create-topic',
         name: 'agent.task-started.v1',
         duplicateDetectionWindowMs: 600_000,
+        defaultMessageTimeToLiveMs: hour,
       },
       {
         kind: 'create-subscription',
@@ -161,6 +177,36 @@ describe('planProvisioning', () => {
         changes: { maxDeliveryCount: 10 },
       },
     ]);
+  });
+
+  it('updates time-to-live and dead-lettering on expiration where the namespace differs (Service Bus changes both in place)', () => {
+    const existing = provisioned();
+    // What a namespace created by hand has: TimeSpan.MaxValue, nothing dead-lettered on expiry.
+    existing.queues[0]!.defaultMessageTimeToLiveMs = 922337203685478;
+    existing.topics[0]!.defaultMessageTimeToLiveMs = 922337203685478;
+    existing.subscriptions[1]!.deadLetteringOnMessageExpiration = true;
+    const plan = planProvisioning(declared, existing);
+    expect(plan.actions).toEqual([
+      {
+        kind: 'update-queue',
+        name: 'agent-tasks',
+        changes: { defaultMessageTimeToLiveMs: hour },
+      },
+      {
+        kind: 'update-topic',
+        name: 'agent.task-started.v1',
+        changes: { defaultMessageTimeToLiveMs: hour },
+      },
+      {
+        kind: 'update-subscription',
+        topic: 'agent.task-started.v1',
+        name: 'fast-lane',
+        changes: { deadLetteringOnMessageExpiration: false },
+      },
+    ]);
+    expect(describePlan(plan)[1]).toBe(
+      'update topic agent.task-started.v1 (defaultMessageTimeToLiveMs=3600000)',
+    );
   });
 
   it("replaces a subscription's $Default rule with its declared filter, then removes rules it does not declare", () => {
@@ -265,7 +311,20 @@ describe('declaredTopology', () => {
     );
     expect(
       topology.queues.find((q) => q.name === 'agent-tasks')!.settings,
-    ).toMatchObject({ lockDurationMs: 60_000, maxDeliveryCount: 5 });
+    ).toMatchObject({
+      lockDurationMs: 60_000,
+      maxDeliveryCount: 5,
+      defaultMessageTimeToLiveMs:
+        queueSettings['agent-tasks'].defaultMessageTimeToLiveMs,
+      deadLetteringOnMessageExpiration: true,
+    });
+    // Each topic and its subscriptions carry the catalogue's time-to-live.
+    for (const t of topology.topics)
+      expect(t.defaultMessageTimeToLiveMs).toBe(
+        topicSettings[t.name as TopicName].defaultMessageTimeToLiveMs,
+      );
+    for (const s of topology.subscriptions)
+      expect(s.settings).toMatchObject(topicSettings[s.topic as TopicName]);
     for (const s of topology.subscriptions)
       expect(Object.keys(s.settings).sort()).toEqual(
         Object.keys(defaultEntitySettings).sort(),

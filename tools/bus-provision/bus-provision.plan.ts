@@ -17,11 +17,14 @@ export interface ExistingQueue {
   requiresDuplicateDetection: boolean;
   duplicateDetectionWindowMs: number;
   requiresSession: boolean;
+  defaultMessageTimeToLiveMs: number;
+  deadLetteringOnMessageExpiration: boolean;
 }
 export interface ExistingTopic {
   name: string;
   requiresDuplicateDetection: boolean;
   duplicateDetectionWindowMs: number;
+  defaultMessageTimeToLiveMs: number;
 }
 export interface ExistingSubscription {
   topic: string;
@@ -29,6 +32,8 @@ export interface ExistingSubscription {
   lockDurationMs: number;
   maxDeliveryCount: number;
   requiresSession: boolean;
+  defaultMessageTimeToLiveMs: number;
+  deadLetteringOnMessageExpiration: boolean;
   rules: { name: string; filter: RuleFilter }[];
 }
 export interface ExistingState {
@@ -37,12 +42,24 @@ export interface ExistingState {
   subscriptions: ExistingSubscription[];
 }
 
+/** What Service Bus lets an existing entity change (sessions and turning on duplicate detection it does not). */
 export type MutableSettings = Partial<
   Pick<
     EntitySettings,
-    'lockDurationMs' | 'maxDeliveryCount' | 'duplicateDetectionWindowMs'
+    | 'lockDurationMs'
+    | 'maxDeliveryCount'
+    | 'duplicateDetectionWindowMs'
+    | 'defaultMessageTimeToLiveMs'
+    | 'deadLetteringOnMessageExpiration'
   >
 >;
+
+const receiverSettings = [
+  'lockDurationMs',
+  'maxDeliveryCount',
+  'defaultMessageTimeToLiveMs',
+  'deadLetteringOnMessageExpiration',
+] as const;
 
 /** The rule a declared subscription has: its correlation filter, or everything. */
 export const defaultRuleName = '$Default';
@@ -50,7 +67,12 @@ export const defaultRuleName = '$Default';
 export type ProvisionAction =
   | { kind: 'create-queue'; name: string; settings: EntitySettings }
   | { kind: 'update-queue'; name: string; changes: MutableSettings }
-  | { kind: 'create-topic'; name: string; duplicateDetectionWindowMs: number }
+  | {
+      kind: 'create-topic';
+      name: string;
+      duplicateDetectionWindowMs: number;
+      defaultMessageTimeToLiveMs: number;
+    }
   | { kind: 'update-topic'; name: string; changes: MutableSettings }
   | {
       kind: 'create-subscription';
@@ -118,7 +140,7 @@ export const sameFilter = (a: RuleFilter, b: RuleFilter): boolean =>
   canonical(a) === canonical(b);
 
 function changed<K extends keyof MutableSettings>(
-  keys: K[],
+  keys: readonly K[],
   want: Pick<EntitySettings, K>,
   have: Pick<EntitySettings, K>,
 ): MutableSettings {
@@ -166,11 +188,7 @@ export function planProvisioning(
           'duplicate detection is off; it can only be turned on by recreating the queue',
       });
     }
-    const changes = changed(
-      ['lockDurationMs', 'maxDeliveryCount'],
-      settings,
-      have,
-    );
+    const changes = changed(receiverSettings, settings, have);
     if (
       have.requiresDuplicateDetection &&
       have.duplicateDetectionWindowMs !== settings.duplicateDetectionWindowMs
@@ -181,12 +199,22 @@ export function planProvisioning(
   }
 
   const topics = new Map(existing.topics.map((t) => [t.name, t]));
-  for (const { name, duplicateDetectionWindowMs } of declared.topics) {
+  for (const {
+    name,
+    duplicateDetectionWindowMs,
+    defaultMessageTimeToLiveMs,
+  } of declared.topics) {
     const have = topics.get(name);
     if (!have) {
-      actions.push({ kind: 'create-topic', name, duplicateDetectionWindowMs });
+      actions.push({
+        kind: 'create-topic',
+        name,
+        duplicateDetectionWindowMs,
+        defaultMessageTimeToLiveMs,
+      });
       continue;
     }
+    const changes: MutableSettings = {};
     if (!have.requiresDuplicateDetection) {
       findings.push({
         kind: 'conflict',
@@ -195,12 +223,11 @@ export function planProvisioning(
           'duplicate detection is off; it can only be turned on by recreating the topic',
       });
     } else if (have.duplicateDetectionWindowMs !== duplicateDetectionWindowMs) {
-      actions.push({
-        kind: 'update-topic',
-        name,
-        changes: { duplicateDetectionWindowMs },
-      });
+      changes.duplicateDetectionWindowMs = duplicateDetectionWindowMs;
     }
+    if (have.defaultMessageTimeToLiveMs !== defaultMessageTimeToLiveMs)
+      changes.defaultMessageTimeToLiveMs = defaultMessageTimeToLiveMs;
+    if (any(changes)) actions.push({ kind: 'update-topic', name, changes });
   }
 
   const subscriptions = new Map(
@@ -256,11 +283,7 @@ function planSubscription(
       detail: `requiresSession is ${have.requiresSession}, declared ${want.settings.requiresSession}`,
     });
   }
-  const changes = changed(
-    ['lockDurationMs', 'maxDeliveryCount'],
-    want.settings,
-    have,
-  );
+  const changes = changed(receiverSettings, want.settings, have);
   if (any(changes))
     actions.push({
       kind: 'update-subscription',

@@ -3,7 +3,9 @@ import {
   queueCatalogue,
   queueSettings,
   subscriptionCatalogue,
+  subscriptionSettings,
   topicCatalogue,
+  topicSettings,
   type CorrelationFilter,
   type EntitySettings,
   type QueueName,
@@ -17,6 +19,8 @@ export interface DeclaredQueue {
 export interface DeclaredTopic {
   name: string;
   duplicateDetectionWindowMs: number;
+  /** Caps the time-to-live of every message sent to the topic (its subscriptions may cap it further). */
+  defaultMessageTimeToLiveMs: number;
 }
 export interface DeclaredSubscription {
   topic: string;
@@ -41,11 +45,13 @@ export function declaredTopology(): DeclaredTopology {
       name,
       duplicateDetectionWindowMs:
         defaultEntitySettings.duplicateDetectionWindowMs,
+      defaultMessageTimeToLiveMs:
+        topicSettings[name].defaultMessageTimeToLiveMs,
     })),
     subscriptions: subscriptionCatalogue.map((s) => ({
       topic: s.topic,
       name: s.name,
-      settings: { ...defaultEntitySettings, ...s.settings },
+      settings: subscriptionSettings(s),
       ...(s.filter && { filter: s.filter }),
     })),
   };

@@ -53,19 +53,51 @@ export interface EntitySettings {
   maxDeliveryCount: number;
   /** Duplicate detection by messageId within this window. */
   duplicateDetectionWindowMs: number;
+  /** Every message must carry a session id; a session is delivered in order, to one receiver at a time. */
   requiresSession: boolean;
+  /** A message expires this long after it is enqueued (a sender may ask for less, never more) and is never delivered after. */
+  defaultMessageTimeToLiveMs: number;
+  /** An expired message goes to the dead-letter queue (reason `TTLExpiredException`) instead of being dropped. */
+  deadLetteringOnMessageExpiration: boolean;
 }
+
+const day = 24 * 60 * 60_000;
 
 export const defaultEntitySettings: EntitySettings = {
   lockDurationMs: 30_000,
   maxDeliveryCount: 10,
   duplicateDetectionWindowMs: 10 * 60_000,
   requiresSession: false,
+  // Two weeks covers any outage worth waiting out; what expires stays visible in the dead-letter queue.
+  defaultMessageTimeToLiveMs: 14 * day,
+  deadLetteringOnMessageExpiration: true,
 };
 
 export const queueSettings: Record<QueueName, EntitySettings> = {
-  // Long tasks renew their lock; KEDA scales lane-worker on this queue's depth.
-  'agent-tasks': { ...defaultEntitySettings, lockDurationMs: 60_000, maxDeliveryCount: 5 },
+  // Long tasks renew their lock; KEDA scales lane-worker on this queue's depth. A task's truth is
+  // the ledger and the watchdog re-dispatches a task whose wake-up was not taken, so a wake-up
+  // older than a day is only evidence of an outage: kept in the dead-letter queue, not delivered.
+  'agent-tasks': { ...defaultEntitySettings, lockDurationMs: 60_000, maxDeliveryCount: 5, defaultMessageTimeToLiveMs: 1 * day },
+};
+
+export type TopicSettings = Pick<EntitySettings, 'defaultMessageTimeToLiveMs' | 'deadLetteringOnMessageExpiration'>;
+
+/**
+ * Time-to-live per topic, chosen for what its events are worth late. A topic's subscriptions
+ * inherit both settings unless their declaration overrides them.
+ */
+export const topicSettings: Record<TopicName, TopicSettings> = {
+  // Facts other services act on (supersession, task outcomes): never silently lost.
+  'claims.reconciliation-completed.v1': { defaultMessageTimeToLiveMs: 14 * day, deadLetteringOnMessageExpiration: true },
+  'contracts.packet-promoted.v1': { defaultMessageTimeToLiveMs: 14 * day, deadLetteringOnMessageExpiration: true },
+  'salesforce.request-changed.v1': { defaultMessageTimeToLiveMs: 14 * day, deadLetteringOnMessageExpiration: true },
+  // An index update that expired must be re-sent: kept where an operator sees it.
+  'contracts.search-documents.v1': { defaultMessageTimeToLiveMs: 7 * day, deadLetteringOnMessageExpiration: true },
+  'salesforce.search-documents.v1': { defaultMessageTimeToLiveMs: 7 * day, deadLetteringOnMessageExpiration: true },
+  // Progress wake-ups for waiting streams; the ledger holds the truth, so an hour-old one is noise: dropped.
+  'agent.task-started.v1': { defaultMessageTimeToLiveMs: 60 * 60_000, deadLetteringOnMessageExpiration: false },
+  'agent.task-succeeded.v1': { defaultMessageTimeToLiveMs: 60 * 60_000, deadLetteringOnMessageExpiration: false },
+  'agent.task-failed.v1': { defaultMessageTimeToLiveMs: 60 * 60_000, deadLetteringOnMessageExpiration: false },
 };
 
 /** One subscription per consumer on each topic it reads. */
@@ -86,6 +118,11 @@ export const subscriptionCatalogue: readonly SubscriptionDeclaration[] = [
   { topic: 'agent.task-succeeded.v1', name: 'agent-dispatcher' },
   { topic: 'agent.task-failed.v1', name: 'agent-dispatcher' },
 ];
+
+/** A subscription's settings: the defaults, then its topic's time-to-live, then its own declaration. */
+export function subscriptionSettings(declaration: Pick<SubscriptionDeclaration, 'topic' | 'settings'>): EntitySettings {
+  return { ...defaultEntitySettings, ...topicSettings[declaration.topic], ...declaration.settings };
+}
 
 export function schemaFor(entity: EntityName): z.ZodType {
   return entity in topicCatalogue ? topicCatalogue[entity as TopicName] : queueCatalogue[entity as QueueName];

@@ -18,7 +18,7 @@ export async function sendAsOneBatch(
     messages.forEach((message, index) => {
       if (!batch.tryAddMessage(message)) {
         throw new MessagingError(
-          'MESSAGING_PAYLOAD_INVALID',
+          'MESSAGE_SIZE_EXCEEDED',
           `batch to ${entity} does not fit one Service Bus batch (${batch.maxSizeInBytes} bytes): message ${index + 1} of ${messages.length} does not fit; nothing was sent`,
         );
       }

@@ -6,10 +6,10 @@ import { mapErrors, toMessagingError } from './azure-error.mapper';
 describe('toMessagingError', () => {
   it.each([
     ['MessageLockLost', 'MESSAGE_LOCK_LOST'],
-    ['SessionLockLost', 'MESSAGE_LOCK_LOST'],
+    ['SessionLockLost', 'SESSION_LOCK_LOST'],
     ['MessageNotFound', 'MESSAGE_NOT_FOUND'],
     ['MessagingEntityNotFound', 'MESSAGING_ENTITY_UNKNOWN'],
-    ['MessageSizeExceeded', 'MESSAGING_PAYLOAD_INVALID'],
+    ['MessageSizeExceeded', 'MESSAGE_SIZE_EXCEEDED'],
     ['ServiceBusy', 'MESSAGING_UNAVAILABLE'],
     ['ServiceTimeout', 'MESSAGING_UNAVAILABLE'],
     ['UnauthorizedAccess', 'MESSAGING_UNAVAILABLE'],
@@ -24,6 +24,18 @@ describe('toMessagingError', () => {
       expect(mapped.message).toContain('complete');
     },
   );
+
+  it("maps Service Bus's refusal of a session entity's message without a session id to MESSAGING_SESSION_REQUIRED", () => {
+    // The SDK has no code of its own for it: an invalid operation, told by its text.
+    const refused = toMessagingError(
+      new ServiceBusError(
+        'InvalidOperationError: The SessionId was not set on a message, and it cannot be sent to the entity.',
+        'GeneralError',
+      ),
+      'send to per-claim',
+    );
+    expect(refused.code).toBe('MESSAGING_SESSION_REQUIRED');
+  });
 
   it("maps the SDK's untyped errors for a second settlement and for a closed link", () => {
     const twice = toMessagingError(

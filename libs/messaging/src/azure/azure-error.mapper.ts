@@ -7,11 +7,14 @@ import {
 /** SDK error codes and what they mean to a caller of the port; anything else is transient. */
 const codeFor: Record<string, MessagingErrorCode> = {
   MessageLockLost: 'MESSAGE_LOCK_LOST',
-  SessionLockLost: 'MESSAGE_LOCK_LOST',
+  SessionLockLost: 'SESSION_LOCK_LOST',
   MessageNotFound: 'MESSAGE_NOT_FOUND',
   MessagingEntityNotFound: 'MESSAGING_ENTITY_UNKNOWN',
-  MessageSizeExceeded: 'MESSAGING_PAYLOAD_INVALID',
+  MessageSizeExceeded: 'MESSAGE_SIZE_EXCEEDED',
 };
+
+/** Service Bus refuses a session entity's message without a session id as an invalid operation; this is its text. */
+const sessionIdMissing = /SessionId was not set|session identifier is null/i;
 
 /** Thrown by the SDK when a message is settled twice (a plain Error, not a ServiceBusError). */
 const alreadySettled = /already settled|has either been deleted/i;
@@ -27,7 +30,11 @@ export function toMessagingError(
 ): MessagingError {
   if (error instanceof MessagingError) return error;
   if (isServiceBusError(error)) {
-    const code = codeFor[error.code] ?? 'MESSAGING_UNAVAILABLE';
+    const code =
+      codeFor[error.code] ??
+      (sessionIdMissing.test(error.message)
+        ? 'MESSAGING_SESSION_REQUIRED'
+        : 'MESSAGING_UNAVAILABLE');
     return new MessagingError(
       code,
       `${action}: ${error.code}: ${error.message}`,

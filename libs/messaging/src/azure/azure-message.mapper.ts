@@ -32,6 +32,9 @@ export function toServiceBusMessage(
     ...(message.applicationProperties && {
       applicationProperties: { ...message.applicationProperties },
     }),
+    ...(message.timeToLiveMs !== undefined && {
+      timeToLive: message.timeToLiveMs,
+    }),
   };
 }
 
@@ -88,6 +91,7 @@ export function fromServiceBusMessage(
     sequenceNumber: toBigInt(message.sequenceNumber),
     deliveryCount: how === 'received' ? attempts + 1 : attempts,
     enqueuedAt: message.enqueuedTimeUtc ?? new Date(0),
+    ...(message.expiresAtUtc && { expiresAt: message.expiresAtUtc }),
     ...(how === 'received' &&
       message.lockedUntilUtc && { lockedUntil: message.lockedUntilUtc }),
     ...(how === 'received' &&

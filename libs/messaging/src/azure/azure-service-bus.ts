@@ -6,7 +6,7 @@ import type {
 } from '@azure/service-bus';
 import type { EntityName } from '@leaf/contracts';
 import type { BodyScreenOptions } from '../body/body-screen';
-import { assertContract } from '../body/contract-issues';
+import { checkOutgoing } from '../send/outgoing-checks';
 import {
   defaultBusTopology,
   maxMessageSizeBytes,
@@ -59,7 +59,8 @@ const defaultPeekCount = 100;
 /** Messages received at once while scanning a dead-letter queue for chosen ones. */
 const deadLetterScanBatch = 25;
 // Never silent: an error nobody awaits still reaches stderr with its stable code.
-const warn = (error: MessagingError) => process.emitWarning(error.message, { code: error.code });
+const warn = (error: MessagingError) =>
+  process.emitWarning(error.message, { code: error.code });
 const list = <T>(items: T | T[]): T[] =>
   Array.isArray(items) ? items : [items];
 
@@ -84,7 +85,7 @@ export class AzureServiceBus implements MessageBus {
     messages: OutgoingMessage<E> | OutgoingMessage<E>[],
   ): Promise<void> {
     const outgoing = list(messages);
-    for (const message of outgoing) assertContract(entity, message.body);
+    checkOutgoing(this.topology, entity, outgoing);
     await sendAsOneBatch(
       this.sender(entity),
       entity,
@@ -99,7 +100,7 @@ export class AzureServiceBus implements MessageBus {
   ): Promise<bigint[]> {
     const sender = this.sender(entity);
     const outgoing = list(messages);
-    for (const message of outgoing) assertContract(entity, message.body);
+    checkOutgoing(this.topology, entity, outgoing);
     const sequenceNumbers = await mapErrors(`schedule on ${entity}`, () =>
       sender.scheduleMessages(outgoing.map(toServiceBusMessage), at),
     );
@@ -156,7 +157,11 @@ export class AzureServiceBus implements MessageBus {
     );
     const never = new AbortController().signal;
     return received.map((raw) => {
-      const message = fromServiceBusMessage(raw, 'received', this.screenFor(from));
+      const message = fromServiceBusMessage(
+        raw,
+        'received',
+        this.screenFor(from),
+      );
       return {
         message,
         settlement: new AzureSettlement(
@@ -275,12 +280,10 @@ export class AzureServiceBus implements MessageBus {
     let count = 0;
     let next = 0n;
     for (;;) {
-      const page = await mapErrors(
-        `peek ${describeAddress(from, true)}`,
-        () =>
-          receiver.peekMessages(defaultPeekCount, {
-            fromSequenceNumber: toLong(next),
-          }),
+      const page = await mapErrors(`peek ${describeAddress(from, true)}`, () =>
+        receiver.peekMessages(defaultPeekCount, {
+          fromSequenceNumber: toLong(next),
+        }),
       );
       const numbers = page.map((m) => toBigInt(m.sequenceNumber));
       const upTo = numbers.filter((n) => n <= last);

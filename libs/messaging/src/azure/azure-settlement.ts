@@ -22,6 +22,18 @@ export interface DelayedAbandon {
   ): Promise<void>;
 }
 
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
 const isSessionReceiver = (
   receiver: ServiceBusReceiver,
 ): receiver is ServiceBusSessionReceiver =>
@@ -64,6 +76,15 @@ export class AzureSettlement implements HandlerContext {
     } = {},
   ): Promise<void> {
     const delayMs = options.delayMs ?? 0;
+    const receiver = this.receiver;
+    if (delayMs > 0 && isSessionReceiver(receiver)) {
+      // In a session the message must stay the session's next: hold the session (the SDK keeps
+      // renewing its lock) for the delay, then abandon, so it comes straight back to this receiver.
+      return this.settle('abandon', async () => {
+        await pause(delayMs, this.signal);
+        await receiver.abandonMessage(this.message, options.propertiesToModify);
+      });
+    }
     if (delayMs > 0 || this.takenBack) {
       return this.settle('abandon', () =>
         this.delayedAbandon(this.receiver, this.message, {

@@ -5,6 +5,7 @@ import type { ReceivedMessage } from '../port/message';
 import { isMessagingError } from '../port/messaging.error';
 import { agentTask, eventually, nth, recorder, sleep, taskEvent } from './conformance-probe';
 import { conformanceSettings } from './conformance-topology';
+import { fidelityConformanceCases } from './fidelity.conformance';
 import { poisonConformanceCases } from './poison.conformance';
 import type { RawOutgoingMessage } from './raw-message';
 
@@ -51,6 +52,7 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
     });
 
     poisonConformanceCases(() => ({ bus, sendRaw: (entity, message) => target.sendRaw(entity, message), consume }));
+    fidelityConformanceCases(() => ({ bus, consume }));
 
     it('delivers a message with its id, correlation, subject and application properties (trace context included), then completes it', async () => {
       const got = recorder();

@@ -7,7 +7,12 @@ export const conformanceSettings: EntitySettings = {
   maxDeliveryCount: 3,
   duplicateDetectionWindowMs: 60_000,
   requiresSession: false,
+  defaultMessageTimeToLiveMs: 60 * 60_000,
+  deadLetteringOnMessageExpiration: true,
 };
+
+/** A subscription whose messages live one second and are dropped, not dead-lettered, when they expire. */
+export const shortLivedSettings: EntitySettings = { ...conformanceSettings, defaultMessageTimeToLiveMs: 1_000, deadLetteringOnMessageExpiration: false };
 
 /**
  * The entities the conformance suite uses. A target must serve exactly these (provision them on
@@ -18,8 +23,8 @@ export const conformanceTopology = {
   maxMessageSizeBytes: 64 * 1024,
   queues: { 'agent-tasks': conformanceSettings },
   topics: {
-    'agent.task-started.v1': { duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs },
-    'agent.task-succeeded.v1': { duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs },
+    'agent.task-started.v1': { duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs, defaultMessageTimeToLiveMs: conformanceSettings.defaultMessageTimeToLiveMs },
+    'agent.task-succeeded.v1': { duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs, defaultMessageTimeToLiveMs: conformanceSettings.defaultMessageTimeToLiveMs },
   },
   subscriptions: [
     { topic: 'agent.task-started.v1', name: 'conformance-a', settings: conformanceSettings },
@@ -29,6 +34,12 @@ export const conformanceTopology = {
       name: 'conformance-fast-lane',
       filter: { applicationProperties: { lane: 'fast' } },
       settings: conformanceSettings,
+    },
+    {
+      topic: 'agent.task-started.v1',
+      name: 'conformance-short-lived',
+      filter: { applicationProperties: { lane: 'short-lived' } },
+      settings: shortLivedSettings,
     },
     { topic: 'agent.task-succeeded.v1', name: 'conformance-sessions', settings: { ...conformanceSettings, requiresSession: true } },
   ],

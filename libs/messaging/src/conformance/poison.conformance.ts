@@ -61,9 +61,11 @@ export function poisonConformanceCases(context: () => PoisonConformanceContext):
       seen.set(entityOf(address), got);
       consume(address, async (m) => void got.push(m), { maxConcurrentCalls: 2 });
     }
+    // At least once: under load a lock can lapse and a valid message come twice; each must come.
+    const handledIds = (entity: EntityName) => [...new Set((seen.get(entity) ?? []).map((m) => m.messageId))];
     for (const { address } of targets) {
       const entity = entityOf(address);
-      await eventually(() => seen.get(entity)?.length ?? 0, (n) => n === 5, 15_000);
+      await eventually(() => handledIds(entity).length, (n) => n === 5, 15_000);
       const dead = await eventually(() => bus.peek(address, { deadLetter: true, maxCount: 20 }), (d) => d.length === 4, 15_000);
       expect(dead.map((d) => [d.messageId, d.deadLetterReason])).toEqual(poisonBodies({}).map((p, i) => [`${entity}-poison-${i + 1}`, p.reason]));
       const contract = nth(dead, 3);
@@ -71,11 +73,10 @@ export function poisonConformanceCases(context: () => PoisonConformanceContext):
       for (const d of dead) expect(`${d.deadLetterErrorDescription}`).not.toContain(secret);
       // No handler saw a poison message; every valid one was handled.
       expect((seen.get(entity) ?? []).filter((m) => m.bodyProblem !== undefined)).toEqual([]);
-      expect((seen.get(entity) ?? []).map((m) => m.messageId).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `${entity}-valid-${n}`));
+      expect(handledIds(entity).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `${entity}-valid-${n}`));
     }
     // A session keeps its order around the poison dead-lettered inside it.
-    const inSession = seen.get('agent.task-succeeded.v1') ?? [];
-    expect(inSession.map((m) => m.messageId)).toEqual([1, 2, 3, 4, 5].map((n) => `agent.task-succeeded.v1-valid-${n}`));
+    expect(handledIds('agent.task-succeeded.v1')).toEqual([1, 2, 3, 4, 5].map((n) => `agent.task-succeeded.v1-valid-${n}`));
     expect(await bus.peek({ queue: 'agent-tasks' })).toEqual([]);
   });
 

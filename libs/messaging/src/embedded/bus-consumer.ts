@@ -3,7 +3,8 @@ import type { BodyScreenOptions } from '../body/body-screen';
 import type { ConsumerHandle } from '../port/message-bus.port';
 import { poisonReport } from '../body/poison-report';
 import type { MessageHandler } from '../port/settlement';
-import type { BusStore, StoreAddress } from './bus-store';
+import { MessagingError } from '../port/messaging.error';
+import type { BusStore, SessionHold, StoreAddress } from './bus-store';
 import { runHandler } from './handler-run';
 import { LockedMessageSettlement } from './locked-message.settlement';
 import type { MessageRow } from './message-row';
@@ -52,15 +53,20 @@ export abstract class BusConsumer implements ConsumerHandle {
     return this.options.address.deadLetter ? 2 ** 31 - 1 : this.options.settings.maxDeliveryCount;
   }
 
-  protected settlementFor(row: MessageRow): LockedMessageSettlement {
+  protected settlementFor(row: MessageRow, session?: SessionHold): LockedMessageSettlement {
     const { address, settings } = this.options;
     return new LockedMessageSettlement(
       this.store,
-      { address, seq: row.seq, lockToken: row.lock_token ?? '' },
+      { address, seq: row.seq, lockToken: row.lock_token ?? '', ...(session && { session }) },
       settings.lockDurationMs,
       this.maxDeliveryCount,
       () => this.notifier.notify(address.entity),
+      this.closing.signal,
     );
+  }
+
+  protected get deadLetterExpired(): boolean {
+    return this.options.settings.deadLetteringOnMessageExpiration;
   }
 
   /**
@@ -68,8 +74,9 @@ export abstract class BusConsumer implements ConsumerHandle {
    * message can stop the consumer. A body that can never succeed (see screenBody) is
    * dead-lettered with its reason before any handler sees it; a dead-letter receiver gets it as is.
    */
-  protected async handle(row: MessageRow, renewAlso?: () => Promise<boolean>): Promise<void> {
-    const settlement = this.settlementFor(row);
+  protected async handle(row: MessageRow, session?: { hold: SessionHold; renew: () => Promise<boolean> }): Promise<void> {
+    const settlement = this.settlementFor(row, session?.hold);
+    const renewAlso = session?.renew;
     try {
       const message = toReceivedMessage(row, this.options.screen);
       if (message.bodyProblem && !this.options.address.deadLetter) {
@@ -92,7 +99,7 @@ export abstract class BusConsumer implements ConsumerHandle {
   /** Sleeps until a send wakes this entity, the next delayed/scheduled/locked message is due, or the poll interval. */
   protected async idle(seenVersion: number, readyButHeldMs = 0): Promise<void> {
     const { address, pollIntervalMs } = this.options;
-    const { dueMs: due } = await this.store.idleScan(address, this.maxDeliveryCount);
+    const { dueMs: due } = await this.store.idleScan(address, this.maxDeliveryCount, this.deadLetterExpired);
     // A few milliseconds past the due time: the database clock decides, and must see it passed.
     // Ready messages we could not take are held by someone (a session lock): wait for a release.
     const wait = due === undefined ? pollIntervalMs : Math.min(pollIntervalMs, due < 1 ? Math.max(5, readyButHeldMs) : due + 5);
@@ -166,28 +173,32 @@ export class SessionConsumer extends BusConsumer {
           continue;
         }
         misses = 0;
-        await this.drainSession(session.sessionId, session.lockToken);
+        await this.drainSession(session);
       } catch (error) {
         await this.survive(error);
       }
     }
   }
 
-  private async drainSession(sessionId: string, lockToken: string): Promise<void> {
+  private async drainSession(hold: SessionHold): Promise<void> {
     const { address, settings } = this.options;
-    const renewSession = () => this.store.renewSession(address, sessionId, lockToken, settings.lockDurationMs);
+    const renew = () => this.store.renewSession(address, hold, settings.lockDurationMs);
     try {
       while (!this.closed) {
-        const row = await this.store.claimInSession(address, sessionId, settings.lockDurationMs, this.maxDeliveryCount);
+        const row = await this.store.claimInSession(address, hold, settings.lockDurationMs, this.maxDeliveryCount);
         if (!row) {
-          if ((await this.store.deadLetterExhausted(address, this.maxDeliveryCount)) > 0) continue;
+          if ((await this.store.sweep(address, this.maxDeliveryCount, this.deadLetterExpired)) > 0) continue;
+          // The session moved on without us (our lock lapsed and another receiver took it): say so, take nothing more of it.
+          if (!(await this.store.sessionHeld(address, hold))) {
+            this.options.onError(new MessagingError('SESSION_LOCK_LOST', `the lock of session ${hold.sessionId} on ${address.entity} expired or another receiver holds it`));
+          }
           return;
         }
-        await this.handle(row, renewSession);
-        if (!(await renewSession())) return;
+        await this.handle(row, { hold, renew });
+        if (!(await renew())) return;
       }
     } finally {
-      await this.store.releaseSession(address, sessionId, lockToken);
+      await this.store.releaseSession(address, hold);
       // Messages that arrived while the session was held woke nobody who could take them.
       this.notifier.notify(address.entity);
     }

@@ -61,4 +61,34 @@ export const busMigrations: readonly BusMigration[] = [
     name: 'bodies are bytes',
     up: (s) => `ALTER TABLE ${s}.messages ALTER COLUMN body TYPE bytea USING convert_to(body, 'UTF8');`,
   },
+  {
+    version: 3,
+    // Time-to-live; scheduled messages wait apart until their time and then get a new sequence
+    // number, appended behind what was sent meanwhile (as Service Bus does); sequence numbers
+    // become per entity (sequences created on first use, see bus-sequences.ts).
+    name: 'time-to-live, scheduled messages apart, per-entity sequence numbers',
+    up: (s) => `
+      ALTER TABLE ${s}.messages ADD COLUMN expires_at timestamptz;
+      CREATE INDEX messages_expiring ON ${s}.messages (entity, subscription, expires_at) WHERE NOT dead_letter AND expires_at IS NOT NULL;
+      CREATE TABLE ${s}.scheduled (
+        entity text NOT NULL,
+        seq bigint NOT NULL,
+        message_id text NOT NULL,
+        body bytea NOT NULL,
+        correlation_id text,
+        session_id text,
+        subject text,
+        application_properties text NOT NULL,
+        -- Where it goes when it activates: [{"s": subscription ('' for a queue), "ttl": ms}].
+        routes jsonb NOT NULL,
+        enqueue_at timestamptz NOT NULL,
+        PRIMARY KEY (entity, seq)
+      );
+      CREATE INDEX scheduled_due ON ${s}.scheduled (entity, enqueue_at);
+      INSERT INTO ${s}.scheduled (entity, seq, message_id, body, correlation_id, session_id, subject, application_properties, routes, enqueue_at)
+        SELECT entity, seq, min(message_id), (array_agg(body))[1], min(correlation_id), min(session_id), min(subject), min(application_properties),
+               jsonb_agg(jsonb_build_object('s', subscription, 'ttl', NULL)), min(visible_at)
+        FROM ${s}.messages WHERE state = 'scheduled' AND NOT dead_letter GROUP BY entity, seq;
+      DELETE FROM ${s}.messages WHERE state = 'scheduled' AND NOT dead_letter;`,
+  },
 ];

@@ -40,18 +40,30 @@ describe.each(testDatabaseTargets())('embedded bus schema migrations on $name', 
     const s = schema();
     await pool.query(unversioned(s));
     const task = agentTask(1);
+    // Numbers from the old single sequence, as other entities' sends would leave them: 41 and 42.
+    await pool.query(`SELECT setval('${s}.sequence_numbers', 40)`);
     await pool.query(
-      `INSERT INTO ${s}.messages (entity, subscription, seq, message_id, body, application_properties, state)
-       VALUES ('agent-tasks', '', nextval('${s}.sequence_numbers'), 'before-upgrade', $1, '{}', 'active')`,
+      `INSERT INTO ${s}.messages (entity, subscription, seq, message_id, body, application_properties, state, visible_at)
+       VALUES ('agent-tasks', '', nextval('${s}.sequence_numbers'), 'before-upgrade', $1, '{}', 'active', now()),
+              ('agent-tasks', '', nextval('${s}.sequence_numbers'), 'scheduled-before-upgrade', $1, '{}', 'scheduled', now() - interval '1 second')`,
       [JSON.stringify(task)],
     );
     expect(await ensureBusSchema(pool, s)).toEqual(busMigrations.map((m) => m.version));
     expect(await ensureBusSchema(pool, s)).toEqual([]);
     const bus = await createEmbeddedBus({ url: db.url, schema: s, topology: conformanceTopology, poolSize: 2 });
     try {
-      const [kept] = await bus.peek({ queue: 'agent-tasks' });
-      expect(kept).toMatchObject({ messageId: 'before-upgrade', body: task });
-      expect(kept?.bodyProblem).toBeUndefined();
+      await bus.send('agent-tasks', { body: task, messageId: 'after-upgrade' });
+      const peeked = await bus.peek({ queue: 'agent-tasks' });
+      expect(peeked.map((m) => [m.messageId, m.state])).toEqual([
+        ['before-upgrade', 'active'],
+        // The scheduled one waited apart and activated (due) behind the first send after the upgrade.
+        ['after-upgrade', 'active'],
+        ['scheduled-before-upgrade', 'active'],
+      ]);
+      expect(peeked[0]).toMatchObject({ sequenceNumber: 41n, body: task });
+      expect(peeked[0]?.bodyProblem).toBeUndefined();
+      // The entity's own sequence starts above what it already had.
+      expect(peeked.map((m) => m.sequenceNumber)).toEqual([41n, 43n, 44n]);
     } finally {
       await bus.close();
     }

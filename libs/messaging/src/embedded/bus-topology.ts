@@ -3,6 +3,8 @@ import {
   queueCatalogue,
   queueSettings,
   subscriptionCatalogue,
+  subscriptionSettings,
+  topicSettings,
   type CorrelationFilter,
   type EntityName,
   type EntitySettings,
@@ -22,8 +24,11 @@ import { MessagingError } from '../port/messaging.error';
 export interface BusTopology {
   /** Settings per queue; a queue not listed uses `queueSettings`. */
   queues?: Partial<Record<QueueName, Partial<EntitySettings>>>;
-  /** Topic-level settings: duplicate detection happens on the topic, before fan-out. */
-  topics?: Partial<Record<TopicName, Partial<Pick<EntitySettings, 'duplicateDetectionWindowMs'>>>>;
+  /**
+   * Topic-level settings: duplicate detection happens on the topic, before fan-out; its
+   * time-to-live settings are inherited by its subscriptions (over the catalogue's `topicSettings`).
+   */
+  topics?: Partial<Record<TopicName, Partial<Pick<EntitySettings, 'duplicateDetectionWindowMs' | 'defaultMessageTimeToLiveMs' | 'deadLetteringOnMessageExpiration'>>>>;
   subscriptions: readonly SubscriptionDeclaration[];
   /** The namespace tier's largest message (see message-size.ts). Default: Standard, 256 KB. */
   maxMessageSizeBytes?: number;
@@ -42,7 +47,18 @@ export function receiveSettings(topology: BusTopology, from: ReceiveAddress): En
   if (!declared) {
     throw new MessagingError('MESSAGING_ENTITY_UNKNOWN', `no subscription ${from.subscription} on ${from.topic} in the topology`);
   }
-  return { ...defaultEntitySettings, ...declared.settings };
+  const topic = topology.topics?.[from.topic];
+  return {
+    ...subscriptionSettings({ topic: from.topic }),
+    ...(topic?.defaultMessageTimeToLiveMs !== undefined && { defaultMessageTimeToLiveMs: topic.defaultMessageTimeToLiveMs }),
+    ...(topic?.deadLetteringOnMessageExpiration !== undefined && { deadLetteringOnMessageExpiration: topic.deadLetteringOnMessageExpiration }),
+    ...declared.settings,
+  };
+}
+
+/** The topic's own time-to-live (the subscriptions' may be shorter). */
+export function topicTimeToLiveMs(topology: BusTopology, topic: TopicName): number {
+  return topology.topics?.[topic]?.defaultMessageTimeToLiveMs ?? topicSettings[topic]?.defaultMessageTimeToLiveMs ?? defaultEntitySettings.defaultMessageTimeToLiveMs;
 }
 
 export function duplicateDetectionWindowMs(topology: BusTopology, entity: EntityName): number {
@@ -51,7 +67,7 @@ export function duplicateDetectionWindowMs(topology: BusTopology, entity: Entity
 }
 
 /** Service Bus correlation filter: every property the filter names must be equal. */
-export function matchesFilter(filter: CorrelationFilter | undefined, message: OutgoingMessage): boolean {
+export function matchesFilter(filter: CorrelationFilter | undefined, message: Pick<OutgoingMessage, 'correlationId' | 'subject' | 'sessionId' | 'applicationProperties'>): boolean {
   if (!filter) return true;
   if (filter.correlationId !== undefined && filter.correlationId !== message.correlationId) return false;
   if (filter.subject !== undefined && filter.subject !== message.subject) return false;
@@ -64,6 +80,29 @@ export function matchesFilter(filter: CorrelationFilter | undefined, message: Ou
 
 /** The subscriptions of `topic` a message goes to (a queue is its own single destination: ''). */
 export function destinations(topology: BusTopology, entity: EntityName, message: OutgoingMessage): string[] {
-  if (isQueueName(entity)) return [''];
-  return topology.subscriptions.filter((s) => s.topic === entity && matchesFilter(s.filter, message)).map((s) => s.name);
+  return routes(topology, entity, message).map((r) => r.subscription);
+}
+
+export interface Route {
+  /** '' for a queue. */
+  subscription: string;
+  settings: EntitySettings;
+  /** The message's time-to-live there: the shortest of its own, the topic's and the queue's or subscription's default. */
+  timeToLiveMs: number;
+}
+
+/** Where a message goes, with the settings that apply to it in each place. */
+export function routes(topology: BusTopology, entity: EntityName, message: Pick<OutgoingMessage, 'timeToLiveMs'> & Parameters<typeof matchesFilter>[1]): Route[] {
+  const own = message.timeToLiveMs ?? Infinity;
+  if (isQueueName(entity)) {
+    const settings = receiveSettings(topology, { queue: entity });
+    return [{ subscription: '', settings, timeToLiveMs: Math.min(own, settings.defaultMessageTimeToLiveMs) }];
+  }
+  const topicTtl = topicTimeToLiveMs(topology, entity);
+  return topology.subscriptions
+    .filter((s) => s.topic === entity && matchesFilter(s.filter, message))
+    .map((s) => {
+      const settings = receiveSettings(topology, { topic: entity, subscription: s.name });
+      return { subscription: s.name, settings, timeToLiveMs: Math.min(own, topicTtl, settings.defaultMessageTimeToLiveMs) };
+    });
 }

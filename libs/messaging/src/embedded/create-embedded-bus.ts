@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import { z } from 'zod';
 import { MessagingError } from '../port/messaging.error';
+import { BusSequences } from './bus-sequences';
 import { BusStore } from './bus-store';
 import { assertSchemaName, defaultBusSchema, ensureBusSchema } from './bus-schema';
 import { defaultBusTopology, type BusTopology } from './bus-topology';
@@ -46,7 +47,7 @@ export async function createEmbeddedBus(options: CreateEmbeddedBusOptions): Prom
     await ensureBusSchema(pool, schema);
     const channel = `${schema}_wake`;
     const { notifier, release } = await WakeUpNotifier.acquire(url, channel);
-    const store = new BusStore(pool, receiving, schema, channel);
+    const store = new BusStore(pool, receiving, schema, channel, new BusSequences(pool, schema));
     const topology = options.topology ?? defaultBusTopology;
     return new EmbeddedBus(store, notifier, { topology, pollIntervalMs, onError: options.onError }, async () => {
       await release();

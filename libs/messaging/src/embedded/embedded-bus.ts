@@ -5,10 +5,10 @@ import type { ConsumerHandle, DeliveredMessage, MessageBus, PeekOptions, Receive
 import { MessagingError } from '../port/messaging.error';
 import type { MessageHandler } from '../port/settlement';
 import type { BodyScreenOptions } from '../body/body-screen';
-import { assertContract } from '../body/contract-issues';
+import { checkOutgoing } from '../send/outgoing-checks';
 import { QueueConsumer, SessionConsumer, type BusConsumer } from './bus-consumer';
 import type { BusStore, StoreAddress, StoredMessage } from './bus-store';
-import { destinations, duplicateDetectionWindowMs, maxMessageSizeBytes, receiveSettings, type BusTopology } from './bus-topology';
+import { duplicateDetectionWindowMs, maxMessageSizeBytes, receiveSettings, routes, type BusTopology } from './bus-topology';
 import { LockedMessageSettlement } from './locked-message.settlement';
 import { toReceivedMessage } from './message-row';
 import type { WakeUpNotifier } from './wake-up.notifier';
@@ -133,7 +133,9 @@ export class EmbeddedBus implements MessageBus {
 
   private async enqueue<E extends EntityName>(entity: E, input: OutgoingMessage<E> | OutgoingMessage<E>[], at?: Date): Promise<bigint[]> {
     this.assertOpen();
-    const messages = (Array.isArray(input) ? input : [input]).map((m) => this.toStored(entity, m));
+    const outgoing = Array.isArray(input) ? input : [input];
+    checkOutgoing(this.options.topology, entity, outgoing);
+    const messages = outgoing.map((m) => this.toStored(entity, m));
     if (messages.length === 0) return [];
     // Service Bus keeps the first of a messageId; a repeat inside the same batch is a duplicate too.
     const firstOfId = new Map<string, number>();
@@ -163,7 +165,6 @@ export class EmbeddedBus implements MessageBus {
   }
 
   private toStored<E extends EntityName>(entity: E, message: OutgoingMessage<E>): StoredMessage {
-    assertContract(entity, message.body);
     return {
       messageId: message.messageId ?? randomUUID(),
       body: Buffer.from(JSON.stringify(message.body), 'utf8'),
@@ -171,7 +172,7 @@ export class EmbeddedBus implements MessageBus {
       sessionId: message.sessionId ?? null,
       subject: message.subject ?? null,
       applicationProperties: JSON.stringify(message.applicationProperties ?? {}),
-      destinations: destinations(this.options.topology, entity, message),
+      routes: routes(this.options.topology, entity, message).map((r) => ({ s: r.subscription, ttl: r.timeToLiveMs })),
     };
   }
 

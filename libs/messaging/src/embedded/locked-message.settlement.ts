@@ -3,10 +3,22 @@ import { MessagingError } from '../port/messaging.error';
 import type { Settlement } from '../port/settlement';
 import type { BusStore, LockKey } from './bus-store';
 
+const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
 /**
  * The settlement of one peek-locked delivery. The database decides whether the lock is still
- * held (token and expiry), so a settlement after expiry fails even if another consumer has not
- * taken the message yet.
+ * held (token and expiry, and for a session's message the session lock too), so a settlement
+ * after expiry fails even if another consumer has not taken the message yet.
  */
 export class LockedMessageSettlement implements Settlement {
   private settled = false;
@@ -18,6 +30,8 @@ export class LockedMessageSettlement implements Settlement {
     private readonly maxDeliveryCount: number,
     /** Called after a settlement that makes the message receivable again (abandon, dead-letter). */
     private readonly onRequeued: () => void,
+    /** Ends a session's delayed abandon early (the consumer is closing). */
+    private readonly closing?: AbortSignal,
   ) {}
 
   get isSettled(): boolean {
@@ -29,7 +43,14 @@ export class LockedMessageSettlement implements Settlement {
   }
 
   async abandon(options: { delayMs?: number; propertiesToModify?: ApplicationProperties } = {}): Promise<void> {
-    await this.settle('abandon', () => this.store.abandon(this.key, Math.max(0, options.delayMs ?? 0), options.propertiesToModify, this.maxDeliveryCount));
+    let delayMs = Math.max(0, options.delayMs ?? 0);
+    if (this.key.session && delayMs > 0) {
+      // In a session the message must stay the session's next: hold the session (the handler run
+      // keeps renewing both locks while this is unsettled) for the delay, then put it back at once.
+      await pause(delayMs, this.closing);
+      delayMs = 0;
+    }
+    await this.settle('abandon', () => this.store.abandon(this.key, delayMs, options.propertiesToModify, this.maxDeliveryCount));
     this.onRequeued();
   }
 
@@ -43,25 +64,29 @@ export class LockedMessageSettlement implements Settlement {
   }
 
   async renewLock(): Promise<Date> {
-    if (this.settled) throw this.lockLost('renew the lock of');
+    if (this.settled) throw await this.lockLost('renew the lock of');
     const until = await this.store.renew(this.key, this.lockMs);
-    if (!until) throw this.lockLost('renew the lock of');
+    if (!until) throw await this.lockLost('renew the lock of');
     return until;
   }
 
   private async settle(what: string, run: () => Promise<boolean>): Promise<void> {
-    if (this.settled) throw this.lockLost(what);
+    if (this.settled) throw await this.lockLost(what);
     let done: boolean;
     try {
       done = await run();
     } catch (error) {
       throw new MessagingError('MESSAGING_UNAVAILABLE', `could not ${what} message ${this.key.seq}`, { cause: error });
     }
-    if (!done) throw this.lockLost(what);
+    if (!done) throw await this.lockLost(what);
     this.settled = true;
   }
 
-  private lockLost(what: string): MessagingError {
+  private async lockLost(what: string): Promise<MessagingError> {
+    const { session, address } = this.key;
+    if (!this.settled && session && !(await this.store.sessionHeld(address, session).catch(() => true))) {
+      return new MessagingError('SESSION_LOCK_LOST', `cannot ${what} message ${this.key.seq}: the lock of session ${session.sessionId} expired or another receiver holds it`);
+    }
     return new MessagingError('MESSAGE_LOCK_LOST', `cannot ${what} message ${this.key.seq}: already settled, or its lock expired`);
   }
 }

@@ -3,7 +3,7 @@ import type { ApplicationProperties, MessageState, ReceivedMessage } from '../po
 
 /** The columns every read of a message selects, in the shape `toReceivedMessage` expects. */
 export const messageColumns = `seq::text AS seq, message_id, body, correlation_id, session_id, subject, application_properties,
-  state, delivery_count, enqueued_at, lock_token::text AS lock_token, locked_until, dead_letter_reason, dead_letter_description`;
+  state, delivery_count, enqueued_at, expires_at, lock_token::text AS lock_token, locked_until, dead_letter_reason, dead_letter_description`;
 
 export interface MessageRow {
   seq: string;
@@ -17,6 +17,7 @@ export interface MessageRow {
   state: MessageState;
   delivery_count: number;
   enqueued_at: Date;
+  expires_at: Date | null;
   lock_token: string | null;
   locked_until: Date | null;
   dead_letter_reason: string | null;
@@ -47,6 +48,7 @@ export function toReceivedMessage(row: MessageRow, screen: BodyScreenOptions): R
   };
   if (screened.problem) message.bodyProblem = screened.problem;
   if (screened.raw) message.rawBody = screened.raw;
+  if (row.expires_at !== null) message.expiresAt = row.expires_at;
   if (row.correlation_id !== null) message.correlationId = row.correlation_id;
   if (row.session_id !== null) message.sessionId = row.session_id;
   if (row.subject !== null) message.subject = row.subject;

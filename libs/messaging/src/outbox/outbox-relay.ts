@@ -2,6 +2,7 @@ import type { EntityName } from '@leaf/contracts';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { MessageBus } from '../port/message-bus.port';
 import type { OutgoingMessage } from '../port/message';
+import { isMessagingError, MessagingError, type MessagingErrorCode } from '../port/messaging.error';
 
 interface OutboxRow {
   outbox_id: string;
@@ -24,7 +25,13 @@ export interface OutboxRelayOptions {
   /** Safety-net poll; `notify()` after a commit wakes the relay at once. */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /** A row set aside because the bus can never take it (see `permanentFailures`). Default: `onError`. */
+  onDeadLettered?: (row: { outboxId: string; entity: string; messageId: string; reason: string }) => void;
 }
+
+/** Refusals that no retry can change: the row is dead-lettered in the outbox instead of blocking what follows. */
+const permanentFailures: readonly MessagingErrorCode[] = ['MESSAGE_SIZE_EXCEEDED', 'MESSAGING_PAYLOAD_INVALID', 'MESSAGING_SESSION_REQUIRED'];
+const isPermanent = (failure: unknown): failure is MessagingError => permanentFailures.some((code) => isMessagingError(failure, code));
 
 /**
  * Sends committed outbox rows and marks them sent. A crash between send and mark re-sends on the
@@ -114,39 +121,82 @@ export class OutboxRelay {
   private async sendPending(runner: QueryRunner, batchSize: number): Promise<{ sent: number; failure?: unknown }> {
     const rows: OutboxRow[] = await runner.query(
       `SELECT outbox_id, entity, message_id, body, correlation_id, session_id, subject, application_properties
-       FROM outbox_messages WHERE sent_at IS NULL ORDER BY outbox_id LIMIT ${batchSize}`,
+       FROM outbox_messages WHERE sent_at IS NULL AND dead_lettered_at IS NULL ORDER BY outbox_id LIMIT ${batchSize}`,
     );
     let sent = 0;
     // Consecutive rows for one entity go out as one batch (all or nothing), in outbox order, so
     // a session's messages keep their order and a busy outbox costs a send per batch, not per row.
     for (const group of consecutiveByEntity(rows, this.options.sendBatchSize ?? 50)) {
-      const ids = group.map((row) => row.outbox_id);
-      try {
-        const entity = group[0]!.entity;
-        await this.bus.send(entity, group.map(toMessage) as OutgoingMessage<typeof entity>[]);
-      } catch (failure) {
+      const failure = await this.sendGroup(runner, group);
+      if (failure === undefined) {
+        sent += group.length;
+        continue;
+      }
+      if (!isPermanent(failure)) {
         // Later rows wait so their order is kept; the next poll retries these.
-        await runner.query(`UPDATE outbox_messages SET attempts = attempts + 1, last_error = $1 WHERE outbox_id = ANY($2::bigint[])`, [
-          (failure instanceof Error ? failure.message : String(failure)).slice(0, 1000),
-          ids,
-        ]);
+        await this.recordFailure(runner, group, failure);
         return { sent, failure };
       }
-      await runner.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = ANY($1::bigint[])`, [ids]);
-      sent += group.length;
+      // Something in the group can never be sent (or the group is too large together): row by
+      // row, so only what can never go is set aside and everything after it still goes, in order.
+      for (const row of group) {
+        const alone = await this.sendGroup(runner, [row]);
+        if (alone === undefined) sent += 1;
+        else if (isPermanent(alone)) await this.deadLetter(runner, row, `${alone.code}: ${alone.message}`);
+        else {
+          await this.recordFailure(runner, [row], alone);
+          return { sent, failure: alone };
+        }
+      }
     }
     return { sent };
+  }
+
+  /** Sends the rows as one batch and marks them sent; returns the failure instead of throwing. */
+  private async sendGroup(runner: QueryRunner, group: OutboxRow[]): Promise<unknown> {
+    try {
+      const entity = group[0]!.entity;
+      await this.bus.send(entity, group.map(toMessage) as OutgoingMessage<typeof entity>[]);
+    } catch (failure) {
+      return failure;
+    }
+    await runner.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = ANY($1::bigint[])`, [group.map((row) => row.outbox_id)]);
+    return undefined;
+  }
+
+  private async recordFailure(runner: QueryRunner, group: OutboxRow[], failure: unknown): Promise<void> {
+    await runner.query(`UPDATE outbox_messages SET attempts = attempts + 1, last_error = $1 WHERE outbox_id = ANY($2::bigint[])`, [
+      (failure instanceof Error ? failure.message : String(failure)).slice(0, 1000),
+      group.map((row) => row.outbox_id),
+    ]);
+  }
+
+  private async deadLetter(runner: QueryRunner, row: OutboxRow, reason: string): Promise<void> {
+    const text = reason.slice(0, 1000);
+    await runner.query(`UPDATE outbox_messages SET dead_lettered_at = now(), dead_letter_reason = $1, attempts = attempts + 1 WHERE outbox_id = $2`, [text, row.outbox_id]);
+    const report = { outboxId: String(row.outbox_id), entity: row.entity, messageId: row.message_id, reason: text };
+    if (this.options.onDeadLettered) this.options.onDeadLettered(report);
+    else this.options.onError?.(new MessagingError('MESSAGING_PAYLOAD_INVALID', `outbox row ${report.outboxId} (message ${report.messageId} to ${report.entity}) dead-lettered: ${text}`));
+  }
+}
+
+/** A row whose JSON another writer broke can never be sent: refused like a contract violation. */
+function parsed(text: string, what: string, row: OutboxRow): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new MessagingError('MESSAGING_PAYLOAD_INVALID', `outbox row ${row.outbox_id}: its ${what} is not JSON`);
   }
 }
 
 function toMessage(row: OutboxRow): OutgoingMessage {
   return {
-    body: JSON.parse(row.body),
+    body: parsed(row.body, 'body', row) as OutgoingMessage['body'],
     messageId: row.message_id,
     correlationId: row.correlation_id ?? undefined,
     sessionId: row.session_id ?? undefined,
     subject: row.subject ?? undefined,
-    applicationProperties: JSON.parse(row.application_properties),
+    applicationProperties: parsed(row.application_properties, 'application properties', row) as OutgoingMessage['applicationProperties'],
   };
 }
 

@@ -41,5 +41,24 @@ export class OutboxSchema1732400000000 implements MigrationInterface {
   down = dropAll;
 }
 
+/**
+ * A row the bus can never take (over the namespace's size, not its contract, no session id where
+ * one is required) is dead-lettered in the outbox itself: set aside with its reason, so the rows
+ * behind it still go out.
+ */
+export class OutboxDeadLetter1733100000000 implements MigrationInterface {
+  name = 'OutboxDeadLetter1733100000000';
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`ALTER TABLE outbox_messages ADD COLUMN dead_lettered_at TIMESTAMPTZ NULL, ADD COLUMN dead_letter_reason VARCHAR(1000) NULL`);
+    await runner.query(`DROP INDEX ix_outbox_unsent`);
+    await runner.query(`CREATE INDEX ix_outbox_unsent ON outbox_messages (outbox_id) WHERE sent_at IS NULL AND dead_lettered_at IS NULL`);
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP INDEX ix_outbox_unsent`);
+    await runner.query(`CREATE INDEX ix_outbox_unsent ON outbox_messages (outbox_id) WHERE sent_at IS NULL`);
+    await runner.query(`ALTER TABLE outbox_messages DROP COLUMN dead_letter_reason, DROP COLUMN dead_lettered_at`);
+  }
+}
+
 /** Add to a service's data source next to the foundation migrations. */
-export const outboxMigrations = { postgres: [OutboxSchema1732400000000] };
+export const outboxMigrations = { postgres: [OutboxSchema1732400000000, OutboxDeadLetter1733100000000] };

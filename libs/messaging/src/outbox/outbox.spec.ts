@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { isMessagingError } from '../port/messaging.error';
 import type { MessageBus } from '../port/message-bus.port';
 import type { OutgoingMessage } from '../port/message';
+import { createEmbeddedBus } from '../embedded/create-embedded-bus';
 import { idempotentHandler } from '../inbox/idempotent-handler';
 import { addToOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -114,6 +115,40 @@ describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) =
     expect(await new OutboxRelay(ds, counting).drain()).toBe(3);
     expect(calls).toBe(1);
     expect(healthy.sent.map((s) => s.message.messageId)).toEqual(['m-batch-a', 'm-batch-b', 'm-batch-c']);
+  });
+
+  it('dead-letters a row the bus can never take (over the namespace size) with its reason, and still sends the rows behind it, in order', async () => {
+    const schema = `outbox_relay_${Date.now().toString(36)}`;
+    const bus = await createEmbeddedBus({
+      url: db.url,
+      schema,
+      poolSize: 2,
+      topology: { subscriptions: [{ topic: 'claims.reconciliation-completed.v1', name: 'agent-dispatcher' }], maxMessageSizeBytes: 2_048 },
+    });
+    try {
+      for (const id of ['a', 'b', 'c'])
+        await ds.transaction((m) =>
+          addToOutbox(m, 'claims.reconciliation-completed.v1', {
+            body: event(id),
+            messageId: `m-size-${id}`,
+            // The contract bounds the body; a sender can still overfill the properties.
+            ...(id === 'b' && { applicationProperties: { note: 'x'.repeat(4_000) } }),
+          }),
+        );
+      const setAside: Array<{ messageId: string; reason: string }> = [];
+      const relay = new OutboxRelay(ds, bus, { onDeadLettered: (row) => setAside.push(row) });
+      expect(await relay.drain()).toBe(2);
+      expect(await relay.drain()).toBe(0);
+      expect(setAside.map((r) => r.messageId)).toEqual(['m-size-b']);
+      const [row] = await ds.query(`SELECT dead_letter_reason, sent_at FROM outbox_messages WHERE message_id = 'm-size-b'`);
+      expect(row.sent_at).toBeNull();
+      expect(row.dead_letter_reason).toMatch(/^MESSAGE_SIZE_EXCEEDED: the message to claims\.reconciliation-completed\.v1 is \d+ bytes; the namespace allows 2048/);
+      const delivered = await bus.peek({ topic: 'claims.reconciliation-completed.v1', subscription: 'agent-dispatcher' });
+      expect(delivered.map((m) => m.messageId)).toEqual(['m-size-a', 'm-size-c']);
+    } finally {
+      await bus.close();
+      await ds.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
   });
 
   it('applies a redelivered message once', async () => {

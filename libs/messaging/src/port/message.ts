@@ -13,6 +13,12 @@ export interface OutgoingMessage<E extends EntityName = EntityName> {
   subject?: string;
   /** W3C trace context (`traceparent`, `tracestate`) travels here too. */
   applicationProperties?: ApplicationProperties;
+  /**
+   * Expires this long after it is enqueued (for a scheduled message: after its scheduled time),
+   * if the entity's `defaultMessageTimeToLiveMs` is not shorter. An expired message is never
+   * delivered: the entity dead-letters it (`TTLExpiredException`) or drops it.
+   */
+  timeToLiveMs?: number;
 }
 
 export type MessageState = 'active' | 'deferred' | 'scheduled';
@@ -52,6 +58,8 @@ export interface ReceivedMessage {
   /** 1 on the first delivery. */
   deliveryCount: number;
   enqueuedAt: Date;
+  /** When it expires in its queue or subscription (time-to-live); a dead-lettered message no longer expires. */
+  expiresAt?: Date;
   lockedUntil?: Date;
   lockToken?: string;
   state: MessageState;

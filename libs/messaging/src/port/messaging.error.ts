@@ -2,6 +2,12 @@ import { CodedError, codedErrorGuard } from '@leaf/contracts';
 
 export const messagingErrorCodes = [
   'MESSAGE_LOCK_LOST',
+  /** The session lock expired or passed to another receiver: nothing of that session can be received or settled here. */
+  'SESSION_LOCK_LOST',
+  /** A send to a session entity (a session queue, or a topic with a session subscription the message reaches) without a session id. */
+  'MESSAGING_SESSION_REQUIRED',
+  /** A message, or a batch together, larger than the namespace tier allows (see message-size.ts); nothing was sent. */
+  'MESSAGE_SIZE_EXCEEDED',
   'MESSAGE_NOT_FOUND',
   'MESSAGING_ENTITY_UNKNOWN',
   'MESSAGING_PAYLOAD_INVALID',

@@ -7,6 +7,7 @@ import type {
 import {
   createAzureServiceBus,
   isMessagingError,
+  messageSizeBytes,
   type MessageBus,
   type ReceivedMessage,
   type ReceiveAddress,
@@ -22,6 +23,8 @@ const settings: EntitySettings = {
   maxDeliveryCount: 3,
   duplicateDetectionWindowMs: 60_000,
   requiresSession: false,
+  defaultMessageTimeToLiveMs: 60 * 60_000,
+  deadLetteringOnMessageExpiration: true,
 };
 const topic = 'agent.task-started.v1';
 const queue: ReceiveAddress = { queue: 'agent-tasks' };
@@ -202,8 +205,8 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
       () => undefined,
       (error: unknown) => error,
     );
-    expect(isMessagingError(failure, 'MESSAGING_PAYLOAD_INVALID')).toBe(true);
-    expect((failure as Error).message).toContain('message 3 of 3');
+    expect(isMessagingError(failure, 'MESSAGE_SIZE_EXCEEDED')).toBe(true);
+    expect((failure as Error).message).toContain('3 messages');
     expect(await bus.peek(queue)).toEqual([]);
     // Two of them fit, and go together.
     await bus.send('agent-tasks', batch.slice(0, 2));
@@ -211,6 +214,34 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
       'big-1',
       'big-2',
     ]);
+  });
+
+  it("refuses a batch within the port's count of bytes that Service Bus's own framing takes over the link's limit, with the same typed error", async () => {
+    // Two messages that together count just under 256 KB: the AMQP headers and batch framing the
+    // SDK adds push the batch past the 256 KB the broker advertises.
+    const limit = 256 * 1024;
+    const sized = (n: number, padding: number) => ({
+      body: task(n, 'x'.repeat(padding)),
+      messageId: `edge-${n}`,
+    });
+    let padding = Math.floor(limit / 2) - 200;
+    while (
+      messageSizeBytes(sized(1, padding + 1)) +
+        messageSizeBytes(sized(2, padding + 1)) <=
+      limit - 16
+    )
+      padding += 1;
+    const pair = [sized(1, padding), sized(2, padding)];
+    expect(
+      pair.reduce((sum, m) => sum + messageSizeBytes(m), 0),
+    ).toBeLessThanOrEqual(limit);
+    const failure = await bus.send('agent-tasks', pair).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isMessagingError(failure, 'MESSAGE_SIZE_EXCEEDED')).toBe(true);
+    expect((failure as Error).message).toContain('message 2 of 2');
+    expect(await bus.peek(queue)).toEqual([]);
   });
 
   it('reports an entity the namespace does not have with a typed error', async () => {

@@ -18,23 +18,20 @@ export function entityPath(address: string | undefined): string {
 
 /** All entities of one broker, addressed the way Service Bus addresses them. */
 export class BrokerNamespace {
-  private sequence = 0;
   private readonly entities = new Map<string, ResolvedEntity>();
   private readonly stores: MessageStore[] = [];
   private readonly targets: SendTarget[] = [];
 
   constructor(topology: BrokerTopology) {
-    const next = (): number => ++this.sequence;
     const store = (
       path: string,
       settings: ReturnType<typeof resolveSettings>,
     ): MessageStore => {
-      const deadLetter = new MessageStore(
-        `${path}/$DeadLetterQueue`,
-        { ...settings, requiresSession: false },
-        next,
-      );
-      const created = new MessageStore(path, settings, next, deadLetter);
+      const deadLetter = new MessageStore(`${path}/$DeadLetterQueue`, {
+        ...settings,
+        requiresSession: false,
+      });
+      const created = new MessageStore(path, settings, deadLetter);
       this.entities.set(deadLetter.path.toLowerCase(), { store: deadLetter });
       this.stores.push(created);
       return created;
@@ -42,12 +39,12 @@ export class BrokerNamespace {
     for (const queue of topology.queues) {
       const settings = resolveSettings(queue.settings);
       const queueStore = store(queue.name, settings);
-      const target = new SendTarget(
-        queue.name,
-        new DuplicateDetector(settings.duplicateDetectionWindowMs),
-        [{ store: queueStore }],
-        next,
-      );
+      const target = new SendTarget(queue.name, {
+        duplicates: new DuplicateDetector(settings.duplicateDetectionWindowMs),
+        routes: [{ store: queueStore }],
+        requiresSession: settings.requiresSession,
+        defaultMessageTimeToLiveMs: settings.defaultMessageTimeToLiveMs,
+      });
       this.targets.push(target);
       this.entities.set(queue.name.toLowerCase(), {
         store: queueStore,
@@ -61,15 +58,14 @@ export class BrokerNamespace {
         this.entities.set(path.toLowerCase(), { store: subStore });
         return { store: subStore, filter: sub.filter };
       });
-      const windowMs = resolveSettings(
-        topic.settings,
-      ).duplicateDetectionWindowMs;
-      const target = new SendTarget(
-        topic.name,
-        new DuplicateDetector(windowMs),
+      const settings = resolveSettings(topic.settings);
+      const target = new SendTarget(topic.name, {
+        duplicates: new DuplicateDetector(settings.duplicateDetectionWindowMs),
         routes,
-        next,
-      );
+        // A topic takes a message without a session id; a session subscription dead-letters its copy.
+        requiresSession: false,
+        defaultMessageTimeToLiveMs: settings.defaultMessageTimeToLiveMs,
+      });
       this.targets.push(target);
       this.entities.set(topic.name.toLowerCase(), { target });
     }

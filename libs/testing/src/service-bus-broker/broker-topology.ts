@@ -3,10 +3,13 @@ import {
   queueCatalogue,
   queueSettings,
   subscriptionCatalogue,
+  subscriptionSettings,
   topicCatalogue,
+  topicSettings,
   type CorrelationFilter,
   type EntitySettings,
   type QueueName,
+  type TopicName,
 } from '@leaf/contracts';
 
 export interface BrokerQueue {
@@ -23,7 +26,7 @@ export interface BrokerSubscription {
 export interface BrokerTopic {
   readonly name: string;
   readonly subscriptions: readonly BrokerSubscription[];
-  /** Duplicate detection happens on the topic, as in Service Bus. */
+  /** Duplicate detection happens on the topic, as in Service Bus; its time-to-live caps its subscriptions'. */
   readonly settings?: Partial<EntitySettings>;
 }
 
@@ -38,11 +41,16 @@ export function topologyFromContracts(): BrokerTopology {
     name,
     settings: queueSettings[name],
   }));
-  const topics = Object.keys(topicCatalogue).map((topic) => ({
+  const topics = (Object.keys(topicCatalogue) as TopicName[]).map((topic) => ({
     name: topic,
+    settings: topicSettings[topic],
     subscriptions: subscriptionCatalogue
       .filter((s) => s.topic === topic)
-      .map((s) => ({ name: s.name, filter: s.filter, settings: s.settings })),
+      .map((s) => ({
+        name: s.name,
+        filter: s.filter,
+        settings: subscriptionSettings(s),
+      })),
   }));
   return { queues, topics };
 }

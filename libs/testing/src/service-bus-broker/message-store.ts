@@ -12,19 +12,22 @@ export interface StoredMessage {
   readonly sequenceNumber: number;
   message: Message;
   enqueuedAt: number;
+  /** Time-to-live: past this it is never delivered (dead-lettered or dropped when a receiver next looks). */
+  expiresAt: number | undefined;
   deliveryCount: number;
   state: 'active' | 'deferred' | 'scheduled';
   readonly sessionId: string | undefined;
   lock?: MessageLock;
-  /** Set while scheduled: activates the message at its scheduled enqueue time. */
-  scheduleTimer?: NodeJS.Timeout;
 }
 
 interface MessageLock {
   readonly token: string;
   readonly tag: Buffer;
   until: number;
-  timer: NodeJS.Timeout;
+  /** A session's messages have no timer of their own: the session lock's expiry ends them. */
+  timer: NodeJS.Timeout | undefined;
+  /** The link it was delivered on (none when received by sequence number). */
+  readonly owner: Consumer | undefined;
 }
 
 /** A receiving link attached to an entity; session receivers are bound to one session. */
@@ -49,6 +52,25 @@ export class AmqpConditionError extends Error {
 export const LOCK_LOST = 'com.microsoft:message-lock-lost';
 export const SESSION_LOCK_LOST = 'com.microsoft:session-lock-lost';
 
+/** What Service Bus writes on a message that expired in an entity that dead-letters on expiration. */
+export const TTL_EXPIRED = {
+  reason: 'TTLExpiredException',
+  description: 'The message expired and was dead lettered.',
+} as const;
+/** What Service Bus writes on a topic's copy without a session id for a session subscription. */
+export const SESSION_ID_NULL = {
+  reason: 'Session id is null.',
+  description:
+    "Session enabled entity doesn't allow a message whose session identifier is null.",
+} as const;
+
+/** The effective time-to-live: the sender's (AMQP header ttl), capped by the entity's default. */
+export function timeToLiveOf(message: Message, defaultMs: number): number {
+  const own =
+    typeof message.ttl === 'number' && message.ttl > 0 ? message.ttl : Infinity;
+  return Math.min(own, defaultMs);
+}
+
 export interface DeadLetterDetails {
   readonly reason?: string;
   readonly description?: string;
@@ -58,6 +80,7 @@ export interface DeadLetterDetails {
 interface SessionLock {
   owner: Consumer;
   until: number;
+  timer: NodeJS.Timeout;
 }
 
 /**
@@ -74,7 +97,6 @@ export class MessageStore {
   constructor(
     readonly path: string,
     readonly settings: EntitySettings,
-    private readonly nextSequence: () => number,
     readonly deadLetter?: MessageStore,
   ) {}
 
@@ -82,63 +104,76 @@ export class MessageStore {
     return this.messages.size;
   }
 
-  enqueue(
+  /**
+   * Stores a message under the sequence number its queue or topic gave it (a dead-lettered
+   * message keeps its number, as in Service Bus). A copy for a session entity without a session
+   * id is dead-lettered at once, as Service Bus does with a topic's copy.
+   */
+  enqueue(message: Message, sequenceNumber: number, deliveryCount = 0): void {
+    const stored = this.stored(message, sequenceNumber, 'active', Date.now());
+    stored.deliveryCount = deliveryCount;
+    this.messages.set(sequenceNumber, stored);
+    if (
+      this.deadLetter &&
+      this.settings.requiresSession &&
+      stored.sessionId === undefined
+    ) {
+      this.moveToDeadLetter(stored, SESSION_ID_NULL);
+      return;
+    }
+    this.pump();
+  }
+
+  private stored(
     message: Message,
-    deliveryCount = 0,
-    sequenceNumber = this.nextSequence(),
-  ): number {
+    sequenceNumber: number,
+    state: StoredMessage['state'],
+    enqueuedAt: number,
+  ): StoredMessage {
     const sessionId =
       typeof message.group_id === 'string' ? message.group_id : undefined;
-    this.messages.set(sequenceNumber, {
+    // In a dead-letter queue nothing expires.
+    const ttl = this.deadLetter
+      ? timeToLiveOf(message, this.settings.defaultMessageTimeToLiveMs)
+      : Infinity;
+    return {
       sequenceNumber,
-      message,
-      enqueuedAt: Date.now(),
-      deliveryCount,
-      state: 'active',
+      // The receiver computes the expiry from the header's ttl: give it the effective one.
+      message: Number.isFinite(ttl) ? { ...message, ttl } : message,
+      enqueuedAt,
+      expiresAt: Number.isFinite(ttl) ? enqueuedAt + ttl : undefined,
+      deliveryCount: 0,
+      state,
       sessionId,
-    });
-    this.pump();
-    return sequenceNumber;
+    };
   }
 
   /**
-   * Holds a message in the store as scheduled (peek shows it, receivers do not) until its
-   * enqueue time, like Service Bus, which assigns the sequence number when it accepts the schedule.
+   * Holds a message in the store as scheduled (peek shows it, receivers do not) until its queue
+   * or topic activates it (see SendTarget), under the number given when the schedule was accepted.
    */
-  schedule(
-    message: Message,
-    enqueueAt: number,
-    sequenceNumber = this.nextSequence(),
-  ): number {
-    const sessionId =
-      typeof message.group_id === 'string' ? message.group_id : undefined;
-    const stored: StoredMessage = {
+  schedule(message: Message, enqueueAt: number, sequenceNumber: number): void {
+    this.messages.set(
       sequenceNumber,
-      message,
-      enqueuedAt: enqueueAt,
-      deliveryCount: 0,
-      state: 'scheduled',
-      sessionId,
-    };
-    stored.scheduleTimer = setTimeout(
-      () => {
-        stored.scheduleTimer = undefined;
-        stored.state = 'active';
-        stored.enqueuedAt = Date.now();
-        this.pump();
-      },
-      Math.max(0, enqueueAt - Date.now()),
+      this.stored(message, sequenceNumber, 'scheduled', enqueueAt),
     );
-    this.messages.set(sequenceNumber, stored);
-    return sequenceNumber;
+  }
+
+  /**
+   * A scheduled message becomes active under a NEW sequence number, behind everything sent in
+   * the meantime, and its time-to-live starts now, as in Service Bus.
+   */
+  activate(scheduledAs: number, sequenceNumber: number): void {
+    const scheduled = this.messages.get(scheduledAs);
+    if (scheduled?.state !== 'scheduled') return;
+    this.messages.delete(scheduledAs);
+    this.enqueue(scheduled.message, sequenceNumber);
   }
 
   /** Removes a message that is still scheduled; one already enqueued stays (as in Service Bus). */
   cancelScheduled(sequenceNumber: number): void {
-    const stored = this.messages.get(sequenceNumber);
-    if (stored?.state !== 'scheduled') return;
-    clearTimeout(stored.scheduleTimer);
-    this.messages.delete(sequenceNumber);
+    if (this.messages.get(sequenceNumber)?.state === 'scheduled')
+      this.messages.delete(sequenceNumber);
   }
 
   addConsumer(consumer: Consumer): void {
@@ -146,10 +181,20 @@ export class MessageStore {
     this.pump();
   }
 
+  /**
+   * A receiver went away. A session it held is free again; the session's messages it held locked
+   * are released, not counted as a failed delivery (as Service Bus does when a session is closed).
+   */
   removeConsumer(consumer: Consumer): void {
     this.consumers.delete(consumer);
-    for (const [id, lock] of this.sessionLocks)
-      if (lock.owner === consumer) this.sessionLocks.delete(id);
+    for (const [id, lock] of this.sessionLocks) {
+      if (lock.owner !== consumer) continue;
+      clearTimeout(lock.timer);
+      this.sessionLocks.delete(id);
+      for (const stored of this.messages.values())
+        if (stored.sessionId === id && stored.lock) this.unlock(stored);
+    }
+    this.pump();
   }
 
   /** Sends available messages to every consumer with credit. */
@@ -158,14 +203,21 @@ export class MessageStore {
   }
 
   pumpOne(consumer: Consumer): void {
-    while (consumer.link.is_open() && consumer.link.sendable()) {
+    let credit = unusedCredit(consumer.link);
+    while (credit > 0 && consumer.link.is_open()) {
       const next = this.nextFor(consumer);
       if (!next) return;
       this.deliver(consumer, next);
+      credit -= 1;
     }
   }
 
+  /** The lowest-numbered message this receiver may take now; expired ones met on the way are settled. */
   private nextFor(consumer: Consumer): StoredMessage | undefined {
+    if (this.settings.requiresSession && !this.holdsSession(consumer))
+      return undefined;
+    this.expireDue();
+    let next: StoredMessage | undefined;
     for (const stored of this.messages.values()) {
       if (stored.state !== 'active' || stored.lock) continue;
       if (
@@ -173,9 +225,38 @@ export class MessageStore {
         stored.sessionId !== consumer.sessionId
       )
         continue;
-      return stored;
+      if (!next || stored.sequenceNumber < next.sequenceNumber) next = stored;
     }
-    return undefined;
+    return next;
+  }
+
+  private holdsSession(consumer: Consumer): boolean {
+    const lock =
+      consumer.sessionId === undefined
+        ? undefined
+        : this.sessionLocks.get(consumer.sessionId);
+    return lock?.owner === consumer && lock.until >= Date.now();
+  }
+
+  /**
+   * Expired messages that nobody holds leave: to the dead-letter queue (TTLExpiredException)
+   * when the entity asks for it, otherwise dropped. Like Service Bus, only when a receiver looks.
+   */
+  private expireDue(): void {
+    if (!this.deadLetter) return;
+    const now = Date.now();
+    for (const stored of [...this.messages.values()]) {
+      if (
+        stored.state === 'scheduled' ||
+        stored.lock ||
+        stored.expiresAt === undefined ||
+        stored.expiresAt > now
+      )
+        continue;
+      if (this.settings.deadLetteringOnMessageExpiration)
+        this.moveToDeadLetter(stored, TTL_EXPIRED);
+      else this.messages.delete(stored.sequenceNumber);
+    }
   }
 
   private deliver(consumer: Consumer, stored: StoredMessage): void {
@@ -184,18 +265,25 @@ export class MessageStore {
       consumer.link.send(this.wireMessage(stored), Buffer.alloc(0));
       return;
     }
-    const lock = this.lock(stored);
+    const lock = this.lock(stored, consumer);
     consumer.link.send(this.wireMessage(stored), lock.tag);
   }
 
-  private lock(stored: StoredMessage): MessageLock {
+  private lock(stored: StoredMessage, owner?: Consumer): MessageLock {
     const { tag, token } = newLockToken();
-    const until = Date.now() + this.settings.lockDurationMs;
-    const timer = setTimeout(
-      () => this.expire(token),
-      this.settings.lockDurationMs,
-    );
-    stored.lock = { tag, token, until, timer };
+    const session =
+      stored.sessionId === undefined
+        ? undefined
+        : this.sessionLocks.get(stored.sessionId);
+    // A session's message is locked by its session: it lapses with the session lock, not on its own.
+    const bySession = this.settings.requiresSession && session !== undefined;
+    const until = bySession
+      ? session.until
+      : Date.now() + this.settings.lockDurationMs;
+    const timer = bySession
+      ? undefined
+      : setTimeout(() => this.expire(token), this.settings.lockDurationMs);
+    stored.lock = { tag, token, until, timer, owner };
     this.locks.set(token, stored);
     return stored.lock;
   }
@@ -234,6 +322,21 @@ export class MessageStore {
 
   private locked(token: string): StoredMessage {
     const stored = this.locks.get(token);
+    if (this.settings.requiresSession && stored?.sessionId !== undefined) {
+      const session = this.sessionLocks.get(stored.sessionId);
+      const owner = stored.lock?.owner;
+      if (
+        !session ||
+        session.until < Date.now() ||
+        (owner !== undefined && session.owner !== owner)
+      ) {
+        throw new AmqpConditionError(
+          SESSION_LOCK_LOST,
+          `The session lock has expired on the session '${stored.sessionId}' (${this.path}). Accept a new session.`,
+          410,
+        );
+      }
+    }
     if (!stored?.lock || stored.lock.until < Date.now()) {
       throw new AmqpConditionError(
         LOCK_LOST,
@@ -280,12 +383,14 @@ export class MessageStore {
   }
 
   private extendLock(lock: MessageLock): number {
-    clearTimeout(lock.timer);
     lock.until = Date.now() + this.settings.lockDurationMs;
-    lock.timer = setTimeout(
-      () => this.expire(lock.token),
-      this.settings.lockDurationMs,
-    );
+    if (lock.timer !== undefined) {
+      clearTimeout(lock.timer);
+      lock.timer = setTimeout(
+        () => this.expire(lock.token),
+        this.settings.lockDurationMs,
+      );
+    }
     return lock.until;
   }
 
@@ -330,6 +435,7 @@ export class MessageStore {
           'x-opt-deadletter-source': this.path,
         },
       },
+      stored.sequenceNumber,
       stored.deliveryCount,
     );
   }
@@ -427,6 +533,7 @@ export class MessageStore {
         lock.owner === consumer
       );
     };
+    this.expireDue();
     let sessionId: string | undefined;
     if (requested !== null) {
       if (!free(requested)) {
@@ -451,12 +558,43 @@ export class MessageStore {
       }
     }
     if (sessionId === undefined) return undefined;
+    const previous = this.sessionLocks.get(sessionId);
+    if (previous && previous.owner !== consumer) this.loseSession(sessionId);
+    else clearTimeout(previous?.timer);
+    const lockedId = sessionId;
     this.sessionLocks.set(sessionId, {
       owner: consumer,
       until: now + this.settings.lockDurationMs,
+      timer: setTimeout(
+        () => this.loseSession(lockedId),
+        this.settings.lockDurationMs,
+      ),
     });
     consumer.sessionId = sessionId;
     return sessionId;
+  }
+
+  /**
+   * A session lock ran out (or a new receiver took the lapsed session): its holder's link is
+   * closed with SessionLockLost, as Service Bus does, so it can neither receive nor settle
+   * anything more of the session; the messages it held count as a failed delivery and go to the
+   * session's next receiver.
+   */
+  private loseSession(sessionId: string): void {
+    const lock = this.sessionLocks.get(sessionId);
+    if (!lock) return;
+    clearTimeout(lock.timer);
+    this.sessionLocks.delete(sessionId);
+    this.consumers.delete(lock.owner);
+    if (lock.owner.link.is_open())
+      lock.owner.link.close({
+        condition: SESSION_LOCK_LOST,
+        description: `The session lock has expired on the session '${sessionId}'. Accept a new session.`,
+      });
+    for (const stored of [...this.messages.values()])
+      if (stored.sessionId === sessionId && stored.lock)
+        this.failDelivery(stored);
+    this.pump();
   }
 
   sessionLockedUntil(sessionId: string): number {
@@ -473,6 +611,11 @@ export class MessageStore {
       );
     }
     lock.until = Date.now() + this.settings.lockDurationMs;
+    clearTimeout(lock.timer);
+    lock.timer = setTimeout(
+      () => this.loseSession(sessionId),
+      this.settings.lockDurationMs,
+    );
     // The session lock covers the messages its receiver holds: the SDK renews only the session
     // lock on a session receiver, so their own locks must follow or a long handler loses them.
     for (const stored of this.messages.values())
@@ -491,12 +634,41 @@ export class MessageStore {
   }
 
   close(): void {
-    for (const stored of this.messages.values()) {
-      this.unlock(stored);
-      clearTimeout(stored.scheduleTimer);
-    }
+    for (const stored of this.messages.values()) this.unlock(stored);
+    for (const lock of this.sessionLocks.values()) clearTimeout(lock.timer);
     this.deadLetter?.close();
   }
+}
+
+/** The parts of rhea's session that its typings leave out: deliveries queued but not yet transferred. */
+interface OutgoingDeliveries {
+  credit: number;
+  session?: {
+    outgoing?: {
+      next_pending_delivery: number;
+      next_delivery_id: number;
+      deliveries: { by_id(id: number): { link?: unknown } | undefined };
+    };
+  };
+}
+
+/**
+ * Credit the receiver has given that no delivery is using yet. rhea takes credit only when it
+ * writes a transfer (later in the same turn), so `sendable()` alone would hand a receiver that
+ * asked for one message every message there is, locking them all for it.
+ */
+function unusedCredit(link: Sender): number {
+  if (!link.sendable()) return 0;
+  const outgoing = (link as unknown as OutgoingDeliveries).session?.outgoing;
+  let queued = 0;
+  if (outgoing)
+    for (
+      let id = outgoing.next_pending_delivery;
+      id < outgoing.next_delivery_id;
+      id++
+    )
+      if (outgoing.deliveries.by_id(id)?.link === link) queued += 1;
+  return Math.max(0, (link as unknown as OutgoingDeliveries).credit - queued);
 }
 
 /** rhea's outcome constructors, which its typings leave out. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CorrelationFilter } from '@leaf/contracts';
 import type { Message } from 'rhea';
-import type { MessageStore } from './message-store';
+import { AmqpConditionError, type MessageStore } from './message-store';
 
 /** Remembers message ids for the entity's duplicate-detection window. */
 export class DuplicateDetector {
@@ -54,67 +54,109 @@ function withMessageId(message: Message): Message {
     : message;
 }
 
-interface ScheduledCopy {
-  readonly store: MessageStore;
-  readonly sequenceNumber: number;
+interface Scheduled {
+  readonly stores: readonly MessageStore[];
+  readonly timer: NodeJS.Timeout;
+}
+
+export interface SendTargetOptions {
+  readonly duplicates: DuplicateDetector;
+  readonly routes: readonly {
+    store: MessageStore;
+    filter?: CorrelationFilter;
+  }[];
+  /** A queue that requires sessions refuses a message without one (a topic routes it, see MessageStore.enqueue). */
+  readonly requiresSession: boolean;
+  /** The topic's own time-to-live, capping the sender's; a queue's is its store's. */
+  readonly defaultMessageTimeToLiveMs: number;
 }
 
 /**
  * What a sender link or a schedule request addresses: a queue (one store) or a topic (fanned out
- * to the subscriptions whose filter matches). Scheduled messages wait in those stores, where peek
- * sees them; this remembers which copies a schedule's sequence number stands for, to cancel them.
+ * to the subscriptions whose filter matches). It numbers its messages on its own, as Service Bus
+ * numbers each entity (a topic's subscriptions share its numbers). Scheduled messages wait in
+ * those stores, where peek sees them, and get a new number when they activate.
  */
 export class SendTarget {
-  private readonly scheduled = new Map<number, readonly ScheduledCopy[]>();
+  private sequence = 0;
+  private readonly scheduled = new Map<number, Scheduled>();
 
   constructor(
     readonly path: string,
-    private readonly duplicates: DuplicateDetector,
-    private readonly routes: readonly {
-      store: MessageStore;
-      filter?: CorrelationFilter;
-    }[],
-    private readonly nextSequence: () => number,
+    private readonly options: SendTargetOptions,
   ) {}
 
-  send(message: Message): void {
-    if (this.duplicates.isDuplicate(message.message_id)) return;
-    this.route(withMessageId(message));
+  private next(): number {
+    return ++this.sequence;
   }
 
-  private route(message: Message): void {
-    for (const { store, filter } of this.routes) {
-      if (matchesFilter(message, filter)) store.enqueue(message);
+  /** Throws (nothing is stored) when a message may not be sent here; checked for a whole batch before any is sent. */
+  check(message: Message): void {
+    if (this.options.requiresSession && typeof message.group_id !== 'string') {
+      throw new AmqpConditionError(
+        'amqp:not-allowed',
+        `The SessionId was not set on a message, and it cannot be sent to the entity. Entities that have session support enabled can only receive messages that have the SessionId set to a valid value. (${this.path})`,
+      );
     }
   }
 
+  send(message: Message): void {
+    this.check(message);
+    if (this.options.duplicates.isDuplicate(message.message_id)) return;
+    const sequenceNumber = this.next();
+    const routed = this.capped(withMessageId(message));
+    for (const store of this.storesFor(routed))
+      store.enqueue(routed, sequenceNumber);
+  }
+
+  private storesFor(message: Message): MessageStore[] {
+    return this.options.routes
+      .filter(({ filter }) => matchesFilter(message, filter))
+      .map(({ store }) => store);
+  }
+
+  /** The topic's time-to-live caps the sender's before the subscriptions cap it further. */
+  private capped(message: Message): Message {
+    const ttl = this.options.defaultMessageTimeToLiveMs;
+    const own =
+      typeof message.ttl === 'number' && message.ttl > 0
+        ? message.ttl
+        : Infinity;
+    return own > ttl ? { ...message, ttl } : message;
+  }
+
   schedule(message: Message, enqueueAt: number): number {
-    const sequenceNumber = this.nextSequence();
-    if (this.duplicates.isDuplicate(message.message_id)) return sequenceNumber;
-    const withId = withMessageId(message);
-    // A queue's copy keeps the number the sender got; each subscription numbers its own copy.
-    const single = this.routes.length === 1;
-    const copies = this.routes
-      .filter(({ filter }) => matchesFilter(withId, filter))
-      .map(({ store }) => ({
-        store,
-        sequenceNumber: store.schedule(
-          withId,
-          enqueueAt,
-          single ? sequenceNumber : undefined,
-        ),
-      }));
-    this.scheduled.set(sequenceNumber, copies);
+    this.check(message);
+    const sequenceNumber = this.next();
+    if (this.options.duplicates.isDuplicate(message.message_id))
+      return sequenceNumber;
+    const routed = this.capped(withMessageId(message));
+    const stores = this.storesFor(routed);
+    for (const store of stores)
+      store.schedule(routed, enqueueAt, sequenceNumber);
+    const timer = setTimeout(
+      () => {
+        this.scheduled.delete(sequenceNumber);
+        // Active now, under a new number shared by every subscription's copy.
+        const activeAs = this.next();
+        for (const store of stores) store.activate(sequenceNumber, activeAs);
+      },
+      Math.max(0, enqueueAt - Date.now()),
+    );
+    this.scheduled.set(sequenceNumber, { stores, timer });
     return sequenceNumber;
   }
 
   cancelScheduled(sequenceNumber: number): void {
-    for (const copy of this.scheduled.get(sequenceNumber) ?? [])
-      copy.store.cancelScheduled(copy.sequenceNumber);
+    const scheduled = this.scheduled.get(sequenceNumber);
+    if (!scheduled) return;
+    clearTimeout(scheduled.timer);
+    for (const store of scheduled.stores) store.cancelScheduled(sequenceNumber);
     this.scheduled.delete(sequenceNumber);
   }
 
   close(): void {
+    for (const { timer } of this.scheduled.values()) clearTimeout(timer);
     this.scheduled.clear();
   }
 }

@@ -33,6 +33,8 @@ import { ServiceBusBrokerError } from './service-bus-broker.error';
 export interface StartServiceBusBrokerOptions {
   /** Entities to serve; defaults to the topology declared in `@leaf/contracts`. */
   readonly topology?: BrokerTopology;
+  /** The namespace tier's largest message (and batch), in bytes. Default: Standard's 256 KB. */
+  readonly maxMessageSizeBytes?: number;
 }
 
 export interface ServiceBusBroker {
@@ -43,8 +45,8 @@ export interface ServiceBusBroker {
   stop(): Promise<void>;
 }
 
-/** Service Bus rejects larger messages; the SDK sizes batches by what the attach advertises. */
-const MAX_MESSAGE_SIZE = 256 * 1024;
+/** Service Bus Standard rejects larger messages; the SDK sizes batches by what the attach advertises. */
+const STANDARD_MAX_MESSAGE_SIZE = 256 * 1024;
 const BATCH_FORMAT = 0x80013700;
 const SESSION_FILTER = 'com.microsoft:session-filter';
 
@@ -102,6 +104,8 @@ export async function startServiceBusBroker(
   const namespace = new BrokerNamespace(
     options.topology ?? topologyFromContracts(),
   );
+  const maxMessageSize =
+    options.maxMessageSizeBytes ?? STANDARD_MAX_MESSAGE_SIZE;
   const container = create_container({
     id: 'leaf-service-bus-broker',
     // Abandon (modified) and release must stay distinguishable; settlement is always explicit.
@@ -223,7 +227,7 @@ export async function startServiceBusBroker(
     const local = ends(link).local.attach;
     local.source = remote.source;
     local.target = remote.target;
-    local.max_message_size = MAX_MESSAGE_SIZE;
+    local.max_message_size = maxMessageSize;
     stateOf(context.connection);
     const address = remote.target?.address ?? '';
     const path = entityPath(address);
@@ -368,17 +372,40 @@ export async function startServiceBusBroker(
   ): void {
     const target = entity.target;
     if (!target) return;
+    let messages: Message[];
+    let size: number;
     try {
-      const messages =
+      messages =
         format === BATCH_FORMAT
           ? batchMessages(decode(received as Buffer))
           : [format ? decode(received as Buffer) : (received as Message)];
-      for (const message of messages) target.send(message);
-      delivery.accept();
+      size = format
+        ? (received as Buffer).length
+        : amqpMessage.encode(received as Message).length;
     } catch (error) {
       delivery.reject({
         condition: 'amqp:decode-error',
         description: String(error),
+      });
+      return;
+    }
+    // Whole or not at all: a batch that breaks a rule is refused before any of it is stored.
+    try {
+      if (size > maxMessageSize)
+        throw new AmqpConditionError(
+          'amqp:link:message-size-exceeded',
+          `The received message (delivery-id:${String(delivery.id)}, size:${size} bytes) exceeds the limit (${maxMessageSize} bytes) currently allowed on the link.`,
+        );
+      for (const message of messages) target.check(message);
+      for (const message of messages) target.send(message);
+      delivery.accept();
+    } catch (error) {
+      delivery.reject({
+        condition:
+          error instanceof AmqpConditionError
+            ? error.condition
+            : 'amqp:internal-error',
+        description: (error as Error).message,
       });
     }
   }
