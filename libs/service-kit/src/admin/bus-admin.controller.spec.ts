@@ -166,4 +166,33 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
     expect([denied.status, ((await denied.json()) as { code: string }).code]).toEqual([403, 'FORBIDDEN']);
     expect((await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items).toEqual(before);
   });
+
+  it('keeps a client-scoped operator to its clients: others\' dead letters unlisted, 404 on inspect, untouched by resubmit', async () => {
+    const beta = { ...task(9), clientId: 'beta-union' };
+    await bus.send('agent-tasks', [{ body: beta }]);
+    const consumer = bus.subscribe({ queue: 'agent-tasks' }, (m, context) => context.deadLetter({ reason: 'poison', description: 'bad' }));
+    await until(() => bus.peek({ queue: 'agent-tasks' }, { deadLetter: true }), (m) => m.some((d) => (d.body as { taskId?: string } | undefined)?.taskId === beta.taskId));
+    await consumer.close();
+    const all = (await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items as Array<{ sequenceNumber: string; messageId: string }>;
+    const scoped = identityHeaders({ subject: 'beta-ops', roles: ['operator'], clientIds: ['beta-union'] });
+    const asBeta = async (path: string, init: RequestInit = {}) => {
+      const res = await fetch(`${base}${path}`, { ...init, headers: { ...scoped, ...(init.headers as Record<string, string>) } });
+      return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+    const seen = (await asBeta('/admin/bus/dead-letters?queue=agent-tasks')).body.items as Array<{ sequenceNumber: string }>;
+    expect(seen).toHaveLength(1);
+    const betaLetter = (await asBeta(`/admin/bus/dead-letters/${seen[0].sequenceNumber}?queue=agent-tasks`)).body;
+    expect(betaLetter.body).toEqual(beta);
+    // acme-health's letters, and the undecodable one (no client), need a wider scope.
+    const others = all.filter((d) => d.sequenceNumber !== seen[0].sequenceNumber);
+    expect(others.length).toBeGreaterThanOrEqual(3);
+    for (const other of others) expect((await asBeta(`/admin/bus/dead-letters/${other.sequenceNumber}?queue=agent-tasks`)).status).toBe(404);
+    const resubmit = await asBeta('/admin/bus/dead-letters/resubmit', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address: { queue: 'agent-tasks' }, sequenceNumbers: others.map((d) => d.sequenceNumber) }),
+    });
+    expect(resubmit.body).toMatchObject({ resubmitted: [], notFound: others.map((d) => d.sequenceNumber), notReached: [], refused: [] });
+    expect((await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items).toEqual(all);
+  });
 });
