@@ -12,7 +12,6 @@ import {
   reconciliationRunSchema,
   taskDetailSchema,
   type ReconciliationRun,
-  type Role,
 } from '@leaf/contracts';
 import { z } from 'zod';
 
@@ -92,33 +91,17 @@ describe('npm run leaf against the local stack', () => {
   let gatewayUrl: string;
   let stack: ChildProcess | undefined;
   let stackLog = '';
-  // Loaded while the stack starts (the gateway lib is large): the two take turns on the cores instead of queueing.
-  let issuer: Promise<typeof import('@leaf/gateway/feature')>;
-  const token = async (
-    role: Role,
-    clients: string[] | '*',
-    subject = `cli-e2e-${role}`,
-  ) => {
-    const { loadOrCreateDevIssuerKeys, mintDevToken } = await issuer;
-    return mintDevToken(
-      loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer')),
-      { subject, roles: [role], clients },
-    );
-  };
   let operator: string;
   let analyst: string;
 
-  /** One CLI invocation; the working directory it was typed in is `workDir` (npm passes it as INIT_CWD). */
-  const leaf = (
+  /** Runs a tool to its end; the working directory it was typed in is `workDir` (npm passes it as INIT_CWD). */
+  const tool = (
+    entry: string,
     args: string[],
-    env: Record<string, string> = {},
+    env: Record<string, string>,
   ): Promise<Outcome> =>
     new Promise((resolve, reject) => {
-      const child = start(
-        'tools/leaf-cli/main.ts',
-        { LEAF_URL: gatewayUrl, INIT_CWD: workDir, ...env },
-        args,
-      );
+      const child = start(entry, { INIT_CWD: workDir, ...env }, args);
       let stdout = '';
       let stderr = '';
       child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -126,10 +109,31 @@ describe('npm run leaf against the local stack', () => {
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
+  const leaf = (args: string[], env: Record<string, string> = {}) =>
+    tool('tools/leaf-cli/main.ts', args, { LEAF_URL: gatewayUrl, ...env });
+  /** `npm run -s token -- --client … --role … --data-dir <the stack's>`, as a user mints one. */
+  const token = async (role: string, clients: string) => {
+    const minted = await tool(
+      'tools/token/main.ts',
+      [
+        '--client',
+        clients,
+        '--role',
+        role,
+        '--subject',
+        `cli-e2e-${role}`,
+        '--data-dir',
+        dataDir,
+      ],
+      {},
+    );
+    if (minted.code !== 0)
+      throw new Error(`npm run token failed: ${minted.stderr}`);
+    return minted.stdout.trim();
+  };
   const as = (t: string) => ({ LEAF_TOKEN: t });
 
   beforeAll(async () => {
-    issuer = import('@leaf/gateway/feature');
     const offset = await freePortOffset();
     gatewayUrl = `http://127.0.0.1:${defaultServicePorts.gateway + offset}`;
     stack = start('apps/local-stack/src/main.ts', {
@@ -138,6 +142,13 @@ describe('npm run leaf against the local stack', () => {
       LEAF_PORT_OFFSET: String(offset),
       LOG_LEVEL: 'error',
     });
+    // Minted while the stack starts: the key pair is created by whichever comes first, atomically.
+    const tokens = Promise.all([
+      token('operator', '*'),
+      token('analyst', client),
+    ]);
+    // Awaited once the stack is up; until then a failure must not go unhandled.
+    tokens.catch(() => undefined);
     await new Promise<void>((resolve, reject) => {
       stack?.stdout?.on('data', (d: Buffer) => {
         stackLog += d.toString();
@@ -152,10 +163,7 @@ describe('npm run leaf against the local stack', () => {
         ),
       );
     });
-    [operator, analyst] = await Promise.all([
-      token('operator', '*'),
-      token('analyst', [client]),
-    ]);
+    [operator, analyst] = await tokens;
   }, 150_000);
 
   afterAll(async () => {
