@@ -279,7 +279,7 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       ].map((r) => r.status);
       expect(started).toEqual([202, 202, 201, 201]);
       const mcp = await mcpCall(await bearer('operator', ['client-w'], 'work-5'), [1, 2].map((id) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'start_reconciliation', arguments: { clientId: 'client-w', periodId: 'p-2025' } } })));
-      expect((await mcp.json()).map((m: { result: { isError?: boolean } }) => m.result.isError ?? false)).toEqual([false, false]);
+      expect(((await mcp.json()) as Array<{ result: { isError?: boolean } }>).map((m) => m.result.isError ?? false)).toEqual([false, false]);
 
       const fresh = await bearer('admin', '*', 'work-6');
       const limited = await post('/v1/clients/client-w/reconciliations', fresh, { periodId: 'p-2025' });
@@ -287,7 +287,7 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await post('/v1/tasks', fresh, { kind: 'platform.noop', clientId: 'client-w' })).status).toBe(429);
       const viaMcp = await mcpCall(await bearer('operator', ['client-w'], 'work-7'), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'start_reconciliation', arguments: { clientId: 'client-w', periodId: 'p-2025' } } });
-      expect(JSON.parse((await viaMcp.json()).result.content[0].text)).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(JSON.parse(((await viaMcp.json()) as { result: { content: Array<{ text: string }> } }).result.content[0].text)).toMatchObject({ code: 'RATE_LIMITED' });
       // Another client's work is its own.
       expect((await post('/v1/clients/client-v/reconciliations', fresh, { periodId: 'p-2025' })).status).toBe(202);
     });

@@ -236,7 +236,7 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     const claim = await leases.claim(task.taskId, 'lane-worker-short-7d9f8c6b5d-x2k4q/7', { perKind: 100, perClient: 100 });
     if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
     const internal = 'claims-runtime refused: GET http://claims-runtime.leaf.svc.cluster.local:8080/v1/x: connect ECONNREFUSED 10.0.3.17:8080';
-    await leases.fail(claim.lease, { code: 'UPSTREAM_UNAVAILABLE', detail: internal, retryable: false, spans: [] });
+    await leases.fail(claim.lease, { code: 'UPSTREAM_UNAVAILABLE', detail: internal, retryable: false, backoffMs: 0, spans: [] });
     const seen = (await (await get(`/v1/tasks/${task.taskId}`, analyst)).json()) as TaskDetail;
     expect(seen.error?.detail).toBe('claims-runtime refused: GET [internal url withheld]: connect ECONNREFUSED [address withheld]');
     const stream = await (await get(`/v1/tasks/${task.taskId}/events`, analyst)).text();
