@@ -20,7 +20,13 @@ const ms = (name: string, min: number, max: number) =>
  */
 export const claimsRuntimeConfigSchema = platformConfigSchema
   .extend({
-    LEAF_CLAIMS_SOURCE_URL: z.string().min(1).optional(),
+    LEAF_CLAIMS_SOURCE_URL: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Claims authority, read only (production: the SQL Server claims database through a read-only login); unset: the service database.',
+      ),
     LEAF_CLAIMS_SOURCE_MAPPING: z
       .string()
       .optional()
@@ -44,7 +50,10 @@ export const claimsRuntimeConfigSchema = platformConfigSchema
           return z.NEVER;
         }
         return parsed.data;
-      }),
+      })
+      .describe(
+        "JSON mapping of the claims source's table and columns; unset: the canonical mapping.",
+      ),
     /**
      * A run belongs to the instance executing it while it renews its lease. Another instance
      * fails a run whose lease has expired (its owner crashed or stalled), so this bounds how long
@@ -54,19 +63,31 @@ export const claimsRuntimeConfigSchema = platformConfigSchema
       'LEAF_RECONCILIATION_LEASE_MS',
       500,
       3_600_000,
-    ).default(30_000),
+    )
+      .default(30_000)
+      .describe(
+        'How long a run survives its instance without a renewal; then any instance fails it INTERRUPTED.',
+      ),
     /** How often an instance renews the leases of the runs it executes (at most a third of the lease). */
     LEAF_RECONCILIATION_RENEW_MS: ms(
       'LEAF_RECONCILIATION_RENEW_MS',
       50,
       1_200_000,
-    ).default(5_000),
+    )
+      .default(5_000)
+      .describe(
+        'Lease renewal interval, at most a third of the lease (refused at boot otherwise).',
+      ),
     /** How often each instance fails the runs whose lease expired (also once at start). */
     LEAF_RECONCILIATION_SWEEP_MS: ms(
       'LEAF_RECONCILIATION_SWEEP_MS',
       50,
       3_600_000,
-    ).default(15_000),
+    )
+      .default(15_000)
+      .describe(
+        'How often an instance fails the runs whose lease expired (also once at start).',
+      ),
   })
   .superRefine((c, ctx) => {
     const problem = leaseTimingProblem(

@@ -8,7 +8,10 @@ export const serviceUrlSetting = (service: ServiceName) => `LEAF_${service.toUpp
 const upstreams = Object.fromEntries(
   serviceNames
     .filter((s) => s !== 'gateway')
-    .map((s) => [serviceUrlSetting(s), z.url().default(`http://127.0.0.1:${defaultServicePorts[s]}`)]),
+    .map((s) => [
+      serviceUrlSetting(s),
+      z.url().default(`http://127.0.0.1:${defaultServicePorts[s]}`).describe(`Where the gateway forwards ${s}'s routes (in a cluster the service's DNS name).`),
+    ]),
 );
 
 export const externalIssuerKinds = ['dev', 'entra', 'cloudflare-access'] as const;
@@ -56,54 +59,59 @@ const rateLimitsSetting = z.string().default('').transform((value, ctx): RateLim
 export const gatewayConfigSchema = platformConfigSchema
   .extend({
     ...upstreams,
-    LEAF_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    LEAF_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).describe('How long the gateway waits for a service (504 beyond).'),
     /** Which external issuers the gateway trusts, comma separated: dev, entra, cloudflare-access. */
     LEAF_AUTH_ISSUERS: z
       .string()
       .default('dev')
       .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
-      .pipe(z.array(z.enum(externalIssuerKinds)).min(1, { message: 'names at least one issuer' })),
+      .pipe(z.array(z.enum(externalIssuerKinds)).min(1, { message: 'names at least one issuer' }))
+      .describe('External issuers the gateway trusts, comma separated: dev, entra, cloudflare-access (dev is refused when deployed).'),
     /** Where the dev issuer's key pair lives (generated on first use); the local stack uses <data dir>/dev-issuer. */
-    LEAF_DEV_ISSUER_DIR: z.string().min(1).default('.data/dev-issuer'),
-    LEAF_ENTRA_TENANT_ID: z.string().regex(/^[0-9a-f-]{36}$|^[a-z0-9.-]+$/i, { message: 'must be a tenant id or domain' }).optional(),
+    LEAF_DEV_ISSUER_DIR: z.string().min(1).default('.data/dev-issuer').describe("The dev issuer's key pair (generated on first use); the local stack uses <LEAF_DATA_DIR>/dev-issuer."),
+    LEAF_ENTRA_TENANT_ID: z.string().regex(/^[0-9a-f-]{36}$|^[a-z0-9.-]+$/i, { message: 'must be a tenant id or domain' }).optional().describe('Entra tenant id or domain (required when LEAF_AUTH_ISSUERS includes entra).'),
     /** The API's application ID URI or client id, as in the token's `aud`. */
-    LEAF_ENTRA_AUDIENCE: z.string().min(1).optional(),
+    LEAF_ENTRA_AUDIENCE: z.string().min(1).optional().describe("The API's application ID URI or client id, as in the token's aud (required with entra)."),
     /** Defaults to https://login.microsoftonline.com/<tenant>/v2.0 (v2 access tokens). */
-    LEAF_ENTRA_ISSUER: z.string().min(1).optional(),
+    LEAF_ENTRA_ISSUER: z.string().min(1).optional().describe('Unset: https://login.microsoftonline.com/<tenant>/v2.0.'),
     /** Defaults to https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys. */
-    LEAF_ENTRA_JWKS_URL: z.url().optional(),
+    LEAF_ENTRA_JWKS_URL: z.url().optional().describe('Unset: https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys.'),
     /** https://<team>.cloudflareaccess.com: the `iss` of Access tokens. */
-    LEAF_CF_ACCESS_TEAM_DOMAIN: z.url().optional(),
+    LEAF_CF_ACCESS_TEAM_DOMAIN: z.url().optional().describe('https://<team>.cloudflareaccess.com, the iss of Access tokens (required with cloudflare-access).'),
     /** The Access application's AUD tag. */
-    LEAF_CF_ACCESS_AUD: z.string().min(1).optional(),
+    LEAF_CF_ACCESS_AUD: z.string().min(1).optional().describe("The Access application's AUD tag (required with cloudflare-access)."),
     /** Defaults to <team domain>/cdn-cgi/access/certs. */
-    LEAF_CF_ACCESS_CERTS_URL: z.url().optional(),
+    LEAF_CF_ACCESS_CERTS_URL: z.url().optional().describe('Unset: <team domain>/cdn-cgi/access/certs.'),
     /** Minimum time between two JWKS fetches (an unknown kid triggers one). */
-    LEAF_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+    LEAF_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000).describe('Minimum time between two JWKS fetches (an unknown kid triggers one).'),
     /** Group id -> roles, e.g. {"<entra-group-oid>":["analyst"]}. */
-    LEAF_AUTH_GROUP_ROLES: jsonSetting(z.record(z.string(), z.array(roleSchema)), '{"<group>":["analyst"]}').default({}),
+    LEAF_AUTH_GROUP_ROLES: jsonSetting(z.record(z.string(), z.array(roleSchema)), '{"<group>":["analyst"]}')
+      .default({})
+      .describe('JSON: group id -> roles, e.g. {"<entra-group-oid>":["analyst"]}.'),
     /** Group id -> client ids or "*", e.g. {"<entra-group-oid>":["harbor-valley-sd"]}. */
-    LEAF_AUTH_GROUP_CLIENTS: jsonSetting(z.record(z.string(), z.union([z.literal('*'), z.array(z.string())])), '{"<group>":["client-a"]}').default({}),
-    LEAF_RATE_LIMITS: rateLimitsSetting,
+    LEAF_AUTH_GROUP_CLIENTS: jsonSetting(z.record(z.string(), z.union([z.literal('*'), z.array(z.string())])), '{"<group>":["client-a"]}')
+      .default({})
+      .describe('JSON: group id -> client ids or "*".'),
+    LEAF_RATE_LIMITS: rateLimitsSetting.describe(`Requests per window (seconds) per class; classes left out keep ${defaultRateLimits}.`),
     /**
      * How many proxies in front of the gateway append to X-Forwarded-For (APIM, Cloudflare, the
      * ingress): the source address is that many entries from the right. 0 (default) trusts no
      * forwarded header and uses the peer address.
      */
-    LEAF_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+    LEAF_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0).describe('Proxies in front that append to X-Forwarded-For; 0 trusts no forwarded header.'),
     /** Rate-limit counters in Redis (shared by every gateway replica); in memory when unset. */
-    LEAF_REDIS_URL: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis: or rediss:' }).optional(),
+    LEAF_REDIS_URL: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis: or rediss:' }).optional().describe('Rate-limit counters in Redis, shared by every replica; unset: in memory.'),
     /** How deep a JSON request body may nest (400 beyond). */
-    LEAF_JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
+    LEAF_JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32).describe('How deep a JSON request body may nest (400 beyond).'),
     /** How many object keys plus array items a JSON request body may hold (400 beyond). */
-    LEAF_JSON_MAX_KEYS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+    LEAF_JSON_MAX_KEYS: z.coerce.number().int().min(10).max(1_000_000).default(1000).describe('Object keys plus array items a JSON request body may hold (400 beyond).'),
     /** How long an Idempotency-Key's stored response is replayed. */
-    LEAF_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
+    LEAF_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600).describe("How long an Idempotency-Key's stored response is replayed."),
     /**
      * An in-flight Idempotency-Key is held for LEAF_UPSTREAM_TIMEOUT_MS plus this margin; after
      * that (its gateway crashed) a retry with the same body proceeds.
      */
-    LEAF_IDEMPOTENCY_LEASE_MARGIN_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    LEAF_IDEMPOTENCY_LEASE_MARGIN_MS: z.coerce.number().int().min(0).max(600_000).default(5_000).describe('An in-flight Idempotency-Key is held for LEAF_UPSTREAM_TIMEOUT_MS plus this margin.'),
   })
   .superRefine((c, ctx) => {
     const need = (setting: string, when: string) => ctx.addIssue({ code: 'custom', path: [setting], message: `is required when ${when}` });
