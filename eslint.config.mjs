@@ -1,7 +1,7 @@
 import nx from '@nx/eslint-plugin';
 
 /**
- * The dependency graph of ARCHITECTURE.md, enforced. `type:*` says which layer may use which;
+ * The dependency graph of ./ARCHITECTURE.md ("Layers and Nx tags"), enforced. `type:*` says which layer may use which;
  * `scope:*` keeps a service's code out of every other service.
  */
 const services = [

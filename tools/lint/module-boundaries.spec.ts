@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
- * The layering of ARCHITECTURE.md is only real if lint rejects a wrong-direction import. Each case
+ * The layering of the root ARCHITECTURE.md ("Layers and Nx tags") is only real if lint rejects a wrong-direction import. Each case
  * lints a one-line file as if it lived in the named project, with the workspace's own config.
  */
 const workspaceRoot = join(__dirname, '..', '..');
