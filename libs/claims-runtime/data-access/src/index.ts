@@ -15,6 +15,7 @@ export * from './repositories/claims-summary.repository';
 export * from './repositories/reconciliation-runs.repository';
 export * from './repositories/run-supersession.repository';
 export * from './migrations/run-supersession.migration';
+export * from './migrations/finding-overlap.migration';
 export * from './migrations/reconciliation-schema';
 export * from './migrations/run-leases.migration';
 export * from './migrations/claims-runtime.migrations';

@@ -72,11 +72,12 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
     await runMigrations(ds);
     await ds.destroy();
     await loadSeedIntoPostgres(db.pglite ? { kind: 'pglite', db: db.pglite } : { kind: 'postgres', connectionString: db.url }, seed);
-    // claims-runtime's migration adds offset_group to contract_guarantees; a promotion must keep it.
+    // claims-runtime's migrations add offset_group and finding_overlap to contract_guarantees; a promotion must keep them.
     const setup = new PgClient({ connectionString: db.url });
     await setup.connect();
     await setup.query(`ALTER TABLE contract_guarantees ADD COLUMN offset_group VARCHAR(32) NULL`);
-    await setup.query(`UPDATE contract_guarantees SET offset_group = 'generic-pool' WHERE guarantee_id = $1`, [groupedGuaranteeId]);
+    await setup.query(`ALTER TABLE contract_guarantees ADD COLUMN finding_overlap VARCHAR(8) NULL`);
+    await setup.query(`UPDATE contract_guarantees SET offset_group = 'generic-pool', finding_overlap = 'keep' WHERE guarantee_id = $1`, [groupedGuaranteeId]);
     await setup.end();
     graph = await FakeGraphServer.start({ pageSize: 3 });
     const all = await generateContractPackets(seed);
@@ -139,8 +140,11 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
       expect(Number(latest.value)).toBe(Number(value));
     }
 
-    const grouped = (await pg.query(`SELECT version, offset_group FROM contract_guarantees WHERE guarantee_id = $1 ORDER BY version`, [groupedGuaranteeId])).rows;
-    expect(grouped).toEqual([{ version: 1, offset_group: 'generic-pool' }, { version: 2, offset_group: 'generic-pool' }]);
+    const grouped = (await pg.query(`SELECT version, offset_group, finding_overlap FROM contract_guarantees WHERE guarantee_id = $1 ORDER BY version`, [groupedGuaranteeId])).rows;
+    expect(grouped).toEqual([
+      { version: 1, offset_group: 'generic-pool', finding_overlap: 'keep' },
+      { version: 2, offset_group: 'generic-pool', finding_overlap: 'keep' },
+    ]);
 
     const outbox = (await pg.query(`SELECT entity, body FROM outbox_messages ORDER BY outbox_id`)).rows;
     expect(outbox.filter((m) => m.entity === 'contracts.packet-promoted.v1')).toHaveLength(good.length);

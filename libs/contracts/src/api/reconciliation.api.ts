@@ -39,6 +39,25 @@ export const runArtifactSchema = z.object({
 });
 export type RunArtifact = z.infer<typeof runArtifactSchema>;
 
+/**
+ * Dollars a per-claim finding recovers that an aggregate term also measured. By default they are
+ * deducted from the bucket before its shortfall is computed (the bucket's figures are net of
+ * them); where the contract keeps them in, they stay and are disclosed here, counted twice by the
+ * contract's own rule.
+ */
+export const findingOverlapRules = ['deducted', 'kept'] as const;
+export const bucketMovedSchema = z.object({
+  rule: z.enum(findingOverlapRules),
+  /** Claims of the bucket that carry a per-claim finding. */
+  claimCount: z.number().int(),
+  /** Of those, duplicate fills taken out whole (deducted only). */
+  removedClaims: z.number().int(),
+  awp: moneySchema,
+  ingredientCostPaid: moneySchema,
+  dispensingFeePaid: moneySchema,
+});
+export type BucketMoved = z.infer<typeof bucketMovedSchema>;
+
 /** One guarantee bucket's outcome: what was promised, what was delivered, and the money between. */
 export const reconciliationBucketSchema = z.object({
   guaranteeId: z.string(),
@@ -59,8 +78,36 @@ export const reconciliationBucketSchema = z.object({
   evidence: evidenceRefSchema,
   /** Why a figure is informational (e.g. rebates, which the claims alone cannot settle). */
   note: z.string().nullable(),
+  /** The finding dollars taken out of (or kept in) this aggregate term; null for terms owed claim by claim or not owed at all. */
+  moved: bucketMovedSchema.nullable().default(null),
 });
 export type ReconciliationBucket = z.infer<typeof reconciliationBucketSchema>;
+
+/** What a group of buckets adds up to; only over buckets no claim belongs to two of. */
+export const bucketTotalSchema = z.object({
+  claimCount: z.number().int(),
+  awp: moneySchema,
+  ingredientCostPaid: moneySchema,
+  dispensingFeePaid: moneySchema,
+  /** Net of surpluses and shortfalls, before offsets. */
+  variance: moneySchema,
+  /** The buckets' own shortfalls, before offsets (what is owed after them is the guarantee shortfall). */
+  shortfall: moneySchema,
+});
+export type BucketTotal = z.infer<typeof bucketTotalSchema>;
+
+/**
+ * The buckets of one metric. Buckets of different metrics measure the same claims, so nothing is
+ * totalled across metrics; within a metric a total is given only when the buckets partition the
+ * claims they cover (no claim in two of them), otherwise `noTotal` says which two overlap.
+ */
+export const bucketGroupSchema = z.object({
+  metric: guaranteeMetricSchema,
+  guaranteeIds: z.array(z.string()),
+  total: bucketTotalSchema.nullable(),
+  noTotal: z.string().nullable(),
+});
+export type BucketGroup = z.infer<typeof bucketGroupSchema>;
 
 export const findingKinds = [
   'guarantee_shortfall',
@@ -107,6 +154,13 @@ export const reconciliationSummarySchema = z.object({
   auditImpact: moneySchema,
   /** guaranteeShortfall + auditImpact: what the findings add up to. */
   totalOwed: moneySchema,
+  /**
+   * Finding dollars deducted from aggregate terms before their shortfall, and finding dollars that
+   * terms keeping them (by contract) still measure: the overlap counted twice, disclosed.
+   */
+  findingOverlap: z
+    .object({ deducted: moneySchema, kept: moneySchema })
+    .default({ deducted: '0.00', kept: '0.00' }),
   /** The findings by kind, each in its category; each category's impacts add up to its figure above. */
   findingTotals: z.array(findingKindTotalSchema).default([]),
 });
@@ -137,6 +191,8 @@ export const reconciliationRunSchema = z.object({
   inputsSha256: sha256.nullable(),
   summary: reconciliationSummarySchema.nullable(),
   buckets: z.array(reconciliationBucketSchema),
+  /** The buckets by metric, with a total only where it means something (see bucketGroupSchema). */
+  bucketGroups: z.array(bucketGroupSchema).default([]),
   artifacts: z.array(runArtifactSchema),
   /**
    * Set when contract terms the run was computed with were promoted again after it started: its

@@ -54,4 +54,13 @@ export class ContractGuaranteeEntity {
   /** Terms sharing a group may net surplus against shortfall (added by the reconciliation schema). */
   @Column({ name: 'offset_group', type: 'varchar', length: 32, nullable: true })
   offsetGroup!: string | null;
+
+  /** `keep`: the term measures claims with per-claim findings as paid; NULL or `deduct`: it does not. */
+  @Column({
+    name: 'finding_overlap',
+    type: 'varchar',
+    length: 8,
+    nullable: true,
+  })
+  findingOverlap!: string | null;
 }

@@ -4,6 +4,7 @@ import {
 } from './reconciliation-schema';
 import { ReconciliationRunLeases1733000000002 } from './run-leases.migration';
 import { ReconciliationRunSupersession1733000000010 } from './run-supersession.migration';
+import { ContractGuaranteeFindingOverlap1733000000011 } from './finding-overlap.migration';
 
 /**
  * claims-runtime's own migrations, oldest first. Runs, findings and their ownership are
@@ -15,5 +16,6 @@ export const claimsRuntimeMigrations = {
     ReconciliationIdempotency1733000000001,
     ReconciliationRunLeases1733000000002,
     ReconciliationRunSupersession1733000000010,
+    ContractGuaranteeFindingOverlap1733000000011,
   ],
 };

@@ -26,7 +26,11 @@ export class GuaranteesRepository {
     const rows = (await this.currentRows(clientId)).filter(
       (r) => r.periodId === periodId,
     );
-    return rows.map((r) => ({ ...toContract(r), offsetGroup: r.offsetGroup }));
+    return rows.map((r) => ({
+      ...toContract(r),
+      offsetGroup: r.offsetGroup,
+      findingOverlap: r.findingOverlap === 'keep' ? 'keep' : 'deduct',
+    }));
   }
 
   private currentRows(clientId: string): Promise<ContractGuaranteeEntity[]> {

@@ -31,6 +31,7 @@ const done: CompletedRun = {
     guaranteeShortfall: '1.00',
     auditImpact: '0.00',
     totalOwed: '1.00',
+    findingOverlap: { deducted: '0.00', kept: '0.00' },
     findingTotals: [
       {
         kind: 'guarantee_shortfall',

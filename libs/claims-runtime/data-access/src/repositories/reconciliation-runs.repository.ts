@@ -15,6 +15,7 @@ import type {
   RunSupersededBy,
 } from '@leaf/contracts';
 import {
+  groupBuckets,
   openRunStatuses,
   runInterruption,
   runTransitions,
@@ -254,6 +255,9 @@ export class ReconciliationRunsRepository {
       .getRepository(ReconciliationRunEntity)
       .findOne({ where: { runId, clientId } });
     if (!r) return undefined;
+    const buckets = r.buckets
+      ? (JSON.parse(r.buckets) as ReconciliationBucket[])
+      : [];
     return {
       runId: r.runId,
       clientId: r.clientId,
@@ -272,9 +276,8 @@ export class ReconciliationRunsRepository {
       summary: r.summary
         ? reconciliationSummarySchema.parse(JSON.parse(r.summary))
         : null,
-      buckets: r.buckets
-        ? (JSON.parse(r.buckets) as ReconciliationBucket[])
-        : [],
+      buckets,
+      bucketGroups: groupBuckets(buckets),
       artifacts: r.artifacts ? (JSON.parse(r.artifacts) as RunArtifact[]) : [],
       supersededBy: r.supersededBy
         ? (JSON.parse(r.supersededBy) as RunSupersededBy)

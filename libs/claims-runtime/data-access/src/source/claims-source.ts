@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
-import type { Finding, FindingKind } from '@leaf/contracts';
+import type { Channel, ClaimExclusion, DrugType } from '@leaf/contracts';
 import { fromUnits, toUnits } from '@leaf/contracts';
 import {
   divideHalfUp,
+  matchesBucket,
+  type ClaimRecovery,
   type BucketAggregate,
   type PlannedGuarantee,
   type ReconciliationPlan,
@@ -41,14 +43,23 @@ export interface SourceWatermark {
   readonly awp: string;
 }
 
-export interface AuditRow {
-  readonly kind: FindingKind;
-  readonly claimId: string;
-  readonly channel: Finding['channel'];
-  readonly drugType: Finding['drugType'];
-  readonly impact: string;
+/**
+ * One per-claim finding as the audit query returns it, with its claim's figures and flags. A claim
+ * whose codes the mapping does not know still has its finding, but no term measures it.
+ */
+export interface AuditRow extends Omit<ClaimRecovery, 'channel' | 'drugType'> {
+  readonly channel: Channel | null;
+  readonly drugType: DrugType | null;
   readonly relatedClaimId: string | null;
 }
+
+/** The audit rows the aggregate terms measure too: those whose codes the mapping knows. */
+export const recoveriesOf = (rows: readonly AuditRow[]): ClaimRecovery[] =>
+  rows.flatMap((r) =>
+    r.channel && r.drugType
+      ? [{ ...r, channel: r.channel, drugType: r.drugType }]
+      : [],
+  );
 
 /**
  * The claims authority, read-only: it only ever sends the SELECTs built from the validated
@@ -128,10 +139,17 @@ export class ClaimsSource {
         awp: normalizeMoney(r['awp']),
         ingredientCost: normalizeMoney(r['ingredient_cost']),
         sets,
-        feeExcess: plan.feeGuarantees.map((_, f) => ({
-          claims: Number(r[`fxn_${f}`]),
-          amount: normalizeMoney(r[`fx_${f}`]),
-        })),
+        feeExcess: plan.feeGuarantees.map((g, f) =>
+          !plan.sharedFeeCeiling
+            ? {
+                claims: Number(r[`fxn_${f}`]),
+                amount: normalizeMoney(r[`fx_${f}`]),
+              }
+            : // One pair of sums for the row: it is the excess of the one term over its cell.
+              matchesBucket(g, channel, drugType)
+              ? { claims: Number(r['fxn']), amount: normalizeMoney(r['fx']) }
+              : { claims: 0, amount: '0.00' },
+        ),
       });
     }
     return out.sort((a, b) =>
@@ -142,14 +160,26 @@ export class ClaimsSource {
   async auditRows(plan: ReconciliationPlan): Promise<AuditRow[]> {
     const codes = canonicalCodes(this.mapping);
     const rows = await this.run(auditFindingsQuery(this.mapping, plan));
-    return rows.map((r) => ({
-      kind: r['kind'] as FindingKind,
-      claimId: String(r['claim_id']),
-      channel: codes.channel.get(String(r['channel'])) ?? null,
-      drugType: codes.drugType.get(String(r['drug_type'])) ?? null,
-      impact: normalizeMoney(r['impact']),
-      relatedClaimId: (r['related_claim_id'] as string | null) ?? null,
-    }));
+    const flag = (v: unknown) => Number(v) === 1;
+    return rows.map((r) => {
+      const flags: ClaimExclusion[] = [];
+      if (flag(r['uc_priced'])) flags.push('uc_priced');
+      if (flag(r['compound'])) flags.push('compound');
+      if (flag(r['is_340b'])) flags.push('340b');
+      return {
+        kind: r['kind'] as AuditRow['kind'],
+        claimId: String(r['claim_id']),
+        channel: codes.channel.get(String(r['channel'])) ?? null,
+        drugType: codes.drugType.get(String(r['drug_type'])) ?? null,
+        fillDate: String(r['fill_date']),
+        flags,
+        awp: normalizeMoney(r['awp']),
+        ingredientCost: normalizeMoney(r['ic']),
+        dispensingFee: normalizeMoney(r['fee']),
+        impact: normalizeMoney(r['impact']),
+        relatedClaimId: (r['related_claim_id'] as string | null) ?? null,
+      };
+    });
   }
 
   /** The claim ids behind a term, in id order. */

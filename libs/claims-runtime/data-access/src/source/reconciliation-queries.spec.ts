@@ -44,6 +44,7 @@ const term = (id: string, g: Partial<ContractGuarantee>): PlannedGuarantee => ({
     locator: 'Rates!C7',
   },
   offsetGroup: null,
+  findingOverlap: 'deduct',
   ...g,
 });
 const plan = planReconciliation({
@@ -150,6 +151,45 @@ describe('claims source queries', () => {
   it('are valid PostgreSQL for the canonical mapping', () => {
     for (const q of queriesFor(canonicalClaimsMapping))
       expect(statementTypes(q.text, 'postgresql')).toEqual(['select']);
+  });
+
+  it("sums the fee excess once against each claim's ceiling when no claim is under two fee terms, once per term otherwise", () => {
+    expect(plan.sharedFeeCeiling).toBe(true);
+    const shared = bucketAggregateQuery(canonicalClaimsMapping, plan).text;
+    expect(shared).toContain('AS fxn,');
+    expect(shared).not.toContain('fxn_0');
+    // A term for every channel overlaps the retail30 one: each needs its own sums.
+    const overlapping = planReconciliation({
+      clientId: period.clientId,
+      periodId: period.periodId,
+      periodStart: period.startDate,
+      periodEnd: period.endDate,
+      guarantees: [
+        ...plan.guarantees,
+        term('fee-all', {
+          metric: 'dispensing_fee',
+          channel: null,
+          drugType: null,
+          guaranteedValue: '2',
+          method: 'per_claim',
+          exclusions: ['uc_priced', 'compound'],
+        }),
+      ],
+    });
+    expect(overlapping.sharedFeeCeiling).toBe(false);
+    for (const [mapping, database] of [
+      [canonicalClaimsMapping, 'postgresql'],
+      [mssqlMapping, 'transactsql'],
+    ] as const) {
+      const q = bucketAggregateQuery(mapping, overlapping);
+      expect(q.text).toContain('fxn_2');
+      expect(statementTypes(q.text, database)).toEqual(['select']);
+    }
+    // In PostgreSQL the sums are FILTERed; SQL Server has no FILTER, so they are CASE sums.
+    expect(shared).toContain('FILTER (WHERE');
+    expect(bucketAggregateQuery(mssqlMapping, plan).text).not.toContain(
+      'FILTER',
+    );
   });
 
   it('cannot be made to write: hostile-looking but valid identifiers stay quoted, anything else is rejected by the mapping', () => {

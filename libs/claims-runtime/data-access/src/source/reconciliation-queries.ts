@@ -87,13 +87,18 @@ function eligible(
   return flags.length ? flags.join(' AND ') : '1 = 1';
 }
 
-function feeTermCondition(b: StatementBuilder, g: PlannedGuarantee): string {
-  const parts = [eligible(b, g.exclusions)];
-  if (g.channel)
-    parts.unshift(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
+/** The claims of a term's channel and drug type (every claim for a term on neither). */
+function scopeCondition(b: StatementBuilder, g: PlannedGuarantee): string {
+  const parts: string[] = [];
   if (g.drugType)
-    parts.unshift(`${b.col('drugType')} = ${b.p(b.drugTypeCode(g.drugType))}`);
-  return parts.join(' AND ');
+    parts.push(`${b.col('drugType')} = ${b.p(b.drugTypeCode(g.drugType))}`);
+  if (g.channel)
+    parts.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
+  return parts.length ? parts.join(' AND ') : '1 = 1';
+}
+
+function feeTermCondition(b: StatementBuilder, g: PlannedGuarantee): string {
+  return `${scopeCondition(b, g)} AND ${eligible(b, g.exclusions)}`;
 }
 
 /**
@@ -108,6 +113,8 @@ export function bucketAggregateQuery(
   const b = new StatementBuilder(mapping);
   const { d } = b;
   const money = (e: string) => d.exactText(`SUM(${e})`);
+  const sum = (e: string | null, when: string) => d.filtered(e, when);
+  const text = (e: string) => d.exactText(e);
   const select = [
     `${b.col('channel')} AS channel`,
     `${b.col('drugType')} AS drug_type`,
@@ -118,26 +125,37 @@ export function bucketAggregateQuery(
   plan.exclusionSets.forEach((set, k) => {
     const when = eligible(b, set);
     select.push(
-      `SUM(CASE WHEN ${when} THEN 1 ELSE 0 END) AS n_${k}`,
-      `${money(`CASE WHEN ${when} THEN ${b.col('awp')} ELSE 0 END`)} AS awp_${k}`,
-      `${money(`CASE WHEN ${when} THEN ${b.col('ingredientCostPaid')} ELSE 0 END`)} AS ic_${k}`,
-      `${money(`CASE WHEN ${when} THEN ${b.col('dispensingFeePaid')} ELSE 0 END`)} AS fee_${k}`,
+      `${sum(null, when)} AS n_${k}`,
+      `${text(sum(b.col('awp'), when))} AS awp_${k}`,
+      `${text(sum(b.col('ingredientCostPaid'), when))} AS ic_${k}`,
+      `${text(sum(b.col('dispensingFeePaid'), when))} AS fee_${k}`,
     );
   });
-  plan.feeGuarantees.forEach((g, f) => {
-    const over = `${feeTermCondition(b, g)} AND ${b.col('dispensingFeePaid')} > ${b.dec(g.guaranteedValue)}`;
+  const fee = b.col('dispensingFeePaid');
+  if (plan.sharedFeeCeiling && plan.feeGuarantees.length > 0) {
+    // No claim is under two fee terms: one pair of sums against each claim's own ceiling.
+    const ceiling = `CASE ${plan.feeGuarantees.map((g) => `WHEN ${scopeCondition(b, g)} THEN ${b.dec(g.guaranteedValue)}`).join(' ')} END`;
+    const over = `${eligible(b, plan.feeGuarantees[0]?.exclusions ?? [])} AND ${fee} > ${ceiling}`;
     select.push(
-      `SUM(CASE WHEN ${over} THEN 1 ELSE 0 END) AS fxn_${f}`,
-      `${money(`CASE WHEN ${over} THEN ${b.col('dispensingFeePaid')} - ${b.dec(g.guaranteedValue)} ELSE 0 END`)} AS fx_${f}`,
+      `${sum(null, over)} AS fxn`,
+      `${text(sum(`${fee} - ${ceiling}`, over))} AS fx`,
     );
-  });
-  const text = [
+  } else {
+    plan.feeGuarantees.forEach((g, f) => {
+      const over = `${feeTermCondition(b, g)} AND ${fee} > ${b.dec(g.guaranteedValue)}`;
+      select.push(
+        `${sum(null, over)} AS fxn_${f}`,
+        `${text(sum(`${fee} - ${b.dec(g.guaranteedValue)}`, over))} AS fx_${f}`,
+      );
+    });
+  }
+  const statement = [
     `SELECT ${select.join(',\n  ')}`,
     `FROM ${b.table()} c`,
     `WHERE ${netClaimsWhere(b, plan)}`,
     `GROUP BY ${b.col('channel')}, ${b.col('drugType')}`,
   ].join('\n');
-  return { name: 'bucket-aggregates', text, params: b.params };
+  return { name: 'bucket-aggregates', text: statement, params: b.params };
 }
 
 /** The contracted fee of a claim's channel (the lowest when several terms cover it), or NULL. */
@@ -174,6 +192,8 @@ export function auditFindingsQuery(
     `SELECT ${b.col('claimId')} AS claim_id, ${b.col('channel')} AS channel, ${b.col('drugType')} AS drug_type,`,
     `  ${b.col('awp')} AS awp, ${b.col('ingredientCostPaid')} AS ic, ${b.col('dispensingFeePaid')} AS fee, ${b.col('usualAndCustomary')} AS uc,`,
     `  ${b.col('daysSupply')} AS days, CASE WHEN ${b.flag('isUcPriced', true)} THEN 1 ELSE 0 END AS uc_priced,`,
+    `  CASE WHEN ${b.flag('isCompound', true)} THEN 1 ELSE 0 END AS compound, CASE WHEN ${b.flag('is340b', true)} THEN 1 ELSE 0 END AS is_340b,`,
+    `  ${d.dateText(b.col('fillDate'))} AS fill_date,`,
     `  ROW_NUMBER() OVER (PARTITION BY ${fillKey} ORDER BY ${b.col('claimId')}) AS fill_rank,`,
     `  MIN(${b.col('claimId')}) OVER (PARTITION BY ${fillKey}) AS first_fill,`,
     `  ${contractFeeExpression(b, plan)} AS contract_fee,`,
@@ -198,14 +218,18 @@ export function auditFindingsQuery(
     `WHEN a.ic > a.awp THEN a.ic - a.awp`,
     `ELSE ${capped} END`,
   ].join(' ');
+  // Each finding carries its claim's figures and flags: the engine takes the dollars it recovers
+  // out of the aggregate terms that measure the same claim.
+  const claim = `a.claim_id, a.channel, a.drug_type, a.fill_date, a.awp, a.ic, a.fee, a.uc_priced, a.compound, a.is_340b`;
   const text = [
     `WITH audited AS (\n${base}\n)`,
-    `SELECT f.kind, f.claim_id, f.channel, f.drug_type, ${d.exactText('f.impact')} AS impact, f.related_claim_id FROM (`,
-    `  SELECT ${kind} AS kind, a.claim_id, a.channel, a.drug_type, ${impact} AS impact,`,
+    `SELECT f.kind, f.claim_id, f.channel, f.drug_type, ${d.exactText('f.impact')} AS impact, f.related_claim_id,`,
+    `  f.fill_date, ${d.exactText('f.awp')} AS awp, ${d.exactText('f.ic')} AS ic, ${d.exactText('f.fee')} AS fee, f.uc_priced, f.compound, f.is_340b FROM (`,
+    `  SELECT ${kind} AS kind, ${claim}, ${impact} AS impact,`,
     `    CASE WHEN a.fill_rank > 1 THEN a.first_fill ELSE NULL END AS related_claim_id`,
     `  FROM audited a`,
     `  UNION ALL`,
-    `  SELECT 'fee_above_contract' AS kind, a.claim_id, a.channel, a.drug_type, a.fee - a.contract_fee AS impact, NULL AS related_claim_id`,
+    `  SELECT 'fee_above_contract' AS kind, ${claim}, a.fee - a.contract_fee AS impact, NULL AS related_claim_id`,
     `  FROM audited a WHERE a.fee_term_applies = 1 AND a.fee > a.contract_fee`,
     `) f`,
     `WHERE f.kind IS NOT NULL`,

@@ -14,7 +14,15 @@ export interface SqlDialect {
   exactText(expression: string): string;
   /** A DATE as `YYYY-MM-DD` text. */
   dateText(expression: string): string;
+  /** SUM(expression), or COUNT(*) when it is null, over the rows where `condition` holds. */
+  filtered(expression: string | null, condition: string): string;
 }
+
+/** PostgreSQL's FILTER clause lets the planner skip the expression for rows it does not take. */
+const filterClause = (expression: string | null, condition: string) =>
+  `${expression === null ? 'COUNT(*)' : `SUM(${expression})`} FILTER (WHERE ${condition})`;
+const caseSum = (expression: string | null, condition: string) =>
+  `SUM(CASE WHEN ${condition} THEN ${expression ?? '1'} ELSE 0 END)`;
 
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
@@ -24,6 +32,7 @@ export const postgresDialect: SqlDialect = {
   false: 'FALSE',
   exactText: (e) => `CAST(${e} AS VARCHAR(40))`,
   dateText: (e) => `TO_CHAR(${e}, 'YYYY-MM-DD')`,
+  filtered: filterClause,
 };
 
 export const mssqlDialect: SqlDialect = {
@@ -34,6 +43,7 @@ export const mssqlDialect: SqlDialect = {
   false: '0',
   exactText: (e) => `CAST(${e} AS VARCHAR(40))`,
   dateText: (e) => `CONVERT(VARCHAR(10), ${e}, 23)`,
+  filtered: caseSum,
 };
 
 export const dialectFor = (mapping: ClaimsSourceMapping): SqlDialect =>

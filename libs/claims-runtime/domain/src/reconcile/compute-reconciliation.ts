@@ -1,10 +1,18 @@
 import type {
+  BucketMoved,
   EvidenceRef,
   Finding,
   ReconciliationBucket,
 } from '@leaf/contracts';
 import { fromCents, toCents } from '@leaf/contracts';
 import type { BucketAggregate, ExclusionSetSums } from './bucket-aggregate';
+import {
+  adjustsForFindings,
+  movedClaims,
+  movedSumsFor,
+  type ClaimRecovery,
+  type MovedClaim,
+} from './finding-recoveries';
 import {
   addMoney,
   average,
@@ -43,6 +51,8 @@ export interface ReconciliationTotals {
   readonly ingredientCost: string;
   readonly eligibleAwp: string;
   readonly eligibleIngredientCost: string;
+  /** Finding dollars deducted from terms, and kept in terms that keep them (disclosed). */
+  readonly findingOverlap: { readonly deducted: string; readonly kept: string };
 }
 
 const zeroSums: ExclusionSetSums = {
@@ -72,12 +82,47 @@ function sumsFor(
     );
 }
 
+/**
+ * The term's sums, less the finding dollars it must not count again (its `deduct` rule), and what
+ * moved; terms that are owed claim by claim or not owed at all are left as they are.
+ */
+function measuredSums(
+  g: PlannedGuarantee,
+  gross: ExclusionSetSums,
+  moved: readonly MovedClaim[],
+): { sums: ExclusionSetSums; moved: BucketMoved | null } {
+  if (!adjustsForFindings(g)) return { sums: gross, moved: null };
+  const m = movedSumsFor(g, moved);
+  const deduct = g.findingOverlap === 'deduct';
+  const record: BucketMoved = {
+    rule: deduct ? 'deducted' : 'kept',
+    claimCount: m.claims,
+    removedClaims: deduct ? m.removedClaims : 0,
+    awp: fromCents(m.awp),
+    ingredientCostPaid: fromCents(m.ingredientCost),
+    dispensingFeePaid: fromCents(m.dispensingFee),
+  };
+  if (!deduct) return { sums: gross, moved: record };
+  return {
+    moved: record,
+    sums: {
+      claims: gross.claims - m.removedClaims,
+      awp: fromCents(toCents(gross.awp) - m.awp),
+      ingredientCost: fromCents(
+        toCents(gross.ingredientCost) - m.ingredientCost,
+      ),
+      dispensingFee: fromCents(toCents(gross.dispensingFee) - m.dispensingFee),
+    },
+  };
+}
+
 function outcomeOf(
   plan: ReconciliationPlan,
   g: PlannedGuarantee,
   rows: readonly BucketAggregate[],
+  recovered: readonly MovedClaim[],
 ): GuaranteeOutcome {
-  const s = sumsFor(plan, g, rows);
+  const { sums: s, moved } = measuredSums(g, sumsFor(plan, g, rows), recovered);
   const base = {
     guaranteeId: g.guaranteeId,
     guaranteeVersion: g.version,
@@ -90,6 +135,7 @@ function outcomeOf(
     dispensingFeePaid: s.dispensingFee,
     guaranteedValue: g.guaranteedValue,
     evidence: g.evidence,
+    moved,
   };
   if (g.metric === 'awp_discount') {
     const micro = awpVarianceMicroCents(
@@ -176,14 +222,20 @@ const shortfallFinding = (
 
 /**
  * Buckets, offsets and shortfall findings from the aggregate rows: pure, exact, and in a fixed order
- * (guarantee id), so the same rows always give the same figures. Aggregate terms in one offset
- * group net their unrounded variances before anything is owed; per-claim terms never offset.
+ * (guarantee id), so the same rows always give the same figures. The dollars the per-claim
+ * findings recover leave the aggregate terms first (unless a term keeps them), so no claim's dollar
+ * is owed twice. Aggregate terms in one offset group net their unrounded variances before anything
+ * is owed; per-claim terms never offset.
  */
 export function computeReconciliation(
   plan: ReconciliationPlan,
   rows: readonly BucketAggregate[],
+  recoveries: readonly ClaimRecovery[] = [],
 ): ReconciliationTotals {
-  const outcomes = plan.guarantees.map((g) => outcomeOf(plan, g, rows));
+  const recovered = movedClaims(recoveries);
+  const outcomes = plan.guarantees.map((g) =>
+    outcomeOf(plan, g, rows, recovered),
+  );
   const findings: Finding[] = [];
   let owedCents = 0n;
 
@@ -223,7 +275,23 @@ export function computeReconciliation(
     );
   }
 
+  // A discount term measures ingredient cost, a fee term the fee: each moved dollar once.
+  const overlap = (rule: BucketMoved['rule']) =>
+    fromCents(
+      outcomes.reduce((s, { bucket: b }) => {
+        if (b.moved?.rule !== rule) return s;
+        return (
+          s +
+          toCents(
+            b.metric === 'awp_discount'
+              ? b.moved.ingredientCostPaid
+              : b.moved.dispensingFeePaid,
+          )
+        );
+      }, 0n),
+    );
   return {
+    findingOverlap: { deducted: overlap('deducted'), kept: overlap('kept') },
     buckets: outcomes.map((o) => o.bucket),
     shortfallFindings: findings,
     shortfallTerms,

@@ -9,7 +9,15 @@ import type {
 export interface PlannedGuarantee extends ContractGuarantee {
   /** Terms sharing a group net surplus against shortfall before anything is owed; null: no offset. */
   readonly offsetGroup: string | null;
+  /**
+   * What an aggregate term does with claim dollars a per-claim finding recovers: `deduct` them
+   * before its shortfall (the default: no dollar is owed twice) or `keep` them, where the contract
+   * measures the guarantee on every claim as paid; kept overlap is disclosed.
+   */
+  readonly findingOverlap: FindingOverlapRule;
 }
+
+export type FindingOverlapRule = 'deduct' | 'keep';
 
 /**
  * What one reconciliation computes, decided before any claim is read: the client and period, the
@@ -30,6 +38,12 @@ export interface ReconciliationPlan {
   readonly eligibleSet: number;
   /** Per-claim fee ceilings, one per channel (or every channel when the term's channel is null). */
   readonly feeGuarantees: readonly PlannedGuarantee[];
+  /**
+   * True when no claim can fall under two per-claim fee terms (their channel x drug type scopes are
+   * disjoint) and they share one exclusion set: the aggregate query then sums the fee excess once,
+   * against each claim's own ceiling, instead of once per term.
+   */
+  readonly sharedFeeCeiling: boolean;
   /** Channels whose fills should be 90-day supplies. */
   readonly ninetyDayChannels: readonly Channel[];
 }
@@ -66,6 +80,9 @@ export function planReconciliation(input: {
   const every = [...claimFlagExclusions].sort();
   sets.set(every.join(','), sets.get(every.join(',')) ?? every);
   const exclusionSets = [...sets.values()];
+  const feeGuarantees = ordered.filter(
+    (g) => g.metric === 'dispensing_fee' && g.method === 'per_claim',
+  );
   return {
     clientId: input.clientId,
     periodId: input.periodId,
@@ -76,8 +93,12 @@ export function planReconciliation(input: {
     eligibleSet: exclusionSets.findIndex(
       (s) => exclusionKey(s) === every.join(','),
     ),
-    feeGuarantees: ordered.filter(
-      (g) => g.metric === 'dispensing_fee' && g.method === 'per_claim',
+    feeGuarantees,
+    sharedFeeCeiling: feeGuarantees.every(
+      (g, i) =>
+        exclusionKey(g.exclusions) ===
+          exclusionKey(feeGuarantees[0]?.exclusions ?? []) &&
+        feeGuarantees.slice(i + 1).every((h) => !scopesMeet(g, h)),
     ),
     ninetyDayChannels: ['retail90', 'mail'],
   };
@@ -90,6 +111,14 @@ export function exclusionSetIndex(
   const key = exclusionKey(g.exclusions.filter((e) => e !== 'reversal'));
   return plan.exclusionSets.findIndex((s) => exclusionKey(s) === key);
 }
+
+/** Whether two terms' channel x drug type scopes share any claim (null covers every value). */
+export const scopesMeet = (
+  a: { channel: Channel | null; drugType: DrugType | null },
+  b: { channel: Channel | null; drugType: DrugType | null },
+): boolean =>
+  (a.channel === null || b.channel === null || a.channel === b.channel) &&
+  (a.drugType === null || b.drugType === null || a.drugType === b.drugType);
 
 export const matchesBucket = (
   g: { channel: Channel | null; drugType: DrugType | null },

@@ -1,4 +1,5 @@
 import type {
+  BucketGroup,
   Finding,
   FindingKindTotal,
   ReconciliationBucket,
@@ -34,6 +35,8 @@ export interface ReconciliationReport {
   readonly asOf: string;
   readonly summary: ReconciliationSummary;
   readonly buckets: readonly ReconciliationBucket[];
+  /** `groupBuckets(buckets)`: the buckets by metric, totalled only where they partition the claims. */
+  readonly bucketGroups: readonly BucketGroup[];
   /** The summary's owed figures by finding kind (the same list as `summary.findingTotals`). */
   readonly findingTotals: readonly FindingKindTotal[];
   /** The largest findings by impact, for the PDF (the workbook lists them all via `findings`). */

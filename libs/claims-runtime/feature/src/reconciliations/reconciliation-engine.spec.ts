@@ -171,11 +171,21 @@ describe.each(testDatabaseTargets())(
             dispensingFeePaid: b.dispensingFeePaid,
             variance: b.variance,
             shortfall: b.shortfall,
+            moved: b.moved && {
+              claimCount: b.moved.claimCount,
+              removedClaims: b.moved.removedClaims,
+              ingredientCostPaid: b.moved.ingredientCostPaid,
+              dispensingFeePaid: b.moved.dispensingFeePaid,
+            },
           }).toEqual({
             id: b.guaranteeId,
             ...oracle.buckets.get(b.guaranteeId),
           });
         }
+        // No claim's dollars are both recovered by a finding and still measured by a term.
+        expect(oracle.countedTwice).toEqual([]);
+        if (run.summary!.eligibleClaimCount > 0)
+          expect(oracle.ledgerClaims).toBeGreaterThan(0);
         expect(run.buckets.map((b) => b.guaranteeId).sort()).toEqual(
           [...oracle.buckets.keys()].sort(),
         );
@@ -270,6 +280,82 @@ describe.each(testDatabaseTargets())(
           (b) => b.claimCount === 0 && b.effectiveValue === null,
         ),
       ).toBe(true);
+    });
+
+    it('takes the dollars a finding recovers out of the terms first, so total owed counts no claim twice; a term that keeps them by contract discloses them', async () => {
+      const p1 = periodsOf(clientX!.clientId)[0]!;
+      const { run } = await reconcile(clientX!.clientId, p1.periodId);
+      const cents = (m: string) => BigInt(m.replace('.', ''));
+      // EDGE-ZERO-AWP: $4.00 paid on $0.00 AWP, all recovered as ingredient cost above AWP;
+      // EDGE-DUP-2: a duplicate, taken out of its bucket whole.
+      const retail30Generic = run.buckets.find(
+        (b) =>
+          b.metric === 'awp_discount' &&
+          b.channel === 'retail30' &&
+          b.drugType === 'generic',
+      )!;
+      expect(retail30Generic.moved).toMatchObject({ rule: 'deducted' });
+      expect(retail30Generic.moved!.removedClaims).toBeGreaterThanOrEqual(1);
+      expect(
+        cents(retail30Generic.moved!.ingredientCostPaid),
+      ).toBeGreaterThanOrEqual(800n);
+      const deducted = run.buckets
+        .filter((b) => b.moved?.rule === 'deducted')
+        .reduce(
+          (s, b) =>
+            s +
+            cents(
+              b.metric === 'awp_discount'
+                ? b.moved!.ingredientCostPaid
+                : b.moved!.dispensingFeePaid,
+            ),
+          0n,
+        );
+      expect(cents(run.summary!.findingOverlap.deducted)).toBe(deducted);
+      expect(deducted).toBeGreaterThan(0n);
+      expect(run.summary!.findingOverlap.kept).toBe('0.00');
+
+      // The contract keeps finding dollars in the retail30 generic term: they stay, and are disclosed.
+      await ds.query(
+        `UPDATE contract_guarantees SET finding_overlap = 'keep' WHERE guarantee_id = $1`,
+        [retail30Generic.guaranteeId],
+      );
+      try {
+        const kept = await reconcile(clientX!.clientId, p1.periodId);
+        const bucket = kept.run.buckets.find(
+          (b) => b.guaranteeId === retail30Generic.guaranteeId,
+        )!;
+        expect(bucket.moved).toMatchObject({
+          rule: 'kept',
+          claimCount: retail30Generic.moved!.claimCount,
+          removedClaims: 0,
+        });
+        expect(bucket.claimCount).toBe(
+          retail30Generic.claimCount + retail30Generic.moved!.removedClaims,
+        );
+        expect(kept.run.summary!.findingOverlap.kept).toBe(
+          bucket.moved!.ingredientCostPaid,
+        );
+        const oracle = await oracleFor(
+          clientX!.clientId,
+          p1.periodId,
+          p1.startDate,
+          p1.endDate,
+        );
+        expect(kept.run.summary!.guaranteeShortfall).toBe(
+          oracle.guaranteeShortfall,
+        );
+        // The oracle's ledger sees exactly that term's finding claims counted twice: the check can fail.
+        expect(oracle.countedTwice.length).toBeGreaterThan(0);
+        expect(oracle.countedTwice.length).toBeLessThanOrEqual(
+          bucket.moved!.claimCount,
+        );
+      } finally {
+        await ds.query(
+          `UPDATE contract_guarantees SET finding_overlap = NULL WHERE guarantee_id = $1`,
+          [retail30Generic.guaranteeId],
+        );
+      }
     });
 
     it('replays: the same inputs give the same inputs hash and byte-identical artifacts; a changed claim changes them', async () => {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import {
   canonicalJson,
   computeReconciliation,
+  groupBuckets,
   planReconciliation,
   reconciliationEngineVersion,
   owedFigures,
@@ -15,6 +16,7 @@ import {
   ClaimsSource,
   GuaranteesRepository,
   ReconciliationRunsRepository,
+  recoveriesOf,
   type AuditRow,
   type ClaimsSourceMapping,
 } from '@leaf/claims-runtime/data-access';
@@ -107,10 +109,15 @@ export class ReconciliationExecutor {
 
     await stage('aggregating claims by guarantee bucket', 0.15);
     const aggregates = await source.bucketAggregates(plan);
-    const totals = computeReconciliation(plan, aggregates);
 
     await stage('running per-claim audit checks', 0.35);
     const auditRows = await source.auditRows(plan);
+    // The dollars the audit findings recover leave the aggregate terms before their shortfall.
+    const totals = computeReconciliation(
+      plan,
+      aggregates,
+      recoveriesOf(auditRows),
+    );
 
     await stage('collecting the claims behind each shortfall', 0.5);
     const claimIdsByFinding = new Map<string, string[]>();
@@ -155,6 +162,7 @@ export class ReconciliationExecutor {
       auditImpact: owed.auditImpact,
       totalOwed: owed.totalOwed,
       findingTotals: [...owed.findingTotals],
+      findingOverlap: totals.findingOverlap,
     };
 
     await stage('writing evidence', 0.6);
@@ -223,6 +231,7 @@ export class ReconciliationExecutor {
       asOf: `claims=${watermark.claimRows};maxFill=${watermark.maxFillDate ?? '-'};maxId=${watermark.maxClaimId ?? '-'}`,
       summary,
       buckets: totals.buckets,
+      bucketGroups: groupBuckets(totals.buckets),
       findingTotals: summary.findingTotals,
       topFindings: [...findings]
         .sort(
@@ -300,7 +309,6 @@ export class ReconciliationExecutor {
 }
 
 const details: Record<AuditRow['kind'], (r: AuditRow) => string> = {
-  guarantee_shortfall: () => 'guarantee shortfall',
   paid_above_uc: (r) =>
     `paid ${r.impact} above the pharmacy's usual and customary price`,
   ingredient_above_awp: (r) => `ingredient cost ${r.impact} above AWP`,

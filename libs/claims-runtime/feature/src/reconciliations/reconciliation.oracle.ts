@@ -33,6 +33,16 @@ export interface OracleTerm {
   method: string;
   exclusions: string[];
   offsetGroup: string | null;
+  /** 'deduct': finding dollars leave the term first; 'keep': they stay (disclosed). */
+  findingOverlap: string;
+}
+
+/** What one claim paid, what its findings recover, and what of it the aggregate terms still measure. */
+export interface OracleClaimLedger {
+  claimId: string;
+  paid: string;
+  recovered: string;
+  measured: string;
 }
 
 export interface OracleResult {
@@ -45,8 +55,18 @@ export interface OracleResult {
       dispensingFeePaid: string;
       variance: string;
       shortfall: string;
+      moved: {
+        claimCount: number;
+        removedClaims: number;
+        ingredientCostPaid: string;
+        dispensingFeePaid: string;
+      } | null;
     }
   >;
+  /** Claims whose recovered plus measured dollars exceed what they paid: a dollar counted twice. */
+  countedTwice: OracleClaimLedger[];
+  /** How many claims carry a finding and are measured by an aggregate term (the check is not vacuous). */
+  ledgerClaims: number;
   guaranteeShortfall: string;
   auditImpact: string;
   claimCount: number;
@@ -103,107 +123,46 @@ export function oracleReconcile(
     (ex.includes('uc_priced') && c.isUcPriced) ||
     (ex.includes('compound') && c.isCompound) ||
     (ex.includes('340b') && c.is340b);
+  const inTerm = (t: OracleTerm, c: OracleClaim) =>
+    (t.channel === null || c.channel === t.channel) &&
+    (t.drugType === null || c.drugType === t.drugType) &&
+    !excluded(c, t.exclusions);
+  const sortedTerms = [...terms].sort((a, b) =>
+    a.guaranteeId < b.guaranteeId ? -1 : 1,
+  );
 
-  const buckets = new Map<
-    string,
-    {
-      claimCount: number;
-      awp: string;
-      ingredientCostPaid: string;
-      dispensingFeePaid: string;
-      variance: string;
-      shortfall: string;
-    }
-  >();
-  const variances = new Map<string, bigint>();
-  let perClaimShortfall = 0n;
+  // 1. Per-claim fee ceilings: every fee above one is a finding of its own.
   const feeFindings: Array<{ kind: string; claimId: string; impact: string }> =
     [];
-  for (const t of [...terms].sort((a, b) =>
-    a.guaranteeId < b.guaranteeId ? -1 : 1,
-  )) {
-    let n = 0;
-    let awp = 0n;
-    let ic = 0n;
-    let fee = 0n;
+  const excessByTerm = new Map<string, bigint>();
+  for (const t of sortedTerms) {
+    if (t.metric !== 'dispensing_fee' || t.method !== 'per_claim') continue;
     let excess = 0n;
     for (const c of net) {
-      if (t.channel !== null && c.channel !== t.channel) continue;
-      if (t.drugType !== null && c.drugType !== t.drugType) continue;
-      if (excluded(c, t.exclusions)) continue;
-      n++;
-      awp += cents(c.awp);
-      ic += cents(c.ingredientCostPaid);
-      fee += cents(c.dispensingFeePaid);
-      if (t.metric === 'dispensing_fee' && t.method === 'per_claim') {
-        const over =
-          cents(c.dispensingFeePaid) * 10_000n - micro(t.guaranteedValue);
-        if (over > 0n) {
-          const overCents = round(over, 10_000n);
-          excess += overCents;
-          feeFindings.push({
-            kind: 'fee_above_contract',
-            claimId: c.claimId,
-            impact: money(overCents),
-          });
-        }
+      if (!inTerm(t, c)) continue;
+      const over =
+        cents(c.dispensingFeePaid) * 10_000n - micro(t.guaranteedValue);
+      if (over > 0n) {
+        const overCents = round(over, 10_000n);
+        excess += overCents;
+        feeFindings.push({
+          kind: 'fee_above_contract',
+          claimId: c.claimId,
+          impact: money(overCents),
+        });
       }
     }
-    let v = 0n;
-    let shortfall = 0n;
-    if (t.metric === 'awp_discount') {
-      v = micro(t.guaranteedValue) * awp - (awp - ic) * 1_000_000n;
-      shortfall = v > 0n ? round(v, 1_000_000n) : 0n;
-    } else if (t.metric === 'dispensing_fee') {
-      v = fee * 1_000_000n - micro(t.guaranteedValue) * 100n * BigInt(n);
-      shortfall =
-        t.method === 'per_claim' ? excess : v > 0n ? round(v, 1_000_000n) : 0n;
-      if (t.method === 'per_claim') perClaimShortfall += excess;
-    }
-    buckets.set(t.guaranteeId, {
-      claimCount: n,
-      awp: money(awp),
-      ingredientCostPaid: money(ic),
-      dispensingFeePaid: money(fee),
-      variance: money(
-        t.metric === 'rebate_per_brand_claim' ? 0n : round(v, 1_000_000n),
-      ),
-      shortfall: money(shortfall),
-    });
-    if (t.metric !== 'rebate_per_brand_claim' && t.method !== 'per_claim') {
-      const key = t.offsetGroup
-        ? `group:${t.offsetGroup}`
-        : `term:${t.guaranteeId}`;
-      variances.set(key, (variances.get(key) ?? 0n) + v);
-    }
-  }
-  const findings: Array<{
-    kind: string;
-    claimId: string | null;
-    impact: string;
-  }> = [];
-  let owed = perClaimShortfall;
-  for (const [key, v] of [...variances].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const o = v > 0n ? round(v, 1_000_000n) : 0n;
-    if (o > 0n) {
-      owed += o;
-      findings.push({
-        kind: 'guarantee_shortfall',
-        claimId: null,
-        impact: money(o),
-      });
-      void key;
-    }
+    excessByTerm.set(t.guaranteeId, excess);
   }
 
-  // Audit: one finding per claim, first match wins; fees above the contract are capped out.
+  // 2. Audit: one finding per claim, first match wins; fees above the contract are capped out.
   const feeTerm = new Map(
     terms
       .filter((t) => t.metric === 'dispensing_fee' && t.method === 'per_claim')
       .map((t) => [t.channel, t]),
   );
   const seen = new Map<string, string>();
-  let auditImpact = 0n;
+  const audit: Array<{ kind: string; claimId: string; impact: bigint }> = [];
   const sorted = [...net].sort((a, b) => (a.claimId < b.claimId ? -1 : 1));
   for (const c of sorted) {
     const key = `${c.memberId}|${c.ndc}|${c.fillDate}|${c.pharmacyNpi}`;
@@ -232,14 +191,170 @@ export function oracleReconcile(
       kind = 'short_days_supply_90';
       impact = capped;
     }
-    if (kind) {
-      findings.push({ kind, claimId: c.claimId, impact: money(impact) });
-      auditImpact += impact;
+    if (kind) audit.push({ kind, claimId: c.claimId, impact });
+  }
+
+  // 3. What each claim's findings recover, by where it was paid: a duplicate recovers the claim;
+  // above AWP comes off the ingredient cost; above U&C off the ingredient cost, then the fee;
+  // a short 90-day fill's fee and a fee above its ceiling off the fee.
+  const recovery = new Map<
+    string,
+    { removed: boolean; ic: bigint; fee: bigint; total: bigint }
+  >();
+  const byId = new Map(net.map((c) => [c.claimId, c]));
+  for (const f of [
+    ...audit,
+    ...feeFindings.map((f) => ({ ...f, impact: cents(f.impact) })),
+  ]) {
+    const c = byId.get(f.claimId)!;
+    const r = recovery.get(f.claimId) ?? {
+      removed: false,
+      ic: 0n,
+      fee: 0n,
+      total: 0n,
+    };
+    r.total += f.impact;
+    if (f.kind === 'duplicate_fill') r.removed = true;
+    else if (f.kind === 'ingredient_above_awp') r.ic += f.impact;
+    else if (f.kind === 'paid_above_uc') {
+      const paidIc = cents(c.ingredientCostPaid);
+      const fromIc = f.impact < paidIc ? f.impact : paidIc;
+      r.ic += fromIc;
+      r.fee += f.impact - fromIc;
+    } else r.fee += f.impact;
+    recovery.set(f.claimId, r);
+  }
+
+  // 4. The terms, over each claim's dollars less what its findings recover (unless the term keeps them).
+  const buckets: OracleResult['buckets'] = new Map();
+  const measured = new Map<string, bigint>();
+  const variances = new Map<string, bigint>();
+  let perClaimShortfall = 0n;
+  for (const t of sortedTerms) {
+    const adjusts =
+      t.method === 'aggregate' &&
+      (t.metric === 'awp_discount' || t.metric === 'dispensing_fee');
+    const deduct = adjusts && t.findingOverlap !== 'keep';
+    let n = 0;
+    let awp = 0n;
+    let ic = 0n;
+    let fee = 0n;
+    const moved = { claimCount: 0, removedClaims: 0, ic: 0n, fee: 0n };
+    for (const c of net) {
+      if (!inTerm(t, c)) continue;
+      const r = recovery.get(c.claimId);
+      let cIc = cents(c.ingredientCostPaid);
+      let cFee = cents(c.dispensingFeePaid);
+      const cAwp = cents(c.awp);
+      if (adjusts && r) {
+        moved.claimCount += 1;
+        moved.ic += r.removed ? cIc : r.ic;
+        moved.fee += r.removed ? cFee : r.fee;
+        if (r.removed && deduct) moved.removedClaims += 1;
+      }
+      if (deduct && r) {
+        if (r.removed) {
+          measured.set(c.claimId, measured.get(c.claimId) ?? 0n);
+          continue;
+        }
+        cIc -= r.ic;
+        cFee -= r.fee;
+      }
+      n++;
+      awp += cAwp;
+      ic += cIc;
+      fee += cFee;
+      if (adjusts) {
+        const dollars = t.metric === 'awp_discount' ? cIc : cFee;
+        measured.set(c.claimId, (measured.get(c.claimId) ?? 0n) + dollars);
+      }
+    }
+    let v = 0n;
+    let shortfall = 0n;
+    if (t.metric === 'awp_discount') {
+      v = micro(t.guaranteedValue) * awp - (awp - ic) * 1_000_000n;
+      shortfall = v > 0n ? round(v, 1_000_000n) : 0n;
+    } else if (t.metric === 'dispensing_fee') {
+      v = fee * 1_000_000n - micro(t.guaranteedValue) * 100n * BigInt(n);
+      const excess = excessByTerm.get(t.guaranteeId) ?? 0n;
+      shortfall =
+        t.method === 'per_claim' ? excess : v > 0n ? round(v, 1_000_000n) : 0n;
+      if (t.method === 'per_claim') perClaimShortfall += excess;
+    }
+    buckets.set(t.guaranteeId, {
+      claimCount: n,
+      awp: money(awp),
+      ingredientCostPaid: money(ic),
+      dispensingFeePaid: money(fee),
+      variance: money(
+        t.metric === 'rebate_per_brand_claim' ? 0n : round(v, 1_000_000n),
+      ),
+      shortfall: money(shortfall),
+      moved: adjusts
+        ? {
+            claimCount: moved.claimCount,
+            removedClaims: moved.removedClaims,
+            ingredientCostPaid: money(moved.ic),
+            dispensingFeePaid: money(moved.fee),
+          }
+        : null,
+    });
+    if (t.metric !== 'rebate_per_brand_claim' && t.method !== 'per_claim') {
+      const key = t.offsetGroup
+        ? `group:${t.offsetGroup}`
+        : `term:${t.guaranteeId}`;
+      variances.set(key, (variances.get(key) ?? 0n) + v);
     }
   }
+  const findings: Array<{
+    kind: string;
+    claimId: string | null;
+    impact: string;
+  }> = [];
+  let owed = perClaimShortfall;
+  for (const [, v] of [...variances].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const o = v > 0n ? round(v, 1_000_000n) : 0n;
+    if (o > 0n) {
+      owed += o;
+      findings.push({
+        kind: 'guarantee_shortfall',
+        claimId: null,
+        impact: money(o),
+      });
+    }
+  }
+  let auditImpact = 0n;
+  for (const f of audit) {
+    findings.push({
+      kind: f.kind,
+      claimId: f.claimId,
+      impact: money(f.impact),
+    });
+    auditImpact += f.impact;
+  }
   findings.push(...feeFindings);
+
+  // 5. The ledger: no claim may be both recovered and still measured for the same dollars.
+  const countedTwice: OracleClaimLedger[] = [];
+  let ledgerClaims = 0;
+  for (const [claimId, r] of recovery) {
+    const c = byId.get(claimId)!;
+    const paid = cents(c.ingredientCostPaid) + cents(c.dispensingFeePaid);
+    const inTerms = measured.get(claimId);
+    if (inTerms === undefined) continue;
+    ledgerClaims += 1;
+    if (r.total + inTerms > paid)
+      countedTwice.push({
+        claimId,
+        paid: money(paid),
+        recovered: money(r.total),
+        measured: money(inTerms),
+      });
+  }
   return {
     buckets,
+    countedTwice,
+    ledgerClaims,
     guaranteeShortfall: money(owed),
     auditImpact: money(auditImpact),
     claimCount: net.length,

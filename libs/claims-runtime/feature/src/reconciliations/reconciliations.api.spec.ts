@@ -304,6 +304,26 @@ describe.each(testDatabaseTargets())(
       expect(text).toContain(money(s.totalOwed));
     });
 
+    it("groups the run's buckets by metric, each total counting a claim once", () => {
+      expect(first.bucketGroups.map((g) => g.metric)).toEqual([
+        'awp_discount',
+        'dispensing_fee',
+        'rebate_per_brand_claim',
+      ]);
+      for (const group of first.bucketGroups) {
+        const buckets = first.buckets.filter((b) => b.metric === group.metric);
+        expect(group.guaranteeIds).toEqual(buckets.map((b) => b.guaranteeId));
+        // The seeded terms split each metric by channel (and drug type): a partition.
+        expect(group.total?.claimCount).toBe(
+          buckets.reduce((n, b) => n + b.claimCount, 0),
+        );
+        // Each claim counted once: never more than the period's net claims.
+        expect(group.total!.claimCount).toBeLessThanOrEqual(
+          first.summary!.claimCount,
+        );
+      }
+    });
+
     it('replays byte for byte: a second run over the same inputs stores identical artifacts', async () => {
       const second = await reconcile();
       expect(second.runId).not.toBe(first.runId);

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { emptyReport, reconciliationReportFixture } from '../testing';
 import { discountChartBox, discountChartPlot } from './discount-chart';
-import { formatMoney } from './display-format';
+import { groupBuckets } from '@leaf/claims-runtime/domain';
+import { formatCount, formatMoney } from './display-format';
 import { colours } from './pdf-style';
 import { renderReconciliationPdf } from './render-reconciliation-pdf';
 
@@ -164,16 +165,17 @@ describe('renderReconciliationPdf', () => {
 
   it('is a Letter PDF with the summary page, the detail page and the evidence appendix', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(rendered.pageCount).toBe(3);
+    const count = rendered.pageCount;
+    expect(count).toBeGreaterThanOrEqual(3);
     for (const page of rendered.pages)
       expect([page.width, page.height]).toEqual([612 * scale, 792 * scale]);
     expect(rendered.pages[1]?.text).toContain('Guarantee buckets');
-    expect(rendered.pages[2]?.text).toContain('Appendix: evidence');
+    expect(rendered.allText).toContain('Appendix: evidence');
     expect(
-      rendered.pages.map((p) =>
-        p.text.includes(`Page ${rendered.pages.indexOf(p) + 1} of 3`),
+      rendered.pages.every((p, i) =>
+        p.text.includes(`Page ${i + 1} of ${count}`),
       ),
-    ).toEqual([true, true, true]);
+    ).toBe(true);
   });
 
   it('names the client and the total owed on the first page, as text a reader can search', () => {
@@ -218,6 +220,61 @@ describe('renderReconciliationPdf', () => {
       `Audit findings ${formatMoney(report.summary.auditImpact)}`,
     );
     expect(lines.filter((l) => l === 'Fee above contract')).toHaveLength(0);
+  });
+
+  it('gives each metric its own bucket table, totalled only where its buckets partition the claims, never across metrics', async () => {
+    const lines = (rendered.pages[1]?.text ?? '')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const awp = report.bucketGroups.find((g) => g.metric === 'awp_discount')!;
+    const joined = lines.join('|');
+    expect(joined).toContain(
+      `Total|${formatCount(awp.total!.claimCount)}|${formatMoney(awp.total!.awp)}|`,
+    );
+    for (const label of [
+      'AWP discount',
+      'Dispensing fee',
+      'Rebate per brand claim',
+    ])
+      expect(lines).toContain(label);
+    // The old cross-metric total added every metric's claims: it must not appear.
+    const everyMetric = report.buckets.reduce((n, b) => n + b.claimCount, 0);
+    expect(joined).not.toContain(formatCount(everyMetric));
+
+    const rebate = report.buckets.find(
+      (b) => b.metric === 'rebate_per_brand_claim',
+    )!;
+    const buckets = [
+      ...report.buckets,
+      {
+        ...rebate,
+        guaranteeId: 'g-rebate-retail30',
+        channel: 'retail30' as const,
+      },
+    ];
+    const overlapping = await renderPages(
+      await renderReconciliationPdf({
+        ...report,
+        buckets,
+        bucketGroups: groupBuckets(buckets),
+      }),
+    );
+    const text = overlapping.pages[1]?.text.replace(/\s+/g, ' ') ?? '';
+    expect(text).toContain('No total: g-cp-2025-rebate and g-rebate-retail30');
+  });
+
+  it('shows, term by term, the claims with findings and the dollars taken out before the shortfall', () => {
+    const text = rendered.allText.replace(/\s+/g, ' ');
+    expect(text).toContain('Per-claim findings inside the terms');
+    expect(text).toContain(
+      `(${formatMoney(report.summary.findingOverlap.deducted)} this run)`,
+    );
+    const lines = rendered.allText.split('\n').filter((l) => l.trim() !== '');
+    const joined = lines.join('|');
+    for (const b of report.buckets.filter((b) => b.moved))
+      expect(joined).toContain(
+        `|deducted|${formatCount(b.moved!.claimCount)}|${formatCount(b.moved!.removedClaims)}|${formatMoney(b.moved!.ingredientCostPaid)}|`,
+      );
   });
 
   it('draws one guaranteed and one effective bar per AWP bucket inside the chart', () => {

@@ -1,10 +1,10 @@
 import PDFDocument from 'pdfkit';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { reportAuthor, reportDate } from '../report-date';
+import { drawBucketGroups, drawFindingOverlap } from './bucket-tables';
 import { discountChartBox, drawDiscountChart } from './discount-chart';
 import { colours, fonts, page } from './pdf-style';
 import {
-  drawBuckets,
   drawEvidenceAppendix,
   drawOwedTable,
   drawSummary,
@@ -53,7 +53,11 @@ export async function renderReconciliationPdf(
   drawOwedTable(doc, report, discountChartBox.y + discountChartBox.height + 12);
 
   doc.addPage();
-  const y = drawBuckets(doc, report, page.margin);
+  const y = drawFindingOverlap(
+    doc,
+    report,
+    drawBucketGroups(doc, report, page.margin),
+  );
   drawTopFindings(doc, report, y + 22);
   drawEvidenceAppendix(doc, report);
   drawFooters(doc, report);

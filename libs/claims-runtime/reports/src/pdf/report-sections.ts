@@ -1,9 +1,8 @@
 import type PDFDocument from 'pdfkit';
-import { fromCents, toCents } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { labelOf } from '../labels';
 import { categoryLabels, owedLines } from '../owed-lines';
-import { formatCount, formatMoney, formatTerm } from './display-format';
+import { formatCount, formatMoney } from './display-format';
 import { drawTable, fitText } from './pdf-table';
 import { colours, contentBottom, contentWidth, fonts, page } from './pdf-style';
 
@@ -131,52 +130,6 @@ export function drawSummary(
     { width: boxWidth - 28 },
   );
   return end;
-}
-
-export function drawBuckets(
-  doc: Doc,
-  report: ReconciliationReport,
-  y: number,
-): number {
-  const top = heading(doc, 'Guarantee buckets', y);
-  const rows = report.buckets.map((b) => [
-    `${labelOf(b.metric)} · ${b.channel ?? 'all'} · ${b.drugType ?? 'all'}`,
-    formatCount(b.claimCount),
-    formatMoney(b.awp),
-    formatTerm(b.metric, b.guaranteedValue),
-    formatTerm(b.metric, b.effectiveValue),
-    formatMoney(b.shortfall),
-    b.evidence.locator,
-  ]);
-  const shortfall = fromCents(
-    report.buckets.reduce((sum, b) => sum + toCents(b.shortfall), 0n),
-  );
-  rows.push([
-    'Total',
-    formatCount(report.buckets.reduce((s, b) => s + b.claimCount, 0)),
-    formatMoney(
-      fromCents(report.buckets.reduce((s, b) => s + toCents(b.awp), 0n)),
-    ),
-    '',
-    '',
-    formatMoney(shortfall),
-    '',
-  ]);
-  return drawTable(
-    doc,
-    [
-      { header: 'Bucket', width: 146 },
-      { header: 'Claims', width: 42, align: 'right' },
-      { header: 'AWP', width: 80, align: 'right' },
-      { header: 'Guaranteed', width: 58, align: 'right' },
-      { header: 'Effective', width: 50, align: 'right' },
-      { header: 'Shortfall', width: 66, align: 'right' },
-      { header: 'Term', width: 62 },
-    ],
-    rows,
-    top,
-    { totalRow: true },
-  );
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type ReconciliationBucket,
 } from '@leaf/contracts';
 import {
+  groupBuckets,
   owedFigures,
   type ReconciliationReport,
 } from '@leaf/claims-runtime/domain';
@@ -112,6 +113,17 @@ function buildBuckets(
           locator: `Rates!C${cell++}`,
         },
         note: null,
+        // About 1% of the claims carry a finding whose recovered cost left the bucket first.
+        moved: {
+          rule: 'deducted',
+          claimCount: Math.floor(claimCount / 100),
+          removedClaims: Math.floor(claimCount / 1000),
+          awp: fromCents(BigInt(Math.floor(claimCount / 1000)) * 2_500n),
+          ingredientCostPaid: fromCents(
+            BigInt(Math.floor(claimCount / 100)) * 731n,
+          ),
+          dispensingFeePaid: '0.00',
+        },
       });
     }
   }
@@ -136,6 +148,7 @@ function buildBuckets(
       locator: 'Fees!B4',
     },
     note: null,
+    moved: null,
   });
   buckets.push({
     guaranteeId: `g-${periodId}-rebate`,
@@ -158,6 +171,7 @@ function buildBuckets(
       locator: 'Rebates!D12',
     },
     note: 'rebates are settled from the PBM rebate report, not the claims; informational',
+    moved: null,
   });
   return buckets;
 }
@@ -294,8 +308,18 @@ export function reconciliationReportFixture(
       auditImpact: owed.auditImpact,
       totalOwed: owed.totalOwed,
       findingTotals: [...owed.findingTotals],
+      findingOverlap: {
+        deducted: fromCents(
+          buckets.reduce(
+            (s, b) => s + toCents(b.moved?.ingredientCostPaid ?? '0.00'),
+            0n,
+          ),
+        ),
+        kept: '0.00',
+      },
     },
     buckets,
+    bucketGroups: groupBuckets(buckets),
     findingTotals: owed.findingTotals,
     topFindings,
     findings: async function* () {
@@ -338,8 +362,10 @@ export function emptyReport(): ReconciliationReport {
       auditImpact: '0.00',
       totalOwed: '0.00',
       findingTotals: [],
+      findingOverlap: { deducted: '0.00', kept: '0.00' },
     },
     buckets: [],
+    bucketGroups: [],
     findingTotals: [],
     topFindings: [],
     findings: async function* () {

@@ -1,10 +1,16 @@
-import type { stream } from 'exceljs';
-import { fromCents, toCents, type ReconciliationBucket } from '@leaf/contracts';
+import type { stream, Worksheet } from 'exceljs';
+import type { ReconciliationBucket } from '@leaf/contracts';
+import { labelOf } from '../labels';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
-import { countFormat, currencyFormat, percentFormat } from './finance-formats';
 import {
+  countFormat,
+  currencyFormat,
+  percentFormat,
+  sectionFont,
+} from './finance-formats';
+import {
+  columnLetter,
   frozenHeaderView,
-  setAutoFilter,
   styleTotalRow,
   totalCell,
   writeHeader,
@@ -26,8 +32,14 @@ const columns: readonly SheetColumn[] = [
   { header: 'Shortfall', width: 16, numFmt: currencyFormat },
   { header: 'Evidence', width: 34 },
   { header: 'Note', width: 48 },
+  // The overlap rule: what per-claim findings took out of (or left in) the term.
+  { header: 'Finding overlap', width: 14 },
+  { header: 'Claims with findings', width: 12, numFmt: countFormat },
+  { header: 'Duplicates taken out', width: 12, numFmt: countFormat },
+  { header: 'Ingredient cost moved', width: 16, numFmt: currencyFormat },
+  { header: 'Fees moved', width: 14, numFmt: currencyFormat },
 ];
-const moneyColumns = {
+const totalColumns = {
   claims: 5,
   awp: 6,
   ingredientCost: 7,
@@ -40,80 +52,91 @@ const moneyColumns = {
 const rateFormat = (bucket: ReconciliationBucket) =>
   bucket.metric === 'awp_discount' ? percentFormat : currencyFormat;
 
-const sumMoney = (
-  buckets: readonly ReconciliationBucket[],
-  pick: (b: ReconciliationBucket) => string,
-) => fromCents(buckets.reduce((sum, b) => sum + toCents(pick(b)), 0n));
-
+/**
+ * One section per metric: its buckets, then a total row whose cells are SUM formulas over the
+ * section (caching the exact decimal totals) — only when its buckets partition the claims; else a
+ * line saying which buckets overlap. Nothing is totalled across metrics, which measure the same
+ * claims.
+ */
 export function writeBucketsSheet(
   workbook: stream.xlsx.WorkbookWriter,
   report: ReconciliationReport,
 ): void {
   const sheet = workbook.addWorksheet('Buckets', { views: frozenHeaderView });
   writeHeader(sheet, columns);
-  for (const bucket of report.buckets) {
-    const row = sheet.addRow([
-      bucket.guaranteeId,
-      bucket.metric,
-      bucket.channel ?? 'all',
-      bucket.drugType ?? 'all',
-      bucket.claimCount,
-      Number(bucket.awp),
-      Number(bucket.ingredientCostPaid),
-      Number(bucket.dispensingFeePaid),
-      Number(bucket.guaranteedValue),
-      bucket.effectiveValue === null ? null : Number(bucket.effectiveValue),
-      Number(bucket.variance),
-      Number(bucket.shortfall),
-      `${bucket.evidence.objectId} ${bucket.evidence.locator}`,
-      bucket.note,
-    ]);
-    row.getCell(9).numFmt = rateFormat(bucket);
-    row.getCell(10).numFmt = rateFormat(bucket);
-    row.commit();
-  }
-  const first = 2;
-  const last = report.buckets.length + 1;
-  setAutoFilter(sheet, columns.length, last);
-  if (report.buckets.length > 0) {
+  let rowNumber = 1;
+  report.bucketGroups.forEach((group, index) => {
+    if (index > 0) {
+      sheet.addRow([]).commit();
+      rowNumber += 1;
+    }
+    const title = sheet.addRow([labelOf(group.metric)]);
+    title.font = sectionFont;
+    title.commit();
+    rowNumber += 1;
+    const first = rowNumber + 1;
+    for (const id of group.guaranteeIds) {
+      const bucket = report.buckets.find((b) => b.guaranteeId === id);
+      if (!bucket) continue;
+      writeBucketRow(sheet, bucket);
+      rowNumber += 1;
+    }
+    const last = rowNumber;
     const total = sheet.addRow([]);
-    total.getCell(1).value = 'Total';
-    total.getCell(moneyColumns.claims).value = {
-      formula: `SUM(E${first}:E${last})`,
-      result: report.buckets.reduce((sum, b) => sum + b.claimCount, 0),
-    };
-    total.getCell(moneyColumns.awp).value = totalCell(
-      moneyColumns.awp,
-      first,
-      last,
-      sumMoney(report.buckets, (b) => b.awp),
-    );
-    total.getCell(moneyColumns.ingredientCost).value = totalCell(
-      moneyColumns.ingredientCost,
-      first,
-      last,
-      sumMoney(report.buckets, (b) => b.ingredientCostPaid),
-    );
-    total.getCell(moneyColumns.fees).value = totalCell(
-      moneyColumns.fees,
-      first,
-      last,
-      sumMoney(report.buckets, (b) => b.dispensingFeePaid),
-    );
-    total.getCell(moneyColumns.variance).value = totalCell(
-      moneyColumns.variance,
-      first,
-      last,
-      sumMoney(report.buckets, (b) => b.variance),
-    );
-    total.getCell(moneyColumns.shortfall).value = totalCell(
-      moneyColumns.shortfall,
-      first,
-      last,
-      sumMoney(report.buckets, (b) => b.shortfall),
-    );
-    styleTotalRow(total);
+    rowNumber += 1;
+    if (group.total) {
+      total.getCell(1).value = `Total ${labelOf(group.metric)}`;
+      total.getCell(totalColumns.claims).value = {
+        formula: `SUM(${columnLetter(totalColumns.claims)}${first}:${columnLetter(totalColumns.claims)}${last})`,
+        result: group.total.claimCount,
+      };
+      const money: [number, string][] = [
+        [totalColumns.awp, group.total.awp],
+        [totalColumns.ingredientCost, group.total.ingredientCostPaid],
+        [totalColumns.fees, group.total.dispensingFeePaid],
+        [totalColumns.variance, group.total.variance],
+        [totalColumns.shortfall, group.total.shortfall],
+      ];
+      for (const [column, exact] of money)
+        total.getCell(column).value = totalCell(column, first, last, exact);
+      styleTotalRow(total);
+    } else {
+      total.getCell(1).value =
+        `No total: ${group.noTotal ?? 'the buckets overlap'}`;
+      total.font = { italic: true };
+    }
     total.commit();
-  }
+  });
   sheet.commit();
+}
+
+function writeBucketRow(sheet: Worksheet, bucket: ReconciliationBucket): void {
+  const row = sheet.addRow([
+    bucket.guaranteeId,
+    labelOf(bucket.metric),
+    bucket.channel ?? 'all',
+    bucket.drugType ?? 'all',
+    bucket.claimCount,
+    Number(bucket.awp),
+    Number(bucket.ingredientCostPaid),
+    Number(bucket.dispensingFeePaid),
+    Number(bucket.guaranteedValue),
+    bucket.effectiveValue === null ? null : Number(bucket.effectiveValue),
+    Number(bucket.variance),
+    Number(bucket.shortfall),
+    `${bucket.evidence.objectId} ${bucket.evidence.locator}`,
+    bucket.note,
+    ...(bucket.moved
+      ? [
+          bucket.moved.rule,
+          bucket.moved.claimCount,
+          bucket.moved.removedClaims,
+          Number(bucket.moved.ingredientCostPaid),
+          Number(bucket.moved.dispensingFeePaid),
+        ]
+      : ['n/a']),
+  ]);
+  row.getCell(9).numFmt = rateFormat(bucket);
+  row.getCell(10).numFmt = rateFormat(bucket);
+  row.commit();
 }

@@ -19,3 +19,7 @@ export const headerAlignment: Partial<Alignment> = {
   wrapText: true,
 };
 export const totalFont: Partial<Font> = { bold: true };
+export const sectionFont: Partial<Font> = {
+  bold: true,
+  color: { argb: 'FF1F4E79' },
+};

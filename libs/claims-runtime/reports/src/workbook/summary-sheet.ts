@@ -54,6 +54,15 @@ export function writeSummarySheet(
       'Ingredient cost paid, eligible claims',
       money(summary.eligibleIngredientCostPaid),
     ],
+    // The overlap rule: finding dollars never owed twice, unless a contract says so (disclosed).
+    [
+      'Finding dollars deducted from terms',
+      money(summary.findingOverlap.deducted),
+    ],
+    [
+      'Finding dollars kept in terms (counted twice by contract)',
+      money(summary.findingOverlap.kept),
+    ],
   ];
   let rowNumber = 1;
   for (const [label, entry] of rows) {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Workbook, type Row, type Worksheet } from 'exceljs';
-import { fromCents, toCents } from '@leaf/contracts';
+import { fromCents } from '@leaf/contracts';
+import { groupBuckets } from '@leaf/claims-runtime/domain';
 import { emptyReport, reconciliationReportFixture } from '../testing';
 import { writeReconciliationWorkbook } from './write-reconciliation-workbook';
 import { currencyFormat, percentFormat } from './finance-formats';
@@ -69,9 +70,6 @@ describe('writeReconciliationWorkbook', () => {
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
       expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
     }
-    expect(sheetOf(workbook, 'Buckets').autoFilter).toBe(
-      `A1:N${report.buckets.length + 1}`,
-    );
     expect(sheetOf(workbook, 'Evidence').autoFilter).toBe(
       `A1:C${report.evidence.length + 1}`,
     );
@@ -92,6 +90,9 @@ describe('writeReconciliationWorkbook', () => {
     expect(value('Claims')).toBe(report.summary.claimCount);
     expect(value('AWP, eligible claims')).toBe(
       Number(report.summary.eligibleAwp),
+    );
+    expect(value('Finding dollars deducted from terms')).toBe(
+      Number(report.summary.findingOverlap.deducted),
     );
     expect(byLabel.get('AWP, all claims')?.getCell(2).numFmt).toBe(
       currencyFormat,
@@ -155,41 +156,102 @@ describe('writeReconciliationWorkbook', () => {
     expect(cents(rowsOf('Audit findings'))).toBe(report.summary.auditImpact);
   });
 
-  it('writes one row per bucket with discounts as percentages, fee terms as dollars, and exact totals', () => {
+  it('writes the buckets by metric, discounts as percentages and fee terms as dollars, with a total per metric and none across metrics', () => {
     const sheet = sheetOf(workbook, 'Buckets');
-    expect(sheet.rowCount).toBe(report.buckets.length + 2);
-    const retail30Brand = sheet.getRow(2);
+    const rows: Row[] = [];
+    sheet.eachRow((row, n) => {
+      if (n > 1) rows.push(row);
+    });
+    const labelled = (label: string) =>
+      rows.find((r) => r.getCell(1).value === label);
+    // A title row, the buckets, a total row for each metric; a blank row between metrics.
+    expect(
+      rows.map((r) => r.getCell(1).value).filter((v) => v !== null),
+    ).toEqual([
+      'AWP discount',
+      ...report.buckets
+        .filter((b) => b.metric === 'awp_discount')
+        .map((b) => b.guaranteeId),
+      'Total AWP discount',
+      'Dispensing fee',
+      'g-cp-2025-fee-retail30',
+      'Total Dispensing fee',
+      'Rebate per brand claim',
+      'g-cp-2025-rebate',
+      'Total Rebate per brand claim',
+    ]);
+    expect(rows.some((r) => r.getCell(1).value === 'Total')).toBe(false);
+
     const bucket = at(report.buckets, 0);
-    expect(retail30Brand.getCell(1).value).toBe(bucket.guaranteeId);
-    expect(retail30Brand.getCell(6).value).toBe(Number(bucket.awp));
-    expect(retail30Brand.getCell(6).numFmt).toBe(currencyFormat);
-    expect(retail30Brand.getCell(9)).toMatchObject({
+    const first = labelled(bucket.guaranteeId)!;
+    expect(first.getCell(6).value).toBe(Number(bucket.awp));
+    expect(first.getCell(6).numFmt).toBe(currencyFormat);
+    expect(first.getCell(9)).toMatchObject({
       value: Number(bucket.guaranteedValue),
       numFmt: percentFormat,
     });
-    expect(retail30Brand.getCell(13).value).toBe(
+    expect(first.getCell(13).value).toBe(
       `${bucket.evidence.objectId} ${bucket.evidence.locator}`,
     );
-    const feeRow = sheet.getRow(
-      report.buckets.findIndex((b) => b.metric === 'dispensing_fee') + 2,
+    expect(labelled('g-cp-2025-fee-retail30')!.getCell(9).numFmt).toBe(
+      currencyFormat,
     );
-    expect(feeRow.getCell(9).numFmt).toBe(currencyFormat);
-    const rebateRow = sheet.getRow(
-      report.buckets.findIndex((b) => b.effectiveValue === null) + 2,
-    );
-    expect(rebateRow.getCell(10).value).toBeNull();
+    expect(labelled('g-cp-2025-rebate')!.getCell(10).value).toBeNull();
+    // The overlap rule, per term: what per-claim findings took out before the shortfall.
+    expect([15, 16, 17, 18, 19].map((c) => first.getCell(c).value)).toEqual([
+      'deducted',
+      bucket.moved!.claimCount,
+      bucket.moved!.removedClaims,
+      Number(bucket.moved!.ingredientCostPaid),
+      Number(bucket.moved!.dispensingFeePaid),
+    ]);
+    expect(labelled('g-cp-2025-rebate')!.getCell(15).value).toBe('n/a');
 
-    const total = sheet.getRow(report.buckets.length + 2);
-    const last = report.buckets.length + 1;
-    const exactShortfall = fromCents(
-      report.buckets.reduce((s, b) => s + toCents(b.shortfall), 0n),
-    );
-    expect(total.getCell(12).value).toEqual({
-      formula: `SUM(L2:L${last})`,
-      result: Number(exactShortfall),
+    const awp = report.bucketGroups.find((g) => g.metric === 'awp_discount')!;
+    const total = labelled('Total AWP discount')!;
+    const from = first.number;
+    const to = total.number - 1;
+    expect(total.getCell(5).value).toEqual({
+      formula: `SUM(E${from}:E${to})`,
+      result: awp.total!.claimCount,
     });
-    // The fixture has no offsets, so the bucket shortfalls are the summary's guarantee shortfall.
-    expect(exactShortfall).toBe(report.summary.guaranteeShortfall);
+    expect(total.getCell(12).value).toEqual({
+      formula: `SUM(L${from}:L${to})`,
+      result: Number(awp.total!.shortfall),
+    });
+    // The total counts each claim once: the AWP buckets' claims, not every metric's.
+    expect(awp.total!.claimCount).toBe(report.summary.eligibleClaimCount);
+  });
+
+  it('says why a metric whose buckets overlap has no total', async () => {
+    const base = reconciliationReportFixture({ claimFindings: 5 });
+    const rebate = base.buckets.find(
+      (b) => b.metric === 'rebate_per_brand_claim',
+    )!;
+    const buckets = [
+      ...base.buckets,
+      {
+        ...rebate,
+        guaranteeId: 'g-cp-2025-rebate-retail30',
+        channel: 'retail30' as const,
+      },
+    ];
+    const overlapping = await readBack(
+      await workbookBytes({
+        ...base,
+        buckets,
+        bucketGroups: groupBuckets(buckets),
+      }),
+    );
+    const values: unknown[] = [];
+    sheetOf(overlapping, 'Buckets').eachRow((row) =>
+      values.push(row.getCell(1).value),
+    );
+    expect(values).toContain('Total AWP discount');
+    expect(values).not.toContain('Total Rebate per brand claim');
+    expect(values).toContain(
+      'No total: g-cp-2025-rebate and g-cp-2025-rebate-retail30 cover some of the same claims, so their sums would count those claims twice',
+    );
   });
 
   it('streams every finding and totals their impact to the summary, to the cent', async () => {

@@ -61,7 +61,8 @@ export class GuaranteeVersionsRepository {
 
   /**
    * Appends `version` of a term. Columns the packet does not speak to (claims-runtime's
-   * `offset_group`, when its migration added it) are carried over from the previous version.
+   * `offset_group` and `finding_overlap`, when its migrations added them) are carried over from
+   * the previous version.
    */
   async append(manager: EntityManager, row: GuaranteeVersionRow, version: number): Promise<void> {
     const p = placeholders(manager);
@@ -87,4 +88,4 @@ export class GuaranteeVersionsRepository {
 }
 
 /** contract_guarantees columns other services own and a promotion keeps as they were. */
-const carriedColumns = ['offset_group'];
+const carriedColumns = ['offset_group', 'finding_overlap'];

@@ -67,6 +67,7 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
         inputsSha256: null,
         summary: null,
         buckets: [],
+        bucketGroups: [],
         artifacts: [],
         supersededBy: null,
       };
@@ -109,6 +110,7 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
             auditImpact: '100.44',
             totalOwed: '1335.00',
             findingTotals: [],
+            findingOverlap: { deducted: '0.00', kept: '0.00' },
           },
           buckets: [
             {
@@ -127,6 +129,7 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
               shortfall: '1234.56',
               evidence: { sourceSystem: 'contract-packet', objectId: 'packet-1', sha256: 'd'.repeat(64), locator: 'Rates!C7' },
               note: null,
+              moved: null,
             },
           ],
           artifacts,

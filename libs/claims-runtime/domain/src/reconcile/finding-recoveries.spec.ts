@@ -1,0 +1,96 @@
+import type { ClaimRecovery } from './finding-recoveries';
+import { movedClaims, movedSumsFor } from './finding-recoveries';
+import type { PlannedGuarantee } from './reconciliation-plan';
+
+const claim = (
+  claimId: string,
+  kind: ClaimRecovery['kind'],
+  impact: string,
+  o: Partial<ClaimRecovery> = {},
+): ClaimRecovery => ({
+  kind,
+  claimId,
+  channel: 'retail30',
+  drugType: 'generic',
+  fillDate: '2025-03-01',
+  flags: [],
+  awp: '20.00',
+  ingredientCost: '25.00',
+  dispensingFee: '2.00',
+  impact,
+  ...o,
+});
+
+const term = (o: Partial<PlannedGuarantee> = {}): PlannedGuarantee => ({
+  guaranteeId: 'g',
+  clientId: 'client-a',
+  periodId: 'p',
+  version: 1,
+  metric: 'awp_discount',
+  channel: 'retail30',
+  drugType: 'generic',
+  guaranteedValue: '0.8',
+  method: 'aggregate',
+  exclusions: ['uc_priced', 'compound', '340b'],
+  evidence: {
+    sourceSystem: 'synthetic-seed',
+    objectId: 'o',
+    sha256: null,
+    locator: 'l',
+  },
+  offsetGroup: null,
+  findingOverlap: 'deduct',
+  ...o,
+});
+
+describe('movedClaims', () => {
+  it('takes a duplicate out whole, and only once even when its fee is also above the ceiling', () => {
+    const [dup] = movedClaims([
+      claim('C1', 'duplicate_fill', '26.50'),
+      claim('C1', 'fee_above_contract', '0.50'),
+    ]);
+    expect(dup).toMatchObject({
+      removed: true,
+      awp: 2000n,
+      ingredientCost: 2500n,
+      dispensingFee: 200n,
+    });
+  });
+
+  it('takes each kind off where it was paid: above AWP off the cost, short supply and fee excess off the fee, above U&C off the cost first', () => {
+    const moved = movedClaims([
+      claim('A', 'ingredient_above_awp', '5.00'),
+      claim('B', 'short_days_supply_90', '1.50'),
+      claim('B', 'fee_above_contract', '0.50'),
+      claim('C', 'paid_above_uc', '26.00', { ingredientCost: '25.00' }),
+    ]);
+    expect(
+      moved.map((m) => [m.claimId, m.ingredientCost, m.dispensingFee]),
+    ).toEqual([
+      ['A', 500n, 0n],
+      ['B', 0n, 200n],
+      ['C', 2500n, 100n],
+    ]);
+  });
+});
+
+describe('movedSumsFor', () => {
+  const moved = movedClaims([
+    claim('A', 'ingredient_above_awp', '5.00'),
+    claim('D', 'duplicate_fill', '27.00'),
+    claim('X', 'ingredient_above_awp', '1.00', { flags: ['compound'] }),
+    claim('M', 'ingredient_above_awp', '1.00', { channel: 'mail' }),
+  ]);
+
+  it('sums only the claims the term measures: its channel and drug type, none of its exclusions', () => {
+    expect(movedSumsFor(term(), moved)).toEqual({
+      claims: 2,
+      removedClaims: 1,
+      awp: 2000n,
+      ingredientCost: 3000n,
+      dispensingFee: 200n,
+    });
+    expect(movedSumsFor(term({ exclusions: [] }), moved).claims).toBe(3);
+    expect(movedSumsFor(term({ channel: null }), moved).claims).toBe(3);
+  });
+});

@@ -1,0 +1,217 @@
+import type PDFDocument from 'pdfkit';
+import { toCents } from '@leaf/contracts';
+import type {
+  BucketTotal,
+  GuaranteeMetric,
+  ReconciliationBucket,
+} from '@leaf/contracts';
+import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
+import { labelOf } from '../labels';
+import { formatCount, formatMoney, formatTerm } from './display-format';
+import { drawTable, type TableColumn } from './pdf-table';
+import { colours, contentBottom, contentWidth, fonts, page } from './pdf-style';
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+interface BucketColumn {
+  readonly column: TableColumn;
+  readonly cell: (b: ReconciliationBucket) => string;
+  /** The total row's cell; blank when a sum of this column means nothing (rates). */
+  readonly total?: (t: BucketTotal) => string;
+}
+
+const scope = (b: ReconciliationBucket) =>
+  `${b.channel ?? 'all channels'} · ${b.drugType ?? 'all drugs'}`;
+const claims: BucketColumn = {
+  column: { header: 'Claims', width: 44, align: 'right' },
+  cell: (b) => formatCount(b.claimCount),
+  total: (t) => formatCount(t.claimCount),
+};
+const rate = (
+  header: string,
+  pick: (b: ReconciliationBucket) => string | null,
+): BucketColumn => ({
+  column: { header, width: 56, align: 'right' },
+  cell: (b) => formatTerm(b.metric, pick(b)),
+});
+const shortfall: BucketColumn = {
+  column: { header: 'Shortfall', width: 64, align: 'right' },
+  cell: (b) => formatMoney(b.shortfall),
+  total: (t) => formatMoney(t.shortfall),
+};
+const term: BucketColumn = {
+  column: { header: 'Term', width: 50 },
+  cell: (b) => `v${b.guaranteeVersion}`,
+};
+
+/** What each metric's table shows: the dollars its term is measured on, never another's. */
+const columnsOf: Readonly<Record<GuaranteeMetric, readonly BucketColumn[]>> = {
+  awp_discount: [
+    { column: { header: 'Bucket', width: 92 }, cell: scope },
+    claims,
+    {
+      column: { header: 'AWP', width: 78, align: 'right' },
+      cell: (b) => formatMoney(b.awp),
+      total: (t) => formatMoney(t.awp),
+    },
+    rate('Guaranteed', (b) => b.guaranteedValue),
+    rate('Effective', (b) => b.effectiveValue),
+    {
+      column: { header: 'Variance', width: 64, align: 'right' },
+      cell: (b) => formatMoney(b.variance),
+      total: (t) => formatMoney(t.variance),
+    },
+    shortfall,
+    term,
+  ],
+  dispensing_fee: [
+    { column: { header: 'Bucket', width: 92 }, cell: scope },
+    claims,
+    {
+      column: { header: 'Fees paid', width: 78, align: 'right' },
+      cell: (b) => formatMoney(b.dispensingFeePaid),
+      total: (t) => formatMoney(t.dispensingFeePaid),
+    },
+    rate('Guaranteed', (b) => b.guaranteedValue),
+    rate('Average', (b) => b.effectiveValue),
+    {
+      column: { header: 'Variance', width: 64, align: 'right' },
+      cell: (b) => formatMoney(b.variance),
+      total: (t) => formatMoney(t.variance),
+    },
+    shortfall,
+    term,
+  ],
+  rebate_per_brand_claim: [
+    { column: { header: 'Bucket', width: 92 }, cell: scope },
+    claims,
+    rate('Per claim', (b) => b.guaranteedValue),
+    {
+      column: { header: 'Note', width: 262 },
+      cell: (b) => b.note ?? '',
+    },
+    term,
+  ],
+};
+
+/**
+ * The buckets one table per metric. A metric's buckets get a total row only when they partition
+ * the claims (see groupBuckets); otherwise a line under the table says why there is none. Nothing
+ * is totalled across metrics: AWP-discount, fee and rebate buckets measure the same claims.
+ */
+export function drawBucketGroups(
+  doc: Doc,
+  report: ReconciliationReport,
+  y: number,
+): number {
+  doc
+    .font(fonts.bold)
+    .fontSize(11)
+    .fillColor(colours.ink)
+    .text('Guarantee buckets', page.margin, y, { lineBreak: false });
+  y += 18;
+  for (const group of report.bucketGroups) {
+    const buckets = group.guaranteeIds.flatMap((id) =>
+      report.buckets.filter((b) => b.guaranteeId === id),
+    );
+    const columns = columnsOf[group.metric];
+    if (y + 60 > contentBottom) {
+      doc.addPage();
+      y = page.margin;
+    }
+    doc
+      .font(fonts.bold)
+      .fontSize(9)
+      .fillColor(colours.header)
+      .text(labelOf(group.metric), page.margin, y, { lineBreak: false });
+    y += 13;
+    const rows = buckets.map((b) => columns.map((c) => c.cell(b)));
+    const { total } = group;
+    if (total)
+      rows.push(
+        columns.map((c, i) => (i === 0 ? 'Total' : (c.total?.(total) ?? ''))),
+      );
+    y = drawTable(
+      doc,
+      columns.map((c) => c.column),
+      rows,
+      y,
+      { fontSize: 8, totalRow: total !== null },
+    );
+    if (group.noTotal) {
+      doc
+        .font(fonts.regular)
+        .fontSize(7.5)
+        .fillColor(colours.muted)
+        .text(`No total: ${group.noTotal}.`, page.margin, y + 3, {
+          width: contentWidth,
+        });
+      y = doc.y;
+    }
+    y += 12;
+  }
+  return y;
+}
+
+/**
+ * The overlap rule, bucket by bucket: the claims of each aggregate term that carry a per-claim
+ * finding, and the dollars those findings recover that were taken out of the term before its
+ * shortfall (or, where the contract keeps them in, that stay and are counted twice, disclosed).
+ */
+export function drawFindingOverlap(
+  doc: Doc,
+  report: ReconciliationReport,
+  y: number,
+): number {
+  const adjusted = report.buckets.filter((b) => b.moved !== null);
+  if (adjusted.length === 0) return y;
+  if (y + 90 > contentBottom) {
+    doc.addPage();
+    y = page.margin;
+  }
+  doc
+    .font(fonts.bold)
+    .fontSize(11)
+    .fillColor(colours.ink)
+    .text('Per-claim findings inside the terms', page.margin, y, {
+      lineBreak: false,
+    });
+  const { deducted, kept } = report.summary.findingOverlap;
+  doc
+    .font(fonts.regular)
+    .fontSize(7.5)
+    .fillColor(colours.muted)
+    .text(
+      `Dollars a per-claim finding recovers are taken out of every aggregate term that measured them before its shortfall is computed (${formatMoney(deducted)} this run), so no dollar is owed twice. ` +
+        (toCents(kept) > 0n
+          ? `Terms whose contract measures every claim as paid keep them: ${formatMoney(kept)} is counted both in those terms and in the findings.`
+          : 'No term keeps them.'),
+      page.margin,
+      y + 16,
+      { width: contentWidth },
+    );
+  return drawTable(
+    doc,
+    [
+      { header: 'Term', width: 150 },
+      { header: 'Rule', width: 58 },
+      { header: 'With findings', width: 84, align: 'right' },
+      { header: 'Duplicates out', width: 66, align: 'right' },
+      { header: 'Cost moved', width: 74, align: 'right' },
+      { header: 'Fees moved', width: 72, align: 'right' },
+    ],
+    adjusted.map((b) => {
+      const m = b.moved as NonNullable<ReconciliationBucket['moved']>;
+      return [
+        `${labelOf(b.metric)} · ${scope(b)}`,
+        m.rule,
+        formatCount(m.claimCount),
+        formatCount(m.removedClaims),
+        formatMoney(m.ingredientCostPaid),
+        formatMoney(m.dispensingFeePaid),
+      ];
+    }),
+    doc.y + 6,
+    { fontSize: 8 },
+  );
+}
