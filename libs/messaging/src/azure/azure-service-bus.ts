@@ -155,25 +155,7 @@ export class AzureServiceBus implements MessageBus {
       `receive deferred from ${describeAddress(from)}`,
       () => receiver.receiveDeferredMessages(sequenceNumbers.map(toLong)),
     );
-    const never = new AbortController().signal;
-    return received.map((raw) => {
-      const message = fromServiceBusMessage(
-        raw,
-        'received',
-        this.screenFor(from),
-      );
-      return {
-        message,
-        settlement: new AzureSettlement(
-          receiver,
-          raw,
-          this.delayedAbandon(from),
-          true,
-          message.deliveryCount,
-          never,
-        ),
-      };
-    });
+    return received.map((raw) => this.held(from, receiver, raw, true));
   }
 
   async peek(
@@ -238,25 +220,35 @@ export class AzureServiceBus implements MessageBus {
     } finally {
       await Promise.allSettled(held.map((m) => receiver.abandonMessage(m)));
     }
-    const never = new AbortController().signal;
-    return found.map((raw) => {
-      const message = fromServiceBusMessage(
+    return found.map((raw) => this.held(from, receiver, raw, false));
+  }
+
+  /**
+   * A message received outside a consumer (deferred or dead-lettered), handed to the caller with
+   * its settlement; nothing aborts it, so its signal never fires.
+   */
+  private held(
+    from: ReceiveAddress,
+    receiver: ServiceBusReceiver,
+    raw: ServiceBusReceivedMessage,
+    deferred: boolean,
+  ): DeliveredMessage {
+    const message = fromServiceBusMessage(
+      raw,
+      'received',
+      this.screenFor(from),
+    );
+    return {
+      message,
+      settlement: new AzureSettlement(
+        receiver,
         raw,
-        'received',
-        this.screenFor(from),
-      );
-      return {
-        message,
-        settlement: new AzureSettlement(
-          receiver,
-          raw,
-          this.delayedAbandon(from),
-          false,
-          message.deliveryCount,
-          never,
-        ),
-      };
-    });
+        this.delayedAbandon(from),
+        deferred,
+        message.deliveryCount,
+        new AbortController().signal,
+      ),
+    };
   }
 
   async close(): Promise<void> {
