@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { applyOperationContracts } from './apply-operation-contracts';
 import { mcpPathItem } from './mcp-path';
 
 /**
@@ -26,7 +27,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.paths['/mcp'] = mcpPathItem;
-  return document;
+  return applyOperationContracts(document);
 }
 
 /** OpenAPI 3.1 document at /docs/json and the UI at /docs. */

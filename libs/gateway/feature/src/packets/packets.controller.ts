@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   packetDetailSchema,
   packetListQuerySchema,
@@ -48,7 +48,7 @@ export class PacketsController {
   @Post('sync')
   @HttpCode(202)
   @RequireRole('operator')
-  @ApiOkResponse({ description: 'one sync round, done', schema: openApiSchema(packetSyncResultSchema) })
+  @ApiAcceptedResponse({ description: 'one sync round, done (202: the route is started by the task runner too)', schema: openApiSchema(packetSyncResultSchema) })
   async sync(@Body(new ZodPipe(packetSyncBodySchema)) body: PacketSyncBody, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     if (body?.clientId) assertClientVisible(identity, body.clientId);
     return relay(reply, await this.upstream.json('contract-packets', { method: 'POST', path: '/v1/packets/sync', body: body ?? {}, identity, ...hop(request) }));

@@ -1,0 +1,167 @@
+import {
+  claimsSummaryQuerySchema,
+  clientParamsSchema,
+  createTaskSchema,
+  findingsQuerySchema,
+  packetListQuerySchema,
+  packetParamsSchema,
+  packetRejectBodySchema,
+  packetSyncBodySchema,
+  reconciliationRunParamsSchema,
+  startReconciliationSchema,
+  taskDetailSchema,
+  taskListQuerySchema,
+  taskParamsSchema,
+} from '@leaf/contracts';
+import type { z } from 'zod';
+import { artifactParamsSchema } from '../reconciliations/reconciliations.api';
+
+/** Problem statuses an operation can answer; 401 and 429 apply to every routed operation. */
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
+
+/**
+ * What the document says about one gateway operation beyond what Nest reads from the controller:
+ * its name, the zod contracts of its path, query and body (the same ones its ZodPipes apply), the
+ * status it answers on success and the problems it can answer. Examples name what the seeded local
+ * stack really has (seed 20251123: client `northfield-tech`, period `northfield-tech-py2025`).
+ */
+export interface OperationContract {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly status: number;
+  readonly path?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: { readonly schema: z.ZodType; readonly required: boolean; readonly example: unknown };
+  /** For a success answer the controller does not describe (its schema and description). */
+  readonly response?: { readonly schema: z.ZodType; readonly description: string };
+  readonly problems: readonly ProblemStatus[];
+  /** Why 403 is answered, when it is not only the role (e.g. an operator-only artifact). */
+  readonly forbidden?: string;
+}
+
+/** Example values of path and query parameters, by name: ids the seeded local stack has, or the form of one a previous answer gives. */
+export const parameterExamples: Readonly<Record<string, unknown>> = {
+  clientId: 'northfield-tech',
+  runId: 'rec_01jdx0k7v9m3q4r5s6t7u8w9yz',
+  taskId: 'tsk_01jdx0k7v9m3q4r5s6t7u8w9yz',
+  packetId: 'pkt-0123456789abcdef01234567',
+  name: 'reconciliation.xlsx',
+  from: '2025-01-01',
+  to: '2025-12-31',
+  limit: 50,
+};
+
+const seededClient = 'northfield-tech';
+const seededPeriod = 'northfield-tech-py2025';
+const post = [400, 401, 403, 409, 413, 415, 429] as const;
+
+/** Keyed by `METHOD /path` as the document spells it. */
+export const operationContracts: Readonly<Record<string, OperationContract>> = {
+  'GET /health': { operationId: 'getPlatformHealth', summary: 'Readiness of every service in one answer (operators)', status: 200, problems: [401, 403, 429] },
+  'GET /v1/clients': { operationId: 'listClients', summary: 'List the clients the caller may see, with their contract periods', status: 200, problems: [401, 429] },
+  'GET /v1/clients/{clientId}/guarantees': {
+    operationId: 'listGuarantees',
+    summary: 'Current version of every contracted term of a client, with its evidence',
+    status: 200,
+    path: clientParamsSchema,
+    problems: [400, 401, 404, 429],
+  },
+  'GET /v1/clients/{clientId}/claims/summary': {
+    operationId: 'getClaimsSummary',
+    summary: 'Net claims of a client by channel and brand/generic, with the effective AWP discount',
+    status: 200,
+    path: clientParamsSchema,
+    query: claimsSummaryQuerySchema,
+    problems: [400, 401, 404, 429],
+  },
+  'POST /v1/clients/{clientId}/reconciliations': {
+    operationId: 'startReconciliation',
+    summary: 'Start a guarantee reconciliation of a contract period (202; poll Location)',
+    status: 202,
+    path: clientParamsSchema,
+    body: { schema: startReconciliationSchema, required: true, example: { periodId: seededPeriod } },
+    problems: [...post, 404],
+  },
+  'GET /v1/clients/{clientId}/reconciliations/{runId}': {
+    operationId: 'getReconciliation',
+    summary: 'A reconciliation run: status, progress, summary, buckets and artifacts',
+    status: 200,
+    path: reconciliationRunParamsSchema,
+    problems: [400, 401, 404, 429],
+  },
+  'GET /v1/clients/{clientId}/reconciliations/{runId}/findings': {
+    operationId: 'listFindings',
+    summary: 'One page of a run\'s findings; follow nextLink',
+    status: 200,
+    path: reconciliationRunParamsSchema,
+    query: findingsQuerySchema,
+    problems: [400, 401, 404, 429],
+  },
+  'GET /v1/clients/{clientId}/reconciliations/{runId}/artifacts/{name}': {
+    operationId: 'getReconciliationArtifact',
+    summary: 'Download one artifact of a run (workbook, PDF, findings or the replay record)',
+    status: 200,
+    path: artifactParamsSchema,
+    problems: [400, 401, 403, 404, 429],
+    forbidden: 'run-inputs.json records every query the run sent to the claims source (SQL text included): only operators may download it',
+  },
+  'POST /v1/tasks': {
+    operationId: 'createTask',
+    summary: 'Create an agent task (201; 200 when the Idempotency-Key already created it)',
+    status: 201,
+    body: { schema: createTaskSchema, required: true, example: { kind: 'claims.reconcile', clientId: seededClient, parameters: { clientId: seededClient, periodId: seededPeriod } } },
+    problems: [...post, 404],
+  },
+  'GET /v1/tasks': { operationId: 'listTasks', summary: 'List the tasks of the caller\'s clients, newest first; follow nextLink', status: 200, query: taskListQuerySchema, problems: [400, 401, 404, 429] },
+  'GET /v1/tasks/{taskId}': { operationId: 'getTask', summary: 'A task with its trace, blockers, artifacts and history', status: 200, path: taskParamsSchema, problems: [400, 401, 404, 429] },
+  'POST /v1/tasks/{taskId}/cancel': {
+    operationId: 'cancelTask',
+    summary: 'Ask for a task to be cancelled (202)',
+    status: 202,
+    path: taskParamsSchema,
+    response: { schema: taskDetailSchema, description: 'the task, cancelled or cancelling' },
+    problems: [400, 401, 403, 404, 409, 429],
+  },
+  'POST /v1/tasks/{taskId}/approve': {
+    operationId: 'approveTask',
+    summary: 'Approve a task blocked on approval (operators)',
+    status: 200,
+    path: taskParamsSchema,
+    response: { schema: taskDetailSchema, description: 'the task, approved' },
+    problems: [400, 401, 403, 404, 409, 429],
+  },
+  'POST /v1/tasks/{taskId}/replay': {
+    operationId: 'replayTask',
+    summary: 'Run a task again as a new task (201)',
+    status: 201,
+    path: taskParamsSchema,
+    response: { schema: taskDetailSchema, description: 'the new task' },
+    problems: [400, 401, 403, 404, 409, 429],
+  },
+  'GET /v1/tasks/{taskId}/events': { operationId: 'streamTaskEvents', summary: 'Follow a task\'s history as server-sent events', status: 200, path: taskParamsSchema, problems: [400, 401, 404, 429] },
+  'GET /v1/packets': { operationId: 'listPackets', summary: 'List the contract packets of the caller\'s clients; follow nextLink', status: 200, query: packetListQuerySchema, problems: [400, 401, 404, 429] },
+  'POST /v1/packets/sync': {
+    operationId: 'syncPackets',
+    summary: 'Run one sync round of the contract packet drive (operators; 202)',
+    status: 202,
+    body: { schema: packetSyncBodySchema, required: false, example: { clientId: seededClient } },
+    problems: [...post, 404],
+  },
+  'GET /v1/packets/{packetId}': { operationId: 'getPacket', summary: 'A contract packet with its versions', status: 200, path: packetParamsSchema, problems: [400, 401, 404, 429] },
+  'GET /v1/packets/{packetId}/terms': { operationId: 'listPacketTerms', summary: 'The terms extracted from a packet, with their locators', status: 200, path: packetParamsSchema, problems: [400, 401, 404, 429] },
+  'POST /v1/packets/{packetId}/approve': {
+    operationId: 'approvePacket',
+    summary: 'Promote a packet\'s extracted terms to the guarantees (operators)',
+    status: 200,
+    path: packetParamsSchema,
+    problems: [400, 401, 403, 404, 409, 429],
+  },
+  'POST /v1/packets/{packetId}/reject': {
+    operationId: 'rejectPacket',
+    summary: 'Reject a packet, with the reason (operators)',
+    status: 200,
+    path: packetParamsSchema,
+    body: { schema: packetRejectBodySchema, required: true, example: { reason: 'the rate schedule is from the superseded amendment' } },
+    problems: [...post, 404],
+  },
+};
