@@ -17,3 +17,4 @@ export * from './auth/identity';
 export * from './api/reconciliation.api';
 export * from './api/tasks.api';
 export * from './api/contract-packets.api';
+export * from './pbm/display-format';

@@ -6,6 +6,7 @@ import { DispatcherRuntime } from './runtime/dispatcher.runtime';
 import { TaskNotifier } from './runtime/task-notifier';
 import { TaskEventsHandlers } from './events/task-events.handlers';
 import { TasksController } from './tasks/tasks.controller';
+import { TaskArtifactsController } from './tasks/task-artifacts.controller';
 import { AGENT_DISPATCHER_CONFIG_TOKEN, TASK_KINDS } from './tasks/tasks.tokens';
 
 /**
@@ -15,7 +16,7 @@ import { AGENT_DISPATCHER_CONFIG_TOKEN, TASK_KINDS } from './tasks/tasks.tokens'
 export const agentDispatcherService = defineService<AgentDispatcherConfig>(
   'agent-dispatcher',
   (config) => ({
-    controllers: [TasksController, TaskEventsHandlers],
+    controllers: [TasksController, TaskArtifactsController, TaskEventsHandlers],
     providers: [
       { provide: AGENT_DISPATCHER_CONFIG_TOKEN, useValue: config },
       { provide: TASK_KINDS, useValue: new TaskKindRegistry() },

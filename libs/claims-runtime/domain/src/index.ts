@@ -1,5 +1,6 @@
 export * from './report/reconciliation-report';
 export * from './report/bucket-groups';
+export * from './report/run-diff';
 export * from './reconcile/reconciliation-plan';
 export * from './reconcile/bucket-aggregate';
 export * from './reconcile/money-math';

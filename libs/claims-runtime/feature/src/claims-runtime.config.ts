@@ -88,6 +88,14 @@ export const claimsRuntimeConfigSchema = platformConfigSchema
       .describe(
         'How often an instance fails the runs whose lease expired (also once at start).',
       ),
+    /** How often a run's progress stream looks at the run again (each open stream, one read). */
+    LEAF_RECONCILIATION_EVENTS_POLL_MS: ms(
+      'LEAF_RECONCILIATION_EVENTS_POLL_MS',
+      50,
+      60_000,
+    )
+      .default(500)
+      .describe('Poll interval of GET …/reconciliations/{runId}/events.'),
   })
   .superRefine((c, ctx) => {
     const problem = leaseTimingProblem(

@@ -24,9 +24,12 @@ import {
 import {
   CLAIMS_DB,
   CLAIMS_MAPPING,
+  RUN_EVENTS_POLL_MS,
   RUN_LEASE_TIMING,
   SERVICE_LOGGER,
 } from './claims-runtime.tokens';
+import { RunViewsController } from './runs/run-views.controller';
+import { RunViews } from './runs/run-views.service';
 import { ClientsController } from './clients/clients.controller';
 import { PacketPromotedHandlers } from './contracts/packet-promoted.handlers';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
@@ -56,7 +59,12 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
   'claims-runtime',
   (config) => ({
     entities: claimsRuntimeEntities,
-    controllers: [ClientsController, ReconciliationsController, PacketPromotedHandlers],
+    controllers: [
+      ClientsController,
+      ReconciliationsController,
+      RunViewsController,
+      PacketPromotedHandlers,
+    ],
     providers: [
       repository(ClientsRepository),
       repository(GuaranteesRepository),
@@ -79,8 +87,13 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
           level: config.LOG_LEVEL,
         }),
       },
+      {
+        provide: RUN_EVENTS_POLL_MS,
+        useValue: config.LEAF_RECONCILIATION_EVENTS_POLL_MS,
+      },
       reportRenderersProvider,
       ReconciliationsService,
+      RunViews,
     ],
   }),
   {

@@ -231,3 +231,105 @@ export const findingPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 export type FindingPage = z.infer<typeof findingPageSchema>;
+
+/** GET /v1/clients/{clientId}/reconciliations?periodId=&status=&cursor=&limit= (newest first). */
+export const runListQuerySchema = z.object({
+  periodId: z.string().min(1).max(64).optional(),
+  status: reconciliationStatusSchema.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type RunListQuery = z.infer<typeof runListQuerySchema>;
+
+/** A run as a list shows it: its state and what it found owed, without buckets or artifacts. */
+export const runListItemSchema = reconciliationRunSchema
+  .pick({
+    runId: true,
+    clientId: true,
+    periodId: true,
+    status: true,
+    progress: true,
+    stage: true,
+    requestedBy: true,
+    createdAt: true,
+    completedAt: true,
+    error: true,
+    inputsSha256: true,
+    supersededBy: true,
+  })
+  .extend({ totalOwed: moneySchema.nullable() });
+export type RunListItem = z.infer<typeof runListItemSchema>;
+
+export const runListSchema = z.object({
+  items: z.array(runListItemSchema),
+  nextCursor: z.string().nullable(),
+});
+export type RunList = z.infer<typeof runListSchema>;
+
+/** GET …/reconciliations/{runId}/diff?against={otherRunId}&cursor=&limit= */
+export const runDiffQuerySchema = z.object({
+  against: runIdSchema,
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type RunDiffQuery = z.infer<typeof runDiffQuerySchema>;
+
+const figureChange = z.object({ base: moneySchema, other: moneySchema, delta: moneySchema });
+
+/** The term version a bucket was measured against in one run. */
+const bucketSideSchema = z.object({
+  guaranteeVersion: z.number().int(),
+  guaranteedValue: rateSchema,
+  evidence: evidenceRefSchema,
+  claimCount: z.number().int(),
+  effectiveValue: rateSchema.nullable(),
+  shortfall: moneySchema,
+});
+
+/**
+ * How one succeeded run differs from another of the same client: the owed figures, every bucket
+ * that was added, removed or changed (with the term versions behind each side), and the findings
+ * that appear in only one or changed impact, paged.
+ */
+export const runDiffSchema = z.object({
+  base: z.object({ runId: runIdSchema, periodId: z.string(), inputsSha256: sha256.nullable() }),
+  other: z.object({ runId: runIdSchema, periodId: z.string(), inputsSha256: sha256.nullable() }),
+  /** Same inputs hash: the runs are replays of each other and nothing below differs. */
+  sameInputs: z.boolean(),
+  summary: z.object({ guaranteeShortfall: figureChange, auditImpact: figureChange, totalOwed: figureChange }),
+  buckets: z.array(
+    z.object({
+      key: z.string(),
+      guaranteeId: z.string(),
+      metric: guaranteeMetricSchema,
+      change: z.enum(['added', 'removed', 'changed']),
+      /** The bucket fields that differ. */
+      fields: z.array(z.string()),
+      base: bucketSideSchema.nullable(),
+      other: bucketSideSchema.nullable(),
+    }),
+  ),
+  findings: z.object({
+    items: z.array(
+      z.object({
+        findingId: z.string(),
+        kind: findingKindSchema,
+        claimId: z.string().nullable(),
+        change: z.enum(['added', 'removed', 'changed']),
+        baseImpact: moneySchema.nullable(),
+        otherImpact: moneySchema.nullable(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  }),
+});
+export type RunDiff = z.infer<typeof runDiffSchema>;
+
+/** `event: progress` of GET …/reconciliations/{runId}/events, then one `event: end`. */
+export const runProgressEventSchema = z.object({
+  runId: runIdSchema,
+  status: reconciliationStatusSchema,
+  progress: z.number().min(0).max(1),
+  stage: z.string(),
+});
+export type RunProgressEvent = z.infer<typeof runProgressEventSchema>;

@@ -31,6 +31,12 @@ export type CreateTask = z.infer<typeof createTaskSchema>;
 
 export const taskParamsSchema = z.object({ taskId: taskIdSchema });
 
+/** GET /v1/tasks/{taskId}/artifacts/{name}: a plain file name, never a path. */
+export const taskArtifactParamsSchema = taskParamsSchema.extend({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'artifact name must be a plain file name (letters, digits, . _ -)'),
+});
+export type TaskArtifactParams = z.infer<typeof taskArtifactParamsSchema>;
+
 export const policyDecisionSchema = z.object({
   decision: z.enum(['allowed', 'approval-required', 'approved']),
   reason: z.string(),

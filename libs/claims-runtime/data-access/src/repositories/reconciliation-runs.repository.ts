@@ -12,6 +12,7 @@ import type {
   ReconciliationRun,
   ReconciliationSummary,
   RunArtifact,
+  RunListItem,
   RunSupersededBy,
 } from '@leaf/contracts';
 import {
@@ -258,20 +259,9 @@ export class ReconciliationRunsRepository {
     const buckets = r.buckets
       ? (JSON.parse(r.buckets) as ReconciliationBucket[])
       : [];
+    const { supersededBy, ...state } = stateOf(r);
     return {
-      runId: r.runId,
-      clientId: r.clientId,
-      periodId: r.periodId,
-      status: r.status as ReconciliationRun['status'],
-      progress: r.progress / 1000,
-      stage: r.stage,
-      requestedBy: r.requestedBy,
-      createdAt: new Date(r.createdAt).toISOString(),
-      completedAt: r.completedAt ? new Date(r.completedAt).toISOString() : null,
-      error: r.errorCode
-        ? { code: r.errorCode, detail: r.errorDetail ?? '' }
-        : null,
-      inputsSha256: r.inputsSha256,
+      ...state,
       // Runs recorded before a figure existed read it as its schema's default.
       summary: r.summary
         ? reconciliationSummarySchema.parse(JSON.parse(r.summary))
@@ -279,10 +269,98 @@ export class ReconciliationRunsRepository {
       buckets,
       bucketGroups: groupBuckets(buckets),
       artifacts: r.artifacts ? (JSON.parse(r.artifacts) as RunArtifact[]) : [],
-      supersededBy: r.supersededBy
-        ? (JSON.parse(r.supersededBy) as RunSupersededBy)
-        : null,
+      supersededBy,
     };
+  }
+
+  /**
+   * The client's runs, newest first (run ids sort by creation time), optionally of one period or
+   * status, after the run id `before` when paging.
+   */
+  async list(
+    clientId: string,
+    filter: {
+      periodId?: string;
+      status?: ReconciliationRun['status'];
+      before?: string;
+      limit: number;
+    },
+  ): Promise<RunListPage> {
+    const qb = this.ds
+      .getRepository(ReconciliationRunEntity)
+      .createQueryBuilder('r')
+      .select([
+        'r.runId',
+        'r.clientId',
+        'r.periodId',
+        'r.status',
+        'r.progress',
+        'r.stage',
+        'r.requestedBy',
+        'r.createdAt',
+        'r.completedAt',
+        'r.errorCode',
+        'r.errorDetail',
+        'r.inputsSha256',
+        'r.summary',
+        'r.supersededBy',
+      ])
+      .where('r.client_id = :clientId', { clientId })
+      .orderBy('r.run_id', 'DESC')
+      .take(filter.limit + 1);
+    if (filter.periodId)
+      qb.andWhere('r.period_id = :periodId', { periodId: filter.periodId });
+    if (filter.status)
+      qb.andWhere('r.status = :status', { status: filter.status });
+    if (filter.before)
+      qb.andWhere('r.run_id < :before', { before: filter.before });
+    const rows = await qb.getMany();
+    const page = rows.slice(0, filter.limit);
+    return {
+      items: page.map((r) => ({
+        ...stateOf(r),
+        totalOwed: r.summary
+          ? (JSON.parse(r.summary) as { totalOwed: string }).totalOwed
+          : null,
+      })),
+      lastRunId:
+        rows.length > filter.limit
+          ? (page[page.length - 1]?.runId ?? null)
+          : null,
+    };
+  }
+
+  /**
+   * The findings of two runs that differ: present in one only, or with another impact; in
+   * finding id order after `after`, at most `limit`. One join in the database, however many
+   * findings the runs have.
+   */
+  async findingChanges(
+    baseRunId: string,
+    otherRunId: string,
+    after: string,
+    limit: number,
+  ): Promise<FindingChange[]> {
+    const rows = (await this.ds.query(
+      `SELECT COALESCE(a.finding_id, b.finding_id) AS finding_id, COALESCE(a.kind, b.kind) AS kind,
+              COALESCE(a.claim_id, b.claim_id) AS claim_id,
+              CAST(a.impact AS VARCHAR(40)) AS base_impact, CAST(b.impact AS VARCHAR(40)) AS other_impact
+         FROM (SELECT finding_id, kind, claim_id, impact FROM reconciliation_findings WHERE run_id = $1) a
+         FULL OUTER JOIN (SELECT finding_id, kind, claim_id, impact FROM reconciliation_findings WHERE run_id = $2) b
+           ON a.finding_id = b.finding_id
+        WHERE (a.finding_id IS NULL OR b.finding_id IS NULL OR a.impact <> b.impact)
+          AND COALESCE(a.finding_id, b.finding_id) > $3
+        ORDER BY 1
+        LIMIT ${Math.max(1, Math.floor(limit))}`,
+      [baseRunId, otherRunId, after],
+    )) as Array<Record<string, string | null>>;
+    return rows.map((r) => ({
+      findingId: String(r['finding_id']),
+      kind: r['kind'] as FindingKind,
+      claimId: r['claim_id'] ?? null,
+      baseImpact: r['base_impact'] ?? null,
+      otherImpact: r['other_impact'] ?? null,
+    }));
   }
 
   /** Findings after `afterSeq` in run order; the cursor is the last seq returned. */
@@ -322,3 +400,40 @@ export class ReconciliationRunsRepository {
 }
 
 export type { FindingPage };
+
+/** A finding present in one run only, or in both with another impact. */
+export interface FindingChange {
+  findingId: string;
+  kind: FindingKind;
+  claimId: string | null;
+  baseImpact: string | null;
+  otherImpact: string | null;
+}
+
+/** A page of runs: their list rows, newest first, and the last run id (the cursor) when more remain. */
+export interface RunListPage {
+  items: RunListItem[];
+  lastRunId: string | null;
+}
+
+/** A run's state as every view of it shows it. */
+function stateOf(r: ReconciliationRunEntity) {
+  return {
+    runId: r.runId,
+    clientId: r.clientId,
+    periodId: r.periodId,
+    status: r.status as ReconciliationRun['status'],
+    progress: r.progress / 1000,
+    stage: r.stage,
+    requestedBy: r.requestedBy,
+    createdAt: new Date(r.createdAt).toISOString(),
+    completedAt: r.completedAt ? new Date(r.completedAt).toISOString() : null,
+    error: r.errorCode
+      ? { code: r.errorCode, detail: r.errorDetail ?? '' }
+      : null,
+    inputsSha256: r.inputsSha256,
+    supersededBy: r.supersededBy
+      ? (JSON.parse(r.supersededBy) as RunSupersededBy)
+      : null,
+  };
+}

@@ -45,12 +45,14 @@ export interface RunningClaimsRuntime {
 /** claims-runtime on a free port over `db`, with a lake in a temporary folder. */
 export async function startClaimsRuntime(
   db: TestDatabase,
+  env: Record<string, string> = {},
 ): Promise<RunningClaimsRuntime> {
   const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-claims-lake-'));
   const config = loadServiceConfig(claimsRuntimeService, {
     LEAF_DATABASE_URL: db.url,
     LEAF_LAKE_URL: `file:${lakeDir}`,
     PORT: '0',
+    ...env,
   });
   const app = await startServiceApp(
     claimsRuntimeService,

@@ -5,6 +5,8 @@ import {
   clientParamsSchema,
   findingsQuerySchema,
   reconciliationRunParamsSchema,
+  runDiffQuerySchema,
+  runListQuerySchema,
   startReconciliationSchema,
   type Identity,
 } from '@leaf/contracts';
@@ -77,6 +79,17 @@ export function registerMcpTools(server: McpServer, ctx: McpCallContext): void {
     'get_reconciliation_run',
     { description: 'A guarantee reconciliation run: status, progress, summary (total owed), buckets and artifacts.', inputSchema: reconciliationRunParamsSchema.shape, annotations: readOnly },
     ({ clientId, runId }) => run('get_reconciliation_run', clientId, { path: `${clientPath(clientId)}/reconciliations/${encodeURIComponent(runId)}` }),
+  );
+  server.registerTool(
+    'list_reconciliation_runs',
+    { description: 'A client\'s reconciliation runs, newest first (status, total owed), optionally of one contract period or status; pass nextCursor to continue.', inputSchema: { ...clientParamsSchema.shape, ...runListQuerySchema.shape }, annotations: readOnly },
+    ({ clientId, periodId, status, cursor, limit }) => run('list_reconciliation_runs', clientId, { path: withQuery(`${clientPath(clientId)}/reconciliations`, { periodId, status, cursor, limit }) }),
+  );
+  server.registerTool(
+    'compare_reconciliation_runs',
+    { description: 'How a succeeded run differs from another of the same client (`against`): owed figures, buckets that changed with the term versions behind them, and findings added, removed or changed (paged by cursor).', inputSchema: { ...reconciliationRunParamsSchema.shape, ...runDiffQuerySchema.shape }, annotations: readOnly },
+    ({ clientId, runId, against, cursor, limit }) =>
+      run('compare_reconciliation_runs', clientId, { path: withQuery(`${clientPath(clientId)}/reconciliations/${encodeURIComponent(runId)}/diff`, { against, cursor, limit }) }),
   );
   server.registerTool(
     'list_findings',

@@ -7,9 +7,16 @@ import {
   problemSchema,
   reconciliationRunParamsSchema,
   reconciliationRunSchema,
+  runDiffQuerySchema,
+  runDiffSchema,
+  runListQuerySchema,
+  runProgressEventSchema,
   startReconciliationSchema,
   type FindingPage,
   type FindingsQuery,
+  type RunDiffQuery,
+  type RunList,
+  type RunListQuery,
   type Identity,
   type StartReconciliation,
 } from '@leaf/contracts';
@@ -20,7 +27,7 @@ import { relay, withQuery } from '../upstream/forward';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
 import { upstreamIdempotencyKey } from '../idempotency/idempotency.interceptor';
 import { RateLimitClass, StartsWork } from '../rate-limit/rate-limit.interceptor';
-import { artifactParamsSchema, linkedFindingPageSchema, type ArtifactParams } from './reconciliations.api';
+import { artifactParamsSchema, linkedFindingPageSchema, linkedRunListSchema, type ArtifactParams } from './reconciliations.api';
 
 const runPath = (clientId: string, runId = '') => `/v1/clients/${encodeURIComponent(clientId)}/reconciliations${runId ? `/${encodeURIComponent(runId)}` : ''}`;
 
@@ -50,6 +57,74 @@ export class ReconciliationsController {
     // The interceptor has checked the key's form; claims-runtime starts one run per key.
     const headers = typeof key === 'string' ? { 'idempotency-key': upstreamIdempotencyKey(identity.subject, key) } : undefined;
     return relay(reply, await this.upstream.json('claims-runtime', { method: 'POST', path: runPath(clientId), ...hop(request), identity, body, headers }));
+  }
+
+  @Get()
+  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiOkResponse({ description: 'the client\'s runs, newest first, filtered by period and status; follow nextLink', schema: openApiSchema(linkedRunListSchema) })
+  @ApiNotFoundResponse({ description: 'no such client (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
+  async list(
+    @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
+    @Query(new ZodPipe(runListQuerySchema)) query: RunListQuery,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    assertClientVisible(identity, clientId);
+    const filters = { periodId: query.periodId, status: query.status, limit: query.limit };
+    const answer = await this.upstream.json('claims-runtime', { path: withQuery(runPath(clientId), { ...filters, cursor: query.cursor }), ...hop(request), identity });
+    const page = relay(reply, answer) as RunList;
+    if (answer.status !== 200) return page;
+    return { ...page, nextLink: page.nextCursor ? withQuery(runPath(clientId), { ...filters, cursor: page.nextCursor }) : null };
+  }
+
+  @Get(':runId/diff')
+  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiOkResponse({ description: 'how the run differs from `against` (another succeeded run of the client): owed figures, buckets with their term versions, findings (paged)', schema: openApiSchema(runDiffSchema) })
+  @ApiNotFoundResponse({ description: 'no such run (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
+  async diff(
+    @Param(new ZodPipe(reconciliationRunParamsSchema)) p: { clientId: string; runId: string },
+    @Query(new ZodPipe(runDiffQuerySchema)) query: RunDiffQuery,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    assertClientVisible(identity, p.clientId);
+    return relay(reply, await this.upstream.json('claims-runtime', { path: withQuery(`${runPath(p.clientId, p.runId)}/diff`, { against: query.against, cursor: query.cursor, limit: query.limit }), ...hop(request), identity }));
+  }
+
+  /** Every finding of a succeeded run as CSV, streamed through; the file name carries client, period and run. */
+  @Get(':runId/findings.csv')
+  @RateLimitClass('download')
+  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'finding_id, kind, claim_id, guarantee_id, channel, drug_type, claim_count, impact, detail, evidence' })
+  @ApiNotFoundResponse({ description: 'no such run (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
+  async findingsCsv(
+    @Param(new ZodPipe(reconciliationRunParamsSchema)) p: { clientId: string; runId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    assertClientVisible(identity, p.clientId);
+    await this.passThrough(reply, await this.upstream.download('claims-runtime', { path: `${runPath(p.clientId, p.runId)}/findings.csv`, ...hop(request), identity }));
+  }
+
+  /** Server-sent progress of a run, streamed through as it comes (no idle timeout; closed when the caller leaves). */
+  @Get(':runId/events')
+  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: '`progress` events ({runId, status, progress, stage}) as the run moves, then `end` with its final state', schema: openApiSchema(runProgressEventSchema) })
+  async events(
+    @Param(new ZodPipe(reconciliationRunParamsSchema)) p: { clientId: string; runId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    assertClientVisible(identity, p.clientId);
+    const answer = await this.upstream.download('claims-runtime', { path: `${runPath(p.clientId, p.runId)}/events`, idleTimeoutMs: 0, ...hop(request), identity });
+    if ('stream' in answer) request.raw.once('close', () => answer.stream.destroy());
+    await this.passThrough(reply, answer, { 'cache-control': 'no-cache, no-transform' });
   }
 
   @Get(':runId')
@@ -102,9 +177,12 @@ export class ReconciliationsController {
     assertClientVisible(identity, p.clientId);
     // The replay record lists every query the run sent to the claims source, SQL text included.
     if (p.name === 'run-inputs.json' && !hasRole(identity, 'operator')) throw new AppError('FORBIDDEN', 'run-inputs.json records the run\'s queries; it is for operators');
-    const answer = await this.upstream.download('claims-runtime', { path: `${runPath(p.clientId, p.runId)}/artifacts/${p.name}`, ...hop(request), identity });
+    await this.passThrough(reply, await this.upstream.download('claims-runtime', { path: `${runPath(p.clientId, p.runId)}/artifacts/${p.name}`, ...hop(request), identity }));
+  }
+
+  private async passThrough(reply: FastifyReply, answer: Awaited<ReturnType<UpstreamClient['download']>>, extra: Record<string, string> = {}): Promise<void> {
     if ('stream' in answer) {
-      await reply.status(answer.status).headers(answer.headers).send(answer.stream);
+      await reply.status(answer.status).headers({ ...answer.headers, ...extra }).send(answer.stream);
       return;
     }
     await reply.send(relay(reply, answer));

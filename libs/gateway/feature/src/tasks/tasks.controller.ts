@@ -6,8 +6,10 @@ import {
   taskDetailSchema,
   taskListQuerySchema,
   taskListSchema,
+  taskArtifactParamsSchema,
   taskParamsSchema,
   type CreateTask,
+  type TaskArtifactParams,
   type Identity,
   type TaskList,
   type TaskListQuery,
@@ -17,7 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { relay, withQuery } from '../upstream/forward';
-import { StartsWork } from '../rate-limit/rate-limit.interceptor';
+import { RateLimitClass, StartsWork } from '../rate-limit/rate-limit.interceptor';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
 
 const linkedTaskListSchema = taskListSchema.extend({ nextLink: z.string().nullable() });
@@ -93,6 +95,20 @@ export class TasksController {
   @RequireRole('analyst')
   async replay(@Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string }, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return relay(reply, await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/replay'), body: {}, identity, ...hop(request) }));
+  }
+
+  /** A file a task wrote (e.g. report.narrative's narrative.md), streamed through from agent-dispatcher. */
+  @Get(':taskId/artifacts/:name')
+  @RateLimitClass('download')
+  @ApiOkResponse({ description: 'the artifact bytes as the task recorded them (the ETag is their sha256)' })
+  @ApiNotFoundResponse({ description: 'no such task or artifact (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
+  async artifact(@Param(new ZodPipe(taskArtifactParamsSchema)) { taskId, name }: TaskArtifactParams, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const answer = await this.upstream.download('agent-dispatcher', { path: taskPath(taskId, `/artifacts/${encodeURIComponent(name)}`), identity, ...hop(request) });
+    if (!('stream' in answer)) {
+      await reply.send(relay(reply, answer));
+      return;
+    }
+    await reply.status(answer.status).headers(answer.headers).send(answer.stream);
   }
 
   /** Server-sent progress, streamed through as it comes (no idle timeout; closed when the caller leaves). */

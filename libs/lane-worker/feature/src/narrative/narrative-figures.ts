@@ -1,4 +1,4 @@
-import { fromUnits, toCents, toUnits, type ReconciliationRun } from '@leaf/contracts';
+import { formatCount, formatMoney, formatTerm, toCents, type ReconciliationRun } from '@leaf/contracts';
 
 /** A computed figure as the narrative may quote it. */
 export interface Figure {
@@ -7,18 +7,9 @@ export interface Figure {
   text: string;
 }
 
-/** `1234567.5` -> `1,234,567.50` (exact: string arithmetic, no floats). */
-export function groupThousands(decimal: string): string {
-  const negative = decimal.startsWith('-');
-  const [whole, fraction] = (negative ? decimal.slice(1) : decimal).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
-}
-
-export const money = (m: string): string => (m.startsWith('-') ? `-$${groupThousands(m.slice(1))}` : `$${groupThousands(m)}`);
-/** A fraction (`0.185`) as a percentage with two places (`18.50%`), exactly. */
-export const percent = (rate: string): string => `${fromUnits(toUnits(rate, 6), 4).replace(/(\.\d{2})\d*$/, '$1')}%`;
-export const count = (n: number): string => groupThousands(String(n));
+/** Written exactly as the PDF writes them (the one shared formatter: half away from zero). */
+export const money = formatMoney;
+export const count = formatCount;
 
 /** Every figure of a run the narrative may use; nothing else numeric may appear in it. */
 export function runFigures(run: ReconciliationRun): Figure[] {
@@ -31,6 +22,12 @@ export function runFigures(run: ReconciliationRun): Figure[] {
       { label: 'excluded claims', text: count(s.excludedClaimCount) },
       { label: 'total AWP', text: money(s.totalAwp) },
       { label: 'ingredient cost paid', text: money(s.totalIngredientCostPaid) },
+      ...(s.eligibleAwp === null || s.eligibleIngredientCostPaid === null
+        ? []
+        : [
+            { label: 'eligible AWP', text: money(s.eligibleAwp) },
+            { label: 'eligible ingredient cost paid', text: money(s.eligibleIngredientCostPaid) },
+          ]),
       { label: 'guarantee shortfall', text: money(s.guaranteeShortfall) },
       { label: 'audit impact', text: money(s.auditImpact) },
       { label: 'total owed', text: money(s.totalOwed) },
@@ -50,9 +47,8 @@ export function runFigures(run: ReconciliationRun): Figure[] {
   return figures;
 }
 
-/** A guarantee value: a discount as a percentage, a fee or rebate in dollars (cents, truncated). */
-export const valueText = (metric: string, value: string): string =>
-  metric === 'awp_discount' ? percent(value) : money(fromUnits(toUnits(value, 6) / 10_000n, 2));
+/** A guarantee value: a discount as a percentage, a fee or rebate in dollars, rounded as the PDF does. */
+export const valueText = (metric: string, value: string): string => formatTerm(metric, value);
 
 export const shortfallBuckets = (run: ReconciliationRun) => run.buckets.filter((b) => toCents(b.shortfall) > 0n);
 

@@ -11,7 +11,10 @@ export function templateNarrative(run: ReconciliationRun): string {
   }
   lines.push(
     `Of ${count(s.claimCount)} claims, ${count(s.eligibleClaimCount)} were eligible for the contract guarantees and ${count(s.excludedClaimCount)} were excluded.`,
-    `Eligible claims carried ${money(s.totalAwp)} of AWP, against which ${money(s.totalIngredientCostPaid)} of ingredient cost was paid.`,
+    // Eligible means no exclusion flag: the claims the guarantees are measured on, not every claim.
+    s.eligibleAwp !== null && s.eligibleIngredientCostPaid !== null
+      ? `Eligible claims carried ${money(s.eligibleAwp)} of AWP, against which ${money(s.eligibleIngredientCostPaid)} of ingredient cost was paid.`
+      : `All ${count(s.claimCount)} claims carried ${money(s.totalAwp)} of AWP, against which ${money(s.totalIngredientCostPaid)} of ingredient cost was paid.`,
     '',
     `The guarantees fell short by ${money(s.guaranteeShortfall)}; claim-level audit findings add ${money(s.auditImpact)}, for a total owed of ${money(s.totalOwed)}.`,
   );
