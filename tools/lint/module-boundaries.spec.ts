@@ -9,14 +9,27 @@ const workspaceRoot = join(__dirname, '..', '..');
 const boundaryRule = '@nx/enforce-module-boundaries';
 
 interface LintResult {
-  messages: Array<{ ruleId: string | null; message: string }>;
+  messages: Array<{ ruleId: string | null; message: string; fatal?: boolean }>;
 }
 
 // ESLint loads its flat config with import(), which Jest's VM cannot do: lint in a child process.
 async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
   const child = execFile(
     process.execPath,
-    [join(workspaceRoot, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', join(workspaceRoot, filePath)],
+    [
+      join(workspaceRoot, 'node_modules/eslint/bin/eslint.js'),
+      '--format',
+      'json',
+      // The probe is not a file of any tsconfig, so the type-aware parse and rules are switched off
+      // for it; the boundary rule needs only the import graph.
+      '--parser-options',
+      'projectService:false',
+      '--rule',
+      '@typescript-eslint/no-floating-promises: off',
+      '--stdin',
+      '--stdin-filename',
+      join(workspaceRoot, filePath),
+    ],
     { cwd: workspaceRoot, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, maxBuffer: 10 * 1024 * 1024 },
   );
   child.stdin?.end(`${code}\nexport const probe = x;\n`);
@@ -28,6 +41,9 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
     child.on('close', (code) => (code === 0 || code === 1 ? resolve(out) : reject(new Error(`eslint exited ${code}`))));
   });
   const [result] = JSON.parse(stdout) as LintResult[];
+  // A probe that did not parse would report no boundary error and pass the "allowed" cases.
+  const fatal = result.messages.filter((m) => m.fatal);
+  if (fatal.length) throw new Error(`the probe did not lint: ${fatal.map((m) => m.message).join('; ')}`);
   return result.messages.filter((m) => m.ruleId === boundaryRule).map((m) => m.message);
 }
 
