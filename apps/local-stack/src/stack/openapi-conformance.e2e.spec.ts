@@ -85,6 +85,17 @@ describe('the OpenAPI document against the running stack', () => {
     await check('/v1/clients/{clientId}/reconciliations/{runId}', run);
     await check('/v1/clients/{clientId}/reconciliations/{runId}/findings', `${run}/findings?limit=5`);
     await check('/v1/clients/{clientId}/reconciliations/{runId}/artifacts/{name}', `${run}/artifacts/reconciliation.xlsx`);
+    await check('/v1/clients/{clientId}/reconciliations/{runId}/findings.csv', `${run}/findings.csv`);
+    await check('/v1/clients/{clientId}/reconciliations/{runId}/events', `${run}/events`);
+    await check('/v1/clients/{clientId}/reconciliations', `/v1/clients/${clientId}/reconciliations?limit=5`);
+    // A second run of the same period to compare the first with.
+    const again = await call(`/v1/clients/${clientId}/reconciliations`, { method: 'POST', body: JSON.stringify({ periodId: periods[0].periodId }), headers: { 'idempotency-key': `conformance-${runId}` } });
+    expect(again.status).toBe(202);
+    const second = `/v1/clients/${clientId}/reconciliations/${((await again.json()) as { runId: string }).runId}`;
+    for (let status = ''; !['succeeded', 'failed'].includes(status); await new Promise((r) => setTimeout(r, 250))) {
+      status = ((await (await call(second)).json()) as { status: string }).status;
+    }
+    await check('/v1/clients/{clientId}/reconciliations/{runId}/diff', `${second}/diff?against=${runId}`);
 
     const created = await call('/v1/tasks', { method: 'POST', body: JSON.stringify({ kind: 'contracts.sync', clientId, parameters: { clientId } }) });
     expect(created.status).toBe(201);
@@ -92,6 +103,14 @@ describe('the OpenAPI document against the running stack', () => {
     await check('/v1/tasks', '/v1/tasks?limit=5');
     await check('/v1/tasks/{taskId}', `/v1/tasks/${taskId}`);
     await check('/v1/tasks/{taskId}/events', `/v1/tasks/${taskId}/events`);
+    // platform.noop records one artifact (noop.json) when it succeeds.
+    const noop = await call('/v1/tasks', { method: 'POST', body: JSON.stringify({ kind: 'platform.noop', clientId, parameters: { note: 'conformance' } }) });
+    expect(noop.status).toBe(201);
+    const noopTask = `/v1/tasks/${((await noop.json()) as { taskId: string }).taskId}`;
+    for (let status = ''; !['succeeded', 'failed', 'dead-lettered'].includes(status); await new Promise((r) => setTimeout(r, 250))) {
+      status = ((await (await call(noopTask)).json()) as { status: string }).status;
+    }
+    await check('/v1/tasks/{taskId}/artifacts/{name}', `${noopTask}/artifacts/noop.json`);
 
     await check('/v1/packets', '/v1/packets?limit=5');
     const packets = (await (await call('/v1/packets?limit=1')).json()) as { items: Array<{ packetId: string }> };
