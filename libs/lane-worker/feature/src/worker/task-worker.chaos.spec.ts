@@ -48,8 +48,9 @@ describe('lane-worker chaos on PostgreSQL', () => {
       }
     })();
 
+    // Each task takes a little time so that a kill lands mid-task (a retry) rather than between tasks.
     const ids: string[] = [];
-    for (let i = 0; i < taskCount; i++) ids.push((await h.create(platformNoopKind, `client-${i % 7}`, { sleepMs: 0, note: `chaos ${i}` })).task_id);
+    for (let i = 0; i < taskCount; i++) ids.push((await h.create(platformNoopKind, `client-${i % 7}`, { sleepMs: 25, note: `chaos ${i}` })).task_id);
 
     const unfinished = async () =>
       Number((await h.ds.query(`SELECT COUNT(*) AS n FROM agent_tasks WHERE status NOT IN ('succeeded', 'failed', 'cancelled', 'dead-lettered')`))[0].n);
