@@ -25,6 +25,8 @@ export const topicCatalogue = {
 
 export const queueCatalogue = {
   'agent-tasks': agentTaskV1,
+  // The long lane: one KEDA Job per message, so a long task is never cut by a scale-in.
+  'agent-tasks-long': agentTaskV1,
 } as const satisfies Record<string, z.ZodType>;
 
 export type TopicName = keyof typeof topicCatalogue;
@@ -78,7 +80,14 @@ export const queueSettings: Record<QueueName, EntitySettings> = {
   // the ledger and the watchdog re-dispatches a task whose wake-up was not taken, so a wake-up
   // older than a day is only evidence of an outage: kept in the dead-letter queue, not delivered.
   'agent-tasks': { ...defaultEntitySettings, lockDurationMs: 60_000, maxDeliveryCount: 5, defaultMessageTimeToLiveMs: 1 * day },
+  // A Job takes its one message and the lock is renewed while the task runs (Service Bus allows
+  // at most five minutes per lock); fewer deliveries, since each one starts a Job.
+  'agent-tasks-long': { ...defaultEntitySettings, lockDurationMs: 300_000, maxDeliveryCount: 3, defaultMessageTimeToLiveMs: 1 * day },
 };
+
+/** The queue each task lane is dispatched on (a kind's lane is declared with the kind). */
+export const laneQueues = { short: 'agent-tasks', long: 'agent-tasks-long' } as const satisfies Record<'short' | 'long', QueueName>;
+export type LaneQueueName = (typeof laneQueues)[keyof typeof laneQueues];
 
 export type TopicSettings = Pick<EntitySettings, 'defaultMessageTimeToLiveMs' | 'deadLetteringOnMessageExpiration'>;
 
