@@ -18,3 +18,5 @@ export * from './api/reconciliation.api';
 export * from './api/tasks.api';
 export * from './api/contract-packets.api';
 export * from './pbm/display-format';
+export * from './search/search-document';
+export * from './search/search.api';

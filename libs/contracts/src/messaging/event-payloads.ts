@@ -29,16 +29,7 @@ export const requestChangedV1 = z.object({
   changedAt: at,
 });
 
-/** A document handed to retrieval for indexing; text is already extracted and scoped. */
-export const searchDocumentV1 = z.object({
-  documentId: z.string().min(1).max(200),
-  clientId: clientIdSchema,
-  source: z.enum(['contract-packet', 'salesforce']),
-  title: z.string().max(500),
-  text: z.string().max(1_000_000),
-  sha256,
-  locator: z.string().max(200),
-});
+// The search-document contract lives in ../search/search-document.ts (one contract for every publisher).
 
 export const taskEventV1 = z.object({
   taskId: z.string().min(1).max(64),

@@ -4,9 +4,9 @@ import {
   packetPromotedV1,
   reconciliationCompletedV1,
   requestChangedV1,
-  searchDocumentV1,
   taskEventV1,
 } from './event-payloads';
+import { searchDocumentV1 } from '../search/search-document';
 
 /**
  * Every topic, declared once: `<domain>.<event>.v<N>` with its payload schema. A breaking change
@@ -18,6 +18,7 @@ export const topicCatalogue = {
   'contracts.search-documents.v1': searchDocumentV1,
   'salesforce.request-changed.v1': requestChangedV1,
   'salesforce.search-documents.v1': searchDocumentV1,
+  'claims.search-documents.v1': searchDocumentV1,
   'agent.task-started.v1': taskEventV1,
   'agent.task-succeeded.v1': taskEventV1,
   'agent.task-failed.v1': taskEventV1,
@@ -103,6 +104,7 @@ export const topicSettings: Record<TopicName, TopicSettings> = {
   // An index update that expired must be re-sent: kept where an operator sees it.
   'contracts.search-documents.v1': { defaultMessageTimeToLiveMs: 7 * day, deadLetteringOnMessageExpiration: true },
   'salesforce.search-documents.v1': { defaultMessageTimeToLiveMs: 7 * day, deadLetteringOnMessageExpiration: true },
+  'claims.search-documents.v1': { defaultMessageTimeToLiveMs: 7 * day, deadLetteringOnMessageExpiration: true },
   // Progress wake-ups for waiting streams; the ledger holds the truth, so an hour-old one is noise: dropped.
   'agent.task-started.v1': { defaultMessageTimeToLiveMs: 60 * 60_000, deadLetteringOnMessageExpiration: false },
   'agent.task-succeeded.v1': { defaultMessageTimeToLiveMs: 60 * 60_000, deadLetteringOnMessageExpiration: false },
