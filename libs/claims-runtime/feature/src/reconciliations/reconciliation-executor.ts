@@ -31,6 +31,7 @@ import {
 import { addToOutbox } from '@leaf/messaging';
 import type { Lake } from '@leaf/storage';
 import type { ReportRenderers } from './report-renderers';
+import { addFindingsSearchDocument } from './findings-search-documents';
 
 export interface RunRequest {
   runId: string;
@@ -293,6 +294,7 @@ export class ReconciliationExecutor {
         },
         subject: request.clientId,
       });
+      await addFindingsSearchDocument(manager, { runId, clientId: request.clientId, clientName: request.clientName, periodId: request.periodId, summary, findings });
     });
     this.deps.onCommitted?.();
     this.deps.logger.info(
