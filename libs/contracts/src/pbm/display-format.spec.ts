@@ -1,4 +1,4 @@
-import { formatCount, formatMoney, formatPercent, formatTerm, roundDecimal } from './display-format';
+import { formatCount, formatMoney, formatPercent, formatTerm, formatTermAt, roundDecimal, statedPlaces } from './display-format';
 
 describe('display format', () => {
   it('rounds money half away from zero, never truncating (the PDF printed $0.975416 as $0.97)', () => {
@@ -28,5 +28,21 @@ describe('display format', () => {
     expect(formatCount(1234567)).toBe('1,234,567');
     expect(roundDecimal('2.345', 2)).toBe('2.35');
     expect(roundDecimal('-2.345', 2)).toBe('-2.35');
+  });
+
+  it("prints a term to its rule's precision, and a measured value at its term's precision, half away from zero", () => {
+    expect(formatTermAt('dispensing_fee', '0.975416')).toBe('$0.975416');
+    expect(formatTermAt('dispensing_fee', '1.5')).toBe('$1.50');
+    expect(formatTermAt('rebate_per_brand_claim', '42')).toBe('$42.00');
+    expect(formatTermAt('dispensing_fee', '0.975416', '1.5')).toBe('$0.98');
+    expect(formatTermAt('dispensing_fee', '0.9754165', '0.975416')).toBe('$0.975417');
+    expect(formatTermAt('awp_discount', '0.86055')).toBe('86.055%');
+    expect(formatTermAt('awp_discount', '0.175')).toBe('17.50%');
+    expect(formatTermAt('awp_discount', '0.860449', '0.86055')).toBe('86.045%');
+    expect(formatTermAt('awp_discount', null, '0.86')).toBe('n/a');
+    expect(formatMoney('1234.5', 4)).toBe('$1,234.5000');
+    expect(formatMoney('-0.0000005', 6)).toBe('-$0.000001');
+    expect(formatPercent('0.123456', 4)).toBe('12.3456%');
+    expect(statedPlaces('42')).toBe(0);
   });
 });
