@@ -20,3 +20,4 @@ export * from './api/contract-packets.api';
 export * from './pbm/display-format';
 export * from './search/search-document';
 export * from './search/search.api';
+export * from './api/domo-takeover.api';

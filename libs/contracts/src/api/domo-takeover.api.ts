@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/*
+ * The domo-takeover API: Domo datasets brought into bronze (raw export in the lake) and silver
+ * (typed rows), their flaw gates, and golden comparisons of Domo's published output against the
+ * backend's curated model, every difference with a reason code.
+ */
+
+// A lowercase hex SHA-256, as the lake keys objects.
+const sha256Schema = z.string().regex(/^[a-f0-9]{64}$/);
+
+export const domoDatasetNameSchema = z.enum(['claims_extract', 'savings_by_client_month']);
+export type DomoDatasetName = z.infer<typeof domoDatasetNameSchema>;
+
+/** Why a difference exists, assigned by rules in this order of precedence. */
+export const domoReasonCodes = ['missing_in_domo', 'missing_in_backend', 'rounding', 'definition_change', 'timing', 'unexplained'] as const;
+export const domoReasonCodeSchema = z.enum(domoReasonCodes);
+export type DomoReasonCode = z.infer<typeof domoReasonCodeSchema>;
+
+export const domoExportIdSchema = z.string().regex(/^dex-[a-f0-9]{24}$/, 'export id is dex- and 24 hex digits');
+export const domoComparisonIdSchema = z.string().regex(/^dcm-[a-f0-9]{24}$/, 'comparison id is dcm- and 24 hex digits');
+
+/**
+ * received: in bronze; rejected: drift or untypable rows kept it out of silver; blocked: loaded to
+ * silver but an error gate failed; promoted: the dataset's current silver export.
+ */
+export const domoExportStatusSchema = z.enum(['received', 'rejected', 'blocked', 'promoted']);
+export type DomoExportStatus = z.infer<typeof domoExportStatusSchema>;
+
+const domoColumn = z.object({ name: z.string(), type: z.string() });
+export const domoSchemaDriftSchema = z.object({
+  added: z.array(domoColumn),
+  removed: z.array(domoColumn),
+  retyped: z.array(z.object({ name: z.string(), declared: z.string(), observed: z.string() })),
+});
+
+export const domoExportSchema = z.object({
+  exportId: domoExportIdSchema,
+  dataset: domoDatasetNameSchema,
+  domoDatasetId: z.string(),
+  exportedAt: z.iso.datetime(),
+  dataCurrentAt: z.iso.datetime().nullable(),
+  sha256: sha256Schema,
+  bytes: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  silverRows: z.number().int().nonnegative(),
+  status: domoExportStatusSchema,
+  reason: z.string().nullable(),
+  drift: domoSchemaDriftSchema,
+});
+export type DomoExport = z.infer<typeof domoExportSchema>;
+
+export const domoGateResultSchema = z.object({
+  gateId: z.string(),
+  kind: z.string(),
+  severity: z.enum(['warn', 'error']),
+  mostly: z.number(),
+  checked: z.number().int(),
+  failed: z.number().int(),
+  passRate: z.number(),
+  status: z.enum(['pass', 'warn', 'fail']),
+  observed: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).nullable(),
+  /** A few failing rows, as typed values by column. */
+  samples: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+});
+export type DomoGateResult = z.infer<typeof domoGateResultSchema>;
+
+export const domoDifferenceSchema = z.object({
+  seq: z.number().int(),
+  key: z.record(z.string(), z.string()),
+  measure: z.string(),
+  domo: z.number().nullable(),
+  backend: z.number().nullable(),
+  delta: z.number(),
+  material: z.boolean(),
+  reason: domoReasonCodeSchema,
+  note: z.string(),
+});
+export type DomoDifference = z.infer<typeof domoDifferenceSchema>;
+
+export const domoComparisonSummarySchema = z.object({
+  keysCompared: z.number().int(),
+  keysMatched: z.number().int(),
+  differences: z.number().int(),
+  material: z.number().int(),
+  byReason: z.record(domoReasonCodeSchema, z.object({ count: z.number().int(), material: z.number().int(), absDelta: z.number() })),
+});
+export type DomoComparisonSummary = z.infer<typeof domoComparisonSummarySchema>;
+
+export const domoSignOffSchema = z.object({
+  decision: z.enum(['approved', 'rejected']),
+  by: z.string(),
+  at: z.iso.datetime(),
+  note: z.string().nullable(),
+});
+
+export const domoComparisonSchema = z.object({
+  comparisonId: domoComparisonIdSchema,
+  dataset: domoDatasetNameSchema,
+  exportId: domoExportIdSchema,
+  model: z.string(),
+  createdAt: z.iso.datetime(),
+  summary: domoComparisonSummarySchema,
+  packet: z.object({ jsonSha256: sha256Schema, xlsxSha256: sha256Schema, pdfSha256: sha256Schema.nullable() }).nullable(),
+  signOff: domoSignOffSchema.nullable(),
+});
+export type DomoComparison = z.infer<typeof domoComparisonSchema>;
+
+/** POST /v1/domo/comparisons/{comparisonId}/sign-off */
+export const domoSignOffRequestSchema = z.object({
+  decision: z.enum(['approved', 'rejected']),
+  note: z.string().trim().min(1).max(2000).optional(),
+});
+export type DomoSignOffRequest = z.infer<typeof domoSignOffRequestSchema>;
+
+/** GET /v1/domo/comparisons/{comparisonId}/differences?reason=&material=&limit=&offset= */
+export const domoDifferenceQuerySchema = z.object({
+  reason: domoReasonCodeSchema.optional(),
+  material: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type DomoDifferenceQuery = z.infer<typeof domoDifferenceQuerySchema>;

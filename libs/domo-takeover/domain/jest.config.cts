@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'domo-takeover-domain',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/domo-takeover/domain',
+};
