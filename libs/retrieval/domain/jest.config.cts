@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'retrieval-domain',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/retrieval/domain',
+};
