@@ -1,4 +1,4 @@
-import { defaultServicePorts } from '@leaf/contracts';
+import { defaultServicePorts, laneQueues } from '@leaf/contracts';
 import { platformConfigSchema } from '@leaf/platform';
 import { z } from 'zod';
 
@@ -15,6 +15,20 @@ export const laneWorkerConfigSchema = platformConfigSchema.extend({
     .describe("contract-packets' base URL; the worker calls its packet API."),
   /** Tasks one worker runs at once. */
   LEAF_LANE_WORKER_CONCURRENCY: int(1, 64).default(4).describe('Tasks one worker runs at once.'),
+  LEAF_LANE_QUEUE: z
+    .enum([laneQueues.short, laneQueues.long, 'all'])
+    .default('all')
+    .describe("The lane this worker serves: agent-tasks (the short lane's Deployment), agent-tasks-long (a long-lane Job) or all (one process for both, as in the local stack)."),
+  LEAF_LANE_WORKER_ONE_TASK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('Run one task, then shut down: a KEDA ScaledJob starts one Job per message, so a scale-in never stops a long task midway.'),
+  LEAF_TASK_WORKSPACE_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Where each task's scratch workspace is made (a long-lane Job mounts its ephemeral volume here); the OS temporary folder when unset."),
   LEAF_TASK_HEARTBEAT_MS: int(50, 60_000).default(2_000).describe('How often a worker renews the lease of each task it runs.'),
   /** A lease not renewed for this long is presumed dead: several heartbeats. */
   LEAF_TASK_LEASE_MS: int(200, 600_000).default(15_000).describe('A task lease not renewed for this long is presumed dead (several heartbeats).'),

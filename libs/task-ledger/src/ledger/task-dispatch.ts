@@ -1,9 +1,12 @@
-import type { EntityName, EntityPayload } from '@leaf/contracts';
+import { laneQueues, type EntityName, type EntityPayload, type LaneQueueName, type TaskLane } from '@leaf/contracts';
 import type { EntityManager } from 'typeorm';
 import { dispatchMessageId } from './task-ids';
 import type { TaskRow } from './task-row';
 
-export const agentTasksQueue = 'agent-tasks' as const;
+export const agentTasksQueue = laneQueues.short;
+
+/** The queue a task of this lane is woken on: short tasks share long-running workers, long ones get a Job each. */
+export const queueOfLane = (lane: TaskLane): LaneQueueName => laneQueues[lane];
 
 /**
  * Writes a message into the outbox inside the given transaction. The ledger is data access and
@@ -30,7 +33,7 @@ export const traceparentOf = (traceId: string, spanId = '0000000000000001'): str
  * duplicate detection does not swallow them.
  */
 export async function addDispatchToOutbox(outbox: OutboxWriter, manager: EntityManager, task: TaskRow, dispatch: number): Promise<string> {
-  return outbox(manager, agentTasksQueue, {
+  return outbox(manager, queueOfLane(task.lane), {
     messageId: dispatchMessageId(task.task_id, dispatch),
     correlationId: task.task_id,
     subject: task.kind,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { laneQueues } from '@leaf/contracts';
 import { MESSAGE_BUS, OutboxRelay, type MessageBus } from '@leaf/messaging';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { ShutdownCoordinator, createLogger } from '@leaf/platform';
@@ -41,6 +42,16 @@ export class LaneWorkerRuntime implements OnApplicationBootstrap, BeforeApplicat
       retryBaseMs: config.LEAF_TASK_RETRY_BASE_MS,
       drainMs: Math.max(0, config.LEAF_SHUTDOWN_GRACE_MS - 5_000),
       logger,
+      queues: config.LEAF_LANE_QUEUE === 'all' ? [laneQueues.short, laneQueues.long] : [config.LEAF_LANE_QUEUE],
+      workspaceDir: config.LEAF_TASK_WORKSPACE_DIR,
+      // A long-lane Job: after its one task the process shuts down as on SIGTERM (the relay
+      // drains the task's events first) and the Job completes; KEDA starts a Job per message.
+      onOneTaskDone: config.LEAF_LANE_WORKER_ONE_TASK
+        ? () => {
+            logger.info('one task done; shutting down (LEAF_LANE_WORKER_ONE_TASK)');
+            setImmediate(() => process.kill(process.pid, 'SIGTERM'));
+          }
+        : undefined,
     });
   }
 

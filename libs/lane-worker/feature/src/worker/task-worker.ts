@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentTaskV1, type TopicName } from '@leaf/contracts';
+import { agentTaskV1, laneQueues, type LaneQueueName, type TopicName } from '@leaf/contracts';
 import { addToOutbox, isMessagingError, type ConsumerHandle, type HandlerContext, type MessageBus, type ReceivedMessage } from '@leaf/messaging';
-import { TaskKindRegistry, TaskLeases, dispatchMessageId, isTaskLedgerError, type Lease } from '@leaf/task-ledger';
+import { TaskKindRegistry, TaskLeases, dispatchMessageId, isTaskLedgerError, queueOfLane, type Lease } from '@leaf/task-ledger';
 import type { Lake } from '@leaf/storage';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -22,6 +22,15 @@ export interface TaskWorkerOptions {
   /** On shutdown, a running task gets this long to finish before it is released. */
   drainMs: number;
   logger: Logger;
+  /** The lane queues this worker consumes (default: both). */
+  queues?: readonly LaneQueueName[];
+  /** Where task workspaces are made (default: the OS temporary folder). */
+  workspaceDir?: string;
+  /**
+   * One task, then stop taking more (a long-lane Job): called once the first task this worker
+   * claimed has settled. Messages arriving meanwhile are abandoned untouched for another Job.
+   */
+  onOneTaskDone?: () => void;
 }
 
 type StopReason = 'cancelled' | 'timeout' | 'lease-lost' | 'shutdown';
@@ -43,11 +52,13 @@ interface Running {
  * fenced transaction, so a task's effect lands once however often its message is delivered.
  */
 export class TaskWorker {
-  private consumer: ConsumerHandle | undefined;
   private readonly running = new Set<Running>();
   private readonly leases: TaskLeases;
+  private readonly consumers: ConsumerHandle[] = [];
   private draining = false;
   private drained: Promise<void> | undefined;
+  /** In one-task mode: set when the first message is taken, so no second task starts in this process. */
+  private taken = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -63,11 +74,17 @@ export class TaskWorker {
   start(): void {
     this.draining = false;
     this.drained = undefined;
+    this.taken = false;
     const longest = Math.max(...this.registry.list().map((k) => k.timeoutMs));
-    this.consumer = this.bus.subscribe({ queue: 'agent-tasks' }, (m, c) => this.handle(m, c), {
-      maxConcurrentCalls: this.options.concurrency,
-      maxAutoLockRenewalMs: longest + 60_000,
-    });
+    const oneTask = this.options.onOneTaskDone !== undefined;
+    for (const queue of this.options.queues ?? [laneQueues.short, laneQueues.long]) {
+      this.consumers.push(
+        this.bus.subscribe({ queue }, (m, c) => this.handle(m, c), {
+          maxConcurrentCalls: oneTask ? 1 : this.options.concurrency,
+          maxAutoLockRenewalMs: longest + 60_000,
+        }),
+      );
+    }
   }
 
   /** SIGTERM: take nothing new; let running tasks finish within `drainMs`, then release them. */
@@ -82,7 +99,7 @@ export class TaskWorker {
       for (const r of this.running) r.controller.abort(new Stop('shutdown'));
     }, this.options.drainMs);
     try {
-      await this.consumer?.close();
+      await Promise.all(this.consumers.splice(0).map((c) => c.close()));
     } finally {
       clearTimeout(timer);
     }
@@ -99,10 +116,23 @@ export class TaskWorker {
       return;
     }
     const { taskId, kind } = parsed.data;
-    if (this.draining) {
+    if (this.draining || (this.options.onOneTaskDone && this.taken)) {
       await settle.abandon();
       return;
     }
+    if (this.options.onOneTaskDone) {
+      this.taken = true;
+      try {
+        await this.take(taskId, kind, message, settle);
+      } finally {
+        this.options.onOneTaskDone();
+      }
+      return;
+    }
+    await this.take(taskId, kind, message, settle);
+  }
+
+  private async take(taskId: string, kind: string, message: ReceivedMessage, settle: HandlerContext): Promise<void> {
     const definition = this.registry.get(kind);
     const executor = this.executors.get(kind);
     if (!definition || !executor) {
@@ -120,7 +150,7 @@ export class TaskWorker {
         return;
       case 'throttled': {
         const delay = 500 + Math.floor(Math.random() * 1500);
-        await this.bus.schedule('agent-tasks', { ...this.wakeUp(message), messageId: dispatchMessageId(taskId, Date.now(), 't') }, new Date(Date.now() + delay));
+        await this.bus.schedule(queueOfLane(definition.lane), { ...this.wakeUp(message), messageId: dispatchMessageId(taskId, Date.now(), 't') }, new Date(Date.now() + delay));
         await settle.complete();
         return;
       }
@@ -158,7 +188,7 @@ export class TaskWorker {
         (error: unknown) => this.options.logger.warn({ err: error, taskId: lease.taskId }, 'heartbeat failed'),
       );
     }, this.options.heartbeatMs);
-    const workspace = await mkdtemp(join(tmpdir(), `leaf-task-${lease.taskId}-${lease.attempt}-`));
+    const workspace = await mkdtemp(join(this.options.workspaceDir ?? tmpdir(), `leaf-task-${lease.taskId}-${lease.attempt}-`));
     try {
       const outcome = await recorder.span(`task ${lease.task.kind}`, { 'leaf.task.id': lease.taskId, 'leaf.task.kind': lease.task.kind, 'leaf.client.id': lease.task.client_id }, () =>
         this.abortable(
@@ -262,7 +292,8 @@ export class TaskWorker {
         effect: (m) => (failure.retryable && !poison ? Promise.resolve() : this.announce(m, 'agent.task-failed.v1', lease, failure.message)),
       });
       if (outcome.outcome === 'retry') {
-        await this.bus.schedule('agent-tasks', { ...this.wakeUp(message), messageId: dispatchMessageId(lease.taskId, lease.attempt + 1, 'r') }, new Date(Date.now() + backoffMs));
+        // The retry's wake-up goes to the lane the task was dispatched on (the ledger records it).
+        await this.bus.schedule(queueOfLane(lease.task.lane), { ...this.wakeUp(message), messageId: dispatchMessageId(lease.taskId, lease.attempt + 1, 'r') }, new Date(Date.now() + backoffMs));
         await this.quietly(() => settle.complete());
       } else if (outcome.outcome === 'dead-lettered') {
         await this.quietly(() => settle.deadLetter({ reason: poison ? 'PoisonTask' : 'MaxAttemptsExceeded', description: failure.message.slice(0, 1000) }));
