@@ -7,6 +7,7 @@ import { ChartsCheckError } from './charts-check.error';
 import { parseManifests, runHelm } from './helm.runner';
 import { type ChartFinding, type K8sObject, objectRef } from './k8s-object';
 import { keyVaultFindings } from './key-vault-secrets.rule';
+import { laneFindings } from './lanes.rule';
 import { policyViolations } from './manifest-policy.rules';
 import { schemaProblem } from './manifest-schema.validator';
 import { undocumentedValues } from './values-docs.rule';
@@ -121,6 +122,8 @@ async function checkChart(helm: string, chartsDir: string, chart: string, enviro
     findings.push(...objectFindings(chart, valuesCase.name, objects));
     // A deployed environment must take its secrets from Key Vault (ci cases render the chart alone).
     if (valuesCase.name.startsWith('env:')) findings.push(...keyVaultFindings(chart, valuesCase.name, objects));
+    // Every environment runs both lanes: short on the ScaledObject, long as one Job per message.
+    if (valuesCase.name.startsWith('env:') && chart === 'lane-worker') findings.push(...laneFindings(chart, valuesCase.name, objects));
   }
   return { findings, renders };
 }

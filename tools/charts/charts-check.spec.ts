@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type ChartsReport, checkCharts } from './charts-check.runner';
+import { laneFindings } from './lanes.rule';
 import type { K8sObject } from './k8s-object';
 
 const execFileAsync = promisify(execFile);
@@ -189,7 +190,40 @@ describe('charts:check', () => {
     const jobLabels = scaledJob['spec'].jobTargetRef.template.metadata.labels;
     expect(scaledJob['spec'].triggers[0]).toMatchObject({ type: 'azure-servicebus', metadata: { queueName: 'agent-tasks-long' } });
     expect(Object.entries(service['spec'].selector).every(([key, value]) => jobLabels[key] === value)).toBe(false);
-    expect(find(report, 'lane-worker', 'env:prod', 'ScaledJob')).toEqual([]);
+  });
+
+  it('renders prod with both lanes: the Deployment on agent-tasks, one Job per agent-tasks-long message as the workload identity, a workspace for the largest long kind', () => {
+    expect(one(report, 'lane-worker', 'env:prod', 'ConfigMap')['data']).toMatchObject({ LEAF_LANE_QUEUE: 'agent-tasks' });
+    expect(one(report, 'lane-worker', 'env:prod', 'ScaledObject')['spec'].triggers[0].metadata.queueName).toBe('agent-tasks');
+    const scaledJob = one(report, 'lane-worker', 'env:prod', 'ScaledJob');
+    expect(scaledJob['spec'].triggers).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ queueName: 'agent-tasks-long', messageCount: '1' }) })]);
+    const template = scaledJob['spec'].jobTargetRef.template;
+    expect(template.metadata.labels['azure.workload.identity/use']).toBe('true');
+    expect(template.spec.serviceAccountName).toBe('lane-worker');
+    expect(template.spec.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: 'LEAF_LANE_QUEUE', value: 'agent-tasks-long' },
+        { name: 'LEAF_LANE_WORKER_ONE_TASK', value: 'true' },
+        { name: 'LEAF_TASK_WORKSPACE_DIR', value: '/workspace' },
+      ]),
+    );
+    const workspace = template.spec.volumes.find((v: Json) => v['name'] === 'workspace');
+    expect(workspace.ephemeral.volumeClaimTemplate.spec.resources.requests.storage).toBe('8Gi');
+    for (const environment of environments) expect(laneFindings('lane-worker', `env:${environment}`, report.renders.find((r) => r.chart === 'lane-worker' && r.case === `env:${environment}`)?.objects ?? [])).toEqual([]);
+  });
+
+  it('the lanes rule names a Job that runs many tasks, listens on the wrong queue or is too small for a long kind', () => {
+    const objects = structuredClone(report.renders.find((r) => r.chart === 'lane-worker' && r.case === 'env:prod')?.objects ?? []) as Json[];
+    const scaledJob = objects.find((o) => o['kind'] === 'ScaledJob') as Json;
+    const container = scaledJob['spec'].jobTargetRef.template.spec.containers[0];
+    container.env = container.env.filter((e: Json) => e['name'] !== 'LEAF_LANE_WORKER_ONE_TASK');
+    scaledJob['spec'].triggers[0].metadata.queueName = 'agent-tasks';
+    const messages = laneFindings('lane-worker', 'env:prod', objects as K8sObject[], [{ kind: 'huge.kind', lane: 'long', workspaceGi: 64 } as never]).map((f) => f.message);
+    expect(messages).toEqual([
+      'triggers on agent-tasks, not agent-tasks-long',
+      'the Job does not run one task per Job (LEAF_LANE_WORKER_ONE_TASK)',
+      'the workspace is 8Gi but huge.kind needs 64Gi',
+    ]);
   });
 
   it('fails a chart whose library template drops the readiness probe', async () => {

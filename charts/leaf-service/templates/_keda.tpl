@@ -98,14 +98,40 @@ spec:
               {{- include "leaf.env" . | nindent 14 }}
               - name: LEAF_LANE_QUEUE
                 value: {{ $lane.queueName | quote }}
+              # One task, then the process exits and the Job completes: scale-in never stops a task.
+              - name: LEAF_LANE_WORKER_ONE_TASK
+                value: "true"
+              - name: LEAF_TASK_WORKSPACE_DIR
+                value: /workspace
             resources:
               {{- toYaml $lane.resources | nindent 14 }}
             securityContext:
               {{- include "leaf.containerSecurityContext" . | nindent 14 }}
             volumeMounts:
               {{- include "leaf.volumeMounts" . | nindent 14 }}
+              - name: workspace
+                mountPath: /workspace
         volumes:
           {{- include "leaf.volumes" . | nindent 10 }}
+          {{- /* One Job serves every kind of the lane, so its volume is the largest any long kind declares. */}}
+          {{- $size := 1 }}
+          {{- range $kind, $gi := $lane.workspace.giByKind }}
+          {{- $size = max $size $gi }}
+          {{- end }}
+          # The task's workspace: a generic ephemeral volume, created with the pod and deleted with it.
+          - name: workspace
+            ephemeral:
+              volumeClaimTemplate:
+                metadata:
+                  labels:
+                    app.kubernetes.io/name: {{ include "leaf.fullname" . }}-long
+                    app.kubernetes.io/part-of: leaf
+                spec:
+                  accessModes: ["ReadWriteOnce"]
+                  storageClassName: {{ $lane.workspace.storageClassName | quote }}
+                  resources:
+                    requests:
+                      storage: {{ printf "%dGi" (int $size) }}
   triggers:
     {{- include "leaf.servicebusTrigger" (dict "root" . "queueName" $lane.queueName "messageCount" $lane.messageCount "activationMessageCount" $lane.activationMessageCount) | nindent 4 }}
 {{- end -}}

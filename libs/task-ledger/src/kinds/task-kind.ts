@@ -20,7 +20,10 @@ export interface TaskKindDefinition<P extends z.ZodType = z.ZodType> {
   deterministic: boolean;
   timeoutMs: number;
   maxAttempts: number;
+  /** `short` runs in the long-running workers (agent-tasks); `long` gets a Job of its own (agent-tasks-long). */
   lane: TaskLane;
+  /** Scratch space a long task needs, in GiB: the long-lane Job's ephemeral volume must be at least this (charts:check). */
+  workspaceGi?: number;
   /** Parameters that name something of the task's client elsewhere (a period, a run), by parameter name. */
   references?: Readonly<Record<string, TaskReference>>;
   /** Running at once across all workers; and per client scope. */

@@ -16,6 +16,8 @@ export const claimsReconcileKind = defineTaskKind({
   timeoutMs: 15 * 60_000,
   maxAttempts: 3,
   lane: 'long',
+  // The workbook and PDF are built and hashed in the workspace before they reach the lake.
+  workspaceGi: 4,
   concurrency: { perKind: 4, perClient: 1 },
 });
 
@@ -29,6 +31,7 @@ export const contractsSyncKind = defineTaskKind({
   timeoutMs: 10 * 60_000,
   maxAttempts: 3,
   lane: 'long',
+  workspaceGi: 2,
   concurrency: { perKind: 2, perClient: 1 },
 });
 
