@@ -74,7 +74,7 @@ function engineSums(
     const fee = plan.feeGuarantees.findIndex((g) => g.channel === r.channel);
     const s = r.sets[awp]!;
     sums.set(
-      `${r.channel}/${r.drugType}`,
+      `${r.channel}/${r.drugType}/${r.segment}`,
       [
         r.netClaims,
         r.excludedClaims,
@@ -96,7 +96,7 @@ function referenceSums(rows: ReadonlyArray<Record<string, unknown>>): Sums {
     normalizeMoney(v === null || v === undefined ? null : String(v));
   return new Map(
     rows.map((r) => [
-      `${r['channel']}/${r['drug_type']}`,
+      `${r['channel']}/${r['drug_type']}/${Number(r['segment'] ?? 0)}`,
       [
         Number(r['net_claims']),
         Number(r['excluded_claims']),
@@ -161,11 +161,16 @@ function aggregatesCase(
     unit: 'ms',
     kind: 'time',
     async measure(ctx) {
-      const sql = handWrittenAggregateSql(ctx.fees, (i) => `$${i + 1}`);
+      const sql = handWrittenAggregateSql(
+        ctx.fees,
+        (i) => `$${i + 1}`,
+        ctx.plan.segmentStarts,
+      );
       const params = [
         ctx.plan.clientId,
         ctx.plan.periodStart,
         ctx.plan.periodEnd,
+        ...ctx.plan.segmentStarts,
       ];
       const ref = reference(ctx);
       assertAgree(
@@ -263,7 +268,18 @@ export const claimsSuite = defineSuite<ClaimsContext>({
         `SELECT period_id, TO_CHAR(start_date, 'YYYY-MM-DD') AS s, TO_CHAR(end_date, 'YYYY-MM-DD') AS e FROM contract_periods WHERE client_id = $1 ORDER BY start_date LIMIT 1`,
         [clientId],
       );
-      const terms = await new GuaranteesRepository(ds).currentForPeriod(
+      // An amendment: the mail generic discount rises half a point from July, so the query splits
+      // the year in two (effective dating, still one pass).
+      const amendedFrom = `${period.s.slice(0, 4)}-07-01`;
+      await ds.query(
+        `INSERT INTO contract_guarantees (guarantee_id, version, client_id, period_id, metric, channel, drug_type, guaranteed_value, method, exclusions,
+           evidence_source, evidence_object_id, evidence_sha256, evidence_locator, effective_from)
+         SELECT guarantee_id, 2, client_id, period_id, metric, channel, drug_type, guaranteed_value + 0.005, method, exclusions,
+           'contract-packet', 'bench-amendment', NULL, 'Term from July', $3
+         FROM contract_guarantees WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'mail' AND drug_type = 'generic'`,
+        [clientId, period.period_id, amendedFrom],
+      );
+      const terms = await new GuaranteesRepository(ds).versionsForPeriod(
         clientId,
         period.period_id,
       );

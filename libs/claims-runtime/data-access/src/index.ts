@@ -16,6 +16,7 @@ export * from './repositories/reconciliation-runs.repository';
 export * from './repositories/run-supersession.repository';
 export * from './migrations/run-supersession.migration';
 export * from './migrations/finding-overlap.migration';
+export * from './migrations/guarantee-effective-range.migration';
 export * from './migrations/reconciliation-schema';
 export * from './migrations/run-leases.migration';
 export * from './migrations/claims-runtime.migrations';

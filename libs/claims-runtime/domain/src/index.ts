@@ -8,5 +8,6 @@ export * from './reconcile/compute-reconciliation';
 export * from './reconcile/engine-version';
 export * from './reconcile/owed-figures';
 export * from './reconcile/finding-recoveries';
+export * from './reconcile/terms-in-force';
 export * from './replay/canonical-json';
 export * from './runs/run-lifecycle';

@@ -7,5 +7,6 @@ export * from './source/folder-packet.source';
 export * from './source/client-folder';
 export * from './entities';
 export * from './migrations/1734000000000-contract-packets-schema';
+export * from './migrations/1734000000010-packet-term-effective-range';
 export * from './repositories/packet-registry.repository';
 export * from './repositories/guarantee-versions.repository';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channelSchema, drugTypeSchema } from '../pbm/channel';
 import { clientIdSchema } from '../pbm/client';
 import { evidenceRefSchema, guaranteeMetricSchema } from '../pbm/contract-guarantee';
-import { moneySchema, rateSchema } from '../pbm/money';
+import { isoDateSchema, moneySchema, rateSchema } from '../pbm/money';
 
 const sha256 = z.string().regex(/^[a-f0-9]{64}$/);
 export const runIdSchema = z.string().regex(/^rec_[a-z0-9]{26}$/, 'run id must look like rec_<26 characters>');
@@ -62,6 +62,9 @@ export type BucketMoved = z.infer<typeof bucketMovedSchema>;
 export const reconciliationBucketSchema = z.object({
   guaranteeId: z.string(),
   guaranteeVersion: z.number().int(),
+  /** The dates this version governed within the period (an amended term has a bucket per version); null for older runs. */
+  effectiveFrom: isoDateSchema.nullable().default(null),
+  effectiveTo: isoDateSchema.nullable().default(null),
   metric: guaranteeMetricSchema,
   channel: channelSchema.nullable(),
   drugType: drugTypeSchema.nullable(),

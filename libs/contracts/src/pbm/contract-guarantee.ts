@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelSchema, drugTypeSchema } from './channel';
 import { clientIdSchema } from './client';
-import { rateSchema } from './money';
+import { isoDateSchema, rateSchema } from './money';
 
 export const guaranteeMetrics = ['awp_discount', 'dispensing_fee', 'rebate_per_brand_claim'] as const;
 export const guaranteeMetricSchema = z.enum(guaranteeMetrics);
@@ -37,5 +37,11 @@ export const contractGuaranteeSchema = z.object({
   method: z.enum(['aggregate', 'per_claim']),
   exclusions: z.array(claimExclusionSchema),
   evidence: evidenceRefSchema,
+  /**
+   * When this version is in force within its period (an amendment from July, say); absent or null:
+   * from the period's start / to its end. Each date is governed by the highest version covering it.
+   */
+  effectiveFrom: isoDateSchema.nullable().optional(),
+  effectiveTo: isoDateSchema.nullable().optional(),
 });
 export type ContractGuarantee = z.infer<typeof contractGuaranteeSchema>;

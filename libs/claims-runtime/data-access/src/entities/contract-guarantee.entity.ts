@@ -63,4 +63,11 @@ export class ContractGuaranteeEntity {
     nullable: true,
   })
   findingOverlap!: string | null;
+
+  /** When this version is in force within the period; NULL: from its start / to its end. */
+  @Column({ name: 'effective_from', type: 'date', nullable: true })
+  effectiveFrom!: string | null;
+
+  @Column({ name: 'effective_to', type: 'date', nullable: true })
+  effectiveTo!: string | null;
 }

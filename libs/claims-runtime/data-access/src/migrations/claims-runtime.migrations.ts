@@ -5,6 +5,7 @@ import {
 import { ReconciliationRunLeases1733000000002 } from './run-leases.migration';
 import { ReconciliationRunSupersession1733000000010 } from './run-supersession.migration';
 import { ContractGuaranteeFindingOverlap1733000000011 } from './finding-overlap.migration';
+import { GuaranteeEffectiveRange1733000000012 } from './guarantee-effective-range.migration';
 
 /**
  * claims-runtime's own migrations, oldest first. Runs, findings and their ownership are
@@ -17,5 +18,6 @@ export const claimsRuntimeMigrations = {
     ReconciliationRunLeases1733000000002,
     ReconciliationRunSupersession1733000000010,
     ContractGuaranteeFindingOverlap1733000000011,
+    GuaranteeEffectiveRange1733000000012,
   ],
 };

@@ -26,11 +26,29 @@ export class GuaranteesRepository {
     const rows = (await this.currentRows(clientId)).filter(
       (r) => r.periodId === periodId,
     );
-    return rows.map((r) => ({
-      ...toContract(r),
-      offsetGroup: r.offsetGroup,
-      findingOverlap: r.findingOverlap === 'keep' ? 'keep' : 'deduct',
-    }));
+    return rows.map(toPlanned);
+  }
+
+  /**
+   * Every version of every term of one contract period, oldest first: a reconciliation plans from
+   * all of them, since an amendment in force from July leaves the version before it governing
+   * January to June (see termsInForce).
+   */
+  async versionsForPeriod(
+    clientId: string,
+    periodId: string,
+  ): Promise<PlannedGuarantee[]> {
+    const rows = await this.ds
+      .getRepository(ContractGuaranteeEntity)
+      .createQueryBuilder('g')
+      .where('g.client_id = :clientId AND g.period_id = :periodId', {
+        clientId,
+        periodId,
+      })
+      .orderBy('g.guarantee_id', 'ASC')
+      .addOrderBy('g.version', 'ASC')
+      .getMany();
+    return rows.map(toPlanned);
   }
 
   private currentRows(clientId: string): Promise<ContractGuaranteeEntity[]> {
@@ -53,6 +71,20 @@ export class GuaranteesRepository {
   }
 }
 
+/** A DATE as the driver returns it (a string, or a Date at UTC midnight) as `YYYY-MM-DD`. */
+const isoDate = (value: string | Date | null): string | null =>
+  value === null
+    ? null
+    : typeof value === 'string'
+      ? value.slice(0, 10)
+      : value.toISOString().slice(0, 10);
+
+const toPlanned = (r: ContractGuaranteeEntity): PlannedGuarantee => ({
+  ...toContract(r),
+  offsetGroup: r.offsetGroup,
+  findingOverlap: r.findingOverlap === 'keep' ? 'keep' : 'deduct',
+});
+
 function toContract(r: ContractGuaranteeEntity): ContractGuarantee {
   return contractGuaranteeSchema.parse({
     guaranteeId: r.guaranteeId,
@@ -71,5 +103,7 @@ function toContract(r: ContractGuaranteeEntity): ContractGuarantee {
       sha256: r.evidenceSha256,
       locator: r.evidenceLocator,
     },
+    effectiveFrom: isoDate(r.effectiveFrom),
+    effectiveTo: isoDate(r.effectiveTo),
   });
 }

@@ -255,13 +255,13 @@ describe.each(testDatabaseTargets())(
     });
 
     it('reverts the lease columns', async () => {
-      // Undo the lease migration and whatever came after it.
-      const list = claimsRuntimeMigrations.postgres as readonly unknown[];
-      for (
-        let i = list.indexOf(ReconciliationRunLeases1733000000002);
-        i < list.length;
-        i++
-      )
+      // Undo the lease migration and whatever came after it (by timestamp, whichever list declared it).
+      const stamp = (m: { name: string }) => Number(m.name.slice(-13));
+      const later = [
+        ...postgresMigrations,
+        ...claimsRuntimeMigrations.postgres,
+      ].filter((m) => stamp(m) >= stamp(ReconciliationRunLeases1733000000002));
+      for (let i = 0; i < later.length; i++)
         await ds.undoLastMigration({ transaction: 'each' });
       const columns: Array<{ column_name: string }> = await ds.query(
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'reconciliation_runs'`,

@@ -4,9 +4,10 @@ import { fromUnits, toUnits } from '@leaf/contracts';
 import {
   divideHalfUp,
   matchesBucket,
+  termCoversSegment,
   type ClaimRecovery,
   type BucketAggregate,
-  type PlannedGuarantee,
+  type PlannedTerm,
   type ReconciliationPlan,
 } from '@leaf/claims-runtime/domain';
 import type { ClaimsSourceMapping } from './claims-source-mapping';
@@ -129,9 +130,11 @@ export class ClaimsSource {
         ingredientCost: '0.00',
       };
       const netClaims = Number(r['net_claims']);
+      const segment = r['segment'] === undefined ? 0 : Number(r['segment']);
       out.push({
         channel,
         drugType,
+        segment,
         netClaims,
         excludedClaims: netClaims - eligible.claims,
         eligibleAwp: eligible.awp,
@@ -146,15 +149,16 @@ export class ClaimsSource {
                 amount: normalizeMoney(r[`fx_${f}`]),
               }
             : // One pair of sums for the row: it is the excess of the one term over its cell.
-              matchesBucket(g, channel, drugType)
+              matchesBucket(g, channel, drugType) &&
+                termCoversSegment(plan, g, segment)
               ? { claims: Number(r['fxn']), amount: normalizeMoney(r['fx']) }
               : { claims: 0, amount: '0.00' },
         ),
       });
     }
-    return out.sort((a, b) =>
-      a.channel + a.drugType < b.channel + b.drugType ? -1 : 1,
-    );
+    const order = (a: BucketAggregate) =>
+      `${a.channel}/${a.drugType}/${String(a.segment).padStart(4, '0')}`;
+    return out.sort((a, b) => (order(a) < order(b) ? -1 : 1));
   }
 
   async auditRows(plan: ReconciliationPlan): Promise<AuditRow[]> {
@@ -185,7 +189,7 @@ export class ClaimsSource {
   /** The claim ids behind a term, in id order. */
   async claimIdsFor(
     plan: ReconciliationPlan,
-    g: PlannedGuarantee,
+    g: PlannedTerm,
   ): Promise<string[]> {
     const rows = await this.run(termClaimIdsQuery(this.mapping, plan, g));
     return rows.map((r) => String(r['claim_id']));

@@ -7,7 +7,7 @@ import {
 import {
   exclusionSetIndex,
   ninetyDayMinimumDays,
-  type PlannedGuarantee,
+  type PlannedTerm,
   type ReconciliationPlan,
 } from '@leaf/claims-runtime/domain';
 import type { ClaimExclusion } from '@leaf/contracts';
@@ -37,6 +37,9 @@ class StatementBuilder {
   }
   dec(value: string): string {
     return `CAST(${this.p(value)} AS DECIMAL(14,6))`;
+  }
+  date(value: string): string {
+    return `CAST(${this.p(value)} AS DATE)`;
   }
   col(field: SourceClaimField, alias = 'c'): string {
     return `${alias}.${this.d.quote(this.mapping.columns[field])}`;
@@ -87,18 +90,47 @@ function eligible(
   return flags.length ? flags.join(' AND ') : '1 = 1';
 }
 
-/** The claims of a term's channel and drug type (every claim for a term on neither). */
-function scopeCondition(b: StatementBuilder, g: PlannedGuarantee): string {
+/**
+ * The claims of a term's channel and drug type filled while its version was in force (every
+ * claim of the period for a term on neither that spans the period).
+ */
+function scopeCondition(
+  b: StatementBuilder,
+  plan: ReconciliationPlan,
+  g: PlannedTerm,
+): string {
   const parts: string[] = [];
   if (g.drugType)
     parts.push(`${b.col('drugType')} = ${b.p(b.drugTypeCode(g.drugType))}`);
   if (g.channel)
     parts.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
+  if (g.effectiveFrom > plan.periodStart)
+    parts.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
+  if (g.effectiveTo < plan.periodEnd)
+    parts.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
   return parts.length ? parts.join(' AND ') : '1 = 1';
 }
 
-function feeTermCondition(b: StatementBuilder, g: PlannedGuarantee): string {
-  return `${scopeCondition(b, g)} AND ${eligible(b, g.exclusions)}`;
+function feeTermCondition(
+  b: StatementBuilder,
+  plan: ReconciliationPlan,
+  g: PlannedTerm,
+): string {
+  return `${scopeCondition(b, plan, g)} AND ${eligible(b, g.exclusions)}`;
+}
+
+/**
+ * Which segment of the period a claim falls in (see ReconciliationPlan.segmentStarts): one CASE
+ * over the fill date, so splitting the period costs no second pass over the claims.
+ */
+function segmentExpression(
+  b: StatementBuilder,
+  plan: ReconciliationPlan,
+): string {
+  const whens = plan.segmentStarts.map(
+    (start, k) => `WHEN ${b.col('fillDate')} < ${b.date(start)} THEN ${k}`,
+  );
+  return `CASE ${whens.join(' ')} ELSE ${plan.segmentStarts.length} END`;
 }
 
 /**
@@ -115,9 +147,13 @@ export function bucketAggregateQuery(
   const money = (e: string) => d.exactText(`SUM(${e})`);
   const sum = (e: string | null, when: string) => d.filtered(e, when);
   const text = (e: string) => d.exactText(e);
+  // Split by the dates terms change (one CASE, same single pass); not at all when none does.
+  const split = plan.segmentStarts.length > 0;
+  const segment = split ? segmentExpression(b, plan) : '';
   const select = [
     `${b.col('channel')} AS channel`,
     `${b.col('drugType')} AS drug_type`,
+    ...(split ? [`${segment} AS segment`] : []),
     `COUNT(*) AS net_claims`,
     `${money(b.col('awp'))} AS awp`,
     `${money(b.col('ingredientCostPaid'))} AS ingredient_cost`,
@@ -134,7 +170,7 @@ export function bucketAggregateQuery(
   const fee = b.col('dispensingFeePaid');
   if (plan.sharedFeeCeiling && plan.feeGuarantees.length > 0) {
     // No claim is under two fee terms: one pair of sums against each claim's own ceiling.
-    const ceiling = `CASE ${plan.feeGuarantees.map((g) => `WHEN ${scopeCondition(b, g)} THEN ${b.dec(g.guaranteedValue)}`).join(' ')} END`;
+    const ceiling = `CASE ${plan.feeGuarantees.map((g) => `WHEN ${scopeCondition(b, plan, g)} THEN ${b.dec(g.guaranteedValue)}`).join(' ')} END`;
     const over = `${eligible(b, plan.feeGuarantees[0]?.exclusions ?? [])} AND ${fee} > ${ceiling}`;
     select.push(
       `${sum(null, over)} AS fxn`,
@@ -142,7 +178,7 @@ export function bucketAggregateQuery(
     );
   } else {
     plan.feeGuarantees.forEach((g, f) => {
-      const over = `${feeTermCondition(b, g)} AND ${fee} > ${b.dec(g.guaranteedValue)}`;
+      const over = `${feeTermCondition(b, plan, g)} AND ${fee} > ${b.dec(g.guaranteedValue)}`;
       select.push(
         `${sum(null, over)} AS fxn_${f}`,
         `${text(sum(`${fee} - ${b.dec(g.guaranteedValue)}`, over))} AS fx_${f}`,
@@ -153,7 +189,7 @@ export function bucketAggregateQuery(
     `SELECT ${select.join(',\n  ')}`,
     `FROM ${b.table()} c`,
     `WHERE ${netClaimsWhere(b, plan)}`,
-    `GROUP BY ${b.col('channel')}, ${b.col('drugType')}`,
+    `GROUP BY ${b.col('channel')}, ${b.col('drugType')}${split ? `, ${segment}` : ''}`,
   ].join('\n');
   return { name: 'bucket-aggregates', text: statement, params: b.params };
 }
@@ -163,10 +199,19 @@ function contractFeeExpression(
   b: StatementBuilder,
   plan: ReconciliationPlan,
 ): string {
-  const cases = plan.feeGuarantees.map(
-    (g) =>
-      `WHEN ${g.channel ? `${b.col('channel')} = ${b.p(b.channelCode(g.channel))}` : '1 = 1'} THEN ${b.dec(g.guaranteedValue)}`,
-  );
+  const cases = plan.feeGuarantees.map((g) => {
+    // The fee in force on the claim's fill date, for its channel.
+    const when = [
+      g.channel
+        ? `${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`
+        : '1 = 1',
+    ];
+    if (g.effectiveFrom > plan.periodStart)
+      when.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
+    if (g.effectiveTo < plan.periodEnd)
+      when.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
+    return `WHEN ${when.join(' AND ')} THEN ${b.dec(g.guaranteedValue)}`;
+  });
   return cases.length ? `CASE ${cases.join(' ')} ELSE NULL END` : 'NULL';
 }
 
@@ -197,7 +242,7 @@ export function auditFindingsQuery(
     `  ROW_NUMBER() OVER (PARTITION BY ${fillKey} ORDER BY ${b.col('claimId')}) AS fill_rank,`,
     `  MIN(${b.col('claimId')}) OVER (PARTITION BY ${fillKey}) AS first_fill,`,
     `  ${contractFeeExpression(b, plan)} AS contract_fee,`,
-    `  CASE WHEN ${plan.feeGuarantees.length ? plan.feeGuarantees.map((g) => `(${feeTermCondition(b, g)})`).join(' OR ') : '1 = 0'} THEN 1 ELSE 0 END AS fee_term_applies`,
+    `  CASE WHEN ${plan.feeGuarantees.length ? plan.feeGuarantees.map((g) => `(${feeTermCondition(b, plan, g)})`).join(' OR ') : '1 = 0'} THEN 1 ELSE 0 END AS fee_term_applies`,
     `FROM ${b.table()} c`,
     `WHERE ${netClaimsWhere(b, plan)}`,
   ].join('\n');
@@ -242,19 +287,16 @@ export function auditFindingsQuery(
 export function termClaimIdsQuery(
   mapping: ClaimsSourceMapping,
   plan: ReconciliationPlan,
-  g: PlannedGuarantee,
+  g: PlannedTerm,
 ): SourceQuery {
   const b = new StatementBuilder(mapping);
   const where = [
     netClaimsWhere(b, plan),
     eligible(b, plan.exclusionSets[exclusionSetIndex(plan, g)] ?? g.exclusions),
+    scopeCondition(b, plan, g),
   ];
-  if (g.channel)
-    where.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
-  if (g.drugType)
-    where.push(`${b.col('drugType')} = ${b.p(b.drugTypeCode(g.drugType))}`);
   const text = `SELECT ${b.col('claimId')} AS claim_id\nFROM ${b.table()} c\nWHERE ${where.join('\n  AND ')}\nORDER BY ${b.col('claimId')}`;
-  return { name: `claim-ids:${g.guaranteeId}`, text, params: b.params };
+  return { name: `claim-ids:${g.termKey}`, text, params: b.params };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface ExclusionSetSums {
 export interface BucketAggregate {
   readonly channel: Channel;
   readonly drugType: DrugType;
+  /** The segment of the period (see ReconciliationPlan.segmentStarts); 0 when the period is not split. */
+  readonly segment: number;
   readonly netClaims: number;
   /** Net claims carrying any exclusion flag (U&C-priced, compound, 340B). */
   readonly excludedClaims: number;

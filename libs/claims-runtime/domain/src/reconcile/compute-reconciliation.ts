@@ -27,7 +27,8 @@ import {
 import {
   exclusionSetIndex,
   matchesBucket,
-  type PlannedGuarantee,
+  termCoversSegment,
+  type PlannedTerm,
   type ReconciliationPlan,
 } from './reconciliation-plan';
 
@@ -42,7 +43,7 @@ export interface ReconciliationTotals {
   /** One finding per aggregate term (or offset group) that is owed money after offsets. */
   readonly shortfallFindings: readonly Finding[];
   /** The terms behind each shortfall finding, by finding id (their claims are its evidence). */
-  readonly shortfallTerms: ReadonlyMap<string, readonly PlannedGuarantee[]>;
+  readonly shortfallTerms: ReadonlyMap<string, readonly PlannedTerm[]>;
   /** Aggregate shortfall after offsets plus per-claim fee excess. */
   readonly guaranteeShortfall: string;
   readonly netClaims: number;
@@ -55,6 +56,15 @@ export interface ReconciliationTotals {
   readonly findingOverlap: { readonly deducted: string; readonly kept: string };
 }
 
+/** An aggregate row belongs to a term when its cell and its segment of the period do. */
+const rowInTerm = (
+  plan: ReconciliationPlan,
+  g: PlannedTerm,
+  r: BucketAggregate,
+): boolean =>
+  matchesBucket(g, r.channel, r.drugType) &&
+  termCoversSegment(plan, g, r.segment);
+
 const zeroSums: ExclusionSetSums = {
   claims: 0,
   awp: '0.00',
@@ -64,12 +74,12 @@ const zeroSums: ExclusionSetSums = {
 
 function sumsFor(
   plan: ReconciliationPlan,
-  g: PlannedGuarantee,
+  g: PlannedTerm,
   rows: readonly BucketAggregate[],
 ): ExclusionSetSums {
   const k = exclusionSetIndex(plan, g);
   return rows
-    .filter((r) => matchesBucket(g, r.channel, r.drugType))
+    .filter((r) => rowInTerm(plan, g, r))
     .map((r) => r.sets[k] ?? zeroSums)
     .reduce(
       (s, r) => ({
@@ -87,7 +97,7 @@ function sumsFor(
  * moved; terms that are owed claim by claim or not owed at all are left as they are.
  */
 function measuredSums(
-  g: PlannedGuarantee,
+  g: PlannedTerm,
   gross: ExclusionSetSums,
   moved: readonly MovedClaim[],
 ): { sums: ExclusionSetSums; moved: BucketMoved | null } {
@@ -118,7 +128,7 @@ function measuredSums(
 
 function outcomeOf(
   plan: ReconciliationPlan,
-  g: PlannedGuarantee,
+  g: PlannedTerm,
   rows: readonly BucketAggregate[],
   recovered: readonly MovedClaim[],
 ): GuaranteeOutcome {
@@ -126,6 +136,8 @@ function outcomeOf(
   const base = {
     guaranteeId: g.guaranteeId,
     guaranteeVersion: g.version,
+    effectiveFrom: g.effectiveFrom,
+    effectiveTo: g.effectiveTo,
     metric: g.metric,
     channel: g.channel,
     drugType: g.drugType,
@@ -168,7 +180,7 @@ function outcomeOf(
     const excess =
       f >= 0
         ? rows
-            .filter((r) => matchesBucket(g, r.channel, r.drugType))
+            .filter((r) => rowInTerm(plan, g, r))
             .reduce(
               (sum, r) => addMoney(sum, r.feeExcess[f]?.amount ?? '0.00'),
               '0.00',
@@ -202,7 +214,7 @@ function outcomeOf(
 
 const shortfallFinding = (
   id: string,
-  terms: readonly PlannedGuarantee[],
+  terms: readonly PlannedTerm[],
   outcomes: readonly GuaranteeOutcome[],
   owed: string,
   detail: string,
@@ -211,9 +223,9 @@ const shortfallFinding = (
   kind: 'guarantee_shortfall',
   claimId: null,
   guaranteeId:
-    terms.length === 1 ? (terms[0] as PlannedGuarantee).guaranteeId : null,
-  channel: terms.length === 1 ? (terms[0] as PlannedGuarantee).channel : null,
-  drugType: terms.length === 1 ? (terms[0] as PlannedGuarantee).drugType : null,
+    terms.length === 1 ? (terms[0] as PlannedTerm).guaranteeId : null,
+  channel: terms.length === 1 ? (terms[0] as PlannedTerm).channel : null,
+  drugType: terms.length === 1 ? (terms[0] as PlannedTerm).drugType : null,
   impact: owed,
   detail,
   claimCount: outcomes.reduce((n, o) => n + o.bucket.claimCount, 0),
@@ -239,7 +251,7 @@ export function computeReconciliation(
   const findings: Finding[] = [];
   let owedCents = 0n;
 
-  const shortfallTerms = new Map<string, readonly PlannedGuarantee[]>();
+  const shortfallTerms = new Map<string, readonly PlannedTerm[]>();
   const groups = new Map<string, number[]>();
   plan.guarantees.forEach((g, i) => {
     if (g.metric === 'rebate_per_brand_claim') return;
@@ -247,13 +259,11 @@ export function computeReconciliation(
       owedCents += toCents((outcomes[i] as GuaranteeOutcome).bucket.shortfall);
       return;
     }
-    const key = g.offsetGroup
-      ? `group:${g.offsetGroup}`
-      : `term:${g.guaranteeId}`;
+    const key = g.offsetGroup ? `group:${g.offsetGroup}` : `term:${g.termKey}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   for (const [key, members] of groups) {
-    const terms = members.map((i) => plan.guarantees[i] as PlannedGuarantee);
+    const terms = members.map((i) => plan.guarantees[i] as PlannedTerm);
     const memberOutcomes = members.map((i) => outcomes[i] as GuaranteeOutcome);
     const net = memberOutcomes.reduce((s, o) => s + o.varianceMicroCents, 0n);
     const owed = net > 0n ? divideHalfUp(net, 1_000_000n) : 0n;

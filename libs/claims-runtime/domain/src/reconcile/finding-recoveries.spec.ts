@@ -1,6 +1,6 @@
 import type { ClaimRecovery } from './finding-recoveries';
 import { movedClaims, movedSumsFor } from './finding-recoveries';
-import type { PlannedGuarantee } from './reconciliation-plan';
+import type { PlannedTerm } from './reconciliation-plan';
 
 const claim = (
   claimId: string,
@@ -21,7 +21,7 @@ const claim = (
   ...o,
 });
 
-const term = (o: Partial<PlannedGuarantee> = {}): PlannedGuarantee => ({
+const term = (o: Partial<PlannedTerm> = {}): PlannedTerm => ({
   guaranteeId: 'g',
   clientId: 'client-a',
   periodId: 'p',
@@ -40,6 +40,9 @@ const term = (o: Partial<PlannedGuarantee> = {}): PlannedGuarantee => ({
   },
   offsetGroup: null,
   findingOverlap: 'deduct',
+  effectiveFrom: '2025-01-01',
+  effectiveTo: '2025-12-31',
+  termKey: 'g',
   ...o,
 });
 
@@ -82,7 +85,7 @@ describe('movedSumsFor', () => {
     claim('M', 'ingredient_above_awp', '1.00', { channel: 'mail' }),
   ]);
 
-  it('sums only the claims the term measures: its channel and drug type, none of its exclusions', () => {
+  it('sums only the claims the term measures: its channel, drug type and dates, none of its exclusions', () => {
     expect(movedSumsFor(term(), moved)).toEqual({
       claims: 2,
       removedClaims: 1,
@@ -92,5 +95,9 @@ describe('movedSumsFor', () => {
     });
     expect(movedSumsFor(term({ exclusions: [] }), moved).claims).toBe(3);
     expect(movedSumsFor(term({ channel: null }), moved).claims).toBe(3);
+    // A version in force from April does not measure a claim filled in March.
+    expect(
+      movedSumsFor(term({ effectiveFrom: '2025-04-01' }), moved).claims,
+    ).toBe(0);
   });
 });

@@ -5,7 +5,11 @@ import {
   type DrugType,
   type FindingKind,
 } from '@leaf/contracts';
-import { matchesBucket, type PlannedGuarantee } from './reconciliation-plan';
+import {
+  matchesBucket,
+  termCoversDate,
+  type PlannedTerm,
+} from './reconciliation-plan';
 
 /**
  * One per-claim finding with the figures of its claim: enough to take the dollars it recovers out
@@ -94,16 +98,17 @@ export function movedClaims(
     .sort((a, b) => (a.claimId < b.claimId ? -1 : 1));
 }
 
-/** Whether the term measures this claim: its channel and drug type, and none of its exclusions. */
+/** Whether the term measures this claim: its channel, drug type and dates, and none of its exclusions. */
 export const termMeasures = (
-  g: PlannedGuarantee,
-  c: Pick<MovedClaim, 'channel' | 'drugType' | 'flags'>,
+  g: PlannedTerm,
+  c: Pick<MovedClaim, 'channel' | 'drugType' | 'flags' | 'fillDate'>,
 ): boolean =>
   matchesBucket(g, c.channel, c.drugType) &&
+  termCoversDate(g, c.fillDate) &&
   !c.flags.some((f) => g.exclusions.includes(f));
 
 /** The terms whose sums a finding's dollars are taken out of: aggregate discount and fee terms. */
-export const adjustsForFindings = (g: PlannedGuarantee): boolean =>
+export const adjustsForFindings = (g: PlannedTerm): boolean =>
   g.method === 'aggregate' &&
   (g.metric === 'awp_discount' || g.metric === 'dispensing_fee');
 
@@ -118,7 +123,7 @@ export interface MovedSums {
 }
 
 export function movedSumsFor(
-  g: PlannedGuarantee,
+  g: PlannedTerm,
   moved: readonly MovedClaim[],
 ): MovedSums {
   let claims = 0;

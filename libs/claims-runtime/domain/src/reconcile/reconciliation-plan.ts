@@ -1,3 +1,4 @@
+import { addDays, segmentStarts, termsInForce } from './terms-in-force';
 import type {
   Channel,
   ClaimExclusion,
@@ -19,6 +20,14 @@ export interface PlannedGuarantee extends ContractGuarantee {
 
 export type FindingOverlapRule = 'deduct' | 'keep';
 
+/** One version of a term over the dates it governs in the period (see termsInForce). */
+export interface PlannedTerm extends PlannedGuarantee {
+  readonly effectiveFrom: string;
+  readonly effectiveTo: string;
+  /** The guarantee id, suffixed `@<from>` when the term governs part of the period only. */
+  readonly termKey: string;
+}
+
 /**
  * What one reconciliation computes, decided before any claim is read: the client and period, the
  * current guarantee versions, and the distinct exclusion sets the aggregate query must sum under.
@@ -28,7 +37,13 @@ export interface ReconciliationPlan {
   readonly periodId: string;
   readonly periodStart: string;
   readonly periodEnd: string;
-  readonly guarantees: readonly PlannedGuarantee[];
+  /** The versions in force, each over its dates; a term amended mid-period appears once per stretch. */
+  readonly guarantees: readonly PlannedTerm[];
+  /**
+   * Where the aggregate query splits the period (sorted; empty when every term spans it): segment
+   * k runs from the k-th start (the period start for k = 0) to the day before the next.
+   */
+  readonly segmentStarts: readonly string[];
   /** Each distinct exclusion list (sorted), in first-seen order; guarantees refer to them by index. */
   readonly exclusionSets: readonly (readonly ClaimExclusion[])[];
   /**
@@ -37,7 +52,7 @@ export interface ReconciliationPlan {
    */
   readonly eligibleSet: number;
   /** Per-claim fee ceilings, one per channel (or every channel when the term's channel is null). */
-  readonly feeGuarantees: readonly PlannedGuarantee[];
+  readonly feeGuarantees: readonly PlannedTerm[];
   /**
    * True when no claim can fall under two per-claim fee terms (their channel x drug type scopes are
    * disjoint) and they share one exclusion set: the aggregate query then sums the fee excess once,
@@ -61,6 +76,10 @@ export const claimFlagExclusions: readonly ClaimExclusion[] = [
 export const exclusionKey = (exclusions: readonly ClaimExclusion[]): string =>
   [...exclusions].sort().join(',');
 
+/**
+ * Plans a run from every version of the period's terms: which version governs which dates, the
+ * segments the aggregate query must split the period into, and the exclusion sets it must sum.
+ */
 export function planReconciliation(input: {
   clientId: string;
   periodId: string;
@@ -68,11 +87,13 @@ export function planReconciliation(input: {
   periodEnd: string;
   guarantees: readonly PlannedGuarantee[];
 }): ReconciliationPlan {
+  const ordered = termsInForce(
+    input.guarantees,
+    input.periodStart,
+    input.periodEnd,
+  );
   // Reversals are never counted by any term: a reversed claim and its reversal both drop out.
   const sets = new Map<string, readonly ClaimExclusion[]>();
-  const ordered = [...input.guarantees].sort((a, b) =>
-    a.guaranteeId < b.guaranteeId ? -1 : a.guaranteeId > b.guaranteeId ? 1 : 0,
-  );
   for (const g of ordered) {
     const set = [...g.exclusions].filter((e) => e !== 'reversal').sort();
     sets.set(set.join(','), set);
@@ -89,6 +110,7 @@ export function planReconciliation(input: {
     periodStart: input.periodStart,
     periodEnd: input.periodEnd,
     guarantees: ordered,
+    segmentStarts: segmentStarts(ordered, input.periodStart, input.periodEnd),
     exclusionSets,
     eligibleSet: exclusionSets.findIndex(
       (s) => exclusionKey(s) === every.join(','),
@@ -98,11 +120,53 @@ export function planReconciliation(input: {
       (g, i) =>
         exclusionKey(g.exclusions) ===
           exclusionKey(feeGuarantees[0]?.exclusions ?? []) &&
-        feeGuarantees.slice(i + 1).every((h) => !scopesMeet(g, h)),
+        feeGuarantees.slice(i + 1).every((h) => !termsMeet(g, h)),
     ),
     ninetyDayChannels: ['retail90', 'mail'],
   };
 }
+
+/** The dates of segment `k` of the plan. */
+export function segmentRange(
+  plan: Pick<ReconciliationPlan, 'segmentStarts' | 'periodStart' | 'periodEnd'>,
+  k: number,
+): readonly [string, string] {
+  const from =
+    k === 0 ? plan.periodStart : (plan.segmentStarts[k - 1] as string);
+  const next = plan.segmentStarts[k];
+  return [from, next === undefined ? plan.periodEnd : addDays(next, -1)];
+}
+
+/** Whether a term governs segment `k` (segments never straddle a term's bounds). */
+export function termCoversSegment(
+  plan: Pick<ReconciliationPlan, 'segmentStarts' | 'periodStart' | 'periodEnd'>,
+  g: Pick<PlannedTerm, 'effectiveFrom' | 'effectiveTo'>,
+  k: number,
+): boolean {
+  const [from, to] = segmentRange(plan, k);
+  return g.effectiveFrom <= from && to <= g.effectiveTo;
+}
+
+/** Whether a term governs a claim filled on `date`. */
+export const termCoversDate = (
+  g: Pick<PlannedTerm, 'effectiveFrom' | 'effectiveTo'>,
+  date: string,
+): boolean => g.effectiveFrom <= date && date <= g.effectiveTo;
+
+/** Whether two terms can hold the same claim: their scopes and their dates meet. */
+export const termsMeet = (
+  a: Pick<
+    PlannedTerm,
+    'channel' | 'drugType' | 'effectiveFrom' | 'effectiveTo'
+  >,
+  b: Pick<
+    PlannedTerm,
+    'channel' | 'drugType' | 'effectiveFrom' | 'effectiveTo'
+  >,
+): boolean =>
+  scopesMeet(a, b) &&
+  a.effectiveFrom <= b.effectiveTo &&
+  b.effectiveFrom <= a.effectiveTo;
 
 export function exclusionSetIndex(
   plan: ReconciliationPlan,

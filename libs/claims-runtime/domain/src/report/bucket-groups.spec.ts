@@ -13,6 +13,8 @@ const bucket = (
 ): ReconciliationBucket => ({
   guaranteeId,
   guaranteeVersion: 1,
+  effectiveFrom: null,
+  effectiveTo: null,
   metric,
   channel,
   drugType,

@@ -20,7 +20,15 @@ function overlapping(
         ReconciliationBucket,
         ReconciliationBucket,
       ];
-      if (meet(a.channel, b.channel) && meet(a.drugType, b.drugType))
+      // Two versions of a term over different months never share a claim.
+      const sameDates =
+        (a.effectiveFrom ?? '') <= (b.effectiveTo ?? '9999') &&
+        (b.effectiveFrom ?? '') <= (a.effectiveTo ?? '9999');
+      if (
+        meet(a.channel, b.channel) &&
+        meet(a.drugType, b.drugType) &&
+        sameDates
+      )
         return [a, b];
     }
   return null;

@@ -6,11 +6,13 @@ import {
   type RunDiff,
 } from '@leaf/contracts';
 
-/** What identifies a bucket across runs: its term. */
-export const bucketKey = (b: ReconciliationBucket): string => b.guaranteeId;
+/** What identifies a bucket across runs: its term and the date its version took over. */
+export const bucketKey = (b: ReconciliationBucket): string =>
+  `${b.guaranteeId}@${b.effectiveFrom ?? 'period'}`;
 
 const compared = [
   'guaranteeVersion',
+  'effectiveTo',
   'guaranteedValue',
   'claimCount',
   'awp',

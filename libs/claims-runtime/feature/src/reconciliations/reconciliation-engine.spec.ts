@@ -18,7 +18,7 @@ import {
   type TestDatabase,
 } from '@leaf/persistence/testing';
 import { captureLogger } from '@leaf/platform/testing';
-import { createLake, parseLakeUrl } from '@leaf/storage';
+import { contentKey, createLake, parseLakeUrl } from '@leaf/storage';
 import { createSyntheticSeed } from '@leaf/synthetic-data';
 import { createSeededDatabase } from '../testing/claims-runtime.fixture';
 import {
@@ -111,7 +111,15 @@ describe.each(testDatabaseTargets())(
       start: string,
       end: string,
     ) {
-      const claims: OracleClaim[] = (
+      const claims = await claimsOf(clientId);
+      const terms: OracleTerm[] = (
+        await new GuaranteesRepository(ds).versionsForPeriod(clientId, periodId)
+      ).map((g: PlannedGuarantee) => ({ ...g, exclusions: [...g.exclusions] }));
+      return oracleReconcile(claims, terms, clientId, start, end);
+    }
+
+    async function claimsOf(clientId: string): Promise<OracleClaim[]> {
+      return (
         await ds.query(
           `SELECT claim_id, client_id, member_id, pharmacy_npi, TO_CHAR(fill_date, 'YYYY-MM-DD') AS fill_date, ndc, drug_type, channel, days_supply,
                 awp::text AS awp, ingredient_cost_paid::text AS ic, dispensing_fee_paid::text AS fee, usual_and_customary::text AS uc,
@@ -139,10 +147,6 @@ describe.each(testDatabaseTargets())(
         reversesClaimId: r['reverses_claim_id'],
         isUcPriced: r['is_uc_priced'],
       }));
-      const terms: OracleTerm[] = (
-        await new GuaranteesRepository(ds).currentForPeriod(clientId, periodId)
-      ).map((g: PlannedGuarantee) => ({ ...g, exclusions: [...g.exclusions] }));
-      return oracleReconcile(claims, terms, clientId, start, end);
     }
 
     const cases = () => [
@@ -162,9 +166,13 @@ describe.each(testDatabaseTargets())(
           period.endDate,
         );
         expect(run.status).toBe('succeeded');
+        const keyOf = (b: {
+          guaranteeId: string;
+          effectiveFrom: string | null;
+        }) => `${b.guaranteeId}@${b.effectiveFrom}`;
         for (const b of run.buckets) {
           expect({
-            id: b.guaranteeId,
+            id: keyOf(b),
             claimCount: b.claimCount,
             awp: b.awp,
             ingredientCostPaid: b.ingredientCostPaid,
@@ -178,15 +186,15 @@ describe.each(testDatabaseTargets())(
               dispensingFeePaid: b.moved.dispensingFeePaid,
             },
           }).toEqual({
-            id: b.guaranteeId,
-            ...oracle.buckets.get(b.guaranteeId),
+            id: keyOf(b),
+            ...oracle.buckets.get(keyOf(b)),
           });
         }
         // No claim's dollars are both recovered by a finding and still measured by a term.
         expect(oracle.countedTwice).toEqual([]);
         if (run.summary!.eligibleClaimCount > 0)
           expect(oracle.ledgerClaims).toBeGreaterThan(0);
-        expect(run.buckets.map((b) => b.guaranteeId).sort()).toEqual(
+        expect(run.buckets.map(keyOf).sort()).toEqual(
           [...oracle.buckets.keys()].sort(),
         );
         expect(run.summary).toMatchObject({
@@ -354,6 +362,139 @@ describe.each(testDatabaseTargets())(
         await ds.query(
           `UPDATE contract_guarantees SET finding_overlap = NULL WHERE guarantee_id = $1`,
           [retail30Generic.guaranteeId],
+        );
+      }
+    });
+
+    it('reconciles an amendment dated from July over the second half only: January to June keep the schedule, one aggregate query splits the year', async () => {
+      const p1 = periodsOf(clientX!.clientId)[0]!;
+      const x = clientX!.clientId;
+      const before = await reconcile(x, p1.periodId);
+      const mid = `${p1.startDate.slice(0, 4)}-07-01`;
+      const [amended] = await ds.query(
+        `SELECT guarantee_id, guaranteed_value::text AS value FROM contract_guarantees
+          WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'mail' AND drug_type = 'generic'`,
+        [x, p1.periodId],
+      );
+      const [fee] = await ds.query(
+        `SELECT guarantee_id FROM contract_guarantees WHERE client_id = $1 AND period_id = $2 AND metric = 'dispensing_fee' AND channel = 'retail30'`,
+        [x, p1.periodId],
+      );
+      const amend = (id: string, value: string) =>
+        ds.query(
+          `INSERT INTO contract_guarantees (guarantee_id, version, client_id, period_id, metric, channel, drug_type, guaranteed_value, method, exclusions,
+             evidence_source, evidence_object_id, evidence_sha256, evidence_locator, offset_group, effective_from)
+           SELECT guarantee_id, version + 1, client_id, period_id, metric, channel, drug_type, $2, method, exclusions,
+             'contract-packet', 'amendment-1', NULL, 'p2 Term 2025-07-01', offset_group, $3
+           FROM contract_guarantees WHERE guarantee_id = $1 AND version = 1`,
+          [id, value, mid],
+        );
+      // The mail generic discount rises a point from July; the retail30 fee ceiling drops to $0.25.
+      await amend(
+        amended.guarantee_id,
+        (Number(amended.value) + 0.01).toFixed(6),
+      );
+      await amend(fee.guarantee_id, '0.25');
+      try {
+        const after = await reconcile(x, p1.periodId);
+        const oracle = await oracleFor(
+          x,
+          p1.periodId,
+          p1.startDate,
+          p1.endDate,
+        );
+        const keyOf = (b: {
+          guaranteeId: string;
+          effectiveFrom: string | null;
+        }) => `${b.guaranteeId}@${b.effectiveFrom}`;
+        for (const b of after.run.buckets)
+          expect([keyOf(b), b.shortfall, b.claimCount]).toEqual([
+            keyOf(b),
+            oracle.buckets.get(keyOf(b))?.shortfall,
+            oracle.buckets.get(keyOf(b))?.claimCount,
+          ]);
+        expect(after.run.summary!.guaranteeShortfall).toBe(
+          oracle.guaranteeShortfall,
+        );
+        const halves = after.run.buckets.filter(
+          (b) => b.guaranteeId === amended.guarantee_id,
+        );
+        expect(
+          halves.map((b) => [
+            b.guaranteeVersion,
+            b.effectiveFrom,
+            b.effectiveTo,
+          ]),
+        ).toEqual([
+          [1, p1.startDate, `${p1.startDate.slice(0, 4)}-06-30`],
+          [2, mid, p1.endDate],
+        ]);
+        const whole = before.run.buckets.find(
+          (b) => b.guaranteeId === amended.guarantee_id,
+        )!;
+        expect(halves[0]!.claimCount + halves[1]!.claimCount).toBe(
+          whole.claimCount,
+        );
+        // January to June are reconciled exactly as before the amendment: the same figures as the
+        // schedule alone over those months.
+        const firstHalf = oracleReconcile(
+          await claimsOf(x),
+          // The schedule as it was: every term's first version, over the whole year.
+          (await new GuaranteesRepository(ds).versionsForPeriod(x, p1.periodId))
+            .filter((g) => g.version === 1)
+            .map((g) => ({ ...g, exclusions: [...g.exclusions] })),
+          x,
+          p1.startDate,
+          `${p1.startDate.slice(0, 4)}-06-30`,
+        ).buckets.get(`${amended.guarantee_id}@${p1.startDate}`)!;
+        expect({
+          claimCount: halves[0]!.claimCount,
+          awp: halves[0]!.awp,
+          ingredientCostPaid: halves[0]!.ingredientCostPaid,
+          variance: halves[0]!.variance,
+        }).toEqual({
+          claimCount: firstHalf.claimCount,
+          awp: firstHalf.awp,
+          ingredientCostPaid: firstHalf.ingredientCostPaid,
+          variance: firstHalf.variance,
+        });
+        // Only claims filled from July gained or lost a fee finding.
+        const feeIds = (fs: typeof after.findings) =>
+          new Set(
+            fs
+              .filter((f) => f.kind === 'fee_above_contract')
+              .map((f) => f.claimId),
+          );
+        const changed = [...feeIds(after.findings)].filter(
+          (id) => !feeIds(before.findings).has(id),
+        );
+        expect(changed.length).toBeGreaterThan(0);
+        const dates = await ds.query(
+          `SELECT MIN(fill_date)::text AS first FROM claims WHERE claim_id = ANY($1)`,
+          [changed],
+        );
+        expect(dates[0].first >= mid).toBe(true);
+        // Still one pass over the claims: one aggregate query, split by a CASE on the fill date.
+        const inputs = JSON.parse(
+          (
+            await lake.read(
+              contentKey(
+                'artifacts',
+                after.run.artifacts.find((a) => a.name === 'run-inputs.json')!
+                  .sha256,
+              ),
+            )
+          ).toString(),
+        ) as { queries: Array<{ name: string; text: string }> };
+        const aggregates = inputs.queries.filter(
+          (q) => q.name === 'bucket-aggregates',
+        );
+        expect(aggregates).toHaveLength(1);
+        expect(aggregates[0]!.text).toContain('AS segment');
+      } finally {
+        await ds.query(
+          `DELETE FROM contract_guarantees WHERE guarantee_id = ANY($1) AND version = 2`,
+          [[amended.guarantee_id, fee.guarantee_id]],
         );
       }
     });

@@ -101,7 +101,7 @@ export class ReconciliationExecutor {
     await stage('reading the claims watermark', 0.05);
     const terms =
       guarantees ??
-      (await this.guarantees.currentForPeriod(
+      (await this.guarantees.versionsForPeriod(
         request.clientId,
         request.periodId,
       ));

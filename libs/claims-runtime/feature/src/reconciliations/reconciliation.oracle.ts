@@ -26,6 +26,10 @@ export interface OracleClaim {
 
 export interface OracleTerm {
   guaranteeId: string;
+  version: number;
+  /** The version governs these dates (null: the period's start / end) unless a higher one covers them. */
+  effectiveFrom?: string | null;
+  effectiveTo?: string | null;
   metric: string;
   channel: string | null;
   drugType: string | null;
@@ -97,6 +101,9 @@ const round = (n: bigint, d: bigint): bigint => {
   return neg ? -q : q;
 };
 
+/** A version over one unbroken stretch of dates it governs; `key` is `<guarantee id>@<from>`. */
+type DatedTerm = OracleTerm & { from: string; to: string; key: string };
+
 export function oracleReconcile(
   all: OracleClaim[],
   terms: OracleTerm[],
@@ -123,13 +130,42 @@ export function oracleReconcile(
     (ex.includes('uc_priced') && c.isUcPriced) ||
     (ex.includes('compound') && c.isCompound) ||
     (ex.includes('340b') && c.is340b);
-  const inTerm = (t: OracleTerm, c: OracleClaim) =>
+  // Which version governs each day: walk the period day by day, the highest covering version wins,
+  // and every unbroken stretch of one version is a term of its own.
+  const days: string[] = [];
+  for (
+    let d = new Date(`${start}T00:00:00Z`);
+    d.toISOString().slice(0, 10) <= end;
+    d.setUTCDate(d.getUTCDate() + 1)
+  )
+    days.push(d.toISOString().slice(0, 10));
+  const sortedTerms: DatedTerm[] = [];
+  for (const id of [...new Set(terms.map((t) => t.guaranteeId))].sort()) {
+    const versions = terms.filter((t) => t.guaranteeId === id);
+    let current: DatedTerm | null = null;
+    for (const day of days) {
+      const governing = versions
+        .filter(
+          (v) =>
+            (v.effectiveFrom ?? start) <= day && day <= (v.effectiveTo ?? end),
+        )
+        .sort((a, b) => b.version - a.version)[0];
+      if (current && governing && current.version === governing.version) {
+        current.to = day;
+        continue;
+      }
+      current = governing
+        ? { ...governing, from: day, to: day, key: `${id}@${day}` }
+        : null;
+      if (current) sortedTerms.push(current);
+    }
+  }
+  const inTerm = (t: DatedTerm, c: OracleClaim) =>
     (t.channel === null || c.channel === t.channel) &&
     (t.drugType === null || c.drugType === t.drugType) &&
+    t.from <= c.fillDate &&
+    c.fillDate <= t.to &&
     !excluded(c, t.exclusions);
-  const sortedTerms = [...terms].sort((a, b) =>
-    a.guaranteeId < b.guaranteeId ? -1 : 1,
-  );
 
   // 1. Per-claim fee ceilings: every fee above one is a finding of its own.
   const feeFindings: Array<{ kind: string; claimId: string; impact: string }> =
@@ -152,15 +188,21 @@ export function oracleReconcile(
         });
       }
     }
-    excessByTerm.set(t.guaranteeId, excess);
+    excessByTerm.set(t.key, excess);
   }
 
   // 2. Audit: one finding per claim, first match wins; fees above the contract are capped out.
-  const feeTerm = new Map(
-    terms
-      .filter((t) => t.metric === 'dispensing_fee' && t.method === 'per_claim')
-      .map((t) => [t.channel, t]),
+  const feeTerms = sortedTerms.filter(
+    (t) => t.metric === 'dispensing_fee' && t.method === 'per_claim',
   );
+  // The fee ceiling of the claim's channel in force on its fill date.
+  const feeTermOf = (c: OracleClaim) =>
+    feeTerms.find(
+      (t) =>
+        (t.channel === c.channel || t.channel === null) &&
+        t.from <= c.fillDate &&
+        c.fillDate <= t.to,
+    );
   const seen = new Map<string, string>();
   const audit: Array<{ kind: string; claimId: string; impact: bigint }> = [];
   const sorted = [...net].sort((a, b) => (a.claimId < b.claimId ? -1 : 1));
@@ -168,7 +210,7 @@ export function oracleReconcile(
     const key = `${c.memberId}|${c.ndc}|${c.fillDate}|${c.pharmacyNpi}`;
     const duplicate = seen.has(key);
     if (!duplicate) seen.set(key, c.claimId);
-    const term = feeTerm.get(c.channel) ?? feeTerm.get(null);
+    const term = feeTermOf(c);
     const feePaid = cents(c.dispensingFeePaid);
     const contract = term ? round(micro(term.guaranteedValue), 10_000n) : null;
     const capped = contract === null || feePaid < contract ? feePaid : contract;
@@ -276,12 +318,12 @@ export function oracleReconcile(
       shortfall = v > 0n ? round(v, 1_000_000n) : 0n;
     } else if (t.metric === 'dispensing_fee') {
       v = fee * 1_000_000n - micro(t.guaranteedValue) * 100n * BigInt(n);
-      const excess = excessByTerm.get(t.guaranteeId) ?? 0n;
+      const excess = excessByTerm.get(t.key) ?? 0n;
       shortfall =
         t.method === 'per_claim' ? excess : v > 0n ? round(v, 1_000_000n) : 0n;
       if (t.method === 'per_claim') perClaimShortfall += excess;
     }
-    buckets.set(t.guaranteeId, {
+    buckets.set(t.key, {
       claimCount: n,
       awp: money(awp),
       ingredientCostPaid: money(ic),
@@ -300,9 +342,7 @@ export function oracleReconcile(
         : null,
     });
     if (t.metric !== 'rebate_per_brand_claim' && t.method !== 'per_claim') {
-      const key = t.offsetGroup
-        ? `group:${t.offsetGroup}`
-        : `term:${t.guaranteeId}`;
+      const key = t.offsetGroup ? `group:${t.offsetGroup}` : `term:${t.key}`;
       variances.set(key, (variances.get(key) ?? 0n) + v);
     }
   }

@@ -133,7 +133,7 @@ export class ReconciliationsService
         },
       );
     }
-    const terms = await this.guarantees.currentForPeriod(clientId, periodId);
+    const terms = await this.guarantees.versionsForPeriod(clientId, periodId);
     if (!terms.length) {
       throw new AppError(
         'VALIDATION_FAILED',

@@ -95,6 +95,8 @@ function buildBuckets(
       buckets.push({
         guaranteeId: `g-${periodId}-${channel}-${drugType}`,
         guaranteeVersion: 1,
+        effectiveFrom: '2025-01-01',
+        effectiveTo: '2025-12-31',
         metric: 'awp_discount',
         channel,
         drugType,
@@ -130,6 +132,8 @@ function buildBuckets(
   buckets.push({
     guaranteeId: `g-${periodId}-fee-retail30`,
     guaranteeVersion: 2,
+    effectiveFrom: '2025-01-01',
+    effectiveTo: '2025-12-31',
     metric: 'dispensing_fee',
     channel: 'retail30',
     drugType: null,
@@ -153,6 +157,8 @@ function buildBuckets(
   buckets.push({
     guaranteeId: `g-${periodId}-rebate`,
     guaranteeVersion: 1,
+    effectiveFrom: '2025-01-01',
+    effectiveTo: '2025-12-31',
     metric: 'rebate_per_brand_claim',
     channel: null,
     drugType: 'brand',

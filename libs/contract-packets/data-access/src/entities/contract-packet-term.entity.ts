@@ -39,4 +39,11 @@ export class ContractPacketTermEntity {
 
   @Column({ name: 'source_text', type: 'varchar', length: 500 })
   sourceText!: string;
+
+  /** The dates the packet says the term is in force; null: the whole contract period. */
+  @Column({ name: 'effective_from', type: 'date', nullable: true })
+  effectiveFrom!: string | null;
+
+  @Column({ name: 'effective_to', type: 'date', nullable: true })
+  effectiveTo!: string | null;
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { PacketTermEffectiveRange1734000000010 } from './1734000000010-packet-term-effective-range';
 
 /**
  * The packet registry (one row per source file, its current version and status), every version
@@ -84,4 +85,4 @@ const dropAll = async (runner: QueryRunner) => {
 };
 
 /** The packet registry is operational state: PostgreSQL (PGlite locally) only. */
-export const contractPacketsMigrations = { postgres: [ContractPacketsSchema1734000000000] };
+export const contractPacketsMigrations = { postgres: [ContractPacketsSchema1734000000000, PacketTermEffectiveRange1734000000010] };

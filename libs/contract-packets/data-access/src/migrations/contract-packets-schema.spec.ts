@@ -27,7 +27,7 @@ describe('contract-packets schema on PostgreSQL', () => {
   });
 
   it('reverts cleanly', async () => {
-    await pglite.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < contractPacketsMigrations.postgres.length; i++) await pglite.undoLastMigration({ transaction: 'each' });
     const shape = await postgresSchemaShape(pglite);
     for (const t of tables) expect(shape[t]).toBeUndefined();
     expect(shape['contract_guarantees']).toBeDefined();

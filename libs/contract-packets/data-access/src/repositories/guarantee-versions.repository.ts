@@ -16,6 +16,14 @@ export interface GuaranteeVersionRow {
   readonly evidenceObjectId: string;
   readonly evidenceSha256: string;
   readonly evidenceLocator: string;
+  /** The dates the packet says the version is in force; null: from the period's start / to its end. */
+  readonly effectiveFrom?: string | null;
+  readonly effectiveTo?: string | null;
+}
+
+/** A dated term that cannot be recorded as dated: promoting it would apply it to the whole period. */
+export class TermDatesError extends Error {
+  readonly code = 'TERM_DATES_UNRECORDABLE';
 }
 
 const placeholders = (manager: EntityManager) => (manager.connection.driver.options.type === 'mssql' ? (i: number) => `@${i}` : (i: number) => `$${i + 1}`);
@@ -66,24 +74,56 @@ export class GuaranteeVersionsRepository {
    */
   async append(manager: EntityManager, row: GuaranteeVersionRow, version: number): Promise<void> {
     const p = placeholders(manager);
-    const carried = (await this.carriedColumns(manager)).filter((c) => version > 1 && c);
-    const values = [row.guaranteeId, version, row.clientId, row.periodId, row.metric, row.channel, row.drugType, row.guaranteedValue, row.method, row.exclusions, 'contract-packet', row.evidenceObjectId, row.evidenceSha256, row.evidenceLocator];
+    const columns = await this.columns(manager);
+    const carried = columns.filter((c) => version > 1 && carriedColumns.includes(c));
+    const dated = await this.datesWithin(manager, row);
+    const values: unknown[] = [row.guaranteeId, version, row.clientId, row.periodId, row.metric, row.channel, row.drugType, row.guaranteedValue, row.method, row.exclusions, 'contract-packet', row.evidenceObjectId, row.evidenceSha256, row.evidenceLocator];
+    const names = ['guarantee_id', 'version', 'client_id', 'period_id', 'metric', 'channel', 'drug_type', 'guaranteed_value', 'method', 'exclusions', 'evidence_source', 'evidence_object_id', 'evidence_sha256', 'evidence_locator'];
+    if (dated.from !== null || dated.to !== null) {
+      // claims-runtime's migration adds the columns; without them the term would silently cover the whole period.
+      if (!columns.includes('effective_from') || !columns.includes('effective_to')) {
+        throw new TermDatesError(`${row.guaranteeId} is in force ${dated.from ?? 'from the start'} to ${dated.to ?? 'the end'} only, but contract_guarantees cannot record dates (claims-runtime migration 1733000000012 has not run)`);
+      }
+      names.push('effective_from', 'effective_to');
+      values.push(dated.from, dated.to);
+    }
     const carriedSql = carried.map((c) => `(SELECT prev.${c} FROM contract_guarantees prev WHERE prev.guarantee_id = ${p(values.length)} AND prev.version = ${p(values.length + 1)})`);
     await manager.query(
-      `INSERT INTO contract_guarantees (guarantee_id, version, client_id, period_id, metric, channel, drug_type, guaranteed_value, method, exclusions,
-                                        evidence_source, evidence_object_id, evidence_sha256, evidence_locator${carried.map((c) => `, ${c}`).join('')})
+      `INSERT INTO contract_guarantees (${[...names, ...carried].join(', ')})
        VALUES (${[...values.map((_, i) => p(i)), ...carriedSql].join(', ')})`,
       carried.length ? [...values, row.guaranteeId, version - 1] : values,
     );
   }
 
-  private carried: Promise<string[]> | undefined;
+  /**
+   * The packet's dates as the version records them: a bound that is the period's own start or end
+   * is no bound (NULL), so a schedule dated with its whole term needs no dates at all. Dates
+   * outside the period are refused, never clipped silently.
+   */
+  private async datesWithin(manager: EntityManager, row: GuaranteeVersionRow): Promise<{ from: string | null; to: string | null }> {
+    if (!row.effectiveFrom && !row.effectiveTo) return { from: null, to: null };
+    const p = placeholders(manager);
+    const [period]: Array<{ start: string; end: string }> = await manager.query(
+      `SELECT TO_CHAR(start_date, 'YYYY-MM-DD') AS start, TO_CHAR(end_date, 'YYYY-MM-DD') AS "end" FROM contract_periods WHERE period_id = ${p(0)}`,
+      [row.periodId],
+    );
+    if (!period) throw new TermDatesError(`contract period ${row.periodId} is unknown`);
+    const from = row.effectiveFrom && row.effectiveFrom > period.start ? row.effectiveFrom : null;
+    const to = row.effectiveTo && row.effectiveTo < period.end ? row.effectiveTo : null;
+    if ((from ?? period.start) > (to ?? period.end) || (row.effectiveFrom ?? period.start) > period.end || (row.effectiveTo ?? period.end) < period.start) {
+      throw new TermDatesError(`${row.guaranteeId}: ${row.effectiveFrom ?? '…'} to ${row.effectiveTo ?? '…'} is not within contract period ${row.periodId} (${period.start} to ${period.end})`);
+    }
+    return { from, to };
+  }
 
-  private carriedColumns(manager: EntityManager): Promise<string[]> {
-    this.carried ??= manager
+  private known: Promise<string[]> | undefined;
+
+  /** contract_guarantees' columns (other services' migrations add some of them). */
+  private columns(manager: EntityManager): Promise<string[]> {
+    this.known ??= manager
       .query(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'contract_guarantees'`)
-      .then((rows: Array<{ name: string }>) => rows.map((r) => r.name).filter((name) => carriedColumns.includes(name)));
-    return this.carried;
+      .then((rows: Array<{ name: string }>) => rows.map((r) => r.name));
+    return this.known;
   }
 }
 

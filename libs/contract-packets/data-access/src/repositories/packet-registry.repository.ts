@@ -97,13 +97,15 @@ export class PacketRegistryRepository {
         exclusions: t.exclusions.join(','),
         locator: t.locator.slice(0, 200),
         sourceText: t.sourceText.slice(0, 500),
+        effectiveFrom: t.effectiveFrom,
+        effectiveTo: t.effectiveTo,
       })),
     );
   }
 
   async terms(packetId: string, version: number, manager: EntityManager = this.ds.manager): Promise<ContractPacketTermEntity[]> {
     const rows = await manager.getRepository(ContractPacketTermEntity).find({ where: { packetId, version }, order: { seq: 'ASC' } });
-    return rows.map((r) => ({ ...r, guaranteedValue: r.guaranteedValue === null ? null : trimRate(r.guaranteedValue) }));
+    return rows.map((r) => ({ ...r, guaranteedValue: r.guaranteedValue === null ? null : trimRate(r.guaranteedValue), effectiveFrom: isoDate(r.effectiveFrom), effectiveTo: isoDate(r.effectiveTo) }));
   }
 
   async termsOfPackets(packetIds: readonly string[]): Promise<ContractPacketTermEntity[]> {
@@ -118,4 +120,10 @@ export class PacketRegistryRepository {
   async saveCursor(sourceId: string, deltaCursor: string): Promise<void> {
     await this.ds.getRepository(PacketSourceStateEntity).save({ sourceId, deltaCursor, lastSyncAt: new Date() });
   }
+}
+
+/** A DATE as the driver returns it (text, or a Date at UTC midnight) as `YYYY-MM-DD`. */
+function isoDate(value: string | Date | null): string | null {
+  if (value === null) return null;
+  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
 }

@@ -39,6 +39,12 @@ export interface CandidateTerm extends TermKey {
   readonly locator: string;
   /** The row as written, for reviewers. */
   readonly sourceText: string;
+  /**
+   * The dates the term is in force, as the packet states them (its row's Effective cell, or an
+   * amendment's Term / Effective header); null where it states none: the whole contract period.
+   */
+  readonly effectiveFrom: string | null;
+  readonly effectiveTo: string | null;
 }
 
 export type PacketKind = 'rate-schedule' | 'amendment';

@@ -1,7 +1,7 @@
 import type { ExtractedDocument, ExtractedLine } from '../extraction/extracted-document';
 import { parseRateTable } from './rate-table.parser';
 
-const cols = 'ABCDE';
+const cols = 'ABCDEF';
 const sheetRow = (row: number, ...texts: string[]): ExtractedLine => ({
   locator: `Rates!A${row}`,
   cells: texts.map((text, i) => ({ locator: `Rates!${cols[i]}${row}`, text })),
@@ -44,6 +44,51 @@ describe('parseRateTable', () => {
     });
     expect(parsed.kind).toBe('amendment');
     expect(parsed.terms).toEqual([expect.objectContaining({ metric: 'awp_discount', channel: 'mail', drugType: 'generic', value: '0.885', locator: 'p2' })]);
+  });
+
+  it('dates an amendment\'s terms by its Term, a row by its Effective cell, and a schedule\'s terms not at all', () => {
+    const amendment = parseRateTable(
+      workbook([
+        sheetRow(1, 'Document', 'Amendment 1'),
+        sheetRow(2, 'Client', 'acme'),
+        sheetRow(3, 'Contract period', 'acme-py2025'),
+        sheetRow(4, 'Term', '2025-07-01 to 2025-12-31'),
+        sheetRow(5, 'Metric', 'Channel', 'Drug type', 'Guarantee', 'Exclusions', 'Effective'),
+        sheetRow(6, 'AWP discount', 'Mail', 'Generic', 'AWP-86%', 'U&C priced', ''),
+        sheetRow(7, 'Dispensing fee', 'Retail 30', 'All', '$0.25', 'U&C priced', 'from 2025-10-01'),
+      ]),
+    );
+    expect(amendment.issues).toEqual([]);
+    expect(amendment.terms.map((t) => [t.channel, t.value, t.effectiveFrom, t.effectiveTo])).toEqual([
+      ['mail', '0.86', '2025-07-01', '2025-12-31'],
+      ['retail30', '0.25', '2025-10-01', null],
+    ]);
+    // A schedule's Term is its contract period: its terms carry no dates of their own.
+    const schedule = parseRateTable(
+      workbook([
+        sheetRow(1, 'Client', 'acme'),
+        sheetRow(2, 'Contract period', 'acme-py2025'),
+        sheetRow(3, 'Term', '2025-01-01 to 2025-12-31'),
+        sheetRow(4, 'Metric', 'Channel', 'Drug type', 'Guarantee', 'Exclusions'),
+        sheetRow(5, 'AWP discount', 'Mail', 'Generic', 'AWP-85%', 'U&C priced'),
+      ]),
+    );
+    expect(schedule.terms[0]).toMatchObject({ effectiveFrom: null, effectiveTo: null });
+    const bad = parseRateTable(
+      workbook([
+        sheetRow(1, 'Document', 'Amendment 2'),
+        sheetRow(2, 'Client', 'acme'),
+        sheetRow(3, 'Contract period', 'acme-py2025'),
+        sheetRow(4, 'Term', '2025-12-31 to 2025-07-01'),
+        sheetRow(5, 'Metric', 'Channel', 'Drug type', 'Guarantee', 'Exclusions', 'Effective'),
+        sheetRow(6, 'AWP discount', 'Mail', 'Generic', 'AWP-86%', 'U&C priced', 'July 2025'),
+      ]),
+    );
+    expect(bad.issues).toEqual([
+      expect.objectContaining({ code: 'unparseable-value', locator: 'Rates!A4' }),
+      expect.objectContaining({ code: 'unparseable-value', locator: 'Rates!F6' }),
+    ]);
+    expect(bad.terms).toEqual([]);
   });
 
   it('reports a missing rate table, unreadable values and unknown labels with their locators instead of guessing', () => {

@@ -24,13 +24,34 @@ function cellsOf(line: ExtractedLine): ExtractedCell[] {
     .filter((c) => c.text !== '');
 }
 
-const headerKeys: ReadonlyArray<[RegExp, 'client' | 'period' | 'document']> = [
+type HeaderKey = 'client' | 'period' | 'document' | 'term';
+const headerKeys: ReadonlyArray<[RegExp, HeaderKey]> = [
   [/^client( id)?:?$/i, 'client'],
   [/^contract period:?$/i, 'period'],
   [/^document:?$/i, 'document'],
+  [/^(term|effective( dates?)?):?$/i, 'term'],
 ];
 
-function headerOf(cells: ExtractedCell[]): { key: 'client' | 'period' | 'document'; value: string } | null {
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const realDate = (s: string) => isoDate.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+/**
+ * `2025-07-01 to 2025-12-31`, `2025-07-01 through 2025-12-31`, `from 2025-07-01`, `until 2025-06-30`:
+ * the dates a term is in force. Undefined when the text is not a range at all.
+ */
+export function effectiveRangeOf(text: string): { from: string | null; to: string | null } | undefined {
+  const t = text.trim().replace(/\s+/g, ' ');
+  const both = /^(?:from )?(\S+) (?:to|through|-|–) (\S+)$/i.exec(t);
+  const from = /^(?:from|effective|starting) (\S+)$/i.exec(t);
+  const until = /^(?:until|through|to) (\S+)$/i.exec(t);
+  const range = both ? { from: both[1], to: both[2] } : from ? { from: from[1], to: null } : until ? { from: null, to: until[1] } : undefined;
+  if (!range) return undefined;
+  if ((range.from !== null && !realDate(range.from)) || (range.to !== null && !realDate(range.to))) return undefined;
+  if (range.from !== null && range.to !== null && range.from > range.to) return undefined;
+  return range;
+}
+
+function headerOf(cells: ExtractedCell[]): { key: HeaderKey; value: string } | null {
   if (cells.length === 0) return null;
   let [first, second] = [cells[0].text, cells[1]?.text];
   // "Client: acme" in one cell.
@@ -58,6 +79,9 @@ export function parseRateTable(doc: ExtractedDocument): ParsedPacket {
   let clientId: string | null = null;
   let periodId: string | null = null;
   let inTable = false;
+  // The document's own Term; it dates the terms of an amendment (a schedule's Term is its period).
+  let documentTerm: { from: string | null; to: string | null } | null = null;
+  let effectiveColumn = -1;
 
   for (const unit of doc.units) {
     for (const line of unit.lines) {
@@ -68,10 +92,16 @@ export function parseRateTable(doc: ExtractedDocument): ParsedPacket {
         if (header.key === 'client') clientId ??= header.value;
         if (header.key === 'period') periodId ??= header.value;
         if (header.key === 'document' && /amendment/i.test(header.value)) kind = 'amendment';
+        if (header.key === 'term' && !documentTerm) {
+          documentTerm = effectiveRangeOf(header.value) ?? null;
+          if (!documentTerm) issues.push({ code: 'unparseable-value', message: `"${header.value}" is not a range of dates (YYYY-MM-DD to YYYY-MM-DD)`, locator: cells[0].locator });
+        }
         continue;
       }
       if (isTableHeader(cells)) {
         inTable = true;
+        // An optional Effective column dates each row on its own.
+        effectiveColumn = cells.findIndex((c, i) => i >= 4 && /^effective( dates?)?$|^term$/i.test(c.text.trim()));
         continue;
       }
       if (!inTable) continue;
@@ -82,7 +112,9 @@ export function parseRateTable(doc: ExtractedDocument): ParsedPacket {
         continue;
       }
       const row = cells.map((c) => c.text).join(' | ');
-      const [, channelCell, drugCell, valueCell, exclusionsCell] = cells;
+      const [, channelCell, drugCell, valueCell] = cells;
+      const exclusionsCell = effectiveColumn === 4 ? undefined : cells[4];
+      const effectiveCell = effectiveColumn > 0 ? cells[effectiveColumn] : undefined;
       const channel = channelCell ? channelOf(channelCell.text) : null;
       const drugType = drugCell ? drugTypeOf(drugCell.text) : undefined;
       if (!channel || drugType === undefined || !valueCell) {
@@ -103,7 +135,27 @@ export function parseRateTable(doc: ExtractedDocument): ParsedPacket {
         issues.push({ code: 'unknown-label', message: `unknown exclusion in "${exclusionsCell?.text}"`, locator: exclusionsCell?.locator ?? valueCell.locator });
         continue;
       }
-      terms.push({ metric, channel, drugType, value, method: methodOf(metric), exclusions, locator: valueCell.locator, sourceText: row });
+      let effective = kind === 'amendment' ? documentTerm : null;
+      if (effectiveCell && effectiveCell.text.trim() !== '') {
+        const own = effectiveRangeOf(effectiveCell.text);
+        if (!own) {
+          issues.push({ code: 'unparseable-value', message: `"${effectiveCell.text}" is not a range of dates (YYYY-MM-DD to YYYY-MM-DD)`, locator: effectiveCell.locator });
+          continue;
+        }
+        effective = own;
+      }
+      terms.push({
+        metric,
+        channel,
+        drugType,
+        value,
+        method: methodOf(metric),
+        exclusions,
+        locator: valueCell.locator,
+        sourceText: row,
+        effectiveFrom: effective?.from ?? null,
+        effectiveTo: effective?.to ?? null,
+      });
     }
   }
 

@@ -9,6 +9,8 @@ const term = (t: Partial<CandidateTerm> & Pick<CandidateTerm, 'metric' | 'channe
   exclusions: [],
   locator: 'Rates!D5',
   sourceText: `${t.metric} ${t.channel}`,
+  effectiveFrom: null,
+  effectiveTo: null,
   ...t,
 });
 

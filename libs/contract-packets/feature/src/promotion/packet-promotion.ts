@@ -58,6 +58,9 @@ export class PacketPromotion {
             evidenceObjectId: packet.packetId,
             evidenceSha256: sha256,
             evidenceLocator: t.locator,
+            // An amendment in force from July is a version for July on, never the whole year.
+            effectiveFrom: t.effectiveFrom,
+            effectiveTo: t.effectiveTo,
           },
           (now?.version ?? 0) + 1,
         );

@@ -116,6 +116,8 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
             {
               guaranteeId: 'g-1',
               guaranteeVersion: 1,
+              effectiveFrom: null,
+              effectiveTo: null,
               metric: 'awp_discount',
               channel: 'retail30',
               drugType: 'generic',
