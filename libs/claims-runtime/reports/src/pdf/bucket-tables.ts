@@ -1,5 +1,5 @@
 import type PDFDocument from 'pdfkit';
-import { toCents } from '@leaf/contracts';
+import { fromCents, toCents } from '@leaf/contracts';
 import type {
   BucketTotal,
   GuaranteeMetric,
@@ -7,7 +7,8 @@ import type {
 } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { labelOf } from '../labels';
-import { formatCount, formatMoney, formatTerm } from './display-format';
+import { rebateMinimum } from '../rebate-minimum';
+import { formatCount, formatMoney, formatTermAt } from './display-format';
 import { drawTable, type TableColumn } from './pdf-table';
 import { colours, contentBottom, contentWidth, fonts, page } from './pdf-style';
 
@@ -17,7 +18,10 @@ interface BucketColumn {
   readonly column: TableColumn;
   readonly cell: (b: ReconciliationBucket) => string;
   /** The total row's cell; blank when a sum of this column means nothing (rates). */
-  readonly total?: (t: BucketTotal) => string;
+  readonly total?: (
+    t: BucketTotal,
+    buckets: readonly ReconciliationBucket[],
+  ) => string;
 }
 
 const scope = (b: ReconciliationBucket) =>
@@ -27,12 +31,13 @@ const claims: BucketColumn = {
   cell: (b) => formatCount(b.claimCount),
   total: (t) => formatCount(t.claimCount),
 };
+/** A rate at the precision its term states; a measured rate at its term's precision. */
 const rate = (
   header: string,
   pick: (b: ReconciliationBucket) => string | null,
 ): BucketColumn => ({
   column: { header, width: 56, align: 'right' },
-  cell: (b) => formatTerm(b.metric, pick(b)),
+  cell: (b) => formatTermAt(b.metric, pick(b), b.guaranteedValue),
 });
 const shortfall: BucketColumn = {
   column: { header: 'Shortfall', width: 64, align: 'right' },
@@ -87,7 +92,21 @@ const columnsOf: Readonly<Record<GuaranteeMetric, readonly BucketColumn[]>> = {
     claims,
     rate('Per claim', (b) => b.guaranteedValue),
     {
-      column: { header: 'Note', width: 262 },
+      // The guaranteed minimum in dollars: the rate times the brand claims it covers.
+      column: { header: 'Minimum', width: 78, align: 'right' },
+      cell: (b) => formatMoney(rebateMinimum(b) ?? '0.00'),
+      total: (_t, buckets) =>
+        formatMoney(
+          fromCents(
+            buckets.reduce(
+              (s, b) => s + toCents(rebateMinimum(b) ?? '0.00'),
+              0n,
+            ),
+          ),
+        ),
+    },
+    {
+      column: { header: 'Note', width: 184, wrap: true },
       cell: (b) => b.note ?? '',
     },
     term,
@@ -129,7 +148,9 @@ export function drawBucketGroups(
     const { total } = group;
     if (total)
       rows.push(
-        columns.map((c, i) => (i === 0 ? 'Total' : (c.total?.(total) ?? ''))),
+        columns.map((c, i) =>
+          i === 0 ? 'Total' : (c.total?.(total, buckets) ?? ''),
+        ),
       );
     y = drawTable(
       doc,

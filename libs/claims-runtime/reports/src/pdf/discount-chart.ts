@@ -1,27 +1,33 @@
 import type PDFDocument from 'pdfkit';
 import { toUnits, type ReconciliationBucket } from '@leaf/contracts';
-import { formatPercent } from './display-format';
-import { fitText } from './pdf-table';
+import { formatTermAt } from './display-format';
+import { sizeToFit } from './pdf-table';
 import { colours, contentWidth, fonts, page } from './pdf-style';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-/** Where the chart sits on page 1, in PDF points from the top left; the PDF spec looks for the bars here. */
-export const discountChartBox = {
-  x: page.margin,
-  y: 336,
-  width: contentWidth,
-  height: 188,
-} as const;
-
 const plot = { left: 44, right: 8, top: 32, bottom: 30 };
-/** The plotting area inside the box (axes, bars), in the same page coordinates. */
-export const discountChartPlot = {
-  left: discountChartBox.x + plot.left,
-  right: discountChartBox.x + discountChartBox.width - plot.right,
-  top: discountChartBox.y + plot.top,
-  bottom: discountChartBox.y + discountChartBox.height - plot.bottom,
-} as const;
+
+/** The chart's box and its plotting area (axes, bars) when its top is at `y`, in page points. */
+export function discountChartAt(y: number) {
+  const box = { x: page.margin, y, width: contentWidth, height: 188 };
+  return {
+    box,
+    plot: {
+      left: box.x + plot.left,
+      right: box.x + box.width - plot.right,
+      top: box.y + plot.top,
+      bottom: box.y + box.height - plot.bottom,
+    },
+  };
+}
+
+/**
+ * Where the chart sits on page 1 under a title block of usual length, in PDF points from the top
+ * left; the PDF spec looks for the bars here. A long client name pushes it down.
+ */
+export const discountChartBox = discountChartAt(336).box;
+export const discountChartPlot = discountChartAt(336).plot;
 const gridSteps = 5;
 
 const fraction = (rate: string) => Number(toUnits(rate, 6)) / 1_000_000;
@@ -50,10 +56,11 @@ const bucketLabel = (b: ReconciliationBucket) => [
 export function drawDiscountChart(
   doc: Doc,
   buckets: readonly ReconciliationBucket[],
-): void {
-  const box = discountChartBox;
+  y: number = discountChartBox.y,
+): number {
+  const { box, plot: area } = discountChartAt(y);
   const discountBuckets = buckets.filter((b) => b.metric === 'awp_discount');
-  const { left, right, top, bottom } = discountChartPlot;
+  const { left, right, top, bottom } = area;
   const height = bottom - top;
   const max = axisMax(discountBuckets);
   const yOf = (value: number) =>
@@ -105,7 +112,7 @@ export function drawDiscountChart(
         top + height / 2,
         { width: right - left, align: 'center' },
       );
-    return;
+    return box.y + box.height;
   }
   const group = (right - left) / discountBuckets.length;
   const bar = Math.min(22, group * 0.34);
@@ -118,7 +125,7 @@ export function drawDiscountChart(
       yOf(fraction(bucket.guaranteedValue)),
       bottom,
       colours.guaranteed,
-      formatPercent(bucket.guaranteedValue),
+      formatTermAt('awp_discount', bucket.guaranteedValue),
     );
     if (bucket.effectiveValue === null) {
       doc
@@ -138,31 +145,29 @@ export function drawDiscountChart(
         yOf(fraction(bucket.effectiveValue)),
         bottom,
         colours.effective,
-        formatPercent(bucket.effectiveValue),
+        formatTermAt(
+          'awp_discount',
+          bucket.effectiveValue,
+          bucket.guaranteedValue,
+        ),
       );
     }
     const [channel, drug] = bucketLabel(bucket);
-    doc
-      .font(fonts.bold)
-      .fontSize(7)
-      .fillColor(colours.ink)
-      .text(
-        fitText(doc, channel ?? '', group - 2),
-        centre - group / 2,
-        bottom + 5,
-        { width: group, align: 'center', lineBreak: false },
-      );
-    doc
-      .font(fonts.regular)
-      .fontSize(7)
-      .fillColor(colours.muted)
-      .text(
-        fitText(doc, drug ?? '', group - 2),
-        centre - group / 2,
-        bottom + 14,
-        { width: group, align: 'center', lineBreak: false },
-      );
+    // A label wider than its bar group gets smaller type, never an ellipsis.
+    const label = (text: string, font: string, colour: string, at: number) =>
+      doc
+        .font(font)
+        .fontSize(sizeToFit(doc, text, font, 7, group - 2, 4) ?? 4)
+        .fillColor(colour)
+        .text(text, centre - group / 2, at, {
+          width: group,
+          align: 'center',
+          lineBreak: false,
+        });
+    label(channel ?? '', fonts.bold, colours.ink, bottom + 5);
+    label(drug ?? '', fonts.regular, colours.muted, bottom + 14);
   });
+  return box.y + box.height;
 }
 
 function drawBar(
@@ -177,7 +182,7 @@ function drawBar(
   doc.rect(x, y, width, Math.max(0.5, bottom - y)).fill(colour);
   doc
     .font(fonts.regular)
-    .fontSize(5.5)
+    .fontSize(sizeToFit(doc, label, fonts.regular, 5.5, width + 8, 4) ?? 4)
     .fillColor(colours.ink)
     .text(label, x - 4, y - 8, {
       width: width + 8,

@@ -7,4 +7,5 @@ export {
   formatMoney,
   formatPercent,
   formatTerm,
+  formatTermAt,
 } from '@leaf/contracts';

@@ -8,6 +8,11 @@ export interface TableColumn {
   readonly width: number;
   readonly align?: 'left' | 'right';
   readonly mono?: boolean;
+  /**
+   * Prose (a detail, a note): wraps onto as many lines as it needs. Other cells — amounts, ids,
+   * hashes — stay on one line and get a smaller type when they are too wide; they are never cut.
+   */
+  readonly wrap?: boolean;
 }
 
 export interface TableOptions {
@@ -21,29 +26,97 @@ export interface TableOptions {
 }
 
 const padding = 4;
+/** The smallest type a one-line cell shrinks to before it wraps instead (still never cut). */
+const minimumSize = 5;
 
-/** Shortens text with an ellipsis to fit `width` at the current font (pdfkit's own ellipsis needs a box height). */
-export function fitText(doc: Doc, text: string, width: number): string {
-  if (doc.widthOfString(text) <= width) return text;
-  let end = text.length;
-  while (end > 0 && doc.widthOfString(`${text.slice(0, end)}…`) > width)
-    end -= 1;
-  return `${text.slice(0, end)}…`;
+interface CellLayout {
+  readonly font: string;
+  readonly size: number;
+  /** Wrapped onto several lines (prose, or a one-line cell too wide even at the minimum size). */
+  readonly wraps: boolean;
+  readonly height: number;
 }
 
-function cell(
+/** The size at which `text` fits `width` on one line in `font`, down to `minimumSize`; null when it never does. */
+export function sizeToFit(
+  doc: Doc,
+  text: string,
+  font: string,
+  size: number,
+  width: number,
+  smallest = minimumSize,
+): number | null {
+  for (let s = size; s >= smallest; s -= 0.25)
+    if (doc.font(font).fontSize(s).widthOfString(text) <= width) return s;
+  return null;
+}
+
+function layoutCell(
+  doc: Doc,
+  text: string,
+  column: TableColumn,
+  font: string,
+  size: number,
+): CellLayout {
+  const inner = column.width - 2 * padding;
+  if (!column.wrap) {
+    const fits = sizeToFit(doc, text, font, size, inner);
+    if (fits !== null) return { font, size: fits, wraps: false, height: fits };
+  }
+  const wrapSize = column.wrap ? size : minimumSize;
+  doc.font(font).fontSize(wrapSize);
+  const options = { width: inner, lineGap: 0.5 };
+  const line = doc.heightOfString('X', options);
+  const lines = Math.max(
+    1,
+    Math.round(doc.heightOfString(text || ' ', options) / line),
+  );
+  // A row is as tall as its type on one line, plus a line's height for each further line.
+  return {
+    font,
+    size: wrapSize,
+    wraps: true,
+    height: wrapSize + (lines - 1) * line,
+  };
+}
+
+function drawCell(
   doc: Doc,
   text: string,
   x: number,
   y: number,
   column: TableColumn,
+  layout: CellLayout,
 ): void {
   const inner = column.width - 2 * padding;
-  doc.text(fitText(doc, text, inner), x + padding, y, {
-    width: inner,
-    align: column.align ?? 'left',
-    lineBreak: false,
-  });
+  doc.font(layout.font).fontSize(layout.size);
+  if (layout.wraps)
+    doc.text(text, x + padding, y, {
+      width: inner,
+      align: column.align ?? 'left',
+      lineGap: 0.5,
+    });
+  else
+    doc.text(text, x + padding, y, {
+      width: inner,
+      align: column.align ?? 'left',
+      lineBreak: false,
+    });
+}
+
+function layoutRow(
+  doc: Doc,
+  columns: readonly TableColumn[],
+  row: readonly string[],
+  fontOf: (column: TableColumn) => string,
+  sizeOf: (column: TableColumn) => number,
+  base: number,
+): { layouts: CellLayout[]; height: number } {
+  const layouts = columns.map((column, c) =>
+    layoutCell(doc, row[c] ?? '', column, fontOf(column), sizeOf(column)),
+  );
+  const tallest = Math.max(base, ...layouts.map((l) => l.height));
+  return { layouts, height: tallest + 7 };
 }
 
 function drawHeader(
@@ -52,21 +125,32 @@ function drawHeader(
   x: number,
   y: number,
   size: number,
-  height: number,
-): void {
+): number {
   const width = columns.reduce((sum, c) => sum + c.width, 0);
+  const headers = columns.map((c) => ({ ...c, wrap: true }));
+  const { layouts, height } = layoutRow(
+    doc,
+    headers,
+    columns.map((c) => c.header),
+    () => fonts.bold,
+    () => size,
+    size,
+  );
   doc.rect(x, y, width, height).fill(colours.header);
-  doc.font(fonts.bold).fontSize(size).fillColor('#FFFFFF');
+  doc.fillColor('#FFFFFF');
   let cx = x;
-  for (const column of columns) {
-    cell(doc, column.header, cx, y + (height - size) / 2, column);
+  headers.forEach((column, c) => {
+    const layout = layouts[c] as CellLayout;
+    drawCell(doc, column.header, cx, y + 3.5, column, layout);
     cx += column.width;
-  }
+  });
+  return y + height;
 }
 
 /**
- * Single-line rows with banding; a row that would cross the bottom margin starts a new page and
- * repeats the header. Returns the y below the table.
+ * Rows with banding, as tall as their tallest cell: prose wraps, amounts and ids shrink to fit,
+ * nothing is cut short with an ellipsis. A row that would cross the bottom margin starts a new
+ * page and repeats the header. Returns the y below the table.
  */
 export function drawTable(
   doc: Doc,
@@ -76,24 +160,29 @@ export function drawTable(
   options: TableOptions = {},
 ): number {
   const size = options.fontSize ?? 8.5;
-  const rowHeight = size + 7;
   const x = page.margin;
   const width = columns.reduce((sum, c) => sum + c.width, 0);
-  if (y + 2 * rowHeight > contentBottom) {
+  if (y + 2 * (size + 7) > contentBottom) {
     doc.addPage();
     y = page.margin;
   }
-  drawHeader(doc, columns, x, y, size, rowHeight);
-  y += rowHeight;
+  y = drawHeader(doc, columns, x, y, size);
   rows.forEach((row, index) => {
     const isTotal =
       (options.totalRow === true && index === rows.length - 1) ||
       options.subtotalRows?.has(index) === true;
-    if (y + rowHeight > contentBottom) {
+    const { layouts, height } = layoutRow(
+      doc,
+      columns,
+      row,
+      (column) =>
+        column.mono ? fonts.mono : isTotal ? fonts.bold : fonts.regular,
+      (column) => (column.mono ? (options.monoFontSize ?? size - 1) : size),
+      size,
+    );
+    if (y + height > contentBottom) {
       doc.addPage();
-      y = page.margin;
-      drawHeader(doc, columns, x, y, size, rowHeight);
-      y += rowHeight;
+      y = drawHeader(doc, columns, x, page.margin, size);
     }
     if (isTotal) {
       doc
@@ -103,18 +192,18 @@ export function drawTable(
         .strokeColor(colours.ink)
         .stroke();
     } else if (index % 2 === 1) {
-      doc.rect(x, y, width, rowHeight).fill(colours.band);
+      doc.rect(x, y, width, height).fill(colours.band);
     }
+    doc.fillColor(colours.ink);
     let cx = x;
     columns.forEach((column, c) => {
-      doc
-        .font(column.mono ? fonts.mono : isTotal ? fonts.bold : fonts.regular)
-        .fontSize(column.mono ? (options.monoFontSize ?? size - 1) : size)
-        .fillColor(colours.ink);
-      cell(doc, row[c] ?? '', cx, y + (rowHeight - size) / 2, column);
+      const layout = layouts[c] as CellLayout;
+      // One-line cells sit centred on the first line; wrapped ones start at the top.
+      const top = y + 3.5 + (layout.wraps ? 0 : (size - layout.size) / 2);
+      drawCell(doc, row[c] ?? '', cx, top, column, layout);
       cx += column.width;
     });
-    y += rowHeight;
+    y += height;
   });
   doc
     .moveTo(x, y)

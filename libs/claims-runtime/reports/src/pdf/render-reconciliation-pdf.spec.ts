@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { emptyReport, reconciliationReportFixture } from '../testing';
+import {
+  emptyReport,
+  readPdfText,
+  reconciliationReportFixture,
+} from '../testing';
+import { rebateMinimum } from '../rebate-minimum';
 import { discountChartBox, discountChartPlot } from './discount-chart';
 import { groupBuckets } from '@leaf/claims-runtime/domain';
 import { formatCount, formatMoney } from './display-format';
@@ -337,7 +342,8 @@ describe('renderReconciliationPdf', () => {
     const empty = await renderPages(
       await renderReconciliationPdf(emptyReport()),
     );
-    expect(empty.pageCount).toBe(3);
+    // Summary, buckets, methodology, appendix.
+    expect(empty.pageCount).toBe(4);
     expect(empty.pages[0]?.text).toContain(
       'No AWP discount guarantees in this period.',
     );
@@ -360,7 +366,7 @@ describe('renderReconciliationPdf', () => {
     ).toBe(0);
   });
 
-  it('shortens a client name too long for the page instead of running off it', async () => {
+  it('wraps a client name too long for the page onto more lines, never cutting it short', async () => {
     const longName = `${'Consolidated Regional Employers Health and Welfare Trust Fund '.repeat(3)}Plan`;
     const long = await renderPages(
       await renderReconciliationPdf(
@@ -370,11 +376,138 @@ describe('renderReconciliationPdf', () => {
         }),
       ),
     );
-    const title =
-      long.pages[0]?.text
-        .split('\n')
-        .find((line) => line.startsWith('Consolidated')) ?? '';
-    expect(title.endsWith('…')).toBe(true);
-    expect(longName.startsWith(title.slice(0, -1))).toBe(true);
+    const page1 = long.pages[0]?.text ?? '';
+    expect(page1.replace(/\s+/g, ' ')).toContain(longName);
+    expect(long.allText).not.toContain('…');
+    // The summary and the chart move down under the taller title; both are still on page 1.
+    expect(page1).toContain('Guaranteed vs effective AWP discount by bucket');
+    expect(page1).toContain('Total owed to the client');
+  });
+
+  it('has a methodology page: definitions, eligibility and exclusions, the overlap rule, rounding, sources and evidence', () => {
+    const index = rendered.pages.findIndex((p) =>
+      p.text.split('\n').includes('Methodology'),
+    );
+    expect(index).toBeGreaterThan(0);
+    const page = rendered.pages[index] as RenderedPage;
+    const lines = page.text.split('\n').map((l) => l.trim());
+    for (const title of [
+      'Definitions',
+      'Eligibility and exclusions',
+      'The overlap rule: no dollar owed twice',
+      'Rounding',
+      'Sources and evidence',
+    ])
+      expect(lines).toContain(title);
+    const text = page.text.replace(/\s+/g, ' ');
+    // This run's own figures, as the summary states them.
+    expect(text).toContain(
+      `${formatCount(report.summary.claimCount)} net claims, ${formatCount(report.summary.eligibleClaimCount)} eligible`,
+    );
+    expect(text).toContain(
+      `This run deducted ${formatMoney(report.summary.findingOverlap.deducted)} of finding dollars`,
+    );
+    expect(text).toContain('half away from zero');
+    expect(text).toContain(
+      '412,345 claim rows in the source, latest fill 2025-12-31, highest claim id CLM0009876543',
+    );
+    expect(text).toContain(report.inputsSha256);
+    // It is drawn, not only present as text: dark type covers much of the rendered page.
+    let ink = 0;
+    for (let offset = 0; offset < page.pixels.length; offset += 4)
+      if ((page.pixels[offset] ?? 255) < 96) ink += 1;
+    expect(ink).toBeGreaterThan(20_000);
+    // Before the appendix.
+    expect(
+      rendered.pages
+        .slice(index + 1)
+        .some((p) => p.text.includes('Appendix: evidence')),
+    ).toBe(true);
+  });
+
+  it('states the claims source watermark in words and the run reference on page 1', () => {
+    const text = (rendered.pages[0]?.text ?? '').replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'Claims source: 412,345 claim rows in the source, latest fill 2025-12-31, highest claim id CLM0009876543',
+    );
+    expect(text).not.toContain('claims=412345;');
+    expect(text).toContain(`Report reference ${report.runId}`);
+  });
+
+  it("shows a rebate term's guaranteed minimum in dollars", () => {
+    const rebate = report.buckets.find(
+      (b) => b.metric === 'rebate_per_brand_claim',
+    )!;
+    const minimum = rebateMinimum(rebate)!;
+    expect(minimum).toBe('140717.50');
+    const lines = (rendered.pages[1]?.text ?? '')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    expect(lines.join('|')).toContain(
+      `|${formatCount(rebate.claimCount)}|$42.50|${formatMoney(minimum)}|`,
+    );
+  });
+
+  it('cuts no amount or id in its key tables: each is one complete text run, long ones in smaller type, prose wrapped', async () => {
+    const base = reconciliationReportFixture({ claimFindings: 40 });
+    const longId = 'g-northfield-tech-py2025-specialty-generic-amended';
+    const buckets = base.buckets.map((b) =>
+      b.metric === 'dispensing_fee'
+        ? { ...b, guaranteedValue: '0.975416', effectiveValue: '1.012346' }
+        : b.channel === 'specialty' && b.drugType === 'generic'
+          ? {
+              ...b,
+              guaranteeId: longId,
+              guaranteeVersion: 12,
+              guaranteedValue: '0.86055',
+              effectiveValue: '0.860449',
+              awp: '123456789.01',
+            }
+          : b,
+    );
+    const topFindings = base.topFindings.map((f, i) =>
+      i === 0
+        ? {
+            ...f,
+            claimId: 'CLM-NORTHFIELD-TECH-2025-000012345',
+            impact: '98765432.10',
+            detail: `${'a detail long enough to need more than one line of the table, '.repeat(3)}end`,
+          }
+        : f,
+    );
+    const stressed = {
+      ...base,
+      buckets,
+      bucketGroups: groupBuckets(buckets),
+      topFindings,
+    };
+    const pages = await readPdfText(await renderReconciliationPdf(stressed));
+    const runs = new Set(pages.flat());
+    const all = pages.flat().join(' ');
+    expect(all).not.toContain('…');
+    const expected = [
+      // Ids.
+      ...topFindings.map((f) => f.claimId ?? f.guaranteeId ?? f.findingId),
+      `${longId} v12`,
+      ...stressed.evidence.map((e) => `sha256 ${e.sha256}`),
+      ...buckets.map((b) => b.evidence.sha256!),
+      // Amounts, and rates to the precision the rule states.
+      ...topFindings.map((f) => formatMoney(f.impact)),
+      ...buckets
+        .filter((b) => b.metric !== 'rebate_per_brand_claim')
+        .flatMap((b) => [formatMoney(b.shortfall), formatMoney(b.variance)]),
+      formatMoney('123456789.01'),
+      '$0.975416',
+      '$1.012346',
+      '86.055%',
+      '86.045%',
+      ...stressed.findingTotals.map((t) => formatMoney(t.impact)),
+      formatMoney(stressed.summary.totalOwed),
+    ];
+    for (const text of expected)
+      expect([text, runs.has(text)]).toEqual([text, true]);
+    // The long detail wraps: every word is there, over more than one run.
+    expect(all.replace(/\s+/g, ' ')).toContain('need more than one line');
+    expect(runs.has(topFindings[0]!.detail)).toBe(false);
   });
 });

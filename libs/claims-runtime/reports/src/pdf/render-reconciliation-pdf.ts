@@ -3,6 +3,7 @@ import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { reportAuthor, reportDate } from '../report-date';
 import { drawBucketGroups, drawFindingOverlap } from './bucket-tables';
 import { discountChartBox, drawDiscountChart } from './discount-chart';
+import { drawMethodologyPage } from './methodology-page';
 import { colours, fonts, page } from './pdf-style';
 import {
   drawEvidenceAppendix,
@@ -15,8 +16,8 @@ import {
 type Doc = InstanceType<typeof PDFDocument>;
 
 /**
- * The client-facing PDF: title block, summary, discount chart, buckets, findings and the evidence
- * appendix. Deterministic: the info dates come from the report (pdfkit derives the document ID
+ * The client-facing PDF: title block, summary, discount chart, buckets, findings, the methodology
+ * and the evidence appendix. Deterministic: the info dates come from the report (pdfkit derives the document ID
  * from the info dictionary) and only the built-in fonts are used, so nothing is subset at random.
  */
 export async function renderReconciliationPdf(
@@ -48,9 +49,14 @@ export async function renderReconciliationPdf(
   });
 
   const summaryTop = drawTitleBlock(doc, report);
-  drawSummary(doc, report, summaryTop);
-  drawDiscountChart(doc, report.buckets);
-  drawOwedTable(doc, report, discountChartBox.y + discountChartBox.height + 12);
+  const summaryEnd = drawSummary(doc, report, summaryTop);
+  // The chart keeps its place under a usual title block; a long client name pushes it down.
+  const chartEnd = drawDiscountChart(
+    doc,
+    report.buckets,
+    Math.max(discountChartBox.y, summaryEnd + 20),
+  );
+  drawOwedTable(doc, report, chartEnd + 12);
 
   doc.addPage();
   const y = drawFindingOverlap(
@@ -59,6 +65,7 @@ export async function renderReconciliationPdf(
     drawBucketGroups(doc, report, page.margin),
   );
   drawTopFindings(doc, report, y + 22);
+  drawMethodologyPage(doc, report);
   drawEvidenceAppendix(doc, report);
   drawFooters(doc, report);
   doc.end();

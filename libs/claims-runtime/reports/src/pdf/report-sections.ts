@@ -3,7 +3,8 @@ import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { labelOf } from '../labels';
 import { categoryLabels, owedLines } from '../owed-lines';
 import { formatCount, formatMoney } from './display-format';
-import { drawTable, fitText } from './pdf-table';
+import { drawTable } from './pdf-table';
+import { describeWatermark } from '../source-watermark';
 import { colours, contentBottom, contentWidth, fonts, page } from './pdf-style';
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -17,38 +18,45 @@ function heading(doc: Doc, text: string, y: number): number {
   return y + 18;
 }
 
-/** Who, what period, from which inputs and code: enough to find and replay the run. */
+/**
+ * Who, what period, from which inputs and code: enough to find and replay the run. Names and the
+ * watermark come from the data: a long one wraps onto another line, it is never cut short.
+ */
 export function drawTitleBlock(doc: Doc, report: ReconciliationReport): number {
   const x = page.margin;
-  // Names and watermarks come from the data: a long one is shortened, never run off the page.
-  const line = (text: string, y: number) =>
-    doc.text(fitText(doc, text, contentWidth), x, y, { lineBreak: false });
+  const line = (text: string, y: number, gap: number) => {
+    doc.text(text, x, y, { width: contentWidth });
+    return doc.y + gap;
+  };
   doc.font(fonts.bold).fontSize(20).fillColor(colours.ink);
-  line('Guarantee reconciliation', page.margin);
+  doc.text('Guarantee reconciliation', x, page.margin, { lineBreak: false });
   doc.font(fonts.bold).fontSize(14).fillColor(colours.header);
-  line(report.clientName, 82);
+  let y = line(report.clientName, 82, 4);
   doc.font(fonts.regular).fontSize(9).fillColor(colours.muted);
-  line(
+  y = line(
     `PBM ${report.pbmName}  ·  Contract period ${report.periodId} (${report.periodStart} to ${report.periodEnd})`,
-    102,
+    y,
+    2.6,
   );
-  line(
-    `Run ${report.runId}  ·  Client ${report.clientId}  ·  Code ${report.codeVersion}`,
-    115,
+  y = line(
+    `Report reference ${report.runId}  ·  Client ${report.clientId}  ·  Code ${report.codeVersion}`,
+    y,
+    2.6,
   );
-  line(`Claims as of ${report.asOf}`, 128);
-  doc.text('Inputs sha256', x, 141, { lineBreak: false });
+  y = line(`Claims source: ${describeWatermark(report.asOf)}`, y, 2.6);
+  doc.text('Inputs sha256', x, y, { lineBreak: false });
   doc
     .font(fonts.mono)
     .fontSize(7.5)
-    .text(report.inputsSha256, x + 62, 142, { lineBreak: false });
+    .text(report.inputsSha256, x + 62, y + 1, { lineBreak: false });
+  y += 17;
   doc
-    .moveTo(x, 158)
-    .lineTo(x + contentWidth, 158)
+    .moveTo(x, y)
+    .lineTo(x + contentWidth, y)
     .lineWidth(0.6)
     .strokeColor(colours.rule)
     .stroke();
-  return 170;
+  return y + 12;
 }
 
 /** The claims the run measured as a table, with what is owed called out beside it. */
@@ -64,11 +72,14 @@ export function drawSummary(
   const end = drawTable(
     doc,
     [
-      { header: 'Claims measured (net of reversals)', width: 190 },
-      { header: 'Value', width: 120, align: 'right' },
+      {
+        header: 'Claims measured (net: no reversals, none reversed)',
+        width: 230,
+      },
+      { header: 'Value', width: 80, align: 'right' },
     ],
     [
-      ['Claims', formatCount(summary.claimCount)],
+      ['Net claims', formatCount(summary.claimCount)],
       ['Eligible claims', formatCount(summary.eligibleClaimCount)],
       ['Excluded claims', formatCount(summary.excludedClaimCount)],
       ['AWP, all claims', formatMoney(summary.totalAwp)],
@@ -181,11 +192,11 @@ export function drawTopFindings(
   return drawTable(
     doc,
     [
-      { header: 'Finding', width: 102 },
-      { header: 'Kind', width: 114 },
-      { header: 'Bucket', width: 70 },
-      { header: 'Impact', width: 62, align: 'right' },
-      { header: 'Detail', width: 156 },
+      { header: 'Finding', width: 140 },
+      { header: 'Kind', width: 92, wrap: true },
+      { header: 'Bucket', width: 62, wrap: true },
+      { header: 'Impact', width: 66, align: 'right' },
+      { header: 'Detail', width: 144, wrap: true },
     ],
     report.topFindings.map((f) => [
       f.claimId ?? f.guaranteeId ?? f.findingId,
@@ -223,10 +234,8 @@ export function drawEvidenceAppendix(
       .font(fonts.bold)
       .fontSize(9)
       .fillColor(colours.ink)
-      .text(item.name, page.margin, y, {
-        width: contentWidth,
-        lineBreak: false,
-      });
+      .text(item.name, page.margin, y, { width: contentWidth });
+    const hashY = doc.y + 1;
     doc
       .font(fonts.mono)
       .fontSize(7.5)
@@ -234,14 +243,14 @@ export function drawEvidenceAppendix(
       .text(
         `sha256 ${item.sha256 || 'not recorded'}`,
         page.margin + 10,
-        y + 13,
+        hashY,
         { lineBreak: false },
       );
     doc
       .font(fonts.regular)
       .fontSize(8)
       .fillColor(colours.muted)
-      .text(item.reference, page.margin + 10, y + 24, {
+      .text(item.reference, page.margin + 10, hashY + 11, {
         width: contentWidth - 10,
       });
     y = doc.y + 8;
@@ -264,10 +273,10 @@ export function drawEvidenceAppendix(
   drawTable(
     doc,
     [
-      { header: 'Guarantee', width: 118 },
-      { header: 'Object', width: 72 },
-      { header: 'Locator', width: 60 },
-      { header: 'sha256', width: 254, mono: true },
+      { header: 'Guarantee', width: 176 },
+      { header: 'Object', width: 62 },
+      { header: 'Locator', width: 48 },
+      { header: 'sha256', width: 218, mono: true },
     ],
     report.buckets.map((b) => [
       `${b.guaranteeId} v${b.guaranteeVersion}`,
