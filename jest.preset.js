@@ -15,7 +15,8 @@ const swc = {
 // Packages Jest's CommonJS VM cannot load as shipped: PGlite's CommonJS build loads Node built-ins
 // with import(), and content-disposition (under @fastify/static, which serves /docs) and jose are ESM-only.
 // SWC turns both into plain CommonJS.
-const esmPackages = ['@electric-sql', 'content-disposition', 'jose'];
+// @kubernetes/client-node 1.x and its OpenID client are ESM-only too.
+const esmPackages = ['@electric-sql', 'content-disposition', 'jose', '@kubernetes/client-node', 'openid-client', 'oauth4webapi'];
 const esmToCjs = {
   jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } },
   module: { type: 'commonjs', ignoreDynamic: false },

@@ -21,3 +21,4 @@ export * from './pbm/display-format';
 export * from './search/search-document';
 export * from './search/search.api';
 export * from './api/domo-takeover.api';
+export * from './api/operations.api';

@@ -2,3 +2,4 @@ export * from './azurite/azurite';
 export * from './service-bus-broker';
 export * from './graph';
 export * from './service-process/service-process';
+export * from './fake-kubernetes';

@@ -1,0 +1,2 @@
+export * from './fake-kubernetes';
+export * from './kubernetes-objects';
