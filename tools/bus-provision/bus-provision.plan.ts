@@ -1,4 +1,4 @@
-import type { CorrelationFilter, EntitySettings } from '@leaf/contracts';
+import { canonicalJson, type CorrelationFilter, type EntitySettings } from '@leaf/contracts';
 import type {
   DeclaredSubscription,
   DeclaredTopology,
@@ -127,17 +127,8 @@ export function declaredFilter(
   };
 }
 
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
-
 export const sameFilter = (a: RuleFilter, b: RuleFilter): boolean =>
-  canonical(a) === canonical(b);
+  canonicalJson(a) === canonicalJson(b);
 
 function changed<K extends keyof MutableSettings>(
   keys: readonly K[],

@@ -1,4 +1,5 @@
-import { createDataSource, postgresMigrations, redactUrl, runMigrations } from '@leaf/persistence';
+import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
+import { redactUrl } from '@leaf/platform';
 import { loadSeedIntoPostgres, writeSeedCsv } from '@leaf/synthetic-data';
 import type { DataGenCommand } from './data-gen.args';
 

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { devIssuerDirOf } from '@leaf/gateway/feature';
-import { platformConfigSchema, type Env } from '@leaf/platform';
+import { intSetting, platformConfigSchema, type Env } from '@leaf/platform';
 import { z } from 'zod';
 
 /** Where `LEAF_TEST_CRASH_AT` may kill the first start (see test-crash-point.ts). */
@@ -12,10 +12,10 @@ export type TestCrashPhase = (typeof testCrashPhases)[number];
 export const localStackConfigSchema = platformConfigSchema
   .extend({
     LEAF_DATA_DIR: z.string().min(1).default('.data').describe('Everything the local stack writes (PGlite, lake, packets, dev issuer) lives under it; delete it to reseed.'),
-    LEAF_SEED: z.coerce.number().int().min(0).max(0xffff_ffff).default(20_251_123).describe('Seed of the synthetic data generated on first start.'),
+    LEAF_SEED: intSetting(0, 0xffff_ffff).default(20_251_123).describe('Seed of the synthetic data generated on first start.'),
     /** Added to every service's default port, to run a second stack (or a test) beside the first. */
-    LEAF_PORT_OFFSET: z.coerce.number().int().min(0).max(50_000).default(0).describe("Added to every service's default port, to run a second stack beside the first."),
-    LEAF_SEED_CLAIMS: z.coerce.number().int().min(0).max(100_000_000).default(200_000).describe('How many synthetic claims the first start seeds.'),
+    LEAF_PORT_OFFSET: intSetting(0, 50_000).default(0).describe("Added to every service's default port, to run a second stack beside the first."),
+    LEAF_SEED_CLAIMS: intSetting(0, 100_000_000).default(200_000).describe('How many synthetic claims the first start seeds.'),
     /**
      * Test only: SIGKILLs the launcher at this point of the first start, so a spec can check that
      * the next start still ends with the full dataset. Honoured only with LEAF_ENV=local and

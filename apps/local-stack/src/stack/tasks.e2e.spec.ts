@@ -57,7 +57,7 @@ describe('claims.reconcile task end to end', () => {
     const dispatcher = urlOf(apps[1]);
     const created = await fetch(`${dispatcher}/v1/tasks`, {
       method: 'POST',
-      headers: { ...analyst, 'content-type': 'application/json', 'idempotency-key': 'e2e-1' },
+      headers: { ...analyst, 'content-type': 'application/json', 'idempotency-key': 'e2e-task-0001' },
       body: JSON.stringify({ kind: 'claims.reconcile', clientId: client.clientId, parameters: { periodId: period?.periodId } }),
     });
     expect(created.status).toBe(201);

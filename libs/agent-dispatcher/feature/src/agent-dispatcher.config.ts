@@ -1,8 +1,5 @@
-import { defaultServicePorts } from '@leaf/contracts';
-import { platformConfigSchema } from '@leaf/platform';
-import { z } from 'zod';
-
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+import { intSetting as int, platformConfigSchema, serviceUrlSetting } from '@leaf/platform';
+import type { z } from 'zod';
 
 export const agentDispatcherConfigSchema = platformConfigSchema.extend({
   /** How often the watchdog looks for tasks whose worker stopped heartbeating. */
@@ -14,10 +11,7 @@ export const agentDispatcherConfigSchema = platformConfigSchema.extend({
   /** Progress streams poll the history this often (task events on the bus wake them sooner). */
   LEAF_TASK_STREAM_POLL_MS: int(20, 10_000).default(500).describe('How often progress streams poll the task history (bus events wake them sooner).'),
   /** claims-runtime, asked at create whether a task's period or run belongs to the task's client. */
-  LEAF_CLAIMS_RUNTIME_URL: z
-    .url()
-    .default(`http://127.0.0.1:${defaultServicePorts['claims-runtime']}`)
-    .describe("claims-runtime's base URL; agent-dispatcher asks it whether a task's period or run belongs to the task's client."),
+  LEAF_CLAIMS_RUNTIME_URL: serviceUrlSetting('claims-runtime', "claims-runtime's base URL; agent-dispatcher asks it whether a task's period or run belongs to the task's client."),
   /** How long that question may take before the create fails with 502. */
   LEAF_REFERENCE_CHECK_TIMEOUT_MS: int(100, 60_000).default(5_000).describe('How long the reference check may take before a task create fails with 502.'),
 });

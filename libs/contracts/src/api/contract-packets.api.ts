@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Schema } from '../hashing/sha256';
 import { channelSchema, drugTypeSchema } from '../pbm/channel';
 import { clientIdSchema } from '../pbm/client';
 import { claimExclusionSchema, evidenceRefSchema, guaranteeMetricSchema } from '../pbm/contract-guarantee';
@@ -10,7 +11,7 @@ import { rateSchema } from '../pbm/money';
  */
 export const packetStatusSchema = z.enum(['discovered', 'stored', 'extracted', 'validated', 'review', 'promoted', 'rejected', 'deleted']);
 
-const sha256 = z.string().regex(/^[a-f0-9]{64}$/);
+const sha256 = sha256Schema;
 
 export const packetIdSchema = z.string().regex(/^pkt-[a-f0-9]{24}$/, 'packet id is pkt- and 24 hex digits');
 export const packetParamsSchema = z.object({ packetId: packetIdSchema });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { sha256Schema } from '../hashing/sha256';
 import { channelSchema, drugTypeSchema } from '../pbm/channel';
 import { clientIdSchema } from '../pbm/client';
 import { evidenceRefSchema, guaranteeMetricSchema } from '../pbm/contract-guarantee';
 import { isoDateSchema, moneySchema, rateSchema } from '../pbm/money';
 
-const sha256 = z.string().regex(/^[a-f0-9]{64}$/);
+const sha256 = sha256Schema;
 export const runIdSchema = z.string().regex(/^rec_[a-z0-9]{26}$/, 'run id must look like rec_<26 characters>');
 
 /** POST /v1/clients/{clientId}/reconciliations — 202 with the run; the work continues in the background. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { sha256Schema as sha256 } from '../hashing/sha256';
 import { clientIdSchema } from '../pbm/client';
+import { artifactFileNameSchema } from './artifact-names';
 
-const sha256 = z.string().regex(/^[a-f0-9]{64}$/);
 const at = z.iso.datetime();
 
 export const taskIdSchema = z.string().regex(/^tsk_[a-z0-9]{26}$/, 'task id must look like tsk_<26 characters>');
@@ -33,7 +34,7 @@ export const taskParamsSchema = z.object({ taskId: taskIdSchema });
 
 /** GET /v1/tasks/{taskId}/artifacts/{name}: a plain file name, never a path. */
 export const taskArtifactParamsSchema = taskParamsSchema.extend({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'artifact name must be a plain file name (letters, digits, . _ -)'),
+  name: artifactFileNameSchema,
 });
 export type TaskArtifactParams = z.infer<typeof taskArtifactParamsSchema>;
 

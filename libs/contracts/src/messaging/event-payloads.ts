@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { sha256Schema } from '../hashing/sha256';
 import { clientIdSchema } from '../pbm/client';
 import { moneySchema } from '../pbm/money';
 
-const sha256 = z.string().regex(/^[a-f0-9]{64}$/);
+const sha256 = sha256Schema;
 const at = z.iso.datetime();
 
 export const reconciliationCompletedV1 = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Schema } from '../hashing/sha256';
 import { channelSchema, drugTypeSchema } from './channel';
 import { clientIdSchema } from './client';
 import { isoDateSchema, rateSchema } from './money';
@@ -15,7 +16,7 @@ export type ClaimExclusion = z.infer<typeof claimExclusionSchema>;
 export const evidenceRefSchema = z.object({
   sourceSystem: z.enum(['contract-packet', 'synthetic-seed', 'claims-source', 'salesforce', 'domo']),
   objectId: z.string().min(1).max(128),
-  sha256: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+  sha256: sha256Schema.nullable(),
   locator: z.string().min(1).max(200),
 });
 export type EvidenceRef = z.infer<typeof evidenceRefSchema>;

@@ -1,5 +1,5 @@
-import { defaultServicePorts, roleSchema, serviceNames, type ServiceName } from '@leaf/contracts';
-import { deployedEnvironments, platformConfigSchema } from '@leaf/platform';
+import { roleSchema, serviceNames, type ServiceName } from '@leaf/contracts';
+import { deployedEnvironments, intSetting, jsonSetting, platformConfigSchema, serviceUrlSetting as serviceUrl } from '@leaf/platform';
 import { z } from 'zod';
 
 /** `claims-runtime` -> `LEAF_CLAIMS_RUNTIME_URL`. */
@@ -10,25 +10,11 @@ const upstreams = Object.fromEntries(
     .filter((s) => s !== 'gateway')
     .map((s) => [
       serviceUrlSetting(s),
-      z.url().default(`http://127.0.0.1:${defaultServicePorts[s]}`).describe(`Where the gateway forwards ${s}'s routes (in a cluster the service's DNS name).`),
+      serviceUrl(s, `Where the gateway forwards ${s}'s routes (in a cluster the service's DNS name).`),
     ]),
 );
 
 export const externalIssuerKinds = ['dev', 'entra', 'cloudflare-access'] as const;
-
-/** A JSON setting, parsed and checked; the value is never echoed in the error. */
-const jsonSetting = <T extends z.ZodType>(schema: T, example: string) =>
-  z
-    .string()
-    .transform((v, ctx) => {
-      try {
-        return JSON.parse(v) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `must be JSON like ${example}` });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
 
 /**
  * Budgets rate limits are counted in: reads, writes (POST), downloads and MCP calls (each per
@@ -59,7 +45,7 @@ const rateLimitsSetting = z.string().default('').transform((value, ctx): RateLim
 export const gatewayConfigSchema = platformConfigSchema
   .extend({
     ...upstreams,
-    LEAF_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).describe('How long the gateway waits for a service (504 beyond).'),
+    LEAF_UPSTREAM_TIMEOUT_MS: intSetting(100, 120_000).default(10_000).describe('How long the gateway waits for a service (504 beyond).'),
     /** Which external issuers the gateway trusts, comma separated: dev, entra, cloudflare-access. */
     LEAF_AUTH_ISSUERS: z
       .string()
@@ -83,7 +69,7 @@ export const gatewayConfigSchema = platformConfigSchema
     /** Defaults to <team domain>/cdn-cgi/access/certs. */
     LEAF_CF_ACCESS_CERTS_URL: z.url().optional().describe('Unset: <team domain>/cdn-cgi/access/certs.'),
     /** Minimum time between two JWKS fetches (an unknown kid triggers one). */
-    LEAF_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(30_000).describe('Minimum time between two JWKS fetches (an unknown kid triggers one).'),
+    LEAF_JWKS_COOLDOWN_MS: intSetting(0, 600_000).default(30_000).describe('Minimum time between two JWKS fetches (an unknown kid triggers one).'),
     /** Group id -> roles, e.g. {"<entra-group-oid>":["analyst"]}. */
     LEAF_AUTH_GROUP_ROLES: jsonSetting(z.record(z.string(), z.array(roleSchema)), '{"<group>":["analyst"]}')
       .default({})
@@ -98,20 +84,20 @@ export const gatewayConfigSchema = platformConfigSchema
      * ingress): the source address is that many entries from the right. 0 (default) trusts no
      * forwarded header and uses the peer address.
      */
-    LEAF_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0).describe('Proxies in front that append to X-Forwarded-For; 0 trusts no forwarded header.'),
+    LEAF_TRUSTED_PROXY_HOPS: intSetting(0, 5).default(0).describe('Proxies in front that append to X-Forwarded-For; 0 trusts no forwarded header.'),
     /** Rate-limit counters in Redis (shared by every gateway replica); in memory when unset. */
     LEAF_REDIS_URL: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis: or rediss:' }).optional().describe('Rate-limit counters in Redis, shared by every replica; unset: in memory.'),
     /** How deep a JSON request body may nest (400 beyond). */
-    LEAF_JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32).describe('How deep a JSON request body may nest (400 beyond).'),
+    LEAF_JSON_MAX_DEPTH: intSetting(2, 256).default(32).describe('How deep a JSON request body may nest (400 beyond).'),
     /** How many object keys plus array items a JSON request body may hold (400 beyond). */
-    LEAF_JSON_MAX_KEYS: z.coerce.number().int().min(10).max(1_000_000).default(1000).describe('Object keys plus array items a JSON request body may hold (400 beyond).'),
+    LEAF_JSON_MAX_KEYS: intSetting(10, 1_000_000).default(1000).describe('Object keys plus array items a JSON request body may hold (400 beyond).'),
     /** How long an Idempotency-Key's stored response is replayed. */
-    LEAF_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600).describe("How long an Idempotency-Key's stored response is replayed."),
+    LEAF_IDEMPOTENCY_TTL_SECONDS: intSetting(60, 7 * 24 * 3600).default(24 * 3600).describe("How long an Idempotency-Key's stored response is replayed."),
     /**
      * An in-flight Idempotency-Key is held for LEAF_UPSTREAM_TIMEOUT_MS plus this margin; after
      * that (its gateway crashed) a retry with the same body proceeds.
      */
-    LEAF_IDEMPOTENCY_LEASE_MARGIN_MS: z.coerce.number().int().min(0).max(600_000).default(5_000).describe('An in-flight Idempotency-Key is held for LEAF_UPSTREAM_TIMEOUT_MS plus this margin.'),
+    LEAF_IDEMPOTENCY_LEASE_MARGIN_MS: intSetting(0, 600_000).default(5_000).describe('An in-flight Idempotency-Key is held for LEAF_UPSTREAM_TIMEOUT_MS plus this margin.'),
   })
   .superRefine((c, ctx) => {
     const need = (setting: string, when: string) => ctx.addIssue({ code: 'custom', path: [setting], message: `is required when ${when}` });

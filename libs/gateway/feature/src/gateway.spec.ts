@@ -179,7 +179,8 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     expect(upstreamCalls('/reconciliations')).toBe(before + 1);
     const other = await post(path, op, { periodId: 'p-2026' }, { 'idempotency-key': 'key-0001-abc' });
     expect([other.status, other.body.code]).toEqual([409, 'CONFLICT']);
-    expect((await post(path, op, { periodId: 'p-2025' }, { 'idempotency-key': 'bad key!' })).status).toBe(400);
+    const bad = await post(path, op, { periodId: 'p-2025' }, { 'idempotency-key': 'bad key!' });
+    expect([bad.status, bad.body.code, bad.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ path: 'Idempotency-Key', message: 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 _ . : -' }]]);
     // Another caller's identical key is its own.
     const mine = await post(path, await bearer('operator', ['client-a'], 'someone-else'), { periodId: 'p-2025' }, { 'idempotency-key': 'key-0001-abc' });
     expect([mine.status, mine.headers.get('idempotent-replayed')]).toEqual([202, null]);

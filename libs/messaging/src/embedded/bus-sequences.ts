@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { EntityName } from '@leaf/contracts';
+import { sha256Hex, type EntityName } from '@leaf/contracts';
 
 /**
  * One PostgreSQL sequence per queue or topic, as Service Bus numbers each entity on its own (a
@@ -18,7 +17,7 @@ export class BusSequences {
 
   /** The qualified sequence name of `entity`, safe to interpolate (a hash, not the entity name). */
   nameOf(entity: EntityName): string {
-    return `${this.schema}.seq_${createHash('sha256').update(entity).digest('hex').slice(0, 24)}`;
+    return `${this.schema}.seq_${sha256Hex(entity).slice(0, 24)}`;
   }
 
   /** Ensures the entity's sequence exists; resolves to its name. */

@@ -1,7 +1,7 @@
 import { PersistenceError } from '../errors/persistence.error';
 import type { DatabaseConfig } from './database-config';
 import { parseDatabaseUrl } from './parse-database-url';
-import { redactUrl } from './redact-url';
+import { redactUrl } from '@leaf/platform';
 
 /** The schemes an operational store (ledger, outbox, runs, registries, embedded bus) may use. */
 export const operationalDatabaseSchemes = ['pglite', 'postgres', 'postgresql'] as const;

@@ -1,6 +1,6 @@
 import { PersistenceError } from '../errors/persistence.error';
 import { parseDatabaseConfig, type DatabaseConfig } from './database-config';
-import { redactUrl } from './redact-url';
+import { redactUrl } from '@leaf/platform';
 
 /**
  * One environment variable describes the database:

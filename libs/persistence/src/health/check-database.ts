@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { scrubSecrets } from '../config/scrub-secrets';
+import { scrubForPublication } from '@leaf/platform';
 
 export interface DatabaseHealth {
   status: 'up' | 'down';
@@ -34,7 +34,7 @@ export async function checkDatabase(dataSource: DataSource, options: CheckDataba
     if (outcome === 'timeout') return { status: 'down', durationMs: elapsed(), detail: `no answer within ${timeoutMs} ms` };
     return { status: 'up', durationMs: elapsed() };
   } catch (error) {
-    return { status: 'down', durationMs: elapsed(), detail: scrubSecrets(error instanceof Error ? error.message : String(error)) };
+    return { status: 'down', durationMs: elapsed(), detail: scrubForPublication(error instanceof Error ? error.message : String(error)) };
   } finally {
     clearTimeout(timer);
   }

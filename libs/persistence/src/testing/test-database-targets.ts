@@ -3,7 +3,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { EmbeddedPostgres } from '../embedded/embedded-postgres';
 import { PersistenceError } from '../errors/persistence.error';
-import { redactUrl } from '../config/redact-url';
+import { redactUrl } from '@leaf/platform';
 
 export interface TestDatabase {
   /** A `postgres://` URL for `pg`, TypeORM or any service under test. */

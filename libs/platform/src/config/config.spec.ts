@@ -14,7 +14,7 @@ describe('loadConfig', () => {
 
   it('coerces numbers and rejects a malformed one naming the setting', () => {
     expect(loadConfig(platformConfigSchema, { PORT: '8080' }).PORT).toBe(8080);
-    expect(() => loadConfig(platformConfigSchema, { PORT: 'eighty' })).toThrow(/PORT: PORT must be a number/);
+    expect(() => loadConfig(platformConfigSchema, { PORT: 'eighty' })).toThrow(/PORT: must be a number/);
   });
 
   it('names every bad setting and never echoes a secret value', () => {

@@ -1,22 +1,14 @@
 import { z } from 'zod';
 import { defaultServicePorts, type ServiceName } from '@leaf/contracts';
 import { deployedEnvironments, devInternalIdentityKey } from '../auth/internal-identity-key';
-
-const toInt = (name: string, min: number, max: number) =>
-  z.coerce.number({ error: `${name} must be a number` }).int().min(min).max(max);
-
-/** `scheme://...` URL check that never echoes the value (it may hold a password). */
-const urlSetting = (schemes: readonly string[]) =>
-  z.string().refine((v) => schemes.some((s) => v.startsWith(`${s}:`)), {
-    message: `must start with one of ${schemes.map((s) => `${s}:`).join(', ')}`,
-  });
+import { intSetting, urlSetting } from './config-settings';
 
 /** Settings every service reads. A service extends this schema with its own. */
 export const platformConfigSchema = z.object({
   LEAF_ENV: z.enum(['local', 'dev', 'test', 'staging', 'prod']).default('local').describe('Environment: local | dev | test | staging | prod; deployed ones refuse development keys and the dev issuer.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level of the JSON log lines.'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server listens on (0.0.0.0 in a container).'),
-  PORT: toInt('PORT', 0, 65535).optional().describe("HTTP port; unset: the service's default port (gateway 3000, the others 3101…3107; 8080 in the charts)."),
+  PORT: intSetting(0, 65535).optional().describe("HTTP port; unset: the service's default port (gateway 3000, the others 3101…3107; 8080 in the charts)."),
   /**
    * The service's operational store: PostgreSQL (Azure Database for PostgreSQL in production) or
    * PGlite locally. SQL Server is refused: it is only ever the read-only claims source.
@@ -34,7 +26,7 @@ export const platformConfigSchema = z.object({
     .describe('Artifact lake: file:<dir>, or azure-blob://<account>.blob.core.windows.net/<container> (workload identity); the local stack uses <LEAF_DATA_DIR>/lake.'),
   LEAF_TELEMETRY: z.enum(['none', 'otlp', 'console']).default('none').describe('Traces and metrics exporter: none, otlp (to OTEL_EXPORTER_OTLP_ENDPOINT) or console.'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional().describe("OpenTelemetry Collector URL when LEAF_TELEMETRY=otlp (in production the cluster's collector, exporting to Azure Monitor)."),
-  LEAF_SHUTDOWN_GRACE_MS: toInt('LEAF_SHUTDOWN_GRACE_MS', 0, 600_000)
+  LEAF_SHUTDOWN_GRACE_MS: intSetting(0, 600_000)
     .default(25_000)
     .describe("How long shutdown waits for in-flight work; keep it below the pod's terminationGracePeriodSeconds."),
   /** `embedded`: the bus lives in the service's PostgreSQL; `azure`: Azure Service Bus. */
@@ -46,7 +38,7 @@ export const platformConfigSchema = z.object({
     .describe('Azure Service Bus connection string (a Key Vault mount); otherwise LEAF_SERVICE_BUS_NAMESPACE with workload identity.'),
   /** `<name>.servicebus.windows.net`, with workload identity (DefaultAzureCredential). */
   LEAF_SERVICE_BUS_NAMESPACE: z.string().min(1).optional().describe('<name>.servicebus.windows.net, reached with workload identity; required when LEAF_BUS=azure without a connection string.'),
-  LEAF_BODY_LIMIT_BYTES: toInt('LEAF_BODY_LIMIT_BYTES', 1024, 100 * 1024 * 1024)
+  LEAF_BODY_LIMIT_BYTES: intSetting(1024, 100 * 1024 * 1024)
     .default(1024 * 1024)
     .describe('Largest request body accepted (413 beyond).'),
   /**

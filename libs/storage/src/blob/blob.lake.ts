@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '@leaf/contracts';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ export class BlobLake implements Lake {
     const options = resolvePutOptions(opts);
     const prepared = prepareContent(content);
     if (prepared.kind === 'bytes') {
-      const sha256 = createHash('sha256').update(prepared.bytes).digest('hex');
+      const sha256 = sha256Hex(prepared.bytes);
       const parsed = parseKey(contentKey(validArea, sha256));
       const existing = await this.existing(parsed, prepared.bytes.length);
       if (existing) return existing;

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '@leaf/contracts';
 import { createReadStream, type Dirent } from 'node:fs';
 import { chmod, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -73,7 +74,7 @@ export class FilesystemLake implements Lake {
       let sha256: string;
       let size: number;
       if (prepared.kind === 'bytes') {
-        sha256 = createHash('sha256').update(prepared.bytes).digest('hex');
+        sha256 = sha256Hex(prepared.bytes);
         size = prepared.bytes.length;
         const existing = await this.existing(contentKey(validArea, sha256), size);
         if (existing) return existing;

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { PolicyDecision, Role, TaskBlocker, TaskDetail, TaskHistoryEvent, TaskList, TaskListQuery } from '@leaf/contracts';
-import { terminalTaskStatuses } from '@leaf/contracts';
+import { canonicalSha256, terminalTaskStatuses } from '@leaf/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TaskKindDefinition } from '../kinds/task-kind';
 import { hasAtLeast } from '../kinds/task-kind.registry';
@@ -33,11 +32,6 @@ export interface NewTask {
 
 export type VisibleClients = '*' | readonly string[];
 
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
-
 const isUniqueViolation = (e: unknown) => (e as { driverError?: { code?: string }; code?: string })?.driverError?.code === '23505' || (e as { code?: string })?.code === '23505';
 
 /**
@@ -52,7 +46,7 @@ export class TaskLedger {
   ) {}
 
   async create(input: NewTask): Promise<{ task: TaskRow; created: boolean }> {
-    const requestSha256 = input.idempotencyKey ? createHash('sha256').update(canonical(input.requestFingerprint ?? null)).digest('hex') : null;
+    const requestSha256 = input.idempotencyKey ? canonicalSha256(input.requestFingerprint ?? null) : null;
     try {
       return await this.ds.transaction(async (m) => {
         if (input.idempotencyKey) {

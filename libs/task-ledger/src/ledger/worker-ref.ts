@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@leaf/contracts';
 
 const opaque = /^wkr_[0-9a-f]{16}$/;
 /** How worker ids used to be written: `<host or pod>/<pid>`. */
@@ -10,7 +10,7 @@ const hostAndPid = /^[^\s/]+\/\d+$/;
  * worker's attempts still line up, but a task response or event stream no longer names the pod,
  * host or PID; an operator maps it back with the worker's logs (or this function).
  */
-export const workerRef = (workerId: string): string => (opaque.test(workerId) ? workerId : `wkr_${createHash('sha256').update(workerId).digest('hex').slice(0, 16)}`);
+export const workerRef = (workerId: string): string => (opaque.test(workerId) ? workerId : `wkr_${sha256Hex(workerId).slice(0, 16)}`);
 
 /** For rows written before worker ids were opaque: a `<host>/<pid>` actor becomes its worker ref. */
 export const publicActor = (actor: string): string => (hostAndPid.test(actor) ? workerRef(actor) : actor);

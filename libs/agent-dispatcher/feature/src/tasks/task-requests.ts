@@ -1,9 +1,6 @@
 import type { CreateTask, Identity } from '@leaf/contracts';
 import { AppError, assertClientVisible } from '@leaf/platform';
 import { TaskKindRegistry, decidePolicy, type NewTask, type TaskKindDefinition } from '@leaf/task-ledger';
-import { z } from 'zod';
-
-export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key must be 1-200 printable characters').optional();
 
 /**
  * Turns a create request into a ledger entry, or says why not: unknown kind or bad parameters

@@ -118,12 +118,12 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
   });
 
   it('answers a repeated Idempotency-Key with the same task (200) and another body under it with 409', async () => {
-    const first = (await (await post('/v1/tasks', analyst, reconcile, { 'idempotency-key': 'k-1' })).json()) as TaskDetail;
-    const again = await post('/v1/tasks', analyst, reconcile, { 'idempotency-key': 'k-1' });
+    const first = (await (await post('/v1/tasks', analyst, reconcile, { 'idempotency-key': 'retry-key-0001' })).json()) as TaskDetail;
+    const again = await post('/v1/tasks', analyst, reconcile, { 'idempotency-key': 'retry-key-0001' });
     expect(again.status).toBe(200);
     expect(((await again.json()) as TaskDetail).taskId).toBe(first.taskId);
     const before = await taskCount();
-    const conflict = await post('/v1/tasks', analyst, { ...reconcile, parameters: { periodId: 'acme-health-py2024' } }, { 'idempotency-key': 'k-1' });
+    const conflict = await post('/v1/tasks', analyst, { ...reconcile, parameters: { periodId: 'acme-health-py2024' } }, { 'idempotency-key': 'retry-key-0001' });
     expect(conflict.status).toBe(409);
     expect(conflict.headers.get('content-type')).toContain('application/problem+json');
     expect(await conflict.json()).toMatchObject({ code: 'CONFLICT' });
@@ -141,6 +141,10 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     expect(otherScope.status).toBe(400);
     const extra = await post('/v1/tasks', analyst, { ...reconcile, priority: 'high' });
     expect(extra.status).toBe(400);
+    // The gateway's Idempotency-Key rule and error, not a looser one of the dispatcher's own.
+    const shortKey = await post('/v1/tasks', analyst, reconcile, { 'idempotency-key': 'k-1' });
+    expect(shortKey.status).toBe(400);
+    expect(await shortKey.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'Idempotency-Key', message: 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 _ . : -' }] });
     expect(await taskCount()).toBe(before);
   });
 

@@ -10,7 +10,7 @@ import {
   type TaskList,
   type TaskListQuery,
 } from '@leaf/contracts';
-import { AppError, CurrentIdentity, IdentitySigner, RequireRole, ZodPipe, assertClientVisible, assertRole, canSeeClient, viewFor, visibleClientIds } from '@leaf/platform';
+import { AppError, CurrentIdentity, IdentitySigner, RequireRole, ZodPipe, idempotencyKeyOf, assertClientVisible, assertRole, canSeeClient, viewFor, visibleClientIds } from '@leaf/platform';
 import { TaskKindRegistry, isTaskLedgerError, type TaskRow } from '@leaf/task-ledger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DispatcherRuntime } from '../runtime/dispatcher.runtime';
@@ -18,7 +18,7 @@ import { TaskNotifier } from '../runtime/task-notifier';
 import { AGENT_DISPATCHER_CONFIG_TOKEN, TASK_KINDS } from './tasks.tokens';
 import type { AgentDispatcherConfig } from '../agent-dispatcher.config';
 import { TaskReferences } from './task-references';
-import { idempotencyKeySchema, toNewTask } from './task-requests';
+import { toNewTask } from './task-requests';
 
 /** Ledger errors as problem+json. */
 function asAppError(error: unknown): never {
@@ -51,7 +51,7 @@ export class TasksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskDetail> {
-    const key = new ZodPipe(idempotencyKeySchema).transform(rawKey);
+    const key = idempotencyKeyOf(rawKey);
     const newTask = toNewTask(this.registry, body, caller, key);
     await this.references.assertOwnedBy(newTask.definition, newTask.clientId, newTask.parameters, caller, request.id);
     const { task, created } = await this.runtime.ledger.create(newTask).catch(asAppError);

@@ -1,7 +1,5 @@
-import { platformConfigSchema } from '@leaf/platform';
+import { flagSetting, platformConfigSchema } from '@leaf/platform';
 import { z } from 'zod';
-
-const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
 /**
  * Where packets come from: a local folder (`<dir>/<clientId>/<file>`, the embedded default) or a
@@ -13,7 +11,7 @@ export const contractPacketsConfigSchema = platformConfigSchema
   .extend({
     LEAF_PACKETS_SOURCE: z.enum(['folder', 'graph']).default('folder').describe('Where packets come from: folder (LEAF_PACKETS_DIR) or graph (OneDrive / SharePoint).'),
     LEAF_PACKETS_DIR: z.string().min(1).default('.data/packets').describe('Packet folder, <dir>/<clientId>/<file>; the local stack uses <LEAF_DATA_DIR>/packets.'),
-    LEAF_PACKETS_SYNC_ON_START: flag.describe('true: sync packets from the source once at start.'),
+    LEAF_PACKETS_SYNC_ON_START: flagSetting(false).describe('true: sync packets from the source once at start.'),
     LEAF_GRAPH_TENANT_ID: z.string().min(1).optional().describe('Entra tenant of the Graph app registration (required when LEAF_PACKETS_SOURCE=graph).'),
     LEAF_GRAPH_CLIENT_ID: z.string().min(1).optional().describe('Client id of the Graph app registration (required with graph).'),
     LEAF_GRAPH_CLIENT_SECRET: z.string().min(1).optional().describe('Its client secret, from Key Vault through the CSI mount (required with graph; never echoed).'),

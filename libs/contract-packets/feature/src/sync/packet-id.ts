@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@leaf/contracts';
 
 /** Stable per source file: the same OneDrive item (or folder file) is the same packet across versions. */
-export const packetIdOf = (sourceId: string, itemId: string) => `pkt-${createHash('sha256').update(`${sourceId}\0${itemId}`).digest('hex').slice(0, 24)}`;
+export const packetIdOf = (sourceId: string, itemId: string) => `pkt-${sha256Hex(`${sourceId}\0${itemId}`).slice(0, 24)}`;

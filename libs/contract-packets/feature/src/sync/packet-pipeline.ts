@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@leaf/contracts';
 import { Logger } from '@nestjs/common';
 import {
   documentText,
@@ -119,7 +119,7 @@ export class PacketPipeline {
     if (item.size > 0 && bytes.length !== item.size) {
       return reject([{ code: 'hash-mismatch', message: `the download has ${bytes.length} bytes, the source reported ${item.size}; nothing was stored` }]);
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = sha256Hex(bytes);
     const stored = await this.lake.put('contract-packets', Buffer.from(bytes), { contentType: contentTypes[format], metadata: { packetid: packet.packetId } });
     if (stored.sha256 !== sha256) return reject([{ code: 'hash-mismatch', message: 'the lake stored different bytes than were downloaded' }]);
     Object.assign(packet, { sha256, quickXorHash: computedXor, lakeKey: stored.key, size: String(bytes.length) });

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { AppError, requestIdentity } from '@leaf/platform';
+import { canonicalSha256, idempotencyKeyHeader, sha256Hex } from '@leaf/contracts';
+import { AppError, idempotencyKeyOf, requestIdentity } from '@leaf/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, mergeMap, of, catchError, finalize, type Observable } from 'rxjs';
 import { IdempotencyStore } from './idempotency.store';
@@ -18,36 +18,21 @@ export interface IdempotencyOptions {
   leaseMs: number;
 }
 
-const keyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
 /** Headers a replay gives back besides the status and body; the rest are the replaying gateway's own. */
 const replayedHeaders = ['content-type', 'location'] as const;
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
 /** The record a key is stored under: per caller, method and path, so keys never collide across callers or routes. */
-export const idempotencyScope = (subject: string, method: string, path: string, key: string) => sha256(`${subject}\n${method} ${path}\n${key}`);
+export const idempotencyScope = (subject: string, method: string, path: string, key: string) => sha256Hex(`${subject}\n${method} ${path}\n${key}`);
 
 /**
  * The key a service receives for the caller's Idempotency-Key: bound to the caller (services that
  * scope keys per client would otherwise let two callers of one client collide), so a retry that
  * takes over an abandoned key reaches a service that already knows the first attempt.
  */
-export const upstreamIdempotencyKey = (subject: string, key: string) => `gw-${sha256(`${subject}\n${key}`)}`;
+export const upstreamIdempotencyKey = (subject: string, key: string) => `gw-${sha256Hex(`${subject}\n${key}`)}`;
 
-/** Key order does not change what a JSON body means, so it does not change its hash either. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** What a key is bound to: the sha256 of the request body's canonical JSON. */
-export const idempotencyRequestSha256 = (body: unknown) => sha256(canonical(body ?? null));
+/** What a key is bound to: the sha256 of the request body's canonical JSON (key order does not change it). */
+export const idempotencyRequestSha256 = (body: unknown) => canonicalSha256(body ?? null);
 
 /**
  * `Idempotency-Key` on POSTs: the first request with a key runs and its successful answer is
@@ -70,11 +55,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || key === undefined) return next.handle();
-    if (typeof key !== 'string' || !keyPattern.test(key)) {
-      throw new AppError('BAD_REQUEST', 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 _ . : -');
-    }
+    if (request.method !== 'POST') return next.handle();
+    const key = idempotencyKeyOf(request.headers[idempotencyKeyHeader]);
+    if (key === undefined) return next.handle();
     const reply = http.getResponse<FastifyReply>();
     const subject = requestIdentity(request)?.subject ?? 'anonymous';
     const scope = idempotencyScope(subject, request.method, request.url.split('?')[0], key);

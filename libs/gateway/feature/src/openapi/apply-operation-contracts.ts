@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { problemSchema } from '@leaf/contracts';
+import { idempotencyKeyPattern, problemSchema } from '@leaf/contracts';
 import type { z } from 'zod';
 import { openApiSchema } from './openapi-schema';
 import { operationContracts, parameterExamples, type OperationContract, type ProblemStatus } from './operation-contracts';
@@ -25,7 +25,7 @@ const idempotencyKey: Parameter = {
   in: 'header',
   required: false,
   description: 'The same key and body give back the first answer (`Idempotent-Replayed: true`) and run nothing; another body is a 409. Keys are per caller and route.',
-  schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
+  schema: { type: 'string', pattern: idempotencyKeyPattern },
   example: '0b9d6c7e-5f1a-4e39-9a51-3c2b7d8e1f60',
 };
 
