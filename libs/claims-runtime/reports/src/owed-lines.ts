@@ -5,6 +5,8 @@ import { labelOf } from './labels';
 /** One line of the owed table: a finding kind, a category's subtotal, or the total owed. */
 export interface OwedLine {
   readonly role: 'kind' | 'subtotal' | 'total';
+  /** The finding kind of a `kind` line; null for subtotals and the total. */
+  readonly kind: FindingKind | null;
   readonly label: string;
   readonly category: OwedCategory | null;
   readonly count: number | null;
@@ -38,6 +40,7 @@ export function owedLines(report: ReconciliationReport): OwedLine[] {
     for (const t of kinds)
       lines.push({
         role: 'kind',
+        kind: t.kind,
         label: kindLabels[t.kind] ?? labelOf(t.kind),
         category,
         count: t.count,
@@ -45,6 +48,7 @@ export function owedLines(report: ReconciliationReport): OwedLine[] {
       });
     lines.push({
       role: 'subtotal',
+      kind: null,
       label: categoryLabels[category],
       category,
       count: kinds.reduce((n, t) => n + t.count, 0),
@@ -53,6 +57,7 @@ export function owedLines(report: ReconciliationReport): OwedLine[] {
   }
   lines.push({
     role: 'total',
+    kind: null,
     label: 'Total owed',
     category: null,
     count: null,

@@ -215,6 +215,7 @@ describe.each(testDatabaseTargets())(
             'Buckets',
             'Findings',
             'Evidence',
+            'Methodology',
           ]);
         }
         if (artifact.name === 'findings-evidence.json') {

@@ -1,20 +1,22 @@
 import type { stream, Worksheet } from 'exceljs';
-import type { ReconciliationBucket } from '@leaf/contracts';
+import { fromCents, toCents, type ReconciliationBucket } from '@leaf/contracts';
 import { labelOf } from '../labels';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
+import { rebateMinimum } from '../rebate-minimum';
 import {
   countFormat,
   currencyFormat,
-  percentFormat,
   sectionFont,
+  termFormat,
+  wrapAlignment,
 } from './finance-formats';
 import {
   columnLetter,
-  frozenHeaderView,
   styleTotalRow,
   totalCell,
   writeHeader,
   type SheetColumn,
+  landscapeSheet,
 } from './sheet-helpers';
 
 const columns: readonly SheetColumn[] = [
@@ -38,7 +40,10 @@ const columns: readonly SheetColumn[] = [
   { header: 'Duplicates taken out', width: 12, numFmt: countFormat },
   { header: 'Ingredient cost moved', width: 16, numFmt: currencyFormat },
   { header: 'Fees moved', width: 14, numFmt: currencyFormat },
+  // A rebate term's guaranteed minimum in dollars: its rate times the brand claims (E × I).
+  { header: 'Guaranteed minimum', width: 18, numFmt: currencyFormat },
 ];
+const minimumColumn = 20;
 const totalColumns = {
   claims: 5,
   awp: 6,
@@ -48,9 +53,9 @@ const totalColumns = {
   shortfall: 12,
 } as const;
 
-/** A discount is a fraction shown as a percentage; a fee or rebate term is dollars. */
+/** A discount is a fraction shown as a percentage, a fee or rebate term dollars: at the term's precision. */
 const rateFormat = (bucket: ReconciliationBucket) =>
-  bucket.metric === 'awp_discount' ? percentFormat : currencyFormat;
+  termFormat(bucket.metric, bucket.guaranteedValue);
 
 /**
  * One section per metric: its buckets, then a total row whose cells are SUM formulas over the
@@ -62,7 +67,7 @@ export function writeBucketsSheet(
   workbook: stream.xlsx.WorkbookWriter,
   report: ReconciliationReport,
 ): void {
-  const sheet = workbook.addWorksheet('Buckets', { views: frozenHeaderView });
+  const sheet = landscapeSheet(workbook, 'Buckets', report);
   writeHeader(sheet, columns);
   let rowNumber = 1;
   report.bucketGroups.forEach((group, index) => {
@@ -78,8 +83,8 @@ export function writeBucketsSheet(
     for (const id of group.guaranteeIds) {
       const bucket = report.buckets.find((b) => b.guaranteeId === id);
       if (!bucket) continue;
-      writeBucketRow(sheet, bucket);
       rowNumber += 1;
+      writeBucketRow(sheet, bucket, rowNumber);
     }
     const last = rowNumber;
     const total = sheet.addRow([]);
@@ -97,6 +102,16 @@ export function writeBucketsSheet(
         [totalColumns.variance, group.total.variance],
         [totalColumns.shortfall, group.total.shortfall],
       ];
+      if (group.metric === 'rebate_per_brand_claim')
+        money.push([
+          minimumColumn,
+          fromCents(
+            group.guaranteeIds.reduce((sum, id) => {
+              const bucket = report.buckets.find((b) => b.guaranteeId === id);
+              return sum + toCents((bucket && rebateMinimum(bucket)) ?? '0.00');
+            }, 0n),
+          ),
+        ]);
       for (const [column, exact] of money)
         total.getCell(column).value = totalCell(column, first, last, exact);
       styleTotalRow(total);
@@ -110,7 +125,11 @@ export function writeBucketsSheet(
   sheet.commit();
 }
 
-function writeBucketRow(sheet: Worksheet, bucket: ReconciliationBucket): void {
+function writeBucketRow(
+  sheet: Worksheet,
+  bucket: ReconciliationBucket,
+  rowNumber: number,
+): void {
   const row = sheet.addRow([
     bucket.guaranteeId,
     labelOf(bucket.metric),
@@ -138,5 +157,12 @@ function writeBucketRow(sheet: Worksheet, bucket: ReconciliationBucket): void {
   ]);
   row.getCell(9).numFmt = rateFormat(bucket);
   row.getCell(10).numFmt = rateFormat(bucket);
+  const minimum = rebateMinimum(bucket);
+  if (minimum !== null)
+    row.getCell(minimumColumn).value = {
+      formula: `E${rowNumber}*I${rowNumber}`,
+      result: Number(minimum),
+    };
+  row.getCell(14).alignment = wrapAlignment;
   row.commit();
 }

@@ -1,13 +1,13 @@
 import type { stream } from 'exceljs';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
-import { frozenHeaderView, setAutoFilter, writeHeader } from './sheet-helpers';
+import { setAutoFilter, writeHeader, landscapeSheet } from './sheet-helpers';
 
 /** What the figures were computed from, by content hash, so a reader can fetch and check each input. */
 export function writeEvidenceSheet(
   workbook: stream.xlsx.WorkbookWriter,
   report: ReconciliationReport,
 ): void {
-  const sheet = workbook.addWorksheet('Evidence', { views: frozenHeaderView });
+  const sheet = landscapeSheet(workbook, 'Evidence', report);
   writeHeader(sheet, [
     { header: 'Name', width: 34 },
     { header: 'SHA-256', width: 68 },

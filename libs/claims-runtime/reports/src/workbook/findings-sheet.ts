@@ -6,12 +6,12 @@ import { countFormat, currencyFormat } from './finance-formats';
 import {
   applyColumnStyles,
   columnStyles,
-  frozenHeaderView,
   setAutoFilter,
   styleTotalRow,
   totalCell,
   writeHeader,
   type SheetColumn,
+  landscapeSheet,
 } from './sheet-helpers';
 
 const columns: readonly SheetColumn[] = [
@@ -63,7 +63,7 @@ export async function writeFindingsSheet(
   workbook: stream.xlsx.WorkbookWriter,
   report: ReconciliationReport,
 ): Promise<number> {
-  const sheet = workbook.addWorksheet('Findings', { views: frozenHeaderView });
+  const sheet = landscapeSheet(workbook, 'Findings', report);
   writeHeader(sheet, columns);
   const styles = columnStyles(columns);
   let rows = 0;

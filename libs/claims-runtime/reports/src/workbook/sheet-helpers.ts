@@ -1,4 +1,5 @@
-import type { Row, Style, Worksheet } from 'exceljs';
+import type { PaperSize, Row, stream, Style, Worksheet } from 'exceljs';
+import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import {
   headerAlignment,
   headerFill,
@@ -22,6 +23,45 @@ export const frozenHeaderView = [
     activeCell: 'A2',
   },
 ];
+
+/**
+ * Printing: Letter, landscape, every column on one page wide and as many pages tall as the rows
+ * need, the header row repeated on each page is left to the reader's viewer (the frozen row);
+ * each page's footer names the client, the period and the report reference.
+ */
+export function landscapeSheet(
+  workbook: stream.xlsx.WorkbookWriter,
+  name: string,
+  report: Pick<ReconciliationReport, 'clientName' | 'periodId' | 'runId'>,
+): Worksheet {
+  // Excel header/footer codes start with '&': a literal one in a name is doubled.
+  const footerText = (text: string) => text.replaceAll('&', '&&');
+  return workbook.addWorksheet(name, {
+    views: frozenHeaderView,
+    pageSetup: {
+      // Letter (exceljs's PaperSize is a const enum, which isolated modules cannot read).
+      paperSize: 1 as PaperSize,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: {
+        left: 0.4,
+        right: 0.4,
+        top: 0.5,
+        bottom: 0.6,
+        header: 0.3,
+        footer: 0.3,
+      },
+    },
+    headerFooter: {
+      differentFirst: false,
+      differentOddEven: false,
+      oddFooter: `&L${footerText(`${report.clientName} · ${report.periodId} · ${report.runId}`)}&R${footerText(name)}, page &P of &N`,
+    },
+  });
+}
 
 /** Sets the column widths and formats and writes the bold header row (row 1), committed. */
 export function writeHeader(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Workbook, type Row, type Worksheet } from 'exceljs';
-import { fromCents } from '@leaf/contracts';
+import { fromCents, formatMoney } from '@leaf/contracts';
 import { groupBuckets } from '@leaf/claims-runtime/domain';
 import { emptyReport, reconciliationReportFixture } from '../testing';
 import { writeReconciliationWorkbook } from './write-reconciliation-workbook';
@@ -49,14 +49,58 @@ describe('writeReconciliationWorkbook', () => {
     workbook = await readBack(bytes);
   });
 
-  it('is a zip holding the four sheets in reading order', () => {
+  it('is a zip holding the five sheets in reading order', () => {
     expect(bytes.subarray(0, 2).toString()).toBe('PK');
     expect(workbook.worksheets.map((s) => s.name)).toEqual([
       'Summary',
       'Buckets',
       'Findings',
       'Evidence',
+      'Methodology',
     ]);
+  });
+
+  it('prints every sheet on landscape Letter, one page wide, footed with client, period and reference', () => {
+    for (const sheet of workbook.worksheets) {
+      expect([sheet.name, sheet.pageSetup]).toEqual([
+        sheet.name,
+        expect.objectContaining({
+          orientation: 'landscape',
+          paperSize: 1,
+          fitToPage: true,
+          fitToWidth: 1,
+          fitToHeight: 0,
+        }),
+      ]);
+      expect(sheet.headerFooter.oddFooter).toContain(
+        `${report.clientName} · ${report.periodId} · ${report.runId}`,
+      );
+    }
+  });
+
+  it('has a Methodology sheet with the PDF methodology page, section by section', () => {
+    const sheet = sheetOf(workbook, 'Methodology');
+    const sections: unknown[] = [];
+    const paragraphs: string[] = [];
+    sheet.eachRow((row, n) => {
+      if (n === 1) return;
+      if (row.getCell(1).value !== null) sections.push(row.getCell(1).value);
+      paragraphs.push(String(row.getCell(2).value));
+      expect(row.getCell(2).alignment?.wrapText).toBe(true);
+    });
+    expect(sections).toEqual([
+      'Definitions',
+      'Eligibility and exclusions',
+      'The overlap rule: no dollar owed twice',
+      'Rounding',
+      'Sources and evidence',
+    ]);
+    const text = paragraphs.join(' ');
+    expect(text).toContain(
+      `This run deducted ${formatMoney(report.summary.findingOverlap.deducted)} of finding dollars`,
+    );
+    expect(text).toContain('half away from zero');
+    expect(text).toContain(report.inputsSha256);
   });
 
   it('stamps the workbook with the period end, not the wall clock', () => {
@@ -82,18 +126,20 @@ describe('writeReconciliationWorkbook', () => {
       if (n > 1) byLabel.set(String(row.getCell(1).value), row);
     });
     const value = (label: string) => byLabel.get(label)?.getCell(2).value;
-    expect(value('Run')).toBe(report.runId);
+    expect(value('Report reference')).toBe(report.runId);
     expect(value('Client')).toBe('Acme Health Plan (acme-health)');
     expect(value('Inputs sha256')).toBe(report.inputsSha256);
-    expect(value('Claims as of')).toBe(report.asOf);
+    expect(value('Claims source')).toBe(
+      '412,345 claim rows in the source, latest fill 2025-12-31, highest claim id CLM0009876543',
+    );
     expect(value('Code version')).toBe(report.codeVersion);
-    expect(value('Claims')).toBe(report.summary.claimCount);
+    expect(value('Net claims')).toBe(report.summary.claimCount);
     expect(value('AWP, eligible claims')).toBe(
       Number(report.summary.eligibleAwp),
     );
-    expect(value('Finding dollars deducted from terms')).toBe(
-      Number(report.summary.findingOverlap.deducted),
-    );
+    expect(value('Finding dollars deducted from terms')).toMatchObject({
+      result: Number(report.summary.findingOverlap.deducted),
+    });
     expect(byLabel.get('AWP, all claims')?.getCell(2).numFmt).toBe(
       currencyFormat,
     );
@@ -145,7 +191,10 @@ describe('writeReconciliationWorkbook', () => {
           (s, n) =>
             s +
             BigInt(
-              Math.round((sheet.getRow(n).getCell(2).value as number) * 100),
+              Math.round(
+                (sheet.getRow(n).getCell(2).value as { result: number })
+                  .result * 100,
+              ),
             ),
           0n,
         ),
@@ -339,12 +388,101 @@ describe('writeReconciliationWorkbook', () => {
     expect(sheetOf(empty, 'Findings').autoFilter).toBe('A1:J1');
     expect(sheetOf(empty, 'Buckets').rowCount).toBe(1);
     expect(sheetOf(empty, 'Evidence').rowCount).toBe(1);
-    expect(sheetOf(empty, 'Summary').getRow(16).getCell(2).value).toBe(0);
+    // exceljs reads a cached 0 back as no result; the file holds <v>0</v>.
+    expect(sheetOf(empty, 'Summary').getRow(16).getCell(2).value).toEqual({
+      formula: expect.stringMatching(/^SUMIFS\(Buckets!/),
+    });
   });
 
   it('refuses a report whose period end is not a date rather than stamping the wall clock', async () => {
     await expect(
       workbookBytes({ ...report, periodEnd: 'someday' }),
     ).rejects.toThrow(/periodEnd/);
+  });
+
+  it('makes the Summary figures formulas over the detail sheets that recompute to the figures they cache', () => {
+    const summary = sheetOf(workbook, 'Summary');
+    const findings = sheetOf(workbook, 'Findings');
+    const buckets = sheetOf(workbook, 'Buckets');
+    const cellsOf = (sheet: Worksheet) => {
+      const rows: Row[] = [];
+      sheet.eachRow((row, n) => {
+        if (n > 1) rows.push(row);
+      });
+      return rows;
+    };
+    const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+    const centsOf = (values: number[]) =>
+      values.reduce((s, v) => s + BigInt(Math.round(v * 100)), 0n);
+    // A small evaluator for the two shapes the Summary uses, over the sheets as read back.
+    const sumif = (label: string) =>
+      centsOf(
+        cellsOf(findings)
+          .filter((r) => r.getCell(2).value === label)
+          .map((r) => num(r.getCell(8).value)),
+      );
+    const countif = (label: string) =>
+      cellsOf(findings).filter((r) => r.getCell(2).value === label).length;
+    let kinds = 0;
+    for (const row of cellsOf(summary)) {
+      const impact = row.getCell(2).value as {
+        formula?: string;
+        result?: number;
+      };
+      const m = /^SUMIF\(Findings!\$B:\$B,"=([^"]+)",Findings!\$H:\$H\)$/.exec(
+        impact?.formula ?? '',
+      );
+      if (!m) continue;
+      kinds += 1;
+      const label = m[1]!;
+      expect([label, sumif(label)]).toEqual([
+        label,
+        BigInt(Math.round((impact.result ?? 0) * 100)),
+      ]);
+      expect(row.getCell(3).value).toEqual({
+        formula: `COUNTIF(Findings!$B:$B,"=${label}")`,
+        result: countif(label),
+      });
+    }
+    expect(kinds).toBe(report.findingTotals.length);
+
+    const deducted = cellsOf(summary).find(
+      (r) => r.getCell(1).value === 'Finding dollars deducted from terms',
+    )!;
+    const moved = (metric: string, column: number) =>
+      cellsOf(buckets)
+        .filter(
+          (r) =>
+            r.getCell(15).value === 'deducted' && r.getCell(2).value === metric,
+        )
+        .map((r) => num(r.getCell(column).value));
+    expect(
+      fromCents(
+        centsOf([...moved('AWP discount', 18), ...moved('Dispensing fee', 19)]),
+      ),
+    ).toBe(report.summary.findingOverlap.deducted);
+    expect(
+      (deducted.getCell(2).value as { formula: string }).formula,
+    ).toContain('SUMIFS(Buckets!$R:$R,Buckets!$O:$O,"=deducted"');
+  });
+
+  it("gives a rebate term's guaranteed minimum in dollars, as the rate times its claims", () => {
+    const sheet = sheetOf(workbook, 'Buckets');
+    const rows: Row[] = [];
+    sheet.eachRow((row) => rows.push(row));
+    const rebate = rows.find((r) => r.getCell(1).value === 'g-cp-2025-rebate')!;
+    expect(sheet.getRow(1).getCell(20).value).toBe('Guaranteed minimum');
+    expect(rebate.getCell(20).value).toEqual({
+      formula: `E${rebate.number}*I${rebate.number}`,
+      result: 140717.5,
+    });
+    expect(rebate.getCell(20).numFmt).toBe(currencyFormat);
+    const total = rows.find(
+      (r) => r.getCell(1).value === 'Total Rebate per brand claim',
+    )!;
+    expect(total.getCell(20).value).toEqual({
+      formula: `SUM(T${rebate.number}:T${rebate.number})`,
+      result: 140717.5,
+    });
   });
 });

@@ -6,10 +6,12 @@ import { writeBucketsSheet } from './buckets-sheet';
 import { pinZipEntryDates } from './deterministic-zip';
 import { writeEvidenceSheet } from './evidence-sheet';
 import { writeFindingsSheet } from './findings-sheet';
+import { writeMethodologySheet } from './methodology-sheet';
 import { writeSummarySheet } from './summary-sheet';
 
 /**
- * Streams the reconciliation workbook (Summary, Buckets, Findings, Evidence) into `out` and
+ * Streams the reconciliation workbook (Summary, Buckets, Findings, Evidence,
+ * Methodology; each printable on a landscape page) into `out` and
  * resolves when `out` has finished. Findings are written row by row, so memory stays flat for
  * large runs. The bytes depend only on the report: the same report gives the same sha256.
  */
@@ -35,5 +37,6 @@ export async function writeReconciliationWorkbook(
   writeBucketsSheet(workbook, report);
   await writeFindingsSheet(workbook, report);
   writeEvidenceSheet(workbook, report);
+  writeMethodologySheet(workbook, report);
   await workbook.commit();
 }
