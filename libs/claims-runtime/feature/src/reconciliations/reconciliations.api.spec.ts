@@ -11,6 +11,7 @@ import { createSyntheticSeed } from '@leaf/synthetic-data';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import ExcelJS from 'exceljs';
 import { readPdfText } from '@leaf/claims-runtime/reports/testing';
+import { downloadName } from './download-name';
 import {
   createSeededDatabase,
   startClaimsRuntime,
@@ -203,6 +204,18 @@ describe.each(testDatabaseTargets())(
         const res = await call(artifact.href, analystA);
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toBe(artifact.contentType);
+        // Saved under client, period and run; the API's artifact name stays as it is.
+        expect(artifact.href.endsWith(`/artifacts/${artifact.name}`)).toBe(
+          true,
+        );
+        expect(res.headers.get('content-disposition')).toBe(
+          `attachment; filename="${downloadName(first, artifact.name)}"`,
+        );
+        expect(res.headers.get('content-disposition')).toMatch(
+          new RegExp(
+            `^attachment; filename="reconciliation-${clientA!.clientId}-.+-${first.runId}(\\.pdf|\\.xlsx|-findings-evidence\\.json|-run-inputs\\.json)"$`,
+          ),
+        );
         const body = Buffer.from(await res.arrayBuffer());
         expect(sha256(body)).toBe(artifact.sha256);
         if (artifact.name === 'reconciliation.pdf')

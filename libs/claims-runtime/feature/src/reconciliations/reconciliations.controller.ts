@@ -31,6 +31,7 @@ import {
   assertRole,
   hasRole,
 } from '@leaf/platform';
+import { downloadName } from './download-name';
 import { ReconciliationsService } from './reconciliations.service';
 
 /** The start body may carry a mapping to try (validated: a malformed one is a 400 and writes nothing). */
@@ -124,6 +125,9 @@ export class ReconciliationsController {
     @CurrentIdentity() identity: Identity,
   ): Promise<void> {
     assertClientVisible(identity, p.clientId);
+    // The path keeps the stable artifact name; the saved file is named for client and period.
+    // The run is read before the artifact's stream is opened, so a failure leaves nothing open.
+    const run = await this.reconciliations.get(p.clientId, p.runId);
     const artifact = await this.reconciliations.artifact(
       p.clientId,
       p.runId,
@@ -133,7 +137,10 @@ export class ReconciliationsController {
       .header('content-type', artifact.contentType)
       .header('content-length', String(artifact.bytes))
       .header('etag', `"${artifact.sha256}"`)
-      .header('content-disposition', `attachment; filename="${p.name}"`)
+      .header(
+        'content-disposition',
+        `attachment; filename="${downloadName(run, p.name)}"`,
+      )
       .send(artifact.stream);
   }
 }

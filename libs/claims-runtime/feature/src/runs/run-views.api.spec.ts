@@ -262,7 +262,7 @@ describe.each(testDatabaseTargets())(
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(res.headers.get('content-disposition')).toBe(
-        `attachment; filename="reconciliation_${clientA!.clientId}_${periodA1!.periodId}_${second.runId}_findings.csv"`,
+        `attachment; filename="reconciliation-${clientA!.clientId}-${periodA1!.periodId.replace(`${clientA!.clientId}-`, '')}-${second.runId}-findings.csv"`,
       );
       const rows = parseCsv(await res.text());
       expect(rows[0]).toEqual([
