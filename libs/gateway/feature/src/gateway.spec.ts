@@ -343,6 +343,7 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     expect(Buffer.from(await res.arrayBuffer()).equals(stubArtifact)).toBe(true);
     expect(res.headers.get('etag')).toBe('"abc"');
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="reconciliation-client-a-p-2025-rec_00000000000000000000000001.xlsx"');
     expect(res.headers.get('server')).toBeNull();
     expect(res.headers.get('x-internal-host')).toBeNull();
   });

@@ -86,7 +86,8 @@ export async function startStubClaimsRuntime(): Promise<StubClaimsRuntime> {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         'content-length': String(stubArtifact.length),
         etag: '"abc"',
-        'content-disposition': `attachment; filename="${m[3]}"`,
+        // As claims-runtime names a download: client, period, run (the path keeps the artifact name).
+        'content-disposition': `attachment; filename="reconciliation-${m[1]}-p-2025-${m[2]}${(m[3] ?? '').replace(/^reconciliation/, '')}"`,
         server: 'kestrel-internal',
         'x-internal-host': 'claims-runtime-7d9f.leaf.svc',
       });
