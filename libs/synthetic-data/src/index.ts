@@ -18,3 +18,4 @@ export { generateContractPackets, partialPacketsDir, writeContractPackets, type 
 export { rateSchedulePdf } from './lib/packets/rate-schedule.pdf';
 export { rateScheduleXlsx } from './lib/packets/rate-schedule.xlsx';
 export { scheduleRows, rowOf, awpPercent, rateTableHeader, type RateRow, type PacketHeader } from './lib/packets/rate-schedule.rows';
+export { generateSyntheticDomo, writeSyntheticDomoExports, type SyntheticDomo, type SyntheticDomoExport, type PlantedFlaws } from './domo/synthetic-domo-exports';

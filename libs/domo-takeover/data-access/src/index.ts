@@ -13,3 +13,7 @@ export * from './silver/silver-loader';
 export * from './gates/gate-runner';
 export * from './repositories/domo-exports.repository';
 export * from './ingest/export-ingestion';
+export * from './curated/curated-savings';
+export * from './packet/comparison-packet';
+export * from './repositories/domo-comparisons.repository';
+export * from './ingest/golden-comparison';

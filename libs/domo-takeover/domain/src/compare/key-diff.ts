@@ -124,9 +124,11 @@ function nextMonth(month: string): string {
  * The reason rules, in precedence order (missing keys were decided while joining):
  * 1. rounding — a money value Domo shows rounded to whole dollars (or dimes) whose difference is
  *    no more than that rounding can make;
- * 2. definition change — the Domo value matches the curated value under a known other definition;
- * 3. timing — a difference offset by the opposite one of the same key and measure in the next
- *    period (rows that moved across a period boundary);
+ * 2. timing — a difference offset by the opposite one of the same key and measure in the next
+ *    period (rows that moved across a period boundary); before definition change, because a
+ *    moved claim can make one measure equal its other-definition value by coincidence (a count
+ *    up by one where a reversal sits), while an exact offsetting pair is no coincidence;
+ * 3. definition change — the Domo value matches the curated value under a known other definition;
  * 4. unexplained — everything else.
  */
 export function assignReasons(spec: ComparisonSpec, candidates: Candidate[], alternates: Map<Candidate, readonly Readonly<Record<string, number>>[]>): void {
@@ -139,14 +141,6 @@ export function assignReasons(spec: ComparisonSpec, candidates: Candidate[], alt
         c.note = `Domo shows ${places === 0 ? 'whole dollars' : 'dimes'}`;
         break;
       }
-    }
-  }
-  for (const c of open) {
-    if (c.reason !== undefined || c.domo === null) continue;
-    const alt = alternates.get(c)?.find((a) => withinTolerance(spec, c.domo as number, a[c.measure] as number));
-    if (alt !== undefined) {
-      c.reason = 'definition_change';
-      c.note = `Domo matches the curated value under another definition (${alt[c.measure]})`;
     }
   }
   // Timing: pair each open difference with the next period's of the same series.
@@ -166,6 +160,14 @@ export function assignReasons(spec: ComparisonSpec, candidates: Candidate[], alt
       c.reason = next.reason = 'timing';
       c.note = `offset by ${next.key[spec.periodColumn]} (${next.delta})`;
       next.note = `offset by ${c.key[spec.periodColumn]} (${c.delta})`;
+    }
+  }
+  for (const c of open) {
+    if (c.reason !== undefined || c.domo === null) continue;
+    const alt = alternates.get(c)?.find((a) => withinTolerance(spec, c.domo as number, a[c.measure] as number));
+    if (alt !== undefined) {
+      c.reason = 'definition_change';
+      c.note = `Domo matches the curated value under another definition (${alt[c.measure]})`;
     }
   }
 }
