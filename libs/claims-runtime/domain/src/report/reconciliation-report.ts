@@ -1,5 +1,8 @@
 import type {
   BucketGroup,
+  Channel,
+  DrugType,
+  GuaranteeMetric,
   Finding,
   FindingKindTotal,
   ReconciliationBucket,
@@ -13,6 +16,21 @@ export interface ReportEvidence {
   readonly name: string;
   readonly sha256: string;
   readonly reference: string;
+}
+
+/**
+ * The net claims of one channel and drug type that no term of a metric guarantees (the packet
+ * said "not guaranteed", or has no row for it): measured and shown, owed nothing.
+ */
+export interface NotGuaranteedCell {
+  readonly metric: GuaranteeMetric;
+  readonly channel: Channel;
+  readonly drugType: DrugType;
+  readonly claimCount: number;
+  /** Of those, claims carrying an exclusion flag. */
+  readonly excludedClaimCount: number;
+  readonly awp: string;
+  readonly ingredientCostPaid: string;
 }
 
 /**
@@ -44,4 +62,10 @@ export interface ReconciliationReport {
   /** Every finding in a stable order; may be large, so it is streamed. */
   readonly findings: () => AsyncIterable<Finding>;
   readonly evidence: readonly ReportEvidence[];
+  /**
+   * Per metric the contract guarantees, the channel x drug type cells with claims that none of its
+   * terms covers, so the report shows them with their totals instead of dropping them. Absent for
+   * runs rendered before this existed.
+   */
+  readonly notGuaranteed?: readonly NotGuaranteedCell[];
 }

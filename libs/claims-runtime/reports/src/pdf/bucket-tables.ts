@@ -7,6 +7,7 @@ import type {
 } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { labelOf } from '../labels';
+import { notGuaranteedTotal } from '../not-guaranteed';
 import { rebateMinimum } from '../rebate-minimum';
 import { formatCount, formatMoney, formatTermAt } from './display-format';
 import { drawTable, type TableColumn } from './pdf-table';
@@ -235,4 +236,66 @@ export function drawFindingOverlap(
     doc.y + 6,
     { fontSize: 8 },
   );
+}
+
+/**
+ * The claims no term guarantees, per metric the contract guarantees: each channel and drug type
+ * with its claims and dollars, and their total (one cell each, so they partition). Shown, owed
+ * nothing; without this a reader could not tell them from claims the run missed.
+ */
+export function drawNotGuaranteed(
+  doc: Doc,
+  report: ReconciliationReport,
+  y: number,
+): number {
+  const cells = report.notGuaranteed ?? [];
+  for (const metric of [...new Set(cells.map((c) => c.metric))]) {
+    const own = cells.filter((c) => c.metric === metric);
+    const total = notGuaranteedTotal(own);
+    if (y + 60 > contentBottom) {
+      doc.addPage();
+      y = page.margin;
+    }
+    doc
+      .font(fonts.bold)
+      .fontSize(9)
+      .fillColor(colours.header)
+      .text(`${labelOf(metric)}: not guaranteed`, page.margin, y, {
+        lineBreak: false,
+      });
+    y += 13;
+    y = drawTable(
+      doc,
+      [
+        { header: 'Bucket', width: 112 },
+        { header: 'Claims', width: 64, align: 'right' },
+        { header: 'Excluded', width: 64, align: 'right' },
+        { header: 'AWP', width: 92, align: 'right' },
+        { header: 'Ingredient cost', width: 92, align: 'right' },
+        { header: 'Owed', width: 80, align: 'right' },
+      ],
+      [
+        ...own.map((c) => [
+          `${c.channel} · ${c.drugType}`,
+          formatCount(c.claimCount),
+          formatCount(c.excludedClaimCount),
+          formatMoney(c.awp),
+          formatMoney(c.ingredientCostPaid),
+          'not guaranteed',
+        ]),
+        [
+          'Total',
+          formatCount(total.claimCount),
+          formatCount(total.excludedClaimCount),
+          formatMoney(total.awp),
+          formatMoney(total.ingredientCostPaid),
+          '$0.00',
+        ],
+      ],
+      y,
+      { fontSize: 8, totalRow: true },
+    );
+    y += 12;
+  }
+  return y;
 }

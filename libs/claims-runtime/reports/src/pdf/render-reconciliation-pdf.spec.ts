@@ -510,4 +510,39 @@ describe('renderReconciliationPdf', () => {
     expect(all.replace(/\s+/g, ' ')).toContain('need more than one line');
     expect(runs.has(topFindings[0]!.detail)).toBe(false);
   });
+
+  it('shows the claims no term guarantees with their totals, owed nothing, instead of dropping them', async () => {
+    const withCells = {
+      ...report,
+      notGuaranteed: [
+        {
+          metric: 'awp_discount' as const,
+          channel: 'specialty' as const,
+          drugType: 'generic' as const,
+          claimCount: 1_204,
+          excludedClaimCount: 12,
+          awp: '412345.67',
+          ingredientCostPaid: '301234.56',
+        },
+        {
+          metric: 'awp_discount' as const,
+          channel: 'mail' as const,
+          drugType: 'brand' as const,
+          claimCount: 96,
+          excludedClaimCount: 0,
+          awp: '0.33',
+          ingredientCostPaid: '0.44',
+        },
+      ],
+    };
+    const pages = await readPdfText(await renderReconciliationPdf(withCells));
+    const joined = pages.flat().join('|');
+    expect(joined).toContain('AWP discount: not guaranteed');
+    expect(joined).toContain(
+      'specialty · generic|1,204|12|$412,345.67|$301,234.56|not guaranteed',
+    );
+    expect(joined).toContain('Total|1,300|12|$412,346.00|$301,235.00|$0.00');
+    // Without cells (an older run) there is no such section.
+    expect(rendered.allText).not.toContain('not guaranteed|');
+  });
 });

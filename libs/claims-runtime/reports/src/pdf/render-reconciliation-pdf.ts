@@ -1,7 +1,11 @@
 import PDFDocument from 'pdfkit';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { reportAuthor, reportDate } from '../report-date';
-import { drawBucketGroups, drawFindingOverlap } from './bucket-tables';
+import {
+  drawBucketGroups,
+  drawFindingOverlap,
+  drawNotGuaranteed,
+} from './bucket-tables';
 import { discountChartBox, drawDiscountChart } from './discount-chart';
 import { drawMethodologyPage } from './methodology-page';
 import { colours, fonts, page } from './pdf-style';
@@ -62,7 +66,7 @@ export async function renderReconciliationPdf(
   const y = drawFindingOverlap(
     doc,
     report,
-    drawBucketGroups(doc, report, page.margin),
+    drawNotGuaranteed(doc, report, drawBucketGroups(doc, report, page.margin)),
   );
   drawTopFindings(doc, report, y + 22);
   drawMethodologyPage(doc, report);

@@ -2,6 +2,7 @@ import type { stream, Worksheet } from 'exceljs';
 import { fromCents, toCents, type ReconciliationBucket } from '@leaf/contracts';
 import { labelOf } from '../labels';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
+import { notGuaranteedTotal } from '../not-guaranteed';
 import { rebateMinimum } from '../rebate-minimum';
 import {
   countFormat,
@@ -122,7 +123,68 @@ export function writeBucketsSheet(
     }
     total.commit();
   });
+  writeNotGuaranteed(sheet, report, rowNumber);
   sheet.commit();
+}
+
+/**
+ * After the terms, per metric the contract guarantees, the claims none of its terms covers: one
+ * row per channel and drug type and their total as SUM formulas (caching the exact figures).
+ */
+function writeNotGuaranteed(
+  sheet: Worksheet,
+  report: ReconciliationReport,
+  rowNumber: number,
+): number {
+  const cells = report.notGuaranteed ?? [];
+  for (const metric of [...new Set(cells.map((c) => c.metric))]) {
+    const own = cells.filter((c) => c.metric === metric);
+    sheet.addRow([]).commit();
+    const title = sheet.addRow([`${labelOf(metric)}: not guaranteed`]);
+    title.font = sectionFont;
+    title.commit();
+    rowNumber += 2;
+    const first = rowNumber + 1;
+    for (const c of own) {
+      const row = sheet.addRow([
+        'not guaranteed',
+        labelOf(metric),
+        c.channel,
+        c.drugType,
+        c.claimCount,
+        Number(c.awp),
+        Number(c.ingredientCostPaid),
+      ]);
+      row.getCell(14).value =
+        `owed nothing: no ${labelOf(metric)} term covers these claims (${c.excludedClaimCount} carry an exclusion flag)`;
+      row.getCell(14).alignment = wrapAlignment;
+      row.commit();
+      rowNumber += 1;
+    }
+    const last = rowNumber;
+    const sums = notGuaranteedTotal(own);
+    const total = sheet.addRow([`Total ${labelOf(metric)}: not guaranteed`]);
+    total.getCell(totalColumns.claims).value = {
+      formula: `SUM(${columnLetter(totalColumns.claims)}${first}:${columnLetter(totalColumns.claims)}${last})`,
+      result: sums.claimCount,
+    };
+    total.getCell(totalColumns.awp).value = totalCell(
+      totalColumns.awp,
+      first,
+      last,
+      sums.awp,
+    );
+    total.getCell(totalColumns.ingredientCost).value = totalCell(
+      totalColumns.ingredientCost,
+      first,
+      last,
+      sums.ingredientCostPaid,
+    );
+    styleTotalRow(total);
+    total.commit();
+    rowNumber += 1;
+  }
+  return rowNumber;
 }
 
 function writeBucketRow(

@@ -485,4 +485,64 @@ describe('writeReconciliationWorkbook', () => {
       result: 140717.5,
     });
   });
+
+  it('lists the claims no term guarantees after the terms, with a total, owed nothing', async () => {
+    const withCells = await readBack(
+      await workbookBytes({
+        ...reconciliationReportFixture({ claimFindings: 5 }),
+        notGuaranteed: [
+          {
+            metric: 'awp_discount',
+            channel: 'specialty',
+            drugType: 'generic',
+            claimCount: 1_204,
+            excludedClaimCount: 12,
+            awp: '412345.67',
+            ingredientCostPaid: '301234.56',
+          },
+          {
+            metric: 'awp_discount',
+            channel: 'mail',
+            drugType: 'brand',
+            claimCount: 96,
+            excludedClaimCount: 0,
+            awp: '0.33',
+            ingredientCostPaid: '0.44',
+          },
+        ],
+      }),
+    );
+    const rows: Row[] = [];
+    sheetOf(withCells, 'Buckets').eachRow((row) => rows.push(row));
+    const title = rows.findIndex(
+      (r) => r.getCell(1).value === 'AWP discount: not guaranteed',
+    );
+    expect(title).toBeGreaterThan(0);
+    const [first, second, total] = rows.slice(title + 1, title + 4) as [
+      Row,
+      Row,
+      Row,
+    ];
+    expect([1, 2, 3, 4, 5, 6, 7].map((c) => first.getCell(c).value)).toEqual([
+      'not guaranteed',
+      'AWP discount',
+      'specialty',
+      'generic',
+      1_204,
+      412345.67,
+      301234.56,
+    ]);
+    expect(String(first.getCell(14).value)).toContain('owed nothing');
+    expect(total.getCell(1).value).toBe('Total AWP discount: not guaranteed');
+    expect(total.getCell(6).value).toEqual({
+      formula: `SUM(F${first.number}:F${second.number})`,
+      result: 412346,
+    });
+    expect(total.getCell(5).value).toEqual({
+      formula: `SUM(E${first.number}:E${second.number})`,
+      result: 1_300,
+    });
+    // Not a term: the Summary's overlap formulas (rule in column O) never count these rows.
+    expect(first.getCell(15).value).toBeNull();
+  });
 });
