@@ -12,10 +12,10 @@ import type { OutgoingMessage } from '../port/message';
 export async function addToOutbox<E extends EntityName>(manager: EntityManager, entity: E, message: OutgoingMessage<E>): Promise<string> {
   assertContract(entity, message.body);
   const messageId = message.messageId ?? randomUUID();
-  const p = manager.connection.driver.options.type === 'mssql' ? (i: number) => `@${i}` : (i: number) => `$${i + 1}`;
+  // The outbox lives in the operational store, which is PostgreSQL (PGlite locally), never SQL Server.
   await manager.query(
     `INSERT INTO outbox_messages (entity, message_id, body, correlation_id, session_id, subject, application_properties)
-     VALUES (${[0, 1, 2, 3, 4, 5, 6].map(p).join(', ')})`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [
       entity,
       messageId,

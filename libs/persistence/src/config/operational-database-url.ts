@@ -3,9 +3,6 @@ import type { DatabaseConfig } from './database-config';
 import { parseDatabaseUrl } from './parse-database-url';
 import { redactUrl } from '@leaf/platform';
 
-/** The schemes an operational store (ledger, outbox, runs, registries, embedded bus) may use. */
-export const operationalDatabaseSchemes = ['pglite', 'postgres', 'postgresql'] as const;
-
 /**
  * Every service's operational state lives in PostgreSQL (PGlite locally): leases, SKIP LOCKED
  * claims, advisory locks and the embedded bus are PostgreSQL SQL. SQL Server is only ever the

@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { dialectOf } from '../dialect/dialect';
 import { PersistenceError } from '../errors/persistence.error';
 
 /** An arbitrary constant shared by every Leaf process: the advisory lock that serialises migration runs. */
@@ -27,7 +26,7 @@ async function migrateUnderLock(dataSource: DataSource): Promise<string[]> {
   }
   // Only PostgreSQL is migrated: a SQL Server source is the read-only claims authority and
   // carries no migrations, so there is nothing there to serialise.
-  const lock = dialectOf(dataSource) === 'postgres' ? dataSource.createQueryRunner() : undefined;
+  const lock = dataSource.options.type === 'postgres' ? dataSource.createQueryRunner() : undefined;
   try {
     if (lock) {
       await lock.connect();

@@ -1,5 +1,5 @@
 import type { Identity } from '@leaf/contracts';
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey, type KeyObject } from 'jose';
 import { identityFromClaims, type GroupMapping } from './claims-to-identity';
 import { refusalOf, type TokenRefusal } from './token-refusal';
 
@@ -19,8 +19,6 @@ export type VerificationResult = { identity: Identity } | { failure: Verificatio
 /** A remote JWKS (Entra tenant keys, Cloudflare team certs): cached, re-fetched when an unknown `kid` shows up (key rotation). */
 export const remoteKeys = (url: string, cooldownMs: number): JWTVerifyGetKey =>
   createRemoteJWKSet(new URL(url), { cooldownDuration: cooldownMs, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
-
-export const localKeys = createLocalJWKSet;
 
 /**
  * Verifies a bearer token against the issuer its (unverified) `iss` names, then maps its claims

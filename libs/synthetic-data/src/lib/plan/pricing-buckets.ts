@@ -1,4 +1,4 @@
-import { channels, drugTypes, type Channel, type DrugType } from '@leaf/contracts';
+import { channels, drugTypes } from '@leaf/contracts';
 
 /**
  * A pricing bucket is one channel x drug type cell of a rate table; the generator keeps its
@@ -8,11 +8,4 @@ export const bucketCount = channels.length * drugTypes.length;
 
 export function bucketIndex(channelIndex: number, drugTypeIndex: number): number {
   return channelIndex * drugTypes.length + drugTypeIndex;
-}
-
-export function bucketOf(index: number): { channel: Channel; drugType: DrugType } {
-  return {
-    channel: channels[Math.floor(index / drugTypes.length)] as Channel,
-    drugType: drugTypes[index % drugTypes.length] as DrugType,
-  };
 }
