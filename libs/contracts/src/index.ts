@@ -21,6 +21,7 @@ export * from './api/artifact-names';
 export * from './hashing/canonical-json';
 export * from './hashing/sha256';
 export * from './api/contract-packets.api';
+export * from './api/salesforce-mirror.api';
 export * from './pbm/display-format';
 export * from './search/search-document';
 export * from './search/search.api';

@@ -13,3 +13,4 @@ export * from './ledger/task-dispatch';
 export * from './ledger/task-ledger';
 export * from './ledger/task-lease';
 export * from './ledger/task-watchdog';
+export * from './ledger/task-references';

@@ -1,1 +1,2 @@
 export * from './salesforce-mirror.service';
+export * from './config/salesforce-mirror.config';

@@ -1,8 +1,46 @@
+import { outboxMigrations } from '@leaf/messaging';
+import { postgresMigrations } from '@leaf/persistence';
+import { JsforceSalesforceSource, SALESFORCE_SOURCE, salesforceMirrorMigrations } from '@leaf/salesforce-mirror/data-access';
 import { defineService } from '@leaf/service-kit';
+import { taskLedgerMigrations } from '@leaf/task-ledger';
+import { salesforceMirrorConfigSchema, type SalesforceMirrorConfig } from './config/salesforce-mirror.config';
+import { SalesforceController } from './requests/salesforce.controller';
+import { SalesforceSyncService, SYNC_ON_START, SYNC_OPTIONS } from './sync/salesforce-sync.service';
+
+function source(config: SalesforceMirrorConfig): JsforceSalesforceSource | null {
+  if (!config.LEAF_SALESFORCE_LOGIN_URL) return null;
+  // The config schema guarantees the id and secret are present when the login URL is.
+  return new JsforceSalesforceSource({
+    loginUrl: config.LEAF_SALESFORCE_LOGIN_URL,
+    clientId: config.LEAF_SALESFORCE_CLIENT_ID ?? '',
+    clientSecret: config.LEAF_SALESFORCE_CLIENT_SECRET ?? '',
+    apiVersion: config.LEAF_SALESFORCE_API_VERSION,
+    pollIntervalMs: config.LEAF_SALESFORCE_BULK_POLL_MS,
+    limitBackoffMs: config.LEAF_SALESFORCE_LIMIT_BACKOFF_MS,
+  });
+}
 
 /**
- * salesforce-mirror: the Salesforce IT-request mirror with history, files, notes, feed, comments and lineage.
- * Today it runs on the shared kit only (health, readiness of its database, shutdown); its domain
- * modules land with its own issue.
+ * salesforce-mirror: the read-only mirror of the org's IT requests (`IT_Request__c`) with field
+ * history, files (bytes in the lake), notes, feed and comments and soft deletes; completeness
+ * checked after every sync; run-plan lineage from the task ledger; evidence bundles and search
+ * documents published through the outbox.
  */
-export const salesforceMirrorService = defineService('salesforce-mirror');
+export const salesforceMirrorService = defineService<SalesforceMirrorConfig>(
+  'salesforce-mirror',
+  (config) => ({
+    controllers: [SalesforceController],
+    providers: [
+      { provide: SALESFORCE_SOURCE, useValue: source(config) },
+      { provide: SYNC_OPTIONS, useValue: { overlapMs: config.LEAF_SALESFORCE_OVERLAP_MS, deleteRetentionMs: config.LEAF_SALESFORCE_DELETE_RETENTION_DAYS * 86_400_000 } },
+      { provide: SYNC_ON_START, useValue: config.LEAF_SALESFORCE_SYNC_ON_START },
+      SalesforceSyncService,
+    ],
+  }),
+  {
+    // The ledger's tables are read for lineage (agent-dispatcher owns them; listing them here lets
+    // a container on an empty database start, as lane-worker does).
+    migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres, ...salesforceMirrorMigrations.postgres],
+    configSchema: salesforceMirrorConfigSchema,
+  },
+);

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'salesforce-mirror-domain',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/salesforce-mirror/domain',
+};

@@ -1,0 +1,3 @@
+export * from './fake-salesforce.server';
+export * from './synthetic-org';
+export * from './soql';
