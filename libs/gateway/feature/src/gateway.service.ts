@@ -17,6 +17,8 @@ import { RATE_LIMITER, RateLimitInterceptor } from './rate-limit/rate-limit.inte
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-limit.store';
 import { PacketsController } from './packets/packets.controller';
+import { inClusterConnection } from './operations/cluster/cluster-reader';
+import { CLUSTER_CONNECTION, OperationsController } from './operations/operations.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { SERVICE_DIRECTORY, ServiceDirectory } from './upstream/service-directory';
@@ -34,12 +36,14 @@ export const gatewayService = defineService<GatewayConfig>(
     );
     return {
       authenticator,
-      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController],
+      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController, OperationsController],
       providers: [
         UpstreamClient,
         { provide: GATEWAY_AUTHENTICATOR, useValue: authenticator },
         { provide: SERVICE_DIRECTORY, useValue: ServiceDirectory.fromConfig(config, `http://127.0.0.1:${portFor('gateway', config)}`) },
         { provide: UPSTREAM_TIMEOUT_MS, useValue: config.LEAF_UPSTREAM_TIMEOUT_MS },
+        // The pod's own service account, read once (the chart's Role lets it get and list, nothing else).
+        { provide: CLUSTER_CONNECTION, useFactory: () => { let connection: ReturnType<typeof inClusterConnection> | undefined; return () => (connection ??= inClusterConnection()); } },
         { provide: RATE_LIMITER, useValue: limiter },
         RateLimitInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },

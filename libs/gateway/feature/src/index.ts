@@ -5,3 +5,4 @@ export * from './gateway.config';
 export * from './gateway.service';
 export * from './idempotency/idempotency-schema';
 export * from './openapi/setup-openapi';
+export * from './operations/cluster/cluster-reader';

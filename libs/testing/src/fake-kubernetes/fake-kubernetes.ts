@@ -62,11 +62,11 @@ export class FakeKubernetes {
 
   static async start(options: { token?: string } = {}): Promise<FakeKubernetes> {
     const token = options.token ?? 'fake-kubernetes-token';
-    let fake: FakeKubernetes | undefined;
-    const server = createServer((req, res) => fake?.handle(req, res));
+    const holder: { fake?: FakeKubernetes } = {};
+    const server = createServer((req, res) => holder.fake?.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeKubernetes(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token);
-    return fake;
+    holder.fake = new FakeKubernetes(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token);
+    return holder.fake;
   }
 
   /** Creates or replaces an object (its namespace and name from its metadata). */

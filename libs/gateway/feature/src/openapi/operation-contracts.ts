@@ -205,4 +205,7 @@ export const operationContracts: Readonly<Record<string, OperationContract>> = {
     body: { schema: packetRejectBodySchema, required: true, example: { reason: 'the rate schedule is from the superseded amendment' } },
     problems: [...post, 404],
   },
+  'GET /v1/operations/queues': { operationId: 'getQueueDepths', summary: 'Active, scheduled and dead-lettered messages and the oldest message age of every queue and subscription (operators)', status: 200, problems: [401, 403, 429] },
+  'GET /v1/operations/lanes': { operationId: 'getLaneStatus', summary: 'Per task lane: queued, running, stuck and blocked tasks and the workers holding leases (operators)', status: 200, problems: [401, 403, 429] },
+  'GET /v1/operations/cluster': { operationId: 'getClusterStatus', summary: 'KEDA objects, lane-worker pods and Jobs in the cluster, or why the cluster cannot be read (operators)', status: 200, problems: [401, 403, 429] },
 };
