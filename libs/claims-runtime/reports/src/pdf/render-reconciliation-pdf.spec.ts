@@ -382,6 +382,10 @@ describe('renderReconciliationPdf', () => {
     // The summary and the chart move down under the taller title; both are still on page 1.
     expect(page1).toContain('Guaranteed vs effective AWP discount by bucket');
     expect(page1).toContain('Total owed to the client');
+    // The footer has no room for it: it names period and reference, and cuts nothing.
+    expect(page1.replace(/\s+/g, ' ')).toContain(
+      `Leaf · cp-2025 · ${reconciliationReportFixture().runId} Page 1 of`,
+    );
   });
 
   it('has a methodology page: definitions, eligibility and exclusions, the overlap rule, rounding, sources and evidence', () => {

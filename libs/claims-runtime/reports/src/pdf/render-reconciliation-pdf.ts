@@ -8,6 +8,7 @@ import {
 } from './bucket-tables';
 import { discountChartBox, drawDiscountChart } from './discount-chart';
 import { drawMethodologyPage } from './methodology-page';
+import { sizeToFit } from './pdf-table';
 import { colours, fonts, page } from './pdf-style';
 import {
   drawEvidenceAppendix,
@@ -90,13 +91,21 @@ function drawFooters(doc: Doc, report: ReconciliationReport): void {
       .lineWidth(0.4)
       .strokeColor(colours.rule)
       .stroke();
-    doc.font(fonts.regular).fontSize(7).fillColor(colours.muted);
-    doc.text(
-      `Leaf  ·  ${report.clientName}  ·  ${report.runId}`,
-      page.margin,
-      y,
-      { lineBreak: false },
-    );
+    // One line left of the page number: a long client name gets smaller type, and one too long
+    // even then is left to the title block (where it wraps) rather than cut.
+    const room = page.width - 2 * page.margin - 64;
+    const named = `Leaf  ·  ${report.clientName}  ·  ${report.periodId}  ·  ${report.runId}`;
+    const namedSize = sizeToFit(doc, named, fonts.regular, 7, room, 5);
+    const footer =
+      namedSize === null
+        ? `Leaf  ·  ${report.periodId}  ·  ${report.runId}`
+        : named;
+    doc
+      .font(fonts.regular)
+      .fontSize(namedSize ?? 7)
+      .fillColor(colours.muted);
+    doc.text(footer, page.margin, y, { lineBreak: false });
+    doc.fontSize(7);
     doc.text(
       `Page ${index - range.start + 1} of ${range.count}`,
       page.margin,
