@@ -122,8 +122,10 @@ export interface SubscriptionDeclaration {
 
 export const subscriptionCatalogue: readonly SubscriptionDeclaration[] = [
   { topic: 'contracts.packet-promoted.v1', name: 'claims-runtime' },
-  // retrieval's subscriptions to the search-document topics are declared with the consumer that
-  // drains them (the retrieval issue): a subscription nobody reads fills up on Azure.
+  // retrieval drains every search-document topic (SearchDocumentsHandlers): incremental indexing.
+  { topic: 'contracts.search-documents.v1', name: 'retrieval' },
+  { topic: 'salesforce.search-documents.v1', name: 'retrieval' },
+  { topic: 'claims.search-documents.v1', name: 'retrieval' },
   { topic: 'claims.reconciliation-completed.v1', name: 'agent-dispatcher' },
   { topic: 'agent.task-started.v1', name: 'agent-dispatcher' },
   { topic: 'agent.task-succeeded.v1', name: 'agent-dispatcher' },
