@@ -35,8 +35,24 @@ export const searchResponseSchema = z.object({
   /** The modules searched and why (the router's decision). */
   route: z.object({ modules: z.array(searchModuleSchema), reason: z.string() }),
   /** The scope filter every branch applied: the clients searched and the role they were searched as. */
-  scope: z.object({ clientIds: z.array(clientIdSchema), role: roleSchema, decision: z.string() }),
+  scope: z.object({ clientIds: z.union([z.literal('*'), z.array(clientIdSchema)]), role: roleSchema, decision: z.string() }),
   backend: z.enum(['postgres', 'azure-search']),
   hits: z.array(searchHitSchema),
 });
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
+
+/** POST /v1/search/reindex (the `retrieval.reindex` task): rebuild the index from the registry. */
+export const reindexBodySchema = z
+  .object({ clientId: clientIdSchema.optional(), module: searchModuleSchema.optional() })
+  .strict()
+  .optional();
+export type ReindexBody = z.infer<typeof reindexBodySchema>;
+
+export const reindexResultSchema = z.object({
+  documents: z.number().int().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+  embedding: z.string(),
+  backend: z.enum(['postgres', 'azure-search']),
+  durationMs: z.number().nonnegative(),
+});
+export type ReindexResult = z.infer<typeof reindexResultSchema>;

@@ -1,1 +1,2 @@
 export * from './retrieval.service';
+export * from './config/retrieval.config';

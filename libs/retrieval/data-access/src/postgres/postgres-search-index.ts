@@ -40,8 +40,12 @@ export class PostgresSearchIndex implements SearchIndex {
     private readonly options: { efSearch?: number } = {},
   ) {}
 
-  vectorBranch(): Promise<boolean> {
-    this.hasVector ??= this.ds
+  /**
+   * Asked once. Inside a transaction pass its manager: PGlite has one backend, so a query on
+   * another connection would wait for the open transaction that waits for it.
+   */
+  vectorBranch(tx?: EntityManager): Promise<boolean> {
+    this.hasVector ??= (tx ?? this.ds)
       .query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'retrieval_chunks' AND column_name = 'embedding'`)
       .then((rows: unknown[]) => rows.length > 0);
     return this.hasVector;
@@ -49,7 +53,7 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async replace(doc: IndexDocument, tx: EntityManager): Promise<void> {
     await tx.query(`DELETE FROM retrieval_chunks WHERE document_id = $1`, [doc.documentId]);
-    const withVector = await this.vectorBranch();
+    const withVector = await this.vectorBranch(tx);
     for (let i = 0; i < doc.chunks.length; i += insertBatch) {
       const batch = doc.chunks.slice(i, i + insertBatch);
       const columns = [batch.map((c) => c.seq), batch.map((c) => c.locator), batch.map((c) => c.text)];

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SearchModule, SearchSource } from '@leaf/contracts';
+import { rowsOf } from '@leaf/persistence';
 
 /** indexed: searchable; superseded: replaced by another document; deleted: its source object is gone. */
 export type RegisteredStatus = 'indexed' | 'superseded' | 'deleted';
@@ -85,11 +86,14 @@ export class SearchDocumentsRegistry {
   /** Marks documents of the same client superseded; returns the ids that were searchable until now. */
   async supersede(m: EntityManager, clientId: string, documentIds: readonly string[], by: string): Promise<string[]> {
     if (!documentIds.length) return [];
-    const rows = (await m.query(
-      `UPDATE retrieval_documents SET status = 'superseded', superseded_by = $3, indexed_at = now()
-       WHERE client_id = $1 AND document_id = ANY($2::varchar[]) AND status = 'indexed' RETURNING document_id`,
-      [clientId, [...documentIds], by],
-    )) as { document_id: string }[];
+    // TypeORM answers an UPDATE … RETURNING with [rows, count].
+    const rows = rowsOf<{ document_id: string }>(
+      await m.query(
+        `UPDATE retrieval_documents SET status = 'superseded', superseded_by = $3, indexed_at = now()
+         WHERE client_id = $1 AND document_id = ANY($2::varchar[]) AND status = 'indexed' RETURNING document_id`,
+        [clientId, [...documentIds], by],
+      ),
+    );
     return rows.map((r) => r.document_id);
   }
 
