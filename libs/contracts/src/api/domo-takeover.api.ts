@@ -121,3 +121,68 @@ export const domoDifferenceQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type DomoDifferenceQuery = z.infer<typeof domoDifferenceQuerySchema>;
+
+/** `domo.comparison-completed.v1`: a golden comparison was recorded (its packet is in the lake). */
+export const domoComparisonCompletedV1 = z.object({
+  comparisonId: domoComparisonIdSchema,
+  dataset: domoDatasetNameSchema,
+  exportId: domoExportIdSchema,
+  model: z.string(),
+  differences: z.number().int().nonnegative(),
+  material: z.number().int().nonnegative(),
+  unexplained: z.number().int().nonnegative(),
+  completedAt: z.iso.datetime(),
+});
+export type DomoComparisonCompletedV1 = z.infer<typeof domoComparisonCompletedV1>;
+
+/** Answer of an ingest round (POST /v1/domo/ingest, the `domo.ingest` task). */
+export const domoIngestResultSchema = z.object({
+  exports: z.array(
+    z.object({
+      exportId: domoExportIdSchema,
+      dataset: domoDatasetNameSchema,
+      status: z.enum(['rejected', 'blocked', 'promoted']),
+      replayed: z.boolean(),
+      rows: z.number().int().nonnegative(),
+      silverRows: z.number().int().nonnegative(),
+      reason: z.string().nullable(),
+      failedGates: z.array(z.string()),
+    }),
+  ),
+});
+export type DomoIngestResult = z.infer<typeof domoIngestResultSchema>;
+
+export const domoExportParamsSchema = z.object({ exportId: domoExportIdSchema });
+export const domoComparisonParamsSchema = z.object({ comparisonId: domoComparisonIdSchema });
+export const domoExportListQuerySchema = z.object({
+  dataset: domoDatasetNameSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type DomoExportListQuery = z.infer<typeof domoExportListQuerySchema>;
+export const domoPageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type DomoPageQuery = z.infer<typeof domoPageQuerySchema>;
+
+/** GET /v1/domo/datasets: each declared dataset with its promoted export. */
+export const domoDatasetListSchema = z.object({
+  items: z.array(
+    z.object({
+      dataset: domoDatasetNameSchema,
+      domoName: z.string(),
+      description: z.string(),
+      columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })),
+      key: z.array(z.string()),
+      gates: z.array(z.object({ gateId: z.string(), kind: z.string(), severity: z.enum(['warn', 'error']), mostly: z.number() })),
+      promotedExportId: domoExportIdSchema.nullable(),
+    }),
+  ),
+});
+export type DomoDatasetList = z.infer<typeof domoDatasetListSchema>;
+export const domoExportListSchema = z.object({ items: z.array(domoExportSchema) });
+export const domoGateResultListSchema = z.object({ exportId: domoExportIdSchema, items: z.array(domoGateResultSchema) });
+export const domoComparisonListSchema = z.object({ items: z.array(domoComparisonSchema) });
+export const domoDifferenceListSchema = z.object({ items: z.array(domoDifferenceSchema), total: z.number().int().nonnegative() });
+export type DomoDifferenceList = z.infer<typeof domoDifferenceListSchema>;

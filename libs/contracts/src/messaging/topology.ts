@@ -7,6 +7,7 @@ import {
   taskEventV1,
 } from './event-payloads';
 import { searchDocumentV1 } from '../search/search-document';
+import { domoComparisonCompletedV1 } from '../api/domo-takeover.api';
 
 /**
  * Every topic, declared once: `<domain>.<event>.v<N>` with its payload schema. A breaking change
@@ -22,6 +23,7 @@ export const topicCatalogue = {
   'agent.task-started.v1': taskEventV1,
   'agent.task-succeeded.v1': taskEventV1,
   'agent.task-failed.v1': taskEventV1,
+  'domo.comparison-completed.v1': domoComparisonCompletedV1,
 } as const satisfies Record<string, z.ZodType>;
 
 export const queueCatalogue = {
@@ -109,6 +111,8 @@ export const topicSettings: Record<TopicName, TopicSettings> = {
   'agent.task-started.v1': { defaultMessageTimeToLiveMs: 60 * 60_000, deadLetteringOnMessageExpiration: false },
   'agent.task-succeeded.v1': { defaultMessageTimeToLiveMs: 60 * 60_000, deadLetteringOnMessageExpiration: false },
   'agent.task-failed.v1': { defaultMessageTimeToLiveMs: 60 * 60_000, deadLetteringOnMessageExpiration: false },
+  // Evidence that a takeover comparison exists; no consumer yet (a subscription nobody reads fills up).
+  'domo.comparison-completed.v1': { defaultMessageTimeToLiveMs: 14 * day, deadLetteringOnMessageExpiration: true },
 };
 
 /** One subscription per consumer on each topic it reads. */

@@ -1,1 +1,2 @@
 export * from './domo-takeover.service';
+export * from './config/domo-takeover.config';

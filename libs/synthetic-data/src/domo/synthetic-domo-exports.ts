@@ -129,7 +129,7 @@ export function generateSyntheticDomo(seed: SyntheticSeed): SyntheticDomo {
       if (nullChannel) nullChannelClaims.push(c.claimId);
       const line = `${c.claimId},${c.clientId},${c.fillDate},${nullChannel ? '' : c.channel},${c.drugType},${c.awp},${c.ingredientCostPaid},${c.isReversal ? 1 : 0}`;
       lines.push(line);
-      if (n % 5003 === 0) {
+      if (n % 997 === 0) {
         duplicateClaims.push(c.claimId);
         lines.push(line);
       }

@@ -1,0 +1,1 @@
+export * from './testing/fake-domo.server';

@@ -1,0 +1,25 @@
+import { flagSetting, platformConfigSchema } from '@leaf/platform';
+import { z } from 'zod';
+
+/**
+ * Where Domo exports come from: a folder of exports (`<id>.json` metadata beside `<id>.csv`, the
+ * embedded default and what is left once Domo is switched off) or the Domo Platform API with a
+ * client-credentials app (its secret from Key Vault through the CSI mount; presence-checked only,
+ * never echoed).
+ */
+export const domoTakeoverConfigSchema = platformConfigSchema
+  .extend({
+    LEAF_DOMO_SOURCE: z.enum(['folder', 'api']).default('folder').describe('Where Domo exports come from: folder (LEAF_DOMO_DIR) or api (the Domo Platform API).'),
+    LEAF_DOMO_DIR: z.string().min(1).default('.data/domo').describe('Folder of Domo exports (<id>.json metadata beside <id>.csv); the local stack uses <LEAF_DATA_DIR>/domo.'),
+    LEAF_DOMO_INGEST_ON_START: flagSetting(false).describe('true: ingest every declared dataset from the source once at start (skipped for exports already ingested).'),
+    LEAF_DOMO_API_BASE_URL: z.url().default('https://api.domo.com').describe('Domo Platform API base URL (with LEAF_DOMO_SOURCE=api).'),
+    LEAF_DOMO_CLIENT_ID: z.string().min(1).optional().describe('Client id of the Domo client-credentials app (required with api).'),
+    LEAF_DOMO_CLIENT_SECRET: z.string().min(1).optional().describe('Its client secret, from Key Vault through the CSI mount (required with api; never echoed).'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.LEAF_DOMO_SOURCE !== 'api') return;
+    for (const key of ['LEAF_DOMO_CLIENT_ID', 'LEAF_DOMO_CLIENT_SECRET'] as const) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when LEAF_DOMO_SOURCE=api' });
+    }
+  });
+export type DomoTakeoverConfig = z.infer<typeof domoTakeoverConfigSchema>;

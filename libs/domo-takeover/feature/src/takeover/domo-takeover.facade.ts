@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DomoComparison, DomoIngestResult } from '@leaf/contracts';
+import {
+  DOMO_SOURCE,
+  DomoComparisonsRepository,
+  DomoExportsRepository,
+  ExportIngestion,
+  detectBulkMode,
+  runGoldenComparison,
+  type DomoSource,
+} from '@leaf/domo-takeover/data-access';
+import { MESSAGE_BUS, OutboxRelay, addToOutbox, type MessageBus } from '@leaf/messaging';
+import { DATA_SOURCE } from '@leaf/persistence';
+import { ShutdownCoordinator } from '@leaf/platform';
+import { LAKE, type Lake } from '@leaf/storage';
+import type { DataSource } from 'typeorm';
+
+export const INGEST_ON_START = Symbol.for('leaf.domo-takeover.IngestOnStart');
+
+/**
+ * The takeover's use cases: ingest the source's exports (bronze, silver, gates, promotion) and
+ * run a golden comparison, announcing it through the outbox. One round at a time per process: a
+ * second request waits for the first.
+ */
+@Injectable()
+export class DomoTakeoverFacade implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('DomoTakeover');
+  readonly exports: DomoExportsRepository;
+  readonly comparisons: DomoComparisonsRepository;
+  private readonly relay: OutboxRelay;
+  private busy: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(LAKE) readonly lake: Lake,
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(DOMO_SOURCE) private readonly source: DomoSource,
+    @Inject(INGEST_ON_START) private readonly ingestOnStart: boolean,
+    shutdown: ShutdownCoordinator,
+  ) {
+    this.exports = new DomoExportsRepository(ds);
+    this.comparisons = new DomoComparisonsRepository(ds);
+    this.relay = new OutboxRelay(ds, bus, { onError: (e) => this.log.warn(`outbox relay failed; will retry (${(e as Error).name})`) });
+    shutdown.onDrain({ name: 'domo-takeover', drain: async () => void (await this.busy.catch(() => undefined)) });
+  }
+
+  /** With ingest-on-start the source's exports go in before the service takes requests; a failure never stops the service. */
+  async onApplicationBootstrap(): Promise<void> {
+    this.relay.start();
+    if (!this.ingestOnStart) return;
+    try {
+      const result = await this.ingest();
+      this.log.log(`ingested on start: ${result.exports.map((e) => `${e.dataset} ${e.status}${e.replayed ? ' (replayed)' : ''}`).join(', ') || 'nothing offered'}`);
+    } catch (e) {
+      this.log.warn(`Domo ingest on start failed (${(e as { code?: string }).code ?? (e as Error).name})`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+
+  ingest(onProgress?: (step: string) => void): Promise<DomoIngestResult> {
+    return this.serial(async () => {
+      const ingestion = new ExportIngestion(this.ds, this.lake, this.source, await detectBulkMode(this.ds));
+      const results = await ingestion.ingestAll((p) => onProgress?.(`${p.dataset}: ${p.step}`));
+      return {
+        exports: results.map((r) => ({
+          exportId: r.exportId,
+          dataset: r.dataset,
+          status: r.status,
+          replayed: r.replayed,
+          rows: r.rows,
+          silverRows: r.silverRows,
+          reason: r.reason,
+          failedGates: r.gates.filter((g) => g.status !== 'pass').map((g) => g.gateId),
+        })),
+      };
+    });
+  }
+
+  compare(): Promise<DomoComparison> {
+    return this.serial(async () => {
+      const comparison = await runGoldenComparison(this.ds, this.lake);
+      await this.ds.transaction((m) =>
+        addToOutbox(m, 'domo.comparison-completed.v1', {
+          messageId: comparison.comparisonId,
+          body: {
+            comparisonId: comparison.comparisonId,
+            dataset: comparison.dataset,
+            exportId: comparison.exportId,
+            model: comparison.model,
+            differences: comparison.summary.differences,
+            material: comparison.summary.material,
+            unexplained: comparison.summary.byReason.unexplained.count,
+            completedAt: comparison.createdAt,
+          },
+        }),
+      );
+      this.relay.notify();
+      return comparison;
+    });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.busy.catch(() => undefined).then(work);
+    this.busy = run;
+    return run;
+  }
+}
