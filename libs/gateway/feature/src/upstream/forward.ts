@@ -4,7 +4,7 @@ import type { UpstreamResponse } from './upstream.client';
 /** The service's status, content type and body (problems included); only `location` of its other headers. */
 export function relay(reply: FastifyReply, answer: UpstreamResponse): unknown {
   void reply.status(answer.status).header('content-type', answer.contentType);
-  const location = answer.headers.get('location');
+  const location = 'location' in answer ? answer.location : answer.headers.get('location');
   if (location && location.startsWith('/v1/')) void reply.header('location', location);
   return answer.body;
 }

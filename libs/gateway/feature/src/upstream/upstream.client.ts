@@ -14,6 +14,8 @@ export interface UpstreamResponse {
   status: number;
   contentType: string;
   headers: Headers;
+  /** The service's Location, read without building `headers` (the hot path never needs the rest). */
+  location?: string | undefined;
   body: unknown;
 }
 
@@ -58,6 +60,8 @@ export class UpstreamClient {
     @Inject(IdentitySigner) private readonly signer: IdentitySigner,
   ) {}
 
+  private readonly targets = new Map<ServiceName, Target>();
+
   /** A readiness report: a 503 with a report body is an answer, not a failure. */
   health(service: ServiceName, requestId: string): Promise<UpstreamResponse> {
     return this.json(service, { path: '/health/ready', requestId }, true);
@@ -65,7 +69,7 @@ export class UpstreamClient {
 
   async json(service: ServiceName, request: UpstreamRequest, serverErrorsAreAnswers = false): Promise<UpstreamResponse> {
     const response = await this.send(service, request, 'application/json');
-    const contentType = response.headers.get('content-type') ?? 'application/json';
+    const contentType = response.header('content-type') ?? 'application/json';
     if (response.status >= 500 && !serverErrorsAreAnswers) {
       response.cancel();
       throw new AppError('UPSTREAM_UNAVAILABLE', `${service} could not complete the request`);
@@ -73,7 +77,7 @@ export class UpstreamClient {
     let text: string;
     try {
       text = await response.text();
-      return { status: response.status, contentType, headers: response.headers, body: this.view(request, text ? JSON.parse(text) : null) };
+      return responseOf(response, contentType, this.view(request, text ? JSON.parse(text) : null));
     } catch (cause) {
       throw new AppError('UPSTREAM_UNAVAILABLE', `${service} answered with a malformed body`, { cause });
     }
@@ -85,7 +89,7 @@ export class UpstreamClient {
    */
   async download(service: ServiceName, request: UpstreamRequest): Promise<{ status: number; headers: Record<string, string>; stream: Readable } | UpstreamResponse> {
     const response = await this.send(service, request, '*/*');
-    const contentType = response.headers.get('content-type') ?? '';
+    const contentType = response.header('content-type') ?? '';
     if (response.status >= 500) {
       response.cancel();
       throw new AppError('UPSTREAM_UNAVAILABLE', `${service} could not complete the request`);
@@ -93,14 +97,14 @@ export class UpstreamClient {
     if (response.status >= 400 || contentType.includes('json')) {
       const text = await response.text();
       try {
-        return { status: response.status, contentType, headers: response.headers, body: this.view(request, text ? JSON.parse(text) : null) };
+        return responseOf(response, contentType, this.view(request, text ? JSON.parse(text) : null));
       } catch (cause) {
         throw new AppError('UPSTREAM_UNAVAILABLE', `${service} answered with a malformed body`, { cause });
       }
     }
     const headers: Record<string, string> = {};
     for (const name of downloadHeaders) {
-      const value = response.headers.get(name);
+      const value = response.header(name);
       if (value) headers[name] = value;
     }
     return { status: response.status, headers, stream: response.stream };
@@ -112,6 +116,25 @@ export class UpstreamClient {
    */
   private view(request: UpstreamRequest, body: unknown): unknown {
     return request.identity ? viewFor(request.identity, body) : body;
+  }
+
+  /** A service's parsed base URL, once: parsing a URL per request showed in the gateway's profile. */
+  private targetOf(service: ServiceName): Target {
+    let target = this.targets.get(service);
+    if (!target) {
+      const url = new URL(this.directory.urlOf(service));
+      const secure = url.protocol === 'https:';
+      target = {
+        client: secure ? https : http,
+        agent: secure ? httpsAgent : httpAgent,
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port || (secure ? '443' : '80'),
+        basePath: url.pathname.replace(/\/$/, ''),
+      };
+      this.targets.set(service, target);
+    }
+    return target;
   }
 
   private send(service: ServiceName, request: UpstreamRequest, accept: string): Promise<UpstreamAnswer> {
@@ -128,13 +151,20 @@ export class UpstreamClient {
     }
     propagation.inject(context.active(), headers);
     if (!headers['traceparent'] && request.traceparent) headers['traceparent'] = request.traceparent;
-    const url = new URL(`${this.directory.urlOf(service)}${request.path}`);
-    // node:http with a keep-alive agent: a fraction of fetch's per-request cost on the hot path.
-    const client = url.protocol === 'https:' ? https : http;
+    const target = this.targetOf(service);
     return new Promise<UpstreamAnswer>((resolve, reject) => {
-      const outgoing = client.request(
-        url,
-        { method: request.method ?? 'GET', headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, timeout: request.idleTimeoutMs ?? this.timeoutMs },
+      // node:http with a keep-alive agent: a fraction of fetch's per-request cost on the hot path.
+      const outgoing = target.client.request(
+        {
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port,
+          path: `${target.basePath}${request.path}`,
+          method: request.method ?? 'GET',
+          headers,
+          agent: target.agent,
+          timeout: request.idleTimeoutMs ?? this.timeoutMs,
+        },
         (incoming) => resolve(answerOf(incoming)),
       );
       const fail = (cause: unknown) => reject(new AppError('UPSTREAM_UNAVAILABLE', `${service} did not answer`, { cause }));
@@ -148,24 +178,58 @@ export class UpstreamClient {
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
 
+interface Target {
+  client: typeof http | typeof https;
+  agent: http.Agent;
+  protocol: string;
+  hostname: string;
+  port: string;
+  basePath: string;
+}
+
+/** An UpstreamResponse whose `headers` are copied only if someone reads them. */
+function responseOf(answer: UpstreamAnswer, contentType: string, body: unknown): UpstreamResponse {
+  return {
+    status: answer.status,
+    contentType,
+    get headers() {
+      return answer.headers;
+    },
+    location: answer.header('location'),
+    body,
+  };
+}
+
 /** The parts of a response the client reads: status, headers, and the body as a stream or text. */
 interface UpstreamAnswer {
   status: number;
-  headers: Headers;
+  /** All headers as a Headers object, built on first use. */
+  readonly headers: Headers;
+  /** One header, straight from the parsed response. */
+  header(name: string): string | undefined;
   stream: Readable;
   text(): Promise<string>;
   cancel(): void;
 }
 
 function answerOf(incoming: http.IncomingMessage): UpstreamAnswer {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-  }
+  let headers: Headers | undefined;
   return {
     status: incoming.statusCode ?? 502,
-    headers,
+    get headers() {
+      if (!headers) {
+        headers = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          if (typeof value === 'string') headers.set(name, value);
+          else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+        }
+      }
+      return headers;
+    },
+    header: (name) => {
+      const value = incoming.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
     stream: incoming,
     text: () =>
       new Promise<string>((resolve, reject) => {
