@@ -17,3 +17,6 @@ export * from './curated/curated-savings';
 export * from './packet/comparison-packet';
 export * from './repositories/domo-comparisons.repository';
 export * from './ingest/golden-comparison';
+export * from './publication/curated-publication.port';
+export * from './publication/postgres-curated.publication';
+export * from './publication/azure-sql-curated.publication';
