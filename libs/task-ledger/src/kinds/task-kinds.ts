@@ -1,4 +1,4 @@
-import { clientIdSchema, runIdSchema } from '@leaf/contracts';
+import { clientIdSchema, runIdSchema, searchModuleSchema } from '@leaf/contracts';
 import { z } from 'zod';
 import { unlimited } from '../ledger/task-lease';
 import { defineTaskKind, type TaskKindDefinition } from './task-kind';
@@ -50,6 +50,24 @@ export const reportNarrativeKind = defineTaskKind({
   concurrency: { perKind: 8, perClient: 2 },
 });
 
+/**
+ * Rebuilds a client's search index (chunks and embeddings) from retrieval's document registry:
+ * after a change of chunking rules or of embedding model, or into a fresh Azure AI Search index.
+ */
+export const retrievalReindexKind = defineTaskKind({
+  kind: 'retrieval.reindex',
+  description: "Rebuild a client's search index (chunks and embeddings) from retrieval's document registry.",
+  parameters: z.object({ clientId: clientIdSchema, module: searchModuleSchema.optional() }).strict(),
+  requestRole: 'operator',
+  // It rewrites only a derived index, rebuilt from the registry: nothing an operator must approve.
+  mutates: false,
+  deterministic: true,
+  timeoutMs: 30 * 60_000,
+  maxAttempts: 3,
+  lane: 'long',
+  concurrency: { perKind: 1, perClient: 1 },
+});
+
 /** A task that does nothing but write one small artifact: smoke checks, the chaos spec and the bench. */
 export const platformNoopKind = defineTaskKind({
   kind: 'platform.noop',
@@ -64,4 +82,4 @@ export const platformNoopKind = defineTaskKind({
   concurrency: { perKind: unlimited, perClient: unlimited },
 });
 
-export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind];
+export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind, retrievalReindexKind];
