@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quickXorHash } from '@leaf/contract-packets/domain';
-import { contractPacketsMigrations } from '@leaf/contract-packets/data-access';
 import type { Identity } from '@leaf/contracts';
-import { outboxMigrations } from '@leaf/messaging';
-import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
+import { createDataSource, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
-import { loadServiceConfig, startServiceApp, startTelemetry, type Telemetry } from '@leaf/platform';
+import { loadServiceConfig, migrationsOf, startServiceApp, startTelemetry, type Telemetry } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
 import { createSyntheticSeed, generateContractPackets, loadSeedIntoPostgres, rateSchedulePdf, rateScheduleXlsx, scheduleRows, type SyntheticPacket } from '@leaf/synthetic-data';
 import { FakeGraphServer } from '@leaf/testing';
@@ -67,7 +65,7 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
 
   beforeAll(async () => {
     db = await create();
-    const ds = createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...contractPacketsMigrations.postgres] });
+    const ds = createDataSource({ kind: 'postgres', url: db.url }, { migrations: migrationsOf([contractPacketsService]) });
     await ds.initialize();
     await runMigrations(ds);
     await ds.destroy();

@@ -6,14 +6,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Role } from '@leaf/contracts';
-import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
+import { createDataSource, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
-import { loadServiceConfig, startServiceApp } from '@leaf/platform';
+import { loadServiceConfig, migrationsOf, startServiceApp } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
 import { SignJWT } from 'jose';
 import { devAudience, devIssuer, loadOrCreateDevIssuerKeys, mintDevToken } from './auth/dev-issuer';
 import { gatewayService } from './gateway.service';
-import { gatewayMigrations } from './idempotency/idempotency-schema';
 import { idempotencyRequestSha256, idempotencyScope, upstreamIdempotencyKey } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { startStubClaimsRuntime, stubArtifact } from './testing/stub-claims-runtime';
@@ -30,7 +29,7 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
 
   beforeAll(async () => {
     db = await create();
-    const ds = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...gatewayMigrations.postgres] }).initialize();
+    const ds = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: migrationsOf([gatewayService]) }).initialize();
     await runMigrations(ds);
     await ds.destroy();
     stub = await startStubClaimsRuntime();

@@ -3,12 +3,12 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskDetail, TaskList } from '@leaf/contracts';
-import { MESSAGE_BUS, outboxMigrations, type MessageBus } from '@leaf/messaging';
-import { DATA_SOURCE, createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
+import { MESSAGE_BUS, type MessageBus } from '@leaf/messaging';
+import { DATA_SOURCE, createDataSource, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
-import { IdentityVerifier, canSeeClient, internalIdentityKeyBytes, loadServiceConfig, startServiceApp } from '@leaf/platform';
+import { IdentityVerifier, canSeeClient, internalIdentityKeyBytes, loadServiceConfig, migrationsOf, startServiceApp } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
-import { TaskLeases, taskLedgerMigrations } from '@leaf/task-ledger';
+import { TaskLeases } from '@leaf/task-ledger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { agentDispatcherService } from '../agent-dispatcher.service';
@@ -61,7 +61,7 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
 
   beforeAll(async () => {
     db = await create();
-    const migrate = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres] }).initialize();
+    const migrate = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: migrationsOf([agentDispatcherService]) }).initialize();
     await runMigrations(migrate);
     await migrate.destroy();
     claims = await startClaimsRuntime();

@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { OutboxRelay, addToOutbox, createEmbeddedBus, outboxMigrations, type EmbeddedBus } from '@leaf/messaging';
-import { createDataSource, postgresMigrations } from '@leaf/persistence';
+import { OutboxRelay, addToOutbox, createEmbeddedBus, type EmbeddedBus } from '@leaf/messaging';
+import { createDataSource } from '@leaf/persistence';
 import { createPostgresTestDatabase, type TestDatabase } from '@leaf/persistence/testing';
-import { createLogger } from '@leaf/platform';
+import { createLogger, migrationsOf } from '@leaf/platform';
 import { FilesystemLake } from '@leaf/storage';
-import { TaskKindRegistry, TaskLedger, decidePolicy, taskLedgerMigrations, type TaskKindDefinition, type TaskRow } from '@leaf/task-ledger';
+import { TaskKindRegistry, TaskLedger, decidePolicy, type TaskKindDefinition, type TaskRow } from '@leaf/task-ledger';
 import type { DataSource } from 'typeorm';
+import { laneWorkerService } from '../lane-worker.service';
 import { TaskWorker, type TaskWorkerOptions } from '../worker/task-worker';
 import type { TaskExecutor } from '../worker/task-executor';
 
-export const ledgerMigrations = [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres];
 
 /** A database with the ledger, an embedded bus, a folder lake, the dispatcher's ledger and relay: what a worker runs against. */
 export class WorkerHarness {
@@ -28,7 +28,7 @@ export class WorkerHarness {
   ) {}
 
   static async open(url: string): Promise<WorkerHarness> {
-    const ds = await createDataSource({ kind: 'postgres', url }, { migrations: ledgerMigrations }).initialize();
+    const ds = await createDataSource({ kind: 'postgres', url }, { migrations: migrationsOf([laneWorkerService]) }).initialize();
     await ds.runMigrations();
     const busSchema = `bus_${randomBytes(4).toString('hex')}`;
     const bus = await createEmbeddedBus({ url, schema: busSchema, pollIntervalMs: 100, poolSize: 4 });
