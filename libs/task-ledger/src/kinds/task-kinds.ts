@@ -69,30 +69,18 @@ export const retrievalReindexKind = defineTaskKind({
 });
 
 /**
- * The Domo takeover's rounds. Domo's datasets span every client, so the task's client is only the
- * requester's scope for the ledger; one round of each at a time.
+ * Syncs the Salesforce IT-request mirror (read-only against the org): incremental from the
+ * watermarks, or a full Bulk API 2.0 reload; completeness checked, lineage, bundles and search
+ * documents refreshed. The mirror is org-wide, so one runs at a time.
  */
-export const domoIngestKind = defineTaskKind({
-  kind: 'domo.ingest',
-  description: 'Ingest the Domo exports into bronze and silver through domo-takeover, run the flaw gates and promote what passes.',
-  parameters: z.object({}).strict(),
+export const salesforceSyncKind = defineTaskKind({
+  kind: 'salesforce.sync',
+  description: 'Sync the Salesforce IT-request mirror (incremental, or full through Bulk API 2.0), check completeness and publish what changed.',
+  parameters: z.object({ clientId: clientIdSchema, full: z.boolean().default(false) }).strict(),
   requestRole: 'operator',
-  // It writes only the takeover's own copies of a read-only source: nothing an operator must approve.
+  // It writes only the mirror of a read-only source: nothing an operator must approve.
   mutates: false,
-  deterministic: true,
-  timeoutMs: 60 * 60_000,
-  maxAttempts: 3,
-  lane: 'long',
-  concurrency: { perKind: 1, perClient: 1 },
-});
-
-export const domoCompareKind = defineTaskKind({
-  kind: 'domo.compare',
-  description: "Compare Domo's promoted savings output with the backend's curated model; every difference gets a reason code and the packet goes to the lake.",
-  parameters: z.object({}).strict(),
-  requestRole: 'operator',
-  mutates: false,
-  deterministic: true,
+  deterministic: false,
   timeoutMs: 30 * 60_000,
   maxAttempts: 3,
   lane: 'long',
@@ -113,4 +101,4 @@ export const platformNoopKind = defineTaskKind({
   concurrency: { perKind: unlimited, perClient: unlimited },
 });
 
-export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind, retrievalReindexKind, domoIngestKind, domoCompareKind];
+export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind, retrievalReindexKind, salesforceSyncKind];
