@@ -9,5 +9,6 @@ export * from './reconcile/engine-version';
 export * from './reconcile/owed-figures';
 export * from './reconcile/finding-recoveries';
 export * from './reconcile/terms-in-force';
+export * from './reconcile/brand-generic-definition';
 export * from './replay/canonical-json';
 export * from './runs/run-lifecycle';

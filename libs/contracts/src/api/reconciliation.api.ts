@@ -120,6 +120,8 @@ export const findingKinds = [
   'fee_above_contract',
   'duplicate_fill',
   'short_days_supply_90',
+  /** The claim's brand/generic indicator differs from the contract's MONY + DAW definition, and it cost more than the re-derived type's discount allows (issue 19). */
+  'brand_generic_reclass',
 ] as const;
 export const findingKindSchema = z.enum(findingKinds);
 export type FindingKind = z.infer<typeof findingKindSchema>;

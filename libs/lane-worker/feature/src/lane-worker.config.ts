@@ -13,10 +13,6 @@ export const laneWorkerConfigSchema = platformConfigSchema.extend({
     .url()
     .default(`http://127.0.0.1:${defaultServicePorts['contract-packets']}`)
     .describe("contract-packets' base URL; the worker calls its packet API."),
-  LEAF_SALESFORCE_MIRROR_URL: z
-    .url()
-    .default(`http://127.0.0.1:${defaultServicePorts['salesforce-mirror']}`)
-    .describe("salesforce-mirror's base URL; the worker starts its syncs (salesforce.sync)."),
   LEAF_RETRIEVAL_URL: z
     .url()
     .default(`http://127.0.0.1:${defaultServicePorts.retrieval}`)

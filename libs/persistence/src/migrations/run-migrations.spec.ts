@@ -5,6 +5,7 @@ import { isPersistenceError } from '../errors/persistence.error';
 import { testDatabaseTargets, type TestDatabase } from '../testing/test-database-targets';
 import { runMigrations } from './run-migrations';
 
+const foundationMigrations = ['FoundationSchema1732350000000', 'ClaimsAuditDetail1737100000000'];
 const foundationTables = ['claims', 'clients', 'contract_guarantees', 'contract_periods', 'seed_runs'];
 
 async function publicTables(ds: DataSource): Promise<string[]> {
@@ -35,7 +36,7 @@ describe.each(testDatabaseTargets())('runMigrations on $name', ({ create }) => {
     const [a, b] = await Promise.all([open(), open()]);
     const [first, second] = await Promise.all([runMigrations(a), runMigrations(b)]);
 
-    expect([...first, ...second]).toEqual(['FoundationSchema1732350000000']);
+    expect([...first, ...second]).toEqual(foundationMigrations);
     expect(await publicTables(a)).toEqual([...foundationTables, migrationsTableName].sort());
     const claimColumns: Array<{ column_name: string; data_type: string }> = await a.query(
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'claims' ORDER BY ordinal_position`,
@@ -47,6 +48,9 @@ describe.each(testDatabaseTargets())('runMigrations on $name', ({ create }) => {
     ]);
     expect(claimColumns.find((c) => c.column_name === 'awp')?.data_type).toBe('numeric');
     expect(claimColumns.find((c) => c.column_name === 'is_340b')?.data_type).toBe('boolean');
+    // The PBM audit detail, added after the foundation: nullable, so older rows stay valid.
+    expect(claimColumns.find((c) => c.column_name === 'pharmacy_ingredient_cost_paid')?.data_type).toBe('numeric');
+    expect(claimColumns.find((c) => c.column_name === 'adjudication_date')?.data_type).toBe('date');
   });
 
   it('is a no-op the second time', async () => {
@@ -55,14 +59,16 @@ describe.each(testDatabaseTargets())('runMigrations on $name', ({ create }) => {
     expect(await runMigrations(ds)).toEqual([]);
     expect(await ds.query(`SELECT name FROM clients`)).toEqual([{ name: 'Acme' }]);
     const recorded: Array<{ name: string }> = await ds.query(`SELECT name FROM ${migrationsTableName}`);
-    expect(recorded.map((r) => r.name)).toEqual(['FoundationSchema1732350000000']);
+    expect(recorded.map((r) => r.name).sort()).toEqual([...foundationMigrations].sort());
   });
 
   it('reverts with down and applies again', async () => {
     const ds = await open();
     await ds.undoLastMigration({ transaction: 'each' });
+    expect(await publicTables(ds)).toEqual([...foundationTables, migrationsTableName].sort());
+    await ds.undoLastMigration({ transaction: 'each' });
     expect(await publicTables(ds)).toEqual([migrationsTableName]);
-    expect(await runMigrations(ds)).toEqual(['FoundationSchema1732350000000']);
+    expect(await runMigrations(ds)).toEqual(foundationMigrations);
     expect(await publicTables(ds)).toEqual([...foundationTables, migrationsTableName].sort());
   });
 

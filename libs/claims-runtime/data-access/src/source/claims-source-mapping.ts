@@ -1,4 +1,10 @@
-import { channels, drugTypes } from '@leaf/contracts';
+import {
+  channels,
+  drugTypes,
+  pharmacyNetworkStatuses,
+  pharmacyTypes,
+  reimbursementBases,
+} from '@leaf/contracts';
 import { z } from 'zod';
 
 /** A bare SQL identifier: validated here so that no mapping can smuggle SQL into a query. */
@@ -30,7 +36,31 @@ export const sourceClaimFields = [
   'reversesClaimId',
   'isUcPriced',
 ] as const;
-export type SourceClaimField = (typeof sourceClaimFields)[number];
+export type RequiredSourceClaimField = (typeof sourceClaimFields)[number];
+
+/**
+ * The PBM audit detail (issue 19). A claims database may not carry every one of them, so a mapping
+ * may leave any out: the checks that need a field it does not map are not run, and the run's
+ * recorded queries show which were (see `auditRuleFields`). A query that asks for an unmapped
+ * field fails with CLAIMS_SOURCE_FIELD_UNMAPPED naming it.
+ */
+export const optionalSourceClaimFields = [
+  'basisOfReimbursement',
+  'monyCode',
+  'dawCode',
+  'gpi',
+  'quantity',
+  'pharmacyNetworkStatus',
+  'pharmacyType',
+  'adjudicationDate',
+  'pharmacyIngredientCostPaid',
+  'patientPayAmount',
+] as const;
+export type OptionalSourceClaimField =
+  (typeof optionalSourceClaimFields)[number];
+export type SourceClaimField =
+  | RequiredSourceClaimField
+  | OptionalSourceClaimField;
 
 const codeMap = <K extends string>(keys: readonly K[]) =>
   z
@@ -52,19 +82,34 @@ export const claimsSourceMappingSchema = z
     schema: identifier.optional(),
     table: identifier,
     columns: z
-      .object(
-        Object.fromEntries(
+      .object({
+        ...(Object.fromEntries(
           sourceClaimFields.map((f) => [f, identifier]),
-        ) as Record<SourceClaimField, typeof identifier>,
-      )
+        ) as Record<RequiredSourceClaimField, typeof identifier>),
+        ...(Object.fromEntries(
+          optionalSourceClaimFields.map((f) => [f, identifier.optional()]),
+        ) as Record<
+          OptionalSourceClaimField,
+          z.ZodOptional<typeof identifier>
+        >),
+      })
       .strict(),
     /** Source codes for each channel and drug type (e.g. `R30` for retail30); identity when omitted. */
     channelCodes: codeMap(channels).optional(),
     drugTypeCodes: codeMap(drugTypes).optional(),
+    /** Source codes of the optional coded fields; identity when omitted (MONY codes are Medi-Span's own). */
+    basisCodes: codeMap(reimbursementBases).optional(),
+    networkStatusCodes: codeMap(pharmacyNetworkStatuses).optional(),
+    pharmacyTypeCodes: codeMap(pharmacyTypes).optional(),
   })
   .strict()
   .refine(
-    (m) => new Set(Object.values(m.columns)).size === sourceClaimFields.length,
+    (m) => {
+      const mapped = Object.values(m.columns).filter(
+        (c): c is string => c !== undefined,
+      );
+      return new Set(mapped).size === mapped.length;
+    },
     {
       message: 'two fields are mapped to the same column',
       path: ['columns'],
@@ -81,6 +126,15 @@ export const canonicalClaimsMapping: ClaimsSourceMapping =
     dialect: 'postgres',
     table: 'claims',
     columns: Object.fromEntries(
-      sourceClaimFields.map((f) => [f, f === 'is340b' ? 'is_340b' : snake(f)]),
+      [...sourceClaimFields, ...optionalSourceClaimFields].map((f) => [
+        f,
+        f === 'is340b' ? 'is_340b' : snake(f),
+      ]),
     ),
   });
+
+/** Whether the mapping maps a field (every required one is). */
+export const mapsField = (
+  mapping: ClaimsSourceMapping,
+  field: SourceClaimField,
+): boolean => mapping.columns[field] !== undefined;

@@ -52,6 +52,8 @@ export interface AuditRow extends Omit<ClaimRecovery, 'channel' | 'drugType'> {
   readonly channel: Channel | null;
   readonly drugType: DrugType | null;
   readonly relatedClaimId: string | null;
+  /** For a reclassification: the index in `plan.discountTerms` of the term whose discount it is held to. */
+  readonly termIndex: number | null;
 }
 
 /** The audit rows the aggregate terms measure too: those whose codes the mapping knows. */
@@ -182,6 +184,10 @@ export class ClaimsSource {
         dispensingFee: normalizeMoney(r['fee']),
         impact: normalizeMoney(r['impact']),
         relatedClaimId: (r['related_claim_id'] as string | null) ?? null,
+        termIndex:
+          r['kind'] === 'brand_generic_reclass' && r['term_index'] !== null
+            ? Number(r['term_index'])
+            : null,
       };
     });
   }

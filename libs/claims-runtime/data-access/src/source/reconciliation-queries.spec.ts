@@ -14,6 +14,7 @@ import { assertReadOnlySql } from './read-only-sql';
 import { isClaimsSourceError } from './claims-source.error';
 import {
   auditFindingsQuery,
+  auditRulesFor,
   bucketAggregateQuery,
   termClaimIdsQuery,
   watermarkQuery,
@@ -117,6 +118,33 @@ const mssqlMapping: ClaimsSourceMapping = claimsSourceMappingSchema.parse({
   drugTypeCodes: { brand: 'B', generic: 'G' },
 });
 
+/** The same source with the optional PBM audit detail mapped (its own names and codes). */
+const mssqlAuditMapping: ClaimsSourceMapping = claimsSourceMappingSchema.parse({
+  ...mssqlMapping,
+  columns: {
+    ...mssqlMapping.columns,
+    monyCode: 'MultiSourceCd',
+    dawCode: 'DAWCd',
+    gpi: 'GPI14',
+    quantity: 'QtyDispensed',
+    basisOfReimbursement: 'BasisReimbCd',
+    pharmacyNetworkStatus: 'NetworkInd',
+    pharmacyType: 'PharmTypeCd',
+    adjudicationDate: 'AdjudDate',
+    pharmacyIngredientCostPaid: 'PharmIngredPaid',
+    patientPayAmount: 'PatientPayAmt',
+  },
+  basisCodes: {
+    awp: '03',
+    mac: '06',
+    wac: '13',
+    nadac: '20',
+    uc: '04',
+    submitted: '01',
+  },
+  networkStatusCodes: { in_network: 'P', out_of_network: 'O' },
+});
+
 const queriesFor = (mapping: ClaimsSourceMapping): SourceQuery[] => [
   watermarkQuery(mapping, period.clientId),
   bucketAggregateQuery(mapping, plan),
@@ -146,6 +174,56 @@ describe('claims source queries', () => {
     expect(bucketAggregateQuery(mssqlMapping, plan).params).toEqual(
       expect.arrayContaining(['R30', period.clientId]),
     );
+  });
+
+  it('run the MONY/DAW reclassification only where the mapping maps both codes: valid T-SQL with the definition and discounts as parameters, and an unmapped field named in a clear error', () => {
+    expect(auditRulesFor(mssqlMapping)).toEqual({
+      runs: [],
+      skipped: [
+        { rule: 'brand_generic_reclass', missing: ['monyCode', 'dawCode'] },
+      ],
+    });
+    expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain(
+      'brand_generic_reclass',
+    );
+    expect(auditRulesFor(mssqlAuditMapping).runs).toEqual([
+      'brand_generic_reclass',
+    ]);
+    for (const q of queriesFor(mssqlAuditMapping)) {
+      expect(statementTypes(q.text, 'transactsql')).toEqual(['select']);
+      const markers = [...q.text.matchAll(/@(\d+)/g)].map((m) => Number(m[1]));
+      expect(Math.max(...markers) + 1).toBe(q.params.length);
+    }
+    const audit = auditFindingsQuery(mssqlAuditMapping, plan);
+    expect(audit.text).toContain("'brand_generic_reclass'");
+    expect(audit.text).toContain('[MultiSourceCd]');
+    expect(audit.text).not.toContain("'Y'");
+    expect(audit.params).toEqual(expect.arrayContaining(['Y', 'B', 'G', 5]));
+    expect(
+      statementTypes(
+        auditFindingsQuery(canonicalClaimsMapping, plan).text,
+        'postgresql',
+      ),
+    ).toEqual(['select']);
+    // A mapping may leave an optional field out, never half-map or misname it.
+    expect(
+      claimsSourceMappingSchema.safeParse({
+        ...mssqlAuditMapping,
+        columns: { ...mssqlAuditMapping.columns, gpi: 'GPI 14' },
+      }).success,
+    ).toBe(false);
+    expect(
+      claimsSourceMappingSchema.safeParse({
+        ...mssqlAuditMapping,
+        columns: { ...mssqlAuditMapping.columns, gpi: 'NDC11' },
+      }).success,
+    ).toBe(false);
+    expect(
+      claimsSourceMappingSchema.safeParse({
+        ...mssqlAuditMapping,
+        basisCodes: { awp: '03' },
+      }).success,
+    ).toBe(false);
   });
 
   it('are valid PostgreSQL for the canonical mapping', () => {

@@ -11,10 +11,12 @@ import {
   type ReconciliationPlan,
 } from '@leaf/claims-runtime/domain';
 import type { ClaimExclusion } from '@leaf/contracts';
-import type {
-  ClaimsSourceMapping,
-  SourceClaimField,
+import {
+  mapsField,
+  type ClaimsSourceMapping,
+  type SourceClaimField,
 } from './claims-source-mapping';
+import { ClaimsSourceError } from './claims-source.error';
 import { dialectFor, type SqlDialect } from './sql-dialect';
 
 /** A statement for the claims source: text plus positional parameters, as recorded in run inputs. */
@@ -42,7 +44,13 @@ class StatementBuilder {
     return `CAST(${this.p(value)} AS DATE)`;
   }
   col(field: SourceClaimField, alias = 'c'): string {
-    return `${alias}.${this.d.quote(this.mapping.columns[field])}`;
+    const column = this.mapping.columns[field];
+    if (column === undefined)
+      throw new ClaimsSourceError(
+        'CLAIMS_SOURCE_FIELD_UNMAPPED',
+        `the claims source mapping does not map the optional field ${field}, which this query needs`,
+      );
+    return `${alias}.${this.d.quote(column)}`;
   }
   table(): string {
     const t = this.d.quote(this.mapping.table);
@@ -215,6 +223,75 @@ function contractFeeExpression(
   return cases.length ? `CASE ${cases.join(' ')} ELSE NULL END` : 'NULL';
 }
 
+/** The optional fields each audit check needs; a check runs only when the mapping maps them all. */
+export const auditRuleFields = {
+  brand_generic_reclass: ['monyCode', 'dawCode'],
+} as const satisfies Record<string, readonly SourceClaimField[]>;
+
+export type OptionalAuditRule = keyof typeof auditRuleFields;
+
+/** The optional checks the mapping can run, and those it cannot with the fields they miss. */
+export function auditRulesFor(mapping: ClaimsSourceMapping): {
+  runs: OptionalAuditRule[];
+  skipped: Array<{ rule: OptionalAuditRule; missing: SourceClaimField[] }>;
+} {
+  const runs: OptionalAuditRule[] = [];
+  const skipped: Array<{ rule: OptionalAuditRule; missing: SourceClaimField[] }> = [];
+  for (const [rule, fields] of Object.entries(auditRuleFields) as Array<
+    [OptionalAuditRule, readonly SourceClaimField[]]
+  >) {
+    const missing = fields.filter((f) => !mapsField(mapping, f));
+    if (missing.length) skipped.push({ rule, missing });
+    else runs.push(rule);
+  }
+  return { runs, skipped };
+}
+
+/**
+ * The brand/generic reclassification columns of the audit scan: the type the contract's MONY +
+ * DAW definition gives the claim, and which aggregate discount term (an index into
+ * `plan.discountTerms`) measures it as that type on its fill date — the term's discount is what
+ * the claim's cost is held to.
+ */
+function reclassColumns(
+  b: StatementBuilder,
+  plan: ReconciliationPlan,
+): { select: string[]; atStake: string } | null {
+  if (!auditRulesFor(b.mapping).runs.includes('brand_generic_reclass'))
+    return null;
+  const def = plan.brandGeneric;
+  const mony = b.col('monyCode');
+  const daw = b.col('dawCode');
+  const list = (values: readonly (string | number)[]) =>
+    values.map((v) => b.p(v)).join(', ');
+  const generic = [
+    `${mony} IN (${list(def.genericMony)})`,
+    `(${mony} IN (${list(def.brandAsGenericMony)}) AND ${daw} IN (${list(def.genericDaw)}))`,
+  ].join(' OR ');
+  const derived = `CASE WHEN ${mony} IS NULL THEN NULL WHEN ${generic} THEN ${b.p(b.drugTypeCode('generic'))} ELSE ${b.p(b.drugTypeCode('brand'))} END`;
+  const whens = plan.discountTerms.map((g, k) => {
+    const when = [eligible(b, g.exclusions)];
+    if (g.channel)
+      when.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
+    if (g.drugType)
+      when.push(`${derived} = ${b.p(b.drugTypeCode(g.drugType))}`);
+    if (g.effectiveFrom > plan.periodStart)
+      when.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
+    if (g.effectiveTo < plan.periodEnd)
+      when.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
+    return `WHEN ${when.join(' AND ')} THEN ${k}`;
+  });
+  const term = whens.length ? `CASE ${whens.join(' ')} ELSE NULL END` : 'NULL';
+  const rate = plan.discountTerms.length
+    ? `CASE a.derived_term ${plan.discountTerms.map((g, k) => `WHEN ${k} THEN ${b.dec(g.guaranteedValue)}`).join(' ')} END`
+    : 'NULL';
+  return {
+    select: [`${derived} AS derived_type`, `${term} AS derived_term`],
+    // What the claim cost above the re-derived type's discount, rounded half away from zero.
+    atStake: `ROUND(a.ic - a.awp * (1 - ${rate}), 2)`,
+  };
+}
+
 /**
  * Per-claim audit checks over the same net claims, one finding per claim (first match wins:
  * duplicate fill, paid above U&C, ingredient cost above AWP, short fill in a 90-day channel),
@@ -227,6 +304,7 @@ export function auditFindingsQuery(
 ): SourceQuery {
   const b = new StatementBuilder(mapping);
   const { d } = b;
+  const reclass = reclassColumns(b, plan);
   const fillKey = [
     b.col('memberId'),
     b.col('ndc'),
@@ -242,7 +320,8 @@ export function auditFindingsQuery(
     `  ROW_NUMBER() OVER (PARTITION BY ${fillKey} ORDER BY ${b.col('claimId')}) AS fill_rank,`,
     `  MIN(${b.col('claimId')}) OVER (PARTITION BY ${fillKey}) AS first_fill,`,
     `  ${contractFeeExpression(b, plan)} AS contract_fee,`,
-    `  CASE WHEN ${plan.feeGuarantees.length ? plan.feeGuarantees.map((g) => `(${feeTermCondition(b, plan, g)})`).join(' OR ') : '1 = 0'} THEN 1 ELSE 0 END AS fee_term_applies`,
+    `  CASE WHEN ${plan.feeGuarantees.length ? plan.feeGuarantees.map((g) => `(${feeTermCondition(b, plan, g)})`).join(' OR ') : '1 = 0'} THEN 1 ELSE 0 END AS fee_term_applies,`,
+    `  ${reclass ? reclass.select.join(', ') : 'NULL AS derived_type, NULL AS derived_term'}`,
     `FROM ${b.table()} c`,
     `WHERE ${netClaimsWhere(b, plan)}`,
   ].join('\n');
@@ -251,16 +330,24 @@ export function auditFindingsQuery(
     .map((c) => b.p(b.channelCode(c)))
     .join(', ');
   const minDays = b.p(ninetyDayMinimumDays);
+  // A claim typed against the contract's definition that cost more than its re-derived type allows.
+  const reclassWhen = reclass
+    ? `a.derived_type <> a.drug_type AND ${reclass.atStake} > 0`
+    : null;
   const kind = [
     `CASE WHEN a.fill_rank > 1 THEN 'duplicate_fill'`,
     `WHEN a.uc_priced = 0 AND a.ic + ${capped} > a.uc THEN 'paid_above_uc'`,
     `WHEN a.ic > a.awp THEN 'ingredient_above_awp'`,
+    ...(reclassWhen ? [`WHEN ${reclassWhen} THEN 'brand_generic_reclass'`] : []),
     `WHEN a.channel IN (${ninety}) AND a.days < ${minDays} THEN 'short_days_supply_90' END`,
   ].join(' ');
   const impact = [
     `CASE WHEN a.fill_rank > 1 THEN a.ic + ${capped}`,
     `WHEN a.uc_priced = 0 AND a.ic + ${capped} > a.uc THEN a.ic + ${capped} - a.uc`,
     `WHEN a.ic > a.awp THEN a.ic - a.awp`,
+    ...(reclassWhen && reclass
+      ? [`WHEN ${reclassWhen} THEN ${reclass.atStake}`]
+      : []),
     `ELSE ${capped} END`,
   ].join(' ');
   // Each finding carries its claim's figures and flags: the engine takes the dollars it recovers
@@ -268,13 +355,13 @@ export function auditFindingsQuery(
   const claim = `a.claim_id, a.channel, a.drug_type, a.fill_date, a.awp, a.ic, a.fee, a.uc_priced, a.compound, a.is_340b`;
   const text = [
     `WITH audited AS (\n${base}\n)`,
-    `SELECT f.kind, f.claim_id, f.channel, f.drug_type, ${d.exactText('f.impact')} AS impact, f.related_claim_id,`,
+    `SELECT f.kind, f.claim_id, f.channel, f.drug_type, ${d.exactText('f.impact')} AS impact, f.related_claim_id, f.term_index,`,
     `  f.fill_date, ${d.exactText('f.awp')} AS awp, ${d.exactText('f.ic')} AS ic, ${d.exactText('f.fee')} AS fee, f.uc_priced, f.compound, f.is_340b FROM (`,
     `  SELECT ${kind} AS kind, ${claim}, ${impact} AS impact,`,
-    `    CASE WHEN a.fill_rank > 1 THEN a.first_fill ELSE NULL END AS related_claim_id`,
+    `    CASE WHEN a.fill_rank > 1 THEN a.first_fill ELSE NULL END AS related_claim_id, a.derived_term AS term_index`,
     `  FROM audited a`,
     `  UNION ALL`,
-    `  SELECT 'fee_above_contract' AS kind, ${claim}, a.fee - a.contract_fee AS impact, NULL AS related_claim_id`,
+    `  SELECT 'fee_above_contract' AS kind, ${claim}, a.fee - a.contract_fee AS impact, NULL AS related_claim_id, NULL AS term_index`,
     `  FROM audited a WHERE a.fee_term_applies = 1 AND a.fee > a.contract_fee`,
     `) f`,
     `WHERE f.kind IS NOT NULL`,

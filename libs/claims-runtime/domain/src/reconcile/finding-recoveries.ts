@@ -46,7 +46,8 @@ export interface MovedClaim {
 
 /**
  * Each claim's recovered dollars, by where they were paid. A duplicate takes the whole claim out;
- * an ingredient cost above AWP comes off the ingredient cost; paid above U&C comes off the
+ * an ingredient cost above AWP, and a reclassified claim's cost above its re-derived type's
+ * discount, come off the ingredient cost; paid above U&C comes off the
  * ingredient cost first and the fee for any rest; a short 90-day supply's extra fee and a fee above
  * its per-claim ceiling come off the fee. A claim's findings never overlap each other (the audit
  * caps the fee they use at the contracted fee), so their sums never exceed what the claim paid.
@@ -80,7 +81,9 @@ export function movedClaims(
       let fee = 0n;
       for (const r of of) {
         const impact = toCents(r.impact);
-        if (r.kind === 'ingredient_above_awp') ic += impact;
+        // Above AWP and a reclassification both recover ingredient cost paid above what it should be.
+        if (r.kind === 'ingredient_above_awp' || r.kind === 'brand_generic_reclass')
+          ic += impact;
         else if (r.kind === 'paid_above_uc') {
           const fromIc = impact < paidIc ? impact : paidIc;
           ic += fromIc;

@@ -65,6 +65,7 @@ describe('owedFigures', () => {
       'audit',
       'audit',
       'audit',
+      'audit',
       'guarantee',
       'guarantee',
     ]);

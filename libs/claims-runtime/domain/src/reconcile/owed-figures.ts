@@ -20,6 +20,7 @@ export const owedCategoryOf: Readonly<Record<FindingKind, OwedCategory>> = {
   ingredient_above_awp: 'audit',
   duplicate_fill: 'audit',
   short_days_supply_90: 'audit',
+  brand_generic_reclass: 'audit',
 };
 
 /** Guarantee shortfall, audit findings and total owed, with the findings by kind that make them. */

@@ -1,4 +1,8 @@
 import { addDays, segmentStarts, termsInForce } from './terms-in-force';
+import {
+  standardBrandGenericDefinition,
+  type BrandGenericDefinition,
+} from './brand-generic-definition';
 import type {
   Channel,
   ClaimExclusion,
@@ -61,6 +65,13 @@ export interface ReconciliationPlan {
   readonly sharedFeeCeiling: boolean;
   /** Channels whose fills should be 90-day supplies. */
   readonly ninetyDayChannels: readonly Channel[];
+  /** How brand and generic are re-derived from MONY and DAW for the reclassification check. */
+  readonly brandGeneric: BrandGenericDefinition;
+  /**
+   * The aggregate AWP discount terms a reclassified claim is measured against: the term of its
+   * channel and re-derived type in force on its fill date.
+   */
+  readonly discountTerms: readonly PlannedTerm[];
 }
 
 /** Claims in these channels with fewer days than this are short fills of a 90-day benefit. */
@@ -123,6 +134,10 @@ export function planReconciliation(input: {
         feeGuarantees.slice(i + 1).every((h) => !termsMeet(g, h)),
     ),
     ninetyDayChannels: ['retail90', 'mail'],
+    brandGeneric: standardBrandGenericDefinition,
+    discountTerms: ordered.filter(
+      (g) => g.metric === 'awp_discount' && g.method === 'aggregate',
+    ),
   };
 }
 

@@ -123,7 +123,7 @@ describe.each(testDatabaseTargets())(
         await ds.query(
           `SELECT claim_id, client_id, member_id, pharmacy_npi, TO_CHAR(fill_date, 'YYYY-MM-DD') AS fill_date, ndc, drug_type, channel, days_supply,
                 awp::text AS awp, ingredient_cost_paid::text AS ic, dispensing_fee_paid::text AS fee, usual_and_customary::text AS uc,
-                is_compound, is_340b, is_reversal, reverses_claim_id, is_uc_priced
+                is_compound, is_340b, is_reversal, reverses_claim_id, is_uc_priced, mony_code, daw_code
          FROM claims WHERE client_id = $1`,
           [clientId],
         )
@@ -146,6 +146,8 @@ describe.each(testDatabaseTargets())(
         isReversal: r['is_reversal'],
         reversesClaimId: r['reverses_claim_id'],
         isUcPriced: r['is_uc_priced'],
+        monyCode: r['mony_code'],
+        dawCode: r['daw_code'] === null ? null : Number(r['daw_code']),
       }));
     }
 
@@ -499,6 +501,89 @@ describe.each(testDatabaseTargets())(
       }
     });
 
+    it("re-derives brand/generic from MONY and DAW under the contract's definition: a brand claim on a generic is held to the generic term's discount, citing the claim and that term; a reclassification in the client's favour is no finding; seeded claims carry them", async () => {
+      const p1 = periodsOf(clientX!.clientId)[0]!;
+      const { run, findings } = await reconcile(clientX!.clientId, p1.periodId);
+      const [generic] = await ds.query(
+        `SELECT guarantee_id, guaranteed_value::text AS value, evidence_locator FROM contract_guarantees
+          WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'retail30' AND drug_type = 'generic'`,
+        [clientX!.clientId, p1.periodId],
+      );
+      // Held to the generic discount: AWP x (1 - d) is what it may cost; the rest is at stake.
+      const atStake = (awp: number, ic: number) =>
+        (
+          Math.round((ic - awp * (1 - Number(generic.value))) * 100) / 100
+        ).toFixed(2);
+      for (const [id, awp, ic] of [
+        ['EDGE-RECLASS-Y', 100, 80],
+        ['EDGE-RECLASS-DAW5', 50, 41.25],
+      ] as const) {
+        const f = findings.find((x) => x.claimId === id);
+        expect(f).toMatchObject({
+          kind: 'brand_generic_reclass',
+          impact: atStake(awp, ic),
+          guaranteeId: generic.guarantee_id,
+        });
+        expect(f!.evidence.map((e) => e.objectId)).toContain(id);
+        expect(f!.evidence.map((e) => e.locator)).toContain(
+          generic.evidence_locator,
+        );
+        expect(f!.detail).toContain('MONY');
+      }
+      expect(
+        findings.some((f) => f.claimId === 'EDGE-RECLASS-FAVOUR'),
+      ).toBe(false);
+      // Not only the planted ones: the generator types about one brand claim in a hundred on a
+      // multi-source generic, in every client's book.
+      const [planted] = await ds.query(
+        `SELECT COUNT(*) FILTER (WHERE mony_code = 'Y')::int AS on_generic, COUNT(*)::int AS brand
+           FROM claims WHERE drug_type = 'brand' AND NOT is_reversal AND claim_id NOT LIKE 'EDGE%'`,
+      );
+      expect(planted.on_generic).toBeGreaterThan(0);
+      expect(planted.on_generic).toBeLessThan(planted.brand * 0.03);
+      // The client and period with most of them: reconciled, each agrees with the oracle to the cent.
+      const [busiest] = await ds.query(
+        `SELECT p.client_id, p.period_id FROM claims c JOIN contract_periods p
+            ON p.client_id = c.client_id AND c.fill_date BETWEEN p.start_date AND p.end_date
+          WHERE c.drug_type = 'brand' AND c.mony_code = 'Y' AND c.claim_id NOT LIKE 'EDGE%'
+          GROUP BY p.client_id, p.period_id ORDER BY COUNT(*) DESC, p.period_id LIMIT 1`,
+      );
+      const other = await reconcile(busiest.client_id, busiest.period_id);
+      const oracle = await oracleFor(
+        busiest.client_id,
+        busiest.period_id,
+        other.period.startDate,
+        other.period.endDate,
+      );
+      const reclassOf = (fs: ReadonlyArray<{ kind: string; claimId: string | null; impact: string }>) =>
+        fs
+          .filter((f) => f.kind === 'brand_generic_reclass')
+          .map((f) => `${f.claimId} ${f.impact}`)
+          .sort();
+      expect(reclassOf(other.findings).length).toBeGreaterThan(0);
+      expect(reclassOf(other.findings)).toEqual(reclassOf(oracle.findings));
+      // Its dollars leave the brand bucket it was measured in, so they are owed once.
+      const reclassified = run.buckets.find(
+        (b) =>
+          b.metric === 'awp_discount' &&
+          b.channel === 'retail30' &&
+          b.drugType === 'brand',
+      )!;
+      expect(reclassified.moved!.claimCount).toBeGreaterThanOrEqual(2);
+      // The run records which optional checks its mapping let it run.
+      const inputs = JSON.parse(
+        (
+          await lake.read(
+            contentKey(
+              'artifacts',
+              run.artifacts.find((a) => a.name === 'run-inputs.json')!.sha256,
+            ),
+          )
+        ).toString(),
+      ) as { auditRules: { runs: string[] } };
+      expect(inputs.auditRules.runs).toContain('brand_generic_reclass');
+    });
+
     it('replays: the same inputs give the same inputs hash and byte-identical artifacts; a changed claim changes them', async () => {
       const p1 = periodsOf(clientX!.clientId)[0]!;
       const first = await reconcile(clientX!.clientId, p1.periodId);
@@ -599,6 +684,33 @@ describe.each(testDatabaseTargets())(
         reversal: true,
         reverses: 'EDGE-REVERSED',
       });
+      // Brand/generic as billed against the contract's MONY + DAW definition: a brand claim on a
+      // multi-source generic, a brand dispensed as generic (DAW 5), and a generic claim the
+      // definition makes brand (in the client's favour: no dollars at stake).
+      await row('EDGE-RECLASS-Y', mid, {
+        member: 'MEDGE0007',
+        type: 'brand',
+        awp: '100.00',
+        ic: '80.00',
+        uc: '200.00',
+      });
+      await row('EDGE-RECLASS-DAW5', mid, {
+        member: 'MEDGE0008',
+        type: 'brand',
+        awp: '50.00',
+        ic: '41.25',
+        uc: '200.00',
+      });
+      await row('EDGE-RECLASS-FAVOUR', mid, { member: 'MEDGE0009' });
+      for (const [id, mony, daw] of [
+        ['EDGE-RECLASS-Y', 'Y', 0],
+        ['EDGE-RECLASS-DAW5', 'O', 5],
+        ['EDGE-RECLASS-FAVOUR', 'O', 1],
+      ] as const)
+        await ds.query(
+          `UPDATE claims SET mony_code = $2, daw_code = $3 WHERE claim_id = $1`,
+          [id, mony, daw],
+        );
       // A bucket with claims but no guarantee, and two terms that may offset each other.
       await ds.query(
         `DELETE FROM contract_guarantees WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'specialty' AND drug_type = 'brand'`,

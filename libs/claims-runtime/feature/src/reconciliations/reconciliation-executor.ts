@@ -15,6 +15,7 @@ import {
 import {
   ClaimsSource,
   GuaranteesRepository,
+  auditRulesFor,
   ReconciliationRunsRepository,
   recoveriesOf,
   type AuditRow,
@@ -138,7 +139,10 @@ export class ReconciliationExecutor {
         request.mapping,
         row.kind === 'fee_above_contract'
           ? (termOf.get(row.channel) ?? termOf.get(null))
-          : undefined,
+          : row.termIndex !== null
+            ? plan.discountTerms[row.termIndex]
+            : undefined,
+        plan.brandGeneric.text,
       ),
     );
     const findings = [...totals.shortfallFindings, ...auditFindings];
@@ -174,6 +178,8 @@ export class ReconciliationExecutor {
       periodStart: request.periodStart,
       periodEnd: request.periodEnd,
       mapping: request.mapping,
+      // Which optional checks ran, and which the mapping's missing fields left out.
+      auditRules: auditRulesFor(request.mapping),
       watermark,
       guarantees: plan.guarantees,
       queries: source.sent.map((q) => ({
@@ -310,7 +316,10 @@ export class ReconciliationExecutor {
   }
 }
 
-const details: Record<AuditRow['kind'], (r: AuditRow) => string> = {
+const details: Record<
+  AuditRow['kind'],
+  (r: AuditRow, brandGenericDefinition: string) => string
+> = {
   paid_above_uc: (r) =>
     `paid ${r.impact} above the pharmacy's usual and customary price`,
   ingredient_above_awp: (r) => `ingredient cost ${r.impact} above AWP`,
@@ -320,12 +329,15 @@ const details: Record<AuditRow['kind'], (r: AuditRow) => string> = {
     `duplicate of claim ${r.relatedClaimId ?? '?'} (same member, NDC, date and pharmacy)`,
   short_days_supply_90: () =>
     'short days supply in a 90-day channel: an extra dispensing fee',
+  brand_generic_reclass: (r, definition) =>
+    `billed as ${r.drugType ?? 'its source code'}, ${r.drugType === 'brand' ? 'generic' : 'brand'} under the contract's definition (${definition}): ingredient cost ${r.impact} above that type's guaranteed discount`,
 };
 
 function toFinding(
   row: AuditRow,
   mapping: ClaimsSourceMapping,
   term: PlannedGuarantee | undefined,
+  brandGenericDefinition: string,
 ): Finding {
   const claimRef: EvidenceRef = {
     sourceSystem: 'claims-source',
@@ -345,7 +357,7 @@ function toFinding(
     channel: row.channel,
     drugType: row.drugType,
     impact: row.impact,
-    detail: details[row.kind](row),
+    detail: details[row.kind](row, brandGenericDefinition),
     claimCount: 1,
     evidence,
   };

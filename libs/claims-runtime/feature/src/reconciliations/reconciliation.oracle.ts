@@ -22,6 +22,9 @@ export interface OracleClaim {
   isReversal: boolean;
   reversesClaimId: string | null;
   isUcPriced: boolean;
+  /** Medi-Span MONY and DAW codes; null where the source has none (no reclassification then). */
+  monyCode: string | null;
+  dawCode: number | null;
 }
 
 export interface OracleTerm {
@@ -203,6 +206,29 @@ export function oracleReconcile(
         t.from <= c.fillDate &&
         c.fillDate <= t.to,
     );
+  // Brand/generic as the contract defines it: MONY Y is generic, a multi-source brand (M, O) at
+  // DAW 5 is generic, anything else brand. A claim typed otherwise is held to the discount of the
+  // term that measures its channel and re-derived type on its fill date.
+  const discountTerms = sortedTerms.filter(
+    (t) => t.metric === 'awp_discount' && t.method === 'aggregate',
+  );
+  const reclassAtStake = (c: OracleClaim): bigint => {
+    if (c.monyCode === null) return 0n;
+    const derived =
+      c.monyCode === 'Y' ||
+      ((c.monyCode === 'M' || c.monyCode === 'O') && c.dawCode === 5)
+        ? 'generic'
+        : 'brand';
+    if (derived === c.drugType) return 0n;
+    const term = discountTerms.find((t) =>
+      inTerm(t, { ...c, drugType: derived }),
+    );
+    if (!term) return 0n;
+    const over =
+      cents(c.ingredientCostPaid) * 1_000_000n -
+      cents(c.awp) * (1_000_000n - micro(term.guaranteedValue));
+    return round(over, 1_000_000n);
+  };
   const seen = new Map<string, string>();
   const audit: Array<{ kind: string; claimId: string; impact: bigint }> = [];
   const sorted = [...net].sort((a, b) => (a.claimId < b.claimId ? -1 : 1));
@@ -226,6 +252,9 @@ export function oracleReconcile(
     } else if (ic > cents(c.awp)) {
       kind = 'ingredient_above_awp';
       impact = ic - cents(c.awp);
+    } else if (reclassAtStake(c) > 0n) {
+      kind = 'brand_generic_reclass';
+      impact = reclassAtStake(c);
     } else if (
       (c.channel === 'retail90' || c.channel === 'mail') &&
       c.daysSupply < 84
@@ -257,7 +286,11 @@ export function oracleReconcile(
     };
     r.total += f.impact;
     if (f.kind === 'duplicate_fill') r.removed = true;
-    else if (f.kind === 'ingredient_above_awp') r.ic += f.impact;
+    else if (
+      f.kind === 'ingredient_above_awp' ||
+      f.kind === 'brand_generic_reclass'
+    )
+      r.ic += f.impact;
     else if (f.kind === 'paid_above_uc') {
       const paidIc = cents(c.ingredientCostPaid);
       const fromIc = f.impact < paidIc ? f.impact : paidIc;

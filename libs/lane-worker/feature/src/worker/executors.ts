@@ -3,7 +3,6 @@ import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor'
 import { ContractsSyncExecutor } from '../executors/contracts-sync.executor';
 import { noopExecutor } from '../executors/noop.executor';
 import { ReportNarrativeExecutor } from '../executors/report-narrative.executor';
-import { SalesforceSyncExecutor } from '../executors/salesforce-sync.executor';
 import { RetrievalReindexExecutor } from '../executors/retrieval-reindex.executor';
 import { ServiceClient, type CallScope } from '../http/service-client';
 import type { LaneWorkerConfig } from '../lane-worker.config';
@@ -15,8 +14,6 @@ export type HeadersFor = (scope: CallScope) => Record<string, string>;
 export function builtInExecutors(config: LaneWorkerConfig, headers: HeadersFor = () => ({})): Map<string, TaskExecutor> {
   const claims = new ServiceClient({ baseUrl: config.LEAF_CLAIMS_RUNTIME_URL, service: 'claims-runtime', headers });
   const packets = new ServiceClient({ baseUrl: config.LEAF_CONTRACT_PACKETS_URL, service: 'contract-packets', headers, timeoutMs: 120_000 });
-  // A full reload of a large org takes a while; the task's own timeout bounds it.
-  const mirror = new ServiceClient({ baseUrl: config.LEAF_SALESFORCE_MIRROR_URL, service: 'salesforce-mirror', headers, timeoutMs: 30 * 60_000 });
   // A reindex re-embeds every document of a client; the task's own timeout bounds it.
   const retrieval = new ServiceClient({ baseUrl: config.LEAF_RETRIEVAL_URL, service: 'retrieval', headers, timeoutMs: 30 * 60_000 });
   const model =
@@ -34,7 +31,6 @@ export function builtInExecutors(config: LaneWorkerConfig, headers: HeadersFor =
     new ClaimsReconcileExecutor(claims, { pollMs: config.LEAF_TASK_POLL_MS }),
     new ContractsSyncExecutor(packets),
     new ReportNarrativeExecutor(claims, model),
-    new SalesforceSyncExecutor(mirror),
     new RetrievalReindexExecutor(retrieval),
   ];
   return new Map(executors.map((e) => [e.kind, e]));

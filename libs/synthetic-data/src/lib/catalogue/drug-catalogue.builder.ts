@@ -1,4 +1,4 @@
-import type { DrugType } from '@leaf/contracts';
+import type { DrugType, MonyCode } from '@leaf/contracts';
 import type { Prng } from '../random/mulberry32.prng';
 import {
   brandMolecules,
@@ -20,7 +20,15 @@ export interface DrugProduct {
   readonly pack: boolean;
   /** Days supply of a short course, 0 for maintenance drugs. */
   readonly acuteDays: number;
+  /** 14 digits: one per molecule, strength and form, shared by every labeler's NDC of it. */
+  readonly gpi: string;
+  /** Generics are Y; a brand is O (originator) when generics of it exist, N when single-source. */
+  readonly mony: MonyCode;
 }
+
+/** A GPI-shaped code from the product's list, molecule and strength: no random draw, so adding it left every NDC and price as it was. */
+const gpiOf = (list: number, molecule: number, strength: number): string =>
+  `${list}${`${molecule + 1}`.padStart(4, '0')}00${`${strength + 1}`.padStart(2, '0')}0310`.padEnd(14, '0').slice(0, 14);
 
 /** Pools by (channel family, drug type), ordered most-dispensed first. */
 export interface DrugCatalogue {
@@ -61,8 +69,8 @@ export function buildDrugCatalogue(prng: Prng): DrugCatalogue {
     return `${labeler}${`${product}`.padStart(4, '0')}${packageCode}`;
   };
 
-  const products = (molecules: readonly Molecule[], drugType: DrugType, specialty: boolean, labelersPerStrength: number) =>
-    molecules.flatMap((molecule) => {
+  const products = (molecules: readonly Molecule[], drugType: DrugType, specialty: boolean, labelersPerStrength: number, list: number) =>
+    molecules.flatMap((molecule, m) => {
       const brandLabeler = drugType === 'brand' ? newLabeler() : '';
       const lo = Math.round(molecule.awp[0] * 100_000);
       const hi = Math.round(molecule.awp[1] * 100_000);
@@ -81,15 +89,17 @@ export function buildDrugCatalogue(prng: Prng): DrugCatalogue {
             perMonthMilli: molecule.perMonth * 1000,
             pack: molecule.pack === true,
             acuteDays: molecule.acuteDays ?? 0,
+            gpi: gpiOf(list, m, k),
+            mony: drugType === 'generic' ? 'Y' : !specialty && m % 3 === 0 ? 'O' : 'N',
           }),
         );
       });
     });
 
-  const retailGeneric = shuffled(prng, products(genericMolecules, 'generic', false, 3));
-  const retailBrand = shuffled(prng, products(brandMolecules, 'brand', false, 1));
-  const specialtyBrand = shuffled(prng, products(specialtyBrandMolecules, 'brand', true, 1));
-  const specialtyGeneric = shuffled(prng, products(specialtyGenericMolecules, 'generic', true, 2));
+  const retailGeneric = shuffled(prng, products(genericMolecules, 'generic', false, 3, 12));
+  const retailBrand = shuffled(prng, products(brandMolecules, 'brand', false, 1, 27));
+  const specialtyBrand = shuffled(prng, products(specialtyBrandMolecules, 'brand', true, 1, 66));
+  const specialtyGeneric = shuffled(prng, products(specialtyGenericMolecules, 'generic', true, 2, 85));
   return {
     all: [...retailGeneric, ...retailBrand, ...specialtyBrand, ...specialtyGeneric],
     retailBrand,

@@ -5,6 +5,7 @@ import { createPrng, deriveSeed } from '../random/mulberry32.prng';
 import { bucketIndex } from '../plan/pricing-buckets';
 import { prngStreams, type SeedPlan } from '../plan/seed-plan.builder';
 import { claimMix } from './claim-mix.rates';
+import { drawAuditDetail } from './claim-audit-detail';
 
 /** A reversal repeats its original with every amount negated, so any sum nets the pair to zero. */
 function negate(money: string): string {
@@ -20,6 +21,8 @@ function reversalOf(original: Claim, claimId: string): Claim {
     ingredientCostPaid: negate(original.ingredientCostPaid),
     dispensingFeePaid: negate(original.dispensingFeePaid),
     usualAndCustomary: negate(original.usualAndCustomary),
+    pharmacyIngredientCostPaid: negate(original.pharmacyIngredientCostPaid),
+    patientPayAmount: negate(original.patientPayAmount),
     isReversal: true,
     reversesClaimId: original.claimId,
   };
@@ -34,6 +37,8 @@ export function* generateClaims(plan: SeedPlan): Generator<Claim, void, undefine
   const { claims: total } = plan.options;
   const prng = createPrng(deriveSeed(plan.options.seed, prngStreams.claims));
   const { next, int, between } = prng;
+  // The audit detail draws from its own stream: the fields above it are what they always were.
+  const detailPrng = createPrng(deriveSeed(plan.options.seed, prngStreams.claimDetail));
   const { profiles, dates, datePeriod, drugs, pharmacies } = plan;
   const dayCount = dates.length;
 
@@ -167,6 +172,15 @@ export function* generateClaims(plan: SeedPlan): Generator<Claim, void, undefine
       isReversal: false,
       reversesClaimId: null,
       isUcPriced,
+      ...drawAuditDetail(detailPrng, {
+        drug,
+        channelIndex: c,
+        pharmacyNpi,
+        fillDate: dates[day] as string,
+        ingredientCostCents: ingredientCost,
+        isUcPriced,
+        isCompound,
+      }),
     };
     remember(p, claim);
     yield claim;

@@ -69,7 +69,9 @@ export const claimsCsv: SeedTableCsv<Claim> = {
     `${csvText(c.claimId)},${csvText(c.clientId)},${csvText(c.memberId)},${c.pharmacyNpi},${c.fillDate},${c.ndc},` +
     `${csvText(c.drugName)},${c.drugType},${c.channel},${c.daysSupply},${c.quantity},${c.awp},${c.ingredientCostPaid},` +
     `${c.dispensingFeePaid},${c.usualAndCustomary},${csvBoolean(c.isCompound)},${csvBoolean(c.is340b)},` +
-    `${csvBoolean(c.isReversal)},${csvNullableText(c.reversesClaimId)},${csvBoolean(c.isUcPriced)}\n`,
+    `${csvBoolean(c.isReversal)},${csvNullableText(c.reversesClaimId)},${csvBoolean(c.isUcPriced)},` +
+    `${c.basisOfReimbursement},${c.monyCode},${c.dawCode},${c.gpi},${c.pharmacyNetworkStatus},${c.pharmacyType},` +
+    `${c.adjudicationDate},${c.pharmacyIngredientCostPaid},${c.patientPayAmount}\n`,
 };
 
 export function csvHeader(table: Pick<SeedTableCsv<unknown>, 'columns'>): string {

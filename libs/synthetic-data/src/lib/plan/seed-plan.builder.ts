@@ -35,7 +35,7 @@ export interface SeedPlan {
 }
 
 /** PRNG streams: the world depends on the seed only, so more claims never reshuffle clients. */
-export const prngStreams = { world: 1, drugs: 2, pharmacies: 3, claims: 4 } as const;
+export const prngStreams = { world: 1, drugs: 2, pharmacies: 3, claims: 4, claimDetail: 5 } as const;
 
 function chooseSponsors(prng: Prng, count: number): PlanSponsor[] {
   // One of each segment first, so even a 4-client seed has an employer, a union, a public body and a plan.

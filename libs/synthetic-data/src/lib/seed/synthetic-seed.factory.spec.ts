@@ -182,6 +182,8 @@ describe('synthetic PBM seed', () => {
               ingredientCostPaid: negated(original.ingredientCostPaid),
               dispensingFeePaid: negated(original.dispensingFeePaid),
               usualAndCustomary: negated(original.usualAndCustomary),
+              pharmacyIngredientCostPaid: negated(original.pharmacyIngredientCostPaid),
+              patientPayAmount: negated(original.patientPayAmount),
             });
         if (!mirrorsOriginal) wrong.push({ reversal: claim, original });
         reversedIds.add(claim.reversesClaimId ?? '');
