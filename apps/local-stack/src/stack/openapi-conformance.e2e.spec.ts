@@ -116,6 +116,8 @@ describe('the OpenAPI document against the running stack', () => {
     const packets = (await (await call('/v1/packets?limit=1')).json()) as { items: Array<{ packetId: string }> };
     await check('/v1/packets/{packetId}', `/v1/packets/${packets.items[0].packetId}`);
     await check('/v1/packets/{packetId}/terms', `/v1/packets/${packets.items[0].packetId}/terms`);
+    // retrieval indexes the promoted packets' search documents; the answer conforms whatever it finds.
+    await check('/v1/search', `/v1/search?q=${encodeURIComponent('specialty brand discount guarantee')}&clientId=${clientId}`);
     // A problem answer conforms too: another client's (here: no) run is a documented 404.
     await conforms('/v1/clients/{clientId}/reconciliations/{runId}', `/v1/clients/${clientId}/reconciliations/rec_00000000000000000000000000`);
 

@@ -120,6 +120,7 @@ describe('security: the local stack under attack', () => {
       ['/v1/packets/{packetId}/terms', 'GET', `/v1/packets/${packetA}/terms`, operatorB],
       ['/v1/packets/{packetId}/approve', 'POST', `/v1/packets/${packetA}/approve`, operatorB],
       ['/v1/packets/{packetId}/reject', 'POST', `/v1/packets/${packetA}/reject`, operatorB, { reason: 'mine now' }],
+      ['/v1/search', 'GET', `/v1/search?q=discount&clientId=${A}`, analystB],
     ];
     for (const [, method, path, headers, body] of routes) {
       const answer = await http.send(path, { method, headers, body: body ?? (method === 'POST' ? {} : undefined) });
@@ -129,6 +130,8 @@ describe('security: the local stack under attack', () => {
     expect((await http.send('/v1/clients', { headers: analystB })).body.items.map((c: { clientId: string }) => c.clientId)).toEqual([B]);
     expect((await http.send('/v1/tasks?limit=200', { headers: operatorB })).body.items.every((t: { clientId: string }) => t.clientId === B)).toBe(true);
     expect((await http.send('/v1/packets?limit=200', { headers: operatorB })).body.items.every((p: { clientId: string }) => p.clientId === B)).toBe(true);
+    // Search without a clientId searches the caller's clients only, in every branch (retrieval).
+    expect((await http.send(`/v1/search?q=${encodeURIComponent('specialty brand discount guarantee')}&limit=50`, { headers: analystB })).body.hits.every((h: { clientId: string }) => h.clientId === B)).toBe(true);
 
     const tools = await mcp(operatorB, [
       toolCall(1, 'get_guarantees', { clientId: A }),

@@ -20,6 +20,7 @@ import { PacketsController } from './packets/packets.controller';
 import { inClusterConnection } from './operations/cluster/cluster-reader';
 import { CLUSTER_CONNECTION, OperationsController } from './operations/operations.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
+import { SearchController } from './search/search.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { SERVICE_DIRECTORY, ServiceDirectory } from './upstream/service-directory';
 import { UPSTREAM_TIMEOUT_MS, UpstreamClient } from './upstream/upstream.client';
@@ -36,7 +37,7 @@ export const gatewayService = defineService<GatewayConfig>(
     );
     return {
       authenticator,
-      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController, OperationsController],
+      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController, OperationsController, SearchController],
       providers: [
         UpstreamClient,
         { provide: GATEWAY_AUTHENTICATOR, useValue: authenticator },

@@ -12,6 +12,7 @@ import {
 } from '@leaf/contracts';
 import { canSeeClient, hasRole, isAppError } from '@leaf/platform';
 import { withQuery } from '../upstream/forward';
+import { registerSearchTool } from '../search/search.mcp-tool';
 import type { UpstreamClient, UpstreamRequest } from '../upstream/upstream.client';
 
 export interface McpCallContext {
@@ -55,6 +56,8 @@ export function registerMcpTools(server: McpServer, ctx: McpCallContext): void {
     }
   };
   const readOnly = { readOnlyHint: true, destructiveHint: false, openWorldHint: false };
+  // retrieval's search, scoped to one client (search/search.mcp-tool.ts).
+  registerSearchTool(server, ctx);
 
   server.registerTool(
     'list_clients',
