@@ -212,6 +212,20 @@ describe('charts:check', () => {
     for (const environment of environments) expect(laneFindings('lane-worker', `env:${environment}`, report.renders.find((r) => r.chart === 'lane-worker' && r.case === `env:${environment}`)?.objects ?? [])).toEqual([]);
   });
 
+  it('gives the gateway a read-only Role over the workloads, bound to its ServiceAccount, and the token only where it reads the API', () => {
+    for (const environment of environments) {
+      const role = one(report, 'gateway', `env:${environment}`, 'Role');
+      expect(role['rules'].flatMap((r: Json) => r['verbs']).every((v: string) => v === 'get' || v === 'list')).toBe(true);
+      expect(role['rules'].flatMap((r: Json) => r['resources'])).not.toContain('secrets');
+      const binding = one(report, 'gateway', `env:${environment}`, 'RoleBinding');
+      expect(binding['subjects']).toEqual([{ kind: 'ServiceAccount', name: 'gateway', namespace: `leaf-${environment}` }]);
+      const pod = one(report, 'gateway', `env:${environment}`, 'Deployment')['spec'].template.spec;
+      expect(pod.volumes.map((v: Json) => v['name'])).toContain('kube-api-access');
+    }
+    expect(find(report, 'lane-worker', 'env:prod', 'Role')).toEqual([]);
+    expect(one(report, 'lane-worker', 'env:prod', 'Deployment')['spec'].template.spec.volumes.map((v: Json) => v['name'])).not.toContain('kube-api-access');
+  });
+
   it('the lanes rule names a Job that runs many tasks, listens on the wrong queue or is too small for a long kind', () => {
     const objects = structuredClone(report.renders.find((r) => r.chart === 'lane-worker' && r.case === 'env:prod')?.objects ?? []) as Json[];
     const scaledJob = objects.find((o) => o['kind'] === 'ScaledJob') as Json;

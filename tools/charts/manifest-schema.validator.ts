@@ -4,6 +4,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, LimitRange, Namespace, ResourceQuota, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { z } from 'zod';
 import type { K8sObject } from './k8s-object';
@@ -65,6 +66,8 @@ const validators: Record<string, Validate> = {
   'autoscaling/v2|HorizontalPodAutoscaler': model(HorizontalPodAutoscaler),
   'networking.k8s.io/v1|NetworkPolicy': model(NetworkPolicy),
   'policy/v1|PodDisruptionBudget': model(PodDisruptionBudget),
+  'rbac.authorization.k8s.io/v1|Role': model(Role),
+  'rbac.authorization.k8s.io/v1|RoleBinding': model(RoleBinding),
   'keda.sh/v1alpha1|ScaledObject': model(ScaledObject),
   'keda.sh/v1alpha1|ScaledJob': model(ScaledJob),
   'keda.sh/v1alpha1|TriggerAuthentication': model(TriggerAuthentication),

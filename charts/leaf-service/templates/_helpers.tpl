@@ -78,6 +78,12 @@ capabilities:
 {{- define "leaf.volumeMounts" -}}
 - name: tmp
   mountPath: /tmp
+{{- if and .Values.kubernetesApi .Values.kubernetesApi.enabled }}
+{{- /* Where in-cluster config looks: the token is mounted only where the API is read, never by default. */}}
+- name: kube-api-access
+  mountPath: /var/run/secrets/kubernetes.io/serviceaccount
+  readOnly: true
+{{- end }}
 {{- if .Values.keyVault.enabled }}
 - name: key-vault
   mountPath: /mnt/key-vault
@@ -90,6 +96,24 @@ capabilities:
 - name: tmp
   emptyDir:
     sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- if and .Values.kubernetesApi .Values.kubernetesApi.enabled }}
+- name: kube-api-access
+  projected:
+    sources:
+      - serviceAccountToken:
+          path: token
+          expirationSeconds: 3607
+      - configMap:
+          name: kube-root-ca.crt
+          items:
+            - key: ca.crt
+              path: ca.crt
+      - downwardAPI:
+          items:
+            - path: namespace
+              fieldRef:
+                fieldPath: metadata.namespace
+{{- end }}
 {{- if .Values.keyVault.enabled }}
 - name: key-vault
   csi:
