@@ -118,6 +118,19 @@ describe('the OpenAPI document against the running stack', () => {
     await check('/v1/packets/{packetId}/terms', `/v1/packets/${packets.items[0].packetId}/terms`);
     // retrieval indexes the promoted packets' search documents; the answer conforms whatever it finds.
     await check('/v1/search', `/v1/search?q=${encodeURIComponent('specialty brand discount guarantee')}&clientId=${clientId}`);
+    await check('/v1/operations/queues', '/v1/operations/queues');
+    await check('/v1/operations/lanes', '/v1/operations/lanes');
+    await check('/v1/operations/cluster', '/v1/operations/cluster');
+    // salesforce-mirror: the embedded stack mirrors the org LEAF_SALESFORCE_LOGIN_URL names (none by
+    // default: empty lists, a 404 request); the answers conform whatever it holds.
+    await check('/v1/salesforce/requests', '/v1/salesforce/requests?limit=5');
+    const sfRequests = (await (await call('/v1/salesforce/requests?limit=1')).json()) as { items: Array<{ requestId: string }> };
+    const sfRequest = `/v1/salesforce/requests/${sfRequests.items[0]?.requestId ?? 'a0X000000000001AAA'}`;
+    await check('/v1/salesforce/requests/{requestId}', sfRequest, sfRequests.items.length ? 200 : 404);
+    await check('/v1/salesforce/requests/{requestId}/files/{contentVersionId}', `${sfRequest}/files/068000000000005AAA`, 404);
+    await check('/v1/salesforce/lineage', `/v1/salesforce/lineage?taskId=${taskId}`);
+    await check('/v1/salesforce/sync', '/v1/salesforce/sync');
+    await check('/v1/salesforce/completeness', '/v1/salesforce/completeness');
     // A problem answer conforms too: another client's (here: no) run is a documented 404.
     await conforms('/v1/clients/{clientId}/reconciliations/{runId}', `/v1/clients/${clientId}/reconciliations/rec_00000000000000000000000000`);
 

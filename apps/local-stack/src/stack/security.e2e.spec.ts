@@ -28,6 +28,7 @@ describe('security: the local stack under attack', () => {
   let runA: string;
   let taskA: string;
   let packetA: string;
+  let sfRequestA: string;
 
   const keys = () => loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer'));
   const as = async (role: Role, scope: string[] | '*', subject: string) => {
@@ -65,6 +66,8 @@ describe('security: the local stack under attack', () => {
     taskA = (await http.send('/v1/tasks', { headers: opA, body: { kind: 'platform.noop', clientId: A, parameters: { note: 'attack suite' } } })).body.taskId;
     await until(() => http.send(`/v1/tasks/${taskA}`, { headers: opA }), (a) => a.body.status === 'succeeded');
     packetA = (await http.send(`/v1/packets?clientId=${A}&limit=1`, { headers: opAll })).body.items[0].packetId;
+    // A mirrored IT request of A when the stack mirrors an org; else an id that exists nowhere (404 all the same).
+    sfRequestA = (await http.send(`/v1/salesforce/requests?clientId=${A}&limit=1`, { headers: opAll })).body.items[0]?.requestId ?? 'a0X000000000001AAA';
   }, 240_000);
 
   afterAll(async () => {
@@ -120,6 +123,9 @@ describe('security: the local stack under attack', () => {
       ['/v1/packets/{packetId}/terms', 'GET', `/v1/packets/${packetA}/terms`, operatorB],
       ['/v1/packets/{packetId}/approve', 'POST', `/v1/packets/${packetA}/approve`, operatorB],
       ['/v1/packets/{packetId}/reject', 'POST', `/v1/packets/${packetA}/reject`, operatorB, { reason: 'mine now' }],
+      ['/v1/salesforce/requests', 'GET', `/v1/salesforce/requests?clientId=${A}`, analystB],
+      ['/v1/salesforce/requests/{requestId}', 'GET', `/v1/salesforce/requests/${sfRequestA}`, analystB],
+      ['/v1/salesforce/requests/{requestId}/files/{contentVersionId}', 'GET', `/v1/salesforce/requests/${sfRequestA}/files/068000000000005AAA`, analystB],
       ['/v1/search', 'GET', `/v1/search?q=discount&clientId=${A}`, analystB],
     ];
     for (const [, method, path, headers, body] of routes) {
@@ -130,6 +136,8 @@ describe('security: the local stack under attack', () => {
     expect((await http.send('/v1/clients', { headers: analystB })).body.items.map((c: { clientId: string }) => c.clientId)).toEqual([B]);
     expect((await http.send('/v1/tasks?limit=200', { headers: operatorB })).body.items.every((t: { clientId: string }) => t.clientId === B)).toBe(true);
     expect((await http.send('/v1/packets?limit=200', { headers: operatorB })).body.items.every((p: { clientId: string }) => p.clientId === B)).toBe(true);
+    expect((await http.send('/v1/salesforce/requests?limit=200', { headers: analystB })).body.items.every((r: { clientId: string }) => r.clientId === B)).toBe(true);
+    expect((await http.send(`/v1/salesforce/lineage?taskId=${taskA}`, { headers: analystB })).body.items).toEqual([]);
     // Search without a clientId searches the caller's clients only, in every branch (retrieval).
     expect((await http.send(`/v1/search?q=${encodeURIComponent('specialty brand discount guarantee')}&limit=50`, { headers: analystB })).body.hits.every((h: { clientId: string }) => h.clientId === B)).toBe(true);
 
@@ -148,8 +156,23 @@ describe('security: the local stack under attack', () => {
 
     // Every route of the public API is in the matrix above (or below: /health is operator-only, /mcp is the tools).
     const documented = Object.keys((await http.send('/docs/json', { headers: analystB })).body.paths).sort();
-    expect([...new Set([...routes.map((r) => r[0]), '/health', '/mcp', '/v1/clients'])].sort()).toEqual(documented);
+    const operations = ['/v1/operations/queues', '/v1/operations/lanes', '/v1/operations/cluster'];
+    // The Salesforce mirror's sync and completeness are org-wide: operators of every client only (403 otherwise).
+    // Lineage lists are filtered like the lists above (another client's task: no items).
+    const salesforceOrgWide = ['/v1/salesforce/sync', '/v1/salesforce/completeness'];
+    for (const path of salesforceOrgWide) {
+      expect([path, (await http.send(path, { headers: analystB })).status]).toEqual([path, 403]);
+      expect([path, (await http.send(path, { headers: operatorB })).status]).toEqual([path, 403]);
+    }
+    expect((await http.send('/v1/salesforce/sync', { headers: analystB, body: {} })).status).toBe(403);
+    expect([...new Set([...routes.map((r) => r[0]), '/health', '/mcp', '/v1/clients', '/v1/salesforce/lineage', ...salesforceOrgWide, ...operations])].sort()).toEqual(documented);
     expect((await http.send('/health', { headers: analystB })).status).toBe(403);
+    // Operations hold no client's resource: operators only, and a scoped operator's counts cover its
+    // own clients (libs/gateway/feature/src/operations/operations.gateway.spec.ts).
+    for (const path of operations) {
+      expect([path, (await http.send(path, { headers: analystB })).status]).toEqual([path, 403]);
+      expect([path, (await http.send(path, { headers: operatorB })).status]).toEqual([path, 200]);
+    }
   });
 
   it('refuses path traversal and injection in ids and query parameters with 4xx problem+json, never 500, never echoing them', async () => {
