@@ -11,6 +11,7 @@ import { laneFindings } from './lanes.rule';
 import { policyViolations } from './manifest-policy.rules';
 import { schemaProblem } from './manifest-schema.validator';
 import { undocumentedValues } from './values-docs.rule';
+import { valuesSchemaDrift } from './values-schema.rule';
 
 export interface ChartsCheckOptions {
   /** Path of the helm binary (tools/.bin/helm). */
@@ -60,6 +61,9 @@ function listCharts(chartsDir: string): { name: string; type: 'application' | 'l
   if (!charts.some((chart) => chart.type === 'application')) throw new ChartsCheckError('NO_CHARTS', `no application charts in ${chartsDir}`);
   return charts;
 }
+
+/** The application (service) charts under chartsDir. */
+export const serviceChartNames = (chartsDir: string): string[] => listCharts(chartsDir).filter((chart) => chart.type === 'application').map((chart) => chart.name);
 
 function valuesCases(chartDir: string, chart: string, environmentsDir: string): { cases: ValuesCase[]; findings: ChartFinding[] } {
   const cases: ValuesCase[] = [];
@@ -156,6 +160,8 @@ export async function checkCharts(options: ChartsCheckOptions): Promise<ChartsRe
       if (!lint.ok) findings.push({ chart: library.name, case: 'library', object: '-', rule: 'helm-lint', message: lint.output });
     }
     const selected = charts.filter((chart) => chart.type === 'application' && (!options.only || options.only.includes(chart.name)));
+    // Read from the checkout, not the copy: the finding names the files to fix.
+    findings.push(...valuesSchemaDrift(options.chartsDir, selected.map((chart) => chart.name)));
     const results = await Promise.all(selected.map((chart) => checkChart(options.helm, work, chart.name, options.environmentsDir)));
     const renders = results.flatMap((result) => result.renders);
     findings.push(...results.flatMap((result) => result.findings));

@@ -1,8 +1,10 @@
 import { join, resolve } from 'node:path';
 import { isChartsCheckError } from './charts-check.error';
-import { checkCharts } from './charts-check.runner';
+import { checkCharts, serviceChartNames } from './charts-check.runner';
+import { writeValuesSchemas } from './values-schema.rule';
 
 // Usage: charts:check [--charts-dir <dir>] [--environments-dir <dir>] [--cluster-dir <dir>] [chart...]
+//        charts:check --write-schemas [--charts-dir <dir>]   (regenerate every values.schema.json)
 async function main(): Promise<number> {
   const root = resolve(__dirname, '..', '..');
   const args = process.argv.slice(2);
@@ -15,6 +17,11 @@ async function main(): Promise<number> {
   const chartsDir = option('--charts-dir', join(root, 'charts'));
   const environmentsDir = option('--environments-dir', join(root, 'k8s', 'environments'));
   const clusterDir = option('--cluster-dir', join(root, 'k8s', 'cluster'));
+  if (args.includes('--write-schemas')) {
+    const changed = writeValuesSchemas(chartsDir, serviceChartNames(chartsDir));
+    process.stdout.write(changed.length ? `values.schema.json regenerated: ${changed.join(', ')}\n` : 'every values.schema.json is up to date\n');
+    return 0;
+  }
   const started = Date.now();
   try {
     const report = await checkCharts({

@@ -17,6 +17,10 @@ export const laneWorkerConfigSchema = platformConfigSchema.extend({
     .url()
     .default(`http://127.0.0.1:${defaultServicePorts.retrieval}`)
     .describe("retrieval's base URL; the worker asks it to reindex (retrieval.reindex)."),
+  LEAF_DOMO_TAKEOVER_URL: z
+    .url()
+    .default(`http://127.0.0.1:${defaultServicePorts['domo-takeover']}`)
+    .describe("domo-takeover's base URL; the worker starts its ingests and comparisons (domo.ingest, domo.compare)."),
   /** Tasks one worker runs at once. */
   LEAF_LANE_WORKER_CONCURRENCY: int(1, 64).default(4).describe('Tasks one worker runs at once.'),
   LEAF_LANE_QUEUE: z

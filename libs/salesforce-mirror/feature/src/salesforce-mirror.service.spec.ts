@@ -176,6 +176,10 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
     expect(state.body.objects.find((o: Json) => o.object === 'IT_Request__c')).toMatchObject({ watermark: expect.any(String) });
     expect((await call('GET', '/v1/salesforce/sync', { clientIds: [clientA], roles: ['operator'] })).status).toBe(403);
     expect((await call('POST', '/v1/salesforce/sync', analystA)).status).toBe(403);
+    // The task runner syncs as an operator of the task's client: the outcome, not other clients' figures.
+    const scoped = await call('POST', '/v1/salesforce/sync', { clientIds: [clientA], roles: ['operator'] });
+    expect(scoped.status).toBe(202);
+    expect(scoped.body).toMatchObject({ run: { status: 'succeeded', counts: {} }, completeness: { clean: true, objects: [] } });
   });
 
   it('links a request to the tasks that name it, their runs and deliverables, both ways', async () => {

@@ -68,6 +68,37 @@ export const retrievalReindexKind = defineTaskKind({
   concurrency: { perKind: 1, perClient: 1 },
 });
 
+/**
+ * The Domo takeover's rounds. Domo's datasets span every client, so the task's client is only the
+ * requester's scope for the ledger; one round of each at a time.
+ */
+export const domoIngestKind = defineTaskKind({
+  kind: 'domo.ingest',
+  description: 'Ingest the Domo exports into bronze and silver through domo-takeover, run the flaw gates and promote what passes.',
+  parameters: z.object({}).strict(),
+  requestRole: 'operator',
+  // It writes only the takeover's own copies of a read-only source: nothing an operator must approve.
+  mutates: false,
+  deterministic: true,
+  timeoutMs: 60 * 60_000,
+  maxAttempts: 3,
+  lane: 'long',
+  concurrency: { perKind: 1, perClient: 1 },
+});
+
+export const domoCompareKind = defineTaskKind({
+  kind: 'domo.compare',
+  description: "Compare Domo's promoted savings output with the backend's curated model; every difference gets a reason code and the packet goes to the lake.",
+  parameters: z.object({}).strict(),
+  requestRole: 'operator',
+  mutates: false,
+  deterministic: true,
+  timeoutMs: 30 * 60_000,
+  maxAttempts: 3,
+  lane: 'long',
+  concurrency: { perKind: 1, perClient: 1 },
+});
+
 /** A task that does nothing but write one small artifact: smoke checks, the chaos spec and the bench. */
 export const platformNoopKind = defineTaskKind({
   kind: 'platform.noop',
@@ -82,4 +113,4 @@ export const platformNoopKind = defineTaskKind({
   concurrency: { perKind: unlimited, perClient: unlimited },
 });
 
-export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind, retrievalReindexKind];
+export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind, retrievalReindexKind, domoIngestKind, domoCompareKind];

@@ -44,8 +44,13 @@ export class ClaimsSummaryRepository {
       .createQueryBuilder()
       .select('c.channel', 'channel')
       .addSelect('c.drug_type', 'drug_type')
+      // Net claims, as the engine counts them: a claim a reversal undoes is not a claim (its
+      // amounts cancel against the reversal's negative ones in the sums below).
       .addSelect(
-        'SUM(CASE WHEN c.is_reversal = :yes THEN 0 ELSE 1 END)',
+        `SUM(CASE WHEN c.is_reversal = :yes OR EXISTS (
+           SELECT 1 FROM claims r
+            WHERE r.reverses_claim_id = c.claim_id AND r.client_id = c.client_id AND r.is_reversal = :yes
+         ) THEN 0 ELSE 1 END)`,
         'claim_count',
       )
       .addSelect(

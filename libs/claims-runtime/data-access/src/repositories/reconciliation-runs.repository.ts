@@ -247,6 +247,24 @@ export class ReconciliationRunsRepository {
     return r ? { runId: r.runId, periodId: r.periodId } : undefined;
   }
 
+  /**
+   * The first run that succeeded on exactly these inputs (same client, period and inputs hash):
+   * its id is the reference its reports print, so a replay renders the same bytes and names the
+   * run that first computed them.
+   */
+  async firstRunWithInputs(
+    clientId: string,
+    periodId: string,
+    inputsSha256: string,
+  ): Promise<string | undefined> {
+    const r = await this.ds.getRepository(ReconciliationRunEntity).findOne({
+      where: { clientId, periodId, inputsSha256, status: 'succeeded' },
+      select: { runId: true },
+      order: { completedAt: 'ASC', runId: 'ASC' },
+    });
+    return r?.runId;
+  }
+
   /** The run, only within the client it belongs to (another client's run id reads as absent). */
   async get(
     clientId: string,

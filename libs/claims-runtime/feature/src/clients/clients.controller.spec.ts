@@ -21,7 +21,12 @@ function expectedBuckets(clientId: string, from: string, to: string) {
     string,
     { claimCount: number; reversalCount: number; awp: bigint; cost: bigint }
   >();
-  for (const c of seed.claims() as Iterable<Claim>) {
+  const all = [...(seed.claims() as Iterable<Claim>)];
+  // Net claims: a claim some reversal undoes does not count (its amounts still net out).
+  const undone = new Set(
+    all.filter((c) => c.isReversal && c.reversesClaimId).map((c) => `${c.clientId}/${c.reversesClaimId}`),
+  );
+  for (const c of all) {
     if (c.clientId !== clientId || c.fillDate < from || c.fillDate > to)
       continue;
     const key = `${c.channel}/${c.drugType}`;
@@ -32,7 +37,7 @@ function expectedBuckets(clientId: string, from: string, to: string) {
       cost: 0n,
     };
     if (c.isReversal) b.reversalCount++;
-    else b.claimCount++;
+    else if (!undone.has(`${c.clientId}/${c.claimId}`)) b.claimCount++;
     b.awp += cents(c.awp);
     b.cost += cents(c.ingredientCostPaid);
     buckets.set(key, b);

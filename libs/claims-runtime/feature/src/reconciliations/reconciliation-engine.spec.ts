@@ -249,6 +249,30 @@ describe.each(testDatabaseTargets())(
             b.drugType === 'brand',
         ),
       ).toBe(false);
+      // ...but the report shows that cell as not guaranteed, with its claims, owed nothing.
+      const report = JSON.parse(
+        (
+          await lake.read(
+            contentKey(
+              'artifacts',
+              run.artifacts.find((a) => a.name === 'reconciliation.pdf')!.sha256,
+            ),
+          )
+        ).toString(),
+      ) as {
+        runId: string;
+        notGuaranteed: Array<{ metric: string; channel: string; drugType: string; claimCount: number }>;
+      };
+      // Its reference: the first run that succeeded on these inputs (an earlier case ran them).
+      const [firstRun] = await ds.query(
+        `SELECT run_id FROM reconciliation_runs WHERE inputs_sha256 = $1 AND status = 'succeeded' ORDER BY completed_at, run_id LIMIT 1`,
+        [run.inputsSha256],
+      );
+      expect(report.runId).toBe(firstRun.run_id);
+      const specialtyBrand = report.notGuaranteed.find(
+        (c) => c.metric === 'awp_discount' && c.channel === 'specialty' && c.drugType === 'brand',
+      );
+      expect(specialtyBrand?.claimCount).toBeGreaterThan(0);
       // The two retail30 discount terms net against each other: one finding for the group, or none.
       const cents = (m: string) => BigInt(m.replace('.', ''));
       const retail30 = run.buckets.filter(

@@ -30,6 +30,7 @@ import {
   type RunArtifact,
 } from '@leaf/contracts';
 import { addToOutbox } from '@leaf/messaging';
+import { notGuaranteedCells } from '@leaf/claims-runtime/reports';
 import type { Lake } from '@leaf/storage';
 import type { ReportRenderers } from './report-renderers';
 import { addFindingsSearchDocument } from './findings-search-documents';
@@ -225,8 +226,14 @@ export class ReconciliationExecutor {
     const evidenceObject = await store('findings-evidence.json', evidenceJson);
 
     const report: ReconciliationReport = {
-      // A reference derived from the inputs, not the run id: replays render identical bytes.
-      runId: `REC-${inputsSha256.slice(0, 12).toUpperCase()}`,
+      // The run that first computed these inputs (this one, unless it is a replay): a replay
+      // renders the same bytes and names the run they come from.
+      runId:
+        (await this.runs.firstRunWithInputs(
+          request.clientId,
+          request.periodId,
+          inputsSha256,
+        )) ?? runId,
       clientId: request.clientId,
       clientName: request.clientName,
       periodId: request.periodId,
@@ -238,6 +245,8 @@ export class ReconciliationExecutor {
       asOf: `claims=${watermark.claimRows};maxFill=${watermark.maxFillDate ?? '-'};maxId=${watermark.maxClaimId ?? '-'}`,
       summary,
       buckets: totals.buckets,
+      // Cells no term guarantees, with their totals: shown, owed nothing, never dropped.
+      notGuaranteed: notGuaranteedCells(aggregates, plan.guarantees),
       bucketGroups: groupBuckets(totals.buckets),
       findingTotals: summary.findingTotals,
       topFindings: [...findings]

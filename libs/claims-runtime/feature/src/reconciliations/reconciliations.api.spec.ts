@@ -315,6 +315,8 @@ describe.each(testDatabaseTargets())(
         `|Audit findings|${auditCount.toLocaleString('en-US')}|${money(s.auditImpact)}|`,
       );
       expect(text).toContain(`|Total owed|${money(s.totalOwed)}`);
+      // Its reference is the run's id (the first run on these inputs: this one).
+      expect(text).toContain(`Report reference ${first.runId}`);
       expect(text).toContain(money(s.totalOwed));
     });
 

@@ -1,6 +1,7 @@
 import { AzureOpenAiClient } from '../narrative/azure-openai.client';
 import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor';
 import { ContractsSyncExecutor } from '../executors/contracts-sync.executor';
+import { DomoCompareExecutor, DomoIngestExecutor } from '../executors/domo-takeover.executor';
 import { noopExecutor } from '../executors/noop.executor';
 import { ReportNarrativeExecutor } from '../executors/report-narrative.executor';
 import { RetrievalReindexExecutor } from '../executors/retrieval-reindex.executor';
@@ -16,6 +17,8 @@ export function builtInExecutors(config: LaneWorkerConfig, headers: HeadersFor =
   const packets = new ServiceClient({ baseUrl: config.LEAF_CONTRACT_PACKETS_URL, service: 'contract-packets', headers, timeoutMs: 120_000 });
   // A reindex re-embeds every document of a client; the task's own timeout bounds it.
   const retrieval = new ServiceClient({ baseUrl: config.LEAF_RETRIEVAL_URL, service: 'retrieval', headers, timeoutMs: 30 * 60_000 });
+  // An ingest of a large export or a 5M-key comparison takes a while; the task's own timeout bounds it.
+  const domo = new ServiceClient({ baseUrl: config.LEAF_DOMO_TAKEOVER_URL, service: 'domo-takeover', headers, timeoutMs: 60 * 60_000 });
   const model =
     config.LEAF_AZURE_OPENAI_ENDPOINT && config.LEAF_AZURE_OPENAI_API_KEY && config.LEAF_AZURE_OPENAI_DEPLOYMENT
       ? new AzureOpenAiClient({
@@ -32,6 +35,8 @@ export function builtInExecutors(config: LaneWorkerConfig, headers: HeadersFor =
     new ContractsSyncExecutor(packets),
     new ReportNarrativeExecutor(claims, model),
     new RetrievalReindexExecutor(retrieval),
+    new DomoIngestExecutor(domo),
+    new DomoCompareExecutor(domo),
   ];
   return new Map(executors.map((e) => [e.kind, e]));
 }
