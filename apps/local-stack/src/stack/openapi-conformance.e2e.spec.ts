@@ -118,6 +118,9 @@ describe('the OpenAPI document against the running stack', () => {
     await check('/v1/packets/{packetId}/terms', `/v1/packets/${packets.items[0].packetId}/terms`);
     // retrieval indexes the promoted packets' search documents; the answer conforms whatever it finds.
     await check('/v1/search', `/v1/search?q=${encodeURIComponent('specialty brand discount guarantee')}&clientId=${clientId}`);
+    await check('/v1/operations/queues', '/v1/operations/queues');
+    await check('/v1/operations/lanes', '/v1/operations/lanes');
+    await check('/v1/operations/cluster', '/v1/operations/cluster');
     // salesforce-mirror: the embedded stack mirrors the org LEAF_SALESFORCE_LOGIN_URL names (none by
     // default: empty lists, a 404 request); the answers conform whatever it holds.
     await check('/v1/salesforce/requests', '/v1/salesforce/requests?limit=5');

@@ -156,6 +156,7 @@ describe('security: the local stack under attack', () => {
 
     // Every route of the public API is in the matrix above (or below: /health is operator-only, /mcp is the tools).
     const documented = Object.keys((await http.send('/docs/json', { headers: analystB })).body.paths).sort();
+    const operations = ['/v1/operations/queues', '/v1/operations/lanes', '/v1/operations/cluster'];
     // The Salesforce mirror's sync and completeness are org-wide: operators of every client only (403 otherwise).
     // Lineage lists are filtered like the lists above (another client's task: no items).
     const salesforceOrgWide = ['/v1/salesforce/sync', '/v1/salesforce/completeness'];
@@ -164,8 +165,14 @@ describe('security: the local stack under attack', () => {
       expect([path, (await http.send(path, { headers: operatorB })).status]).toEqual([path, 403]);
     }
     expect((await http.send('/v1/salesforce/sync', { headers: analystB, body: {} })).status).toBe(403);
-    expect([...new Set([...routes.map((r) => r[0]), '/health', '/mcp', '/v1/clients', '/v1/salesforce/lineage', ...salesforceOrgWide])].sort()).toEqual(documented);
+    expect([...new Set([...routes.map((r) => r[0]), '/health', '/mcp', '/v1/clients', '/v1/salesforce/lineage', ...salesforceOrgWide, ...operations])].sort()).toEqual(documented);
     expect((await http.send('/health', { headers: analystB })).status).toBe(403);
+    // Operations hold no client's resource: operators only, and a scoped operator's counts cover its
+    // own clients (libs/gateway/feature/src/operations/operations.gateway.spec.ts).
+    for (const path of operations) {
+      expect([path, (await http.send(path, { headers: analystB })).status]).toEqual([path, 403]);
+      expect([path, (await http.send(path, { headers: operatorB })).status]).toEqual([path, 200]);
+    }
   });
 
   it('refuses path traversal and injection in ids and query parameters with 4xx problem+json, never 500, never echoing them', async () => {
