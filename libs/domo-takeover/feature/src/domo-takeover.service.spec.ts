@@ -135,6 +135,11 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
 
   it('answers a client-scoped caller 404 and an unknown comparison 404, and never leaks the Domo secret', async () => {
     expect((await call('GET', '/v1/domo/datasets', scoped)).status).toBe(404);
+    expect((await call('GET', '/v1/domo/comparisons', scoped)).status).toBe(404);
+    // The lane worker runs a round as an operator of the task's client: allowed, reasons withheld.
+    const round = await call('POST', '/v1/domo/ingest', { clientIds: [seed.clients[0]?.clientId ?? ''], roles: ['operator'] });
+    expect(round.status).toBe(200);
+    expect(round.body.exports.map((e: Json) => [e.replayed, e.reason])).toEqual([[true, null], [true, null]]);
     const missing = await call('GET', `/v1/domo/comparisons/dcm-${'0'.repeat(24)}`, reader);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
