@@ -17,6 +17,10 @@ export const laneWorkerConfigSchema = platformConfigSchema.extend({
     .url()
     .default(`http://127.0.0.1:${defaultServicePorts.retrieval}`)
     .describe("retrieval's base URL; the worker asks it to reindex (retrieval.reindex)."),
+  LEAF_SALESFORCE_MIRROR_URL: z
+    .url()
+    .default(`http://127.0.0.1:${defaultServicePorts['salesforce-mirror']}`)
+    .describe("salesforce-mirror's base URL; the worker starts its syncs (salesforce.sync)."),
   LEAF_DOMO_TAKEOVER_URL: z
     .url()
     .default(`http://127.0.0.1:${defaultServicePorts['domo-takeover']}`)

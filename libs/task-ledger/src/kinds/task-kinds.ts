@@ -51,6 +51,25 @@ export const reportNarrativeKind = defineTaskKind({
 });
 
 /**
+ * Syncs the Salesforce IT-request mirror (read-only against the org): incremental from the
+ * watermarks, or a full Bulk API 2.0 reload; completeness checked, lineage, bundles and search
+ * documents refreshed. The mirror is org-wide, so one runs at a time.
+ */
+export const salesforceSyncKind = defineTaskKind({
+  kind: 'salesforce.sync',
+  description: 'Sync the Salesforce IT-request mirror (incremental, or full through Bulk API 2.0), check completeness and publish what changed.',
+  parameters: z.object({ clientId: clientIdSchema, full: z.boolean().default(false) }).strict(),
+  requestRole: 'operator',
+  // It writes only the mirror of a read-only source: nothing an operator must approve.
+  mutates: false,
+  deterministic: false,
+  timeoutMs: 30 * 60_000,
+  maxAttempts: 3,
+  lane: 'long',
+  concurrency: { perKind: 1, perClient: 1 },
+});
+
+/**
  * Rebuilds a client's search index (chunks and embeddings) from retrieval's document registry:
  * after a change of chunking rules or of embedding model, or into a fresh Azure AI Search index.
  */
@@ -113,4 +132,4 @@ export const platformNoopKind = defineTaskKind({
   concurrency: { perKind: unlimited, perClient: unlimited },
 });
 
-export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind, retrievalReindexKind, domoIngestKind, domoCompareKind];
+export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind, salesforceSyncKind, retrievalReindexKind, domoIngestKind, domoCompareKind];

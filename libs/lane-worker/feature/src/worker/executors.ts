@@ -5,6 +5,7 @@ import { DomoCompareExecutor, DomoIngestExecutor } from '../executors/domo-takeo
 import { noopExecutor } from '../executors/noop.executor';
 import { ReportNarrativeExecutor } from '../executors/report-narrative.executor';
 import { RetrievalReindexExecutor } from '../executors/retrieval-reindex.executor';
+import { SalesforceSyncExecutor } from '../executors/salesforce-sync.executor';
 import { ServiceClient, type CallScope } from '../http/service-client';
 import type { LaneWorkerConfig } from '../lane-worker.config';
 import type { TaskExecutor } from './task-executor';
@@ -17,6 +18,8 @@ export function builtInExecutors(config: LaneWorkerConfig, headers: HeadersFor =
   const packets = new ServiceClient({ baseUrl: config.LEAF_CONTRACT_PACKETS_URL, service: 'contract-packets', headers, timeoutMs: 120_000 });
   // A reindex re-embeds every document of a client; the task's own timeout bounds it.
   const retrieval = new ServiceClient({ baseUrl: config.LEAF_RETRIEVAL_URL, service: 'retrieval', headers, timeoutMs: 30 * 60_000 });
+  // A full reload of a large org takes a while; the task's own timeout bounds it.
+  const mirror = new ServiceClient({ baseUrl: config.LEAF_SALESFORCE_MIRROR_URL, service: 'salesforce-mirror', headers, timeoutMs: 30 * 60_000 });
   // An ingest of a large export or a 5M-key comparison takes a while; the task's own timeout bounds it.
   const domo = new ServiceClient({ baseUrl: config.LEAF_DOMO_TAKEOVER_URL, service: 'domo-takeover', headers, timeoutMs: 60 * 60_000 });
   const model =
@@ -35,6 +38,7 @@ export function builtInExecutors(config: LaneWorkerConfig, headers: HeadersFor =
     new ContractsSyncExecutor(packets),
     new ReportNarrativeExecutor(claims, model),
     new RetrievalReindexExecutor(retrieval),
+    new SalesforceSyncExecutor(mirror),
     new DomoIngestExecutor(domo),
     new DomoCompareExecutor(domo),
   ];
