@@ -28,6 +28,7 @@ import {
 } from './bench-database';
 import { workbookBenchCase, type WorkbookBenchContext } from './claims-reports';
 import { handWrittenAggregateSql } from './claims-reference.sql';
+import { handWrittenAuditSql } from './claims-audit-reference.sql';
 import { psqlCopy } from './psql-copy';
 
 interface ClaimsContext extends WorkbookBenchContext {
@@ -207,10 +208,92 @@ const versusDuckDb = aggregatesCase(
   }),
 );
 
+/** Findings by kind: how many and their impact, exact. */
+function auditTotals(
+  rows: ReadonlyArray<{ kind: unknown; impact: unknown }>,
+): Sums {
+  const byKind = new Map<string, { n: number; cents: bigint }>();
+  for (const r of rows) {
+    const k = String(r.kind);
+    const t = byKind.get(k) ?? { n: 0, cents: 0n };
+    t.n += 1;
+    t.cents += BigInt(normalizeMoney(String(r.impact)).replace('.', ''));
+    byKind.set(k, t);
+  }
+  return new Map(
+    [...byKind].map(([k, t]) => [k, `${t.n} ${t.cents}`]),
+  );
+}
+
+const engineAudit = (ctx: ClaimsContext) =>
+  new ClaimsSource(ctx.ds, canonicalClaimsMapping).auditRows(ctx.plan);
+
+/**
+ * The engine's per-claim audit scan (with the brand/generic reclassification of issue 19) against
+ * the same rules written by hand: both must find the same findings by kind to the cent, then each
+ * is timed (best of `rounds`).
+ */
+function auditCase(
+  name: string,
+  reference: (ctx: ClaimsContext) => {
+    name: string;
+    rows: (
+      sql: string,
+      params: string[],
+    ) => Promise<Array<Record<string, unknown>>>;
+  },
+): BenchCase<ClaimsContext> {
+  return {
+    name,
+    unit: 'ms',
+    kind: 'time',
+    async measure(ctx) {
+      const sql = handWrittenAuditSql(ctx.plan, (i) => `$${i + 1}`);
+      const params = [ctx.plan.clientId, ctx.plan.periodStart, ctx.plan.periodEnd];
+      const ref = reference(ctx);
+      const ours = auditTotals(await engineAudit(ctx));
+      if (!ours.get('brand_generic_reclass'))
+        throw new Error('the audit found no reclassification: the comparison would be vacuous');
+      assertAgree(
+        ref.name,
+        ours,
+        auditTotals(
+          (await ref.rows(sql, params)) as Array<{ kind: unknown; impact: unknown }>,
+        ),
+      );
+      const theirs = await best(async () => void (await ref.rows(sql, params)));
+      const mine = await best(async () => void (await engineAudit(ctx)));
+      return {
+        value: Math.round(mine),
+        reference: { name: ref.name, value: Math.round(theirs) },
+      };
+    },
+  };
+}
+
+const auditVersusHandWritten = auditCase(
+  'audit-findings-vs-hand-written-postgres',
+  (ctx) => ({
+    name: 'hand-written audit (PostgreSQL 15)',
+    rows: (sql, params) => ctx.ds.query(sql, params),
+  }),
+);
+
+const auditVersusDuckDb = auditCase(
+  'audit-findings-vs-duckdb',
+  (ctx) => ({
+    name: `DuckDB ${ctx.duckVersion}, same audit, in memory`,
+    rows: async (sql, params) =>
+      (await ctx.duck.runAndReadAll(sql, params)).getRowObjectsJson() as Array<
+        Record<string, unknown>
+      >,
+  }),
+);
+
 export const claimsSuite = defineSuite<ClaimsContext>({
   name: 'claims',
   description:
-    'reconciliation aggregates on PostgreSQL vs a hand-written GROUP BY and DuckDB (all agreeing to the cent), and the workbook writer (--claims, default 10000000)',
+    'reconciliation aggregates and the per-claim audit (with the brand/generic reclassification) on PostgreSQL vs hand-written SQL and DuckDB (all agreeing to the cent), and the workbook writer (--claims, default 10000000)',
 
   async setup({ claims = 10_000_000, log }) {
     const adminUrl = benchAdminUrl();
@@ -250,7 +333,9 @@ export const claimsSuite = defineSuite<ClaimsContext>({
       await duck.run(`CREATE TABLE claims (claim_id VARCHAR, client_id VARCHAR, member_id VARCHAR, pharmacy_npi VARCHAR, fill_date DATE, ndc VARCHAR, drug_name VARCHAR,
         drug_type VARCHAR, channel VARCHAR, days_supply INTEGER, quantity DECIMAL(12,3), awp DECIMAL(14,2), ingredient_cost_paid DECIMAL(14,2),
         dispensing_fee_paid DECIMAL(10,2), usual_and_customary DECIMAL(14,2), is_compound BOOLEAN, is_340b BOOLEAN, is_reversal BOOLEAN,
-        reverses_claim_id VARCHAR, is_uc_priced BOOLEAN)`);
+        reverses_claim_id VARCHAR, is_uc_priced BOOLEAN, basis_of_reimbursement VARCHAR, mony_code VARCHAR, daw_code SMALLINT, gpi VARCHAR,
+        pharmacy_network_status VARCHAR, pharmacy_type VARCHAR, adjudication_date DATE, pharmacy_ingredient_cost_paid DECIMAL(14,2),
+        patient_pay_amount DECIMAL(14,2))`);
       const duckVersion = String(
         (
           await duck.runAndReadAll('SELECT version() AS v')
@@ -318,6 +403,8 @@ export const claimsSuite = defineSuite<ClaimsContext>({
   cases: [
     versusHandWritten,
     versusDuckDb,
+    auditVersusHandWritten,
+    auditVersusDuckDb,
     workbookBenchCase as BenchCase<ClaimsContext>,
   ],
 });
