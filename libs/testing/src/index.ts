@@ -4,3 +4,4 @@ export * from './graph';
 export * from './service-process/service-process';
 export * from './fake-salesforce';
 export * from './fake-kubernetes';
+export * from './fake-azure-search';

@@ -20,6 +20,8 @@ export interface AzureSearchIndexOptions {
   serviceVersion?: string;
   /** For specs: the SDK's retries are off so this adapter's retry is the one exercised. */
   sdkRetries?: number;
+  /** For specs against a local http:// server only; production endpoints are https. */
+  allowInsecureConnection?: boolean;
 }
 
 /** Azure's key alphabet: the document id's hash, then the chunk's sequence number. */
@@ -59,6 +61,7 @@ export class AzureSearchIndex implements SearchIndex {
     return {
       ...(this.options.serviceVersion ? { serviceVersion: this.options.serviceVersion } : {}),
       ...(this.options.sdkRetries === undefined ? {} : { retryOptions: { maxRetries: this.options.sdkRetries } }),
+      ...(this.options.allowInsecureConnection ? { allowInsecureConnection: true } : {}),
     };
   }
 
@@ -111,11 +114,26 @@ export class AzureSearchIndex implements SearchIndex {
     }
   }
 
-  private async keysOf(module: SearchModule, documentId: string): Promise<string[]> {
-    const keys: string[] = [];
-    const result = await this.client(module).search('*', { filter: `documentId eq ${quote(documentId)}`, select: ['id'], top: 1000 });
-    for await (const r of result.results) keys.push(r.document.id);
-    return keys;
+  private keysOf(module: SearchModule, documentId: string): Promise<string[]> {
+    return this.retrying(async () => {
+      const keys: string[] = [];
+      const result = await this.client(module).search('*', { filter: `documentId eq ${quote(documentId)}`, select: ['id'], top: 1000 });
+      for await (const r of result.results) keys.push(r.document.id);
+      return keys;
+    });
+  }
+
+  /** A request Azure answered 429 or 503 is tried again, up to maxAttempts, with a doubling pause. */
+  private async retrying<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (!(status === 429 || status === 503) || attempt >= (this.options.maxAttempts ?? 4)) throw error;
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
   }
 
   private async push(client: SearchClient<AzureChunkDocument>, docs: AzureChunkDocument[], action: 'mergeOrUpload' | 'delete'): Promise<void> {
