@@ -5,6 +5,7 @@ import { GATEWAY_AUTHENTICATOR, GatewayAuthenticator } from './auth/gateway.auth
 import { ExternalTokenVerifier } from './auth/external-token.verifier';
 import { trustedIssuers } from './auth/trusted-issuers';
 import { ClaimsController } from './claims/claims.controller';
+import { CONSOLE_OPTIONS, ConsoleController, type ConsoleOptions } from './console/console.controller';
 import { gatewayConfigSchema, type GatewayConfig } from './gateway.config';
 import { PlatformHealthController } from './health/platform-health.controller';
 import { registerGatewayHttp } from './http/gateway-http';
@@ -37,12 +38,14 @@ export const gatewayService = defineService<GatewayConfig>(
     );
     return {
       authenticator,
-      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController, OperationsController, SearchController],
+      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController, OperationsController, ConsoleController, SearchController],
       providers: [
         UpstreamClient,
         { provide: GATEWAY_AUTHENTICATOR, useValue: authenticator },
         { provide: SERVICE_DIRECTORY, useValue: ServiceDirectory.fromConfig(config, `http://127.0.0.1:${portFor('gateway', config)}`) },
         { provide: UPSTREAM_TIMEOUT_MS, useValue: config.LEAF_UPSTREAM_TIMEOUT_MS },
+        // The console's local sign-in mints dev tokens: only on a laptop that trusts the dev issuer.
+        { provide: CONSOLE_OPTIONS, useValue: { localSignIn: config.LEAF_ENV === 'local' && config.LEAF_AUTH_ISSUERS.includes('dev'), devIssuerDir: config.LEAF_DEV_ISSUER_DIR } satisfies ConsoleOptions },
         // The pod's own service account, read once (the chart's Role lets it get and list, nothing else).
         { provide: CLUSTER_CONNECTION, useFactory: () => { let connection: ReturnType<typeof inClusterConnection> | undefined; return () => (connection ??= inClusterConnection()); } },
         { provide: RATE_LIMITER, useValue: limiter },
