@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -15,15 +15,16 @@ export interface ConsoleOptions {
   devIssuerDir: string;
 }
 
+const files = [
+  ['index.html', 'text/html; charset=utf-8'],
+  ['console.js', 'text/javascript; charset=utf-8'],
+  ['console.css', 'text/css; charset=utf-8'],
+] as const;
+// Beside this file when run from source (npm start, specs); `console/` beside main.js in the built
+// image (apps/gateway's build copies them there).
+const assetsDir = [join(__dirname, 'assets'), join(__dirname, 'console')].find((dir) => files.every(([name]) => existsSync(join(dir, name))));
 // Read once: the console is three static files, served from an allow-list (no path from the URL reaches the disk).
-const assetsDir = join(__dirname, 'assets');
-const assets: Record<string, { type: string; body: Buffer }> = Object.fromEntries(
-  [
-    ['index.html', 'text/html; charset=utf-8'],
-    ['console.js', 'text/javascript; charset=utf-8'],
-    ['console.css', 'text/css; charset=utf-8'],
-  ].map(([name, type]) => [name, { type, body: readFileSync(join(assetsDir, name)) }]),
-);
+const assets: Record<string, { type: string; body: Buffer }> = assetsDir ? Object.fromEntries(files.map(([name, type]) => [name, { type, body: readFileSync(join(assetsDir, name)) }])) : {};
 
 // The page loads nothing from elsewhere and may not be framed; the API is same-origin.
 const securityHeaders = {
@@ -81,6 +82,7 @@ export class ConsoleController {
 
   private send(reply: FastifyReply, name: string): FastifyReply {
     const asset = assets[name];
+    if (!asset) throw new AppError('NOT_FOUND', 'the console is not packaged with this build');
     return reply.status(200).headers({ ...securityHeaders, 'content-type': asset.type }).send(asset.body);
   }
 }
