@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../bench-case';
 import { claimsSuite } from './claims.suite';
+import { domoSuite } from './domo.suite';
 import { gatewaySuite } from './gateway.suite';
 import { loadSuite } from './load.suite';
 import { messagingSuite } from './messaging.suite';
@@ -9,6 +10,7 @@ import { tasksSuite } from './tasks.suite';
 /** Every suite `npm run bench -- <suite>` knows, by name. */
 export const benchSuites: Readonly<Record<string, BenchSuite>> = {
   [claimsSuite.name]: claimsSuite,
+  [domoSuite.name]: domoSuite,
   [gatewaySuite.name]: gatewaySuite,
   [loadSuite.name]: loadSuite,
   [messagingSuite.name]: messagingSuite,
