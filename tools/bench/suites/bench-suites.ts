@@ -5,6 +5,7 @@ import { gatewaySuite } from './gateway.suite';
 import { loadSuite } from './load.suite';
 import { messagingSuite } from './messaging.suite';
 import { packetsSuite } from './packets.suite';
+import { retrievalSuite } from './retrieval.suite';
 import { tasksSuite } from './tasks.suite';
 
 /** Every suite `npm run bench -- <suite>` knows, by name. */
@@ -15,5 +16,6 @@ export const benchSuites: Readonly<Record<string, BenchSuite>> = {
   [loadSuite.name]: loadSuite,
   [messagingSuite.name]: messagingSuite,
   [packetsSuite.name]: packetsSuite,
+  [retrievalSuite.name]: retrievalSuite,
   [tasksSuite.name]: tasksSuite,
 };
