@@ -43,7 +43,7 @@ async function writeExport(path: string, rows: number): Promise<void> {
     const month = String(1 + (i % 12)).padStart(2, '0');
     chunk += `C${String(i).padStart(10, '0')},${clients[i % clients.length]},2025-${month}-${day},${channels[i % 4]},${i % 3 ? 'generic' : 'brand'},${awp.toFixed(2)},${paid},${i % 97 === 0 ? 1 : 0}\n`;
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       chunk = '';
     }
   }
