@@ -4,6 +4,7 @@ import { LineageRepository, MirrorReaderRepository } from '@leaf/salesforce-mirr
 import { canonicalJson, evidenceManifest, requestChunks } from '@leaf/salesforce-mirror/domain';
 import type { Lake } from '@leaf/storage';
 import type { DataSource } from 'typeorm';
+import { eachLimit } from '../sync/each-limit';
 
 export const EVIDENCE_AREA = 'salesforce-evidence';
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -30,9 +31,10 @@ export class RequestPublisher {
   async publish(changed: Iterable<string>, deleted: Iterable<string>): Promise<{ bundles: number; searchDocuments: number }> {
     let bundles = 0;
     let searchDocuments = 0;
-    for (const requestId of changed) {
+    // Four requests at a time: each is a few reads, two lake writes and one short transaction.
+    await eachLimit(changed, 4, async (requestId) => {
       const request = await this.reader.get(requestId, '*');
-      if (!request || request.deletedAt) continue;
+      if (!request || request.deletedAt) return;
       const [history, items, files, lineage] = await Promise.all([this.reader.history(requestId), this.reader.items(requestId), this.reader.files(requestId), this.lineage.ofRequest(requestId)]);
       const liveFiles = files.filter((f) => !f.deletedAt && f.sha256);
       const { fields, ...summary } = request;
@@ -69,7 +71,7 @@ export class RequestPublisher {
         });
         searchDocuments++;
       });
-    }
+    });
     for (const requestId of deleted) {
       const rows: Array<{ client_id: string | null }> = await this.ds.query(`SELECT client_id FROM salesforce_it_requests WHERE id = $1`, [requestId]);
       const clientId = rows[0]?.client_id;
