@@ -5,6 +5,7 @@ import { gatewaySuite } from './gateway.suite';
 import { loadSuite } from './load.suite';
 import { messagingSuite } from './messaging.suite';
 import { packetsSuite } from './packets.suite';
+import { salesforceSuite } from './salesforce.suite';
 import { retrievalSuite } from './retrieval.suite';
 import { tasksSuite } from './tasks.suite';
 
@@ -16,6 +17,7 @@ export const benchSuites: Readonly<Record<string, BenchSuite>> = {
   [loadSuite.name]: loadSuite,
   [messagingSuite.name]: messagingSuite,
   [packetsSuite.name]: packetsSuite,
+  [salesforceSuite.name]: salesforceSuite,
   [retrievalSuite.name]: retrievalSuite,
   [tasksSuite.name]: tasksSuite,
 };
