@@ -417,7 +417,7 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     it('lists contract-generated tools, read-only ones annotated, the mutating one for operators only', async () => {
       const analyst = await connect(await bearer('analyst', ['client-a'], 'mcp-analyst'));
       const tools = (await analyst.listTools()).tools;
-      expect(tools.map((t) => t.name).sort()).toEqual(['compare_reconciliation_runs', 'get_claims_summary', 'get_guarantees', 'get_reconciliation_run', 'list_clients', 'list_findings', 'list_reconciliation_runs', 'search']);
+      expect(tools.map((t) => t.name).sort()).toEqual(['compare_reconciliation_runs', 'get_claims_summary', 'get_guarantees', 'get_it_request', 'get_reconciliation_run', 'list_clients', 'list_findings', 'list_it_requests', 'list_reconciliation_runs', 'search']);
       expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
       expect(tools.find((t) => t.name === 'list_findings')?.inputSchema.properties).toHaveProperty('kind');
       const refused = await analyst.callTool({ name: 'start_reconciliation', arguments: { clientId: 'client-a', periodId: 'p-2025' } }).catch((e: Error) => ({ isError: true, error: e.message }));

@@ -13,6 +13,7 @@ import {
 import { canSeeClient, hasRole, isAppError } from '@leaf/platform';
 import { withQuery } from '../upstream/forward';
 import { registerSearchTool } from '../search/search.mcp-tool';
+import { registerSalesforceTools } from '../salesforce/salesforce.mcp-tools';
 import type { UpstreamClient, UpstreamRequest } from '../upstream/upstream.client';
 
 export interface McpCallContext {
@@ -58,6 +59,8 @@ export function registerMcpTools(server: McpServer, ctx: McpCallContext): void {
   const readOnly = { readOnlyHint: true, destructiveHint: false, openWorldHint: false };
   // retrieval's search, scoped to one client (search/search.mcp-tool.ts).
   registerSearchTool(server, ctx);
+  // salesforce-mirror's IT requests, one client at a time (salesforce/salesforce.mcp-tools.ts).
+  registerSalesforceTools(server, ctx);
 
   server.registerTool(
     'list_clients',
