@@ -5,6 +5,7 @@ import { poisonReport } from '../body/poison-report';
 import type { MessageHandler } from '../port/settlement';
 import { MessagingError } from '../port/messaging.error';
 import type { BusStore, SessionHold, StoreAddress } from './bus-store';
+import { CompletionBatcher } from './completion-batcher';
 import { runHandler } from './handler-run';
 import { LockedMessageSettlement } from './locked-message.settlement';
 import type { MessageRow } from './message-row';
@@ -28,12 +29,16 @@ export interface ConsumerOptions {
 export abstract class BusConsumer implements ConsumerHandle {
   protected readonly closing = new AbortController();
   private readonly loops: Promise<void>[] = [];
+  /** Handlers finishing together complete in one statement. */
+  private readonly completions: CompletionBatcher;
 
   constructor(
     protected readonly store: BusStore,
     protected readonly notifier: WakeUpNotifier,
     protected readonly options: ConsumerOptions,
-  ) {}
+  ) {
+    this.completions = new CompletionBatcher(store);
+  }
 
   protected startLoops(count: number, loop: () => Promise<void>): void {
     for (let i = 0; i < count; i++) this.loops.push(loop());
@@ -62,6 +67,7 @@ export abstract class BusConsumer implements ConsumerHandle {
       this.maxDeliveryCount,
       () => this.notifier.notify(address.entity),
       this.closing.signal,
+      this.completions,
     );
   }
 
@@ -118,6 +124,7 @@ export abstract class BusConsumer implements ConsumerHandle {
 /** Peek-lock receiver: claims as many ready messages as it has free handler slots. */
 export class QueueConsumer extends BusConsumer {
   private readonly inFlight = new Set<Promise<void>>();
+  private lastIdleScan = 0;
 
   start(): this {
     this.startLoops(1, () => this.pump());
@@ -140,8 +147,14 @@ export class QueueConsumer extends BusConsumer {
           this.inFlight.add(run);
         }
         // Fewer than asked for means nothing else was ready: wait rather than ask again. A send since
-        // `seen` was taken ends the wait at once.
-        if (rows.length < free) await this.idle(seen);
+        // `seen` was taken ends the wait at once, and then the idle scan (sweeps, next due time) is
+        // skipped: under steady traffic it would cost a round trip per claim. It still runs at
+        // least once per poll interval, so exhausted and expired messages are settled.
+        if (rows.length < free) {
+          if (this.notifier.version(address.entity) !== seen && Date.now() - this.lastIdleScan < this.options.pollIntervalMs) continue;
+          this.lastIdleScan = Date.now();
+          await this.idle(seen);
+        }
       } catch (error) {
         await this.survive(error);
       }

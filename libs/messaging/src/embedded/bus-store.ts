@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { EntityName } from '@leaf/contracts';
 import type { ApplicationProperties } from '../port/message';
 import type { BusSequences } from './bus-sequences';
+import { completionId } from './completion-batcher';
 import { messageColumns, type MessageRow } from './message-row';
 
 /** One receive address in table terms: `subscription` is '' for a queue. */
@@ -365,6 +366,22 @@ export class BusStore {
 
   async complete(key: LockKey): Promise<boolean> {
     return this.whileLocked(key, `DELETE FROM ${this.m}`);
+  }
+
+  /**
+   * Completes many locked messages (any addresses, no session messages) in one statement; each is
+   * deleted only while its own lock holds. Returns the completed ones as `completionId`s.
+   */
+  async completeMany(keys: LockKey[]): Promise<Set<string>> {
+    const { rows } = await this.receiving.query<{ entity: string; subscription: string; seq: string }>(
+      `DELETE FROM ${this.m} m
+       USING unnest($1::text[], $2::text[], $3::bigint[], $4::uuid[]) AS k(entity, subscription, seq, lock_token)
+       WHERE m.entity = k.entity AND m.subscription = k.subscription AND m.seq = k.seq AND m.lock_token = k.lock_token
+         AND m.locked_until > now()
+       RETURNING m.entity, m.subscription, m.seq::text`,
+      [keys.map((k) => k.address.entity), keys.map((k) => k.address.subscription), keys.map((k) => k.seq), keys.map((k) => k.lockToken)],
+    );
+    return new Set(rows.map((r) => completionId({ address: { entity: r.entity as EntityName, subscription: r.subscription, deadLetter: false }, seq: r.seq })));
   }
 
   async abandon(key: LockKey, delayMs: number, propertiesToModify: ApplicationProperties | undefined, maxDeliveryCount: number): Promise<boolean> {

@@ -10,6 +10,7 @@ import { QueueConsumer, SessionConsumer, type BusConsumer } from './bus-consumer
 import type { BusStore, StoreAddress, StoredMessage } from './bus-store';
 import { duplicateDetectionWindowMs, maxMessageSizeBytes, receiveSettings, routes, type BusTopology } from './bus-topology';
 import { LockedMessageSettlement } from './locked-message.settlement';
+import { SendBatcher } from './send-batcher';
 import { toReceivedMessage } from './message-row';
 import type { WakeUpNotifier } from './wake-up.notifier';
 
@@ -28,6 +29,7 @@ export class EmbeddedBus implements MessageBus {
   private readonly consumers = new Set<BusConsumer>();
   private lastPurge = 0;
   private closed = false;
+  private readonly sends: SendBatcher;
 
   constructor(
     private readonly store: BusStore,
@@ -35,7 +37,9 @@ export class EmbeddedBus implements MessageBus {
     private readonly options: EmbeddedBusOptions,
     /** Frees what the factory opened for this bus (the pool, its share of the notifier). */
     private readonly releaseResources: () => Promise<void> = async () => undefined,
-  ) {}
+  ) {
+    this.sends = new SendBatcher(store);
+  }
 
   async send<E extends EntityName>(entity: E, messages: OutgoingMessage<E> | OutgoingMessage<E>[]): Promise<void> {
     await this.enqueue(entity, messages);
@@ -143,12 +147,9 @@ export class EmbeddedBus implements MessageBus {
     const kept = [...firstOfId.values()];
     const window = duplicateDetectionWindowMs(this.options.topology, entity);
     const keptSeqs = await this.guard(`send to ${entity}`, async () => {
-      const seqs = await this.store.insert(
-        entity,
-        kept.map((i) => messages[i] as StoredMessage),
-        window,
-        at,
-      );
+      const unique = kept.map((i) => messages[i] as StoredMessage);
+      // Immediate sends share statements with concurrent sends to the same entity (group commit).
+      const seqs = at ? await this.store.insert(entity, unique, window, at) : await this.sends.insert(entity, unique, window);
       if (Date.now() - this.lastPurge > duplicatePurgeEveryMs) {
         this.lastPurge = Date.now();
         await this.store.purgeExpiredDuplicates();

@@ -2,6 +2,9 @@ import type { ApplicationProperties } from '../port/message';
 import { MessagingError } from '../port/messaging.error';
 import type { Settlement } from '../port/settlement';
 import type { BusStore, LockKey } from './bus-store';
+import type { CompletionBatcher } from './completion-batcher';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const pause = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -32,6 +35,8 @@ export class LockedMessageSettlement implements Settlement {
     private readonly onRequeued: () => void,
     /** Ends a session's delayed abandon early (the consumer is closing). */
     private readonly closing?: AbortSignal,
+    /** A consumer's batcher: its completions share statements (not for a session's messages). */
+    private readonly completions?: CompletionBatcher,
   ) {}
 
   get isSettled(): boolean {
@@ -39,7 +44,8 @@ export class LockedMessageSettlement implements Settlement {
   }
 
   complete(): Promise<void> {
-    return this.settle('complete', () => this.store.complete(this.key));
+    const batcher = !this.key.session && uuid.test(this.key.lockToken) ? this.completions : undefined;
+    return this.settle('complete', () => (batcher ? batcher.complete(this.key) : this.store.complete(this.key)));
   }
 
   async abandon(options: { delayMs?: number; propertiesToModify?: ApplicationProperties } = {}): Promise<void> {
