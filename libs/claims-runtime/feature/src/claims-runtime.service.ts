@@ -31,6 +31,7 @@ import {
 import { RunViewsController } from './runs/run-views.controller';
 import { RunViews } from './runs/run-views.service';
 import { ClientsController } from './clients/clients.controller';
+import { ClientsReadModel } from './clients/clients.read-model';
 import { PacketPromotedHandlers } from './contracts/packet-promoted.handlers';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { ReconciliationsService } from './reconciliations/reconciliations.service';
@@ -94,6 +95,7 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
       reportRenderersProvider,
       ReconciliationsService,
       RunViews,
+      ClientsReadModel,
     ],
   }),
   {

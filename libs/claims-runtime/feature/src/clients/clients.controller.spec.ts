@@ -5,6 +5,7 @@ import {
 } from '@leaf/persistence/testing';
 import { identityHeaders } from '@leaf/platform/testing';
 import { createSyntheticSeed } from '@leaf/synthetic-data';
+import { MESSAGE_BUS, type MessageBus } from '@leaf/messaging';
 import { Client as PgClient } from 'pg';
 import {
   createSeededDatabase,
@@ -132,6 +133,14 @@ describe.each(testDatabaseTargets())(
       } finally {
         await pg.end();
       }
+      // As contract-packets does after a promotion: the event is what refreshes the read model.
+      const bus = service.app.get<MessageBus>(MESSAGE_BUS);
+      await bus.send('contracts.packet-promoted.v1', {
+        messageId: 'packet-promoted:packet-amendment-1',
+        body: { packetId: 'packet-amendment-1', clientId, sha256: 'c'.repeat(64), guaranteeIds: [term.guaranteeId], promotedAt: new Date().toISOString() },
+      });
+      const promoted = { topic: 'contracts.packet-promoted.v1', subscription: 'claims-runtime' } as const;
+      for (let i = 0; i < 200 && (await bus.peek(promoted, { maxCount: 10 })).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
       const after = await get(`/v1/clients/${clientId}/guarantees`);
       expect(after.body.items).toHaveLength(own.length);
       const amended = after.body.items.find(

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   claimsSummaryQuerySchema,
   clientParamsSchema,
@@ -15,43 +16,51 @@ import {
   assertClientVisible,
   canSeeClient,
 } from '@leaf/platform';
-import {
-  ClaimsSummaryRepository,
-  ClientsRepository,
-  GuaranteesRepository,
-} from '@leaf/claims-runtime/data-access';
+import { ClaimsSummaryRepository } from '@leaf/claims-runtime/data-access';
+import { ClientsReadModel, etagOf, matches } from './clients.read-model';
 
-/** Read models over the claims authority and the contract guarantees. */
+/**
+ * Read models over the claims authority and the contract guarantees. Clients (with their periods)
+ * and guarantees come from memory (ClientsReadModel, invalidated by packet promotion) and carry a
+ * strong ETag: a matching If-None-Match gets a 304 with no body.
+ */
 @Controller('v1/clients')
 export class ClientsController {
   constructor(
-    @Inject(ClientsRepository) private readonly clients: ClientsRepository,
-    @Inject(GuaranteesRepository)
-    private readonly guarantees: GuaranteesRepository,
+    @Inject(ClientsReadModel) private readonly readModel: ClientsReadModel,
     @Inject(ClaimsSummaryRepository)
     private readonly claims: ClaimsSummaryRepository,
   ) {}
 
   @Get()
-  async list(@CurrentIdentity() identity: Identity): Promise<ClientList> {
-    return {
-      items: (await this.clients.list()).filter((c) =>
+  async list(
+    @CurrentIdentity() identity: Identity,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ClientList | undefined> {
+    // The tag is of what this caller sees: callers with different scopes get different tags.
+    const body = {
+      items: (await this.readModel.list()).filter((c) =>
         canSeeClient(identity, c.clientId),
       ),
     };
+    return conditional(reply, body, ifNoneMatch);
   }
 
   @Get(':clientId/guarantees')
   async guaranteesOf(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
     @CurrentIdentity() identity: Identity,
-  ): Promise<GuaranteeList> {
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<GuaranteeList | undefined> {
     assertClientVisible(identity, clientId);
     await this.requireClient(clientId);
-    return {
-      clientId,
-      items: await this.guarantees.currentForClient(clientId),
-    };
+    return conditional(
+      reply,
+      { clientId, items: await this.readModel.guaranteesOf(clientId) },
+      ifNoneMatch,
+    );
   }
 
   @Get(':clientId/claims/summary')
@@ -66,7 +75,16 @@ export class ClientsController {
   }
 
   private async requireClient(clientId: string): Promise<void> {
-    if (!(await this.clients.exists(clientId)))
+    if (!(await this.readModel.exists(clientId)))
       throw new AppError('NOT_FOUND', `no client ${clientId}`);
   }
+}
+
+/** Sets the body's ETag; a request that already has it gets a 304 and no body. */
+function conditional<T>(reply: FastifyReply, body: T, ifNoneMatch: string | undefined): T | undefined {
+  const etag = etagOf(body);
+  void reply.header('etag', etag).header('cache-control', 'private, no-cache');
+  if (!matches(ifNoneMatch, etag)) return body;
+  void reply.status(304);
+  return undefined;
 }

@@ -7,6 +7,7 @@ import { DATA_SOURCE } from '@leaf/persistence';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { SERVICE_LOGGER } from '../claims-runtime.tokens';
+import { ClientsReadModel } from '../clients/clients.read-model';
 
 /**
  * contract-packets promoted new versions of a client's terms: succeeded runs computed with the
@@ -20,6 +21,7 @@ export class PacketPromotedHandlers {
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     private readonly supersession: RunSupersession,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(ClientsReadModel) private readonly readModel: ClientsReadModel,
   ) {}
 
   @EventPattern('contracts.packet-promoted.v1')
@@ -30,5 +32,7 @@ export class PacketPromotedHandlers {
         this.logger.info({ packetId: event.packetId, clientId: event.clientId, runs: superseded.map((r) => r.runId) }, 'runs superseded by promoted terms');
       }
     })(ctx.getMessage(), ctx.getSettlement());
+    // After the handler (a redelivery too): the promoted terms are committed, so the next read loads them.
+    this.readModel.invalidate(event.clientId);
   }
 }
