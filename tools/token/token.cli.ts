@@ -8,7 +8,7 @@ Mints a token of the local dev issuer (the embedded stack's gateway accepts it; 
 The key pair lives in <data-dir>/dev-issuer (the stack started with the same LEAF_DATA_DIR uses
 it; without --data-dir, LEAF_DEV_ISSUER_DIR or LEAF_DATA_DIR as the stack reads them) and is
 created on first use.
-Use it as: curl -H "Authorization: Bearer $(npm run -s token -- --client harbor-valley-sd)" http://localhost:3000/v1/clients`;
+Use it as: curl -H "Authorization: Bearer $(npm run -s token -- --client northfield-tech)" http://localhost:3000/v1/clients`;
 
 export class UsageError extends Error {}
 

@@ -30,6 +30,7 @@ import {
   assertClientVisible,
   assertRole,
   hasRole,
+  idempotencyKeyOf,
 } from '@leaf/platform';
 import { downloadName } from './download-name';
 import { ReconciliationsService } from './reconciliations.service';
@@ -42,7 +43,6 @@ type StartBody = z.infer<typeof startBodySchema>;
 const artifactParamsSchema = reconciliationRunParamsSchema.extend({
   name: artifactNameSchema,
 });
-const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 type RunParams = z.infer<typeof reconciliationRunParamsSchema>;
 
 /** Reconciliation runs of one client; every route checks the caller may see that client. */
@@ -72,24 +72,12 @@ export class ReconciliationsController {
         'only an operator may supply a claims source mapping',
       );
     }
-    if (
-      idempotencyKey !== undefined &&
-      !idempotencyKeyPattern.test(idempotencyKey)
-    ) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'Idempotency-Key must be 1 to 200 visible ASCII characters',
-        {
-          errors: [{ path: 'Idempotency-Key', message: 'invalid header' }],
-        },
-      );
-    }
     const run = await this.reconciliations.start(
       clientId,
       body.periodId,
       identity.subject,
       body.sourceMapping,
-      idempotencyKey,
+      idempotencyKeyOf(idempotencyKey),
     );
     reply.header(
       'location',

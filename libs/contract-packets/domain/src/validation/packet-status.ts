@@ -5,16 +5,3 @@
  */
 export const packetStatuses = ['discovered', 'stored', 'extracted', 'validated', 'review', 'promoted', 'rejected', 'deleted'] as const;
 export type PacketStatus = (typeof packetStatuses)[number];
-
-const allowed: Readonly<Record<PacketStatus, readonly PacketStatus[]>> = {
-  discovered: ['stored', 'rejected', 'deleted'],
-  stored: ['extracted', 'rejected', 'deleted'],
-  extracted: ['validated', 'review', 'rejected', 'deleted'],
-  validated: ['promoted', 'rejected', 'deleted'],
-  review: ['promoted', 'rejected', 'deleted'],
-  promoted: ['deleted'],
-  rejected: ['deleted'],
-  deleted: [],
-};
-
-export const canMove = (from: PacketStatus, to: PacketStatus) => allowed[from].includes(to);
