@@ -51,7 +51,7 @@ export const bucketMovedSchema = z.object({
   rule: z.enum(findingOverlapRules),
   /** Claims of the bucket that carry a per-claim finding. */
   claimCount: z.number().int(),
-  /** Of those, duplicate fills taken out whole (deducted only). */
+  /** Of those, duplicate fills and refills too soon, taken out whole (deducted only). */
   removedClaims: z.number().int(),
   awp: moneySchema,
   ingredientCostPaid: moneySchema,
@@ -122,6 +122,8 @@ export const findingKinds = [
   'short_days_supply_90',
   /** The claim's brand/generic indicator differs from the contract's MONY + DAW definition, and it cost more than the re-derived type's discount allows (issue 19). */
   'brand_generic_reclass',
+  /** Filled before 75% of the member's previous fill of the same GPI (any pharmacy, any NDC) had elapsed: the claim is recoverable (issue 19). */
+  'refill_too_soon',
 ] as const;
 export const findingKindSchema = z.enum(findingKinds);
 export type FindingKind = z.infer<typeof findingKindSchema>;

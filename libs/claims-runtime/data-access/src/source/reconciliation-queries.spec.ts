@@ -176,18 +176,23 @@ describe('claims source queries', () => {
     );
   });
 
-  it('run the MONY/DAW reclassification only where the mapping maps both codes: valid T-SQL with the definition and discounts as parameters, and an unmapped field named in a clear error', () => {
+  it('run the MONY/DAW reclassification and the refill-too-soon check by GPI only where the mapping maps their fields: valid T-SQL with the definition, discounts and refill share as parameters; a malformed optional field is refused', () => {
     expect(auditRulesFor(mssqlMapping)).toEqual({
       runs: [],
       skipped: [
         { rule: 'brand_generic_reclass', missing: ['monyCode', 'dawCode'] },
+        { rule: 'refill_too_soon', missing: ['gpi'] },
       ],
     });
+    expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain(
+      'refill_too_soon',
+    );
     expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain(
       'brand_generic_reclass',
     );
     expect(auditRulesFor(mssqlAuditMapping).runs).toEqual([
       'brand_generic_reclass',
+      'refill_too_soon',
     ]);
     for (const q of queriesFor(mssqlAuditMapping)) {
       expect(statementTypes(q.text, 'transactsql')).toEqual(['select']);
@@ -198,7 +203,10 @@ describe('claims source queries', () => {
     expect(audit.text).toContain("'brand_generic_reclass'");
     expect(audit.text).toContain('[MultiSourceCd]');
     expect(audit.text).not.toContain("'Y'");
-    expect(audit.params).toEqual(expect.arrayContaining(['Y', 'B', 'G', 5]));
+    expect(audit.params).toEqual(expect.arrayContaining(['Y', 'B', 'G', 5, 75]));
+    // SQL Server counts the days since the member's previous fill of the GPI with DATEDIFF.
+    expect(audit.text).toContain("'refill_too_soon'");
+    expect(audit.text).toMatch(/DATEDIFF\(day, LAG\(c\.\[DateFilled\]\) OVER \(PARTITION BY c\.\[MemberId\], c\.\[GPI14\]/);
     expect(
       statementTypes(
         auditFindingsQuery(canonicalClaimsMapping, plan).text,

@@ -7,6 +7,7 @@ import {
 import {
   exclusionSetIndex,
   ninetyDayMinimumDays,
+  refillTooSoonPercent,
   type PlannedTerm,
   type ReconciliationPlan,
 } from '@leaf/claims-runtime/domain';
@@ -226,6 +227,7 @@ function contractFeeExpression(
 /** The optional fields each audit check needs; a check runs only when the mapping maps them all. */
 export const auditRuleFields = {
   brand_generic_reclass: ['monyCode', 'dawCode'],
+  refill_too_soon: ['gpi'],
 } as const satisfies Record<string, readonly SourceClaimField[]>;
 
 export type OptionalAuditRule = keyof typeof auditRuleFields;
@@ -305,6 +307,11 @@ export function auditFindingsQuery(
   const b = new StatementBuilder(mapping);
   const { d } = b;
   const reclass = reclassColumns(b, plan);
+  const refills = auditRulesFor(mapping).runs.includes('refill_too_soon');
+  // The member's previous fill of the same GPI in the period, at any pharmacy and NDC.
+  const byGpi = refills
+    ? `OVER (PARTITION BY ${b.col('memberId')}, ${b.col('gpi')} ORDER BY ${b.col('fillDate')}, ${b.col('claimId')})`
+    : '';
   const fillKey = [
     b.col('memberId'),
     b.col('ndc'),
@@ -321,7 +328,10 @@ export function auditFindingsQuery(
     `  MIN(${b.col('claimId')}) OVER (PARTITION BY ${fillKey}) AS first_fill,`,
     `  ${contractFeeExpression(b, plan)} AS contract_fee,`,
     `  CASE WHEN ${plan.feeGuarantees.length ? plan.feeGuarantees.map((g) => `(${feeTermCondition(b, plan, g)})`).join(' OR ') : '1 = 0'} THEN 1 ELSE 0 END AS fee_term_applies,`,
-    `  ${reclass ? reclass.select.join(', ') : 'NULL AS derived_type, NULL AS derived_term'}`,
+    `  ${reclass ? reclass.select.join(', ') : 'NULL AS derived_type, NULL AS derived_term'},`,
+    refills
+      ? `  CASE WHEN ${b.col('gpi')} IS NULL THEN NULL ELSE ${d.daysBetween(`LAG(${b.col('fillDate')}) ${byGpi}`, b.col('fillDate'))} END AS days_since_fill, LAG(${b.col('daysSupply')}) ${byGpi} AS previous_days, LAG(${b.col('claimId')}) ${byGpi} AS previous_fill`
+      : `  NULL AS days_since_fill, NULL AS previous_days, NULL AS previous_fill`,
     `FROM ${b.table()} c`,
     `WHERE ${netClaimsWhere(b, plan)}`,
   ].join('\n');
@@ -334,8 +344,13 @@ export function auditFindingsQuery(
   const reclassWhen = reclass
     ? `a.derived_type <> a.drug_type AND ${reclass.atStake} > 0`
     : null;
+  // Filled before the refill share of the previous fill's days had passed (integers: days x 100).
+  const refillWhen = refills
+    ? `a.days_since_fill * 100 < a.previous_days * ${b.p(refillTooSoonPercent)}`
+    : null;
   const kind = [
     `CASE WHEN a.fill_rank > 1 THEN 'duplicate_fill'`,
+    ...(refillWhen ? [`WHEN ${refillWhen} THEN 'refill_too_soon'`] : []),
     `WHEN a.uc_priced = 0 AND a.ic + ${capped} > a.uc THEN 'paid_above_uc'`,
     `WHEN a.ic > a.awp THEN 'ingredient_above_awp'`,
     ...(reclassWhen ? [`WHEN ${reclassWhen} THEN 'brand_generic_reclass'`] : []),
@@ -343,6 +358,7 @@ export function auditFindingsQuery(
   ].join(' ');
   const impact = [
     `CASE WHEN a.fill_rank > 1 THEN a.ic + ${capped}`,
+    ...(refillWhen ? [`WHEN ${refillWhen} THEN a.ic + ${capped}`] : []),
     `WHEN a.uc_priced = 0 AND a.ic + ${capped} > a.uc THEN a.ic + ${capped} - a.uc`,
     `WHEN a.ic > a.awp THEN a.ic - a.awp`,
     ...(reclassWhen && reclass
@@ -358,7 +374,7 @@ export function auditFindingsQuery(
     `SELECT f.kind, f.claim_id, f.channel, f.drug_type, ${d.exactText('f.impact')} AS impact, f.related_claim_id, f.term_index,`,
     `  f.fill_date, ${d.exactText('f.awp')} AS awp, ${d.exactText('f.ic')} AS ic, ${d.exactText('f.fee')} AS fee, f.uc_priced, f.compound, f.is_340b FROM (`,
     `  SELECT ${kind} AS kind, ${claim}, ${impact} AS impact,`,
-    `    CASE WHEN a.fill_rank > 1 THEN a.first_fill ELSE NULL END AS related_claim_id, a.derived_term AS term_index`,
+    `    CASE WHEN a.fill_rank > 1 THEN a.first_fill ${refillWhen ? `WHEN ${refillWhen} THEN a.previous_fill ` : ''}ELSE NULL END AS related_claim_id, a.derived_term AS term_index`,
     `  FROM audited a`,
     `  UNION ALL`,
     `  SELECT 'fee_above_contract' AS kind, ${claim}, a.fee - a.contract_fee AS impact, NULL AS related_claim_id, NULL AS term_index`,

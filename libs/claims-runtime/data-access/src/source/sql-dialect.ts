@@ -14,6 +14,8 @@ export interface SqlDialect {
   exactText(expression: string): string;
   /** A DATE as `YYYY-MM-DD` text. */
   dateText(expression: string): string;
+  /** Whole days from the DATE `from` to the DATE `to`. */
+  daysBetween(from: string, to: string): string;
   /** SUM(expression), or COUNT(*) when it is null, over the rows where `condition` holds. */
   filtered(expression: string | null, condition: string): string;
 }
@@ -32,6 +34,7 @@ export const postgresDialect: SqlDialect = {
   false: 'FALSE',
   exactText: (e) => `CAST(${e} AS VARCHAR(40))`,
   dateText: (e) => `TO_CHAR(${e}, 'YYYY-MM-DD')`,
+  daysBetween: (from, to) => `(${to} - ${from})`,
   filtered: filterClause,
 };
 
@@ -43,6 +46,7 @@ export const mssqlDialect: SqlDialect = {
   false: '0',
   exactText: (e) => `CAST(${e} AS VARCHAR(40))`,
   dateText: (e) => `CONVERT(VARCHAR(10), ${e}, 23)`,
+  daysBetween: (from, to) => `DATEDIFF(day, ${from}, ${to})`,
   filtered: caseSum,
 };
 

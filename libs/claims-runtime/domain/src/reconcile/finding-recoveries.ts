@@ -69,7 +69,12 @@ export function movedClaims(
         fillDate: c.fillDate,
         flags: c.flags,
       };
-      if (of.some((r) => r.kind === 'duplicate_fill'))
+      // A duplicate or a refill too soon should not have been paid at all: the claim leaves whole.
+      if (
+        of.some(
+          (r) => r.kind === 'duplicate_fill' || r.kind === 'refill_too_soon',
+        )
+      )
         return {
           ...base,
           removed: true,

@@ -66,6 +66,7 @@ describe('owedFigures', () => {
       'audit',
       'audit',
       'audit',
+      'audit',
       'guarantee',
       'guarantee',
     ]);

@@ -21,6 +21,7 @@ export const owedCategoryOf: Readonly<Record<FindingKind, OwedCategory>> = {
   duplicate_fill: 'audit',
   short_days_supply_90: 'audit',
   brand_generic_reclass: 'audit',
+  refill_too_soon: 'audit',
 };
 
 /** Guarantee shortfall, audit findings and total owed, with the findings by kind that make them. */

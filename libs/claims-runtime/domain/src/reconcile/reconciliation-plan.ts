@@ -74,6 +74,12 @@ export interface ReconciliationPlan {
   readonly discountTerms: readonly PlannedTerm[];
 }
 
+/**
+ * A fill of the same GPI for the same member (any pharmacy, any NDC) before this share of the
+ * previous fill's days supply has elapsed is a refill too soon: the usual 75% refill edit.
+ */
+export const refillTooSoonPercent = 75;
+
 /** Claims in these channels with fewer days than this are short fills of a 90-day benefit. */
 export const ninetyDayMinimumDays = 84;
 

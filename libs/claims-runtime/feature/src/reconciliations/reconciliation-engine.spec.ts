@@ -123,7 +123,7 @@ describe.each(testDatabaseTargets())(
         await ds.query(
           `SELECT claim_id, client_id, member_id, pharmacy_npi, TO_CHAR(fill_date, 'YYYY-MM-DD') AS fill_date, ndc, drug_type, channel, days_supply,
                 awp::text AS awp, ingredient_cost_paid::text AS ic, dispensing_fee_paid::text AS fee, usual_and_customary::text AS uc,
-                is_compound, is_340b, is_reversal, reverses_claim_id, is_uc_priced, mony_code, daw_code
+                is_compound, is_340b, is_reversal, reverses_claim_id, is_uc_priced, mony_code, daw_code, gpi
          FROM claims WHERE client_id = $1`,
           [clientId],
         )
@@ -148,6 +148,7 @@ describe.each(testDatabaseTargets())(
         isUcPriced: r['is_uc_priced'],
         monyCode: r['mony_code'],
         dawCode: r['daw_code'] === null ? null : Number(r['daw_code']),
+        gpi: r['gpi'],
       }));
     }
 
@@ -608,6 +609,56 @@ describe.each(testDatabaseTargets())(
       expect(inputs.auditRules.runs).toContain('brand_generic_reclass');
     });
 
+    it('finds a refill too soon across pharmacies and NDCs by GPI, recovers the claim whole, and finds the ones the generator plants, agreeing with the oracle', async () => {
+      const p1 = periodsOf(clientX!.clientId)[0]!;
+      const { run, findings } = await reconcile(clientX!.clientId, p1.periodId);
+      const refill = findings.find((f) => f.claimId === 'EDGE-REFILL-2');
+      expect(refill).toMatchObject({ kind: 'refill_too_soon' });
+      expect(refill!.evidence.map((e) => e.objectId)).toEqual(
+        expect.arrayContaining(['EDGE-REFILL-2', 'EDGE-REFILL-1']),
+      );
+      const [paid] = await ds.query(
+        `SELECT (ingredient_cost_paid + dispensing_fee_paid)::text AS paid FROM claims WHERE claim_id = 'EDGE-REFILL-2'`,
+      );
+      // The contracted retail30 fee is at most what was paid: the impact is the claim, fee capped.
+      expect(Number(refill!.impact)).toBeLessThanOrEqual(Number(paid.paid));
+      expect(Number(refill!.impact)).toBeGreaterThan(4);
+      expect(findings.some((f) => f.claimId === 'EDGE-REFILL-3')).toBe(false);
+      expect(findings.some((f) => f.claimId === 'EDGE-REFILL-1')).toBe(false);
+      const generic = run.buckets.find(
+        (b) =>
+          b.metric === 'awp_discount' &&
+          b.channel === 'retail30' &&
+          b.drugType === 'generic',
+      )!;
+      expect(generic.moved!.removedClaims).toBeGreaterThanOrEqual(2);
+      // The generator's early refills at another pharmacy, in the client and period with most.
+      const [busiest] = await ds.query(
+        `SELECT p.client_id, p.period_id FROM claims c JOIN claims e ON e.client_id = c.client_id AND e.member_id = c.member_id
+             AND e.gpi = c.gpi AND e.fill_date = c.fill_date AND e.pharmacy_npi <> c.pharmacy_npi AND e.claim_id < c.claim_id
+           JOIN contract_periods p ON p.client_id = c.client_id AND c.fill_date BETWEEN p.start_date AND p.end_date
+          WHERE NOT c.is_reversal AND c.claim_id NOT LIKE 'EDGE%'
+          GROUP BY p.client_id, p.period_id ORDER BY COUNT(*) DESC, p.period_id LIMIT 1`,
+      );
+      const other = await reconcile(busiest.client_id, busiest.period_id);
+      const oracle = await oracleFor(
+        busiest.client_id,
+        busiest.period_id,
+        other.period.startDate,
+        other.period.endDate,
+      );
+      const refills = (
+        fs: ReadonlyArray<{ kind: string; claimId: string | null; impact: string }>,
+      ) =>
+        fs
+          .filter((f) => f.kind === 'refill_too_soon')
+          .map((f) => `${f.claimId} ${f.impact}`)
+          .sort();
+      expect(refills(other.findings).length).toBeGreaterThan(0);
+      expect(refills(other.findings)).toEqual(refills(oracle.findings));
+      expect(oracle.countedTwice).toEqual([]);
+    });
+
     it('replays: the same inputs give the same inputs hash and byte-identical artifacts; a changed claim changes them', async () => {
       const p1 = periodsOf(clientX!.clientId)[0]!;
       const first = await reconcile(clientX!.clientId, p1.periodId);
@@ -735,6 +786,19 @@ describe.each(testDatabaseTargets())(
           `UPDATE claims SET mony_code = $2, daw_code = $3 WHERE claim_id = $1`,
           [id, mony, daw],
         );
+      // One member's fills of one GPI: a refill 10 days into a 30-day supply at another pharmacy
+      // and NDC (too soon), then one 39 days after it (not).
+      const y = p1!.startDate.slice(0, 4);
+      await row('EDGE-REFILL-1', `${y}-03-01`, { member: 'MEDGE0010' });
+      await row('EDGE-REFILL-2', `${y}-03-11`, {
+        member: 'MEDGE0010',
+        npi: '1999999999',
+        ndc: '00000000002',
+      });
+      await row('EDGE-REFILL-3', `${y}-04-19`, { member: 'MEDGE0010' });
+      await ds.query(
+        `UPDATE claims SET gpi = '12345678901234' WHERE claim_id LIKE 'EDGE-REFILL-%'`,
+      );
       // A bucket with claims but no guarantee, and two terms that may offset each other.
       await ds.query(
         `DELETE FROM contract_guarantees WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'specialty' AND drug_type = 'brand'`,

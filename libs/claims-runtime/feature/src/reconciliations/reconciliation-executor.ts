@@ -338,6 +338,8 @@ const details: Record<
     `duplicate of claim ${r.relatedClaimId ?? '?'} (same member, NDC, date and pharmacy)`,
   short_days_supply_90: () =>
     'short days supply in a 90-day channel: an extra dispensing fee',
+  refill_too_soon: (r) =>
+    `filled before 75% of the days supply of claim ${r.relatedClaimId ?? '?'} (same member and GPI, any pharmacy) had elapsed: the claim is recoverable`,
   brand_generic_reclass: (r, definition) =>
     `billed as ${r.drugType ?? 'its source code'}, ${r.drugType === 'brand' ? 'generic' : 'brand'} under the contract's definition (${definition}): ingredient cost ${r.impact} above that type's guaranteed discount`,
 };

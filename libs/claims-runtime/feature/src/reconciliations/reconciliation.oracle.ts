@@ -25,6 +25,8 @@ export interface OracleClaim {
   /** Medi-Span MONY and DAW codes; null where the source has none (no reclassification then). */
   monyCode: string | null;
   dawCode: number | null;
+  /** Null where the source has none (no refill-too-soon check then). */
+  gpi: string | null;
 }
 
 export interface OracleTerm {
@@ -229,6 +231,37 @@ export function oracleReconcile(
       cents(c.awp) * (1_000_000n - micro(term.guaranteedValue));
     return round(over, 1_000_000n);
   };
+  // Refill too soon: the member's previous fill of the same GPI in the period (by fill date, then
+  // claim id), at any pharmacy; too soon when fewer than 75% of its days have passed.
+  const previousFill = new Map<string, OracleClaim>();
+  const lastByGpi = new Map<string, OracleClaim>();
+  for (const c of [...net].sort((a, b) =>
+    a.fillDate !== b.fillDate
+      ? a.fillDate < b.fillDate
+        ? -1
+        : 1
+      : a.claimId < b.claimId
+        ? -1
+        : 1,
+  )) {
+    if (c.gpi === null) continue;
+    const key = `${c.memberId}|${c.gpi}`;
+    const before = lastByGpi.get(key);
+    if (before) previousFill.set(c.claimId, before);
+    lastByGpi.set(key, c);
+  }
+  const daysBetween = (from: string, to: string) =>
+    Math.round(
+      (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) /
+        86_400_000,
+    );
+  const tooSoon = (c: OracleClaim): boolean => {
+    const before = previousFill.get(c.claimId);
+    return (
+      before !== undefined &&
+      daysBetween(before.fillDate, c.fillDate) * 100 < before.daysSupply * 75
+    );
+  };
   const seen = new Map<string, string>();
   const audit: Array<{ kind: string; claimId: string; impact: bigint }> = [];
   const sorted = [...net].sort((a, b) => (a.claimId < b.claimId ? -1 : 1));
@@ -245,6 +278,9 @@ export function oracleReconcile(
     let impact = 0n;
     if (duplicate) {
       kind = 'duplicate_fill';
+      impact = ic + capped;
+    } else if (tooSoon(c)) {
+      kind = 'refill_too_soon';
       impact = ic + capped;
     } else if (!c.isUcPriced && ic + capped > cents(c.usualAndCustomary)) {
       kind = 'paid_above_uc';
@@ -285,7 +321,8 @@ export function oracleReconcile(
       total: 0n,
     };
     r.total += f.impact;
-    if (f.kind === 'duplicate_fill') r.removed = true;
+    if (f.kind === 'duplicate_fill' || f.kind === 'refill_too_soon')
+      r.removed = true;
     else if (
       f.kind === 'ingredient_above_awp' ||
       f.kind === 'brand_generic_reclass'

@@ -32,6 +32,19 @@ describe('the PBM audit detail of synthetic claims', () => {
     expect(brands.some((c) => c.monyCode === 'O' && (c.dawCode === 1 || c.dawCode === 2))).toBe(true);
   });
 
+  it('plants early refills at another pharmacy: a few per thousand claims repeat the member and GPI of an earlier claim at another pharmacy', () => {
+    const earlier = new Map<string, Claim>();
+    let refills = 0;
+    for (const c of originals) {
+      const key = `${c.clientId}|${c.memberId}|${c.gpi}`;
+      const before = earlier.get(key);
+      if (before && before.pharmacyNpi !== c.pharmacyNpi && c.ndc === before.ndc && c.awp === before.awp) refills += 1;
+      earlier.set(key, c);
+    }
+    expect(refills / originals.length).toBeGreaterThan(0.0015);
+    expect(refills / originals.length).toBeLessThan(0.006);
+  });
+
   it('gives one GPI to every NDC of a product and one type to every pharmacy', () => {
     const gpiByName = new Map<string, Set<string>>();
     for (const c of originals) gpiByName.set(c.drugName, (gpiByName.get(c.drugName) ?? new Set()).add(c.gpi));

@@ -42,6 +42,11 @@ export const auditDetailMix = {
   adjudicatedVeryLate: 0.02,
   /** Generic MAC claims where the pharmacy was paid less than the client was billed (spread). */
   spreadOnGenericMac: 0.3,
+  /**
+   * Claims that repeat the member's latest fill of the same drug at another pharmacy a few days
+   * later: early refills across pharmacies, which a refill-too-soon edit should have stopped.
+   */
+  refillAtAnotherPharmacy: 0.003,
 } as const;
 
 export interface AuditDetailInput {
@@ -68,7 +73,7 @@ type AuditDetail = Pick<
 >;
 
 /** A retail pharmacy's type from its NPI alone: the same pharmacy has the same type on every claim. */
-function retailTypeOf(npi: string): PharmacyType {
+export function retailTypeOf(npi: string): PharmacyType {
   const perMille = Number(npi.slice(3, 9)) % 1000;
   let upTo = 0;
   for (const [type, share] of auditDetailMix.retailTypesPerMille) {

@@ -5,7 +5,7 @@ import { createPrng, deriveSeed } from '../random/mulberry32.prng';
 import { bucketIndex } from '../plan/pricing-buckets';
 import { prngStreams, type SeedPlan } from '../plan/seed-plan.builder';
 import { claimMix } from './claim-mix.rates';
-import { drawAuditDetail } from './claim-audit-detail';
+import { auditDetailMix, drawAuditDetail, retailTypeOf } from './claim-audit-detail';
 
 /** A reversal repeats its original with every amount negated, so any sum nets the pair to zero. */
 function negate(money: string): string {
@@ -151,7 +151,7 @@ export function* generateClaims(plan: SeedPlan): Generator<Claim, void, undefine
       usualAndCustomary = divideRounded(paid * (brand ? between(108, 160) : between(110, 320)), 100);
     }
 
-    const claim: Claim = {
+    let claim: Claim = {
       claimId,
       clientId: profile.client.clientId,
       memberId: `${profile.memberPrefix}${`${int(profile.client.memberCount)}`.padStart(7, '0')}`,
@@ -182,6 +182,23 @@ export function* generateClaims(plan: SeedPlan): Generator<Claim, void, undefine
         isCompound,
       }),
     };
+    // An early refill: the member's latest fill of a drug, again, at another pharmacy of the same
+    // channel. Decided after every draw of the main stream, so no other claim changes.
+    const latest = (recent[p] as (Claim | undefined)[])[((cursor[p] as number) + window - 1) % window];
+    if (latest !== undefined && !latest.isReversal && detailPrng.next() < auditDetailMix.refillAtAnotherPharmacy) {
+      const pool = pharmacyPools[channels.indexOf(latest.channel)] as readonly string[];
+      const elsewhere = pool.filter((npi) => npi !== latest.pharmacyNpi);
+      const npi = elsewhere[detailPrng.int(elsewhere.length)];
+      if (npi !== undefined)
+        claim = {
+          ...latest,
+          claimId,
+          fillDate: claim.fillDate,
+          adjudicationDate: claim.fillDate,
+          pharmacyNpi: npi,
+          pharmacyType: latest.channel === 'retail30' || latest.channel === 'retail90' ? retailTypeOf(npi) : latest.pharmacyType,
+        };
+    }
     remember(p, claim);
     yield claim;
   }
