@@ -13,6 +13,11 @@ export interface FakeSalesforceOptions extends SyntheticOrgOptions {
   bulkPageSize?: number;
   /** The org's daily API request allocation reported in `Sforce-Limit-Info`. */
   dailyApiLimit?: number;
+  /** Fixed port (a developer's long-running fake); default: any free port. */
+  port?: number;
+  /** Fixed client id and secret (so a restarted fake keeps the stack's settings valid); default: random. */
+  clientId?: string;
+  clientSecret?: string;
 }
 
 export interface FakeSalesforceRequest {
@@ -49,8 +54,8 @@ const csvCell = (v: FakeRecord[string] | undefined): string => (v === null || v 
  * certificate is generated per run and trusted only inside this process.
  */
 export class FakeSalesforceServer {
-  readonly clientId = `3MVG9${randomBytes(12).toString('hex')}`;
-  readonly clientSecret = randomBytes(24).toString('hex');
+  readonly clientId: string;
+  readonly clientSecret: string;
   readonly orgId = '00D000000000001AAA';
   readonly requests: FakeSalesforceRequest[] = [];
   /** Every access token handed out: what must never leak. */
@@ -74,6 +79,8 @@ export class FakeSalesforceServer {
     this.queryPageSize = options.queryPageSize ?? 200;
     this.bulkPageSize = options.bulkPageSize ?? 500;
     this.dailyApiLimit = options.dailyApiLimit ?? 100_000;
+    this.clientId = options.clientId ?? `3MVG9${randomBytes(12).toString('hex')}`;
+    this.clientSecret = options.clientSecret ?? randomBytes(24).toString('hex');
   }
 
   static async start(options: FakeSalesforceOptions = {}): Promise<FakeSalesforceServer> {
@@ -81,7 +88,7 @@ export class FakeSalesforceServer {
     const untrust = trustTestCertificate(tls.cert);
     const ready: { fake?: FakeSalesforceServer } = {};
     const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void ready.fake?.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     ready.fake = new FakeSalesforceServer(server, (server.address() as AddressInfo).port, tls.cert, untrust, new SyntheticOrg(options), options);
     return ready.fake;
   }
