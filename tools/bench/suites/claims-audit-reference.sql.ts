@@ -5,7 +5,8 @@ import type { ReconciliationPlan } from '@leaf/claims-runtime/domain';
  * function for duplicates, VALUES joins for the fee ceilings and for the discount terms a
  * reclassified claim is held to): the reference the engine's generated audit query is timed
  * against. Same rules and order as the engine — one finding per claim, first match wins:
- * duplicate fill, paid above U&C, ingredient cost above AWP, brand/generic reclassification
+ * duplicate fill, refill too soon (the member's previous fill of the GPI, any pharmacy, less
+ * than 75% of its days ago), paid above U&C, ingredient cost above AWP, brand/generic reclassification
  * (MONY Y, or M/O at DAW 5, is generic), short 90-day supply — plus every fee above its ceiling.
  * Terms come in as literals from the plan (they are the contract, not user input).
  */
@@ -29,13 +30,15 @@ export function handWrittenAuditSql(
     `((${t}.ex_uc AND ${c}.is_uc_priced) OR (${t}.ex_compound AND ${c}.is_compound) OR (${t}.ex_340b AND ${c}.is_340b))`;
   return `WITH net AS (
   SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.member_id, c.ndc, c.fill_date, c.pharmacy_npi ORDER BY c.claim_id) AS fill_rank,
+    c.fill_date - LAG(c.fill_date) OVER (PARTITION BY c.member_id, c.gpi ORDER BY c.fill_date, c.claim_id) AS days_since_fill,
+    LAG(c.days_supply) OVER (PARTITION BY c.member_id, c.gpi ORDER BY c.fill_date, c.claim_id) AS previous_days,
     CASE WHEN c.mony_code = 'Y' OR (c.mony_code IN ('M', 'O') AND c.daw_code = 5) THEN 'generic' WHEN c.mony_code IS NOT NULL THEN 'brand' END AS derived_type
   FROM claims c
   WHERE c.client_id = ${param(0)} AND c.fill_date >= CAST(${param(1)} AS DATE) AND c.fill_date <= CAST(${param(2)} AS DATE) AND NOT c.is_reversal
     AND NOT EXISTS (SELECT 1 FROM claims r WHERE r.reverses_claim_id = c.claim_id AND r.client_id = c.client_id AND r.is_reversal)
 ), priced AS (
   SELECT n.claim_id, n.channel, n.drug_type, n.days_supply, n.awp, n.ingredient_cost_paid AS ic, n.dispensing_fee_paid AS fee, n.usual_and_customary AS uc,
-    n.is_uc_priced, n.fill_rank, n.derived_type, f.fee AS contract_fee, f.ex_uc IS NOT NULL AND NOT ${excluded('f', 'n')} AS fee_applies, d.rate AS derived_rate,
+    n.is_uc_priced, n.fill_rank, n.derived_type, n.gpi IS NOT NULL AND n.days_since_fill * 100 < n.previous_days * 75 AS too_soon, f.fee AS contract_fee, f.ex_uc IS NOT NULL AND NOT ${excluded('f', 'n')} AS fee_applies, d.rate AS derived_rate,
     CASE WHEN f.fee IS NULL OR n.dispensing_fee_paid < f.fee THEN n.dispensing_fee_paid ELSE f.fee END AS capped
   FROM net n
   LEFT JOIN (VALUES ${fees.join(', ')}) AS f(channel, fee, date_from, date_to, ex_uc, ex_compound, ex_340b)
@@ -46,18 +49,19 @@ export function handWrittenAuditSql(
   SELECT p.*, ROUND(p.ic - p.awp * (1 - p.derived_rate), 2) AS at_stake FROM priced p
 )
 SELECT CASE WHEN fill_rank > 1 THEN 'duplicate_fill'
+    WHEN too_soon THEN 'refill_too_soon'
     WHEN NOT is_uc_priced AND ic + capped > uc THEN 'paid_above_uc'
     WHEN ic > awp THEN 'ingredient_above_awp'
     WHEN derived_type <> drug_type AND at_stake > 0 THEN 'brand_generic_reclass'
     WHEN channel IN ('retail90', 'mail') AND days_supply < 84 THEN 'short_days_supply_90' END AS kind,
   claim_id,
-  CASE WHEN fill_rank > 1 THEN ic + capped
+  CASE WHEN fill_rank > 1 OR too_soon THEN ic + capped
     WHEN NOT is_uc_priced AND ic + capped > uc THEN ic + capped - uc
     WHEN ic > awp THEN ic - awp
     WHEN derived_type <> drug_type AND at_stake > 0 THEN at_stake
     ELSE capped END AS impact
 FROM checked
-WHERE fill_rank > 1 OR (NOT is_uc_priced AND ic + capped > uc) OR ic > awp OR (derived_type <> drug_type AND at_stake > 0)
+WHERE fill_rank > 1 OR too_soon OR (NOT is_uc_priced AND ic + capped > uc) OR ic > awp OR (derived_type <> drug_type AND at_stake > 0)
   OR (channel IN ('retail90', 'mail') AND days_supply < 84)
 UNION ALL
 SELECT 'fee_above_contract', claim_id, fee - contract_fee FROM checked WHERE fee_applies AND fee > contract_fee`;

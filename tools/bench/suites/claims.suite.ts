@@ -229,7 +229,7 @@ const engineAudit = (ctx: ClaimsContext) =>
   new ClaimsSource(ctx.ds, canonicalClaimsMapping).auditRows(ctx.plan);
 
 /**
- * The engine's per-claim audit scan (with the brand/generic reclassification of issue 19) against
+ * The engine's per-claim audit scan (with the brand/generic reclassification and refill too soon of issue 19) against
  * the same rules written by hand: both must find the same findings by kind to the cent, then each
  * is timed (best of `rounds`).
  */
@@ -252,8 +252,9 @@ function auditCase(
       const params = [ctx.plan.clientId, ctx.plan.periodStart, ctx.plan.periodEnd];
       const ref = reference(ctx);
       const ours = auditTotals(await engineAudit(ctx));
-      if (!ours.get('brand_generic_reclass'))
-        throw new Error('the audit found no reclassification: the comparison would be vacuous');
+      for (const kind of ['brand_generic_reclass', 'refill_too_soon'])
+        if (!ours.get(kind))
+          throw new Error(`the audit found no ${kind}: the comparison would be vacuous`);
       assertAgree(
         ref.name,
         ours,
