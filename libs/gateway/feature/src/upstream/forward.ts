@@ -6,6 +6,8 @@ export function relay(reply: FastifyReply, answer: UpstreamResponse): unknown {
   void reply.status(answer.status).header('content-type', answer.contentType);
   const location = 'location' in answer ? answer.location : answer.headers.get('location');
   if (location && location.startsWith('/v1/')) void reply.header('location', location);
+  // A read model's validator: the caller's next If-None-Match reaches the service, which may answer 304.
+  if (answer.etag) void reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
   return answer.body;
 }
 

@@ -14,17 +14,23 @@ export interface UpstreamResponse {
   status: number;
   contentType: string;
   headers: Headers;
-  /** The service's Location, read without building `headers` (the hot path never needs the rest). */
+  /** The service's Location and ETag, read without building `headers` (the hot path never needs the rest). */
   location?: string | undefined;
+  etag?: string | undefined;
   body: unknown;
 }
 
 const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** The request id and (well-formed) trace context of the request being served, for the next hop. */
-export const hop = (request: FastifyRequest): Pick<UpstreamRequest, 'requestId' | 'traceparent'> => {
+export const hop = (request: FastifyRequest): Pick<UpstreamRequest, 'requestId' | 'traceparent' | 'ifNoneMatch'> => {
   const traceparent = request.headers['traceparent'];
-  return { requestId: request.id, ...(typeof traceparent === 'string' && traceparentPattern.test(traceparent) ? { traceparent } : {}) };
+  const ifNoneMatch = request.headers['if-none-match'];
+  return {
+    requestId: request.id,
+    ...(typeof traceparent === 'string' && traceparentPattern.test(traceparent) ? { traceparent } : {}),
+    ...(typeof ifNoneMatch === 'string' && ifNoneMatch.length <= 1024 ? { ifNoneMatch } : {}),
+  };
 };
 
 export interface UpstreamRequest {
@@ -33,6 +39,8 @@ export interface UpstreamRequest {
   requestId: string;
   /** The caller's W3C trace context, passed on as is when telemetry is off (no propagator). */
   traceparent?: string;
+  /** The caller's validators, for a GET the service may answer with 304 (its read models carry ETags). */
+  ifNoneMatch?: string;
   /** The verified caller, signed for the service; without one the gateway calls as itself. */
   identity?: Identity;
   body?: unknown;
@@ -149,6 +157,7 @@ export class UpstreamClient {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(payload.length);
     }
+    if (request.ifNoneMatch && (request.method ?? 'GET') === 'GET') headers['if-none-match'] = request.ifNoneMatch;
     propagation.inject(context.active(), headers);
     if (!headers['traceparent'] && request.traceparent) headers['traceparent'] = request.traceparent;
     const target = this.targetOf(service);
@@ -196,6 +205,7 @@ function responseOf(answer: UpstreamAnswer, contentType: string, body: unknown):
       return answer.headers;
     },
     location: answer.header('location'),
+    etag: answer.header('etag'),
     body,
   };
 }
