@@ -5,8 +5,9 @@ import { gatewaySuite } from './gateway.suite';
 import { loadSuite } from './load.suite';
 import { messagingSuite } from './messaging.suite';
 import { packetsSuite } from './packets.suite';
-import { salesforceSuite } from './salesforce.suite';
 import { retrievalSuite } from './retrieval.suite';
+import { salesforceSuite } from './salesforce.suite';
+import { startSuite } from './start.suite';
 import { tasksSuite } from './tasks.suite';
 
 /** Every suite `npm run bench -- <suite>` knows, by name. */
@@ -17,7 +18,8 @@ export const benchSuites: Readonly<Record<string, BenchSuite>> = {
   [loadSuite.name]: loadSuite,
   [messagingSuite.name]: messagingSuite,
   [packetsSuite.name]: packetsSuite,
-  [salesforceSuite.name]: salesforceSuite,
   [retrievalSuite.name]: retrievalSuite,
+  [salesforceSuite.name]: salesforceSuite,
+  [startSuite.name]: startSuite,
   [tasksSuite.name]: tasksSuite,
 };
