@@ -8,7 +8,8 @@ const periodId = z.string().min(1).max(64);
 export const claimsReconcileKind = defineTaskKind({
   kind: 'claims.reconcile',
   description: 'Reconcile a client period against its contract guarantees in claims-runtime; the workbook and PDF become task artifacts.',
-  parameters: z.object({ clientId: clientIdSchema, periodId }).strict(),
+  // salesforceRequestId: the IT request this reconciliation answers; salesforce-mirror records the lineage.
+  parameters: z.object({ clientId: clientIdSchema, periodId, salesforceRequestId: z.string().regex(/^[a-zA-Z0-9]{18}$/).optional() }).strict(),
   references: { periodId: 'contract-period' },
   requestRole: 'analyst',
   mutates: false,
