@@ -47,13 +47,16 @@ export function hybridQuerySql(input: HybridSqlInput): SqlQuery {
   const parameters: unknown[] = [input.text, input.branchDepth, input.limit, input.weights.keyword, input.weights.vector];
   const kwScope = scopePredicate(input.scope, parameters.length);
   parameters.push(...kwScope.parameters);
+  // ts_rank once per matching row; the ranks are numbered over the branch's top rows only.
   const keyword = `kw AS (
-    SELECT c.chunk_id, ts_rank(c.content_tsv, q.tsq) AS score,
-           row_number() OVER (ORDER BY ts_rank(c.content_tsv, q.tsq) DESC, c.chunk_id) AS rank
-    FROM retrieval_chunks c, (SELECT ${orTsQuery('$1')} AS tsq) q
-    WHERE c.content_tsv @@ q.tsq AND ${kwScope.sql}
-    ORDER BY score DESC, c.chunk_id
-    LIMIT $2
+    SELECT chunk_id, score, row_number() OVER (ORDER BY score DESC, chunk_id) AS rank
+    FROM (
+      SELECT c.chunk_id, ts_rank(c.content_tsv, q.tsq) AS score
+      FROM retrieval_chunks c, (SELECT ${orTsQuery('$1')} AS tsq) q
+      WHERE c.content_tsv @@ q.tsq AND ${kwScope.sql}
+      ORDER BY score DESC, c.chunk_id
+      LIMIT $2
+    ) matched
   )`;
   let vector = `vec AS (SELECT NULL::bigint AS chunk_id, NULL::float8 AS score, NULL::bigint AS rank WHERE false)`;
   if (input.embedding) {
