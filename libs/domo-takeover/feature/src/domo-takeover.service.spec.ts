@@ -75,7 +75,8 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     pg = new PgClient({ connectionString: db.url });
     await pg.connect();
-  });
+    // Starting PGlite and the service on a loaded shared machine can take most of a minute.
+  }, 180_000);
   afterAll(async () => {
     await pg?.end();
     await app?.close();

@@ -4,7 +4,8 @@ import { ApiDomoSource, DOMO_SOURCE, FolderDomoSource, domoTakeoverMigrations, t
 import { defineService } from '@leaf/service-kit';
 import { domoTakeoverConfigSchema, type DomoTakeoverConfig } from './config/domo-takeover.config';
 import { DomoController } from './http/domo.controller';
-import { DomoTakeoverFacade, INGEST_ON_START } from './takeover/domo-takeover.facade';
+import { DomoTakeoverFacade, INGEST_ON_START, PREPARE_SOURCE } from './takeover/domo-takeover.facade';
+import { syntheticSourcePreparer } from './takeover/synthetic-source';
 
 function domoSource(config: DomoTakeoverConfig): DomoSource {
   if (config.LEAF_DOMO_SOURCE === 'folder') return new FolderDomoSource(config.LEAF_DOMO_DIR);
@@ -24,6 +25,7 @@ export const domoTakeoverService = defineService<DomoTakeoverConfig>(
     providers: [
       { provide: DOMO_SOURCE, useValue: domoSource(config) },
       { provide: INGEST_ON_START, useValue: config.LEAF_DOMO_INGEST_ON_START },
+      { provide: PREPARE_SOURCE, useValue: syntheticSourcePreparer(config) },
       DomoTakeoverFacade,
     ],
   }),

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { declaredColumns, domoDatasets } from '@leaf/domo-takeover/domain';
 import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
 import { postgresSchemaShape } from '@leaf/persistence/testing';
-import { domoTakeoverMigrations } from './1736500000000-domo-takeover-schema';
+import { DomoTakeoverSchema1736500000000, domoTakeoverMigrations } from './1736500000000-domo-takeover-schema';
 
 const pgType = { STRING: 'varchar', LONG: 'bigint', DECIMAL: 'decimal', DOUBLE: 'double', DATE: 'date', DATETIME: 'timestamptz' } as const;
 
@@ -26,7 +26,10 @@ describe('domo-takeover schema on PGlite', () => {
 
   it('creates the publication stand-in schema and reverts cleanly', async () => {
     expect(await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'dedicated_domo_takeover'`)).toEqual([{ n: 1 }]);
-    await ds.undoLastMigration({ transaction: 'each' });
+    // Its own down (the foundation list may hold migrations dated after it, so "undo last" would undo another).
+    const runner = ds.createQueryRunner();
+    await new DomoTakeoverSchema1736500000000().down(runner);
+    await runner.release();
     expect(await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name LIKE 'domo_%' OR table_schema = 'dedicated_domo_takeover'`)).toEqual([{ n: 0 }]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'claims'`)).toEqual([{ n: 1 }]);
   });

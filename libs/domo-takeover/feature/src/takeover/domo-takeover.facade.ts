@@ -16,6 +16,9 @@ import { LAKE, type Lake } from '@leaf/storage';
 import type { DataSource } from 'typeorm';
 
 export const INGEST_ON_START = Symbol.for('leaf.domo-takeover.IngestOnStart');
+/** Writes synthetic exports into an empty export folder before the first ingest (embedded only). */
+export const PREPARE_SOURCE = Symbol.for('leaf.domo-takeover.PrepareSource');
+export type PrepareSource = () => Promise<void>;
 
 /**
  * The takeover's use cases: ingest the source's exports (bronze, silver, gates, promotion) and
@@ -36,6 +39,7 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap, OnApplication
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(DOMO_SOURCE) private readonly source: DomoSource,
     @Inject(INGEST_ON_START) private readonly ingestOnStart: boolean,
+    @Inject(PREPARE_SOURCE) private readonly prepareSource: PrepareSource,
     shutdown: ShutdownCoordinator,
   ) {
     this.exports = new DomoExportsRepository(ds);
@@ -49,6 +53,7 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap, OnApplication
     this.relay.start();
     if (!this.ingestOnStart) return;
     try {
+      await this.prepareSource();
       const result = await this.ingest();
       this.log.log(`ingested on start: ${result.exports.map((e) => `${e.dataset} ${e.status}${e.replayed ? ' (replayed)' : ''}`).join(', ') || 'nothing offered'}`);
     } catch (e) {

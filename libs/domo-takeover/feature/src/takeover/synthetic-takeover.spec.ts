@@ -26,7 +26,8 @@ describe.each(testDatabaseTargets())('synthetic Domo takeover end to end on $nam
     lake = new FilesystemLake(join(dir, 'lake'));
     domo = generateSyntheticDomo(seed);
     await writeSyntheticDomoExports(join(dir, 'exports'), domo);
-  });
+    // Starting PGlite and the service on a loaded shared machine can take most of a minute.
+  }, 180_000);
   afterAll(async () => {
     await ds?.destroy();
     await db?.drop();
