@@ -1,3 +1,4 @@
 export * from './service-kit.module';
 export * from './define-service';
 export * from './auth.providers';
+export * from './outbox-relay.host';

@@ -6,6 +6,7 @@ import { MESSAGE_BUS } from '@leaf/messaging';
 import { LAKE, createLake, parseLakeUrl } from '@leaf/storage';
 import { authProviders } from './auth.providers';
 import { BusLifecycle, busProvider } from './bus.providers';
+import { OutboxRelayHost } from './outbox-relay.host';
 import { BusAdminController } from './admin/bus-admin.controller';
 import type { DataSource, EntitySchema } from 'typeorm';
 
@@ -60,10 +61,11 @@ export class ServiceKitModule {
         DatabaseReadiness,
         busProvider(options.config),
         BusLifecycle,
+        OutboxRelayHost,
         { provide: LAKE, useFactory: () => createLake(parseLakeUrl(options.config.LEAF_LAKE_URL)) },
         ...authProviders(options.config, options.authenticator),
       ],
-      exports: [LAKE, MESSAGE_BUS, PersistenceModule, IdentitySigner, IdentityVerifier],
+      exports: [LAKE, MESSAGE_BUS, OutboxRelayHost, PersistenceModule, IdentitySigner, IdentityVerifier],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { MESSAGE_BUS, OutboxRelay, addToOutbox, type MessageBus } from '@leaf/messaging';
+import { addToOutbox } from '@leaf/messaging';
+import { OutboxRelayHost } from '@leaf/service-kit';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { ShutdownCoordinator, createLogger } from '@leaf/platform';
 import { TaskLedger, TaskWatchdog } from '@leaf/task-ledger';
@@ -18,7 +19,6 @@ import { AGENT_DISPATCHER_CONFIG_TOKEN } from '../tasks/tasks.tokens';
 @Injectable()
 export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly ledger: TaskLedger;
-  readonly relay: OutboxRelay;
   readonly watchdog: TaskWatchdog;
   private readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
@@ -28,19 +28,17 @@ export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     @Inject(DATA_SOURCE) ds: DataSource,
-    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(OutboxRelayHost) readonly relay: OutboxRelayHost,
     @Inject(AGENT_DISPATCHER_CONFIG_TOKEN) private readonly config: AgentDispatcherConfig,
     private readonly notifier: TaskNotifier,
     private readonly shutdown: ShutdownCoordinator,
   ) {
     this.logger = createLogger({ service: 'agent-dispatcher', level: config.LOG_LEVEL });
     this.ledger = new TaskLedger(ds, addToOutbox);
-    this.relay = new OutboxRelay(ds, bus, { onError: (err) => this.logger.warn({ err }, 'outbox relay failed; retrying') });
     this.watchdog = new TaskWatchdog(ds, addToOutbox, { graceMs: config.LEAF_TASK_LEASE_GRACE_MS, staleDispatchMs: config.LEAF_TASK_STALE_DISPATCH_MS });
   }
 
   onApplicationBootstrap(): void {
-    this.relay.start();
     this.schedule();
     this.shutdown.onDrain({ name: 'agent-dispatcher', drain: () => this.stop() });
   }
@@ -79,8 +77,8 @@ export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicat
       clearTimeout(this.timer);
       for (const s of this.streams) s.abort();
       await this.sweeping;
+      // The wake-ups the last sweep wrote go out before the kit's relay stops.
       await this.relay.drain().catch(() => undefined);
-      await this.relay.stop();
     })();
     return this.stopped;
   }

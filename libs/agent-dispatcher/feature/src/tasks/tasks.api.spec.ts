@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TaskDetail, TaskList } from '@leaf/contracts';
+import { laneQueues, type TaskDetail, type TaskList } from '@leaf/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@leaf/messaging';
 import { DATA_SOURCE, createDataSource, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
@@ -97,14 +97,17 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
   const taskCount = async () => Number((await ds.query('SELECT COUNT(*) AS n FROM agent_tasks'))[0].n);
   const queued = async (taskId: string) => {
     for (let i = 0; i < 100; i++) {
-      const found = (await bus.peek({ queue: 'agent-tasks' }, { maxCount: 100 })).filter((m) => m.correlationId === taskId);
+      // Either lane: claims.reconcile is a long kind (agent-tasks-long), others go to agent-tasks.
+      const found = (
+        await Promise.all(Object.values(laneQueues).map((queue) => bus.peek({ queue }, { maxCount: 100 })))
+      ).flat().filter((m) => m.correlationId === taskId);
       if (found.length) return found;
       await new Promise((r) => setTimeout(r, 50));
     }
     return [];
   };
 
-  it('creates a task (201, Location), dispatches it onto agent-tasks with the task id as message id', async () => {
+  it('creates a task (201, Location), dispatches it onto its lane (agent-tasks-long for claims.reconcile) with the task id as message id', async () => {
     const res = await post('/v1/tasks', analyst, reconcile);
     expect(res.status).toBe(201);
     const task = (await res.json()) as TaskDetail;

@@ -21,7 +21,7 @@ import type {
   FindingsQuery,
   ReconciliationRun,
 } from '@leaf/contracts';
-import { MESSAGE_BUS, OutboxRelay, type MessageBus } from '@leaf/messaging';
+import { OutboxRelayHost } from '@leaf/service-kit';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { AppError, ShutdownCoordinator } from '@leaf/platform';
 import { LAKE, contentKey, type Lake } from '@leaf/storage';
@@ -50,7 +50,6 @@ export class ReconciliationsService
   private readonly clients: ClientsRepository;
   private readonly guarantees: GuaranteesRepository;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly relay: OutboxRelay;
   private readonly executor: ReconciliationExecutor;
   private readonly leases: RunLeaseKeeper;
 
@@ -59,7 +58,7 @@ export class ReconciliationsService
     @Inject(CLAIMS_DB) claimsDb: DataSource,
     @Inject(CLAIMS_MAPPING) private readonly mapping: ClaimsSourceMapping,
     @Inject(LAKE) private readonly lake: Lake,
-    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(OutboxRelayHost) private readonly relay: OutboxRelayHost,
     @Inject(REPORT_RENDERERS) renderers: ReportRenderers,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(RUN_LEASE_TIMING) leaseTiming: RunLeaseTiming,
@@ -69,10 +68,6 @@ export class ReconciliationsService
     this.leases = new RunLeaseKeeper(this.runs, leaseTiming, logger);
     this.clients = new ClientsRepository(ds);
     this.guarantees = new GuaranteesRepository(ds);
-    this.relay = new OutboxRelay(ds, bus, {
-      onError: (e) =>
-        logger.warn({ err: e }, 'outbox relay failed; will retry'),
-    });
     this.executor = new ReconciliationExecutor({
       ownerId: this.leases.owner.ownerId,
       serviceDb: ds,
@@ -92,12 +87,10 @@ export class ReconciliationsService
   /** Fails only the runs whose lease expired: other instances' live runs are left alone. */
   async onApplicationBootstrap(): Promise<void> {
     await this.leases.start();
-    this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.leases.stop();
-    await this.relay.stop();
   }
 
   async start(

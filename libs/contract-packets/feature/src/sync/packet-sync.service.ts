@@ -9,10 +9,10 @@ import {
   PacketRegistryRepository,
   type PacketSource,
 } from '@leaf/contract-packets/data-access';
-import { MESSAGE_BUS, OutboxRelay, type MessageBus } from '@leaf/messaging';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { ShutdownCoordinator } from '@leaf/platform';
 import { LAKE, type Lake } from '@leaf/storage';
+import { OutboxRelayHost } from '@leaf/service-kit';
 import type { DataSource } from 'typeorm';
 import { PacketPromotion } from '../promotion/packet-promotion';
 import { PacketPipeline } from './packet-pipeline';
@@ -32,7 +32,6 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
   readonly guarantees: GuaranteeVersionsRepository;
   readonly promotion: PacketPromotion;
   private readonly pipeline: PacketPipeline;
-  private readonly relay: OutboxRelay;
   /** The whole-source round in flight, which another whole-source request joins. */
   private running: Promise<PacketSyncResult> | undefined;
   /** Whatever round is in flight: the next waits for it. */
@@ -43,7 +42,7 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(DATA_SOURCE) ds: DataSource,
     @Inject(LAKE) lake: Lake,
-    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(OutboxRelayHost) private readonly relay: OutboxRelayHost,
     @Inject(PACKET_SOURCE) private readonly source: PacketSource,
     @Inject(SYNC_ON_START) private readonly syncOnStart: boolean,
     shutdown: ShutdownCoordinator,
@@ -52,7 +51,6 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
     this.guarantees = new GuaranteeVersionsRepository(ds);
     this.pipeline = new PacketPipeline(this.registry, this.guarantees, lake, source);
     this.promotion = new PacketPromotion(this.registry, this.guarantees, lake);
-    this.relay = new OutboxRelay(ds, bus, { onError: (e) => this.log.warn(`outbox relay failed; will retry (${(e as Error).name})`) });
     shutdown.onDrain({ name: 'packet-sync', drain: async () => void (await this.busy) });
   }
 
@@ -62,7 +60,6 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
    * the one PGlite). A failed round never stops the service: it is retried in the background.
    */
   async onApplicationBootstrap(): Promise<void> {
-    this.relay.start();
     if (!this.syncOnStart) return;
     try {
       await this.sync();
@@ -91,7 +88,6 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
     this.stopped = true;
     clearTimeout(this.startTimer);
     await this.busy;
-    await this.relay.stop();
   }
 
   /** Wakes the relay after a commit that wrote to the outbox. */
