@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DomoComparison, DomoIngestResult } from '@leaf/contracts';
 import {
   DOMO_SOURCE,
@@ -9,7 +9,8 @@ import {
   runGoldenComparison,
   type DomoSource,
 } from '@leaf/domo-takeover/data-access';
-import { MESSAGE_BUS, OutboxRelay, addToOutbox, type MessageBus } from '@leaf/messaging';
+import { addToOutbox } from '@leaf/messaging';
+import { OutboxRelayHost } from '@leaf/service-kit';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { ShutdownCoordinator } from '@leaf/platform';
 import { LAKE, type Lake } from '@leaf/storage';
@@ -26,17 +27,16 @@ export type PrepareSource = () => Promise<void>;
  * second request waits for the first.
  */
 @Injectable()
-export class DomoTakeoverFacade implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DomoTakeoverFacade implements OnApplicationBootstrap {
   private readonly log = new Logger('DomoTakeover');
   readonly exports: DomoExportsRepository;
   readonly comparisons: DomoComparisonsRepository;
-  private readonly relay: OutboxRelay;
   private busy: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(LAKE) readonly lake: Lake,
-    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(OutboxRelayHost) private readonly relay: OutboxRelayHost,
     @Inject(DOMO_SOURCE) private readonly source: DomoSource,
     @Inject(INGEST_ON_START) private readonly ingestOnStart: boolean,
     @Inject(PREPARE_SOURCE) private readonly prepareSource: PrepareSource,
@@ -44,13 +44,11 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap, OnApplication
   ) {
     this.exports = new DomoExportsRepository(ds);
     this.comparisons = new DomoComparisonsRepository(ds);
-    this.relay = new OutboxRelay(ds, bus, { onError: (e) => this.log.warn(`outbox relay failed; will retry (${(e as Error).name})`) });
     shutdown.onDrain({ name: 'domo-takeover', drain: async () => void (await this.busy.catch(() => undefined)) });
   }
 
   /** With ingest-on-start the source's exports go in before the service takes requests; a failure never stops the service. */
   async onApplicationBootstrap(): Promise<void> {
-    this.relay.start();
     if (!this.ingestOnStart) return;
     try {
       await this.prepareSource();
@@ -59,10 +57,6 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap, OnApplication
     } catch (e) {
       this.log.warn(`Domo ingest on start failed (${(e as { code?: string }).code ?? (e as Error).name})`);
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
   }
 
   ingest(onProgress?: (step: string) => void): Promise<DomoIngestResult> {

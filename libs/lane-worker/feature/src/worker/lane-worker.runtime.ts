@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { laneQueues } from '@leaf/contracts';
-import { MESSAGE_BUS, OutboxRelay, type MessageBus } from '@leaf/messaging';
+import { MESSAGE_BUS, type MessageBus } from '@leaf/messaging';
+import { OutboxRelayHost } from '@leaf/service-kit';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { ShutdownCoordinator, createLogger } from '@leaf/platform';
 import { LAKE, type Lake } from '@leaf/storage';
@@ -21,19 +22,18 @@ export const TASK_EXECUTORS = Symbol('leaf.lane-worker.executors');
 @Injectable()
 export class LaneWorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly worker: TaskWorker;
-  private readonly relay: OutboxRelay;
   private drained: Promise<void> | undefined;
 
   constructor(
     @Inject(DATA_SOURCE) ds: DataSource,
     @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(OutboxRelayHost) private readonly relay: OutboxRelayHost,
     @Inject(LAKE) lake: Lake,
     @Inject(LANE_WORKER_CONFIG) config: LaneWorkerConfig,
     @Inject(TASK_EXECUTORS) executors: Map<string, TaskExecutor>,
     private readonly shutdown: ShutdownCoordinator,
   ) {
     const logger = createLogger({ service: 'lane-worker', level: config.LOG_LEVEL });
-    this.relay = new OutboxRelay(ds, bus, { onError: (err) => logger.warn({ err }, 'outbox relay failed; retrying') });
     this.worker = new TaskWorker(ds, bus, lake, new TaskKindRegistry(), executors, {
       workerId: `${hostname()}/${process.pid}`,
       concurrency: config.LEAF_LANE_WORKER_CONCURRENCY,
@@ -57,7 +57,6 @@ export class LaneWorkerRuntime implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.worker.start();
-    this.relay.start();
     this.shutdown.onDrain({ name: 'lane-worker', drain: () => this.drain() });
   }
 
@@ -68,8 +67,8 @@ export class LaneWorkerRuntime implements OnApplicationBootstrap, BeforeApplicat
   private drain(): Promise<void> {
     this.drained ??= (async () => {
       await this.worker.drain();
+      // The task's events go out before the kit's relay stops.
       await this.relay.drain().catch(() => undefined);
-      await this.relay.stop();
     })();
     return this.drained;
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import type { SalesforceCompletenessReport, SalesforceSyncResult, SalesforceSyncRun } from '@leaf/contracts';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { SALESFORCE_SOURCE, type SalesforceSource } from '@leaf/salesforce-mirror/data-access';
-import { MESSAGE_BUS, OutboxRelay, type MessageBus } from '@leaf/messaging';
+import { OutboxRelayHost } from '@leaf/service-kit';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { AppError, ShutdownCoordinator } from '@leaf/platform';
 import { LAKE, type Lake } from '@leaf/storage';
@@ -25,7 +25,6 @@ export class SalesforceSyncService implements OnApplicationBootstrap, OnApplicat
   private readonly log = new Logger('SalesforceSync');
   readonly sync: MirrorSync | undefined;
   private readonly publisher: RequestPublisher;
-  private readonly relay: OutboxRelay;
   private busy: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -33,7 +32,7 @@ export class SalesforceSyncService implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(LAKE) lake: Lake,
-    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(OutboxRelayHost) private readonly relay: OutboxRelayHost,
     @Optional() @Inject(SALESFORCE_SOURCE) source: SalesforceSource | null,
     @Inject(SYNC_OPTIONS) options: MirrorSyncOptions,
     @Inject(SYNC_ON_START) private readonly syncOnStart: boolean,
@@ -41,12 +40,10 @@ export class SalesforceSyncService implements OnApplicationBootstrap, OnApplicat
   ) {
     this.sync = source ? new MirrorSync(ds, source, lake, options) : undefined;
     this.publisher = new RequestPublisher(ds, lake);
-    this.relay = new OutboxRelay(ds, bus, { onError: (e) => this.log.warn(`outbox relay failed; will retry (${(e as Error).name})`) });
     shutdown.onDrain({ name: 'salesforce-sync', drain: async () => void (await this.busy) });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.relay.start();
     if (!this.syncOnStart || !this.sync) return;
     try {
       await this.run({});
@@ -73,7 +70,6 @@ export class SalesforceSyncService implements OnApplicationBootstrap, OnApplicat
     this.stopped = true;
     clearTimeout(this.timer);
     await this.busy;
-    await this.relay.stop();
   }
 
   /** One sync; the next waits for the one in flight. */
