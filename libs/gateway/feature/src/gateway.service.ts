@@ -22,6 +22,7 @@ import { inClusterConnection } from './operations/cluster/cluster-reader';
 import { CLUSTER_CONNECTION, OperationsController } from './operations/operations.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { SearchController } from './search/search.controller';
+import { SalesforceController } from './salesforce/salesforce.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { SERVICE_DIRECTORY, ServiceDirectory } from './upstream/service-directory';
 import { UPSTREAM_TIMEOUT_MS, UpstreamClient } from './upstream/upstream.client';
@@ -38,7 +39,7 @@ export const gatewayService = defineService<GatewayConfig>(
     );
     return {
       authenticator,
-      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController, OperationsController, ConsoleController, SearchController],
+      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController, OperationsController, ConsoleController, SalesforceController, SearchController],
       providers: [
         UpstreamClient,
         { provide: GATEWAY_AUTHENTICATOR, useValue: authenticator },
