@@ -3,7 +3,7 @@ import { Parser } from 'node-sql-parser';
 import { Client } from 'pg';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { isPersistenceError } from '../errors/persistence.error';
-import { FoundationSchema1732350000000 } from '../migrations/postgres/1732350000000-foundation-schema';
+import { postgresMigrations } from '../migrations/migration-sets';
 import { runMigrations } from '../migrations/run-migrations';
 import { testDatabaseTargets, type TestDatabase } from '../testing/test-database-targets';
 import { createDataSource } from './create-data-source';
@@ -49,7 +49,7 @@ describe('createDataSource for SQL Server (offline)', () => {
   it('carries no migrations: SQL Server is the read-only claims source, never migrated', () => {
     expect(ds.options.migrations).toEqual([]);
     // The PostgreSQL foundation is still the default there, so the difference is the dialect's.
-    expect(createDataSource({ kind: 'postgres', url: 'postgres://leaf@db.invalid/leaf' }).options.migrations).toEqual([FoundationSchema1732350000000]);
+    expect(createDataSource({ kind: 'postgres', url: 'postgres://leaf@db.invalid/leaf' }).options.migrations).toEqual(postgresMigrations);
   });
 
   it('maps SQL authentication and TLS settings onto the mssql driver options', () => {
@@ -98,7 +98,7 @@ describe('createDataSource for pglite', () => {
     try {
       expect(embedded?.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
       expect(await ds.query('SELECT 41 + 1 AS answer')).toEqual([{ answer: 42 }]);
-      expect(ds.options.migrations).toEqual([FoundationSchema1732350000000]);
+      expect(ds.options.migrations).toEqual(postgresMigrations);
     } finally {
       await ds.destroy();
     }
