@@ -1,8 +1,8 @@
 import { FoundationSchema1732350000000 } from './postgres/1732350000000-foundation-schema';
-import { ClaimsAuditDetail1737100000000 } from './postgres/1737100000000-claims-audit-detail';
+import { ClaimsAuditDetail1732360000000 } from './postgres/1732360000000-claims-audit-detail';
 
 /**
  * Migration classes for PostgreSQL and PGlite, oldest first. Operational state lives only there;
  * SQL Server is read (the claims authority), never migrated.
  */
-export const postgresMigrations = [FoundationSchema1732350000000, ClaimsAuditDetail1737100000000];
+export const postgresMigrations = [FoundationSchema1732350000000, ClaimsAuditDetail1732360000000];

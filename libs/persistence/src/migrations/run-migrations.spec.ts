@@ -5,7 +5,7 @@ import { isPersistenceError } from '../errors/persistence.error';
 import { testDatabaseTargets, type TestDatabase } from '../testing/test-database-targets';
 import { runMigrations } from './run-migrations';
 
-const foundationMigrations = ['FoundationSchema1732350000000', 'ClaimsAuditDetail1737100000000'];
+const foundationMigrations = ['FoundationSchema1732350000000', 'ClaimsAuditDetail1732360000000'];
 const foundationTables = ['claims', 'clients', 'contract_guarantees', 'contract_periods', 'seed_runs'];
 
 async function publicTables(ds: DataSource): Promise<string[]> {

@@ -20,8 +20,8 @@ export const claimsAuditDetailPostgres: readonly string[] = [
      ADD COLUMN patient_pay_amount NUMERIC(14,2) NULL`,
 ];
 
-export class ClaimsAuditDetail1737100000000 implements MigrationInterface {
-  name = 'ClaimsAuditDetail1737100000000';
+export class ClaimsAuditDetail1732360000000 implements MigrationInterface {
+  name = 'ClaimsAuditDetail1732360000000';
 
   async up(runner: QueryRunner): Promise<void> {
     for (const statement of claimsAuditDetailPostgres) await runner.query(statement);
