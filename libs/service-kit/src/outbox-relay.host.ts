@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { MESSAGE_BUS, OutboxRelay, type MessageBus } from '@leaf/messaging';
+import { MESSAGE_BUS, OutboxRelay, outboxMigrations, type MessageBus } from '@leaf/messaging';
+import type { ServiceMigration } from '@leaf/platform';
 import { DATA_SOURCE } from '@leaf/persistence';
 import type { DataSource } from 'typeorm';
 
@@ -9,6 +10,12 @@ import type { DataSource } from 'typeorm';
  * the bus closes. Services inject it rather than build their own, so every service relays, logs
  * and stops the same way. Replicas all run one; the relay's advisory lock lets one send at a time.
  */
+/** Whether the service's own migrations create the outbox (so rows of a previous instance may wait). */
+export const OUTBOX_OWNED = Symbol.for('leaf.service-kit.OutboxOwned');
+
+export const ownsOutbox = (migrations: ReadonlyArray<ServiceMigration> = []): boolean =>
+  outboxMigrations.postgres.every((m) => migrations.some((own) => own.name === m.name));
+
 @Injectable()
 export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('OutboxRelay');
@@ -16,8 +23,9 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
   private started = false;
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(DATA_SOURCE) ds: DataSource,
     @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(OUTBOX_OWNED) private readonly owned: boolean,
   ) {
     this.relay = new OutboxRelay(ds, bus, {
       onError: (e) => this.log.warn(`outbox relay failed; will retry (${(e as { code?: string }).code ?? (e as Error).name})`),
@@ -25,12 +33,12 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Starts relaying rows a previous instance may have left, in a service whose migrations created
-   * the outbox; a service without one (the gateway) starts it only when something is written.
+   * Starts relaying rows a previous instance may have left, in a service whose migrations create
+   * the outbox; a service without one (the gateway) never relays what others wrote in a shared
+   * database, and starts only if it ever writes to the outbox itself.
    */
-  async onApplicationBootstrap(): Promise<void> {
-    const [row] = (await this.ds.query(`SELECT to_regclass('outbox_messages') IS NOT NULL AS present`)) as Array<{ present: boolean }>;
-    if (row?.present) this.start();
+  onApplicationBootstrap(): void {
+    if (this.owned) this.start();
   }
 
   /** Wake the relay: call after committing a transaction that wrote to the outbox. */

@@ -6,7 +6,7 @@ import { MESSAGE_BUS } from '@leaf/messaging';
 import { LAKE, createLake, parseLakeUrl } from '@leaf/storage';
 import { authProviders } from './auth.providers';
 import { BusLifecycle, busProvider } from './bus.providers';
-import { OutboxRelayHost } from './outbox-relay.host';
+import { OUTBOX_OWNED, OutboxRelayHost, ownsOutbox } from './outbox-relay.host';
 import { BusAdminController } from './admin/bus-admin.controller';
 import type { DataSource, EntitySchema } from 'typeorm';
 
@@ -61,6 +61,7 @@ export class ServiceKitModule {
         DatabaseReadiness,
         busProvider(options.config),
         BusLifecycle,
+        { provide: OUTBOX_OWNED, useValue: ownsOutbox(options.migrations) },
         OutboxRelayHost,
         { provide: LAKE, useFactory: () => createLake(parseLakeUrl(options.config.LEAF_LAKE_URL)) },
         ...authProviders(options.config, options.authenticator),
