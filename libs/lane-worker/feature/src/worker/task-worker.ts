@@ -122,6 +122,10 @@ export class TaskWorker {
     }
     if (this.options.onOneTaskDone) {
       this.taken = true;
+      // A Job takes one message: stop receiving now. Otherwise the next message is received and
+      // abandoned again and again while this task runs, each abandon a delivery, until it is
+      // dead-lettered instead of left for the next Job. (Close waits for this handler: not awaited.)
+      void Promise.all(this.consumers.splice(0).map((c) => c.close())).catch(() => undefined);
       try {
         await this.take(taskId, kind, message, settle);
       } finally {
