@@ -38,7 +38,7 @@ export class ClaimsController {
   }
 
   @Get(':clientId/guarantees')
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiOkResponse({ description: 'current version of every contracted term, with its evidence', schema: openApiSchema(guaranteeListSchema) })
   @ApiNotFoundResponse({ description: 'no such client (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
   async guarantees(
@@ -52,7 +52,7 @@ export class ClaimsController {
   }
 
   @Get(':clientId/claims/summary')
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiQuery({ name: 'from', required: false, example: '2025-01-01' })
   @ApiQuery({ name: 'to', required: false, example: '2025-12-31' })
   @ApiOkResponse({ description: 'net claims by channel x brand/generic with effective AWP discount', schema: openApiSchema(claimsSummarySchema) })

@@ -42,7 +42,7 @@ export class ReconciliationsController {
   @HttpCode(202)
   @RequireRole('analyst')
   @StartsWork()
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiAcceptedResponse({ description: 'the run is accepted and continues in the background; poll Location', schema: openApiSchema(reconciliationRunSchema) })
   @ApiNotFoundResponse({ description: 'no such client or period (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
   async start(
@@ -60,7 +60,7 @@ export class ReconciliationsController {
   }
 
   @Get()
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiOkResponse({ description: 'the client\'s runs, newest first, filtered by period and status; follow nextLink', schema: openApiSchema(linkedRunListSchema) })
   @ApiNotFoundResponse({ description: 'no such client (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
   async list(
@@ -79,7 +79,7 @@ export class ReconciliationsController {
   }
 
   @Get(':runId/diff')
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiOkResponse({ description: 'how the run differs from `against` (another succeeded run of the client): owed figures, buckets with their term versions, findings (paged)', schema: openApiSchema(runDiffSchema) })
   @ApiNotFoundResponse({ description: 'no such run (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
   async diff(
@@ -96,7 +96,7 @@ export class ReconciliationsController {
   /** Every finding of a succeeded run as CSV, streamed through; the file name carries client, period and run. */
   @Get(':runId/findings.csv')
   @RateLimitClass('download')
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'finding_id, kind, claim_id, guarantee_id, channel, drug_type, claim_count, impact, detail, evidence' })
   @ApiNotFoundResponse({ description: 'no such run (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
@@ -112,7 +112,7 @@ export class ReconciliationsController {
 
   /** Server-sent progress of a run, streamed through as it comes (no idle timeout; closed when the caller leaves). */
   @Get(':runId/events')
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: '`progress` events ({runId, status, progress, stage}) as the run moves, then `end` with its final state', schema: openApiSchema(runProgressEventSchema) })
   async events(
@@ -128,7 +128,7 @@ export class ReconciliationsController {
   }
 
   @Get(':runId')
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiOkResponse({ description: 'the run: status, progress, summary, buckets and artifacts', schema: openApiSchema(reconciliationRunSchema) })
   @ApiNotFoundResponse({ description: 'no such run (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
   async get(
@@ -142,7 +142,7 @@ export class ReconciliationsController {
   }
 
   @Get(':runId/findings')
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiOkResponse({ description: 'one page of findings; follow nextLink for the next', schema: openApiSchema(linkedFindingPageSchema) })
   @ApiNotFoundResponse({ description: 'no such run (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
   async findings(
@@ -163,7 +163,7 @@ export class ReconciliationsController {
   /** Streamed through as the service sends it; the name must be one of the known artifacts. */
   @Get(':runId/artifacts/:name')
   @RateLimitClass('download')
-  @ApiParam({ name: 'clientId', example: 'harbor-valley-sd' })
+  @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiParam({ name: 'name', enum: artifactNames })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf', 'application/json')
   @ApiOkResponse({ description: 'the artifact bytes (content-addressed: the ETag is its sha256)' })
