@@ -4,16 +4,7 @@ import nx from '@nx/eslint-plugin';
  * The dependency graph of ./ARCHITECTURE.md ("Layers and Nx tags"), enforced. `type:*` says which layer may use which;
  * `scope:*` keeps a service's code out of every other service.
  */
-const services = [
-  'gateway',
-  'claims-runtime',
-  'domo-takeover',
-  'contract-packets',
-  'salesforce-mirror',
-  'retrieval',
-  'agent-dispatcher',
-  'lane-worker',
-];
+const services = ['gateway', 'claims-runtime', 'domo-takeover', 'contract-packets', 'salesforce-mirror', 'retrieval', 'agent-dispatcher', 'lane-worker'];
 
 export const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:contracts'] },
@@ -23,7 +14,16 @@ export const depConstraints = [
   },
   {
     sourceTag: 'type:feature',
-    onlyDependOnLibsWithTags: ['type:kit', 'type:domain', 'type:data-access', 'type:contracts', 'type:platform', 'type:messaging', 'type:storage', 'type:persistence'],
+    onlyDependOnLibsWithTags: [
+      'type:kit',
+      'type:domain',
+      'type:data-access',
+      'type:contracts',
+      'type:platform',
+      'type:messaging',
+      'type:storage',
+      'type:persistence',
+    ],
   },
   // The service kit: what every service's root module stands on (health, shutdown, data source, lake).
   { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:storage', 'type:persistence'] },
@@ -40,7 +40,17 @@ export const depConstraints = [
   },
   {
     sourceTag: 'type:tool',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:persistence', 'type:storage', 'type:messaging', 'type:data-access', 'type:domain', 'type:testing', 'type:feature'],
+    onlyDependOnLibsWithTags: [
+      'type:contracts',
+      'type:platform',
+      'type:persistence',
+      'type:storage',
+      'type:messaging',
+      'type:data-access',
+      'type:domain',
+      'type:testing',
+      'type:feature',
+    ],
   },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:stack', onlyDependOnLibsWithTags: ['*'] },

@@ -57,7 +57,13 @@ describe('starting a service alone', () => {
     const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-run-service-'));
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/run-service.ts'), 'retrieval'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', SWC_NODE_PROJECT: join(root, 'tsconfig.run.json'), PORT: port, LEAF_DATABASE_URL: 'pglite:memory', LEAF_LAKE_URL: `file:${lakeDir}` },
+      env: {
+        PATH: process.env.PATH ?? '',
+        SWC_NODE_PROJECT: join(root, 'tsconfig.run.json'),
+        PORT: port,
+        LEAF_DATABASE_URL: 'pglite:memory',
+        LEAF_LAKE_URL: `file:${lakeDir}`,
+      },
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));

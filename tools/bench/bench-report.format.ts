@@ -18,6 +18,10 @@ export function formatTable(result: BenchSuiteResult): string {
     ]),
   ];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [`suite ${result.suite}`, line(rows[0] ?? []), ...rows.slice(1).map(line)].join('\n') + '\n';
 }

@@ -14,7 +14,9 @@ async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'leaf-gateway-profile-'));
   const keys = loadOrCreateDevIssuerKeys(join(dir, 'dev-issuer'));
   const token = await mintDevToken(keys, { subject: 'bench', roles: ['reader'], clients: '*' });
-  const payload = JSON.stringify({ items: Array.from({ length: 8 }, (_, i) => ({ clientId: `client-${i}`, name: `Client ${i}`, segment: 'employer', memberCount: 1000 + i, periods: [] })) });
+  const payload = JSON.stringify({
+    items: Array.from({ length: 8 }, (_, i) => ({ clientId: `client-${i}`, name: `Client ${i}`, segment: 'employer', memberCount: 1000 + i, periods: [] })),
+  });
   const free = await constantServer('/v1/clients', payload);
   const port = (free.server.address() as { port: number }).port;
   const config = loadServiceConfig(gatewayService, {
@@ -27,7 +29,13 @@ async function main() {
   });
   const app = await startServiceApp(gatewayService, config, createLogger({ service: 'gateway', level: 'warn' }));
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/v1/clients`;
-  const result = await autocannon({ url, connections: 16, duration: Number(process.env['BENCH_PROFILE_SECONDS'] ?? 10), headers: { authorization: `Bearer ${token}` }, workers: 1 });
+  const result = await autocannon({
+    url,
+    connections: 16,
+    duration: Number(process.env['BENCH_PROFILE_SECONDS'] ?? 10),
+    headers: { authorization: `Bearer ${token}` },
+    workers: 1,
+  });
   process.stderr.write(`gateway -> free upstream: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}\n`);
   await app.close();
   await free.close();

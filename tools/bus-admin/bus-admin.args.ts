@@ -1,10 +1,5 @@
 import { parseArgs } from 'node:util';
-import {
-  queueCatalogue,
-  topicCatalogue,
-  type QueueName,
-  type TopicName,
-} from '@leaf/contracts';
+import { queueCatalogue, topicCatalogue, type QueueName, type TopicName } from '@leaf/contracts';
 import type { ReceiveAddress } from '@leaf/messaging';
 
 export class BusAdminArgsError extends Error {
@@ -69,35 +64,18 @@ Output is JSON; sequence numbers are decimal strings. Exit 2 on bad arguments.`;
 const sequencePattern = /^\d{1,19}$/;
 
 function sequenceNumber(value: string, what: string): bigint {
-  if (!sequencePattern.test(value))
-    throw new BusAdminArgsError(
-      `${what} must be a decimal sequence number, got "${value}"`,
-    );
+  if (!sequencePattern.test(value)) throw new BusAdminArgsError(`${what} must be a decimal sequence number, got "${value}"`);
   return BigInt(value);
 }
 
-function addressOf(values: {
-  queue?: string;
-  topic?: string;
-  subscription?: string;
-}): ReceiveAddress {
+function addressOf(values: { queue?: string; topic?: string; subscription?: string }): ReceiveAddress {
   if (values.queue !== undefined) {
-    if (values.topic !== undefined || values.subscription !== undefined)
-      throw new BusAdminArgsError(
-        'give either --queue, or --topic and --subscription',
-      );
-    if (!(values.queue in queueCatalogue))
-      throw new BusAdminArgsError(
-        `unknown queue "${values.queue}"; known: ${Object.keys(queueCatalogue).join(', ')}`,
-      );
+    if (values.topic !== undefined || values.subscription !== undefined) throw new BusAdminArgsError('give either --queue, or --topic and --subscription');
+    if (!(values.queue in queueCatalogue)) throw new BusAdminArgsError(`unknown queue "${values.queue}"; known: ${Object.keys(queueCatalogue).join(', ')}`);
     return { queue: values.queue as QueueName };
   }
-  if (values.topic === undefined || values.subscription === undefined)
-    throw new BusAdminArgsError(
-      'give either --queue, or --topic and --subscription',
-    );
-  if (!(values.topic in topicCatalogue))
-    throw new BusAdminArgsError(`unknown topic "${values.topic}"`);
+  if (values.topic === undefined || values.subscription === undefined) throw new BusAdminArgsError('give either --queue, or --topic and --subscription');
+  if (!(values.topic in topicCatalogue)) throw new BusAdminArgsError(`unknown topic "${values.topic}"`);
   return {
     topic: values.topic as TopicName,
     subscription: values.subscription,
@@ -113,47 +91,30 @@ function connectionOf(
   },
   env: NodeJS.ProcessEnv,
 ): BusAdminConnection {
-  const given = [
-    values['database-url'],
-    values['service-bus-namespace'],
-    values['connection-string'] || undefined,
-  ].filter((v) => v !== undefined);
-  if (given.length !== 1)
-    throw new BusAdminArgsError(
-      'give exactly one of --database-url, --service-bus-namespace, --connection-string',
-    );
+  const given = [values['database-url'], values['service-bus-namespace'], values['connection-string'] || undefined].filter((v) => v !== undefined);
+  if (given.length !== 1) throw new BusAdminArgsError('give exactly one of --database-url, --service-bus-namespace, --connection-string');
   const url = values['database-url'];
   if (url !== undefined) {
-    if (!/^postgres(ql)?:\/\//.test(url))
-      throw new BusAdminArgsError('--database-url must be a postgres:// URL');
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new BusAdminArgsError('--database-url must be a postgres:// URL');
     return {
       kind: 'embedded',
       url,
       ...(values.schema !== undefined && { schema: values.schema }),
     };
   }
-  if (values.schema !== undefined)
-    throw new BusAdminArgsError('--schema only applies to --database-url');
+  if (values.schema !== undefined) throw new BusAdminArgsError('--schema only applies to --database-url');
   const namespace = values['service-bus-namespace'];
   if (namespace !== undefined)
     return {
       kind: 'azure',
-      fullyQualifiedNamespace: namespace.includes('.')
-        ? namespace
-        : `${namespace}.servicebus.windows.net`,
+      fullyQualifiedNamespace: namespace.includes('.') ? namespace : `${namespace}.servicebus.windows.net`,
     };
   const connectionString = env['LEAF_SERVICE_BUS_CONNECTION_STRING']?.trim();
-  if (!connectionString)
-    throw new BusAdminArgsError(
-      '--connection-string reads LEAF_SERVICE_BUS_CONNECTION_STRING, which is not set',
-    );
+  if (!connectionString) throw new BusAdminArgsError('--connection-string reads LEAF_SERVICE_BUS_CONNECTION_STRING, which is not set');
   return { kind: 'azure', connectionString };
 }
 
-export function parseBusAdminArgs(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv = {},
-): BusAdminCommand {
+export function parseBusAdminArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): BusAdminCommand {
   let parsed;
   try {
     parsed = parseArgs({
@@ -174,25 +135,19 @@ export function parseBusAdminArgs(
       },
     });
   } catch (error) {
-    throw new BusAdminArgsError(
-      error instanceof Error ? error.message : String(error),
-    );
+    throw new BusAdminArgsError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const [command, ...rest] = positionals;
-  if (command === undefined)
-    throw new BusAdminArgsError('missing command: list, inspect or resubmit');
-  if (!['list', 'inspect', 'resubmit'].includes(command))
-    throw new BusAdminArgsError(`unknown command "${command}"`);
+  if (command === undefined) throw new BusAdminArgsError('missing command: list, inspect or resubmit');
+  if (!['list', 'inspect', 'resubmit'].includes(command)) throw new BusAdminArgsError(`unknown command "${command}"`);
   const address = addressOf(values);
   const connection = connectionOf(values, env);
   if (command === 'list') {
-    if (rest.length > 0)
-      throw new BusAdminArgsError(`list takes no positional arguments`);
+    if (rest.length > 0) throw new BusAdminArgsError(`list takes no positional arguments`);
     const maxCount = values['max-count'];
-    if (maxCount !== undefined && !/^[1-9]\d{0,2}$/.test(maxCount))
-      throw new BusAdminArgsError('--max-count must be 1 to 999');
+    if (maxCount !== undefined && !/^[1-9]\d{0,2}$/.test(maxCount)) throw new BusAdminArgsError('--max-count must be 1 to 999');
     return {
       kind: 'list',
       address,
@@ -203,11 +158,9 @@ export function parseBusAdminArgs(
       }),
     };
   }
-  if (values['max-count'] !== undefined || values.from !== undefined)
-    throw new BusAdminArgsError('--max-count and --from only apply to list');
+  if (values['max-count'] !== undefined || values.from !== undefined) throw new BusAdminArgsError('--max-count and --from only apply to list');
   if (command === 'inspect') {
-    if (rest.length !== 1)
-      throw new BusAdminArgsError('inspect takes exactly one sequence number');
+    if (rest.length !== 1) throw new BusAdminArgsError('inspect takes exactly one sequence number');
     return {
       kind: 'inspect',
       address,
@@ -215,8 +168,7 @@ export function parseBusAdminArgs(
       sequenceNumber: sequenceNumber(rest[0], 'the sequence number'),
     };
   }
-  if (rest.length === 0)
-    throw new BusAdminArgsError('resubmit needs at least one sequence number');
+  if (rest.length === 0) throw new BusAdminArgsError('resubmit needs at least one sequence number');
   return {
     kind: 'resubmit',
     address,

@@ -1,35 +1,19 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import {
-  BusProvisionArgsError,
-  connectionFromEnv,
-  parseBusProvisionArgs,
-} from './bus-provision.args';
+import { BusProvisionArgsError, connectionFromEnv, parseBusProvisionArgs } from './bus-provision.args';
 
 const root = join(__dirname, '../..');
 
-function runProvision(
-  env: Record<string, string>,
-  args: string[] = [],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runProvision(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        '@swc-node/register',
-        join(root, 'tools/bus-provision/main.ts'),
-        ...args,
-      ],
-      {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH ?? '',
-          SWC_NODE_PROJECT: join(root, 'tsconfig.run.json'),
-          ...env,
-        },
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/bus-provision/main.ts'), ...args], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        SWC_NODE_PROJECT: join(root, 'tsconfig.run.json'),
+        ...env,
       },
-    );
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -56,9 +40,7 @@ describe('bus:provision arguments and connection', () => {
       dryRun: true,
     });
     expect(parseBusProvisionArgs(['--help']).kind).toBe('help');
-    expect(() => parseBusProvisionArgs(['--force'])).toThrow(
-      BusProvisionArgsError,
-    );
+    expect(() => parseBusProvisionArgs(['--force'])).toThrow(BusProvisionArgsError);
   });
 
   it('connects with the connection string when set, else to the namespace (short names completed)', () => {
@@ -70,9 +52,7 @@ describe('bus:provision arguments and connection', () => {
     ).toEqual({
       connectionString: 'Endpoint=sb://x/;a=b',
     });
-    expect(
-      connectionFromEnv({ LEAF_SERVICE_BUS_NAMESPACE: 'leaf-prod' }),
-    ).toEqual({ fullyQualifiedNamespace: 'leaf-prod.servicebus.windows.net' });
+    expect(connectionFromEnv({ LEAF_SERVICE_BUS_NAMESPACE: 'leaf-prod' })).toEqual({ fullyQualifiedNamespace: 'leaf-prod.servicebus.windows.net' });
     expect(
       connectionFromEnv({
         LEAF_SERVICE_BUS_NAMESPACE: 'leaf.servicebus.usgovcloudapi.net',
@@ -80,19 +60,13 @@ describe('bus:provision arguments and connection', () => {
     ).toEqual({
       fullyQualifiedNamespace: 'leaf.servicebus.usgovcloudapi.net',
     });
-    expect(() =>
-      connectionFromEnv({ LEAF_SERVICE_BUS_NAMESPACE: '  ' }),
-    ).toThrow(
-      /LEAF_SERVICE_BUS_CONNECTION_STRING or LEAF_SERVICE_BUS_NAMESPACE/,
-    );
+    expect(() => connectionFromEnv({ LEAF_SERVICE_BUS_NAMESPACE: '  ' })).toThrow(/LEAF_SERVICE_BUS_CONNECTION_STRING or LEAF_SERVICE_BUS_NAMESPACE/);
   });
 
   it('exits 2 naming both settings when neither is set, before touching any namespace', async () => {
     const { code, stderr } = await runProvision({}, ['--dry-run']);
     expect(code).toBe(2);
-    expect(stderr).toContain(
-      'LEAF_SERVICE_BUS_CONNECTION_STRING or LEAF_SERVICE_BUS_NAMESPACE',
-    );
+    expect(stderr).toContain('LEAF_SERVICE_BUS_CONNECTION_STRING or LEAF_SERVICE_BUS_NAMESPACE');
     expect(stderr).toContain('Usage: npm run bus:provision');
   });
 });

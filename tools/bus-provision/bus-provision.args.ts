@@ -6,9 +6,7 @@ export class BusProvisionArgsError extends Error {
   }
 }
 
-export type BusProvisionConnection =
-  | { connectionString: string }
-  | { fullyQualifiedNamespace: string };
+export type BusProvisionConnection = { connectionString: string } | { fullyQualifiedNamespace: string };
 
 export interface BusProvisionCommand {
   kind: 'provision' | 'help';
@@ -26,9 +24,7 @@ Connection (one of):
   LEAF_SERVICE_BUS_NAMESPACE          <name> or <name>.servicebus.windows.net, signed in with
                                       DefaultAzureCredential (workload identity in AKS, az login locally)`;
 
-export function parseBusProvisionArgs(
-  argv: readonly string[],
-): BusProvisionCommand {
+export function parseBusProvisionArgs(argv: readonly string[]): BusProvisionCommand {
   let dryRun = false;
   for (const arg of argv) {
     if (arg === '--help' || arg === '-h') return { kind: 'help', dryRun };
@@ -39,19 +35,13 @@ export function parseBusProvisionArgs(
 }
 
 /** The connection string wins when both are set: it is the more specific instruction. */
-export function connectionFromEnv(
-  env: NodeJS.ProcessEnv,
-): BusProvisionConnection {
+export function connectionFromEnv(env: NodeJS.ProcessEnv): BusProvisionConnection {
   const connectionString = env['LEAF_SERVICE_BUS_CONNECTION_STRING']?.trim();
   if (connectionString) return { connectionString };
   const namespace = env['LEAF_SERVICE_BUS_NAMESPACE']?.trim();
   if (namespace)
     return {
-      fullyQualifiedNamespace: namespace.includes('.')
-        ? namespace
-        : `${namespace}.servicebus.windows.net`,
+      fullyQualifiedNamespace: namespace.includes('.') ? namespace : `${namespace}.servicebus.windows.net`,
     };
-  throw new BusProvisionArgsError(
-    'set LEAF_SERVICE_BUS_CONNECTION_STRING or LEAF_SERVICE_BUS_NAMESPACE to say which Service Bus namespace to provision',
-  );
+  throw new BusProvisionArgsError('set LEAF_SERVICE_BUS_CONNECTION_STRING or LEAF_SERVICE_BUS_NAMESPACE to say which Service Bus namespace to provision');
 }

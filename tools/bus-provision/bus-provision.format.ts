@@ -1,10 +1,4 @@
-import type {
-  MutableSettings,
-  ProvisionAction,
-  ProvisionFinding,
-  ProvisionPlan,
-  RuleFilter,
-} from './bus-provision.plan';
+import type { MutableSettings, ProvisionAction, ProvisionFinding, ProvisionPlan, RuleFilter } from './bus-provision.plan';
 
 const settingsText = (s: MutableSettings & { requiresSession?: boolean }) =>
   Object.entries(s)
@@ -40,15 +34,10 @@ export function describeAction(a: ProvisionAction): string {
 }
 
 export function describeFinding(f: ProvisionFinding): string {
-  return f.kind === 'conflict'
-    ? `CONFLICT ${f.entity}: ${f.detail} (recreate it by hand)`
-    : `undeclared ${f.entity} (left alone)`;
+  return f.kind === 'conflict' ? `CONFLICT ${f.entity}: ${f.detail} (recreate it by hand)` : `undeclared ${f.entity} (left alone)`;
 }
 
 export function describePlan(plan: ProvisionPlan): string[] {
-  const lines =
-    plan.actions.length === 0
-      ? ['nothing to do: the namespace matches the topology']
-      : plan.actions.map(describeAction);
+  const lines = plan.actions.length === 0 ? ['nothing to do: the namespace matches the topology'] : plan.actions.map(describeAction);
   return [...lines, ...plan.findings.map(describeFinding)];
 }

@@ -1,22 +1,7 @@
-import {
-  defaultEntitySettings,
-  queueCatalogue,
-  queueSettings,
-  subscriptionCatalogue,
-  topicCatalogue,
-  topicSettings,
-  type TopicName,
-} from '@leaf/contracts';
+import { defaultEntitySettings, queueCatalogue, queueSettings, subscriptionCatalogue, topicCatalogue, topicSettings, type TopicName } from '@leaf/contracts';
 import { describePlan } from './bus-provision.format';
-import {
-  planProvisioning,
-  type ExistingState,
-  type ExistingSubscription,
-} from './bus-provision.plan';
-import {
-  declaredTopology,
-  type DeclaredTopology,
-} from './bus-provision.topology';
+import { planProvisioning, type ExistingState, type ExistingSubscription } from './bus-provision.plan';
+import { declaredTopology, type DeclaredTopology } from './bus-provision.topology';
 
 const hour = 3_600_000;
 const settings = {
@@ -55,10 +40,7 @@ const declared: DeclaredTopology = {
 
 /** The namespace exactly as provisioning `declared` leaves it. */
 function provisioned(): ExistingState {
-  const sub = (
-    name: string,
-    rules: ExistingSubscription['rules'],
-  ): ExistingSubscription => ({
+  const sub = (name: string, rules: ExistingSubscription['rules']): ExistingSubscription => ({
     topic: 'agent.task-started.v1',
     name,
     lockDurationMs: 30_000,
@@ -149,9 +131,7 @@ describe('planProvisioning', () => {
   it('is idempotent: a namespace that matches needs nothing, whatever the order of filter keys', () => {
     const plan = planProvisioning(declared, provisioned());
     expect(plan).toEqual({ actions: [], findings: [] });
-    expect(describePlan(plan)).toEqual([
-      'nothing to do: the namespace matches the topology',
-    ]);
+    expect(describePlan(plan)).toEqual(['nothing to do: the namespace matches the topology']);
   });
 
   it('updates only the settings that differ', () => {
@@ -204,9 +184,7 @@ describe('planProvisioning', () => {
         changes: { deadLetteringOnMessageExpiration: false },
       },
     ]);
-    expect(describePlan(plan)[1]).toBe(
-      'update topic agent.task-started.v1 (defaultMessageTimeToLiveMs=3600000)',
-    );
+    expect(describePlan(plan)[1]).toBe('update topic agent.task-started.v1 (defaultMessageTimeToLiveMs=3600000)');
   });
 
   it("replaces a subscription's $Default rule with its declared filter, then removes rules it does not declare", () => {
@@ -300,34 +278,18 @@ describe('planProvisioning', () => {
 describe('declaredTopology', () => {
   it('declares every queue, topic and subscription of the contract catalogue with full settings', () => {
     const topology = declaredTopology();
-    expect(topology.queues.map((q) => q.name)).toEqual(
-      Object.keys(queueCatalogue),
-    );
-    expect(topology.topics.map((t) => t.name)).toEqual(
-      Object.keys(topicCatalogue),
-    );
-    expect(topology.subscriptions.map((s) => `${s.topic}/${s.name}`)).toEqual(
-      subscriptionCatalogue.map((s) => `${s.topic}/${s.name}`),
-    );
-    expect(
-      topology.queues.find((q) => q.name === 'agent-tasks')!.settings,
-    ).toMatchObject({
+    expect(topology.queues.map((q) => q.name)).toEqual(Object.keys(queueCatalogue));
+    expect(topology.topics.map((t) => t.name)).toEqual(Object.keys(topicCatalogue));
+    expect(topology.subscriptions.map((s) => `${s.topic}/${s.name}`)).toEqual(subscriptionCatalogue.map((s) => `${s.topic}/${s.name}`));
+    expect(topology.queues.find((q) => q.name === 'agent-tasks')!.settings).toMatchObject({
       lockDurationMs: 60_000,
       maxDeliveryCount: 5,
-      defaultMessageTimeToLiveMs:
-        queueSettings['agent-tasks'].defaultMessageTimeToLiveMs,
+      defaultMessageTimeToLiveMs: queueSettings['agent-tasks'].defaultMessageTimeToLiveMs,
       deadLetteringOnMessageExpiration: true,
     });
     // Each topic and its subscriptions carry the catalogue's time-to-live.
-    for (const t of topology.topics)
-      expect(t.defaultMessageTimeToLiveMs).toBe(
-        topicSettings[t.name as TopicName].defaultMessageTimeToLiveMs,
-      );
-    for (const s of topology.subscriptions)
-      expect(s.settings).toMatchObject(topicSettings[s.topic as TopicName]);
-    for (const s of topology.subscriptions)
-      expect(Object.keys(s.settings).sort()).toEqual(
-        Object.keys(defaultEntitySettings).sort(),
-      );
+    for (const t of topology.topics) expect(t.defaultMessageTimeToLiveMs).toBe(topicSettings[t.name as TopicName].defaultMessageTimeToLiveMs);
+    for (const s of topology.subscriptions) expect(s.settings).toMatchObject(topicSettings[s.topic as TopicName]);
+    for (const s of topology.subscriptions) expect(Object.keys(s.settings).sort()).toEqual(Object.keys(defaultEntitySettings).sort());
   });
 });

@@ -1,14 +1,8 @@
 import { canonicalJson, type CorrelationFilter, type EntitySettings } from '@leaf/contracts';
-import type {
-  DeclaredSubscription,
-  DeclaredTopology,
-} from './bus-provision.topology';
+import type { DeclaredSubscription, DeclaredTopology } from './bus-provision.topology';
 
 /** A rule filter as the namespace has it, normalised: everything, a correlation filter, or SQL we did not write. */
-export type RuleFilter =
-  | { kind: 'all' }
-  | ({ kind: 'correlation' } & CorrelationFilter)
-  | { kind: 'sql'; expression: string };
+export type RuleFilter = { kind: 'all' } | ({ kind: 'correlation' } & CorrelationFilter) | { kind: 'sql'; expression: string };
 
 export interface ExistingQueue {
   name: string;
@@ -44,22 +38,10 @@ export interface ExistingState {
 
 /** What Service Bus lets an existing entity change (sessions and turning on duplicate detection it does not). */
 export type MutableSettings = Partial<
-  Pick<
-    EntitySettings,
-    | 'lockDurationMs'
-    | 'maxDeliveryCount'
-    | 'duplicateDetectionWindowMs'
-    | 'defaultMessageTimeToLiveMs'
-    | 'deadLetteringOnMessageExpiration'
-  >
+  Pick<EntitySettings, 'lockDurationMs' | 'maxDeliveryCount' | 'duplicateDetectionWindowMs' | 'defaultMessageTimeToLiveMs' | 'deadLetteringOnMessageExpiration'>
 >;
 
-const receiverSettings = [
-  'lockDurationMs',
-  'maxDeliveryCount',
-  'defaultMessageTimeToLiveMs',
-  'deadLetteringOnMessageExpiration',
-] as const;
+const receiverSettings = ['lockDurationMs', 'maxDeliveryCount', 'defaultMessageTimeToLiveMs', 'deadLetteringOnMessageExpiration'] as const;
 
 /** The rule a declared subscription has: its correlation filter, or everything. */
 export const defaultRuleName = '$Default';
@@ -109,9 +91,7 @@ export interface ProvisionPlan {
   findings: ProvisionFinding[];
 }
 
-export function declaredFilter(
-  filter: CorrelationFilter | undefined,
-): RuleFilter {
+export function declaredFilter(filter: CorrelationFilter | undefined): RuleFilter {
   if (!filter) return { kind: 'all' };
   return {
     kind: 'correlation',
@@ -127,22 +107,16 @@ export function declaredFilter(
   };
 }
 
-export const sameFilter = (a: RuleFilter, b: RuleFilter): boolean =>
-  canonicalJson(a) === canonicalJson(b);
+export const sameFilter = (a: RuleFilter, b: RuleFilter): boolean => canonicalJson(a) === canonicalJson(b);
 
-function changed<K extends keyof MutableSettings>(
-  keys: readonly K[],
-  want: Pick<EntitySettings, K>,
-  have: Pick<EntitySettings, K>,
-): MutableSettings {
+function changed<K extends keyof MutableSettings>(keys: readonly K[], want: Pick<EntitySettings, K>, have: Pick<EntitySettings, K>): MutableSettings {
   const changes: MutableSettings = {};
   for (const key of keys) if (want[key] !== have[key]) changes[key] = want[key];
   return changes;
 }
 
 const any = (changes: MutableSettings) => Object.keys(changes).length > 0;
-const subscriptionPath = (s: { topic: string; name: string }) =>
-  `${s.topic}/Subscriptions/${s.name}`;
+const subscriptionPath = (s: { topic: string; name: string }) => `${s.topic}/Subscriptions/${s.name}`;
 
 /**
  * Declared topology + what the namespace has -> what to do. Pure, so the whole decision is
@@ -150,10 +124,7 @@ const subscriptionPath = (s: { topic: string; name: string }) =>
  * declared subscription's rules exactly its declared filter (as `$Default`), and report - never
  * delete - entities the topology does not declare.
  */
-export function planProvisioning(
-  declared: DeclaredTopology,
-  existing: ExistingState,
-): ProvisionPlan {
+export function planProvisioning(declared: DeclaredTopology, existing: ExistingState): ProvisionPlan {
   const actions: ProvisionAction[] = [];
   const findings: ProvisionFinding[] = [];
 
@@ -175,26 +146,18 @@ export function planProvisioning(
       findings.push({
         kind: 'conflict',
         entity: name,
-        detail:
-          'duplicate detection is off; it can only be turned on by recreating the queue',
+        detail: 'duplicate detection is off; it can only be turned on by recreating the queue',
       });
     }
     const changes = changed(receiverSettings, settings, have);
-    if (
-      have.requiresDuplicateDetection &&
-      have.duplicateDetectionWindowMs !== settings.duplicateDetectionWindowMs
-    ) {
+    if (have.requiresDuplicateDetection && have.duplicateDetectionWindowMs !== settings.duplicateDetectionWindowMs) {
       changes.duplicateDetectionWindowMs = settings.duplicateDetectionWindowMs;
     }
     if (any(changes)) actions.push({ kind: 'update-queue', name, changes });
   }
 
   const topics = new Map(existing.topics.map((t) => [t.name, t]));
-  for (const {
-    name,
-    duplicateDetectionWindowMs,
-    defaultMessageTimeToLiveMs,
-  } of declared.topics) {
+  for (const { name, duplicateDetectionWindowMs, defaultMessageTimeToLiveMs } of declared.topics) {
     const have = topics.get(name);
     if (!have) {
       actions.push({
@@ -210,52 +173,32 @@ export function planProvisioning(
       findings.push({
         kind: 'conflict',
         entity: name,
-        detail:
-          'duplicate detection is off; it can only be turned on by recreating the topic',
+        detail: 'duplicate detection is off; it can only be turned on by recreating the topic',
       });
     } else if (have.duplicateDetectionWindowMs !== duplicateDetectionWindowMs) {
       changes.duplicateDetectionWindowMs = duplicateDetectionWindowMs;
     }
-    if (have.defaultMessageTimeToLiveMs !== defaultMessageTimeToLiveMs)
-      changes.defaultMessageTimeToLiveMs = defaultMessageTimeToLiveMs;
+    if (have.defaultMessageTimeToLiveMs !== defaultMessageTimeToLiveMs) changes.defaultMessageTimeToLiveMs = defaultMessageTimeToLiveMs;
     if (any(changes)) actions.push({ kind: 'update-topic', name, changes });
   }
 
-  const subscriptions = new Map(
-    existing.subscriptions.map((s) => [subscriptionPath(s), s]),
-  );
-  for (const want of declared.subscriptions)
-    planSubscription(
-      want,
-      subscriptions.get(subscriptionPath(want)),
-      actions,
-      findings,
-    );
+  const subscriptions = new Map(existing.subscriptions.map((s) => [subscriptionPath(s), s]));
+  for (const want of declared.subscriptions) planSubscription(want, subscriptions.get(subscriptionPath(want)), actions, findings);
 
   const declaredNames = {
     queues: new Set(declared.queues.map((q) => q.name)),
     topics: new Set(declared.topics.map((t) => t.name)),
     subscriptions: new Set(declared.subscriptions.map(subscriptionPath)),
   };
-  for (const q of existing.queues)
-    if (!declaredNames.queues.has(q.name))
-      findings.push({ kind: 'undeclared', entity: q.name });
-  for (const t of existing.topics)
-    if (!declaredNames.topics.has(t.name))
-      findings.push({ kind: 'undeclared', entity: t.name });
+  for (const q of existing.queues) if (!declaredNames.queues.has(q.name)) findings.push({ kind: 'undeclared', entity: q.name });
+  for (const t of existing.topics) if (!declaredNames.topics.has(t.name)) findings.push({ kind: 'undeclared', entity: t.name });
   for (const s of existing.subscriptions) {
-    if (!declaredNames.subscriptions.has(subscriptionPath(s)))
-      findings.push({ kind: 'undeclared', entity: subscriptionPath(s) });
+    if (!declaredNames.subscriptions.has(subscriptionPath(s))) findings.push({ kind: 'undeclared', entity: subscriptionPath(s) });
   }
   return { actions, findings };
 }
 
-function planSubscription(
-  want: DeclaredSubscription,
-  have: ExistingSubscription | undefined,
-  actions: ProvisionAction[],
-  findings: ProvisionFinding[],
-): void {
+function planSubscription(want: DeclaredSubscription, have: ExistingSubscription | undefined, actions: ProvisionAction[], findings: ProvisionFinding[]): void {
   const filter = declaredFilter(want.filter);
   if (!have) {
     actions.push({

@@ -43,10 +43,8 @@ export function declaredTopology(): DeclaredTopology {
     })),
     topics: (Object.keys(topicCatalogue) as TopicName[]).map((name) => ({
       name,
-      duplicateDetectionWindowMs:
-        defaultEntitySettings.duplicateDetectionWindowMs,
-      defaultMessageTimeToLiveMs:
-        topicSettings[name].defaultMessageTimeToLiveMs,
+      duplicateDetectionWindowMs: defaultEntitySettings.duplicateDetectionWindowMs,
+      defaultMessageTimeToLiveMs: topicSettings[name].defaultMessageTimeToLiveMs,
     })),
     subscriptions: subscriptionCatalogue.map((s) => ({
       topic: s.topic,

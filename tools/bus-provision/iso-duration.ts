@@ -1,7 +1,6 @@
 /** Service Bus administration speaks ISO 8601 durations (`PT30S`, `PT10M`, `P14D`); the topology speaks milliseconds. */
 export function toIsoDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0)
-    throw new RangeError(`not a duration: ${ms} ms`);
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`not a duration: ${ms} ms`);
   let rest = ms;
   const days = Math.floor(rest / 86_400_000);
   rest -= days * 86_400_000;
@@ -15,18 +14,12 @@ export function toIsoDuration(ms: number): string {
   return `P${days ? `${days}D` : ''}${time ? `T${time}` : ''}`;
 }
 
-const pattern =
-  /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const pattern = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 export function parseIsoDuration(text: string): number {
   const match = pattern.exec(text.trim());
-  if (!match || text.trim() === 'P' || text.trim().endsWith('T'))
-    throw new RangeError(`not an ISO 8601 duration: ${text}`);
+  if (!match || text.trim() === 'P' || text.trim().endsWith('T')) throw new RangeError(`not an ISO 8601 duration: ${text}`);
   const [, d, h, m, s] = match;
-  const ms =
-    Number(d ?? 0) * 86_400_000 +
-    Number(h ?? 0) * 3_600_000 +
-    Number(m ?? 0) * 60_000 +
-    Number(s ?? 0) * 1000;
+  const ms = Number(d ?? 0) * 86_400_000 + Number(h ?? 0) * 3_600_000 + Number(m ?? 0) * 60_000 + Number(s ?? 0) * 1000;
   return Math.round(ms);
 }

@@ -63,23 +63,39 @@ function listCharts(chartsDir: string): { name: string; type: 'application' | 'l
 }
 
 /** The application (service) charts under chartsDir. */
-export const serviceChartNames = (chartsDir: string): string[] => listCharts(chartsDir).filter((chart) => chart.type === 'application').map((chart) => chart.name);
+export const serviceChartNames = (chartsDir: string): string[] =>
+  listCharts(chartsDir)
+    .filter((chart) => chart.type === 'application')
+    .map((chart) => chart.name);
 
 function valuesCases(chartDir: string, chart: string, environmentsDir: string): { cases: ValuesCase[]; findings: ChartFinding[] } {
   const cases: ValuesCase[] = [];
   const findings: ChartFinding[] = [];
   const ciDir = join(chartDir, 'ci');
-  const ciFiles = existsSync(ciDir) ? readdirSync(ciDir).filter((file) => file.endsWith('-values.yaml')).sort() : [];
+  const ciFiles = existsSync(ciDir)
+    ? readdirSync(ciDir)
+        .filter((file) => file.endsWith('-values.yaml'))
+        .sort()
+    : [];
   if (ciFiles.length === 0) findings.push({ chart, case: 'ci', object: '-', rule: 'ci-cases', message: 'no ci/*-values.yaml case' });
   for (const file of ciFiles) cases.push({ name: `ci/${file}`, namespace: 'leaf-ci', files: [join(ciDir, file)] });
   const environments = existsSync(environmentsDir)
-    ? readdirSync(environmentsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
+    ? readdirSync(environmentsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
     : [];
   for (const environment of environments) {
     const files = [join(environmentsDir, environment, 'common.values.yaml'), join(environmentsDir, environment, `${chart}.values.yaml`)];
     const missing = files.filter((file) => !existsSync(file));
     if (missing.length > 0) {
-      findings.push({ chart, case: `env:${environment}`, object: '-', rule: 'environment-values', message: `missing ${missing.map((file) => basename(file)).join(', ')}` });
+      findings.push({
+        chart,
+        case: `env:${environment}`,
+        object: '-',
+        rule: 'environment-values',
+        message: `missing ${missing.map((file) => basename(file)).join(', ')}`,
+      });
       continue;
     }
     cases.push({ name: `env:${environment}`, namespace: `leaf-${environment}`, files });
@@ -161,7 +177,12 @@ export async function checkCharts(options: ChartsCheckOptions): Promise<ChartsRe
     }
     const selected = charts.filter((chart) => chart.type === 'application' && (!options.only || options.only.includes(chart.name)));
     // Read from the checkout, not the copy: the finding names the files to fix.
-    findings.push(...valuesSchemaDrift(options.chartsDir, selected.map((chart) => chart.name)));
+    findings.push(
+      ...valuesSchemaDrift(
+        options.chartsDir,
+        selected.map((chart) => chart.name),
+      ),
+    );
     const results = await Promise.all(selected.map((chart) => checkChart(options.helm, work, chart.name, options.environmentsDir)));
     const renders = results.flatMap((result) => result.renders);
     findings.push(...results.flatMap((result) => result.findings));

@@ -196,7 +196,9 @@ describe('charts:check', () => {
     expect(one(report, 'lane-worker', 'env:prod', 'ConfigMap')['data']).toMatchObject({ LEAF_LANE_QUEUE: 'agent-tasks' });
     expect(one(report, 'lane-worker', 'env:prod', 'ScaledObject')['spec'].triggers[0].metadata.queueName).toBe('agent-tasks');
     const scaledJob = one(report, 'lane-worker', 'env:prod', 'ScaledJob');
-    expect(scaledJob['spec'].triggers).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ queueName: 'agent-tasks-long', messageCount: '1' }) })]);
+    expect(scaledJob['spec'].triggers).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ queueName: 'agent-tasks-long', messageCount: '1' }) }),
+    ]);
     const template = scaledJob['spec'].jobTargetRef.template;
     expect(template.metadata.labels['azure.workload.identity/use']).toBe('true');
     expect(template.spec.serviceAccountName).toBe('lane-worker');
@@ -209,7 +211,14 @@ describe('charts:check', () => {
     );
     const workspace = template.spec.volumes.find((v: Json) => v['name'] === 'workspace');
     expect(workspace.ephemeral.volumeClaimTemplate.spec.resources.requests.storage).toBe('8Gi');
-    for (const environment of environments) expect(laneFindings('lane-worker', `env:${environment}`, report.renders.find((r) => r.chart === 'lane-worker' && r.case === `env:${environment}`)?.objects ?? [])).toEqual([]);
+    for (const environment of environments)
+      expect(
+        laneFindings(
+          'lane-worker',
+          `env:${environment}`,
+          report.renders.find((r) => r.chart === 'lane-worker' && r.case === `env:${environment}`)?.objects ?? [],
+        ),
+      ).toEqual([]);
   });
 
   it('gives the gateway a read-only Role over the workloads, bound to its ServiceAccount, and the token only where it reads the API', () => {
@@ -232,7 +241,9 @@ describe('charts:check', () => {
     const container = scaledJob['spec'].jobTargetRef.template.spec.containers[0];
     container.env = container.env.filter((e: Json) => e['name'] !== 'LEAF_LANE_WORKER_ONE_TASK');
     scaledJob['spec'].triggers[0].metadata.queueName = 'agent-tasks';
-    const messages = laneFindings('lane-worker', 'env:prod', objects as K8sObject[], [{ kind: 'huge.kind', lane: 'long', workspaceGi: 64 } as never]).map((f) => f.message);
+    const messages = laneFindings('lane-worker', 'env:prod', objects as K8sObject[], [{ kind: 'huge.kind', lane: 'long', workspaceGi: 64 } as never]).map(
+      (f) => f.message,
+    );
     expect(messages).toEqual([
       'triggers on agent-tasks, not agent-tasks-long',
       'the Job does not run one task per Job (LEAF_LANE_WORKER_ONE_TASK)',
@@ -253,12 +264,21 @@ describe('charts:check', () => {
 
   it('fails a KEDA object that helm lint accepts but the KEDA schema rejects', async () => {
     const chartsDir = brokenCopy((dir) =>
-      replaceIn(join(dir, 'leaf-service', 'templates', '_keda.tpl'), 'pollingInterval: {{ $so.pollingInterval }}', 'pollingInterval: {{ $so.pollingInterval | quote }}'),
+      replaceIn(
+        join(dir, 'leaf-service', 'templates', '_keda.tpl'),
+        'pollingInterval: {{ $so.pollingInterval }}',
+        'pollingInterval: {{ $so.pollingInterval | quote }}',
+      ),
     );
     const broken = await checkCharts({ helm, chartsDir, environmentsDir: join(root, 'k8s', 'environments') });
     expect(broken.findings.some((finding) => finding.rule.startsWith('helm-'))).toBe(false);
     expect(broken.findings).toContainEqual(
-      expect.objectContaining({ case: 'env:prod', object: 'ScaledObject/lane-worker', rule: 'schema', message: expect.stringContaining('pollingInterval must be integer') }),
+      expect.objectContaining({
+        case: 'env:prod',
+        object: 'ScaledObject/lane-worker',
+        rule: 'schema',
+        message: expect.stringContaining('pollingInterval must be integer'),
+      }),
     );
   });
 

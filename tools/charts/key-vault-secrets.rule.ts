@@ -61,7 +61,10 @@ export function keyVaultFindings(chart: string, caseName: string, objects: reado
 
   const required = [...(keyVaultSettings['*'] ?? []), ...(keyVaultSettings[chart] ?? [])];
   if (chart === 'gateway') {
-    const issuers = (plain.get('LEAF_AUTH_ISSUERS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const issuers = (plain.get('LEAF_AUTH_ISSUERS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (issuers.length === 0) add('ConfigMap/gateway', 'LEAF_AUTH_ISSUERS is not set: a deployed gateway must name its issuers (entra, cloudflare-access)');
     if (issuers.includes('dev')) add('ConfigMap/gateway', 'LEAF_AUTH_ISSUERS includes dev: only a laptop (LEAF_ENV=local) may trust the dev issuer');
     for (const issuer of issuers) required.push(...(issuerSettings[issuer] ?? []));
@@ -91,11 +94,13 @@ export function keyVaultFindings(chart: string, caseName: string, objects: reado
   // A value in plain config would be both in git and in the ConfigMap, and would shadow nothing:
   // envFrom (the ConfigMap) and env (the Secret) would race for the same name.
   for (const setting of new Set([...required, ...envs.keys()])) {
-    if (plain.has(setting)) add(`ConfigMap/${String(configMaps[0]?.metadata.name ?? chart)}`, `${setting} is set in plain values; it must come from Key Vault`, 'no-plain-secrets');
+    if (plain.has(setting))
+      add(`ConfigMap/${String(configMaps[0]?.metadata.name ?? chart)}`, `${setting} is set in plain values; it must come from Key Vault`, 'no-plain-secrets');
     for (const workload of workloads) {
       for (const container of asArray(podSpecOf(workload)?.['containers'])) {
         const env = asArray(container['env']).find((e) => e['name'] === setting);
-        if (env && typeof env['value'] === 'string') add(objectRef(workload), `container ${String(container['name'])} sets ${setting} as a literal; it must come from Key Vault`, 'no-plain-secrets');
+        if (env && typeof env['value'] === 'string')
+          add(objectRef(workload), `container ${String(container['name'])} sets ${setting} as a literal; it must come from Key Vault`, 'no-plain-secrets');
       }
     }
   }

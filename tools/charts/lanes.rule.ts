@@ -25,17 +25,24 @@ const queueOfTrigger = (object: K8sObject): string[] => asArray(at(object, 'spec
  * `agent-tasks-long` starts one Job per message (one task, then exit) as the service's workload
  * identity, with an ephemeral workspace at least as large as every long kind declares.
  */
-export function laneFindings(chart: string, caseName: string, objects: readonly K8sObject[], kinds: readonly TaskKindDefinition[] = builtInTaskKinds): ChartFinding[] {
+export function laneFindings(
+  chart: string,
+  caseName: string,
+  objects: readonly K8sObject[],
+  kinds: readonly TaskKindDefinition[] = builtInTaskKinds,
+): ChartFinding[] {
   const findings: ChartFinding[] = [];
   const problem = (object: string, message: string) => findings.push({ chart, case: caseName, object, rule: 'lanes', message });
 
   const configMap = objects.find((o) => o.kind === 'ConfigMap');
   const deploymentQueue = asRecord(configMap?.['data'])['LEAF_LANE_QUEUE'];
-  if (deploymentQueue !== laneQueues.short) problem(configMap ? objectRef(configMap) : 'ConfigMap', `the Deployment's LEAF_LANE_QUEUE is ${String(deploymentQueue)}, not ${laneQueues.short}`);
+  if (deploymentQueue !== laneQueues.short)
+    problem(configMap ? objectRef(configMap) : 'ConfigMap', `the Deployment's LEAF_LANE_QUEUE is ${String(deploymentQueue)}, not ${laneQueues.short}`);
 
   const scaledObject = objects.find((o) => o.kind === 'ScaledObject');
   if (!scaledObject) problem('ScaledObject', `no ScaledObject scales the short lane on ${laneQueues.short}`);
-  else if (!queueOfTrigger(scaledObject).every((q) => q === laneQueues.short)) problem(objectRef(scaledObject), `scales on ${queueOfTrigger(scaledObject).join(', ')}, not ${laneQueues.short}`);
+  else if (!queueOfTrigger(scaledObject).every((q) => q === laneQueues.short))
+    problem(objectRef(scaledObject), `scales on ${queueOfTrigger(scaledObject).join(', ')}, not ${laneQueues.short}`);
 
   const scaledJob = objects.find((o) => o.kind === 'ScaledJob');
   if (!scaledJob) {
@@ -44,16 +51,20 @@ export function laneFindings(chart: string, caseName: string, objects: readonly 
   }
   const ref = objectRef(scaledJob);
   const triggers = queueOfTrigger(scaledJob);
-  if (triggers.length === 0 || !triggers.every((q) => q === laneQueues.long)) problem(ref, `triggers on ${triggers.join(', ') || 'nothing'}, not ${laneQueues.long}`);
+  if (triggers.length === 0 || !triggers.every((q) => q === laneQueues.long))
+    problem(ref, `triggers on ${triggers.join(', ') || 'nothing'}, not ${laneQueues.long}`);
   const env = envOf(scaledJob);
-  if (env.get('LEAF_LANE_QUEUE') !== laneQueues.long) problem(ref, `the Job's LEAF_LANE_QUEUE is ${env.get('LEAF_LANE_QUEUE') ?? 'unset'}, not ${laneQueues.long}`);
+  if (env.get('LEAF_LANE_QUEUE') !== laneQueues.long)
+    problem(ref, `the Job's LEAF_LANE_QUEUE is ${env.get('LEAF_LANE_QUEUE') ?? 'unset'}, not ${laneQueues.long}`);
   if (env.get('LEAF_LANE_WORKER_ONE_TASK') !== 'true') problem(ref, 'the Job does not run one task per Job (LEAF_LANE_WORKER_ONE_TASK)');
   if (at(scaledJob, 'spec', 'jobTargetRef', 'parallelism') !== 1) problem(ref, 'a Job must run one pod (parallelism 1)');
 
   const template = asRecord(at(scaledJob, 'spec', 'jobTargetRef', 'template'));
-  if (asRecord(at(template, 'metadata', 'labels'))['azure.workload.identity/use'] !== 'true') problem(ref, 'the Job pods do not use workload identity (label azure.workload.identity/use)');
+  if (asRecord(at(template, 'metadata', 'labels'))['azure.workload.identity/use'] !== 'true')
+    problem(ref, 'the Job pods do not use workload identity (label azure.workload.identity/use)');
   const serviceAccount = at(template, 'spec', 'serviceAccountName');
-  if (!objects.some((o) => o.kind === 'ServiceAccount' && at(o, 'metadata', 'name') === serviceAccount)) problem(ref, `the Job's ServiceAccount ${String(serviceAccount)} is not in the release`);
+  if (!objects.some((o) => o.kind === 'ServiceAccount' && at(o, 'metadata', 'name') === serviceAccount))
+    problem(ref, `the Job's ServiceAccount ${String(serviceAccount)} is not in the release`);
 
   const workspaceDir = env.get('LEAF_TASK_WORKSPACE_DIR');
   const mount = asArray(asArray(at(template, 'spec', 'containers'))[0]?.['volumeMounts']).find((m) => m['mountPath'] === workspaceDir);

@@ -84,7 +84,11 @@ describe('manifest policy', () => {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledJob',
       metadata: { name: 'long' },
-      spec: { jobTargetRef: { template: { spec: { securityContext: { runAsNonRoot: true }, terminationGracePeriodSeconds: 35, containers: [{ ...job, image: 'x:latest' }] } } } },
+      spec: {
+        jobTargetRef: {
+          template: { spec: { securityContext: { runAsNonRoot: true }, terminationGracePeriodSeconds: 35, containers: [{ ...job, image: 'x:latest' }] } },
+        },
+      },
     };
     expect(rules(scaledJob)).toEqual(['image-tag: container app: image x:latest uses the mutable "latest" tag']);
   });

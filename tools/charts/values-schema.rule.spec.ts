@@ -47,7 +47,11 @@ describe('values.schema.json drift rule', () => {
     const schema = JSON.parse(readFileSync(source, 'utf8')) as { properties: Record<string, unknown> };
     schema.properties['podLabels'] = { type: 'object' };
     writeFileSync(source, JSON.stringify(schema, null, 2));
-    expect(valuesSchemaDrift(copy, serviceCharts).map((f) => f.chart).sort()).toEqual([...serviceCharts].sort());
+    expect(
+      valuesSchemaDrift(copy, serviceCharts)
+        .map((f) => f.chart)
+        .sort(),
+    ).toEqual([...serviceCharts].sort());
     writeValuesSchemas(copy, serviceCharts);
     expect(valuesSchemaDrift(copy, serviceCharts)).toEqual([]);
   });

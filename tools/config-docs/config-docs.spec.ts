@@ -29,7 +29,11 @@ describe('renderConfigTable', () => {
       source('a', {
         INNER: z.coerce.number().describe('described inside').default(5),
         OUTER: z.string().optional().describe('described outside'),
-        FLAG: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('a flag'),
+        FLAG: z
+          .enum(['true', 'false'])
+          .default('false')
+          .transform((v) => v === 'true')
+          .describe('a flag'),
       }),
     ]);
     expect(table).toContain('| `INNER` | all | `5` | described inside |');

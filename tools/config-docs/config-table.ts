@@ -71,7 +71,11 @@ function shapeOf(source: ConfigSource): Record<string, z.ZodType> {
 function merge(values: ReadonlyArray<{ reader: string; text: string }>): string {
   const distinct = [...new Set(values.map((v) => v.text))];
   if (distinct.length === 1) return distinct[0];
-  const part = (text: string) => `${values.filter((v) => v.text === text).map((v) => v.reader).join(', ')}: ${text.replace(/\.$/, '')}`;
+  const part = (text: string) =>
+    `${values
+      .filter((v) => v.text === text)
+      .map((v) => v.reader)
+      .join(', ')}: ${text.replace(/\.$/, '')}`;
   return `${distinct.map(part).join('; ')}.`;
 }
 

@@ -22,12 +22,7 @@ export class DataGenArgsError extends Error {
   override readonly name = 'DataGenArgsError';
 }
 
-const integer = (flag: string) =>
-  z
-    .string()
-    .regex(/^\d+$/, `${flag} must be a whole number`)
-    .transform(Number)
-    .optional();
+const integer = (flag: string) => z.string().regex(/^\d+$/, `${flag} must be a whole number`).transform(Number).optional();
 
 const flagsSchema = z.object({
   claims: integer('--claims'),

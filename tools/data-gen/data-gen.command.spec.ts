@@ -18,7 +18,9 @@ describe('data:generate to CSV', () => {
     const { lines } = await runDataGen(command);
 
     const claimsLine = lines.find((line) => line.trimStart().startsWith('claims '));
-    const claimsHash = createHash('sha256').update(await readFile(join(dir, 'claims.csv'))).digest('hex');
+    const claimsHash = createHash('sha256')
+      .update(await readFile(join(dir, 'claims.csv')))
+      .digest('hex');
     expect(claimsLine).toMatch(/ 2500 rows /);
     expect(claimsLine).toContain(`sha256 ${claimsHash}`);
     expect(lines[0]).toContain('seed-11-2500');

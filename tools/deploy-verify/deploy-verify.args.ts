@@ -33,7 +33,8 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     throw new VerifyArgsError(`${(error as Error).message}\n${usage}`);
   }
   const namespace = values.namespace;
-  if (!namespace || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) throw new VerifyArgsError(`--namespace must name a Kubernetes namespace\n${usage}`);
+  if (!namespace || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
+    throw new VerifyArgsError(`--namespace must name a Kubernetes namespace\n${usage}`);
   const seconds = (name: string, raw: string | undefined, fallback: number, max: number) => {
     if (raw === undefined) return fallback;
     const n = Number(raw);

@@ -54,7 +54,10 @@ describe('deploy:verify against a fake Kubernetes API', () => {
       },
     });
     expect(result).toEqual({ ok: true, rounds: 2, problems: [] });
-    expect(seen[0]).toEqual(['Deployment gateway: 1/2 updated, 1/2 ready, 1/2 available', 'ScaledJob lane-worker-long: not Ready: waiting for the trigger authentication']);
+    expect(seen[0]).toEqual([
+      'Deployment gateway: 1/2 updated, 1/2 ready, 1/2 available',
+      'ScaledJob lane-worker-long: not Ready: waiting for the trigger authentication',
+    ]);
   });
 
   it('fails a rollout past its progress deadline at once, naming it, a crash-looping pod and an unready service', async () => {
@@ -62,7 +65,10 @@ describe('deploy:verify against a fake Kubernetes API', () => {
     healthy(fake, ns);
     fake.put('deployments', deploymentObject(ns, 'claims-runtime', { replicas: 2, updated: 1, ready: 1, deadlineExceeded: true }));
     fake.put('pods', podObject(ns, 'claims-runtime-8e0a-c', { app: 'claims-runtime', ready: false, restarts: 5, waiting: 'CrashLoopBackOff' }));
-    fake.proxy(ns, 'claims-runtime', 80, '/health/ready', { status: 503, body: '{"status":"down","checks":[{"name":"claims-source","status":"down"},{"name":"bus","status":"up"}]}' });
+    fake.proxy(ns, 'claims-runtime', 80, '/health/ready', {
+      status: 503,
+      body: '{"status":"down","checks":[{"name":"claims-source","status":"down"},{"name":"bus","status":"up"}]}',
+    });
     const result = await verifyDeployment(await reader(ns), { timeoutMs: 60_000, intervalMs: 10 });
     expect(result.ok).toBe(false);
     expect(result.rounds).toBe(1);
@@ -100,7 +106,13 @@ describe('deploy:verify against a fake Kubernetes API', () => {
   }, 200_000);
 
   it('parses its arguments strictly', () => {
-    expect(parseVerifyArgs(['--namespace', 'leaf-prod'])).toEqual({ namespace: 'leaf-prod', timeoutSeconds: 600, intervalSeconds: 5, server: undefined, insecureHttp: false });
+    expect(parseVerifyArgs(['--namespace', 'leaf-prod'])).toEqual({
+      namespace: 'leaf-prod',
+      timeoutSeconds: 600,
+      intervalSeconds: 5,
+      server: undefined,
+      insecureHttp: false,
+    });
     expect(() => parseVerifyArgs(['--namespace', 'Leaf_Prod'])).toThrow('--namespace must name');
     expect(() => parseVerifyArgs(['--namespace', 'leaf-prod', '--timeout', '0'])).toThrow('--timeout must be');
     expect(() => parseVerifyArgs(['--namespace', 'leaf-prod', '--token', 'x'])).toThrow("Unknown option '--token'");

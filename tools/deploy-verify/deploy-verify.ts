@@ -79,7 +79,8 @@ export async function verifyDeployment(reader: ClusterReader, options: VerifyOpt
     options.onRound?.(round);
     if (round.failed.length > 0) return { ok: false, rounds, problems: [...round.failed, ...round.waiting] };
     if (round.waiting.length === 0) return { ok: true, rounds, problems: [] };
-    if (Date.now() + options.intervalMs > deadline) return { ok: false, rounds, problems: [`timed out after ${Math.round(options.timeoutMs / 1000)} s`, ...round.waiting] };
+    if (Date.now() + options.intervalMs > deadline)
+      return { ok: false, rounds, problems: [`timed out after ${Math.round(options.timeoutMs / 1000)} s`, ...round.waiting] };
     await sleep(options.intervalMs);
   }
 }

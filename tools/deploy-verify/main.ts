@@ -10,12 +10,17 @@ async function main(): Promise<number> {
     const args = parseVerifyArgs(process.argv.slice(2));
     const token = process.env['LEAF_KUBE_TOKEN'];
     if (args.server && !token) throw new VerifyArgsError('--server needs the token in LEAF_KUBE_TOKEN');
-    const connection = args.server ? await kubeConfigFor(args.server, token ?? '', args.namespace, { skipTLSVerify: args.insecureHttp }) : await defaultKubeConfig(args.namespace);
+    const connection = args.server
+      ? await kubeConfigFor(args.server, token ?? '', args.namespace, { skipTLSVerify: args.insecureHttp })
+      : await defaultKubeConfig(args.namespace);
     const started = Date.now();
     const result = await verifyDeployment(new ClusterReader(connection), {
       timeoutMs: args.timeoutSeconds * 1000,
       intervalMs: args.intervalSeconds * 1000,
-      onRound: (round) => process.stdout.write(`deploy:verify ${args.namespace}: ${round.failed.length} failed, ${round.waiting.length} waiting${round.waiting[0] ? ` (${round.waiting[0]})` : ''}\n`),
+      onRound: (round) =>
+        process.stdout.write(
+          `deploy:verify ${args.namespace}: ${round.failed.length} failed, ${round.waiting.length} waiting${round.waiting[0] ? ` (${round.waiting[0]})` : ''}\n`,
+        ),
     });
     const took = `${Math.round((Date.now() - started) / 1000)} s`;
     if (result.ok) {
@@ -31,7 +36,9 @@ async function main(): Promise<number> {
       return 2;
     }
     const code = (error as { code?: unknown }).code;
-    process.stderr.write(`deploy:verify could not read the cluster${typeof code === 'number' ? ` (HTTP ${code})` : ''}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    process.stderr.write(
+      `deploy:verify could not read the cluster${typeof code === 'number' ? ` (HTTP ${code})` : ''}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
+    );
     return 2;
   }
 }

@@ -11,10 +11,21 @@ import { FakeSalesforceServer } from '@leaf/testing';
  * the stack with; runs until Ctrl-C. The client id and secret are fixed per directory (dev only).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '3190' }, requests: { type: 'string', default: '60' }, dir: { type: 'string', default: '.data/fake-salesforce' } } });
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '3190' },
+      requests: { type: 'string', default: '60' },
+      dir: { type: 'string', default: '.data/fake-salesforce' },
+    },
+  });
   const dir = resolve(values.dir);
   mkdirSync(dir, { recursive: true });
-  const fake = await FakeSalesforceServer.start({ port: Number(values.port), requests: Number(values.requests), clientId: 'leaf-dev-fake-org', clientSecret: 'leaf-dev-fake-org-secret' });
+  const fake = await FakeSalesforceServer.start({
+    port: Number(values.port),
+    requests: Number(values.requests),
+    clientId: 'leaf-dev-fake-org',
+    clientSecret: 'leaf-dev-fake-org-secret',
+  });
   writeFileSync(join(dir, 'ca.pem'), fake.certificate);
   process.stdout.write(
     [

@@ -27,10 +27,8 @@ interface SendOptions {
   signal?: AbortSignal;
 }
 
-const oneLine = (text: string) =>
-  text.replace(/\s+/g, ' ').trim().slice(0, 600);
-const delay = (ms: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, ms));
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 600);
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The problem+json an error answer carries, as an ApiError; a body that is not one still gives its status. */
 export async function problemOf(res: Response): Promise<ApiError> {
@@ -43,31 +41,16 @@ export async function problemOf(res: Response): Promise<ApiError> {
   }
   const problem = problemSchema.safeParse(body);
   if (problem.success) {
-    const errors = (problem.data.errors ?? [])
-      .slice(0, 3)
-      .map((e) => `${e.path || '(body)'}: ${e.message}`);
-    return new ApiError(
-      res.status,
-      problem.data.code,
-      oneLine(
-        `${problem.data.detail}${errors.length ? ` (${errors.join('; ')})` : ''}`,
-      ),
-    );
+    const errors = (problem.data.errors ?? []).slice(0, 3).map((e) => `${e.path || '(body)'}: ${e.message}`);
+    return new ApiError(res.status, problem.data.code, oneLine(`${problem.data.detail}${errors.length ? ` (${errors.join('; ')})` : ''}`));
   }
   // Not one of ours (a proxy in front of the gateway, APIM): keep what it says, never its raw body.
-  const record =
-    body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const str = (v: unknown) =>
-    typeof v === 'string' && v.trim() ? v : undefined;
+  const record = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
   return new ApiError(
     res.status,
     str(record['code']) ?? `HTTP_${res.status}`,
-    oneLine(
-      str(record['detail']) ??
-        str(record['title']) ??
-        str(record['message']) ??
-        (res.statusText || 'no detail'),
-    ),
+    oneLine(str(record['detail']) ?? str(record['title']) ?? str(record['message']) ?? (res.statusText || 'no detail')),
   );
 }
 
@@ -98,36 +81,16 @@ export class LeafApi {
    */
   urlOf(path: string): string {
     if (!/^\/v1\/[^/]/.test(path) || path.includes('\\'))
-      throw new OperationError(
-        'INVALID_ANSWER',
-        `refusing to follow ${JSON.stringify(path.slice(0, 100))}: not an API path`,
-      );
+      throw new OperationError('INVALID_ANSWER', `refusing to follow ${JSON.stringify(path.slice(0, 100))}: not an API path`);
     return `${this.options.baseUrl.origin}${this.options.baseUrl.pathname.replace(/\/+$/, '')}${path}`;
   }
 
-  async get<T>(
-    path: string,
-    schema: z.ZodType<T>,
-    signal?: AbortSignal,
-  ): Promise<ApiAnswer<T>> {
-    return this.checked(
-      'GET',
-      path,
-      schema,
-      await this.send('GET', path, { retrySafe: true, signal }),
-    );
+  async get<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<ApiAnswer<T>> {
+    return this.checked('GET', path, schema, await this.send('GET', path, { retrySafe: true, signal }));
   }
 
-  async post<T>(
-    path: string,
-    body: unknown,
-    schema: z.ZodType<T>,
-    idempotencyKey?: string,
-  ): Promise<ApiAnswer<T>> {
-    const headers =
-      idempotencyKey === undefined
-        ? undefined
-        : { 'idempotency-key': idempotencyKey };
+  async post<T>(path: string, body: unknown, schema: z.ZodType<T>, idempotencyKey?: string): Promise<ApiAnswer<T>> {
+    const headers = idempotencyKey === undefined ? undefined : { 'idempotency-key': idempotencyKey };
     return this.checked(
       'POST',
       path,
@@ -141,11 +104,7 @@ export class LeafApi {
   }
 
   /** A GET whose body the caller streams (a download, an event stream); an error status is thrown as its problem. */
-  async open(
-    path: string,
-    headers: Record<string, string> = {},
-    signal?: AbortSignal,
-  ): Promise<Response> {
+  async open(path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
     const res = await this.send('GET', path, {
       headers,
       retrySafe: true,
@@ -155,22 +114,14 @@ export class LeafApi {
     return res;
   }
 
-  private async checked<T>(
-    method: string,
-    path: string,
-    schema: z.ZodType<T>,
-    res: Response,
-  ): Promise<ApiAnswer<T>> {
+  private async checked<T>(method: string, path: string, schema: z.ZodType<T>, res: Response): Promise<ApiAnswer<T>> {
     if (!res.ok) throw await problemOf(res);
     const text = await res.text();
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new OperationError(
-        'INVALID_ANSWER',
-        `${method} ${path.split('?')[0]} answered ${res.status} with a body that is not JSON`,
-      );
+      throw new OperationError('INVALID_ANSWER', `${method} ${path.split('?')[0]} answered ${res.status} with a body that is not JSON`);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -188,36 +139,25 @@ export class LeafApi {
    * when `retrySafe`), a 429 (nothing was done; after Retry-After) and a 503 (not ready; only
    * when `retrySafe`). Redirects are not followed: the token goes to the base URL's host only.
    */
-  private async send(
-    method: string,
-    path: string,
-    options: SendOptions,
-  ): Promise<Response> {
+  private async send(method: string, path: string, options: SendOptions): Promise<Response> {
     const url = this.urlOf(path);
     const headers: Record<string, string> = {
       accept: 'application/json, application/problem+json',
       'user-agent': 'leaf-cli',
       ...options.headers,
     };
-    if (this.options.token)
-      headers['authorization'] = `Bearer ${this.options.token}`;
-    if (options.body !== undefined)
-      headers['content-type'] = 'application/json';
+    if (this.options.token) headers['authorization'] = `Bearer ${this.options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
     for (let attempt = 1; ; attempt++) {
       const connect = new AbortController();
       const timer = setTimeout(() => connect.abort(), this.timeoutMs);
-      const signal = options.signal
-        ? AbortSignal.any([connect.signal, options.signal])
-        : connect.signal;
+      const signal = options.signal ? AbortSignal.any([connect.signal, options.signal]) : connect.signal;
       let res: Response;
       try {
         res = await this.fetchFn(url, {
           method,
           headers,
-          body:
-            options.body === undefined
-              ? undefined
-              : JSON.stringify(options.body),
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
           signal,
           redirect: 'manual',
         });
@@ -234,21 +174,14 @@ export class LeafApi {
       } finally {
         clearTimeout(timer);
       }
-      if (
-        (res.status === 429 || (res.status === 503 && options.retrySafe)) &&
-        attempt < this.attempts
-      ) {
+      if ((res.status === 429 || (res.status === 503 && options.retrySafe)) && attempt < this.attempts) {
         await res.body?.cancel();
         await this.sleep(retryAfterMs(res.headers.get('retry-after')));
         continue;
       }
       if (res.status >= 300 && res.status < 400) {
         await res.body?.cancel();
-        throw new ApiError(
-          res.status,
-          'REDIRECT',
-          `the gateway redirects (${res.headers.get('location') ?? 'no Location'}); use the final address as --url`,
-        );
+        throw new ApiError(res.status, 'REDIRECT', `the gateway redirects (${res.headers.get('location') ?? 'no Location'}); use the final address as --url`);
       }
       return res;
     }
@@ -257,8 +190,7 @@ export class LeafApi {
 
 /** Retry-After in seconds (RFC 9110 also allows a date; then, and without one, a second), at most 30 s. */
 export function retryAfterMs(header: string | null): number {
-  const seconds =
-    header !== null && /^\d+$/.test(header.trim()) ? Number(header) : 1;
+  const seconds = header !== null && /^\d+$/.test(header.trim()) ? Number(header) : 1;
   return Math.min(Math.max(seconds, 0), 30) * 1000;
 }
 
@@ -272,9 +204,7 @@ const undiciCodes: Record<string, string> = {
 
 function causeOf(e: unknown): string {
   const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
-  if (typeof cause?.code === 'string')
-    return undiciCodes[cause.code] ?? cause.code;
-  if (typeof cause?.message === 'string')
-    return oneLine(cause.message).slice(0, 120);
+  if (typeof cause?.code === 'string') return undiciCodes[cause.code] ?? cause.code;
+  if (typeof cause?.message === 'string') return oneLine(cause.message).slice(0, 120);
   return e instanceof Error ? e.name : 'failed';
 }

@@ -1,8 +1,4 @@
-import {
-  findingPageSchema,
-  packetListSchema,
-  taskListSchema,
-} from '@leaf/contracts';
+import { findingPageSchema, packetListSchema, taskListSchema } from '@leaf/contracts';
 import { z } from 'zod';
 
 /**

@@ -25,11 +25,7 @@ export const defaultBaseUrl = 'http://127.0.0.1:3000';
 const defaultTimeoutSeconds = 30 * 60;
 
 /** Where the bearer token comes from, in this order: --token, --token-file, LEAF_TOKEN. */
-export type TokenSource =
-  | { kind: 'flag'; value: string }
-  | { kind: 'file'; path: string }
-  | { kind: 'env'; value: string }
-  | { kind: 'none' };
+export type TokenSource = { kind: 'flag'; value: string } | { kind: 'file'; path: string } | { kind: 'env'; value: string } | { kind: 'none' };
 
 export interface GlobalOptions {
   baseUrl: URL;
@@ -124,13 +120,7 @@ const options = {
   reason: { type: 'string' },
 } as const;
 type OptionName = keyof typeof options;
-const globalOptionNames: readonly OptionName[] = [
-  'url',
-  'token',
-  'token-file',
-  'json',
-  'help',
-];
+const globalOptionNames: readonly OptionName[] = ['url', 'token', 'token-file', 'json', 'help'];
 type Values = ReturnType<
   typeof parseArgs<{
     options: typeof options;
@@ -158,10 +148,8 @@ export const commands: Record<Exclude<CommandName, 'help'>, CommandSpec> = {
   'reconcile start': {
     args: [],
     options: ['client', 'period', 'idempotency-key', 'no-wait', 'timeout'],
-    synopsis:
-      'reconcile start --client <id> --period <periodId> [--idempotency-key <key>] [--no-wait] [--timeout <s>]',
-    summary:
-      'start a run (a generated Idempotency-Key unless given) and wait for its end with progress',
+    synopsis: 'reconcile start --client <id> --period <periodId> [--idempotency-key <key>] [--no-wait] [--timeout <s>]',
+    summary: 'start a run (a generated Idempotency-Key unless given) and wait for its end with progress',
   },
   'reconcile show': {
     args: [],
@@ -178,29 +166,18 @@ export const commands: Record<Exclude<CommandName, 'help'>, CommandSpec> = {
   'artifacts download': {
     args: [],
     options: ['client', 'run', 'out', 'name'],
-    synopsis:
-      'artifacts download --client <id> --run <runId> [--out <folder>] [--name <artifact>]...',
-    summary:
-      "stream a succeeded run's artifacts into a folder (default ./<runId>), each checked against its listed sha256",
+    synopsis: 'artifacts download --client <id> --run <runId> [--out <folder>] [--name <artifact>]...',
+    summary: "stream a succeeded run's artifacts into a folder (default ./<runId>), each checked against its listed sha256",
   },
   'findings list': {
     args: [],
     options: ['client', 'run', 'kind', 'format', 'page-size'],
-    synopsis:
-      'findings list --client <id> --run <runId> [--kind <kind>] [--format table|csv] [--page-size <n>]',
+    synopsis: 'findings list --client <id> --run <runId> [--kind <kind>] [--format table|csv] [--page-size <n>]',
     summary: 'every finding of a run (all pages), as a table or CSV',
   },
   'tasks create': {
     args: [],
-    options: [
-      'kind',
-      'client',
-      'param',
-      'approve',
-      'idempotency-key',
-      'no-follow',
-      'timeout',
-    ],
+    options: ['kind', 'client', 'param', 'approve', 'idempotency-key', 'no-follow', 'timeout'],
     synopsis:
       'tasks create --kind <kind> --client <id> [--param key=value | key:=<json>]... [--approve] [--idempotency-key <key>] [--no-follow] [--timeout <s>]',
     summary: 'create a task and follow its events until it ends',
@@ -220,23 +197,20 @@ export const commands: Record<Exclude<CommandName, 'help'>, CommandSpec> = {
   'tasks list': {
     args: [],
     options: ['client', 'status', 'kind', 'limit'],
-    synopsis:
-      'tasks list [--client <id>] [--status <status>] [--kind <kind>] [--limit <n>]',
+    synopsis: 'tasks list [--client <id>] [--status <status>] [--kind <kind>] [--limit <n>]',
     summary: 'tasks, newest first (default 50)',
   },
   'packets list': {
     args: [],
     options: ['client', 'status'],
     synopsis: 'packets list [--client <id>] [--status <status>]',
-    summary:
-      'contract packets (all pages); --status review lists what awaits a decision',
+    summary: 'contract packets (all pages); --status review lists what awaits a decision',
   },
   'packets show': {
     args: ['packetId'],
     options: [],
     synopsis: 'packets show <packetId>',
-    summary:
-      'a packet, its conflicts and the terms read from it with their locators',
+    summary: 'a packet, its conflicts and the terms read from it with their locators',
   },
   'packets approve': {
     args: ['packetId'],
@@ -280,35 +254,18 @@ function valid<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return parsed.data;
 }
 
-function positiveInt(
-  raw: string | undefined,
-  what: string,
-  fallback: number,
-  max: number,
-): number {
+function positiveInt(raw: string | undefined, what: string, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max)
-    throw new UsageError(
-      `${what} must be a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`,
-    );
+    throw new UsageError(`${what} must be a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
-const timeoutMs = (values: Values) =>
-  positiveInt(
-    values.timeout,
-    '--timeout (seconds)',
-    defaultTimeoutSeconds,
-    7 * 24 * 3600,
-  ) * 1000;
+const timeoutMs = (values: Values) => positiveInt(values.timeout, '--timeout (seconds)', defaultTimeoutSeconds, 7 * 24 * 3600) * 1000;
 
-function required(
-  values: Values,
-  name: 'client' | 'period' | 'run' | 'kind' | 'reason',
-): string {
+function required(values: Values, name: 'client' | 'period' | 'run' | 'kind' | 'reason'): string {
   const value = values[name];
-  if (value === undefined || value.trim() === '')
-    throw new UsageError(`--${name} is required`);
+  if (value === undefined || value.trim() === '') throw new UsageError(`--${name} is required`);
   return value.trim();
 }
 
@@ -316,16 +273,11 @@ function required(
  * `--param key=value` gives a string, `--param key:=<json>` a JSON value (a number, a boolean, an
  * object), as httpie does; so `periodId=2025` stays the string it names.
  */
-export function parseTaskParams(
-  raw: readonly string[],
-): Record<string, unknown> {
+export function parseTaskParams(raw: readonly string[]): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const item of raw) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(:?=)([\s\S]*)$/.exec(item);
-    if (!match)
-      throw new UsageError(
-        `--param ${JSON.stringify(item)} must be key=value or key:=<json>`,
-      );
+    if (!match) throw new UsageError(`--param ${JSON.stringify(item)} must be key=value or key:=<json>`);
     const [, key, op, value] = match;
     if (key in params) throw new UsageError(`--param ${key} is given twice`);
     if (op === '=') params[key] = value;
@@ -333,9 +285,7 @@ export function parseTaskParams(
       try {
         params[key] = JSON.parse(value);
       } catch {
-        throw new UsageError(
-          `--param ${key}:= must be followed by JSON, got ${JSON.stringify(value)}`,
-        );
+        throw new UsageError(`--param ${key}:= must be followed by JSON, got ${JSON.stringify(value)}`);
       }
     }
   }
@@ -347,56 +297,29 @@ function baseUrlOf(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(
-      `--url / LEAF_URL ${JSON.stringify(raw)} is not a URL`,
-    );
+    throw new UsageError(`--url / LEAF_URL ${JSON.stringify(raw)} is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(
-      `--url must be http:// or https://, got ${url.protocol}`,
-    );
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http:// or https://, got ${url.protocol}`);
   // A token goes to this host; credentials, a query or a fragment in it are a mistake, not a feature.
-  if (url.username || url.password || url.search || url.hash)
-    throw new UsageError(
-      '--url must be a plain base URL (no credentials, query or fragment)',
-    );
+  if (url.username || url.password || url.search || url.hash) throw new UsageError('--url must be a plain base URL (no credentials, query or fragment)');
   return url;
 }
 
-function tokenSourceOf(
-  values: Values,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): TokenSource {
-  if (values.token !== undefined && values['token-file'] !== undefined)
-    throw new UsageError('give --token or --token-file, not both');
+function tokenSourceOf(values: Values, env: NodeJS.ProcessEnv, cwd: string): TokenSource {
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('give --token or --token-file, not both');
   if (values.token !== undefined) return { kind: 'flag', value: values.token };
-  if (values['token-file'] !== undefined)
-    return { kind: 'file', path: resolve(cwd, values['token-file']) };
+  if (values['token-file'] !== undefined) return { kind: 'file', path: resolve(cwd, values['token-file']) };
   const fromEnv = env['LEAF_TOKEN']?.trim();
   return fromEnv ? { kind: 'env', value: fromEnv } : { kind: 'none' };
 }
 
-function buildCommand(
-  name: Exclude<CommandName, 'help'>,
-  args: Record<string, string>,
-  values: Values,
-  cwd: string,
-): Command {
+function buildCommand(name: Exclude<CommandName, 'help'>, args: Record<string, string>, values: Values, cwd: string): Command {
   switch (name) {
     case 'clients list':
       return { name };
     case 'reconcile start': {
-      const clientId = valid(
-        clientIdSchema,
-        required(values, 'client'),
-        '--client',
-      );
-      const { periodId } = valid(
-        startReconciliationSchema,
-        { periodId: required(values, 'period') },
-        '--period',
-      );
+      const clientId = valid(clientIdSchema, required(values, 'client'), '--client');
+      const { periodId } = valid(startReconciliationSchema, { periodId: required(values, 'period') }, '--period');
       return {
         name,
         clientId,
@@ -408,26 +331,14 @@ function buildCommand(
     }
     case 'reconcile show':
     case 'reconcile wait': {
-      const clientId = valid(
-        clientIdSchema,
-        required(values, 'client'),
-        '--client',
-      );
+      const clientId = valid(clientIdSchema, required(values, 'client'), '--client');
       const runId = valid(runIdSchema, required(values, 'run'), '--run');
-      return name === 'reconcile show'
-        ? { name, clientId, runId }
-        : { name, clientId, runId, timeoutMs: timeoutMs(values) };
+      return name === 'reconcile show' ? { name, clientId, runId } : { name, clientId, runId, timeoutMs: timeoutMs(values) };
     }
     case 'artifacts download': {
-      const clientId = valid(
-        clientIdSchema,
-        required(values, 'client'),
-        '--client',
-      );
+      const clientId = valid(clientIdSchema, required(values, 'client'), '--client');
       const runId = valid(runIdSchema, required(values, 'run'), '--run');
-      const names = values.name?.map((n) =>
-        valid(artifactNameSchema, n, '--name'),
-      );
+      const names = values.name?.map((n) => valid(artifactNameSchema, n, '--name'));
       return {
         name,
         clientId,
@@ -438,18 +349,12 @@ function buildCommand(
     }
     case 'findings list': {
       const format = values.format ?? 'table';
-      if (format !== 'table' && format !== 'csv')
-        throw new UsageError(
-          `--format must be table or csv, got ${JSON.stringify(format)}`,
-        );
+      if (format !== 'table' && format !== 'csv') throw new UsageError(`--format must be table or csv, got ${JSON.stringify(format)}`);
       return {
         name,
         clientId: valid(clientIdSchema, required(values, 'client'), '--client'),
         runId: valid(runIdSchema, required(values, 'run'), '--run'),
-        kind:
-          values.kind === undefined
-            ? undefined
-            : valid(findingKindSchema, values.kind, '--kind'),
+        kind: values.kind === undefined ? undefined : valid(findingKindSchema, values.kind, '--kind'),
         format,
         pageSize: positiveInt(values['page-size'], '--page-size', 500, 500),
       };
@@ -484,31 +389,16 @@ function buildCommand(
     case 'tasks list':
       return {
         name,
-        clientId:
-          values.client === undefined
-            ? undefined
-            : valid(clientIdSchema, values.client, '--client'),
-        status:
-          values.status === undefined
-            ? undefined
-            : valid(taskStatusSchema, values.status, '--status'),
-        kind:
-          values.kind === undefined
-            ? undefined
-            : valid(taskKindNameSchema, values.kind, '--kind'),
+        clientId: values.client === undefined ? undefined : valid(clientIdSchema, values.client, '--client'),
+        status: values.status === undefined ? undefined : valid(taskStatusSchema, values.status, '--status'),
+        kind: values.kind === undefined ? undefined : valid(taskKindNameSchema, values.kind, '--kind'),
         limit: positiveInt(values.limit, '--limit', 50, 10_000),
       };
     case 'packets list':
       return {
         name,
-        clientId:
-          values.client === undefined
-            ? undefined
-            : valid(clientIdSchema, values.client, '--client'),
-        status:
-          values.status === undefined
-            ? undefined
-            : valid(packetStatusSchema, values.status, '--status'),
+        clientId: values.client === undefined ? undefined : valid(clientIdSchema, values.client, '--client'),
+        status: values.status === undefined ? undefined : valid(packetStatusSchema, values.status, '--status'),
       };
     case 'packets show':
     case 'packets approve':
@@ -517,11 +407,7 @@ function buildCommand(
         packetId: valid(packetIdSchema, args['packetId'], 'packetId'),
       };
     case 'packets reject': {
-      const { reason } = valid(
-        packetRejectBodySchema,
-        { reason: required(values, 'reason') },
-        '--reason',
-      );
+      const { reason } = valid(packetRejectBodySchema, { reason: required(values, 'reason') }, '--reason');
       return {
         name,
         packetId: valid(packetIdSchema, args['packetId'], 'packetId'),
@@ -531,14 +417,10 @@ function buildCommand(
   }
 }
 
-const isCommandName = (name: string): name is Exclude<CommandName, 'help'> =>
-  Object.hasOwn(commands, name);
+const isCommandName = (name: string): name is Exclude<CommandName, 'help'> => Object.hasOwn(commands, name);
 
 /** Parses argv (after `npm run leaf --`) into what to run; anything wrong is a UsageError (exit 2) before anything is sent. */
-export function parseLeafArgs(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Invocation {
+export function parseLeafArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Invocation {
   let parsed;
   try {
     parsed = parseArgs({
@@ -555,57 +437,39 @@ export function parseLeafArgs(
   // so `--out reports` and `--token-file .token` mean what they say.
   const cwd = env['INIT_CWD'] || process.cwd();
   const global: GlobalOptions = {
-    baseUrl: baseUrlOf(
-      values.url ?? (env['LEAF_URL']?.trim() || defaultBaseUrl),
-    ),
+    baseUrl: baseUrlOf(values.url ?? (env['LEAF_URL']?.trim() || defaultBaseUrl)),
     json: values.json ?? false,
     token: tokenSourceOf(values, env, cwd),
   };
   const [group, action, ...rest] = positionals;
-  if (group === undefined || group === 'help')
-    return { global, command: { name: 'help', topic: action } };
+  if (group === undefined || group === 'help') return { global, command: { name: 'help', topic: action } };
   const name = `${group} ${action ?? ''}`.trim();
   if (values.help) return { global, command: { name: 'help', topic: group } };
   if (!isCommandName(name)) {
-    const known = [
-      ...new Set(Object.keys(commands).map((c) => c.split(' ')[0])),
-    ];
-    if (!known.includes(group))
-      throw new UsageError(
-        `unknown command ${JSON.stringify(group)} (commands: ${known.join(', ')})`,
-      );
+    const known = [...new Set(Object.keys(commands).map((c) => c.split(' ')[0]))];
+    if (!known.includes(group)) throw new UsageError(`unknown command ${JSON.stringify(group)} (commands: ${known.join(', ')})`);
     const actions = Object.keys(commands)
       .filter((c) => c.startsWith(`${group} `))
       .map((c) => c.split(' ')[1]);
-    throw new UsageError(
-      action === undefined
-        ? `${group} needs one of: ${actions.join(', ')}`
-        : `unknown command "${name}" (${group}: ${actions.join(', ')})`,
-    );
+    throw new UsageError(action === undefined ? `${group} needs one of: ${actions.join(', ')}` : `unknown command "${name}" (${group}: ${actions.join(', ')})`);
   }
   const spec = commands[name];
   if (rest.length !== spec.args.length) {
     throw new UsageError(
-      spec.args.length
-        ? `${name} takes ${spec.args.map((a) => `<${a}>`).join(' ')}`
-        : `${name} takes no argument ${JSON.stringify(rest[0])}`,
+      spec.args.length ? `${name} takes ${spec.args.map((a) => `<${a}>`).join(' ')}` : `${name} takes no argument ${JSON.stringify(rest[0])}`,
     );
   }
   for (const option of Object.keys(values) as OptionName[]) {
-    if (!globalOptionNames.includes(option) && !spec.options.includes(option))
-      throw new UsageError(`${name} does not take --${option}`);
+    if (!globalOptionNames.includes(option) && !spec.options.includes(option)) throw new UsageError(`${name} does not take --${option}`);
   }
-  if (global.json && values.format === 'csv')
-    throw new UsageError('--json and --format csv: choose one');
+  if (global.json && values.format === 'csv') throw new UsageError('--json and --format csv: choose one');
   const args = Object.fromEntries(spec.args.map((a, i) => [a, rest[i]]));
   return { global, command: buildCommand(name, args, values, cwd) };
 }
 
 /** The help text: everything, or the commands of one group. */
 export function helpText(topic?: string): string {
-  const group = Object.entries(commands).filter(
-    ([name]) => topic !== undefined && name.split(' ')[0] === topic,
-  );
+  const group = Object.entries(commands).filter(([name]) => topic !== undefined && name.split(' ')[0] === topic);
   if (group.length === 0) return usage;
   return `usage: npm run leaf -- <command> [options]\n\n${group.map(([, c]) => `  ${c.synopsis}\n      ${c.summary}`).join('\n')}\n\nSee npm run leaf -- help for the common options and exit codes.`;
 }

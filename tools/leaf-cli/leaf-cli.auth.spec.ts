@@ -8,11 +8,7 @@ describe('token resolution', () => {
     expect(resolveToken({ kind: 'none' })).toBeUndefined();
     expect(resolveToken({ kind: 'flag', value: ` ${jwt} ` })).toBe(jwt);
     expect(resolveToken({ kind: 'env', value: `Bearer ${jwt}` })).toBe(jwt);
-    expect(
-      resolveToken({ kind: 'file', path: '/t' }, (p) =>
-        p === '/t' ? `${jwt}\n` : '',
-      ),
-    ).toBe(jwt);
+    expect(resolveToken({ kind: 'file', path: '/t' }, (p) => (p === '/t' ? `${jwt}\n` : ''))).toBe(jwt);
   });
 
   it('refuses an unreadable file, an empty token and one that is not a bearer token, without quoting it', () => {
@@ -24,9 +20,7 @@ describe('token resolution', () => {
       });
     expect(missing).toThrow(UsageError);
     expect(missing).toThrow('--token-file /nope cannot be read (ENOENT)');
-    expect(() =>
-      resolveToken({ kind: 'file', path: '/t' }, () => '\n'),
-    ).toThrow('--token-file /t is empty');
+    expect(() => resolveToken({ kind: 'file', path: '/t' }, () => '\n')).toThrow('--token-file /t is empty');
     const secret = 'abc.def\nX-Injected: 1';
     const bad = () => resolveToken({ kind: 'flag', value: secret });
     expect(bad).toThrow('--token is not a bearer token');
@@ -35,15 +29,11 @@ describe('token resolution', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('abc.def');
     }
-    expect(() => resolveToken({ kind: 'env', value: 'two words' })).toThrow(
-      'LEAF_TOKEN is not a bearer token',
-    );
+    expect(() => resolveToken({ kind: 'env', value: 'two words' })).toThrow('LEAF_TOKEN is not a bearer token');
   });
 
   it('redacts the token from any text', () => {
-    expect(redact(`failed for ${jwt} and ${jwt}`, jwt)).toBe(
-      'failed for [token] and [token]',
-    );
+    expect(redact(`failed for ${jwt} and ${jwt}`, jwt)).toBe('failed for [token] and [token]');
     expect(redact('nothing here', undefined)).toBe('nothing here');
   });
 });

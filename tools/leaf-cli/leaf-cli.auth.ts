@@ -10,10 +10,7 @@ import { UsageError } from './leaf-cli.errors';
 const bearerToken = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** The token to send, or undefined to send none (the gateway then answers 401, which the CLI reports). */
-export function resolveToken(
-  source: TokenSource,
-  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
-): string | undefined {
+export function resolveToken(source: TokenSource, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): string | undefined {
   if (source.kind === 'none') return undefined;
   let token: string;
   let from: string;
@@ -22,9 +19,7 @@ export function resolveToken(
     try {
       token = readFile(source.path).trim();
     } catch (e) {
-      throw new UsageError(
-        `${from} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`,
-      );
+      throw new UsageError(`${from} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
     }
   } else {
     from = source.kind === 'flag' ? '--token' : 'LEAF_TOKEN';
@@ -33,10 +28,7 @@ export function resolveToken(
   if (token === '') throw new UsageError(`${from} is empty`);
   // Tolerate a pasted "Bearer " prefix; it is a common copy from curl commands.
   token = token.replace(/^bearer\s+/i, '');
-  if (!bearerToken.test(token))
-    throw new UsageError(
-      `${from} is not a bearer token (one line of base64url characters)`,
-    );
+  if (!bearerToken.test(token)) throw new UsageError(`${from} is not a bearer token (one line of base64url characters)`);
   return token;
 }
 

@@ -1,33 +1,15 @@
 import { LeafApi } from './leaf-api.client';
 import { helpText, parseLeafArgs, type Command } from './leaf-cli.args';
 import { redact, resolveToken } from './leaf-cli.auth';
-import {
-  CliError,
-  exitCodes,
-  isCliError,
-  type ExitCode,
-} from './leaf-cli.errors';
+import { CliError, exitCodes, isCliError, type ExitCode } from './leaf-cli.errors';
 import type { CliIo } from './progress.reporter';
 import { downloadArtifacts } from './commands/artifacts.command';
 import { listClients } from './commands/clients.command';
 import type { CommandContext } from './commands/command.context';
 import { listFindings } from './commands/findings.command';
-import {
-  decidePacket,
-  listPackets,
-  showPacket,
-} from './commands/packets.command';
-import {
-  showReconciliation,
-  startReconciliation,
-  waitReconciliation,
-} from './commands/reconcile.command';
-import {
-  createTask,
-  followTaskCommand,
-  listTasks,
-  showTask,
-} from './commands/tasks.command';
+import { decidePacket, listPackets, showPacket } from './commands/packets.command';
+import { showReconciliation, startReconciliation, waitReconciliation } from './commands/reconcile.command';
+import { createTask, followTaskCommand, listTasks, showTask } from './commands/tasks.command';
 
 export interface CliRuntime {
   io: CliIo;
@@ -38,10 +20,7 @@ export interface CliRuntime {
   pollMs?: number;
 }
 
-function dispatch(
-  ctx: CommandContext,
-  command: Exclude<Command, { name: 'help' }>,
-): Promise<void> {
+function dispatch(ctx: CommandContext, command: Exclude<Command, { name: 'help' }>): Promise<void> {
   switch (command.name) {
     case 'clients list':
       return listClients(ctx);
@@ -76,15 +55,8 @@ function dispatch(
 /** Anything else that went wrong (a folder that cannot be written, …), still as one line. */
 function unexpected(e: unknown): CliError {
   const errno = e as NodeJS.ErrnoException;
-  const message = (e instanceof Error ? e.message : String(e))
-    .replace(/\s+/g, ' ')
-    .trim();
-  return new CliError(
-    exitCodes.failed,
-    typeof errno?.code === 'string' && errno.syscall
-      ? `${errno.code}: ${message}`
-      : `INTERNAL: ${message}`,
-  );
+  const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+  return new CliError(exitCodes.failed, typeof errno?.code === 'string' && errno.syscall ? `${errno.code}: ${message}` : `INTERNAL: ${message}`);
 }
 
 /**
@@ -92,10 +64,7 @@ function unexpected(e: unknown): CliError {
  * `error <status> <code>: <detail>` for the API's problems, `error usage: …`, `error network: …`,
  * `error <CODE>: …` for a failed operation; never a stack trace, never the token.
  */
-export async function runLeafCli(
-  argv: readonly string[],
-  runtime: CliRuntime,
-): Promise<ExitCode> {
+export async function runLeafCli(argv: readonly string[], runtime: CliRuntime): Promise<ExitCode> {
   let token: string | undefined;
   try {
     const { global, command } = parseLeafArgs(argv, runtime.env);
@@ -104,9 +73,7 @@ export async function runLeafCli(
       return exitCodes.ok;
     }
     token = resolveToken(global.token);
-    const sleep =
-      runtime.sleep ??
-      ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const sleep = runtime.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const api = new LeafApi({
       baseUrl: global.baseUrl,
       token,
@@ -128,11 +95,9 @@ export async function runLeafCli(
   } catch (e) {
     const error = isCliError(e) ? e : unexpected(e);
     let line = `error ${redact(error.line, token)}`;
-    if (error.exitCode === exitCodes.auth && token === undefined)
-      line += ' (no token was sent: give --token, --token-file or LEAF_TOKEN)';
+    if (error.exitCode === exitCodes.auth && token === undefined) line += ' (no token was sent: give --token, --token-file or LEAF_TOKEN)';
     runtime.io.err(`${line}\n`);
-    if (error.exitCode === exitCodes.usage)
-      runtime.io.err('see: npm run leaf -- help\n');
+    if (error.exitCode === exitCodes.usage) runtime.io.err('see: npm run leaf -- help\n');
     return error.exitCode;
   }
 }

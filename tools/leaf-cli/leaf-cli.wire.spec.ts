@@ -1,21 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  clientListSchema,
-  findingSchema,
-  reconciliationRunSchema,
-  taskDetailSchema,
-  type ReconciliationRun,
-  type TaskDetail,
-} from '@leaf/contracts';
+import { clientListSchema, findingSchema, reconciliationRunSchema, taskDetailSchema, type ReconciliationRun, type TaskDetail } from '@leaf/contracts';
 import { runLeafCli } from './leaf-cli';
 
 /**
@@ -28,13 +16,9 @@ const token = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ3aXJlIn0.c2lnbmF0dXJlLXdpcmU';
 const client = 'acme-health';
 const at = '2025-06-01T10:00:00.000Z';
 const pdf = Buffer.from('%PDF-1.7 the report');
-const sha = (b: Buffer | string) =>
-  createHash('sha256').update(b).digest('hex');
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-const runOf = (
-  runId: string,
-  patch: Partial<ReconciliationRun> = {},
-): ReconciliationRun =>
+const runOf = (runId: string, patch: Partial<ReconciliationRun> = {}): ReconciliationRun =>
   reconciliationRunSchema.parse({
     runId,
     clientId: client,
@@ -118,12 +102,7 @@ const finding = findingSchema.parse({
 const historyEvent = (seq: number, type: string, status: string) =>
   `id: ${seq}\nevent: ${type}\ndata: ${JSON.stringify({ seq, type, status, attempt: 1, actor: 'wkr_1', at, detail: { n: seq } })}\n\n`;
 
-const problem = (
-  res: ServerResponse,
-  status: number,
-  code: string,
-  detail: string,
-) => {
+const problem = (res: ServerResponse, status: number, code: string, detail: string) => {
   res.writeHead(status, { 'content-type': 'application/problem+json' });
   res.end(
     JSON.stringify({
@@ -191,21 +170,10 @@ describe('leaf CLI on the wire', () => {
     }
     if (url === `${runs}/${good}`) return json(res, runOf(good));
     if (url === `${runs}/${corrupt}`) return json(res, runOf(corrupt));
-    if (url === `${runs}/${good}/artifacts/reconciliation.pdf`)
-      return void res
-        .writeHead(200, { 'content-type': 'application/pdf' })
-        .end(pdf);
+    if (url === `${runs}/${good}/artifacts/reconciliation.pdf`) return void res.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf);
     if (url === `${runs}/${corrupt}/artifacts/reconciliation.pdf`)
-      return void res
-        .writeHead(200, { 'content-type': 'application/pdf' })
-        .end(Buffer.from('%PDF-1.7 the report, altered'));
-    if (url.endsWith('/artifacts/run-inputs.json'))
-      return problem(
-        res,
-        403,
-        'FORBIDDEN',
-        "run-inputs.json records the run's queries; it is for operators",
-      );
+      return void res.writeHead(200, { 'content-type': 'application/pdf' }).end(Buffer.from('%PDF-1.7 the report, altered'));
+    if (url.endsWith('/artifacts/run-inputs.json')) return problem(res, 403, 'FORBIDDEN', "run-inputs.json records the run's queries; it is for operators");
     if (url === `${runs}/${failing}`) {
       return json(
         res,
@@ -237,22 +205,16 @@ describe('leaf CLI on the wire', () => {
       return json(res, {
         items: [finding],
         nextCursor: 'x',
-        nextLink:
-          'https://elsewhere.example/v1/clients/acme-health/reconciliations/x/findings',
+        nextLink: 'https://elsewhere.example/v1/clients/acme-health/reconciliations/x/findings',
       });
     if (url === `/v1/tasks/${taskId}/events`) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       // The first connection breaks after two events; the second must resume after the second.
       if (n === 1) {
-        res.write(
-          historyEvent(1, 'created', 'queued') +
-            historyEvent(2, 'started', 'running'),
-        );
+        res.write(historyEvent(1, 'created', 'queued') + historyEvent(2, 'started', 'running'));
         return void setTimeout(() => req.socket.destroy(), 50);
       }
-      return void res.end(
-        `${historyEvent(3, 'succeeded', 'succeeded')}event: end\ndata: ${JSON.stringify({ taskId, status: 'succeeded' })}\n\n`,
-      );
+      return void res.end(`${historyEvent(3, 'succeeded', 'succeeded')}event: end\ndata: ${JSON.stringify({ taskId, status: 'succeeded' })}\n\n`);
     }
     if (url === `/v1/tasks/${taskId}`) return json(res, task);
     if (url.startsWith('/v1/packets'))
@@ -262,23 +224,10 @@ describe('leaf CLI on the wire', () => {
         nextLink: null,
       });
     // A page whose nextLink is itself: followed naively, a list that never ends.
-    if (url === '/v1/tasks?limit=50&status=queued')
-      return json(res, { items: [task], nextCursor: '1', nextLink: url });
-    if (url.startsWith('/v1/tasks?'))
-      return void res
-        .writeHead(502, { 'content-type': 'text/html' })
-        .end('<html><body>Bad Gateway from a proxy</body></html>');
-    if (url === '/v1/tasks/tsk_echo0000000000000000000000')
-      return problem(
-        res,
-        400,
-        'BAD_REQUEST',
-        `could not use ${req.headers.authorization}`,
-      );
-    if (url === '/v1/tasks/tsk_moved000000000000000000000')
-      return void res
-        .writeHead(302, { location: 'https://elsewhere.example/v1/x' })
-        .end();
+    if (url === '/v1/tasks?limit=50&status=queued') return json(res, { items: [task], nextCursor: '1', nextLink: url });
+    if (url.startsWith('/v1/tasks?')) return void res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>Bad Gateway from a proxy</body></html>');
+    if (url === '/v1/tasks/tsk_echo0000000000000000000000') return problem(res, 400, 'BAD_REQUEST', `could not use ${req.headers.authorization}`);
+    if (url === '/v1/tasks/tsk_moved000000000000000000000') return void res.writeHead(302, { location: 'https://elsewhere.example/v1/x' }).end();
     problem(res, 404, 'NOT_FOUND', 'no such route in the wire spec');
   }
 
@@ -312,52 +261,15 @@ describe('leaf CLI on the wire', () => {
   const requestsTo = (path: string) => seen.filter((s) => s.url === path);
 
   it('keeps a download only when its size and sha256 are the listed ones, and leaves no partial file', async () => {
-    const ok = await leaf([
-      'artifacts',
-      'download',
-      '--client',
-      client,
-      '--run',
-      good,
-      '--out',
-      'good',
-    ]);
+    const ok = await leaf(['artifacts', 'download', '--client', client, '--run', good, '--out', 'good']);
     // An artifact the token may not read is skipped when everything was asked for …
-    expect([ok.code, ok.stderr]).toEqual([
-      0,
-      "skipped run-inputs.json: 403 FORBIDDEN: run-inputs.json records the run's queries; it is for operators\n",
-    ]);
+    expect([ok.code, ok.stderr]).toEqual([0, "skipped run-inputs.json: 403 FORBIDDEN: run-inputs.json records the run's queries; it is for operators\n"]);
     expect(readdirSync(join(dir, 'good'))).toEqual(['reconciliation.pdf']);
     // … and fails the command when it was asked for by name.
-    const named = await leaf([
-      'artifacts',
-      'download',
-      '--client',
-      client,
-      '--run',
-      good,
-      '--out',
-      'good',
-      '--name',
-      'run-inputs.json',
-    ]);
-    expect([named.code, named.stderr]).toEqual([
-      3,
-      "error 403 FORBIDDEN: run-inputs.json records the run's queries; it is for operators\n",
-    ]);
+    const named = await leaf(['artifacts', 'download', '--client', client, '--run', good, '--out', 'good', '--name', 'run-inputs.json']);
+    expect([named.code, named.stderr]).toEqual([3, "error 403 FORBIDDEN: run-inputs.json records the run's queries; it is for operators\n"]);
 
-    const bad = await leaf([
-      'artifacts',
-      'download',
-      '--client',
-      client,
-      '--run',
-      corrupt,
-      '--out',
-      'corrupt',
-      '--name',
-      'reconciliation.pdf',
-    ]);
+    const bad = await leaf(['artifacts', 'download', '--client', client, '--run', corrupt, '--out', 'corrupt', '--name', 'reconciliation.pdf']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(
       new RegExp(
@@ -365,20 +277,11 @@ describe('leaf CLI on the wire', () => {
       ),
     );
     expect(readdirSync(join(dir, 'corrupt'))).toEqual([]);
-    expect(existsSync(join(dir, 'corrupt', 'reconciliation.pdf.partial'))).toBe(
-      false,
-    );
+    expect(existsSync(join(dir, 'corrupt', 'reconciliation.pdf.partial'))).toBe(false);
   });
 
   it('reports a failed run with its error after its progress, and exits 1', async () => {
-    const out = await leaf([
-      'reconcile',
-      'wait',
-      '--client',
-      client,
-      '--run',
-      failing,
-    ]);
+    const out = await leaf(['reconcile', 'wait', '--client', client, '--run', failing]);
     expect(out.code).toBe(1);
     expect(out.stderr).toBe(
       [
@@ -401,30 +304,19 @@ describe('leaf CLI on the wire', () => {
       '#2 started (running, attempt 1, wkr_1) n=2',
       '#3 succeeded (succeeded, attempt 1, wkr_1) n=3',
     ]);
-    expect(
-      requestsTo(`/v1/tasks/${taskId}/events`).map((r) => r.lastEventId),
-    ).toEqual([undefined, '2']);
+    expect(requestsTo(`/v1/tasks/${taskId}/events`).map((r) => r.lastEventId)).toEqual([undefined, '2']);
     expect(out.stdout).toContain(`task ${taskId}  succeeded  platform.noop`);
   });
 
   it('waits out a 429 for as long as Retry-After says, then answers', async () => {
     const out = await leaf(['clients', 'list', '--json']);
     expect([out.code, out.sleeps]).toEqual([0, [2000]]);
-    expect(
-      clientListSchema.parse(JSON.parse(out.stdout)).items[0].clientId,
-    ).toBe(client);
+    expect(clientListSchema.parse(JSON.parse(out.stdout)).items[0].clientId).toBe(client);
     expect(requestsTo('/v1/clients')).toHaveLength(2);
   });
 
   it('repeats a start that got no answer under the same Idempotency-Key, then says how to repeat it', async () => {
-    const out = await leaf([
-      'reconcile',
-      'start',
-      '--client',
-      client,
-      '--period',
-      `${client}-py2025`,
-    ]);
+    const out = await leaf(['reconcile', 'start', '--client', client, '--period', `${client}-py2025`]);
     expect(out.code).toBe(5);
     const posts = seen.filter((s) => s.method === 'POST');
     expect(posts).toHaveLength(3);
@@ -439,35 +331,19 @@ describe('leaf CLI on the wire', () => {
 
   it('never sends the token off the base URL: a nextLink or redirect elsewhere is refused', async () => {
     const before = seen.length;
-    const link = await leaf([
-      'findings',
-      'list',
-      '--client',
-      client,
-      '--run',
-      good,
-    ]);
+    const link = await leaf(['findings', 'list', '--client', client, '--run', good]);
     expect([link.code, link.stderr]).toEqual([
       1,
       'error INVALID_ANSWER: refusing to follow "https://elsewhere.example/v1/clients/acme-health/reconciliations/x/findings": not an API path\n',
     ]);
-    const moved = await leaf([
-      'tasks',
-      'show',
-      'tsk_moved000000000000000000000',
-    ]);
+    const moved = await leaf(['tasks', 'show', 'tsk_moved000000000000000000000']);
     expect([moved.code, moved.stderr]).toEqual([
       1,
       'error 302 REDIRECT: the gateway redirects (https://elsewhere.example/v1/x); use the final address as --url\n',
     ]);
     // Every request of those two reached this server, with the token, and nothing else did.
-    expect(
-      seen.slice(before).map((s) => [s.url.split('?')[0], s.authorization]),
-    ).toEqual([
-      [
-        `/v1/clients/${client}/reconciliations/${good}/findings`,
-        `Bearer ${token}`,
-      ],
+    expect(seen.slice(before).map((s) => [s.url.split('?')[0], s.authorization])).toEqual([
+      [`/v1/clients/${client}/reconciliations/${good}/findings`, `Bearer ${token}`],
       ['/v1/tasks/tsk_moved000000000000000000000', `Bearer ${token}`],
     ]);
   });
@@ -479,24 +355,11 @@ describe('leaf CLI on the wire', () => {
       'error INVALID_ANSWER: GET /v1/packets answered 200 off its contract (items.0.packetId: packet id is pkt- and 24 hex digits)\n',
     ]);
     const loop = await leaf(['tasks', 'list', '--status', 'queued']);
-    expect([loop.code, loop.stderr]).toEqual([
-      1,
-      'error INVALID_ANSWER: paging came back to /v1/tasks\n',
-    ]);
+    expect([loop.code, loop.stderr]).toEqual([1, 'error INVALID_ANSWER: paging came back to /v1/tasks\n']);
     expect(requestsTo('/v1/tasks?limit=50&status=queued')).toHaveLength(1);
     const proxy = await leaf(['tasks', 'list']);
-    expect([proxy.code, proxy.stderr]).toEqual([
-      1,
-      'error 502 HTTP_502: Bad Gateway\n',
-    ]);
-    const echo = await leaf([
-      'tasks',
-      'show',
-      'tsk_echo0000000000000000000000',
-    ]);
-    expect([echo.code, echo.stderr]).toEqual([
-      1,
-      'error 400 BAD_REQUEST: could not use Bearer [token]\n',
-    ]);
+    expect([proxy.code, proxy.stderr]).toEqual([1, 'error 502 HTTP_502: Bad Gateway\n']);
+    const echo = await leaf(['tasks', 'show', 'tsk_echo0000000000000000000000']);
+    expect([echo.code, echo.stderr]).toEqual([1, 'error 400 BAD_REQUEST: could not use Bearer [token]\n']);
   });
 });

@@ -1,15 +1,4 @@
-import {
-  csvField,
-  csvHeader,
-  csvRows,
-  formatBar,
-  formatBytes,
-  formatDetail,
-  formatDuration,
-  formatMoney,
-  formatTable,
-  type Column,
-} from './output.format';
+import { csvField, csvHeader, csvRows, formatBar, formatBytes, formatDetail, formatDuration, formatMoney, formatTable, type Column } from './output.format';
 
 interface Row {
   id: string;
@@ -79,25 +68,9 @@ describe('output formatting', () => {
   });
 
   it('formats sizes, durations, money (exactly, from the decimal string) and event details', () => {
-    expect([
-      formatBytes(999),
-      formatBytes(1000),
-      formatBytes(1_234_567),
-      formatBytes(5e12),
-    ]).toEqual(['999 B', '1.0 kB', '1.2 MB', '5.0 TB']);
-    expect([
-      formatDuration(400),
-      formatDuration(59_499),
-      formatDuration(75_000),
-      formatDuration(3_600_000),
-    ]).toEqual(['0s', '59s', '1m15s', '60m00s']);
-    expect([
-      formatMoney('1234567.80'),
-      formatMoney('-0.05'),
-      formatMoney('999.00'),
-      formatMoney('12345678901.99'),
-      formatMoney('n/a'),
-    ]).toEqual([
+    expect([formatBytes(999), formatBytes(1000), formatBytes(1_234_567), formatBytes(5e12)]).toEqual(['999 B', '1.0 kB', '1.2 MB', '5.0 TB']);
+    expect([formatDuration(400), formatDuration(59_499), formatDuration(75_000), formatDuration(3_600_000)]).toEqual(['0s', '59s', '1m15s', '60m00s']);
+    expect([formatMoney('1234567.80'), formatMoney('-0.05'), formatMoney('999.00'), formatMoney('12345678901.99'), formatMoney('n/a')]).toEqual([
       '$1,234,567.80',
       '-$0.05',
       '$999.00',
@@ -112,9 +85,7 @@ describe('output formatting', () => {
         nested: { a: [1] },
         none: null,
       }),
-    ).toBe(
-      'runId=rec_1 progress=0.5 note="two words" nested={"a":[1]} none=null',
-    );
+    ).toBe('runId=rec_1 progress=0.5 note="two words" nested={"a":[1]} none=null');
     expect(formatDetail({ long: 'x'.repeat(300) }, 20)).toHaveLength(20);
   });
 });

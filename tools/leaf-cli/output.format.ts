@@ -9,40 +9,21 @@ export interface Column<T> {
   max?: number;
 }
 
-const cell = (v: string | number | null | undefined): string =>
-  v === null || v === undefined ? '' : String(v);
+const cell = (v: string | number | null | undefined): string => (v === null || v === undefined ? '' : String(v));
 // Tables are one row per line: a newline or tab inside a value would break the columns.
 const flat = (s: string) => s.replace(/[\r\n\t]+/g, ' ');
-const cut = (s: string, max?: number) =>
-  max !== undefined && s.length > max
-    ? `${s.slice(0, Math.max(max - 1, 0))}…`
-    : s;
+const cut = (s: string, max?: number) => (max !== undefined && s.length > max ? `${s.slice(0, Math.max(max - 1, 0))}…` : s);
 
 /** Columns padded to their widest cell, two spaces apart, a header line first; no trailing spaces. */
-export function formatTable<T>(
-  rows: readonly T[],
-  columns: readonly Column<T>[],
-): string {
-  const cells = rows.map((r) =>
-    columns.map((c) => cut(flat(cell(c.value(r))), c.max)),
-  );
-  const widths = columns.map((c, i) =>
-    Math.max(c.header.length, ...cells.map((r) => r[i].length)),
-  );
+export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+  const cells = rows.map((r) => columns.map((c) => cut(flat(cell(c.value(r))), c.max)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
   const line = (values: string[]) =>
     values
-      .map((v, i) =>
-        columns[i].align === 'right'
-          ? v.padStart(widths[i])
-          : i === values.length - 1
-            ? v
-            : v.padEnd(widths[i]),
-      )
+      .map((v, i) => (columns[i].align === 'right' ? v.padStart(widths[i]) : i === values.length - 1 ? v : v.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  return (
-    [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n'
-  );
+  return [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n';
 }
 
 /** One RFC 4180 field: quoted when it holds a comma, quote, CR or LF, quotes doubled. */
@@ -52,13 +33,8 @@ export function csvField(v: string | number | null | undefined): string {
 }
 
 /** CSV rows ending in CRLF, as RFC 4180 and spreadsheet imports expect. */
-export function csvRows<T>(
-  rows: readonly T[],
-  columns: readonly Column<T>[],
-): string {
-  return rows
-    .map((r) => columns.map((c) => csvField(c.value(r))).join(',') + '\r\n')
-    .join('');
+export function csvRows<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+  return rows.map((r) => columns.map((c) => csvField(c.value(r))).join(',') + '\r\n').join('');
 }
 
 export function csvHeader<T>(columns: readonly Column<T>[]): string {
@@ -88,9 +64,7 @@ export function formatBytes(bytes: number): string {
 /** 75 s → `1m15s`. */
 export function formatDuration(ms: number): string {
   const s = Math.max(Math.round(ms / 1000), 0);
-  return s < 60
-    ? `${s}s`
-    : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 /** A money string from the API (`-1234.50`) as `-$1,234.50`; exact: the digits are never a float. */
@@ -102,17 +76,9 @@ export function formatMoney(money: string): string {
 }
 
 /** `{a: 1, b: 'x y'}` → `a=1 b="x y"`: an event's detail on one line; nested values as JSON, long ones cut. */
-export function formatDetail(
-  detail: Record<string, unknown>,
-  max = 160,
-): string {
+export function formatDetail(detail: Record<string, unknown>, max = 160): string {
   const parts = Object.entries(detail).map(([k, v]) => {
-    const text =
-      typeof v === 'string'
-        ? /^[^\s"=]+$/.test(v)
-          ? v
-          : JSON.stringify(v)
-        : JSON.stringify(v);
+    const text = typeof v === 'string' ? (/^[^\s"=]+$/.test(v) ? v : JSON.stringify(v)) : JSON.stringify(v);
     return `${k}=${text}`;
   });
   return cut(flat(parts.join(' ')), max);

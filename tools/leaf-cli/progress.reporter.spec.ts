@@ -21,9 +21,7 @@ describe('progress reporter', () => {
     progress.line('a note');
     progress.update(1, 'succeeded');
     progress.done();
-    expect(io.text()).toBe(
-      'rec_1   0% queued\nrec_1  25% running aggregates\na note\nrec_1 100% succeeded\n',
-    );
+    expect(io.text()).toBe('rec_1   0% queued\nrec_1  25% running aggregates\na note\nrec_1 100% succeeded\n');
     expect(io.text()).not.toContain('\r');
   });
 
@@ -38,8 +36,6 @@ describe('progress reporter', () => {
     progress.done();
     const bar = (pct: string, hashes: number, stage: string, time: string) =>
       `\r\x1b[2Ktsk_1 [${'#'.repeat(hashes)}${'.'.repeat(30 - hashes)}] ${pct} ${stage} ${time}`;
-    expect(io.text()).toBe(
-      `${bar(' 50%', 15, 'running', '0s')}\r\x1b[2K#3 started\n${bar(' 50%', 15, 'running', '12s')}${bar('100%', 30, 'done', '12s')}\n`,
-    );
+    expect(io.text()).toBe(`${bar(' 50%', 15, 'running', '0s')}\r\x1b[2K#3 started\n${bar(' 50%', 15, 'running', '12s')}${bar('100%', 30, 'done', '12s')}\n`);
   });
 });

@@ -27,8 +27,7 @@ export class SseParser {
     for (;;) {
       const end = this.buffer.search(/[\r\n]/);
       if (end < 0) break;
-      if (this.buffer[end] === '\r' && end === this.buffer.length - 1)
-        this.pendingCr = true;
+      if (this.buffer[end] === '\r' && end === this.buffer.length - 1) this.pendingCr = true;
       const line = this.buffer.slice(0, end);
       const width = this.buffer.startsWith('\r\n', end) ? 2 : 1;
       this.buffer = this.buffer.slice(end + width);

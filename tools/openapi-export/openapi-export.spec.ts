@@ -16,12 +16,15 @@ describe('APIM artefacts', () => {
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['cloudflare-access', 'entra']);
   }, 60_000);
 
-  it.each(readdirSync(join(root, 'apim', 'policies')).filter((f) => f.endsWith('.xml')))('%s is well-formed and strips the internal identity header', (file) => {
-    const xml = readFileSync(join(root, 'apim', 'policies', file), 'utf8');
-    expect(XMLValidator.validate(xml)).toBe(true);
-    const policies = new XMLParser({ ignoreAttributes: false }).parse(xml).policies;
-    expect(Object.keys(policies)).toEqual(expect.arrayContaining(['inbound', 'backend', 'outbound', 'on-error']));
-    expect(JSON.stringify(policies.inbound)).toContain('"@_name":"x-leaf-identity","@_exists-action":"delete"');
-    expect(policies.inbound['validate-jwt']).toBeDefined();
-  });
+  it.each(readdirSync(join(root, 'apim', 'policies')).filter((f) => f.endsWith('.xml')))(
+    '%s is well-formed and strips the internal identity header',
+    (file) => {
+      const xml = readFileSync(join(root, 'apim', 'policies', file), 'utf8');
+      expect(XMLValidator.validate(xml)).toBe(true);
+      const policies = new XMLParser({ ignoreAttributes: false }).parse(xml).policies;
+      expect(Object.keys(policies)).toEqual(expect.arrayContaining(['inbound', 'backend', 'outbound', 'on-error']));
+      expect(JSON.stringify(policies.inbound)).toContain('"@_name":"x-leaf-identity","@_exists-action":"delete"');
+      expect(policies.inbound['validate-jwt']).toBeDefined();
+    },
+  );
 });

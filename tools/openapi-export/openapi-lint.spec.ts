@@ -12,9 +12,11 @@ describe('OpenAPI lint', () => {
     [document, bodyRoutes] = await withGatewayPreview((app) => [buildOpenApiDocument(app) as unknown as OpenApiDocument, routesReadingBody(app)] as const);
   }, 60_000);
 
-  it('finds the gateway handlers that read a body from Nest\'s route metadata', () => {
+  it("finds the gateway handlers that read a body from Nest's route metadata", () => {
     // Admin routes read bodies too; they are left out of the document on purpose, so the lint only asks of documented operations.
-    expect(bodyRoutes).toEqual(expect.arrayContaining(['POST /v1/clients/{clientId}/reconciliations', 'POST /v1/packets/sync', 'POST /v1/packets/{packetId}/reject', 'POST /v1/tasks']));
+    expect(bodyRoutes).toEqual(
+      expect.arrayContaining(['POST /v1/clients/{clientId}/reconciliations', 'POST /v1/packets/sync', 'POST /v1/packets/{packetId}/reject', 'POST /v1/tasks']),
+    );
   });
 
   it('the gateway document passes: names, summaries, path parameters, bodies, problem responses and valid examples', () => {
@@ -23,7 +25,9 @@ describe('OpenAPI lint', () => {
     expect(Object.keys(document.paths['/v1/packets/sync'].post.responses ?? {})).toContain('202');
     expect(Object.keys(document.paths['/v1/clients/{clientId}/reconciliations'].post.responses ?? {})).toContain('202');
     expect(Object.keys(document.paths['/v1/tasks'].post.responses ?? {})).toContain('201');
-    expect(document.paths['/v1/clients/{clientId}/reconciliations'].post.requestBody).toMatchObject({ content: { 'application/json': { example: { periodId: 'northfield-tech-py2025' } } } });
+    expect(document.paths['/v1/clients/{clientId}/reconciliations'].post.requestBody).toMatchObject({
+      content: { 'application/json': { example: { periodId: 'northfield-tech-py2025' } } },
+    });
     expect(document.paths['/v1/tasks'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]));
     expect(document.paths['/v1/clients/{clientId}/reconciliations/{runId}/artifacts/{name}'].get.responses?.['403']).toBeDefined();
   });
@@ -65,13 +69,22 @@ describe('OpenAPI lint', () => {
           post: {
             operationId: 'startRun',
             summary: 'Start a run',
-            requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { periodId: { type: 'string', minLength: 1 } }, required: ['periodId'], additionalProperties: false }, example } } },
+            requestBody: {
+              content: {
+                'application/json': {
+                  schema: { type: 'object', properties: { periodId: { type: 'string', minLength: 1 } }, required: ['periodId'], additionalProperties: false },
+                  example,
+                },
+              },
+            },
             responses: { '202': {}, '400': problem },
           },
         },
       },
     });
     expect(lintOpenApi(body({ periodId: 'northfield-tech-py2025' }), ['POST /v1/runs'])).toEqual([]);
-    expect(lintOpenApi(body({ period: 'northfield-tech-py2025' }), ['POST /v1/runs'])).toEqual([expect.stringContaining('POST /v1/runs requestBody application/json: the example does not validate')]);
+    expect(lintOpenApi(body({ period: 'northfield-tech-py2025' }), ['POST /v1/runs'])).toEqual([
+      expect.stringContaining('POST /v1/runs requestBody application/json: the example does not validate'),
+    ]);
   });
 });

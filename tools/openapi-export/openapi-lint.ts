@@ -6,11 +6,21 @@ import { ModulesContainer } from '@nestjs/core';
 import { z } from 'zod';
 
 type Json = Record<string, unknown>;
-type Operation = { operationId?: string; summary?: string; parameters?: Json[]; requestBody?: { content?: Record<string, Json> }; responses?: Record<string, { content?: Record<string, unknown> }> };
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  parameters?: Json[];
+  requestBody?: { content?: Record<string, Json> };
+  responses?: Record<string, { content?: Record<string, unknown> }>;
+};
 export type OpenApiDocument = { paths: Record<string, Record<string, Operation>> };
 
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
-const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`.replace(/:(\w+)/g, '{$1}');
+const joinPath = (...parts: string[]) =>
+  `/${parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/')}`.replace(/:(\w+)/g, '{$1}');
 
 /**
  * `METHOD /path` (as the document spells it) of every controller handler that reads a request
@@ -68,12 +78,14 @@ export function lintOpenApi(document: OpenApiDocument, bodyRoutes: readonly stri
         if (!parameter) findings.push(`${at}: path parameter ${name} is not declared`);
         else if (parameter['required'] !== true) findings.push(`${at}: path parameter ${name} is not required`);
       }
-      for (const p of declared) if (!inPath.includes(String(p['name']))) findings.push(`${at}: declares path parameter ${String(p['name'])} the path does not have`);
+      for (const p of declared)
+        if (!inPath.includes(String(p['name']))) findings.push(`${at}: declares path parameter ${String(p['name'])} the path does not have`);
       if (bodyRoutes.includes(at) && !operation.requestBody) findings.push(`${at}: the handler reads a body but the operation has no requestBody`);
       const problems = Object.entries(operation.responses ?? {}).filter(([status, r]) => /^4\d\d$/.test(status) && r.content?.['application/problem+json']);
       if (problems.length === 0) findings.push(`${at}: no 4xx application/problem+json response`);
       for (const p of parameters) findings.push(...exampleFinding(`${at} parameter ${String(p['name'])}`, p['schema'], p['example']));
-      for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) findings.push(...exampleFinding(`${at} requestBody ${type}`, media['schema'], media['example']));
+      for (const [type, media] of Object.entries(operation.requestBody?.content ?? {}))
+        findings.push(...exampleFinding(`${at} requestBody ${type}`, media['schema'], media['example']));
     }
   }
   return findings;

@@ -22,57 +22,76 @@ const project = {
   sourceRoot: `${root}/src`,
   projectType: kind === 'app' ? 'application' : 'library',
   tags,
-  targets: kind === 'app'
-    ? {
-        build: {
-          executor: '@nx/webpack:webpack',
-          outputs: ['{options.outputPath}'],
-          options: {
-            target: 'node',
-            compiler: 'tsc',
-            outputPath: `dist/${root}`,
-            main: `${root}/src/main.ts`,
-            tsConfig: `${root}/tsconfig.app.json`,
-            webpackConfig: `${root}/webpack.config.js`,
-            generatePackageJson: true,
+  targets:
+    kind === 'app'
+      ? {
+          build: {
+            executor: '@nx/webpack:webpack',
+            outputs: ['{options.outputPath}'],
+            options: {
+              target: 'node',
+              compiler: 'tsc',
+              outputPath: `dist/${root}`,
+              main: `${root}/src/main.ts`,
+              tsConfig: `${root}/tsconfig.app.json`,
+              webpackConfig: `${root}/webpack.config.js`,
+              generatePackageJson: true,
+            },
           },
-        },
-      }
-    : {},
+        }
+      : {},
 };
 write('project.json', json(project));
-write('tsconfig.json', json({
-  extends: `${up}/tsconfig.base.json`,
-  files: [],
-  include: [],
-  references: [{ path: kind === 'app' ? './tsconfig.app.json' : './tsconfig.lib.json' }, { path: './tsconfig.spec.json' }],
-}));
-write(kind === 'app' ? 'tsconfig.app.json' : 'tsconfig.lib.json', json({
-  extends: './tsconfig.json',
-  compilerOptions: { outDir: `${up}/dist/out-tsc`, module: 'commonjs', types: ['node'] },
-  include: ['src/**/*.ts'],
-  exclude: ['src/**/*.spec.ts', 'src/**/*.test.ts', 'jest.config.cts'],
-}));
-write('tsconfig.spec.json', json({
-  extends: './tsconfig.json',
-  compilerOptions: { outDir: `${up}/dist/out-tsc`, module: 'commonjs', types: ['jest', 'node'] },
-  include: ['jest.config.cts', 'src/**/*.spec.ts', 'src/**/*.test.ts', 'src/**/*.d.ts'],
-}));
-write('jest.config.cts', `module.exports = {
+write(
+  'tsconfig.json',
+  json({
+    extends: `${up}/tsconfig.base.json`,
+    files: [],
+    include: [],
+    references: [{ path: kind === 'app' ? './tsconfig.app.json' : './tsconfig.lib.json' }, { path: './tsconfig.spec.json' }],
+  }),
+);
+write(
+  kind === 'app' ? 'tsconfig.app.json' : 'tsconfig.lib.json',
+  json({
+    extends: './tsconfig.json',
+    compilerOptions: { outDir: `${up}/dist/out-tsc`, module: 'commonjs', types: ['node'] },
+    include: ['src/**/*.ts'],
+    exclude: ['src/**/*.spec.ts', 'src/**/*.test.ts', 'jest.config.cts'],
+  }),
+);
+write(
+  'tsconfig.spec.json',
+  json({
+    extends: './tsconfig.json',
+    compilerOptions: { outDir: `${up}/dist/out-tsc`, module: 'commonjs', types: ['jest', 'node'] },
+    include: ['jest.config.cts', 'src/**/*.spec.ts', 'src/**/*.test.ts', 'src/**/*.d.ts'],
+  }),
+);
+write(
+  'jest.config.cts',
+  `module.exports = {
   displayName: '${name}',
   preset: '${up}/jest.preset.js',
   coverageDirectory: '${up}/coverage/${root}',
 };
-`);
-write('eslint.config.mjs', `import baseConfig from '${up}/eslint.config.mjs';
+`,
+);
+write(
+  'eslint.config.mjs',
+  `import baseConfig from '${up}/eslint.config.mjs';
 
 export default [...baseConfig];
-`);
+`,
+);
 if (kind === 'app') {
-  write('webpack.config.js', `const { composePlugins, withNx } = require('@nx/webpack');
+  write(
+    'webpack.config.js',
+    `const { composePlugins, withNx } = require('@nx/webpack');
 
 // Nx bundles the workspace libs into main.js; node_modules stay external and are
 // installed from the generated package.json in the image.
 module.exports = composePlugins(withNx(), (config) => config);
-`);
+`,
+  );
 }

@@ -31,6 +31,8 @@ describe('npm run token', () => {
   it('without --data-dir, reads the key where the stack started with the same settings keeps it', async () => {
     expect(await signerOf(await mintFromArgs(['--client', '*'], { LEAF_DATA_DIR: join(root, 'b') }), dirs)).toBe('b');
     // An explicit LEAF_DEV_ISSUER_DIR wins over the data dir, as it does for the stack.
-    expect(await signerOf(await mintFromArgs(['--client', '*'], { LEAF_DATA_DIR: join(root, 'b'), LEAF_DEV_ISSUER_DIR: dirs.explicit }), dirs)).toBe('explicit');
+    expect(await signerOf(await mintFromArgs(['--client', '*'], { LEAF_DATA_DIR: join(root, 'b'), LEAF_DEV_ISSUER_DIR: dirs.explicit }), dirs)).toBe(
+      'explicit',
+    );
   });
 });

@@ -39,7 +39,8 @@ export async function mintFromArgs(args: string[], env: NodeJS.ProcessEnv = proc
   if (!values.client) throw new UsageError('--client is required');
   const clients = values.client === '*' ? '*' : values.client.split(',').map((c) => c.trim());
   if (clients !== '*') {
-    for (const c of clients) if (!clientIdSchema.safeParse(c).success) throw new UsageError(`--client ${JSON.stringify(c)} is not a client id (lowercase kebab-case)`);
+    for (const c of clients)
+      if (!clientIdSchema.safeParse(c).success) throw new UsageError(`--client ${JSON.stringify(c)} is not a client id (lowercase kebab-case)`);
   }
   const role = roleSchema.safeParse(values.role);
   if (!role.success) throw new UsageError(`--role must be one of reader, analyst, operator, admin`);

@@ -16,12 +16,17 @@ import {
  * @Public(). Services behind the gateway accept the gateway-signed `x-leaf-identity`; the gateway
  * passes its own authenticator for external tokens.
  */
-export function authProviders(config: PlatformConfig, authenticator: Type<RequestAuthenticator> | RequestAuthenticator = InternalIdentityAuthenticator): Provider[] {
+export function authProviders(
+  config: PlatformConfig,
+  authenticator: Type<RequestAuthenticator> | RequestAuthenticator = InternalIdentityAuthenticator,
+): Provider[] {
   const key = internalIdentityKeyBytes(config.LEAF_INTERNAL_IDENTITY_KEY);
   return [
     { provide: IdentitySigner, useValue: new IdentitySigner(key) },
     { provide: IdentityVerifier, useValue: new IdentityVerifier(key) },
-    typeof authenticator === 'function' ? { provide: REQUEST_AUTHENTICATOR, useClass: authenticator } : { provide: REQUEST_AUTHENTICATOR, useValue: authenticator },
+    typeof authenticator === 'function'
+      ? { provide: REQUEST_AUTHENTICATOR, useClass: authenticator }
+      : { provide: REQUEST_AUTHENTICATOR, useValue: authenticator },
     { provide: APP_GUARD, useClass: IdentityGuard },
   ];
 }

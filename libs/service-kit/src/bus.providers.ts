@@ -19,7 +19,9 @@ async function openBus(config: PlatformConfig, ds: DataSource): Promise<MessageB
   }
   const url = ds instanceof EmbeddedPostgresDataSource ? ds.embedded?.url : (ds.options as { url?: string }).url;
   if (!url || ds.options.type !== 'postgres') {
-    throw new ConfigError([{ setting: 'LEAF_BUS', problem: 'embedded needs a PostgreSQL LEAF_DATABASE_URL with a password or trust sign-in; use LEAF_BUS=azure on Azure' }]);
+    throw new ConfigError([
+      { setting: 'LEAF_BUS', problem: 'embedded needs a PostgreSQL LEAF_DATABASE_URL with a password or trust sign-in; use LEAF_BUS=azure on Azure' },
+    ]);
   }
   // Small pools: in the local stack eight services share one embedded server.
   return createEmbeddedBus({ url, poolSize: 2 });

@@ -47,7 +47,10 @@ export function defineService<C extends PlatformConfig = PlatformConfig>(
       const p = typeof parts === 'function' ? parts(config) : parts;
       return {
         module: ServiceRootModule,
-        imports: [ServiceKitModule.forService({ service: name, config, migrations, entities: p.entities, authenticator: p.authenticator }), ...(p.imports ?? [])],
+        imports: [
+          ServiceKitModule.forService({ service: name, config, migrations, entities: p.entities, authenticator: p.authenticator }),
+          ...(p.imports ?? []),
+        ],
         controllers: p.controllers ?? [],
         providers: p.providers ?? [],
       };

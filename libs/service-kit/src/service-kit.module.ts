@@ -1,7 +1,16 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnModuleInit, type Type } from '@nestjs/common';
 import type { ServiceName } from '@leaf/contracts';
 import { DATA_SOURCE, PersistenceModule, checkDatabase, parseOperationalDatabaseUrl } from '@leaf/persistence';
-import { HealthModule, HealthRegistry, IdentitySigner, IdentityVerifier, ShutdownModule, type PlatformConfig, type RequestAuthenticator, type ServiceMigration } from '@leaf/platform';
+import {
+  HealthModule,
+  HealthRegistry,
+  IdentitySigner,
+  IdentityVerifier,
+  ShutdownModule,
+  type PlatformConfig,
+  type RequestAuthenticator,
+  type ServiceMigration,
+} from '@leaf/platform';
 import { MESSAGE_BUS } from '@leaf/messaging';
 import { LAKE, createLake, parseLakeUrl } from '@leaf/storage';
 import { authProviders } from './auth.providers';

@@ -4,12 +4,6 @@ export { validateArea, parseKey, contentKey, isLakeKey, validatePrefix, type Par
 export { FilesystemLake } from './filesystem/filesystem.lake';
 export { BlobLake, type BlobLakeOptions } from './blob/blob.lake';
 export { createBlobLake, type CreateBlobLakeOptions } from './blob/blob.factory';
-export {
-  lakeConfigSchema,
-  parseLakeConfig,
-  type LakeConfig,
-  type FilesystemLakeConfig,
-  type AzureBlobLakeConfig,
-} from './config/lake-config.schema';
+export { lakeConfigSchema, parseLakeConfig, type LakeConfig, type FilesystemLakeConfig, type AzureBlobLakeConfig } from './config/lake-config.schema';
 export { parseLakeUrl } from './config/lake-url.parser';
 export { createLake, type CreateLakeDependencies } from './config/lake.factory';

@@ -8,14 +8,21 @@ export { loadSeedIntoPostgres, type LoadSeedOptions, type SeedLoadProgress, type
 export type { SeedTarget } from './lib/load/seed-target';
 export type { SqlQueryable } from './lib/load/sql-queryable';
 export { isSeeded, readSeedRun, type SeedRun } from './lib/load/seed-runs.repository';
+export { SyntheticDataError, isSyntheticDataError, syntheticDataErrorCodes, type SyntheticDataErrorCode } from './lib/errors/synthetic-data.error';
 export {
-  SyntheticDataError,
-  isSyntheticDataError,
-  syntheticDataErrorCodes,
-  type SyntheticDataErrorCode,
-} from './lib/errors/synthetic-data.error';
-export { generateContractPackets, partialPacketsDir, writeContractPackets, type SyntheticPacket, type WritePacketsOptions } from './lib/packets/synthetic-packets';
+  generateContractPackets,
+  partialPacketsDir,
+  writeContractPackets,
+  type SyntheticPacket,
+  type WritePacketsOptions,
+} from './lib/packets/synthetic-packets';
 export { rateSchedulePdf } from './lib/packets/rate-schedule.pdf';
 export { rateScheduleXlsx } from './lib/packets/rate-schedule.xlsx';
 export { scheduleRows, rowOf, awpPercent, rateTableHeader, type RateRow, type PacketHeader } from './lib/packets/rate-schedule.rows';
-export { generateSyntheticDomo, writeSyntheticDomoExports, type SyntheticDomo, type SyntheticDomoExport, type PlantedFlaws } from './domo/synthetic-domo-exports';
+export {
+  generateSyntheticDomo,
+  writeSyntheticDomoExports,
+  type SyntheticDomo,
+  type SyntheticDomoExport,
+  type PlantedFlaws,
+} from './domo/synthetic-domo-exports';

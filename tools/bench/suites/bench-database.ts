@@ -3,8 +3,7 @@ import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persi
 import { Client } from 'pg';
 
 /** The server benchmarks create their databases on; never a database they keep. */
-export const benchAdminUrl = (env: NodeJS.ProcessEnv = process.env) =>
-  env['BENCH_DATABASE_URL']?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
+export const benchAdminUrl = (env: NodeJS.ProcessEnv = process.env) => env['BENCH_DATABASE_URL']?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function admin<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });

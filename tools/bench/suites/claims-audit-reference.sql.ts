@@ -10,14 +10,10 @@ import type { ReconciliationPlan } from '@leaf/claims-runtime/domain';
  * (MONY Y, or M/O at DAW 5, is generic), short 90-day supply — plus every fee above its ceiling.
  * Terms come in as literals from the plan (they are the contract, not user input).
  */
-export function handWrittenAuditSql(
-  plan: ReconciliationPlan,
-  param: (i: number) => string,
-): string {
+export function handWrittenAuditSql(plan: ReconciliationPlan, param: (i: number) => string): string {
   const date = (d: string) => `CAST('${d}' AS DATE)`;
   const dec = (v: string) => `CAST(${v} AS DECIMAL(14,6))`;
-  const ex = (list: readonly string[], flag: string) =>
-    list.includes(flag) ? 'TRUE' : 'FALSE';
+  const ex = (list: readonly string[], flag: string) => (list.includes(flag) ? 'TRUE' : 'FALSE');
   const fees = plan.feeGuarantees.map(
     (g) =>
       `('${g.channel}', ${dec(g.guaranteedValue)}, ${date(g.effectiveFrom)}, ${date(g.effectiveTo)}, ${ex(g.exclusions, 'uc_priced')}, ${ex(g.exclusions, 'compound')}, ${ex(g.exclusions, '340b')})`,

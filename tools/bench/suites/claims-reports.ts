@@ -62,7 +62,18 @@ export function createWorkbookBenchCase(rowsOverride?: number): BenchCase<Workbo
         const sheet = workbook.addWorksheet('Findings');
         for await (const f of report.findings()) {
           sheet
-            .addRow([f.findingId, f.kind, f.claimId, f.guaranteeId, f.channel, f.drugType, f.claimCount, Number(f.impact), f.detail, f.evidence.map((e) => `${e.objectId} ${e.locator}`).join('; ')])
+            .addRow([
+              f.findingId,
+              f.kind,
+              f.claimId,
+              f.guaranteeId,
+              f.channel,
+              f.drugType,
+              f.claimCount,
+              Number(f.impact),
+              f.detail,
+              f.evidence.map((e) => `${e.objectId} ${e.locator}`).join('; '),
+            ])
             .commit();
         }
         sheet.commit();

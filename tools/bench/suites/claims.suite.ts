@@ -10,22 +10,12 @@ import {
   claimsRuntimeMigrations,
   normalizeMoney,
 } from '@leaf/claims-runtime/data-access';
-import {
-  computeReconciliation,
-  planReconciliation,
-  type BucketAggregate,
-  type ReconciliationPlan,
-} from '@leaf/claims-runtime/domain';
+import { computeReconciliation, planReconciliation, type BucketAggregate, type ReconciliationPlan } from '@leaf/claims-runtime/domain';
 import { createDataSource, runMigrations } from '@leaf/persistence';
 import { writeSeedCsv, type SeedOptions } from '@leaf/synthetic-data';
 import type { DataSource } from 'typeorm';
 import { defineSuite, type BenchCase } from '../bench-case';
-import {
-  benchAdminUrl,
-  createBenchDatabase,
-  dropBenchDatabases,
-  type BenchDatabase,
-} from './bench-database';
+import { benchAdminUrl, createBenchDatabase, dropBenchDatabases, type BenchDatabase } from './bench-database';
 import { workbookBenchCase, type WorkbookBenchContext } from './claims-reports';
 import { handWrittenAggregateSql } from './claims-reference.sql';
 import { handWrittenAuditSql } from './claims-audit-reference.sql';
@@ -48,12 +38,7 @@ const rounds = 3;
 async function headerOf(path: string): Promise<string> {
   const handle = await open(path);
   try {
-    const { buffer, bytesRead } = await handle.read(
-      Buffer.alloc(4096),
-      0,
-      4096,
-      0,
-    );
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
     return buffer.subarray(0, bytesRead).toString().split('\n')[0]!.trim();
   } finally {
     await handle.close();
@@ -63,38 +48,25 @@ async function headerOf(path: string): Promise<string> {
 /** The figures all three must agree on, per channel x drug type, as exact decimal strings. */
 type Sums = Map<string, string>;
 
-function engineSums(
-  rows: readonly BucketAggregate[],
-  plan: ReconciliationPlan,
-): Sums {
+function engineSums(rows: readonly BucketAggregate[], plan: ReconciliationPlan): Sums {
   const sums: Sums = new Map();
-  const setIndex = (key: string) =>
-    plan.exclusionSets.findIndex((s) => [...s].sort().join(',') === key);
+  const setIndex = (key: string) => plan.exclusionSets.findIndex((s) => [...s].sort().join(',') === key);
   const awp = setIndex('340b,compound,uc_priced');
   for (const r of rows) {
     const fee = plan.feeGuarantees.findIndex((g) => g.channel === r.channel);
     const s = r.sets[awp]!;
     sums.set(
       `${r.channel}/${r.drugType}/${r.segment}`,
-      [
-        r.netClaims,
-        r.excludedClaims,
-        r.awp,
-        r.ingredientCost,
-        s.claims,
-        s.awp,
-        s.ingredientCost,
-        s.dispensingFee,
-        r.feeExcess[fee]?.amount ?? '0.00',
-      ].join(' '),
+      [r.netClaims, r.excludedClaims, r.awp, r.ingredientCost, s.claims, s.awp, s.ingredientCost, s.dispensingFee, r.feeExcess[fee]?.amount ?? '0.00'].join(
+        ' ',
+      ),
     );
   }
   return sums;
 }
 
 function referenceSums(rows: ReadonlyArray<Record<string, unknown>>): Sums {
-  const text = (v: unknown) =>
-    normalizeMoney(v === null || v === undefined ? null : String(v));
+  const text = (v: unknown) => normalizeMoney(v === null || v === undefined ? null : String(v));
   return new Map(
     rows.map((r) => [
       `${r['channel']}/${r['drug_type']}/${Number(r['segment'] ?? 0)}`,
@@ -116,10 +88,7 @@ function referenceSums(rows: ReadonlyArray<Record<string, unknown>>): Sums {
 function assertAgree(name: string, ours: Sums, theirs: Sums): void {
   const a = JSON.stringify([...ours].sort());
   const b = JSON.stringify([...theirs].sort());
-  if (a !== b)
-    throw new Error(
-      `the engine and ${name} disagree:\n engine ${a}\n ${name} ${b}`,
-    );
+  if (a !== b) throw new Error(`the engine and ${name} disagree:\n engine ${a}\n ${name} ${b}`);
 }
 
 async function best(run: () => Promise<void>): Promise<number> {
@@ -132,13 +101,8 @@ async function best(run: () => Promise<void>): Promise<number> {
   return fastest;
 }
 
-const engineAggregation = async (
-  ctx: ClaimsContext,
-): Promise<BucketAggregate[]> => {
-  const rows = await new ClaimsSource(
-    ctx.ds,
-    canonicalClaimsMapping,
-  ).bucketAggregates(ctx.plan);
+const engineAggregation = async (ctx: ClaimsContext): Promise<BucketAggregate[]> => {
+  const rows = await new ClaimsSource(ctx.ds, canonicalClaimsMapping).bucketAggregates(ctx.plan);
   computeReconciliation(ctx.plan, rows);
   return rows;
 };
@@ -151,10 +115,7 @@ function aggregatesCase(
   name: string,
   reference: (ctx: ClaimsContext) => {
     name: string;
-    rows: (
-      sql: string,
-      params: string[],
-    ) => Promise<Array<Record<string, unknown>>>;
+    rows: (sql: string, params: string[]) => Promise<Array<Record<string, unknown>>>;
   },
 ): BenchCase<ClaimsContext> {
   return {
@@ -162,23 +123,10 @@ function aggregatesCase(
     unit: 'ms',
     kind: 'time',
     async measure(ctx) {
-      const sql = handWrittenAggregateSql(
-        ctx.fees,
-        (i) => `$${i + 1}`,
-        ctx.plan.segmentStarts,
-      );
-      const params = [
-        ctx.plan.clientId,
-        ctx.plan.periodStart,
-        ctx.plan.periodEnd,
-        ...ctx.plan.segmentStarts,
-      ];
+      const sql = handWrittenAggregateSql(ctx.fees, (i) => `$${i + 1}`, ctx.plan.segmentStarts);
+      const params = [ctx.plan.clientId, ctx.plan.periodStart, ctx.plan.periodEnd, ...ctx.plan.segmentStarts];
       const ref = reference(ctx);
-      assertAgree(
-        ref.name,
-        engineSums(await engineAggregation(ctx), ctx.plan),
-        referenceSums(await ref.rows(sql, params)),
-      );
+      assertAgree(ref.name, engineSums(await engineAggregation(ctx), ctx.plan), referenceSums(await ref.rows(sql, params)));
       const theirs = await best(async () => void (await ref.rows(sql, params)));
       const ours = await best(async () => void (await engineAggregation(ctx)));
       return {
@@ -189,29 +137,18 @@ function aggregatesCase(
   };
 }
 
-const versusHandWritten = aggregatesCase(
-  'reconcile-aggregates-vs-hand-written-postgres',
-  (ctx) => ({
-    name: 'hand-written GROUP BY (PostgreSQL 15)',
-    rows: (sql, params) => ctx.ds.query(sql, params),
-  }),
-);
+const versusHandWritten = aggregatesCase('reconcile-aggregates-vs-hand-written-postgres', (ctx) => ({
+  name: 'hand-written GROUP BY (PostgreSQL 15)',
+  rows: (sql, params) => ctx.ds.query(sql, params),
+}));
 
-const versusDuckDb = aggregatesCase(
-  'reconcile-aggregates-vs-duckdb',
-  (ctx) => ({
-    name: `DuckDB ${ctx.duckVersion}, same aggregates, in memory`,
-    rows: async (sql, params) =>
-      (await ctx.duck.runAndReadAll(sql, params)).getRowObjectsJson() as Array<
-        Record<string, unknown>
-      >,
-  }),
-);
+const versusDuckDb = aggregatesCase('reconcile-aggregates-vs-duckdb', (ctx) => ({
+  name: `DuckDB ${ctx.duckVersion}, same aggregates, in memory`,
+  rows: async (sql, params) => (await ctx.duck.runAndReadAll(sql, params)).getRowObjectsJson() as Array<Record<string, unknown>>,
+}));
 
 /** Findings by kind: how many and their impact, exact. */
-function auditTotals(
-  rows: ReadonlyArray<{ kind: unknown; impact: unknown }>,
-): Sums {
+function auditTotals(rows: ReadonlyArray<{ kind: unknown; impact: unknown }>): Sums {
   const byKind = new Map<string, { n: number; cents: bigint }>();
   for (const r of rows) {
     const k = String(r.kind);
@@ -220,13 +157,10 @@ function auditTotals(
     t.cents += BigInt(normalizeMoney(String(r.impact)).replace('.', ''));
     byKind.set(k, t);
   }
-  return new Map(
-    [...byKind].map(([k, t]) => [k, `${t.n} ${t.cents}`]),
-  );
+  return new Map([...byKind].map(([k, t]) => [k, `${t.n} ${t.cents}`]));
 }
 
-const engineAudit = (ctx: ClaimsContext) =>
-  new ClaimsSource(ctx.ds, canonicalClaimsMapping).auditRows(ctx.plan);
+const engineAudit = (ctx: ClaimsContext) => new ClaimsSource(ctx.ds, canonicalClaimsMapping).auditRows(ctx.plan);
 
 /**
  * The engine's per-claim audit scan (with the brand/generic reclassification and refill too soon of issue 19) against
@@ -237,10 +171,7 @@ function auditCase(
   name: string,
   reference: (ctx: ClaimsContext) => {
     name: string;
-    rows: (
-      sql: string,
-      params: string[],
-    ) => Promise<Array<Record<string, unknown>>>;
+    rows: (sql: string, params: string[]) => Promise<Array<Record<string, unknown>>>;
   },
 ): BenchCase<ClaimsContext> {
   return {
@@ -253,15 +184,8 @@ function auditCase(
       const ref = reference(ctx);
       const ours = auditTotals(await engineAudit(ctx));
       for (const kind of ['brand_generic_reclass', 'refill_too_soon'])
-        if (!ours.get(kind))
-          throw new Error(`the audit found no ${kind}: the comparison would be vacuous`);
-      assertAgree(
-        ref.name,
-        ours,
-        auditTotals(
-          (await ref.rows(sql, params)) as Array<{ kind: unknown; impact: unknown }>,
-        ),
-      );
+        if (!ours.get(kind)) throw new Error(`the audit found no ${kind}: the comparison would be vacuous`);
+      assertAgree(ref.name, ours, auditTotals((await ref.rows(sql, params)) as Array<{ kind: unknown; impact: unknown }>));
       const theirs = await best(async () => void (await ref.rows(sql, params)));
       const mine = await best(async () => void (await engineAudit(ctx)));
       return {
@@ -272,24 +196,15 @@ function auditCase(
   };
 }
 
-const auditVersusHandWritten = auditCase(
-  'audit-findings-vs-hand-written-postgres',
-  (ctx) => ({
-    name: 'hand-written audit (PostgreSQL 15)',
-    rows: (sql, params) => ctx.ds.query(sql, params),
-  }),
-);
+const auditVersusHandWritten = auditCase('audit-findings-vs-hand-written-postgres', (ctx) => ({
+  name: 'hand-written audit (PostgreSQL 15)',
+  rows: (sql, params) => ctx.ds.query(sql, params),
+}));
 
-const auditVersusDuckDb = auditCase(
-  'audit-findings-vs-duckdb',
-  (ctx) => ({
-    name: `DuckDB ${ctx.duckVersion}, same audit, in memory`,
-    rows: async (sql, params) =>
-      (await ctx.duck.runAndReadAll(sql, params)).getRowObjectsJson() as Array<
-        Record<string, unknown>
-      >,
-  }),
-);
+const auditVersusDuckDb = auditCase('audit-findings-vs-duckdb', (ctx) => ({
+  name: `DuckDB ${ctx.duckVersion}, same audit, in memory`,
+  rows: async (sql, params) => (await ctx.duck.runAndReadAll(sql, params)).getRowObjectsJson() as Array<Record<string, unknown>>,
+}));
 
 export const claimsSuite = defineSuite<ClaimsContext>({
   name: 'claims',
@@ -312,20 +227,10 @@ export const claimsSuite = defineSuite<ClaimsContext>({
         },
       ).initialize();
       await runMigrations(ds);
-      for (const table of [
-        'clients',
-        'contract_periods',
-        'contract_guarantees',
-        'claims',
-      ] as const) {
+      for (const table of ['clients', 'contract_periods', 'contract_guarantees', 'claims'] as const) {
         const file = csv.files.find((f) => f.table === table)!;
         log(`loading ${table} into PostgreSQL`);
-        await psqlCopy(
-          db.url,
-          table,
-          file.path,
-          (await headerOf(file.path)).split(','),
-        );
+        await psqlCopy(db.url, table, file.path, (await headerOf(file.path)).split(','));
       }
       await ds.query('ANALYZE');
 
@@ -337,19 +242,11 @@ export const claimsSuite = defineSuite<ClaimsContext>({
         reverses_claim_id VARCHAR, is_uc_priced BOOLEAN, basis_of_reimbursement VARCHAR, mony_code VARCHAR, daw_code SMALLINT, gpi VARCHAR,
         pharmacy_network_status VARCHAR, pharmacy_type VARCHAR, adjudication_date DATE, pharmacy_ingredient_cost_paid DECIMAL(14,2),
         patient_pay_amount DECIMAL(14,2))`);
-      const duckVersion = String(
-        (
-          await duck.runAndReadAll('SELECT version() AS v')
-        ).getRowObjectsJson()[0]?.['v'] ?? '?',
-      );
-      await duck.run(
-        `COPY claims FROM '${csv.files.find((f) => f.table === 'claims')!.path}' (HEADER)`,
-      );
+      const duckVersion = String((await duck.runAndReadAll('SELECT version() AS v')).getRowObjectsJson()[0]?.['v'] ?? '?');
+      await duck.run(`COPY claims FROM '${csv.files.find((f) => f.table === 'claims')!.path}' (HEADER)`);
 
       // The biggest client's first contract year.
-      const [{ client_id: clientId }] = await ds.query(
-        `SELECT client_id FROM claims GROUP BY client_id ORDER BY COUNT(*) DESC LIMIT 1`,
-      );
+      const [{ client_id: clientId }] = await ds.query(`SELECT client_id FROM claims GROUP BY client_id ORDER BY COUNT(*) DESC LIMIT 1`);
       const [period] = await ds.query(
         `SELECT period_id, TO_CHAR(start_date, 'YYYY-MM-DD') AS s, TO_CHAR(end_date, 'YYYY-MM-DD') AS e FROM contract_periods WHERE client_id = $1 ORDER BY start_date LIMIT 1`,
         [clientId],
@@ -365,10 +262,7 @@ export const claimsSuite = defineSuite<ClaimsContext>({
          FROM contract_guarantees WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'mail' AND drug_type = 'generic'`,
         [clientId, period.period_id, amendedFrom],
       );
-      const terms = await new GuaranteesRepository(ds).versionsForPeriod(
-        clientId,
-        period.period_id,
-      );
+      const terms = await new GuaranteesRepository(ds).versionsForPeriod(clientId, period.period_id);
       const plan = planReconciliation({
         clientId,
         periodId: period.period_id,
@@ -376,16 +270,9 @@ export const claimsSuite = defineSuite<ClaimsContext>({
         periodEnd: period.e,
         guarantees: terms,
       });
-      const fees = plan.feeGuarantees.map(
-        (g) => [g.channel ?? '', g.guaranteedValue] as const,
-      );
-      const [{ n }] = await ds.query(
-        `SELECT COUNT(*) AS n FROM claims WHERE client_id = $1 AND fill_date BETWEEN $2 AND $3`,
-        [clientId, period.s, period.e],
-      );
-      log(
-        `reconciling ${clientId} ${period.period_id}: ${n} of ${claims} claims in the period`,
-      );
+      const fees = plan.feeGuarantees.map((g) => [g.channel ?? '', g.guaranteedValue] as const);
+      const [{ n }] = await ds.query(`SELECT COUNT(*) AS n FROM claims WHERE client_id = $1 AND fill_date BETWEEN $2 AND $3`, [clientId, period.s, period.e]);
+      log(`reconciling ${clientId} ${period.period_id}: ${n} of ${claims} claims in the period`);
       return { adminUrl, db, ds, duck, duckVersion, plan, fees, dir, log };
     } catch (error) {
       await dropBenchDatabases(adminUrl, [db]).catch(() => undefined);
@@ -401,11 +288,5 @@ export const claimsSuite = defineSuite<ClaimsContext>({
     await rm(dir, { recursive: true, force: true });
   },
 
-  cases: [
-    versusHandWritten,
-    versusDuckDb,
-    auditVersusHandWritten,
-    auditVersusDuckDb,
-    workbookBenchCase as BenchCase<ClaimsContext>,
-  ],
+  cases: [versusHandWritten, versusDuckDb, auditVersusHandWritten, auditVersusDuckDb, workbookBenchCase as BenchCase<ClaimsContext>],
 });

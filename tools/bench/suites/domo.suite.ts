@@ -88,7 +88,9 @@ export const domoSuite = defineSuite<DomoContext>({
     await ds.initialize();
     await runMigrations(ds);
     // The reference's target: the same declared columns, without the export id and row number ours adds.
-    await ds.query(`CREATE TABLE bench_psql_copy AS SELECT ${claimsExtractDataset.columns.map((c) => c.name).join(', ')} FROM ${claimsExtractDataset.silverTable} WITH NO DATA`);
+    await ds.query(
+      `CREATE TABLE bench_psql_copy AS SELECT ${claimsExtractDataset.columns.map((c) => c.name).join(', ')} FROM ${claimsExtractDataset.silverTable} WITH NO DATA`,
+    );
     const instance = await DuckDBInstance.create(':memory:');
     const duck = await instance.connect();
     const duckVersion = String((await duck.runAndReadAll('SELECT version() AS v')).getRowObjectsJson()[0]?.['v'] ?? '?');
@@ -154,8 +156,12 @@ export const domoSuite = defineSuite<DomoContext>({
         const { domo, curated } = savingsSides(rows);
         // DuckDB gets the same rows, loaded outside the timing (as ours are built outside it).
         await duck.run('DROP TABLE IF EXISTS d; DROP TABLE IF EXISTS c');
-        await duck.run('CREATE TABLE d (client_id VARCHAR, month VARCHAR, channel VARCHAR, drug_type VARCHAR, claim_count BIGINT, awp_total DOUBLE, paid_total DOUBLE, savings DOUBLE)');
-        await duck.run('CREATE TABLE c (client_id VARCHAR, month VARCHAR, channel VARCHAR, drug_type VARCHAR, claim_count BIGINT, awp_total DOUBLE, paid_total DOUBLE, savings DOUBLE, savings_gross DOUBLE)');
+        await duck.run(
+          'CREATE TABLE d (client_id VARCHAR, month VARCHAR, channel VARCHAR, drug_type VARCHAR, claim_count BIGINT, awp_total DOUBLE, paid_total DOUBLE, savings DOUBLE)',
+        );
+        await duck.run(
+          'CREATE TABLE c (client_id VARCHAR, month VARCHAR, channel VARCHAR, drug_type VARCHAR, claim_count BIGINT, awp_total DOUBLE, paid_total DOUBLE, savings DOUBLE, savings_gross DOUBLE)',
+        );
         const appendD = await duck.createAppender('d');
         for (const r of domo) {
           appendD.appendVarchar(r.key['client_id'] ?? '');

@@ -23,7 +23,12 @@ function bearerGuard(check: TokenCheck) {
     const expiresAt = verified.get(token);
     if (expiresAt !== undefined && expiresAt > Date.now()) return;
     try {
-      const { payload } = await jwtVerify(token, check.publicKey, { issuer: check.issuer, audience: check.audience, algorithms: ['EdDSA'], requiredClaims: ['exp'] });
+      const { payload } = await jwtVerify(token, check.publicKey, {
+        issuer: check.issuer,
+        audience: check.audience,
+        algorithms: ['EdDSA'],
+        requiredClaims: ['exp'],
+      });
       verified.set(token, (payload.exp as number) * 1000);
     } catch {
       return reply.code(401).send({ title: 'unauthorized' });
@@ -85,7 +90,8 @@ export async function rawClientsService(databaseUrl: string, check: TokenCheck):
         client = { clientId: row.client_id, name: row.name, segment: row.segment, memberCount: row.member_count, periods: [] };
         items.push(client);
       }
-      if (row.period_id) client.periods.push({ periodId: row.period_id, clientId: row.client_id, pbmName: row.pbm_name, startDate: row.start_date, endDate: row.end_date });
+      if (row.period_id)
+        client.periods.push({ periodId: row.period_id, clientId: row.client_id, pbmName: row.pbm_name, startDate: row.start_date, endDate: row.end_date });
     }
     return { items };
   });

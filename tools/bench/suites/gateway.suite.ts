@@ -77,7 +77,9 @@ async function measureAll(context: GatewayContext): Promise<Record<Target, Run>>
     const rates = all.map((r) => r.perSecond);
     const p99s = all.map((r) => r.p99);
     best[target] = { perSecond: Math.max(...rates), p99: Math.min(...p99s) };
-    context.log(`${labels[target]}: ${Math.min(...rates)}-${Math.max(...rates)} req/s, p99 ${Math.min(...p99s)}-${Math.max(...p99s)} ms over ${all.length} rounds`);
+    context.log(
+      `${labels[target]}: ${Math.min(...rates)}-${Math.max(...rates)} req/s, p99 ${Math.min(...p99s)}-${Math.max(...p99s)} ms over ${all.length} rounds`,
+    );
   }
   context.results = best;
   return best;
@@ -119,7 +121,12 @@ export const gatewaySuite = defineSuite<GatewayContext>({
       const keys = loadOrCreateDevIssuerKeys(issuerDir);
       const token = await mintDevToken(keys, { subject: 'bench', roles: ['reader'], clients: '*' });
       const startGateway = async (upstream: string, name: string) => {
-        const config = loadServiceConfig(gatewayService, { ...common, LEAF_CLAIMS_RUNTIME_URL: upstream, LEAF_DEV_ISSUER_DIR: issuerDir, LEAF_RATE_LIMITS: 'read=9999999/60' });
+        const config = loadServiceConfig(gatewayService, {
+          ...common,
+          LEAF_CLAIMS_RUNTIME_URL: upstream,
+          LEAF_DEV_ISSUER_DIR: issuerDir,
+          LEAF_RATE_LIMITS: 'read=9999999/60',
+        });
         const app = await startServiceApp(gatewayService, config, quiet(name));
         apps.push(app);
         return addressOf(app.getHttpServer());

@@ -54,7 +54,11 @@ async function measure(messages: number, start: (received: (i: number) => void) 
   await all;
   const seconds = (performance.now() - began) / 1000;
   latency.sort((a, b) => a - b);
-  return { perSecond: Math.round(messages / seconds), p50: Math.round(percentile(latency, 0.5) * 10) / 10, p99: Math.round(percentile(latency, 0.99) * 10) / 10 };
+  return {
+    perSecond: Math.round(messages / seconds),
+    p50: Math.round(percentile(latency, 0.5) * 10) / 10,
+    p99: Math.round(percentile(latency, 0.99) * 10) / 10,
+  };
 }
 
 const body = (i: number) => ({ taskId: `t-${i}`, kind: 'bench', clientId: 'city-of-riverton', parameters: { i, pad }, requestedBy: 'bench' });
@@ -64,7 +68,9 @@ async function leaf(url: string, messages: number): Promise<Run> {
   let consumer: { close(): Promise<void> } | undefined;
   try {
     return await measure(messages, async (received) => {
-      consumer = bus.subscribe({ queue: 'agent-tasks' }, async (m) => received((m.body as { parameters: { i: number } }).parameters.i), { maxConcurrentCalls: handlers });
+      consumer = bus.subscribe({ queue: 'agent-tasks' }, async (m) => received((m.body as { parameters: { i: number } }).parameters.i), {
+        maxConcurrentCalls: handlers,
+      });
       return (i) => bus.send('agent-tasks', { body: body(i) });
     });
   } finally {

@@ -42,15 +42,24 @@ async function rawExtract(format: PacketFormat, bytes: Buffer): Promise<number> 
 
 export const packetsSuite = defineSuite<PacketsContext>({
   name: 'packets',
-  description: 'contract packets extracted per second: our pipeline (hash verify, lake put, extraction with locators, rate-table parse, validation) vs the raw pdfjs-dist / exceljs reads of the same files',
+  description:
+    'contract packets extracted per second: our pipeline (hash verify, lake put, extraction with locators, rate-table parse, validation) vs the raw pdfjs-dist / exceljs reads of the same files',
 
   async setup({ log }) {
     const seed = createSyntheticSeed({ seed: 42, claims: 0, clients: 8, months: 24 });
     const packets = (await generateContractPackets(seed)).filter((p) => p.kind !== 'malformed');
     const periods = new Map<string, Set<string>>();
     for (const p of seed.contractPeriods) periods.set(p.clientId, (periods.get(p.clientId) ?? new Set()).add(p.periodId));
-    log(`${packets.length} packets (${packets.filter((p) => p.name.endsWith('.pdf')).length} PDF, ${packets.filter((p) => p.name.endsWith('.xlsx')).length} XLSX)`);
-    return { packets, reported: new Map(packets.map((p) => [p, quickXorHash(p.bytes)])), periods, lakeDir: await mkdtemp(join(tmpdir(), 'leaf-bench-packets-')), log };
+    log(
+      `${packets.length} packets (${packets.filter((p) => p.name.endsWith('.pdf')).length} PDF, ${packets.filter((p) => p.name.endsWith('.xlsx')).length} XLSX)`,
+    );
+    return {
+      packets,
+      reported: new Map(packets.map((p) => [p, quickXorHash(p.bytes)])),
+      periods,
+      lakeDir: await mkdtemp(join(tmpdir(), 'leaf-bench-packets-')),
+      log,
+    };
   },
 
   async teardown({ lakeDir }) {
@@ -75,7 +84,12 @@ export const packetsSuite = defineSuite<PacketsContext>({
             const sha256 = createHash('sha256').update(p.bytes).digest('hex');
             if ((await lake.put('contract-packets', p.bytes)).sha256 !== sha256) throw new Error('lake mismatch');
             const parsed = parseRateTable(await extractDocument(format, p.bytes));
-            const validation = validatePacket(parsed, { clientId: p.clientId, knownPeriodIds: periods.get(p.clientId) ?? new Set(), current: new Map(), packetId: 'bench' });
+            const validation = validatePacket(parsed, {
+              clientId: p.clientId,
+              knownPeriodIds: periods.get(p.clientId) ?? new Set(),
+              current: new Map(),
+              packetId: 'bench',
+            });
             if (validation.errors.length) throw new Error(`${p.name}: ${validation.errors[0].message}`);
             terms += parsed.terms.length;
           }

@@ -36,7 +36,7 @@ interface RetrievalContext {
 /** A deterministic generator: runs compare the same corpus. */
 function lcg(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const domainWords = (
@@ -104,7 +104,8 @@ const round = (x: number) => Math.round(x * 100) / 100;
 
 export const retrievalSuite = defineSuite<RetrievalContext>({
   name: 'retrieval',
-  description: 'p95 of our hybrid query (tsvector GIN + pgvector HNSW, weighted RRF, scope in every branch, provenance) vs the equivalent hand-written SQL on the same indexes at equal recall@10, on 100k chunks in PGlite+pgvector (--claims N: chunks); index build time vs the bulk load',
+  description:
+    'p95 of our hybrid query (tsvector GIN + pgvector HNSW, weighted RRF, scope in every branch, provenance) vs the equivalent hand-written SQL on the same indexes at equal recall@10, on 100k chunks in PGlite+pgvector (--claims N: chunks); index build time vs the bulk load',
 
   async setup({ claims, log }) {
     const chunks = claims ?? 100_000;
@@ -121,7 +122,14 @@ export const retrievalSuite = defineSuite<RetrievalContext>({
     const documents = Math.ceil(chunks / perDocument);
     for (let first = 0; first < documents; first += documentsPerStatement) {
       const doc = { id: [] as string[], module: [] as string[], client: [] as string[] };
-      const chunk = { doc: [] as string[], seq: [] as number[], module: [] as string[], client: [] as string[], text: [] as string[], embedding: [] as string[] };
+      const chunk = {
+        doc: [] as string[],
+        seq: [] as number[],
+        module: [] as string[],
+        client: [] as string[],
+        text: [] as string[],
+        embedding: [] as string[],
+      };
       for (let d = first; d < Math.min(documents, first + documentsPerStatement); d++) {
         const clientId = `client-${String(d % clients).padStart(2, '0')}`;
         const module = searchModules[Math.floor(rand() * searchModules.length)] as SearchModule;
@@ -165,7 +173,11 @@ export const retrievalSuite = defineSuite<RetrievalContext>({
     await index.vectorBranch();
     const workload = Array.from({ length: queries }, (_, i) => {
       const text = Array.from({ length: 3 }, () => domainWords[Math.floor(rand() * domainWords.length)]).join(' ');
-      return { text, vector: embedding.embedOne(text), scope: { clientIds: [`client-${String(i % clients).padStart(2, '0')}`], modules: [...searchModules], role: 'analyst' } as SearchScope };
+      return {
+        text,
+        vector: embedding.embedOne(text),
+        scope: { clientIds: [`client-${String(i % clients).padStart(2, '0')}`], modules: [...searchModules], role: 'analyst' } as SearchScope,
+      };
     });
     return { ds, index, embedding, chunks, loadMs, buildMs, workload, log };
   },
@@ -210,8 +222,16 @@ export const retrievalSuite = defineSuite<RetrievalContext>({
           refRecall += recallAt10(b, truth);
         }
         const recall = { ours: round(oursRecall / ctx.workload.length), reference: round(refRecall / ctx.workload.length) };
-        ctx.log(`recall@10 against the exact answer: ours ${recall.ours}, hand-written ${recall.reference} (${ctx.workload.length} queries, one client of ${clients}, all modules, ${ctx.chunks} chunks)`);
-        return { value: round(p95(oursMs)), reference: { name: `hand-written hybrid SQL, same indexes and settings (recall@10 ours ${recall.ours} / reference ${recall.reference})`, value: round(p95(refMs)) } };
+        ctx.log(
+          `recall@10 against the exact answer: ours ${recall.ours}, hand-written ${recall.reference} (${ctx.workload.length} queries, one client of ${clients}, all modules, ${ctx.chunks} chunks)`,
+        );
+        return {
+          value: round(p95(oursMs)),
+          reference: {
+            name: `hand-written hybrid SQL, same indexes and settings (recall@10 ours ${recall.ours} / reference ${recall.reference})`,
+            value: round(p95(refMs)),
+          },
+        };
       },
     },
     {
@@ -220,7 +240,10 @@ export const retrievalSuite = defineSuite<RetrievalContext>({
       kind: 'time',
       measure(ctx) {
         // No second build is run: the figures are the setup's, the reference is the bulk load of the same rows.
-        return Promise.resolve({ value: Math.round(ctx.buildMs), reference: { name: `bulk load of the same ${ctx.chunks} chunks (tsvector generated, no index)`, value: Math.round(ctx.loadMs) } });
+        return Promise.resolve({
+          value: Math.round(ctx.buildMs),
+          reference: { name: `bulk load of the same ${ctx.chunks} chunks (tsvector generated, no index)`, value: Math.round(ctx.loadMs) },
+        });
       },
     },
   ],

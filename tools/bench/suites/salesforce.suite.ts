@@ -25,7 +25,15 @@ interface SalesforceContext {
 
 const rounds = 3;
 const perSecond = (n: number, ms: number) => Math.round(((n * 1000) / ms) * 10) / 10;
-const mirrorTables = ['salesforce_it_requests', 'salesforce_request_history', 'salesforce_request_items', 'salesforce_content_links', 'salesforce_request_files', 'salesforce_sync_state', 'salesforce_evidence_bundles'];
+const mirrorTables = [
+  'salesforce_it_requests',
+  'salesforce_request_history',
+  'salesforce_request_items',
+  'salesforce_content_links',
+  'salesforce_request_files',
+  'salesforce_sync_state',
+  'salesforce_evidence_bundles',
+];
 
 export const salesforceSuite = defineSuite<SalesforceContext>({
   name: 'salesforce',
@@ -39,10 +47,15 @@ export const salesforceSuite = defineSuite<SalesforceContext>({
     const records = mirroredObjects.reduce((n, o) => n + (fake.org.object(o.name)?.records.size ?? 0), 0);
     log(`fake org: ${requests} IT requests, ${records} records in ${mirroredObjects.length} objects, ${fake.org.blobs.size} files`);
     const db = await createBenchDatabase(benchAdminUrl(), 'sf');
-    const ds = createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres, ...salesforceMirrorMigrations.postgres] });
+    const ds = createDataSource(
+      { kind: 'postgres', url: db.url },
+      { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres, ...salesforceMirrorMigrations.postgres] },
+    );
     await ds.initialize();
     await runMigrations(ds);
-    await ds.query(`CREATE TABLE bench_sf_records (object_name VARCHAR(40) NOT NULL, id VARCHAR(18) NOT NULL, fields JSONB NOT NULL, PRIMARY KEY (object_name, id))`);
+    await ds.query(
+      `CREATE TABLE bench_sf_records (object_name VARCHAR(40) NOT NULL, id VARCHAR(18) NOT NULL, fields JSONB NOT NULL, PRIMARY KEY (object_name, id))`,
+    );
     return { fake, db, ds, lakeDir: await mkdtemp(join(tmpdir(), 'leaf-bench-sf-')), log };
   },
 
@@ -64,7 +77,13 @@ export const salesforceSuite = defineSuite<SalesforceContext>({
         const runOurs = async () => {
           await ds.query(`TRUNCATE ${mirrorTables.join(', ')}, salesforce_completeness_reports, salesforce_sync_runs, outbox_messages`);
           const lake = new FilesystemLake(join(lakeDir, `run-${Date.now()}`));
-          const source = new JsforceSalesforceSource({ loginUrl: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, pollIntervalMs: 20, bulkPageSize: 50_000 });
+          const source = new JsforceSalesforceSource({
+            loginUrl: fake.url,
+            clientId: fake.clientId,
+            clientSecret: fake.clientSecret,
+            pollIntervalMs: 20,
+            bulkPageSize: 50_000,
+          });
           const sync = new MirrorSync(ds, source, lake, { overlapMs: 60_000, deleteRetentionMs: 15 * 86_400_000, parentChunk: 300 });
           const started = performance.now();
           const outcome = await sync.run({ full: true });
@@ -75,14 +94,19 @@ export const salesforceSuite = defineSuite<SalesforceContext>({
           if (!outcome.completeness.clean) throw new Error('the mirror is not complete after a full sync');
           const records = mirroredObjects.reduce((n, o) => n + (outcome.counts[o.name] ?? 0), 0);
           const rate = perSecond(records, ms);
-          log(`  pipeline: ${rate} records/s (${records} records, ${outcome.counts['filesCopied'] ?? 0} files, ${published.bundles} bundles, ${published.searchDocuments} search documents, clean)`);
+          log(
+            `  pipeline: ${rate} records/s (${records} records, ${outcome.counts['filesCopied'] ?? 0} files, ${published.bundles} bundles, ${published.searchDocuments} search documents, clean)`,
+          );
           best = Math.max(best, rate);
         };
         const runBare = async () => {
           const pg = new Client({ connectionString: db.url });
           await pg.connect();
           await pg.query('TRUNCATE bench_sf_records');
-          const conn = new Connection({ oauth2: new OAuth2({ loginUrl: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret }), version: '62.0' });
+          const conn = new Connection({
+            oauth2: new OAuth2({ loginUrl: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret }),
+            version: '62.0',
+          });
           const started = performance.now();
           await conn.authorize({ grant_type: 'client_credentials' });
           let records = 0;

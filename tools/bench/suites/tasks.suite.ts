@@ -73,7 +73,8 @@ async function bareBus(url: string, count: number): Promise<Run> {
   try {
     return await drive(
       count,
-      (i) => bus.send('agent-tasks', { body: { taskId: `t-${i}`, kind: 'platform.noop', clientId: 'city-of-riverton', parameters: { i }, requestedBy: 'bench' } }),
+      (i) =>
+        bus.send('agent-tasks', { body: { taskId: `t-${i}`, kind: 'platform.noop', clientId: 'city-of-riverton', parameters: { i }, requestedBy: 'bench' } }),
       finished,
       startedAt,
       latency,
@@ -125,7 +126,13 @@ async function throughLedger(url: string, count: number): Promise<Run> {
     return await drive(
       count,
       async (i) => {
-        const { task } = await ledger.create({ definition: platformNoopKind, clientId: 'city-of-riverton', parameters: { sleepMs: 0, note: '' }, policy: policy.decision, requestedBy: 'bench' });
+        const { task } = await ledger.create({
+          definition: platformNoopKind,
+          clientId: 'city-of-riverton',
+          parameters: { sleepMs: 0, note: '' },
+          policy: policy.decision,
+          requestedBy: 'bench',
+        });
         index.set(task.task_id, i);
         relay.notify();
       },
@@ -177,5 +184,9 @@ export const tasksSuite = defineSuite<TasksContext>({
   async teardown({ adminUrl, db }) {
     await dropBenchDatabases(adminUrl, [db]);
   },
-  cases: [versusBus('throughput-vs-bare-bus', 'perSecond'), versusBus('dispatch-to-start-p50-vs-bare-bus', 'p50'), versusBus('dispatch-to-start-p99-vs-bare-bus', 'p99')],
+  cases: [
+    versusBus('throughput-vs-bare-bus', 'perSecond'),
+    versusBus('dispatch-to-start-p50-vs-bare-bus', 'p50'),
+    versusBus('dispatch-to-start-p99-vs-bare-bus', 'p99'),
+  ],
 });

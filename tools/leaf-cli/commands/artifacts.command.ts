@@ -7,13 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { reconciliationRunSchema, type RunArtifact } from '@leaf/contracts';
 import type { Command } from '../leaf-cli.args';
-import {
-  ApiError,
-  CliError,
-  exitCodes,
-  NetworkError,
-  OperationError,
-} from '../leaf-cli.errors';
+import { ApiError, CliError, exitCodes, NetworkError, OperationError } from '../leaf-cli.errors';
 import { formatBytes } from '../output.format';
 import { printJson, segment, type CommandContext } from './command.context';
 import { runPath } from './reconcile.command';
@@ -45,12 +39,7 @@ async function sha256OfFile(path: string): Promise<string | undefined> {
  * Streams one artifact to `<target>.partial` while hashing it, and renames it into place only when
  * its size and sha256 are the ones the run lists: a cut or altered download never looks complete.
  */
-async function downloadOne(
-  ctx: CommandContext,
-  path: string,
-  artifact: RunArtifact,
-  target: string,
-): Promise<void> {
+async function downloadOne(ctx: CommandContext, path: string, artifact: RunArtifact, target: string): Promise<void> {
   const partial = `${target}.partial`;
   const idle = new AbortController();
   let timer = setTimeout(() => idle.abort(), idleTimeoutMs);
@@ -67,28 +56,15 @@ async function downloadOne(
   });
   try {
     const res = await ctx.api.open(path, { accept: '*/*' }, idle.signal);
-    if (!res.body)
-      throw new OperationError(
-        'INVALID_ANSWER',
-        `${artifact.name}: the answer has no body`,
-      );
-    await pipeline(
-      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-      meter,
-      createWriteStream(partial),
-    );
+    if (!res.body) throw new OperationError('INVALID_ANSWER', `${artifact.name}: the answer has no body`);
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), meter, createWriteStream(partial));
   } catch (e) {
     await rm(partial, { force: true });
     if (e instanceof CliError) throw e;
-    if (idle.signal.aborted)
-      throw new NetworkError(
-        `${artifact.name}: no bytes for ${idleTimeoutMs / 1000} s; the download was abandoned`,
-        { cause: e },
-      );
-    throw new NetworkError(
-      `${artifact.name}: the download broke off after ${bytes} bytes (${(e as NodeJS.ErrnoException).code ?? (e as Error).name})`,
-      { cause: e },
-    );
+    if (idle.signal.aborted) throw new NetworkError(`${artifact.name}: no bytes for ${idleTimeoutMs / 1000} s; the download was abandoned`, { cause: e });
+    throw new NetworkError(`${artifact.name}: the download broke off after ${bytes} bytes (${(e as NodeJS.ErrnoException).code ?? (e as Error).name})`, {
+      cause: e,
+    });
   } finally {
     clearTimeout(timer);
   }
@@ -104,46 +80,21 @@ async function downloadOne(
 }
 
 /** `artifacts download`: every artifact of a succeeded run (or the named ones) into a folder, verified. */
-export async function downloadArtifacts(
-  ctx: CommandContext,
-  cmd: Extract<Command, { name: 'artifacts download' }>,
-): Promise<void> {
-  const run = (
-    await ctx.api.get(runPath(cmd.clientId, cmd.runId), reconciliationRunSchema)
-  ).body;
-  if (run.status !== 'succeeded')
-    throw new OperationError(
-      'RUN_NOT_SUCCEEDED',
-      `run ${run.runId} is ${run.status}; its artifacts exist once it has succeeded`,
-    );
+export async function downloadArtifacts(ctx: CommandContext, cmd: Extract<Command, { name: 'artifacts download' }>): Promise<void> {
+  const run = (await ctx.api.get(runPath(cmd.clientId, cmd.runId), reconciliationRunSchema)).body;
+  if (run.status !== 'succeeded') throw new OperationError('RUN_NOT_SUCCEEDED', `run ${run.runId} is ${run.status}; its artifacts exist once it has succeeded`);
   const wanted = cmd.names ?? run.artifacts.map((a) => a.name);
-  const missing = wanted.filter(
-    (n) => !run.artifacts.some((a) => a.name === n),
-  );
-  if (missing.length)
-    throw new CliError(
-      exitCodes.notFound,
-      `NOT_FOUND: run ${run.runId} lists no ${missing.join(', ')}`,
-    );
+  const missing = wanted.filter((n) => !run.artifacts.some((a) => a.name === n));
+  if (missing.length) throw new CliError(exitCodes.notFound, `NOT_FOUND: run ${run.runId} lists no ${missing.join(', ')}`);
   await mkdir(cmd.out, { recursive: true });
   const results: DownloadedArtifact[] = [];
   for (const artifact of run.artifacts.filter((a) => wanted.includes(a.name))) {
-    const result = await fetchArtifact(
-      ctx,
-      run.clientId,
-      run.runId,
-      artifact,
-      cmd,
-    );
+    const result = await fetchArtifact(ctx, run.clientId, run.runId, artifact, cmd);
     results.push(result);
     // People see each file as it lands; --json gets them all at the end.
-    if (!ctx.json)
-      ctx.io.out(
-        `${result.status.padEnd(10)}  ${result.path}  ${formatBytes(result.bytes)}  sha256 ${result.sha256}\n`,
-      );
+    if (!ctx.json) ctx.io.out(`${result.status.padEnd(10)}  ${result.path}  ${formatBytes(result.bytes)}  sha256 ${result.sha256}\n`);
   }
-  if (ctx.json)
-    printJson(ctx, { runId: run.runId, folder: cmd.out, artifacts: results });
+  if (ctx.json) printJson(ctx, { runId: run.runId, folder: cmd.out, artifacts: results });
 }
 
 async function fetchArtifact(
@@ -161,15 +112,9 @@ async function fetchArtifact(
     path: target,
   };
   // The folder may hold it from an earlier download: the same bytes are not fetched again.
-  if ((await sha256OfFile(target)) === artifact.sha256)
-    return { ...base, status: 'unchanged' };
+  if ((await sha256OfFile(target)) === artifact.sha256) return { ...base, status: 'unchanged' };
   try {
-    await downloadOne(
-      ctx,
-      `${runPath(clientId, runId)}/artifacts/${segment(artifact.name)}`,
-      artifact,
-      target,
-    );
+    await downloadOne(ctx, `${runPath(clientId, runId)}/artifacts/${segment(artifact.name)}`, artifact, target);
     return { ...base, status: 'downloaded' };
   } catch (e) {
     // Some artifacts need a higher role (run-inputs.json records the run's queries: operators

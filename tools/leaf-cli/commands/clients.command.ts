@@ -18,10 +18,7 @@ export async function listClients(ctx: CommandContext): Promise<void> {
       { header: 'MEMBERS', value: (c) => c.memberCount, align: 'right' },
       {
         header: 'PERIODS',
-        value: (c) =>
-          c.periods
-            .map((p) => `${p.periodId} (${p.startDate}..${p.endDate})`)
-            .join(', '),
+        value: (c) => c.periods.map((p) => `${p.periodId} (${p.startDate}..${p.endDate})`).join(', '),
       },
     ]),
   );

@@ -1,21 +1,12 @@
 import type { Finding } from '@leaf/contracts';
 import type { Command } from '../leaf-cli.args';
 import { linkedFindingPageSchema } from '../leaf-api.schemas';
-import {
-  csvHeader,
-  csvRows,
-  formatMoney,
-  formatTable,
-  type Column,
-} from '../output.format';
+import { csvHeader, csvRows, formatMoney, formatTable, type Column } from '../output.format';
 import { printJson, type CommandContext } from './command.context';
 import { pages } from './paging';
 import { runPath } from './reconcile.command';
 
-const evidence = (f: Finding) =>
-  f.evidence
-    .map((e) => `${e.sourceSystem}:${e.objectId}@${e.locator}`)
-    .join(' ');
+const evidence = (f: Finding) => f.evidence.map((e) => `${e.sourceSystem}:${e.objectId}@${e.locator}`).join(' ');
 
 const csvColumns: Column<Finding>[] = [
   { header: 'finding_id', value: (f) => f.findingId },
@@ -44,10 +35,7 @@ const tableColumns: Column<Finding>[] = [
 
 /** Exact: money strings summed as integer cents. */
 const totalOf = (items: readonly Finding[]) => {
-  const cents = items.reduce(
-    (sum, f) => sum + BigInt(f.impact.replace('.', '')),
-    0n,
-  );
+  const cents = items.reduce((sum, f) => sum + BigInt(f.impact.replace('.', '')), 0n);
   const sign = cents < 0n ? '-' : '';
   const abs = (cents < 0n ? -cents : cents).toString().padStart(3, '0');
   return `${sign}${abs.slice(0, -2)}.${abs.slice(-2)}`;
@@ -57,10 +45,7 @@ const totalOf = (items: readonly Finding[]) => {
  * `findings list`: every page, following `nextLink` as the gateway gives it. CSV is written page
  * by page (a large run never sits in memory); the table and JSON need every row first.
  */
-export async function listFindings(
-  ctx: CommandContext,
-  cmd: Extract<Command, { name: 'findings list' }>,
-): Promise<void> {
+export async function listFindings(ctx: CommandContext, cmd: Extract<Command, { name: 'findings list' }>): Promise<void> {
   const query = new URLSearchParams({
     limit: String(cmd.pageSize),
     ...(cmd.kind ? { kind: cmd.kind } : {}),
@@ -80,7 +65,5 @@ export async function listFindings(
     return;
   }
   ctx.io.out(formatTable(items, tableColumns));
-  ctx.io.out(
-    `${items.length} findings, impact ${formatMoney(totalOf(items))}\n`,
-  );
+  ctx.io.out(`${items.length} findings, impact ${formatMoney(totalOf(items))}\n`);
 }

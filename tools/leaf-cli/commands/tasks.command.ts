@@ -1,82 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import {
-  taskDetailSchema,
-  taskHistoryEventSchema,
-  type TaskDetail,
-  type TaskHistoryEvent,
-  type TaskSummary,
-} from '@leaf/contracts';
+import { taskDetailSchema, taskHistoryEventSchema, type TaskDetail, type TaskHistoryEvent, type TaskSummary } from '@leaf/contracts';
 import type { Command } from '../leaf-cli.args';
 import { linkedTaskListSchema, taskStreamEndSchema } from '../leaf-api.schemas';
 import { NetworkError, OperationError, isCliError } from '../leaf-cli.errors';
-import {
-  formatBytes,
-  formatDetail,
-  formatDuration,
-  formatTable,
-} from '../output.format';
+import { formatBytes, formatDetail, formatDuration, formatTable } from '../output.format';
 import { ProgressReporter } from '../progress.reporter';
 import { SseParser } from '../sse.parser';
 import { printJson, segment, type CommandContext } from './command.context';
 import { pages } from './paging';
 
-const taskPath = (taskId: string, rest = '') =>
-  `/v1/tasks/${segment(taskId)}${rest}`;
+const taskPath = (taskId: string, rest = '') => `/v1/tasks/${segment(taskId)}${rest}`;
 /** Reconnects in a row that bring no event before the CLI gives up on the stream. */
 const maxBarrenReconnects = 5;
 
 /** `tasks create`: POST under an Idempotency-Key (generated unless given), then follow it to its end. */
-export async function createTask(
-  ctx: CommandContext,
-  cmd: Extract<Command, { name: 'tasks create' }>,
-): Promise<void> {
+export async function createTask(ctx: CommandContext, cmd: Extract<Command, { name: 'tasks create' }>): Promise<void> {
   const key = cmd.idempotencyKey ?? `leaf-cli-${randomUUID()}`;
   let answer;
   try {
     answer = await ctx.api.post('/v1/tasks', cmd.body, taskDetailSchema, key);
   } catch (e) {
     if (e instanceof NetworkError)
-      ctx.io.err(
-        `the task may have been created: repeat with --idempotency-key ${key} to get that task rather than a second one\n`,
-      );
+      ctx.io.err(`the task may have been created: repeat with --idempotency-key ${key} to get that task rather than a second one\n`);
     throw e;
   }
   const task = answer.body;
   ctx.io.err(
     `${answer.status === 201 ? 'created' : 'already created'}: task ${task.taskId} ${task.kind} for ${task.clientId}, ${task.status} (Idempotency-Key ${key})\n`,
   );
-  if (task.status === 'blocked')
-    ctx.io.err(
-      `blocked until another operator approves it: ${task.policy.reason}\n`,
-    );
+  if (task.status === 'blocked') ctx.io.err(`blocked until another operator approves it: ${task.policy.reason}\n`);
   if (!cmd.follow) return finishTask(ctx, task, false);
   finishTask(ctx, await followTask(ctx, task.taskId, cmd.timeoutMs), true);
 }
 
 /** `tasks follow`: the task's events until it ends; exit 1 unless it succeeded. */
-export async function followTaskCommand(
-  ctx: CommandContext,
-  cmd: Extract<Command, { name: 'tasks follow' }>,
-): Promise<void> {
+export async function followTaskCommand(ctx: CommandContext, cmd: Extract<Command, { name: 'tasks follow' }>): Promise<void> {
   finishTask(ctx, await followTask(ctx, cmd.taskId, cmd.timeoutMs), true);
 }
 
-export async function showTask(
-  ctx: CommandContext,
-  cmd: Extract<Command, { name: 'tasks show' }>,
-): Promise<void> {
-  finishTask(
-    ctx,
-    (await ctx.api.get(taskPath(cmd.taskId), taskDetailSchema)).body,
-    false,
-  );
+export async function showTask(ctx: CommandContext, cmd: Extract<Command, { name: 'tasks show' }>): Promise<void> {
+  finishTask(ctx, (await ctx.api.get(taskPath(cmd.taskId), taskDetailSchema)).body, false);
 }
 
 /** `tasks list`: newest first, following `nextLink` until --limit tasks. */
-export async function listTasks(
-  ctx: CommandContext,
-  cmd: Extract<Command, { name: 'tasks list' }>,
-): Promise<void> {
+export async function listTasks(ctx: CommandContext, cmd: Extract<Command, { name: 'tasks list' }>): Promise<void> {
   const query = new URLSearchParams({
     limit: String(Math.min(cmd.limit, 200)),
   });
@@ -84,11 +51,7 @@ export async function listTasks(
   if (cmd.status) query.set('status', cmd.status);
   if (cmd.kind) query.set('kind', cmd.kind);
   const items: TaskSummary[] = [];
-  for await (const page of pages(
-    ctx,
-    `/v1/tasks?${query}`,
-    linkedTaskListSchema,
-  )) {
+  for await (const page of pages(ctx, `/v1/tasks?${query}`, linkedTaskListSchema)) {
     items.push(...page);
     if (items.length >= cmd.limit) break;
   }
@@ -112,19 +75,12 @@ export async function listTasks(
  * Reads the task's SSE stream (`GET /v1/tasks/{id}/events`) until its `end` event. A stream cut
  * before that is opened again with Last-Event-ID, so no event is shown twice or lost.
  */
-export async function followTask(
-  ctx: CommandContext,
-  taskId: string,
-  timeoutMs: number,
-): Promise<TaskDetail> {
+export async function followTask(ctx: CommandContext, taskId: string, timeoutMs: number): Promise<TaskDetail> {
   const deadline = new AbortController();
   const timer = setTimeout(
     () =>
       deadline.abort(
-        new OperationError(
-          'TIMEOUT',
-          `task ${taskId} has not ended after ${formatDuration(timeoutMs)}; it goes on: npm run leaf -- tasks follow ${taskId}`,
-        ),
+        new OperationError('TIMEOUT', `task ${taskId} has not ended after ${formatDuration(timeoutMs)}; it goes on: npm run leaf -- tasks follow ${taskId}`),
       ),
     timeoutMs,
   );
@@ -137,21 +93,14 @@ export async function followTask(
       try {
         const headers: Record<string, string> = { accept: 'text/event-stream' };
         if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
-        const res = await ctx.api.open(
-          taskPath(taskId, '/events'),
-          headers,
-          deadline.signal,
-        );
+        const res = await ctx.api.open(taskPath(taskId, '/events'), headers, deadline.signal);
         const parser = new SseParser();
         const decoder = new TextDecoder();
         for await (const chunk of res.body ?? []) {
-          for (const event of parser.push(
-            decoder.decode(chunk as Uint8Array, { stream: true }),
-          )) {
+          for (const event of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
             if (event.event === 'end') {
               parseEvent(taskStreamEndSchema, event.data);
-              return (await ctx.api.get(taskPath(taskId), taskDetailSchema))
-                .body;
+              return (await ctx.api.get(taskPath(taskId), taskDetailSchema)).body;
             }
             if (event.id !== undefined) lastEventId = event.id;
             show(progress, parseEvent(taskHistoryEventSchema, event.data));
@@ -163,10 +112,7 @@ export async function followTask(
         if (isCliError(e) && !(e instanceof NetworkError)) throw e;
       }
       barren = lastEventId === before ? barren + 1 : 0;
-      if (barren > maxBarrenReconnects)
-        throw new NetworkError(
-          `the event stream of ${taskId} keeps ending before the task does`,
-        );
+      if (barren > maxBarrenReconnects) throw new NetworkError(`the event stream of ${taskId} keeps ending before the task does`);
       await ctx.sleep(Math.min(500 * 2 ** barren, 5_000));
     }
   } finally {
@@ -188,11 +134,7 @@ function parseEvent<T>(
     value = undefined;
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success)
-    throw new OperationError(
-      'INVALID_ANSWER',
-      'a task event is off its contract',
-    );
+  if (!parsed.success) throw new OperationError('INVALID_ANSWER', 'a task event is off its contract');
   return parsed.data;
 }
 
@@ -200,29 +142,17 @@ function parseEvent<T>(
 function show(progress: ProgressReporter, e: TaskHistoryEvent): void {
   const fraction = e.detail['progress'];
   if (e.type === 'progress' && typeof fraction === 'number') {
-    progress.update(
-      fraction,
-      typeof e.detail['stage'] === 'string' ? e.detail['stage'] : '',
-    );
+    progress.update(fraction, typeof e.detail['stage'] === 'string' ? e.detail['stage'] : '');
     return;
   }
-  progress.line(
-    `#${e.seq} ${e.type} (${e.status}, attempt ${e.attempt}, ${e.actor}) ${formatDetail(e.detail)}`.trimEnd(),
-  );
+  progress.line(`#${e.seq} ${e.type} (${e.status}, attempt ${e.attempt}, ${e.actor}) ${formatDetail(e.detail)}`.trimEnd());
 }
 
-function finishTask(
-  ctx: CommandContext,
-  task: TaskDetail,
-  failUnlessSucceeded: boolean,
-): void {
+function finishTask(ctx: CommandContext, task: TaskDetail, failUnlessSucceeded: boolean): void {
   if (ctx.json) printJson(ctx, task);
   else ctx.io.out(describeTask(task));
   if (failUnlessSucceeded && task.status !== 'succeeded') {
-    throw new OperationError(
-      'TASK_FAILED',
-      `task ${task.taskId} ${task.status}${task.error ? ` ${task.error.code}: ${task.error.detail}` : ''}`,
-    );
+    throw new OperationError('TASK_FAILED', `task ${task.taskId} ${task.status}${task.error ? ` ${task.error.code}: ${task.error.detail}` : ''}`);
   }
 }
 
@@ -232,12 +162,8 @@ export function describeTask(t: TaskDetail): string {
     `  requested by ${t.requestedBy} at ${t.createdAt}${t.finishedAt ? `, finished ${t.finishedAt}` : ''}`,
     `  policy ${t.policy.decision}: ${t.policy.reason}${t.policy.approvedBy ? ` (approved by ${t.policy.approvedBy})` : ''}`,
   ];
-  for (const b of t.blockers)
-    lines.push(`  blocker ${b.code}: ${b.detail} (since ${b.since})`);
-  for (const a of t.artifacts)
-    lines.push(
-      `  artifact ${a.name}  ${formatBytes(a.bytes)}  sha256 ${a.sha256}`,
-    );
+  for (const b of t.blockers) lines.push(`  blocker ${b.code}: ${b.detail} (since ${b.since})`);
+  for (const a of t.artifacts) lines.push(`  artifact ${a.name}  ${formatBytes(a.bytes)}  sha256 ${a.sha256}`);
   if (t.result) lines.push(`  result ${formatDetail(t.result, 400)}`);
   if (t.error) lines.push(`  error ${t.error.code}: ${t.error.detail}`);
   return `${lines.join('\n')}\n`;

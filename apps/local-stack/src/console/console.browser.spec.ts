@@ -25,7 +25,8 @@ describe('the web console in Chromium against the local stack', () => {
   let clientA: string;
   let clientB: string;
   let periodA: string;
-  const token = (subject: string, clients: string[] | '*') => mintDevToken(loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer')), { subject, roles: ['operator'], clients });
+  const token = (subject: string, clients: string[] | '*') =>
+    mintDevToken(loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer')), { subject, roles: ['operator'], clients });
   const api = async <T>(path: string, bearer: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${stack.gatewayUrl}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
@@ -36,7 +37,8 @@ describe('the web console in Chromium against the local stack', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`Chromium is not installed at ${chromiumPath}: .ci/run installs Debian's chromium package (apt-get install chromium)`);
+    if (!existsSync(chromiumPath))
+      throw new Error(`Chromium is not installed at ${chromiumPath}: .ci/run installs Debian's chromium package (apt-get install chromium)`);
     stack = await startLocalStack(env);
     const clients = await api<{ items: Array<{ clientId: string; periods: Array<{ periodId: string }> }> }>('/v1/clients', await token('setup@e2e', '*'));
     const withPeriods = clients.items.filter((c) => c.periods.length > 0);
@@ -46,7 +48,15 @@ describe('the web console in Chromium against the local stack', () => {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1366, height: 800 }, acceptDownloads: true });
     mkdirSync(images, { recursive: true });
@@ -83,7 +93,7 @@ describe('the web console in Chromium against the local stack', () => {
     expect(readFileSync(saved).subarray(0, 5).toString()).toBe('%PDF-');
   }, 240_000);
 
-  it('approves a task another operator asked for; another client\'s task never shows', async () => {
+  it("approves a task another operator asked for; another client's task never shows", async () => {
     const requester = await token('requester@e2e', [clientA]);
     const mutating = await api<TaskDetail>('/v1/tasks', requester, { kind: 'contracts.sync', clientId: clientA, parameters: {} });
     expect(mutating.status).toBe('blocked');
@@ -93,7 +103,10 @@ describe('the web console in Chromium against the local stack', () => {
     expect(await page.locator('main').innerText()).not.toContain(other.taskId);
     await page.getByRole('link', { name: mutating.taskId }).click();
     await page.getByRole('button', { name: 'Approve' }).click();
-    await page.getByRole('status').filter({ hasText: `Approved: ${mutating.taskId}` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Approved: ${mutating.taskId}` })
+      .waitFor();
     await page.locator('#task-events li').first().waitFor();
     await page.screenshot({ path: join(images, 'console-task.png') });
     const after = await api<TaskDetail>(`/v1/tasks/${mutating.taskId}`, requester);

@@ -85,50 +85,58 @@ describe(`built services on an empty ${target.name} database`, () => {
     });
     if (build.status !== 0) {
       const log = `${build.stdout}\n${build.stderr}`;
-      const errors = log.split('\n').filter((line) => /error/i.test(line)).slice(0, 40).join('\n');
+      const errors = log
+        .split('\n')
+        .filter((line) => /error/i.test(line))
+        .slice(0, 40)
+        .join('\n');
       throw new Error(`nx build failed (${build.status ?? build.signal}):\n${errors || log.slice(-4000)}`);
     }
   }, 620_000);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it.each(localStackServices.map((d) => [d.name, d] as const))('%s migrates itself before it is ready, and a restart applies nothing', async (name, definition) => {
-    const main = join(root, 'dist/apps', name, 'main.js');
-    expect(existsSync(main)).toBe(true);
-    const db: TestDatabase = await target.create();
-    const start = async () => {
-      const port = await freePort();
-      let output = '';
-      const child = spawn(process.execPath, [main], {
-        cwd: dataDir,
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          LEAF_ENV: 'local',
-          LEAF_DATABASE_URL: db.url,
-          LEAF_LAKE_URL: `file:${join(dataDir, name, 'lake')}`,
-          LEAF_DATA_DIR: join(dataDir, name),
-          PORT: String(port),
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-      child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-      await waitReady(`http://127.0.0.1:${port}/health/ready`, child, () => output);
-      return child;
-    };
-    try {
-      const first = await start();
-      const applied = await appliedMigrations(db.url);
-      expect(applied.map((m) => m.name).sort()).toEqual(definition.migrations.map((m) => m.name).sort());
-      const table = ownTable[name];
-      if (table) expect(await tableExists(db.url, table)).toBe(true);
-      await stop(first);
+  it.each(localStackServices.map((d) => [d.name, d] as const))(
+    '%s migrates itself before it is ready, and a restart applies nothing',
+    async (name, definition) => {
+      const main = join(root, 'dist/apps', name, 'main.js');
+      expect(existsSync(main)).toBe(true);
+      const db: TestDatabase = await target.create();
+      const start = async () => {
+        const port = await freePort();
+        let output = '';
+        const child = spawn(process.execPath, [main], {
+          cwd: dataDir,
+          env: {
+            PATH: process.env['PATH'] ?? '',
+            LEAF_ENV: 'local',
+            LEAF_DATABASE_URL: db.url,
+            LEAF_LAKE_URL: `file:${join(dataDir, name, 'lake')}`,
+            LEAF_DATA_DIR: join(dataDir, name),
+            PORT: String(port),
+            LOG_LEVEL: 'info',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+        child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+        await waitReady(`http://127.0.0.1:${port}/health/ready`, child, () => output);
+        return child;
+      };
+      try {
+        const first = await start();
+        const applied = await appliedMigrations(db.url);
+        expect(applied.map((m) => m.name).sort()).toEqual(definition.migrations.map((m) => m.name).sort());
+        const table = ownTable[name];
+        if (table) expect(await tableExists(db.url, table)).toBe(true);
+        await stop(first);
 
-      const second = await start();
-      expect(await appliedMigrations(db.url)).toEqual(applied);
-      await stop(second);
-    } finally {
-      await db.drop();
-    }
-  }, 120_000);
+        const second = await start();
+        expect(await appliedMigrations(db.url)).toEqual(applied);
+        await stop(second);
+      } finally {
+        await db.drop();
+      }
+    },
+    120_000,
+  );
 });

@@ -99,7 +99,8 @@ describe('the README, executed against the local stack', () => {
         }
         expect({ what, status: answer.status }).toEqual({ what, status: command.expect.status ?? expect.any(Number) });
         if (command.expect.status === undefined) expect(answer.status).toBeLessThan(300);
-        for (const text of command.expect.contains) expect({ what, contains: text, found: answer.body.includes(text) }).toEqual({ what, contains: text, found: true });
+        for (const text of command.expect.contains)
+          expect({ what, contains: text, found: answer.body.includes(text) }).toEqual({ what, contains: text, found: true });
         if (command.expect.location) {
           location = /^location:\s*(\S+)/im.exec(answer.headers)?.[1];
           expect({ what, location }).toEqual({ what, location: expect.stringMatching(/^\//) });
@@ -109,7 +110,8 @@ describe('the README, executed against the local stack', () => {
         const outcome = await bash(localised(command.command));
         expect({ what, exitCode: outcome.exitCode, stderr: outcome.exitCode === 0 ? '' : outcome.stderr }).toEqual({ what, exitCode: 0, stderr: '' });
         const output = `${outcome.stdout}\n${outcome.stderr}`;
-        for (const text of command.expect.contains) expect({ what, contains: text, found: output.includes(text) }).toEqual({ what, contains: text, found: true });
+        for (const text of command.expect.contains)
+          expect({ what, contains: text, found: output.includes(text) }).toEqual({ what, contains: text, found: true });
         remember(output);
       }
       if (command.expect.saves) {

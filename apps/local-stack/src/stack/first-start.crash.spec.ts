@@ -71,7 +71,8 @@ async function untilUp(stack: Launched): Promise<void> {
     throw new Error(`the stack exited (${JSON.stringify(e)}) before it was up:\n${stack.output().slice(-3_000)}`);
   });
   const up = (async () => {
-    while (!stack.output().includes('Leaf is up') && stack.child.exitCode === null && stack.child.signalCode === null) await new Promise((r) => setTimeout(r, 200));
+    while (!stack.output().includes('Leaf is up') && stack.child.exitCode === null && stack.child.signalCode === null)
+      await new Promise((r) => setTimeout(r, 200));
   })();
   await Promise.race([up, exited]);
 }
@@ -90,7 +91,8 @@ const ended = async (stack: Launched): Promise<Ended> => ({ exit: await stack.ex
 
 /** A start that had to die by SIGKILL at its crash point: not finish, not fail otherwise. */
 function expectKilledAtCrashPoint({ exit, output }: Ended): void {
-  if (exit.signal !== 'SIGKILL') throw new Error(`expected the start to be killed at its crash point, it ended ${JSON.stringify(exit)}:\n${output.slice(-3_000)}`);
+  if (exit.signal !== 'SIGKILL')
+    throw new Error(`expected the start to be killed at its crash point, it ended ${JSON.stringify(exit)}:\n${output.slice(-3_000)}`);
   expect(output).toMatch(/LEAF_TEST_CRASH_AT=[a-z-]+: killing the launcher/);
 }
 
@@ -108,7 +110,9 @@ async function datasetOf(pgliteDir: string) {
       packets: await rows('SELECT status, count(*)::int AS n, max(version) AS "maxVersion" FROM graph_contract_packets GROUP BY status ORDER BY status'),
       // Every guarantee version, with its value and evidence (the packets' bytes, and so their hashes, differ between runs).
       guarantees: (
-        await rows(`SELECT count(*)::int AS n, md5(string_agg(concat_ws('|', guarantee_id, version, guaranteed_value, evidence_source, evidence_object_id, evidence_locator), ',' ORDER BY guarantee_id, version)) AS fingerprint FROM contract_guarantees`)
+        await rows(
+          `SELECT count(*)::int AS n, md5(string_agg(concat_ws('|', guarantee_id, version, guaranteed_value, evidence_source, evidence_object_id, evidence_locator), ',' ORDER BY guarantee_id, version)) AS fingerprint FROM contract_guarantees`,
+        )
       )[0],
     };
   } finally {
@@ -127,7 +131,13 @@ async function datasetOfCopy(pgliteDir: string): Promise<Dataset> {
   }
 }
 
-const filesUnder = (dir: string) => (existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort() : []);
+const filesUnder = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+        .sort()
+    : [];
 
 /**
  * Issue 14, "first start is atomic": the launcher is killed (SIGKILL, through the test-only
@@ -161,7 +171,13 @@ describe('an interrupted first start', () => {
       const afterSeedCrash = join(scratch, 'after-seed-crash');
       cpSync(join(dataDir, 'pglite'), afterSeedCrash, { recursive: true });
       const packetsCrash = await ended(start(dataDir, 'packets-write'));
-      return { seedCrash, afterSeedCrash, packetsCrash, partialPackets: filesUnder(partialPacketsDir(join(dataDir, 'packets'))), packetsPublished: existsSync(join(dataDir, 'packets')) };
+      return {
+        seedCrash,
+        afterSeedCrash,
+        packetsCrash,
+        partialPackets: filesUnder(partialPacketsDir(join(dataDir, 'packets'))),
+        packetsPublished: existsSync(join(dataDir, 'packets')),
+      };
     })();
     // The start that is never interrupted.
     const stack = start(referenceDir);

@@ -20,7 +20,9 @@ describe('task lanes in the local stack', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack(env);
-    caller = { authorization: `Bearer ${await mintDevToken(loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer')), { subject: 'lanes-e2e', roles: ['operator'], clients: '*' })}` };
+    caller = {
+      authorization: `Bearer ${await mintDevToken(loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer')), { subject: 'lanes-e2e', roles: ['operator'], clients: '*' })}`,
+    };
   }, 180_000);
   afterAll(async () => {
     await stack?.stop();
@@ -28,7 +30,10 @@ describe('task lanes in the local stack', () => {
   });
 
   const call = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${stack.gatewayUrl}${path}`, { ...init, headers: { ...caller, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+    const res = await fetch(`${stack.gatewayUrl}${path}`, {
+      ...init,
+      headers: { ...caller, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+    });
     return { status: res.status, body: (await res.json()) as T };
   };
   const finished = async (taskId: string): Promise<TaskDetail> => {
@@ -41,7 +46,9 @@ describe('task lanes in the local stack', () => {
   };
   const queuesOf = async (taskId: string): Promise<string[]> => {
     const ds = stack.apps[0].get<DataSource>(DATA_SOURCE);
-    const rows = (await ds.query(`SELECT entity FROM outbox_messages WHERE correlation_id = $1 AND entity LIKE 'agent-tasks%' ORDER BY outbox_id`, [taskId])) as Array<{ entity: string }>;
+    const rows = (await ds.query(`SELECT entity FROM outbox_messages WHERE correlation_id = $1 AND entity LIKE 'agent-tasks%' ORDER BY outbox_id`, [
+      taskId,
+    ])) as Array<{ entity: string }>;
     return rows.map((r) => r.entity);
   };
 
@@ -53,7 +60,11 @@ describe('task lanes in the local stack', () => {
       headers: { 'idempotency-key': 'lanes-e2e-long-0001' },
       body: JSON.stringify({ kind: 'claims.reconcile', clientId, parameters: { periodId: periods[0].periodId } }),
     });
-    const short = await call<TaskDetail>('/v1/tasks', { method: 'POST', headers: { 'idempotency-key': 'lanes-e2e-short-0001' }, body: JSON.stringify({ kind: 'platform.noop', clientId, parameters: {} }) });
+    const short = await call<TaskDetail>('/v1/tasks', {
+      method: 'POST',
+      headers: { 'idempotency-key': 'lanes-e2e-short-0001' },
+      body: JSON.stringify({ kind: 'platform.noop', clientId, parameters: {} }),
+    });
     expect([long.status, short.status]).toEqual([201, 201]);
     expect([long.body.lane, short.body.lane]).toEqual(['long', 'short']);
 

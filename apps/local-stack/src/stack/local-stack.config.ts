@@ -11,7 +11,11 @@ export type TestCrashPhase = (typeof testCrashPhases)[number];
 /** The launcher's own settings; every service still reads the platform settings too. */
 export const localStackConfigSchema = platformConfigSchema
   .extend({
-    LEAF_DATA_DIR: z.string().min(1).default('.data').describe('Everything the local stack writes (PGlite, lake, packets, dev issuer) lives under it; delete it to reseed.'),
+    LEAF_DATA_DIR: z
+      .string()
+      .min(1)
+      .default('.data')
+      .describe('Everything the local stack writes (PGlite, lake, packets, dev issuer) lives under it; delete it to reseed.'),
     LEAF_SEED: intSetting(0, 0xffff_ffff).default(20_251_123).describe('Seed of the synthetic data generated on first start.'),
     /** Added to every service's default port, to run a second stack (or a test) beside the first. */
     LEAF_PORT_OFFSET: intSetting(0, 50_000).default(0).describe("Added to every service's default port, to run a second stack beside the first."),
@@ -21,7 +25,10 @@ export const localStackConfigSchema = platformConfigSchema
      * the next start still ends with the full dataset. Honoured only with LEAF_ENV=local and
      * NODE_ENV=test; anywhere else the setting stops the launcher.
      */
-    LEAF_TEST_CRASH_AT: z.enum(testCrashPhases).optional().describe('Test hook: kills the first start at this phase; honoured only with LEAF_ENV=local and NODE_ENV=test.'),
+    LEAF_TEST_CRASH_AT: z
+      .enum(testCrashPhases)
+      .optional()
+      .describe('Test hook: kills the first start at this phase; honoured only with LEAF_ENV=local and NODE_ENV=test.'),
     NODE_ENV: z.string().optional().describe('Only read to guard LEAF_TEST_CRASH_AT (test).'),
   })
   .superRefine((config, ctx) => {

@@ -41,11 +41,21 @@ describe('local stack', () => {
   it('reports every one of the eight services ready through the gateway', async () => {
     const res = await get('/health');
     expect(res.status).toBe(200);
-    const body = await res.json() as { status: string; services: Array<{ service: string; report: { status: string; checks: Array<{ name: string; status: string }> } }> };
+    const body = (await res.json()) as {
+      status: string;
+      services: Array<{ service: string; report: { status: string; checks: Array<{ name: string; status: string }> } }>;
+    };
     expect(body.status).toBe('ready');
-    expect(body.services.map((s) => s.service).sort()).toEqual(
-      ['agent-dispatcher', 'claims-runtime', 'contract-packets', 'domo-takeover', 'gateway', 'lane-worker', 'retrieval', 'salesforce-mirror'],
-    );
+    expect(body.services.map((s) => s.service).sort()).toEqual([
+      'agent-dispatcher',
+      'claims-runtime',
+      'contract-packets',
+      'domo-takeover',
+      'gateway',
+      'lane-worker',
+      'retrieval',
+      'salesforce-mirror',
+    ]);
     expect(body.services.every((s) => s.report.status === 'ready')).toBe(true);
     // Readiness is real: each service checked its database and made a round trip to the bus.
     for (const s of body.services) {
@@ -86,7 +96,7 @@ describe('local stack', () => {
 
     const badDate = await get('/v1/clients/no-such-client/claims/summary?from=2025-02-30');
     expect(badDate.status).toBe(400);
-    expect((await badDate.json() as { errors: Array<{ path: string }> }).errors[0].path).toBe('from');
+    expect(((await badDate.json()) as { errors: Array<{ path: string }> }).errors[0].path).toBe('from');
   });
 
   it('refuses callers without a token and shows a client-scoped token only its own client', async () => {
@@ -112,7 +122,7 @@ describe('local stack', () => {
     expect((await get('/v1/tasks', tokenB)).status).toBe(200);
   });
 
-  it('starts a reconciliation with a minted token and downloads its workbook; another client\'s token sees neither', async () => {
+  it("starts a reconciliation with a minted token and downloads its workbook; another client's token sees neither", async () => {
     const clients = (await json('/v1/clients')).items as Array<{ clientId: string; periods: Array<{ periodId: string }> }>;
     const [a, b] = clients;
     const tokenA = await bearer('analyst', [a.clientId], 'analyst-of-a');
@@ -164,7 +174,12 @@ describe('local stack', () => {
     }
     expect(terms.length).toBeGreaterThan(10);
     expect(terms[0].version).toBeGreaterThanOrEqual(2);
-    expect(terms[0].evidence).toEqual({ sourceSystem: 'contract-packet', objectId: expect.stringMatching(/^pkt-[a-f0-9]{24}$/), sha256: expect.stringMatching(/^[a-f0-9]{64}$/), locator: expect.stringMatching(/^(Rates!D\d+|p2)$/) });
+    expect(terms[0].evidence).toEqual({
+      sourceSystem: 'contract-packet',
+      objectId: expect.stringMatching(/^pkt-[a-f0-9]{24}$/),
+      sha256: expect.stringMatching(/^[a-f0-9]{64}$/),
+      locator: expect.stringMatching(/^(Rates!D\d+|p2)$/),
+    });
 
     // A reconciliation now holds the client to the promoted terms: each bucket cites the packet and its cell or page.
     const periodId = (await json('/v1/clients')).items[0].periods[0].periodId as string;
@@ -182,7 +197,11 @@ describe('local stack', () => {
     }
     expect(run.status).toBe('succeeded');
     expect(run.buckets?.length).toBeGreaterThan(0);
-    expect(run.buckets?.every((b) => b.evidence.sourceSystem === 'contract-packet' && /^pkt-/.test(b.evidence.objectId) && /^(Rates!D\d+|p2)$/.test(b.evidence.locator))).toBe(true);
+    expect(
+      run.buckets?.every(
+        (b) => b.evidence.sourceSystem === 'contract-packet' && /^pkt-/.test(b.evidence.objectId) && /^(Rates!D\d+|p2)$/.test(b.evidence.locator),
+      ),
+    ).toBe(true);
   }, 60_000);
 
   it('keeps its data across a restart without seeding again', async () => {

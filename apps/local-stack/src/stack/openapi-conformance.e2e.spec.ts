@@ -7,7 +7,10 @@ import { startLocalStack, type LocalStack } from './start-local-stack';
 
 type Json = Record<string, unknown>;
 type Response = { content?: Record<string, { schema?: Json }> };
-type Document = { paths: Record<string, Record<string, { operationId: string; summary?: string; responses: Record<string, Response> }>>; components: { schemas: Record<string, Json> } };
+type Document = {
+  paths: Record<string, Record<string, { operationId: string; summary?: string; responses: Record<string, Response> }>>;
+  components: { schemas: Record<string, Json> };
+};
 
 /** The document's schema with its component $refs inlined, as z.fromJSONSchema reads one document at a time. */
 function resolved(schema: unknown, components: Record<string, Json>): unknown {
@@ -32,7 +35,9 @@ describe('the OpenAPI document against the running stack', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack(env);
-    caller = { authorization: `Bearer ${await mintDevToken(loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer')), { subject: 'openapi-conformance', roles: ['operator'], clients: '*' })}` };
+    caller = {
+      authorization: `Bearer ${await mintDevToken(loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer')), { subject: 'openapi-conformance', roles: ['operator'], clients: '*' })}`,
+    };
     document = (await (await fetch(`${stack.gatewayUrl}/docs/json`)).json()) as Document;
   }, 180_000);
   afterAll(async () => {
@@ -40,7 +45,8 @@ describe('the OpenAPI document against the running stack', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = (path: string, init: RequestInit = {}) => fetch(`${stack.gatewayUrl}${path}`, { ...init, headers: { ...caller, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(`${stack.gatewayUrl}${path}`, { ...init, headers: { ...caller, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
 
   async function conforms(template: string, path: string): Promise<number> {
     const operation = document.paths[template]?.get;
@@ -48,12 +54,19 @@ describe('the OpenAPI document against the running stack', () => {
     const controller = new AbortController();
     const res = await call(path, { signal: controller.signal });
     const documented = operation.responses[String(res.status)];
-    expect({ operation: operation.operationId, status: res.status, documented: Boolean(documented) }).toEqual({ operation: operation.operationId, status: res.status, documented: true });
+    expect({ operation: operation.operationId, status: res.status, documented: Boolean(documented) }).toEqual({
+      operation: operation.operationId,
+      status: res.status,
+      documented: true,
+    });
     const type = (res.headers.get('content-type') ?? '').split(';')[0];
     const schema = documented.content?.[type]?.schema;
     if (type.endsWith('json') && schema) {
       const parsed = z.fromJSONSchema(resolved(schema, document.components.schemas) as Parameters<typeof z.fromJSONSchema>[0]).safeParse(await res.json());
-      expect({ operation: operation.operationId, issues: parsed.success ? [] : parsed.error.issues.slice(0, 5) }).toEqual({ operation: operation.operationId, issues: [] });
+      expect({ operation: operation.operationId, issues: parsed.success ? [] : parsed.error.issues.slice(0, 5) }).toEqual({
+        operation: operation.operationId,
+        issues: [],
+      });
     } else {
       // Downloads and event streams: the status and media type are what can be checked.
       expect(Object.keys(documented.content ?? { [type]: {} })).toContain(type);
@@ -89,7 +102,11 @@ describe('the OpenAPI document against the running stack', () => {
     await check('/v1/clients/{clientId}/reconciliations/{runId}/events', `${run}/events`);
     await check('/v1/clients/{clientId}/reconciliations', `/v1/clients/${clientId}/reconciliations?limit=5`);
     // A second run of the same period to compare the first with.
-    const again = await call(`/v1/clients/${clientId}/reconciliations`, { method: 'POST', body: JSON.stringify({ periodId: periods[0].periodId }), headers: { 'idempotency-key': `conformance-${runId}` } });
+    const again = await call(`/v1/clients/${clientId}/reconciliations`, {
+      method: 'POST',
+      body: JSON.stringify({ periodId: periods[0].periodId }),
+      headers: { 'idempotency-key': `conformance-${runId}` },
+    });
     expect(again.status).toBe(202);
     const second = `/v1/clients/${clientId}/reconciliations/${((await again.json()) as { runId: string }).runId}`;
     for (let status = ''; !['succeeded', 'failed'].includes(status); await new Promise((r) => setTimeout(r, 250))) {
@@ -136,7 +153,9 @@ describe('the OpenAPI document against the running stack', () => {
 
     // Every GET of the operation table is called. A route not in the table yet has no summary: the
     // OpenAPI lint (tools/openapi-export) fails on it, and once it is added this list asks for a call.
-    const documentedGets = Object.entries(document.paths).filter(([, item]) => item.get?.summary).map(([template]) => template);
+    const documentedGets = Object.entries(document.paths)
+      .filter(([, item]) => item.get?.summary)
+      .map(([template]) => template);
     expect([...seen].sort()).toEqual(documentedGets.sort());
   }, 180_000);
 });

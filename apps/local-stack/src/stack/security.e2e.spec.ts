@@ -45,8 +45,14 @@ describe('security: the local stack under attack', () => {
     }
     return value;
   };
-  const mcp = (headers: Record<string, string>, messages: unknown) => http.send('/mcp', { headers: { ...headers, accept: 'application/json, text/event-stream' }, body: messages });
-  const toolCall = (id: number, name: string, args: Record<string, unknown>) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+  const mcp = (headers: Record<string, string>, messages: unknown) =>
+    http.send('/mcp', { headers: { ...headers, accept: 'application/json, text/event-stream' }, body: messages });
+  const toolCall = (id: number, name: string, args: Record<string, unknown>) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name, arguments: args },
+  });
   const toolAnswer = (answer: Answer) => JSON.parse(answer.body.result.content[0].text) as { code?: string };
 
   beforeAll(async () => {
@@ -55,16 +61,27 @@ describe('security: the local stack under attack', () => {
       25_000 + (process.pid % 5_000),
     );
     http = new AttackClient(stack.gatewayUrl);
-    secrets.push(readFileSync(join(dataDir, 'dev-issuer', devIssuerKeyFileName), 'utf8').split('\n').filter((l) => l && !l.startsWith('-----')).join(''));
+    secrets.push(
+      readFileSync(join(dataDir, 'dev-issuer', devIssuerKeyFileName), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('-----'))
+        .join(''),
+    );
     const opAll = await as('operator', '*', 'sec-operator');
     clients = (await http.send('/v1/clients', { headers: opAll })).body.items;
     [A, B, C, D] = clients.map((c) => c.clientId);
     const opA = await as('operator', [A], 'sec-operator-a');
     const started = await http.send(`/v1/clients/${A}/reconciliations`, { headers: opA, body: { periodId: clients[0].periods[0].periodId } });
     runA = started.body.runId;
-    await until(() => http.send(`/v1/clients/${A}/reconciliations/${runA}`, { headers: opA }), (a) => ['succeeded', 'failed'].includes(a.body.status));
+    await until(
+      () => http.send(`/v1/clients/${A}/reconciliations/${runA}`, { headers: opA }),
+      (a) => ['succeeded', 'failed'].includes(a.body.status),
+    );
     taskA = (await http.send('/v1/tasks', { headers: opA, body: { kind: 'platform.noop', clientId: A, parameters: { note: 'attack suite' } } })).body.taskId;
-    await until(() => http.send(`/v1/tasks/${taskA}`, { headers: opA }), (a) => a.body.status === 'succeeded');
+    await until(
+      () => http.send(`/v1/tasks/${taskA}`, { headers: opA }),
+      (a) => a.body.status === 'succeeded',
+    );
     packetA = (await http.send(`/v1/packets?clientId=${A}&limit=1`, { headers: opAll })).body.items[0].packetId;
     // A mirrored IT request of A when the stack mirrors an org; else an id that exists nowhere (404 all the same).
     sfRequestA = (await http.send(`/v1/salesforce/requests?clientId=${A}&limit=1`, { headers: opAll })).body.items[0]?.requestId ?? 'a0X000000000001AAA';
@@ -83,17 +100,23 @@ describe('security: the local stack under attack', () => {
       const answer = await http.send(`/v1/clients/${A}/guarantees`, { headers: { ...attack.header, ...from('198.51.100.10') } });
       expect([attack.name, answer.status, answer.body.code]).toEqual([attack.name, 401, 'UNAUTHENTICATED']);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
-      expect(answer.headers.get('www-authenticate')).toMatch(attack.reason === 'missing' ? /^Bearer realm="leaf"$/ : /^Bearer realm="leaf", error="invalid_(token|request)", error_description="[^"]+"$/);
+      expect(answer.headers.get('www-authenticate')).toMatch(
+        attack.reason === 'missing' ? /^Bearer realm="leaf"$/ : /^Bearer realm="leaf", error="invalid_(token|request)", error_description="[^"]+"$/,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
-    const reasons = stack.lines().slice(before).filter((l) => l.includes('token refused')).map((l) => /reason=(\S+)/.exec(l)?.[1]);
+    const reasons = stack
+      .lines()
+      .slice(before)
+      .filter((l) => l.includes('token refused'))
+      .map((l) => /reason=(\S+)/.exec(l)?.[1]);
     expect(reasons).toEqual(cases.map((c) => c.reason));
     // The scheme is case-insensitive: a lower-case "bearer" with a good token is let in.
     const good = (await as('reader', [A], 'sec-lowercase')).authorization.replace('Bearer ', 'bearer ');
     expect((await http.send(`/v1/clients/${A}/guarantees`, { headers: { authorization: good } })).status).toBe(200);
   });
 
-  it('answers another client\'s resources with 404 on every route, MCP and the event stream included', async () => {
+  it("answers another client's resources with 404 on every route, MCP and the event stream included", async () => {
     const analystB = await as('analyst', [B], 'sec-analyst-b');
     const operatorB = await as('operator', [B], 'sec-operator-b');
     const periodB = clients[1].periods[0].periodId;
@@ -136,10 +159,16 @@ describe('security: the local stack under attack', () => {
     expect((await http.send('/v1/clients', { headers: analystB })).body.items.map((c: { clientId: string }) => c.clientId)).toEqual([B]);
     expect((await http.send('/v1/tasks?limit=200', { headers: operatorB })).body.items.every((t: { clientId: string }) => t.clientId === B)).toBe(true);
     expect((await http.send('/v1/packets?limit=200', { headers: operatorB })).body.items.every((p: { clientId: string }) => p.clientId === B)).toBe(true);
-    expect((await http.send('/v1/salesforce/requests?limit=200', { headers: analystB })).body.items.every((r: { clientId: string }) => r.clientId === B)).toBe(true);
+    expect((await http.send('/v1/salesforce/requests?limit=200', { headers: analystB })).body.items.every((r: { clientId: string }) => r.clientId === B)).toBe(
+      true,
+    );
     expect((await http.send(`/v1/salesforce/lineage?taskId=${taskA}`, { headers: analystB })).body.items).toEqual([]);
     // Search without a clientId searches the caller's clients only, in every branch (retrieval).
-    expect((await http.send(`/v1/search?q=${encodeURIComponent('specialty brand discount guarantee')}&limit=50`, { headers: analystB })).body.hits.every((h: { clientId: string }) => h.clientId === B)).toBe(true);
+    expect(
+      (await http.send(`/v1/search?q=${encodeURIComponent('specialty brand discount guarantee')}&limit=50`, { headers: analystB })).body.hits.every(
+        (h: { clientId: string }) => h.clientId === B,
+      ),
+    ).toBe(true);
 
     const tools = await mcp(operatorB, [
       toolCall(1, 'get_guarantees', { clientId: A }),
@@ -151,7 +180,8 @@ describe('security: the local stack under attack', () => {
     ]);
     expect(tools.status).toBe(200);
     const byId = new Map<number, Answer['body']>(tools.body.map((m: { id: number }) => [m.id, m]));
-    for (const id of [1, 2, 3, 4, 5]) expect([id, byId.get(id).result.isError, toolAnswer({ body: byId.get(id) } as Answer).code]).toEqual([id, true, 'NOT_FOUND']);
+    for (const id of [1, 2, 3, 4, 5])
+      expect([id, byId.get(id).result.isError, toolAnswer({ body: byId.get(id) } as Answer).code]).toEqual([id, true, 'NOT_FOUND']);
     expect(JSON.parse(byId.get(6).result.content[0].text).items.map((c: { clientId: string }) => c.clientId)).toEqual([B]);
 
     // Every route of the public API is in the matrix above (or below: /health is operator-only, /mcp is the tools).
@@ -165,7 +195,9 @@ describe('security: the local stack under attack', () => {
       expect([path, (await http.send(path, { headers: operatorB })).status]).toEqual([path, 403]);
     }
     expect((await http.send('/v1/salesforce/sync', { headers: analystB, body: {} })).status).toBe(403);
-    expect([...new Set([...routes.map((r) => r[0]), '/health', '/mcp', '/v1/clients', '/v1/salesforce/lineage', ...salesforceOrgWide, ...operations])].sort()).toEqual(documented);
+    expect(
+      [...new Set([...routes.map((r) => r[0]), '/health', '/mcp', '/v1/clients', '/v1/salesforce/lineage', ...salesforceOrgWide, ...operations])].sort(),
+    ).toEqual(documented);
     expect((await http.send('/health', { headers: analystB })).status).toBe(403);
     // Operations hold no client's resource: operators only, and a scoped operator's counts cover its
     // own clients (libs/gateway/feature/src/operations/operations.gateway.spec.ts).
@@ -210,16 +242,29 @@ describe('security: the local stack under attack', () => {
     const tooBig = await http.send(start, { headers: operatorA, rawBody: JSON.stringify({ periodId: 'x'.repeat(2 * 1024 * 1024) }), method: 'POST' });
     expect([tooBig.status, tooBig.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     // 100,000 levels: walked recursively, this overflowed the stack (500) in the idempotency hash.
-    const deep = await http.send(start, { headers: { ...operatorA, 'content-type': 'application/json', 'idempotency-key': 'sec-deep-0001' }, rawBody: `{"periodId":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, method: 'POST' });
+    const deep = await http.send(start, {
+      headers: { ...operatorA, 'content-type': 'application/json', 'idempotency-key': 'sec-deep-0001' },
+      rawBody: `{"periodId":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      method: 'POST',
+    });
     expect([deep.status, deep.body.code]).toEqual([400, 'BAD_REQUEST']);
     const wide = await http.send(start, { headers: operatorA, body: Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i])) });
     expect([wide.status, wide.body.code]).toEqual([400, 'BAD_REQUEST']);
     const marker = 'overlong-marker-';
-    const longUrl = await http.raw(`GET /v1/clients/${A}/guarantees?x=${marker.repeat(2_000)} HTTP/1.1\r\nHost: x\r\nAuthorization: ${operatorA.authorization}\r\n\r\n`, 'raw long URL');
+    const longUrl = await http.raw(
+      `GET /v1/clients/${A}/guarantees?x=${marker.repeat(2_000)} HTTP/1.1\r\nHost: x\r\nAuthorization: ${operatorA.authorization}\r\n\r\n`,
+      'raw long URL',
+    );
     expect(longUrl.status).toBe(414);
-    const longSegment = await http.raw(`GET /v1/packets/${marker.repeat(20)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: ${operatorA.authorization}\r\n\r\n`, 'raw long segment');
+    const longSegment = await http.raw(
+      `GET /v1/packets/${marker.repeat(20)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: ${operatorA.authorization}\r\n\r\n`,
+      'raw long segment',
+    );
     expect(longSegment.status).toBe(414);
-    const bigHeader = await http.raw(`GET /v1/clients HTTP/1.1\r\nHost: x\r\nX-Padding: ${marker.repeat(2_000)}\r\nAuthorization: ${operatorA.authorization}\r\n\r\n`, 'raw big header');
+    const bigHeader = await http.raw(
+      `GET /v1/clients HTTP/1.1\r\nHost: x\r\nX-Padding: ${marker.repeat(2_000)}\r\nAuthorization: ${operatorA.authorization}\r\n\r\n`,
+      'raw big header',
+    );
     expect(bigHeader.status).toBe(431);
     for (const answer of [longUrl, longSegment, bigHeader]) {
       expect(answer.head).toContain('content-type: application/problem+json');
@@ -239,7 +284,10 @@ describe('security: the local stack under attack', () => {
     expect((await http.send(`/v1/clients/${A}/guarantees`, { headers: { ...analystB, 'x-leaf-identity': forged } })).status).toBe(404);
     expect((await http.send('/v1/clients', { headers: { ...analystB, 'x-leaf-identity': forged } })).body.items).toHaveLength(1);
     // A hostile Host header does not end up in Location.
-    const started = await http.send(`/v1/clients/${B}/reconciliations`, { headers: { ...analystB, host: 'evil.example', 'x-forwarded-host': 'evil.example' }, body: { periodId: clients[1].periods[0].periodId } });
+    const started = await http.send(`/v1/clients/${B}/reconciliations`, {
+      headers: { ...analystB, host: 'evil.example', 'x-forwarded-host': 'evil.example' },
+      body: { periodId: clients[1].periods[0].periodId },
+    });
     expect(started.status).toBe(202);
     expect(started.headers.get('location')).toMatch(/^\/v1\/clients\//);
   });
@@ -248,18 +296,27 @@ describe('security: the local stack under attack', () => {
     const one = await as('analyst', [C], 'sec-idem-1');
     const two = await as('analyst', [C], 'sec-idem-2');
     const period = clients[2].periods[0].periodId;
-    const start = (who: Record<string, string>, periodId: string, key: string) => http.send(`/v1/clients/${C}/reconciliations`, { headers: { ...who, 'idempotency-key': key }, body: { periodId } });
+    const start = (who: Record<string, string>, periodId: string, key: string) =>
+      http.send(`/v1/clients/${C}/reconciliations`, { headers: { ...who, 'idempotency-key': key }, body: { periodId } });
     const first = await start(one, period, 'sec-idem-key-1');
     expect(first.status).toBe(202);
     const replay = await start(one, period, 'sec-idem-key-1');
-    expect([replay.status, replay.headers.get('idempotent-replayed'), replay.body.runId, replay.headers.get('location')]).toEqual([202, 'true', first.body.runId, first.headers.get('location')]);
+    expect([replay.status, replay.headers.get('idempotent-replayed'), replay.body.runId, replay.headers.get('location')]).toEqual([
+      202,
+      'true',
+      first.body.runId,
+      first.headers.get('location'),
+    ]);
     expect((await start(one, 'another-period', 'sec-idem-key-1')).status).toBe(409);
     // Another caller's identical key is theirs: it neither replays nor blocks the first caller's answer.
     expect((await start(two, period, 'sec-idem-key-1')).headers.get('idempotent-replayed')).toBeNull();
     expect((await start(one, period, 'bad key!')).status).toBe(400);
     // A refused request does not lock its key.
     const refused = await start(two, `${C}-py1999`, 'sec-idem-key-2');
-    expect([refused.status >= 400 && refused.status < 500, refused.headers.get('content-type')]).toEqual([true, expect.stringContaining('application/problem+json')]);
+    expect([refused.status >= 400 && refused.status < 500, refused.headers.get('content-type')]).toEqual([
+      true,
+      expect.stringContaining('application/problem+json'),
+    ]);
     expect((await start(two, period, 'sec-idem-key-2')).headers.get('idempotent-replayed')).toBeNull();
   });
 
@@ -285,15 +342,19 @@ describe('security: the local stack under attack', () => {
     expect([limited.status, limited.body.code, Number(limited.headers.get('retry-after')) > 0]).toEqual([429, 'RATE_LIMITED', true]);
 
     const batcher = await as('reader', [A], 'sec-batcher');
-    const batch = await mcp(batcher, Array.from({ length: 61 }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'tools/list' })));
+    const batch = await mcp(
+      batcher,
+      Array.from({ length: 61 }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'tools/list' })),
+    );
     expect([batch.status, batch.body.code]).toEqual([429, 'RATE_LIMITED']);
 
-    for (let i = 0; i < 30; i++) expect((await http.send('/v1/clients', { headers: { authorization: `Bearer guess.${i}.x`, ...from('203.0.113.50') } })).status).toBe(401);
+    for (let i = 0; i < 30; i++)
+      expect((await http.send('/v1/clients', { headers: { authorization: `Bearer guess.${i}.x`, ...from('203.0.113.50') } })).status).toBe(401);
     expect((await http.send('/v1/clients', { headers: { authorization: 'Bearer guess.31.x', ...from('203.0.113.50') } })).status).toBe(429);
     expect((await http.send('/v1/clients', { headers: { authorization: 'Bearer guess.1.x', ...from('203.0.113.51') } })).status).toBe(401);
   });
 
-  it('holds four eyes on mutating tasks and checks a task\'s references against its client', async () => {
+  it("holds four eyes on mutating tasks and checks a task's references against its client", async () => {
     const requester = await as('operator', [A], 'sec-requester');
     const colleague = await as('operator', [A], 'sec-colleague');
     const sync = await http.send('/v1/tasks', { headers: requester, body: { kind: 'contracts.sync', clientId: A } });
@@ -303,7 +364,10 @@ describe('security: the local stack under attack', () => {
     expect([self.status, self.body.code]).toEqual([403, 'FORBIDDEN']);
     const approved = await http.send(`/v1/tasks/${sync.body.taskId}/approve`, { headers: colleague, method: 'POST' });
     expect([approved.status, approved.body.policy.approvedBy]).toEqual([200, 'sec-colleague']);
-    const foreign = await http.send('/v1/tasks', { headers: await as('analyst', [A], 'sec-referrer'), body: { kind: 'claims.reconcile', clientId: A, parameters: { periodId: clients[1].periods[0].periodId } } });
+    const foreign = await http.send('/v1/tasks', {
+      headers: await as('analyst', [A], 'sec-referrer'),
+      body: { kind: 'claims.reconcile', clientId: A, parameters: { periodId: clients[1].periods[0].periodId } },
+    });
     expect([foreign.status, foreign.body.errors?.[0]?.path]).toEqual([400, 'parameters.periodId']);
   });
 
@@ -315,7 +379,10 @@ describe('security: the local stack under attack', () => {
     expect(detail.text).not.toContain(hostname());
     expect(detail.text).not.toMatch(new RegExp(`/${process.pid}\\b|"[^"]+/\\d+"`));
     const events = await http.send(`/v1/tasks/${taskA}/events`, { headers: analystA });
-    const ids = events.text.split('\n').filter((l) => l.startsWith('id: ')).map((l) => Number(l.slice(4)));
+    const ids = events.text
+      .split('\n')
+      .filter((l) => l.startsWith('id: '))
+      .map((l) => Number(l.slice(4)));
     expect(ids).toEqual(detail.body.history.map((_: unknown, i: number) => i + 1));
     expect(events.text).not.toContain(hostname());
     const inputs = `/v1/clients/${A}/reconciliations/${runA}/artifacts/run-inputs.json`;
@@ -330,11 +397,16 @@ describe('security: the local stack under attack', () => {
     const leaks = [
       ...http.answers.flatMap((a) => scanForLeaks(`answer to ${a.label}`, `${JSON.stringify(Object.fromEntries(a.headers))}\n${a.text}`, secrets, paths)),
       // The JSON log lines of all eight services (the start banner is for the developer's terminal).
-      ...stack.lines().filter((l) => l.startsWith('{')).flatMap((l, i) => scanForLeaks(`log line ${i}`, l, secrets, paths)),
+      ...stack
+        .lines()
+        .filter((l) => l.startsWith('{'))
+        .flatMap((l, i) => scanForLeaks(`log line ${i}`, l, secrets, paths)),
     ];
     // The scan finds what it looks for (a scan that cannot fail proves nothing).
     const probe = scanForLeaks('probe', `${secrets.at(-1)} at run (${process.cwd()}/dist/main.js:1:2) ${dataDir}/lake ?sv=2024&sig=abcd1234`, secrets, paths);
-    expect(new Set(probe.map((l) => l.what.replace(/ \(.*\)$/, '')))).toEqual(new Set(['a secret the suite sent or holds', 'a stack trace', 'a file system path', 'a pre-signed URL', 'a JWT']));
+    expect(new Set(probe.map((l) => l.what.replace(/ \(.*\)$/, '')))).toEqual(
+      new Set(['a secret the suite sent or holds', 'a stack trace', 'a file system path', 'a pre-signed URL', 'a JWT']),
+    );
     expect(http.answers.length).toBeGreaterThan(120);
     expect(stack.lines().filter((l) => l.startsWith('{')).length).toBeGreaterThan(100);
     expect(leaks).toEqual([]);

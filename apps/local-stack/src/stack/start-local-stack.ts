@@ -40,9 +40,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   const portOf = (service: keyof typeof defaultServicePorts) => defaultServicePorts[service] + config.LEAF_PORT_OFFSET;
   const loopback = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
   // Every service reaches the others at their local-stack ports (LEAF_<SERVICE>_URL).
-  const serviceUrls = Object.fromEntries(
-    serviceNames.map((s) => [serviceUrlSetting(s), `http://${loopback}:${portOf(s)}`]),
-  );
+  const serviceUrls = Object.fromEntries(serviceNames.map((s) => [serviceUrlSetting(s), `http://${loopback}:${portOf(s)}`]));
 
   const apps: NestFastifyApplication[] = [];
   const stopCrashWatch = await crash.watchPromotion(embedded.url);
@@ -80,5 +78,13 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
     await Promise.allSettled(apps.map((a) => a.close()));
     await releaseResources();
   };
-  return { apps, config, logger, releaseResources, gatewayUrl: `http://${loopback}:${portOf('gateway')}`, readyMs: Math.round(performance.now() - started), stop };
+  return {
+    apps,
+    config,
+    logger,
+    releaseResources,
+    gatewayUrl: `http://${loopback}:${portOf('gateway')}`,
+    readyMs: Math.round(performance.now() - started),
+    stop,
+  };
 }

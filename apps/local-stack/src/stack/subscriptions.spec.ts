@@ -29,7 +29,10 @@ describe('declared subscriptions and their consumers', () => {
     for (const definition of localStackServices) {
       const config = loadServiceConfig(definition, { LEAF_DATA_DIR: dataDir, LEAF_DEV_ISSUER_DIR: join(dataDir, 'dev-issuer') });
       const root: DynamicModule = definition.rootModule(config);
-      handled.set(definition.name, (root.controllers ?? []).flatMap((c) => patternsOf(c as Type)));
+      handled.set(
+        definition.name,
+        (root.controllers ?? []).flatMap((c) => patternsOf(c as Type)),
+      );
     }
   });
 
@@ -40,7 +43,9 @@ describe('declared subscriptions and their consumers', () => {
 
   it('declares a subscription (or the queue) for every handler', () => {
     const undeclared = [...handled].flatMap(([service, patterns]) =>
-      patterns.filter((p) => !(p in queueCatalogue) && !subscriptionCatalogue.some((s) => s.name === service && s.topic === p)).map((p) => `${service} on ${p}`),
+      patterns
+        .filter((p) => !(p in queueCatalogue) && !subscriptionCatalogue.some((s) => s.name === service && s.topic === p))
+        .map((p) => `${service} on ${p}`),
     );
     expect(undeclared).toEqual([]);
   });

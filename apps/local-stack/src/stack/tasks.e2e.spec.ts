@@ -70,8 +70,12 @@ describe('claims.reconcile task end to end', () => {
     expect(detail).toMatchObject({ status: 'succeeded', error: null, attempts: 1 });
     const names = detail?.artifacts.map((a) => a.name) ?? [];
     expect(names).toEqual(expect.arrayContaining(['reconciliation.xlsx', 'reconciliation.pdf']));
-    expect(detail?.trace.map((s) => s.name)).toEqual(expect.arrayContaining(['task claims.reconcile', 'claims-runtime start reconciliation', 'claims-runtime await run']));
-    const run = (await (await fetch(`${urlOf(apps[0])}/v1/clients/${client.clientId}/reconciliations/${detail?.result?.['runId']}`, { headers: analyst })).json()) as {
+    expect(detail?.trace.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['task claims.reconcile', 'claims-runtime start reconciliation', 'claims-runtime await run']),
+    );
+    const run = (await (
+      await fetch(`${urlOf(apps[0])}/v1/clients/${client.clientId}/reconciliations/${detail?.result?.['runId']}`, { headers: analyst })
+    ).json()) as {
       artifacts: Array<{ name: string; sha256: string }>;
     };
     for (const a of run.artifacts) expect(detail?.artifacts.find((t) => t.name === a.name)?.sha256).toBe(a.sha256);

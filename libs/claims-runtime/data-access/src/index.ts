@@ -29,10 +29,4 @@ export * from './source/reconciliation-queries';
 export * from './source/sql-dialect';
 
 /** Entities the claims-runtime registers with its data source. */
-export const claimsRuntimeEntities = [
-  ClientEntity,
-  ContractPeriodEntity,
-  ContractGuaranteeEntity,
-  ReconciliationRunEntity,
-  ReconciliationFindingEntity,
-];
+export const claimsRuntimeEntities = [ClientEntity, ContractPeriodEntity, ContractGuaranteeEntity, ReconciliationRunEntity, ReconciliationFindingEntity];

@@ -16,16 +16,12 @@ describe('claims-runtime config', () => {
         LEAF_RECONCILIATION_LEASE_MS: '3000',
         LEAF_RECONCILIATION_RENEW_MS: '1500',
       }),
-    ).toThrow(
-      /LEAF_RECONCILIATION_RENEW_MS: must be at most a third of the lease/,
-    );
+    ).toThrow(/LEAF_RECONCILIATION_RENEW_MS: must be at most a third of the lease/);
     expect(() =>
       loadServiceConfig(claimsRuntimeService, {
         LEAF_RECONCILIATION_LEASE_MS: 'long',
       }),
-    ).toThrow(
-      /LEAF_RECONCILIATION_LEASE_MS: LEAF_RECONCILIATION_LEASE_MS must be a number/,
-    );
+    ).toThrow(/LEAF_RECONCILIATION_LEASE_MS: LEAF_RECONCILIATION_LEASE_MS must be a number/);
     expect(() =>
       loadServiceConfig(claimsRuntimeService, {
         LEAF_RECONCILIATION_SWEEP_MS: '0',

@@ -1,7 +1,4 @@
-import {
-  canonicalClaimsMapping,
-  claimsSourceMappingSchema,
-} from '@leaf/claims-runtime/data-access';
+import { canonicalClaimsMapping, claimsSourceMappingSchema } from '@leaf/claims-runtime/data-access';
 import { leaseTimingProblem } from '@leaf/claims-runtime/domain';
 import { platformConfigSchema } from '@leaf/platform';
 import { z } from 'zod';
@@ -24,9 +21,7 @@ export const claimsRuntimeConfigSchema = platformConfigSchema
       .string()
       .min(1)
       .optional()
-      .describe(
-        'Claims authority, read only (production: the SQL Server claims database through a read-only login); unset: the service database.',
-      ),
+      .describe('Claims authority, read only (production: the SQL Server claims database through a read-only login); unset: the service database.'),
     LEAF_CLAIMS_SOURCE_MAPPING: z
       .string()
       .optional()
@@ -43,65 +38,36 @@ export const claimsRuntimeConfigSchema = platformConfigSchema
         if (!parsed.success) {
           ctx.addIssue({
             code: 'custom',
-            message: parsed.error.issues
-              .map((i) => `${i.path.join('.')}: ${i.message}`)
-              .join('; '),
+            message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
           });
           return z.NEVER;
         }
         return parsed.data;
       })
-      .describe(
-        "JSON mapping of the claims source's table and columns; unset: the canonical mapping.",
-      ),
+      .describe("JSON mapping of the claims source's table and columns; unset: the canonical mapping."),
     /**
      * A run belongs to the instance executing it while it renews its lease. Another instance
      * fails a run whose lease has expired (its owner crashed or stalled), so this bounds how long
      * a crashed run looks alive; it must exceed the longest pause of a live instance.
      */
-    LEAF_RECONCILIATION_LEASE_MS: ms(
-      'LEAF_RECONCILIATION_LEASE_MS',
-      500,
-      3_600_000,
-    )
+    LEAF_RECONCILIATION_LEASE_MS: ms('LEAF_RECONCILIATION_LEASE_MS', 500, 3_600_000)
       .default(30_000)
-      .describe(
-        'How long a run survives its instance without a renewal; then any instance fails it INTERRUPTED.',
-      ),
+      .describe('How long a run survives its instance without a renewal; then any instance fails it INTERRUPTED.'),
     /** How often an instance renews the leases of the runs it executes (at most a third of the lease). */
-    LEAF_RECONCILIATION_RENEW_MS: ms(
-      'LEAF_RECONCILIATION_RENEW_MS',
-      50,
-      1_200_000,
-    )
+    LEAF_RECONCILIATION_RENEW_MS: ms('LEAF_RECONCILIATION_RENEW_MS', 50, 1_200_000)
       .default(5_000)
-      .describe(
-        'Lease renewal interval, at most a third of the lease (refused at boot otherwise).',
-      ),
+      .describe('Lease renewal interval, at most a third of the lease (refused at boot otherwise).'),
     /** How often each instance fails the runs whose lease expired (also once at start). */
-    LEAF_RECONCILIATION_SWEEP_MS: ms(
-      'LEAF_RECONCILIATION_SWEEP_MS',
-      50,
-      3_600_000,
-    )
+    LEAF_RECONCILIATION_SWEEP_MS: ms('LEAF_RECONCILIATION_SWEEP_MS', 50, 3_600_000)
       .default(15_000)
-      .describe(
-        'How often an instance fails the runs whose lease expired (also once at start).',
-      ),
+      .describe('How often an instance fails the runs whose lease expired (also once at start).'),
     /** How often a run's progress stream looks at the run again (each open stream, one read). */
-    LEAF_RECONCILIATION_EVENTS_POLL_MS: ms(
-      'LEAF_RECONCILIATION_EVENTS_POLL_MS',
-      50,
-      60_000,
-    )
+    LEAF_RECONCILIATION_EVENTS_POLL_MS: ms('LEAF_RECONCILIATION_EVENTS_POLL_MS', 50, 60_000)
       .default(500)
       .describe('Poll interval of GET …/reconciliations/{runId}/events.'),
   })
   .superRefine((c, ctx) => {
-    const problem = leaseTimingProblem(
-      c.LEAF_RECONCILIATION_LEASE_MS,
-      c.LEAF_RECONCILIATION_RENEW_MS,
-    );
+    const problem = leaseTimingProblem(c.LEAF_RECONCILIATION_LEASE_MS, c.LEAF_RECONCILIATION_RENEW_MS);
     if (problem)
       ctx.addIssue({
         code: 'custom',

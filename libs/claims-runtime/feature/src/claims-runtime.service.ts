@@ -1,11 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { outboxMigrations } from '@leaf/messaging';
-import {
-  DATA_SOURCE,
-  createDataSource,
-  parseDatabaseUrl,
-  postgresMigrations,
-} from '@leaf/persistence';
+import { DATA_SOURCE, createDataSource, parseDatabaseUrl, postgresMigrations } from '@leaf/persistence';
 import { createLogger } from '@leaf/platform';
 import { defineService } from '@leaf/service-kit';
 import {
@@ -17,17 +12,8 @@ import {
   claimsRuntimeMigrations,
 } from '@leaf/claims-runtime/data-access';
 import type { DataSource } from 'typeorm';
-import {
-  claimsRuntimeConfigSchema,
-  type ClaimsRuntimeConfig,
-} from './claims-runtime.config';
-import {
-  CLAIMS_DB,
-  CLAIMS_MAPPING,
-  RUN_EVENTS_POLL_MS,
-  RUN_LEASE_TIMING,
-  SERVICE_LOGGER,
-} from './claims-runtime.tokens';
+import { claimsRuntimeConfigSchema, type ClaimsRuntimeConfig } from './claims-runtime.config';
+import { CLAIMS_DB, CLAIMS_MAPPING, RUN_EVENTS_POLL_MS, RUN_LEASE_TIMING, SERVICE_LOGGER } from './claims-runtime.tokens';
 import { RunViewsController } from './runs/run-views.controller';
 import { RunViews } from './runs/run-views.service';
 import { ClientsController } from './clients/clients.controller';
@@ -47,12 +33,7 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({
 const claimsDbProvider = (config: ClaimsRuntimeConfig): Provider => ({
   provide: CLAIMS_DB,
   inject: [DATA_SOURCE],
-  useFactory: async (ds: DataSource) =>
-    config.LEAF_CLAIMS_SOURCE_URL
-      ? createDataSource(
-          parseDatabaseUrl(config.LEAF_CLAIMS_SOURCE_URL),
-        ).initialize()
-      : ds,
+  useFactory: async (ds: DataSource) => (config.LEAF_CLAIMS_SOURCE_URL ? createDataSource(parseDatabaseUrl(config.LEAF_CLAIMS_SOURCE_URL)).initialize() : ds),
 });
 
 /** claims-runtime: the claims authority (read-only), the guarantees it is held to, and reconciliation. */
@@ -60,12 +41,7 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
   'claims-runtime',
   (config) => ({
     entities: claimsRuntimeEntities,
-    controllers: [
-      ClientsController,
-      ReconciliationsController,
-      RunViewsController,
-      PacketPromotedHandlers,
-    ],
+    controllers: [ClientsController, ReconciliationsController, RunViewsController, PacketPromotedHandlers],
     providers: [
       repository(ClientsRepository),
       repository(GuaranteesRepository),
@@ -101,11 +77,7 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
   {
     // The reference schema (clients, periods, contract_guarantees, the embedded claims stand-in),
     // the outbox it announces runs through, and its own runs and findings.
-    migrations: [
-      ...postgresMigrations,
-      ...outboxMigrations.postgres,
-      ...claimsRuntimeMigrations.postgres,
-    ],
+    migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...claimsRuntimeMigrations.postgres],
     configSchema: claimsRuntimeConfigSchema,
   },
 );

@@ -8,10 +8,7 @@ export interface MethodologySection {
 }
 
 /** `a, b and c`. */
-const listOf = (items: readonly string[]) =>
-  items.length <= 1
-    ? (items[0] ?? '')
-    : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+const listOf = (items: readonly string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 /**
  * How the figures were made, in the words a PBM's auditor checks them by: definitions,
@@ -19,19 +16,11 @@ const listOf = (items: readonly string[]) =>
  * methodology page and the workbook's Methodology sheet both print exactly these sections, with
  * this run's own counts and amounts where the rule produced one.
  */
-export function methodologySections(
-  report: ReconciliationReport,
-): MethodologySection[] {
+export function methodologySections(report: ReconciliationReport): MethodologySection[] {
   const { summary } = report;
   const { deducted, kept } = summary.findingOverlap;
-  const terms = [
-    ...new Set(
-      report.buckets.map((b) => `${b.guaranteeId} v${b.guaranteeVersion}`),
-    ),
-  ];
-  const sources = [
-    ...new Set(report.buckets.map((b) => b.evidence.sourceSystem)),
-  ];
+  const terms = [...new Set(report.buckets.map((b) => `${b.guaranteeId} v${b.guaranteeVersion}`))];
+  const sources = [...new Set(report.buckets.map((b) => b.evidence.sourceSystem))];
   return [
     {
       title: 'Definitions',

@@ -55,16 +55,7 @@ describe('notGuaranteedCells', () => {
 
   it('says nothing about a metric the contract has no term for, nor about cells without claims', () => {
     const rows = [row('retail90', 'brand', 5, '50.00', '40.00')];
-    expect(
-      notGuaranteedCells(rows, [
-        { metric: 'rebate_per_brand_claim', channel: null, drugType: 'brand' },
-      ]),
-    ).toEqual([]);
-    expect(
-      notGuaranteedCells(
-        [row('retail90', 'brand', 0, '0.00', '0.00')],
-        [{ metric: 'awp_discount', channel: 'mail', drugType: 'brand' }],
-      ),
-    ).toEqual([]);
+    expect(notGuaranteedCells(rows, [{ metric: 'rebate_per_brand_claim', channel: null, drugType: 'brand' }])).toEqual([]);
+    expect(notGuaranteedCells([row('retail90', 'brand', 0, '0.00', '0.00')], [{ metric: 'awp_discount', channel: 'mail', drugType: 'brand' }])).toEqual([]);
   });
 });

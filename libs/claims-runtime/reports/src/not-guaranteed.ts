@@ -1,24 +1,7 @@
-import {
-  fromCents,
-  toCents,
-  type Channel,
-  type DrugType,
-  type GuaranteeMetric,
-} from '@leaf/contracts';
-import type {
-  BucketAggregate,
-  NotGuaranteedCell,
-} from '@leaf/claims-runtime/domain';
+import { fromCents, toCents, type Channel, type DrugType, type GuaranteeMetric } from '@leaf/contracts';
+import type { BucketAggregate, NotGuaranteedCell } from '@leaf/claims-runtime/domain';
 
-type CellSums = Pick<
-  BucketAggregate,
-  | 'channel'
-  | 'drugType'
-  | 'netClaims'
-  | 'excludedClaims'
-  | 'awp'
-  | 'ingredientCost'
->;
+type CellSums = Pick<BucketAggregate, 'channel' | 'drugType' | 'netClaims' | 'excludedClaims' | 'awp' | 'ingredientCost'>;
 interface TermScope {
   readonly metric: GuaranteeMetric;
   readonly channel: Channel | null;
@@ -26,10 +9,7 @@ interface TermScope {
 }
 
 /** The metrics whose terms are measured on the claims (rebates are settled outside them). */
-const measuredMetrics: readonly GuaranteeMetric[] = [
-  'awp_discount',
-  'dispensing_fee',
-];
+const measuredMetrics: readonly GuaranteeMetric[] = ['awp_discount', 'dispensing_fee'];
 
 /**
  * The cells of the aggregate rows (segments of one cell added together) that no term of a metric
@@ -38,10 +18,7 @@ const measuredMetrics: readonly GuaranteeMetric[] = [
  * integers. A term counts as covering its cell for the whole period; a term in force for only part
  * of it is reported against its own dates in its bucket.
  */
-export function notGuaranteedCells(
-  rows: readonly CellSums[],
-  terms: readonly TermScope[],
-): NotGuaranteedCell[] {
+export function notGuaranteedCells(rows: readonly CellSums[], terms: readonly TermScope[]): NotGuaranteedCell[] {
   const cells = new Map<
     string,
     {
@@ -71,23 +48,12 @@ export function notGuaranteedCells(
   }
   const ordered = [...cells.values()]
     .filter((c) => c.claims !== 0)
-    .sort((a, b) =>
-      a.channel === b.channel
-        ? a.drugType.localeCompare(b.drugType)
-        : a.channel.localeCompare(b.channel),
-    );
+    .sort((a, b) => (a.channel === b.channel ? a.drugType.localeCompare(b.drugType) : a.channel.localeCompare(b.channel)));
   return measuredMetrics.flatMap((metric) => {
     const own = terms.filter((t) => t.metric === metric);
     if (own.length === 0) return [];
     return ordered
-      .filter(
-        (c) =>
-          !own.some(
-            (t) =>
-              (t.channel === null || t.channel === c.channel) &&
-              (t.drugType === null || t.drugType === c.drugType),
-          ),
-      )
+      .filter((c) => !own.some((t) => (t.channel === null || t.channel === c.channel) && (t.drugType === null || t.drugType === c.drugType)))
       .map(
         (c): NotGuaranteedCell => ({
           metric,
@@ -113,8 +79,6 @@ export function notGuaranteedTotal(cells: readonly NotGuaranteedCell[]): {
     claimCount: cells.reduce((n, c) => n + c.claimCount, 0),
     excludedClaimCount: cells.reduce((n, c) => n + c.excludedClaimCount, 0),
     awp: fromCents(cells.reduce((s, c) => s + toCents(c.awp), 0n)),
-    ingredientCostPaid: fromCents(
-      cells.reduce((s, c) => s + toCents(c.ingredientCostPaid), 0n),
-    ),
+    ingredientCostPaid: fromCents(cells.reduce((s, c) => s + toCents(c.ingredientCostPaid), 0n)),
   };
 }

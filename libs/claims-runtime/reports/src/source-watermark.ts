@@ -16,13 +16,7 @@ export function describeWatermark(asOf: ReconciliationReport['asOf']): string {
   const rows = fields.get('claims');
   const maxFill = fields.get('maxFill');
   const maxId = fields.get('maxId');
-  if (
-    !rows ||
-    !/^\d+$/.test(rows) ||
-    maxFill === undefined ||
-    maxId === undefined
-  )
-    return `claims source as recorded: ${asOf}`;
+  if (!rows || !/^\d+$/.test(rows) || maxFill === undefined || maxId === undefined) return `claims source as recorded: ${asOf}`;
   const latest = maxFill === '-' ? 'no fills' : `latest fill ${maxFill}`;
   const highest = maxId === '-' ? 'no claim id' : `highest claim id ${maxId}`;
   return `${formatCount(Number(rows))} claim rows in the source, ${latest}, ${highest}`;

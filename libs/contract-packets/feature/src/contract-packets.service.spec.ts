@@ -7,7 +7,15 @@ import { createDataSource, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { loadServiceConfig, migrationsOf, startServiceApp, startTelemetry, type Telemetry } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
-import { createSyntheticSeed, generateContractPackets, loadSeedIntoPostgres, rateSchedulePdf, rateScheduleXlsx, scheduleRows, type SyntheticPacket } from '@leaf/synthetic-data';
+import {
+  createSyntheticSeed,
+  generateContractPackets,
+  loadSeedIntoPostgres,
+  rateSchedulePdf,
+  rateScheduleXlsx,
+  scheduleRows,
+  type SyntheticPacket,
+} from '@leaf/synthetic-data';
 import { FakeGraphServer } from '@leaf/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
@@ -34,10 +42,17 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
   const responses: string[] = [];
   const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-packets-lake-'));
   const [clientA, clientB] = seed.clients.map((c) => c.clientId);
-  const groupedGuaranteeId = seed.contractGuarantees.find((g) => g.clientId === clientA && g.metric === 'awp_discount' && g.drugType === 'generic')!.guaranteeId;
+  const groupedGuaranteeId = seed.contractGuarantees.find(
+    (g) => g.clientId === clientA && g.metric === 'awp_discount' && g.drugType === 'generic',
+  )!.guaranteeId;
   const operator = { clientIds: '*' as const, roles: ['operator' as const] };
 
-  const call = async (method: string, path: string, identity: Partial<Identity> & Pick<Identity, 'clientIds'> = operator, body?: unknown): Promise<{ status: number; body: Json }> => {
+  const call = async (
+    method: string,
+    path: string,
+    identity: Partial<Identity> & Pick<Identity, 'clientIds'> = operator,
+    body?: unknown,
+  ): Promise<{ status: number; body: Json }> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { ...identityHeaders(identity), ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -60,7 +75,11 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
   };
   const byName = async (clientId: string, name: string) => (await allPackets()).find((p) => p.clientId === clientId && p.name === name);
   const guaranteeRows = async (where = '') =>
-    (await pg.query(`SELECT guarantee_id, version, guaranteed_value::text AS value, evidence_source, evidence_object_id, evidence_sha256, evidence_locator FROM contract_guarantees ${where} ORDER BY guarantee_id, version`)).rows;
+    (
+      await pg.query(
+        `SELECT guarantee_id, version, guaranteed_value::text AS value, evidence_source, evidence_object_id, evidence_sha256, evidence_locator FROM contract_guarantees ${where} ORDER BY guarantee_id, version`,
+      )
+    ).rows;
   const put = (p: { clientId: string; name: string; bytes: Buffer }) => graph.putFile(`${folder}/${p.clientId}/${p.name}`, p.bytes, quickXorHash(p.bytes));
 
   beforeAll(async () => {
@@ -138,7 +157,9 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
       expect(Number(latest.value)).toBe(Number(value));
     }
 
-    const grouped = (await pg.query(`SELECT version, offset_group, finding_overlap FROM contract_guarantees WHERE guarantee_id = $1 ORDER BY version`, [groupedGuaranteeId])).rows;
+    const grouped = (
+      await pg.query(`SELECT version, offset_group, finding_overlap FROM contract_guarantees WHERE guarantee_id = $1 ORDER BY version`, [groupedGuaranteeId])
+    ).rows;
     expect(grouped).toEqual([
       { version: 1, offset_group: 'generic-pool', finding_overlap: 'keep' },
       { version: 2, offset_group: 'generic-pool', finding_overlap: 'keep' },
@@ -162,7 +183,12 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
     const terms = await call('GET', `/v1/packets/${packet.packetId}/terms`);
     expect(terms.status).toBe(200);
     expect(terms.body.items.length).toBeGreaterThanOrEqual(15);
-    expect(terms.body.items[0]).toMatchObject({ metric: 'awp_discount', channel: 'retail30', drugType: 'brand', evidence: { sourceSystem: 'contract-packet', objectId: packet.packetId, sha256: packet.sha256, locator: 'Rates!D7' } });
+    expect(terms.body.items[0]).toMatchObject({
+      metric: 'awp_discount',
+      channel: 'retail30',
+      drugType: 'brand',
+      evidence: { sourceSystem: 'contract-packet', objectId: packet.packetId, sha256: packet.sha256, locator: 'Rates!D7' },
+    });
     const detail = await call('GET', `/v1/packets/${packet.packetId}`);
     expect(detail.body).toMatchObject({ status: 'promoted', versions: [{ version: 1, status: 'promoted' }], conflicts: [] });
     expect((await call('GET', '/v1/packets?limit=0')).body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
@@ -182,7 +208,10 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
     // The contracts.sync task names its client: another client's is a 404, a reader may not sync at all.
     expect((await call('POST', '/v1/packets/sync', { clientIds: [clientA], roles: ['operator'] }, { clientId: clientB })).status).toBe(404);
     expect((await call('POST', '/v1/packets/sync', { clientIds: [clientA] }, { clientId: clientA })).status).toBe(403);
-    expect((await call('POST', '/v1/packets/sync', { clientIds: [clientA], roles: ['operator'] }, { clientId: clientA })).body).toMatchObject({ clientId: clientA, seen: 0 });
+    expect((await call('POST', '/v1/packets/sync', { clientIds: [clientA], roles: ['operator'] }, { clientId: clientA })).body).toMatchObject({
+      clientId: clientA,
+      seen: 0,
+    });
   });
 
   it('rejects an encrypted PDF, a workbook without a rate table, a discount above 100% and a tampered download, with reasons, promoting nothing', async () => {
@@ -216,7 +245,9 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
   });
 
   it('holds a re-issued schedule that contradicts promoted terms for an operator, who alone may approve it', async () => {
-    const original = packets.find((p) => p.kind === 'rate-schedule' && p.clientId === clientB && p.name.endsWith('.xlsx')) ?? packets.find((p) => p.kind === 'rate-schedule' && p.clientId === clientB)!;
+    const original =
+      packets.find((p) => p.kind === 'rate-schedule' && p.clientId === clientB && p.name.endsWith('.xlsx')) ??
+      packets.find((p) => p.kind === 'rate-schedule' && p.clientId === clientB)!;
     const period = seed.contractPeriods.find((p) => p.periodId === original.periodId)!;
     const guarantees = seed.contractGuarantees.filter((g) => g.periodId === period.periodId);
     const fee = guarantees.find((g) => g.metric === 'dispensing_fee' && g.channel === 'retail30')!;
@@ -229,12 +260,21 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
 
     const packet = await byName(clientB, original.name);
     const detail = await call('GET', `/v1/packets/${packet.packetId}`);
-    expect(detail.body).toMatchObject({ status: 'review', version: 2, conflicts: [{ guaranteeId: fee.guaranteeId, proposed: '0.35', current: String(Number(fee.guaranteedValue).toFixed(2)).replace(/0+$/, '').replace(/\.$/, '') }] });
+    expect(detail.body).toMatchObject({
+      status: 'review',
+      version: 2,
+      conflicts: [
+        { guaranteeId: fee.guaranteeId, proposed: '0.35', current: String(Number(fee.guaranteedValue).toFixed(2)).replace(/0+$/, '').replace(/\.$/, '') },
+      ],
+    });
     expect(detail.body.versions.map((v: Json) => v.status)).toEqual(['promoted', 'review']);
     expect((await guaranteeRows(`WHERE guarantee_id = '${fee.guaranteeId}'`)).at(-1).version).toBe(2);
 
     expect((await call('POST', `/v1/packets/${packet.packetId}/approve`, { clientIds: '*', roles: ['analyst'] })).status).toBe(403);
-    expect((await call('POST', `/v1/packets/${packet.packetId}/reject`, operator, { reason: '' })).body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect((await call('POST', `/v1/packets/${packet.packetId}/reject`, operator, { reason: '' })).body).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
     const approved = await call('POST', `/v1/packets/${packet.packetId}/approve`);
     expect(approved).toMatchObject({ status: 200, body: { status: 'promoted' } });
     const latest = (await guaranteeRows(`WHERE guarantee_id = '${fee.guaranteeId}'`)).at(-1);
@@ -247,17 +287,22 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
     const period = seed.contractPeriods.find((p) => p.periodId === heldBack.periodId)!;
     const guarantees = seed.contractGuarantees.filter((g) => g.periodId === period.periodId);
     const fee = guarantees.find((g) => g.metric === 'dispensing_fee' && g.channel === 'mail')!;
-    const reissued = await rateScheduleXlsx({ title: 'Rate schedule', document: 'Rate Schedule', period }, scheduleRows(guarantees.map((g) => (g === fee ? { ...g, guaranteedValue: '2.50' } : g))));
+    const reissued = await rateScheduleXlsx(
+      { title: 'Rate schedule', document: 'Rate Schedule', period },
+      scheduleRows(guarantees.map((g) => (g === fee ? { ...g, guaranteedValue: '2.50' } : g))),
+    );
     put(heldBack);
     put({ clientId: heldBack.clientId, name: 'reissued rate schedule.xlsx', bytes: reissued });
     expect((await sync()).body).toMatchObject({ seen: 2, promoted: 1, review: 1 });
     const [a, b] = [await byName(heldBack.clientId, heldBack.name), await byName(heldBack.clientId, 'reissued rate schedule.xlsx')];
     const [promoted, held] = a.status === 'promoted' ? [a, b] : [b, a];
     expect(held.status).toBe('review');
-    expect((await call('GET', `/v1/packets/${held.packetId}`)).body.conflicts).toEqual([expect.objectContaining({ guaranteeId: fee.guaranteeId, currentObjectId: promoted.packetId })]);
+    expect((await call('GET', `/v1/packets/${held.packetId}`)).body.conflicts).toEqual([
+      expect.objectContaining({ guaranteeId: fee.guaranteeId, currentObjectId: promoted.packetId }),
+    ]);
   });
 
-  it('limits a client-scoped operator\'s sync to its clients, and leaves the other clients\' changes for a wider round', async () => {
+  it("limits a client-scoped operator's sync to its clients, and leaves the other clients' changes for a wider round", async () => {
     put({ clientId: clientA, name: 'scoped-a.pdf', bytes: Buffer.from('not a pdf') });
     put({ clientId: clientB, name: 'scoped-b.pdf', bytes: Buffer.from('not a pdf either') });
     const scoped = await call('POST', '/v1/packets/sync', { clientIds: [clientA], roles: ['operator'] });
@@ -286,7 +331,14 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
 
   it('never lets the access token, a download URL, the client secret or a local path into a response, log line, span or stored row', async () => {
     const stored = [];
-    for (const table of ['graph_contract_packets', 'graph_contract_packet_versions', 'contract_packet_terms', 'contract_packet_source_state', 'contract_guarantees', 'outbox_messages']) {
+    for (const table of [
+      'graph_contract_packets',
+      'graph_contract_packet_versions',
+      'contract_packet_terms',
+      'contract_packet_source_state',
+      'contract_guarantees',
+      'outbox_messages',
+    ]) {
       stored.push(JSON.stringify((await pg.query(`SELECT * FROM ${table}`)).rows));
     }
     const haystacks = {

@@ -1,6 +1,13 @@
 import { outboxMigrations } from '@leaf/messaging';
 import { postgresMigrations } from '@leaf/persistence';
-import { contractPacketsEntities, contractPacketsMigrations, FolderPacketSource, GraphPacketSource, PACKET_SOURCE, type PacketSource } from '@leaf/contract-packets/data-access';
+import {
+  contractPacketsEntities,
+  contractPacketsMigrations,
+  FolderPacketSource,
+  GraphPacketSource,
+  PACKET_SOURCE,
+  type PacketSource,
+} from '@leaf/contract-packets/data-access';
 import { defineService } from '@leaf/service-kit';
 import { contractPacketsConfigSchema, type ContractPacketsConfig } from './config/contract-packets.config';
 import { PacketsController } from './packets/packets.controller';

@@ -20,7 +20,10 @@ export const packetParamsSchema = z.object({ packetId: packetIdSchema });
 export const packetListQuerySchema = z.object({
   clientId: clientIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^pkt-[a-f0-9]{24}$/).optional(),
+  cursor: z
+    .string()
+    .regex(/^pkt-[a-f0-9]{24}$/)
+    .optional(),
 });
 export type PacketListQuery = z.infer<typeof packetListQuerySchema>;
 
@@ -59,7 +62,14 @@ export const packetDetailSchema = packetSummarySchema.extend({
   conflicts: z.array(packetConflictSchema),
   decidedBy: z.string().nullable(),
   versions: z.array(
-    z.object({ version: z.number().int().positive(), size: z.number().int().nonnegative(), sha256: sha256.nullable(), status: packetStatusSchema, reason: z.string().nullable(), recordedAt: z.iso.datetime() }),
+    z.object({
+      version: z.number().int().positive(),
+      size: z.number().int().nonnegative(),
+      sha256: sha256.nullable(),
+      status: packetStatusSchema,
+      reason: z.string().nullable(),
+      recordedAt: z.iso.datetime(),
+    }),
   ),
 });
 export type PacketDetail = z.infer<typeof packetDetailSchema>;

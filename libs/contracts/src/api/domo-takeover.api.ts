@@ -116,7 +116,10 @@ export type DomoSignOffRequest = z.infer<typeof domoSignOffRequestSchema>;
 /** GET /v1/domo/comparisons/{comparisonId}/differences?reason=&material=&limit=&offset= */
 export const domoDifferenceQuerySchema = z.object({
   reason: domoReasonCodeSchema.optional(),
-  material: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  material: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -29,6 +29,7 @@ describe('idempotencyKeySchema', () => {
 describe('artifactFileNameSchema', () => {
   it('accepts plain file names and refuses paths and hidden names', () => {
     for (const ok of ['narrative.md', 'run-inputs.json', 'a', 'Report_2026.xlsx']) expect(artifactFileNameSchema.safeParse(ok).success).toBe(true);
-    for (const bad of ['../etc/passwd', 'a/b.json', '.hidden', '', 'x'.repeat(201), 'a b.txt']) expect(artifactFileNameSchema.safeParse(bad).success).toBe(false);
+    for (const bad of ['../etc/passwd', 'a/b.json', '.hidden', '', 'x'.repeat(201), 'a b.txt'])
+      expect(artifactFileNameSchema.safeParse(bad).success).toBe(false);
   });
 });

@@ -9,9 +9,11 @@ const sha256 = sha256Schema;
 export const runIdSchema = z.string().regex(/^rec_[a-z0-9]{26}$/, 'run id must look like rec_<26 characters>');
 
 /** POST /v1/clients/{clientId}/reconciliations — 202 with the run; the work continues in the background. */
-export const startReconciliationSchema = z.object({
-  periodId: z.string().min(1).max(64),
-}).strict();
+export const startReconciliationSchema = z
+  .object({
+    periodId: z.string().min(1).max(64),
+  })
+  .strict();
 export type StartReconciliation = z.infer<typeof startReconciliationSchema>;
 
 export const reconciliationRunParamsSchema = z.object({ clientId: clientIdSchema, runId: runIdSchema });
@@ -166,9 +168,7 @@ export const reconciliationSummarySchema = z.object({
    * Finding dollars deducted from aggregate terms before their shortfall, and finding dollars that
    * terms keeping them (by contract) still measure: the overlap counted twice, disclosed.
    */
-  findingOverlap: z
-    .object({ deducted: moneySchema, kept: moneySchema })
-    .default({ deducted: '0.00', kept: '0.00' }),
+  findingOverlap: z.object({ deducted: moneySchema, kept: moneySchema }).default({ deducted: '0.00', kept: '0.00' }),
   /** The findings by kind, each in its category; each category's impacts add up to its figure above. */
   findingTotals: z.array(findingKindTotalSchema).default([]),
 });

@@ -8,7 +8,10 @@ export const salesforceFileParamsSchema = z.object({ requestId: salesforceIdSche
 
 const at = z.iso.datetime();
 const sha256 = z.string().regex(/^[a-f0-9]{64}$/);
-const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
 
 /** GET /v1/salesforce/requests?clientId=&status=&q=&modifiedSince=&includeDeleted=&limit=&cursor= */
 export const salesforceRequestListQuerySchema = z.object({
@@ -40,7 +43,14 @@ export type SalesforceRequestSummary = z.infer<typeof salesforceRequestSummarySc
 export const salesforceRequestListSchema = z.object({ items: z.array(salesforceRequestSummarySchema), nextCursor: salesforceIdSchema.nullable() });
 export type SalesforceRequestList = z.infer<typeof salesforceRequestListSchema>;
 
-export const salesforceHistoryEntrySchema = z.object({ id: salesforceIdSchema, field: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable(), changedAt: at, changedBy: z.string().nullable() });
+export const salesforceHistoryEntrySchema = z.object({
+  id: salesforceIdSchema,
+  field: z.string(),
+  oldValue: z.string().nullable(),
+  newValue: z.string().nullable(),
+  changedAt: at,
+  changedBy: z.string().nullable(),
+});
 export const salesforceFileSchema = z.object({
   contentVersionId: salesforceIdSchema,
   contentDocumentId: salesforceIdSchema,
@@ -53,8 +63,21 @@ export const salesforceFileSchema = z.object({
   downloadable: z.boolean(),
   deletedAt: at.nullable(),
 });
-export const salesforceNoteSchema = z.object({ id: salesforceIdSchema, title: z.string().nullable(), body: z.string().nullable(), createdDate: at.nullable(), createdBy: z.string().nullable(), deletedAt: at.nullable() });
-export const salesforceFeedCommentSchema = z.object({ id: salesforceIdSchema, body: z.string().nullable(), createdDate: at.nullable(), createdBy: z.string().nullable(), deletedAt: at.nullable() });
+export const salesforceNoteSchema = z.object({
+  id: salesforceIdSchema,
+  title: z.string().nullable(),
+  body: z.string().nullable(),
+  createdDate: at.nullable(),
+  createdBy: z.string().nullable(),
+  deletedAt: at.nullable(),
+});
+export const salesforceFeedCommentSchema = z.object({
+  id: salesforceIdSchema,
+  body: z.string().nullable(),
+  createdDate: at.nullable(),
+  createdBy: z.string().nullable(),
+  deletedAt: at.nullable(),
+});
 export const salesforceFeedItemSchema = z.object({
   id: salesforceIdSchema,
   type: z.string().nullable(),
@@ -106,7 +129,12 @@ export const salesforceObjectCompletenessSchema = z.object({
   missing: z.array(z.string()),
   extra: z.array(z.string()),
 });
-export const salesforceCompletenessReportSchema = z.object({ syncId: z.string(), clean: z.boolean(), objects: z.array(salesforceObjectCompletenessSchema), checkedAt: at });
+export const salesforceCompletenessReportSchema = z.object({
+  syncId: z.string(),
+  clean: z.boolean(),
+  objects: z.array(salesforceObjectCompletenessSchema),
+  checkedAt: at,
+});
 export type SalesforceCompletenessReport = z.infer<typeof salesforceCompletenessReportSchema>;
 export const salesforceCompletenessListSchema = z.object({ items: z.array(salesforceCompletenessReportSchema) });
 export type SalesforceCompletenessList = z.infer<typeof salesforceCompletenessListSchema>;
@@ -129,13 +157,24 @@ export type SalesforceSyncRun = z.infer<typeof salesforceSyncRunSchema>;
 
 /** GET /v1/salesforce/sync: watermarks per object and the latest runs. */
 export const salesforceSyncStatusSchema = z.object({
-  objects: z.array(z.object({ object: z.string(), watermark: at.nullable(), deletesCheckedTo: at.nullable(), fullSyncAt: at.nullable(), fields: z.number().int().nonnegative() })),
+  objects: z.array(
+    z.object({
+      object: z.string(),
+      watermark: at.nullable(),
+      deletesCheckedTo: at.nullable(),
+      fullSyncAt: at.nullable(),
+      fields: z.number().int().nonnegative(),
+    }),
+  ),
   runs: z.array(salesforceSyncRunSchema),
 });
 export type SalesforceSyncStatus = z.infer<typeof salesforceSyncStatusSchema>;
 
 /** POST /v1/salesforce/sync — `full: true` reloads everything through Bulk API 2.0. */
-export const salesforceSyncBodySchema = z.object({ full: z.boolean().default(false) }).strict().optional();
+export const salesforceSyncBodySchema = z
+  .object({ full: z.boolean().default(false) })
+  .strict()
+  .optional();
 export type SalesforceSyncBody = z.infer<typeof salesforceSyncBodySchema>;
 export const salesforceSyncResultSchema = z.object({ run: salesforceSyncRunSchema, completeness: salesforceCompletenessReportSchema.nullable() });
 export type SalesforceSyncResult = z.infer<typeof salesforceSyncResultSchema>;

@@ -6,7 +6,10 @@ import { artifactFileNameSchema } from './artifact-names';
 const at = z.iso.datetime();
 
 export const taskIdSchema = z.string().regex(/^tsk_[a-z0-9]{26}$/, 'task id must look like tsk_<26 characters>');
-export const taskKindNameSchema = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'kind must look like domain.action').max(64);
+export const taskKindNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'kind must look like domain.action')
+  .max(64);
 
 export const taskStatuses = ['queued', 'dispatched', 'running', 'blocked', 'succeeded', 'failed', 'cancelled', 'dead-lettered'] as const;
 export const taskStatusSchema = z.enum(taskStatuses);
@@ -143,7 +146,10 @@ export const taskListQuerySchema = z.object({
   status: taskStatusSchema.optional(),
   kind: taskKindNameSchema.optional(),
   clientId: clientIdSchema.optional(),
-  cursor: z.string().regex(/^\d{1,18}$/, 'cursor is the nextCursor of a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'cursor is the nextCursor of a previous page')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
@@ -155,8 +161,6 @@ export type TaskList = z.infer<typeof taskListSchema>;
 export const replayComparisonSchema = z.object({
   originalTaskId: taskIdSchema,
   identical: z.boolean(),
-  differences: z.array(
-    z.object({ name: z.string(), originalSha256: sha256.nullable(), replaySha256: sha256.nullable() }),
-  ),
+  differences: z.array(z.object({ name: z.string(), originalSha256: sha256.nullable(), replaySha256: sha256.nullable() })),
 });
 export type ReplayComparison = z.infer<typeof replayComparisonSchema>;

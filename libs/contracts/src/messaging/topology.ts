@@ -1,11 +1,5 @@
 import type { z } from 'zod';
-import {
-  agentTaskV1,
-  packetPromotedV1,
-  reconciliationCompletedV1,
-  requestChangedV1,
-  taskEventV1,
-} from './event-payloads';
+import { agentTaskV1, packetPromotedV1, reconciliationCompletedV1, requestChangedV1, taskEventV1 } from './event-payloads';
 import { searchDocumentV1 } from '../search/search-document';
 import { domoComparisonCompletedV1 } from '../api/domo-takeover.api';
 

@@ -52,7 +52,5 @@ export const statedPlaces = (value: string): number => value.split('.')[1]?.leng
 export function formatTermAt(metric: string, value: string | null, rule: string | null = value): string {
   if (value === null) return 'n/a';
   const places = rule === null ? 0 : statedPlaces(rule);
-  return metric === 'awp_discount'
-    ? formatPercent(value, Math.max(2, places - 2))
-    : formatMoney(value, Math.max(2, places));
+  return metric === 'awp_discount' ? formatPercent(value, Math.max(2, places - 2)) : formatMoney(value, Math.max(2, places));
 }

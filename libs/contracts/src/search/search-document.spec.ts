@@ -5,8 +5,16 @@ import { topicCatalogue } from '../messaging/topology';
 const sha = 'a'.repeat(64);
 
 describe('the search-document contract', () => {
-  it("accepts the body contract-packets publishes today and derives module and object id from it", () => {
-    const body = { documentId: 'contract-packet:pkt-1', clientId: 'northfield-tech', source: 'contract-packet' as const, title: 'Rate schedule.xlsx', text: 'Metric\tChannel', sha256: sha, locator: 'p1' };
+  it('accepts the body contract-packets publishes today and derives module and object id from it', () => {
+    const body = {
+      documentId: 'contract-packet:pkt-1',
+      clientId: 'northfield-tech',
+      source: 'contract-packet' as const,
+      title: 'Rate schedule.xlsx',
+      text: 'Metric\tChannel',
+      sha256: sha,
+      locator: 'p1',
+    };
     const doc = searchDocumentV1.parse(body);
     expect(moduleOf(doc)).toBe('contracts');
     expect(objectIdOf(doc)).toBe('contract-packet:pkt-1');
@@ -24,7 +32,16 @@ describe('the search-document contract', () => {
     expect(searchDocumentV1.safeParse({ ...base, sha256: 'abc' }).success).toBe(false);
     expect(searchDocumentV1.safeParse({ ...base, clientId: '../Acme' }).success).toBe(false);
     expect(searchDocumentV1.safeParse({ ...base, chunks: [{ locator: 'p1', text: '' }] }).success).toBe(false);
-    expect(searchDocumentV1.safeParse({ ...base, action: 'delete', supersedes: ['d-old'], minRole: 'analyst', module: 'requests', updatedAt: '2026-12-03T10:00:00Z' }).success).toBe(true);
+    expect(
+      searchDocumentV1.safeParse({
+        ...base,
+        action: 'delete',
+        supersedes: ['d-old'],
+        minRole: 'analyst',
+        module: 'requests',
+        updatedAt: '2026-12-03T10:00:00Z',
+      }).success,
+    ).toBe(true);
   });
 
   it('bounds the search query', () => {

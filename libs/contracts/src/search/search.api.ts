@@ -42,10 +42,7 @@ export const searchResponseSchema = z.object({
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 
 /** POST /v1/search/reindex (the `retrieval.reindex` task): rebuild the index from the registry. */
-export const reindexBodySchema = z
-  .object({ clientId: clientIdSchema.optional(), module: searchModuleSchema.optional() })
-  .strict()
-  .optional();
+export const reindexBodySchema = z.object({ clientId: clientIdSchema.optional(), module: searchModuleSchema.optional() }).strict().optional();
 export type ReindexBody = z.infer<typeof reindexBodySchema>;
 
 export const reindexResultSchema = z.object({

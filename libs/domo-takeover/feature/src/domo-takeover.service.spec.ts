@@ -33,8 +33,17 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
   const reader = { clientIds: '*' as const, roles: ['reader' as const] };
   const scoped = { clientIds: [seed.clients[0]?.clientId ?? ''], roles: ['admin' as const] };
 
-  const call = async (method: string, path: string, identity: Partial<Identity> & Pick<Identity, 'clientIds'> = operator, body?: unknown): Promise<{ status: number; body: Json; headers: Headers; bytes: Buffer }> => {
-    const res = await fetch(`${base}${path}`, { method, headers: { ...identityHeaders(identity), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const call = async (
+    method: string,
+    path: string,
+    identity: Partial<Identity> & Pick<Identity, 'clientIds'> = operator,
+    body?: unknown,
+  ): Promise<{ status: number; body: Json; headers: Headers; bytes: Buffer }> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...identityHeaders(identity), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const bytes = Buffer.from(await res.arrayBuffer());
     const text = res.headers.get('content-type')?.includes('json') ? bytes.toString() : '';
     responses.push(JSON.stringify(Object.fromEntries(res.headers)), text);
@@ -43,7 +52,10 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
 
   beforeAll(async () => {
     db = await create();
-    const ds = createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...domoTakeoverMigrations.postgres] });
+    const ds = createDataSource(
+      { kind: 'postgres', url: db.url },
+      { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...domoTakeoverMigrations.postgres] },
+    );
     await ds.initialize();
     await runMigrations(ds);
     await ds.destroy();
@@ -99,7 +111,9 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
     expect(JSON.stringify(extract)).not.toMatch(/lake|sha256\/|\/tmp/);
 
     const failures = await call('GET', `/v1/domo/exports/${extract.exportId}/gate-failures`, reader);
-    expect(failures.body.items.map((g: Json) => `${g.gateId}:${g.status}`)).toEqual(expect.arrayContaining(['claim_id.unique:fail', 'channel.not_null:warn', 'fill_date.freshness:warn']));
+    expect(failures.body.items.map((g: Json) => `${g.gateId}:${g.status}`)).toEqual(
+      expect.arrayContaining(['claim_id.unique:fail', 'channel.not_null:warn', 'fill_date.freshness:warn']),
+    );
     expect(failures.body.items.find((g: Json) => g.gateId === 'claim_id.unique').samples.length).toBeGreaterThan(0);
   });
 
@@ -140,7 +154,10 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
     // The lane worker runs a round as an operator of the task's client: allowed, reasons withheld.
     const round = await call('POST', '/v1/domo/ingest', { clientIds: [seed.clients[0]?.clientId ?? ''], roles: ['operator'] });
     expect(round.status).toBe(200);
-    expect(round.body.exports.map((e: Json) => [e.replayed, e.reason])).toEqual([[true, null], [true, null]]);
+    expect(round.body.exports.map((e: Json) => [e.replayed, e.reason])).toEqual([
+      [true, null],
+      [true, null],
+    ]);
     const missing = await call('GET', `/v1/domo/comparisons/dcm-${'0'.repeat(24)}`, reader);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');

@@ -10,7 +10,11 @@ import { syntheticSourcePreparer } from './takeover/synthetic-source';
 function domoSource(config: DomoTakeoverConfig): DomoSource {
   if (config.LEAF_DOMO_SOURCE === 'folder') return new FolderDomoSource(config.LEAF_DOMO_DIR);
   // The config schema guarantees both are present when the source is api.
-  return new ApiDomoSource({ baseUrl: config.LEAF_DOMO_API_BASE_URL, clientId: config.LEAF_DOMO_CLIENT_ID ?? '', clientSecret: config.LEAF_DOMO_CLIENT_SECRET ?? '' });
+  return new ApiDomoSource({
+    baseUrl: config.LEAF_DOMO_API_BASE_URL,
+    clientId: config.LEAF_DOMO_CLIENT_ID ?? '',
+    clientSecret: config.LEAF_DOMO_CLIENT_SECRET ?? '',
+  });
 }
 
 /**

@@ -24,12 +24,16 @@ describe('gateway config', () => {
     expect(() => load({ LEAF_AUTH_ISSUERS: 'cloudflare-access' })).toThrow(/LEAF_CF_ACCESS_TEAM_DOMAIN: is required/);
     // The default (dev only) is not a choice in production: the setting must be made.
     expect(() => load({ LEAF_ENV: 'prod', LEAF_INTERNAL_IDENTITY_KEY: 'k'.repeat(40) })).toThrow('LEAF_AUTH_ISSUERS: is required');
-    expect(() => load({ LEAF_ENV: 'staging', LEAF_INTERNAL_IDENTITY_KEY: 'k'.repeat(40), LEAF_AUTH_ISSUERS: 'dev' })).toThrow(/LEAF_AUTH_ISSUERS: must not include dev when LEAF_ENV=staging/);
-    // test is deployed to AKS too: only a laptop (local) may trust the dev issuer or the well-known identity key.
-    expect(() => load({ LEAF_ENV: 'test', LEAF_INTERNAL_IDENTITY_KEY: 'k'.repeat(40), LEAF_AUTH_ISSUERS: 'dev' })).toThrow(/LEAF_AUTH_ISSUERS: must not include dev when LEAF_ENV=test/);
-    expect(() => load({ LEAF_ENV: 'test', LEAF_AUTH_ISSUERS: 'entra', LEAF_ENTRA_TENANT_ID: '11111111-2222-3333-4444-555555555555', LEAF_ENTRA_AUDIENCE: 'api://leaf' })).toThrow(
-      'LEAF_INTERNAL_IDENTITY_KEY: is required when LEAF_ENV=test',
+    expect(() => load({ LEAF_ENV: 'staging', LEAF_INTERNAL_IDENTITY_KEY: 'k'.repeat(40), LEAF_AUTH_ISSUERS: 'dev' })).toThrow(
+      /LEAF_AUTH_ISSUERS: must not include dev when LEAF_ENV=staging/,
     );
+    // test is deployed to AKS too: only a laptop (local) may trust the dev issuer or the well-known identity key.
+    expect(() => load({ LEAF_ENV: 'test', LEAF_INTERNAL_IDENTITY_KEY: 'k'.repeat(40), LEAF_AUTH_ISSUERS: 'dev' })).toThrow(
+      /LEAF_AUTH_ISSUERS: must not include dev when LEAF_ENV=test/,
+    );
+    expect(() =>
+      load({ LEAF_ENV: 'test', LEAF_AUTH_ISSUERS: 'entra', LEAF_ENTRA_TENANT_ID: '11111111-2222-3333-4444-555555555555', LEAF_ENTRA_AUDIENCE: 'api://leaf' }),
+    ).toThrow('LEAF_INTERNAL_IDENTITY_KEY: is required when LEAF_ENV=test');
     expect(load({ LEAF_ENV: 'local', LEAF_AUTH_ISSUERS: 'dev' }).LEAF_AUTH_ISSUERS).toEqual(['dev']);
     expect(() => load({ LEAF_AUTH_ISSUERS: 'entra,ldap' })).toThrow(/LEAF_AUTH_ISSUERS/);
     const prod = load({

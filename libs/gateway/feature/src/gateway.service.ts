@@ -32,30 +32,58 @@ export const gatewayService = defineService<GatewayConfig>(
   'gateway',
   (config) => {
     // One limiter for the routes, MCP and failed authentications, so every door spends the same budgets.
-    const limiter = new RateLimiter(config.LEAF_REDIS_URL ? new RedisRateLimitStore(config.LEAF_REDIS_URL) : new MemoryRateLimitStore(), config.LEAF_RATE_LIMITS);
+    const limiter = new RateLimiter(
+      config.LEAF_REDIS_URL ? new RedisRateLimitStore(config.LEAF_REDIS_URL) : new MemoryRateLimitStore(),
+      config.LEAF_RATE_LIMITS,
+    );
     const authenticator = new GatewayAuthenticator(
       new ExternalTokenVerifier(trustedIssuers(config), { roles: config.LEAF_AUTH_GROUP_ROLES, clients: config.LEAF_AUTH_GROUP_CLIENTS }),
       { limiter, trustedProxyHops: config.LEAF_TRUSTED_PROXY_HOPS },
     );
     return {
       authenticator,
-      controllers: [PlatformHealthController, ClaimsController, ReconciliationsController, TasksController, PacketsController, OperationsController, ConsoleController, SalesforceController, SearchController],
+      controllers: [
+        PlatformHealthController,
+        ClaimsController,
+        ReconciliationsController,
+        TasksController,
+        PacketsController,
+        OperationsController,
+        ConsoleController,
+        SalesforceController,
+        SearchController,
+      ],
       providers: [
         UpstreamClient,
         { provide: GATEWAY_AUTHENTICATOR, useValue: authenticator },
         { provide: SERVICE_DIRECTORY, useValue: ServiceDirectory.fromConfig(config, `http://127.0.0.1:${portFor('gateway', config)}`) },
         { provide: UPSTREAM_TIMEOUT_MS, useValue: config.LEAF_UPSTREAM_TIMEOUT_MS },
         // The console's local sign-in mints dev tokens: only on a laptop that trusts the dev issuer.
-        { provide: CONSOLE_OPTIONS, useValue: { localSignIn: config.LEAF_ENV === 'local' && config.LEAF_AUTH_ISSUERS.includes('dev'), devIssuerDir: config.LEAF_DEV_ISSUER_DIR } satisfies ConsoleOptions },
+        {
+          provide: CONSOLE_OPTIONS,
+          useValue: {
+            localSignIn: config.LEAF_ENV === 'local' && config.LEAF_AUTH_ISSUERS.includes('dev'),
+            devIssuerDir: config.LEAF_DEV_ISSUER_DIR,
+          } satisfies ConsoleOptions,
+        },
         // The pod's own service account, read once (the chart's Role lets it get and list, nothing else).
-        { provide: CLUSTER_CONNECTION, useFactory: () => { let connection: ReturnType<typeof inClusterConnection> | undefined; return () => (connection ??= inClusterConnection()); } },
+        {
+          provide: CLUSTER_CONNECTION,
+          useFactory: () => {
+            let connection: ReturnType<typeof inClusterConnection> | undefined;
+            return () => (connection ??= inClusterConnection());
+          },
+        },
         { provide: RATE_LIMITER, useValue: limiter },
         RateLimitInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },
         IdempotencyStore,
         {
           provide: IDEMPOTENCY_OPTIONS,
-          useValue: { ttlSeconds: config.LEAF_IDEMPOTENCY_TTL_SECONDS, leaseMs: config.LEAF_UPSTREAM_TIMEOUT_MS + config.LEAF_IDEMPOTENCY_LEASE_MARGIN_MS } satisfies IdempotencyOptions,
+          useValue: {
+            ttlSeconds: config.LEAF_IDEMPOTENCY_TTL_SECONDS,
+            leaseMs: config.LEAF_UPSTREAM_TIMEOUT_MS + config.LEAF_IDEMPOTENCY_LEASE_MARGIN_MS,
+          } satisfies IdempotencyOptions,
         },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

@@ -25,7 +25,9 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
   let base: string;
   const log = captureLogger();
   const keys = () => loadOrCreateDevIssuerKeys(join(dir, 'dev-issuer'));
-  const bearer = async (role: Role, clients: string[] | '*', subject = `${role}-user`) => ({ authorization: `Bearer ${await mintDevToken(keys(), { subject, roles: [role], clients })}` });
+  const bearer = async (role: Role, clients: string[] | '*', subject = `${role}-user`) => ({
+    authorization: `Bearer ${await mintDevToken(keys(), { subject, roles: [role], clients })}`,
+  });
 
   beforeAll(async () => {
     db = await create();
@@ -62,7 +64,11 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     return { status: res.status, headers: res.headers, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
   };
   const post = (path: string, headers: Record<string, string>, body: unknown, extra: Record<string, string> = {}) =>
-    call(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers, ...extra }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    call(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers, ...extra },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const upstreamCalls = (fragment: string) => stub.calls.filter((c) => c.url.includes(fragment)).length;
 
   it('refuses a missing, malformed or foreign token with 401 problem+json, and a forged x-leaf-identity is no credential', async () => {
@@ -70,7 +76,13 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     const foreignDir = mkdtempSync(join(tmpdir(), 'leaf-foreign-'));
     const foreign = await mintDevToken(loadOrCreateDevIssuerKeys(foreignDir), { subject: 'x', roles: ['admin'], clients: '*' });
     rmSync(foreignDir, { recursive: true, force: true });
-    for (const headers of [{}, forged, { authorization: 'Bearer abc.def.ghi' }, { authorization: `Bearer ${foreign}` }, { authorization: 'Basic YWRtaW46YWRtaW4=' }]) {
+    for (const headers of [
+      {},
+      forged,
+      { authorization: 'Bearer abc.def.ghi' },
+      { authorization: `Bearer ${foreign}` },
+      { authorization: 'Basic YWRtaW46YWRtaW4=' },
+    ]) {
       const res = await call('/v1/clients', { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -81,7 +93,12 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
   });
 
   it('forwards the verified caller (not a forged header) with the request id and trace context', async () => {
-    const headers = { ...(await bearer('analyst', ['client-a'], 'ana')), ...identityHeaders({ subject: 'mallory', roles: ['admin'], clientIds: '*' }), 'x-request-id': 'req-fwd-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+    const headers = {
+      ...(await bearer('analyst', ['client-a'], 'ana')),
+      ...identityHeaders({ subject: 'mallory', roles: ['admin'], clientIds: '*' }),
+      'x-request-id': 'req-fwd-1',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    };
     const res = await call('/v1/clients/client-a/guarantees', { headers });
     expect(res.status).toBe(200);
     const seen = stub.calls.at(-1);
@@ -93,7 +110,12 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     const a = await bearer('analyst', ['client-a']);
     expect((await call('/v1/clients', { headers: a })).body.items.map((c: { clientId: string }) => c.clientId)).toEqual(['client-a']);
     const before = upstreamCalls('client-b');
-    for (const path of ['/v1/clients/client-b/guarantees', '/v1/clients/client-b/claims/summary', '/v1/clients/client-b/reconciliations/rec_00000000000000000000000001', '/v1/clients/client-b/reconciliations/rec_00000000000000000000000001/artifacts/reconciliation.xlsx']) {
+    for (const path of [
+      '/v1/clients/client-b/guarantees',
+      '/v1/clients/client-b/claims/summary',
+      '/v1/clients/client-b/reconciliations/rec_00000000000000000000000001',
+      '/v1/clients/client-b/reconciliations/rec_00000000000000000000000001/artifacts/reconciliation.xlsx',
+    ]) {
       const res = await call(path, { headers: a });
       expect([path, res.status, res.body.code]).toEqual([path, 404, 'NOT_FOUND']);
     }
@@ -110,7 +132,10 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     const reader = await bearer('reader', ['client-a']);
     const analyst = await bearer('analyst', ['client-a']);
     expect((await post(path, reader, { periodId: 'p-2025' })).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
-    expect((await post(path, analyst, 'periodId=p-2025', { 'content-type': 'text/plain' })).body).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect((await post(path, analyst, 'periodId=p-2025', { 'content-type': 'text/plain' })).body).toMatchObject({
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
     expect((await post(path, analyst, { periodId: 'x'.repeat(10_000) })).body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     expect((await post(path, analyst, '{"periodId": ')).body).toMatchObject({ status: 400 });
     const extra = await post(path, analyst, { periodId: 'p-2025', sourceMapping: { table: 'x' } });
@@ -119,7 +144,11 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
   });
 
   describe('edges', () => {
-    const refusals = () => log.lines().filter((l) => String(l['msg']).startsWith('token refused')).map((l) => String(l['msg']));
+    const refusals = () =>
+      log
+        .lines()
+        .filter((l) => String(l['msg']).startsWith('token refused'))
+        .map((l) => String(l['msg']));
 
     it('refuses JSON nested too deep or with too many keys with 400 problem+json, before anything walks it (the idempotency hash overflowed)', async () => {
       const op = await bearer('operator', ['client-e'], 'deep');
@@ -129,30 +158,63 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       const nested = await post('/v1/clients/client-e/reconciliations', op, deep, { 'idempotency-key': 'deep-key-001' });
       expect([nested.status, nested.body.code, nested.body.detail]).toEqual([400, 'BAD_REQUEST', 'the JSON body nests deeper than 32 levels']);
       expect(nested.headers.get('content-type')).toContain('application/problem+json');
-      const wide = await post('/v1/clients/client-e/reconciliations', op, { periodId: 'p-2025', ...Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`k${i}`, i])) });
+      const wide = await post('/v1/clients/client-e/reconciliations', op, {
+        periodId: 'p-2025',
+        ...Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`k${i}`, i])),
+      });
       expect([wide.status, wide.body.detail]).toEqual([400, 'the JSON body has more than 200 keys and items']);
-      const mcpDeep = await call('/mcp', { method: 'POST', headers: { ...op, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":${'{"a":'.repeat(100)}1${'}'.repeat(100)}}` });
+      const mcpDeep = await call('/mcp', {
+        method: 'POST',
+        headers: { ...op, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":${'{"a":'.repeat(100)}1${'}'.repeat(100)}}`,
+      });
       expect([mcpDeep.status, mcpDeep.body.code]).toEqual([400, 'BAD_REQUEST']);
       expect(upstreamCalls('client-e/reconciliations')).toBe(before);
     });
 
     it('matches the auth scheme case-insensitively', async () => {
       const token = (await bearer('reader', '*', 'lowercase')).authorization.slice('Bearer '.length);
-      for (const scheme of ['bearer', 'BEARER', 'Bearer ']) expect((await call('/v1/clients', { headers: { authorization: `${scheme} ${token}` } })).status).toBe(200);
+      for (const scheme of ['bearer', 'BEARER', 'Bearer '])
+        expect((await call('/v1/clients', { headers: { authorization: `${scheme} ${token}` } })).status).toBe(200);
     });
 
     it('answers 401 with an RFC 6750 challenge and logs a reason code for every refused token, never the token', async () => {
       const keys = loadOrCreateDevIssuerKeys(join(dir, 'dev-issuer'));
       const now = Math.floor(Date.now() / 1000);
-      const expired = await new SignJWT({ roles: ['reader'], leaf_clients: '*' }).setProtectedHeader({ alg: 'EdDSA', kid: keys.kid }).setIssuer(devIssuer).setAudience(devAudience).setSubject('late').setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(keys.privateKey);
-      const wrongAudience = await new SignJWT({ roles: ['reader'], leaf_clients: '*' }).setProtectedHeader({ alg: 'EdDSA', kid: keys.kid }).setIssuer(devIssuer).setAudience('someone-else').setSubject('x').setExpirationTime('5m').sign(keys.privateKey);
+      const expired = await new SignJWT({ roles: ['reader'], leaf_clients: '*' })
+        .setProtectedHeader({ alg: 'EdDSA', kid: keys.kid })
+        .setIssuer(devIssuer)
+        .setAudience(devAudience)
+        .setSubject('late')
+        .setIssuedAt(now - 7200)
+        .setExpirationTime(now - 3600)
+        .sign(keys.privateKey);
+      const wrongAudience = await new SignJWT({ roles: ['reader'], leaf_clients: '*' })
+        .setProtectedHeader({ alg: 'EdDSA', kid: keys.kid })
+        .setIssuer(devIssuer)
+        .setAudience('someone-else')
+        .setSubject('x')
+        .setExpirationTime('5m')
+        .sign(keys.privateKey);
       const before = refusals().length;
       const cases: Array<[Record<string, string>, string, string]> = [
         [{}, 'Bearer realm="leaf"', 'missing'],
-        [{ authorization: 'Basic YWRtaW46YWRtaW4=' }, 'Bearer realm="leaf", error="invalid_request", error_description="the Authorization header must be \'Bearer <token>\'"', 'malformed-header'],
-        [{ authorization: 'Bearer abc.def.ghi' }, 'Bearer realm="leaf", error="invalid_token", error_description="the token is not valid for this API"', 'malformed-token'],
+        [
+          { authorization: 'Basic YWRtaW46YWRtaW4=' },
+          'Bearer realm="leaf", error="invalid_request", error_description="the Authorization header must be \'Bearer <token>\'"',
+          'malformed-header',
+        ],
+        [
+          { authorization: 'Bearer abc.def.ghi' },
+          'Bearer realm="leaf", error="invalid_token", error_description="the token is not valid for this API"',
+          'malformed-token',
+        ],
         [{ authorization: `Bearer ${expired}` }, 'Bearer realm="leaf", error="invalid_token", error_description="the token has expired"', 'expired'],
-        [{ authorization: `Bearer ${wrongAudience}` }, 'Bearer realm="leaf", error="invalid_token", error_description="the token is not valid for this API"', 'wrong-audience'],
+        [
+          { authorization: `Bearer ${wrongAudience}` },
+          'Bearer realm="leaf", error="invalid_token", error_description="the token is not valid for this API"',
+          'wrong-audience',
+        ],
       ];
       for (const [headers, challenge] of cases) {
         const res = await call('/v1/clients', { headers });
@@ -161,8 +223,13 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       const logged = refusals().slice(before);
       expect(logged.map((m) => /reason=(\S+)/.exec(m)?.[1])).toEqual(cases.map((c) => c[2]));
       for (const token of [expired, wrongAudience, 'abc.def.ghi', 'YWRtaW46YWRtaW4=']) expect(JSON.stringify(log.lines())).not.toContain(token);
-      const noRole = await call('/v1/clients', { headers: { authorization: `Bearer ${await mintDevToken(keys, { subject: 'nobody', roles: [], clients: '*' })}` } });
-      expect([noRole.status, noRole.headers.get('www-authenticate')]).toEqual([403, 'Bearer realm="leaf", error="insufficient_scope", error_description="the token grants no Leaf role"']);
+      const noRole = await call('/v1/clients', {
+        headers: { authorization: `Bearer ${await mintDevToken(keys, { subject: 'nobody', roles: [], clients: '*' })}` },
+      });
+      expect([noRole.status, noRole.headers.get('www-authenticate')]).toEqual([
+        403,
+        'Bearer realm="leaf", error="insufficient_scope", error_description="the token grants no Leaf role"',
+      ]);
     });
   });
 
@@ -179,7 +246,11 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     const other = await post(path, op, { periodId: 'p-2026' }, { 'idempotency-key': 'key-0001-abc' });
     expect([other.status, other.body.code]).toEqual([409, 'CONFLICT']);
     const bad = await post(path, op, { periodId: 'p-2025' }, { 'idempotency-key': 'bad key!' });
-    expect([bad.status, bad.body.code, bad.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ path: 'Idempotency-Key', message: 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 _ . : -' }]]);
+    expect([bad.status, bad.body.code, bad.body.errors]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      [{ path: 'Idempotency-Key', message: 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 _ . : -' }],
+    ]);
     // Another caller's identical key is its own.
     const mine = await post(path, await bearer('operator', ['client-a'], 'someone-else'), { periodId: 'p-2025' }, { 'idempotency-key': 'key-0001-abc' });
     expect([mine.status, mine.headers.get('idempotent-replayed')]).toEqual([202, null]);
@@ -189,14 +260,17 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
   describe('Idempotency-Key recovery', () => {
     // LEAF_UPSTREAM_TIMEOUT_MS (10 s default) + LEAF_IDEMPOTENCY_LEASE_MARGIN_MS (5 s default).
     const leaseMs = 15_000;
-    const start = (clientId: string, headers: Record<string, string>, periodId: string, key: string) => post(`/v1/clients/${clientId}/reconciliations`, headers, { periodId }, { 'idempotency-key': key });
+    const start = (clientId: string, headers: Record<string, string>, periodId: string, key: string) =>
+      post(`/v1/clients/${clientId}/reconciliations`, headers, { periodId }, { 'idempotency-key': key });
     /** What a gateway that died mid-request leaves behind: the key in flight, begun `agoMs` ago. */
     const abandon = (subject: string, clientId: string, key: string, periodId: string, agoMs: number) =>
-      app.get(IdempotencyStore, { strict: false }).begin(idempotencyScope(subject, 'POST', `/v1/clients/${clientId}/reconciliations`, key), idempotencyRequestSha256({ periodId }), {
-        ttlSeconds: 3600,
-        leaseMs,
-        now: new Date(Date.now() - agoMs),
-      });
+      app
+        .get(IdempotencyStore, { strict: false })
+        .begin(idempotencyScope(subject, 'POST', `/v1/clients/${clientId}/reconciliations`, key), idempotencyRequestSha256({ periodId }), {
+          ttlSeconds: 3600,
+          leaseMs,
+          now: new Date(Date.now() - agoMs),
+        });
 
     it('lets a retry proceed once the lease of a request whose gateway crashed has run out, not before', async () => {
       const op = await bearer('operator', ['client-i1'], 'idem-crash');
@@ -226,7 +300,9 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       expect(proceeded).toHaveLength(1);
       // The others were either refused while it ran or replayed its answer once it had finished.
       for (const other of answers.filter((a) => !proceeded.includes(a))) {
-        expect(other.status === 409 ? other.body.code : [other.status, other.body, other.headers.get('idempotent-replayed')]).toEqual(other.status === 409 ? 'CONFLICT' : [202, proceeded[0].body, 'true']);
+        expect(other.status === 409 ? other.body.code : [other.status, other.body, other.headers.get('idempotent-replayed')]).toEqual(
+          other.status === 409 ? 'CONFLICT' : [202, proceeded[0].body, 'true'],
+        );
       }
       expect(upstreamCalls('client-i2/reconciliations')).toBe(before + 1);
     });
@@ -251,7 +327,11 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       const first = start('client-i4', op, 'p-2025', 'replay-key-001');
       await new Promise((r) => setTimeout(r, 200));
       const during = await start('client-i4', op, 'p-2025', 'replay-key-001');
-      expect([during.status, during.body.code, during.body.detail]).toEqual([409, 'CONFLICT', 'a request with this Idempotency-Key is still in progress; retry later']);
+      expect([during.status, during.body.code, during.body.detail]).toEqual([
+        409,
+        'CONFLICT',
+        'a request with this Idempotency-Key is still in progress; retry later',
+      ]);
       release();
       const answer = await first;
       expect(answer.status).toBe(202);
@@ -268,31 +348,58 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
 
   describe('fair limits', () => {
     const mcpCall = (headers: Record<string, string>, messages: unknown) =>
-      fetch(`${base}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(messages) });
+      fetch(`${base}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify(messages),
+      });
 
     it('counts starting work per client across callers and doors (reconciliations, tasks, MCP): the 7th is a 429 problem with Retry-After', async () => {
       const started = [
         await post('/v1/clients/client-w/reconciliations', await bearer('admin', '*', 'work-1'), { periodId: 'p-2025' }),
         await post('/v1/clients/client-w/reconciliations', await bearer('analyst', ['client-w'], 'work-2'), { periodId: 'p-2025' }),
         await post('/v1/tasks', await bearer('admin', '*', 'work-3'), { kind: 'platform.noop', clientId: 'client-w' }),
-        await post('/v1/tasks', await bearer('analyst', ['client-w'], 'work-4'), { kind: 'claims.reconcile', clientId: 'client-w', parameters: { periodId: 'p-2025' } }),
+        await post('/v1/tasks', await bearer('analyst', ['client-w'], 'work-4'), {
+          kind: 'claims.reconcile',
+          clientId: 'client-w',
+          parameters: { periodId: 'p-2025' },
+        }),
       ].map((r) => r.status);
       expect(started).toEqual([202, 202, 201, 201]);
-      const mcp = await mcpCall(await bearer('operator', ['client-w'], 'work-5'), [1, 2].map((id) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'start_reconciliation', arguments: { clientId: 'client-w', periodId: 'p-2025' } } })));
+      const mcp = await mcpCall(
+        await bearer('operator', ['client-w'], 'work-5'),
+        [1, 2].map((id) => ({
+          jsonrpc: '2.0',
+          id,
+          method: 'tools/call',
+          params: { name: 'start_reconciliation', arguments: { clientId: 'client-w', periodId: 'p-2025' } },
+        })),
+      );
       expect(((await mcp.json()) as Array<{ result: { isError?: boolean } }>).map((m) => m.result.isError ?? false)).toEqual([false, false]);
 
       const fresh = await bearer('admin', '*', 'work-6');
       const limited = await post('/v1/clients/client-w/reconciliations', fresh, { periodId: 'p-2025' });
-      expect([limited.status, limited.body.code, limited.headers.get('content-type')]).toEqual([429, 'RATE_LIMITED', expect.stringContaining('application/problem+json')]);
+      expect([limited.status, limited.body.code, limited.headers.get('content-type')]).toEqual([
+        429,
+        'RATE_LIMITED',
+        expect.stringContaining('application/problem+json'),
+      ]);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await post('/v1/tasks', fresh, { kind: 'platform.noop', clientId: 'client-w' })).status).toBe(429);
-      const viaMcp = await mcpCall(await bearer('operator', ['client-w'], 'work-7'), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'start_reconciliation', arguments: { clientId: 'client-w', periodId: 'p-2025' } } });
-      expect(JSON.parse(((await viaMcp.json()) as { result: { content: Array<{ text: string }> } }).result.content[0].text)).toMatchObject({ code: 'RATE_LIMITED' });
+      const viaMcp = await mcpCall(await bearer('operator', ['client-w'], 'work-7'), {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'start_reconciliation', arguments: { clientId: 'client-w', periodId: 'p-2025' } },
+      });
+      expect(JSON.parse(((await viaMcp.json()) as { result: { content: Array<{ text: string }> } }).result.content[0].text)).toMatchObject({
+        code: 'RATE_LIMITED',
+      });
       // Another client's work is its own.
       expect((await post('/v1/clients/client-v/reconciliations', fresh, { periodId: 'p-2025' })).status).toBe(202);
     });
 
-    it('checks scope before any budget: a caller hammering another client\'s paths gets 404s and spends nothing of that client\'s', async () => {
+    it("checks scope before any budget: a caller hammering another client's paths gets 404s and spends nothing of that client's", async () => {
       const outsider = await bearer('admin', ['client-a'], 'outsider');
       for (let i = 0; i < 10; i++) {
         const res = await post('/v1/clients/client-f/reconciliations', outsider, { periodId: 'p-2025' });
@@ -320,7 +427,11 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       const from = (address: string, headers: Record<string, string>) => call('/v1/clients', { headers: { ...headers, 'x-forwarded-for': address } });
       for (let i = 0; i < 20; i++) expect((await from('203.0.113.7', { authorization: `Bearer guess.${i}.x` })).status).toBe(401);
       const limited = await from('203.0.113.7', { authorization: 'Bearer guess.21.x' });
-      expect([limited.status, limited.body.code, limited.headers.get('content-type')]).toEqual([429, 'RATE_LIMITED', expect.stringContaining('application/problem+json')]);
+      expect([limited.status, limited.body.code, limited.headers.get('content-type')]).toEqual([
+        429,
+        'RATE_LIMITED',
+        expect.stringContaining('application/problem+json'),
+      ]);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       // A token never seen before is not even checked from that address now; one already verified is.
       expect((await from('203.0.113.7', await bearer('reader', '*', 'new-at-the-nat'))).status).toBe(429);
@@ -351,7 +462,13 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     const a = await bearer('analyst', ['client-a']);
     const run = '/v1/clients/client-a/reconciliations/rec_00000000000000000000000001/artifacts';
     const before = upstreamCalls('/artifacts/');
-    for (const name of ['..%2F..%2F..%2Fetc%2Fpasswd', '..', '%2e%2e%2frun-inputs.json', 'reconciliation.xlsx%00.pdf', 'reconciliation.xlsx%0d%0aset-cookie:x']) {
+    for (const name of [
+      '..%2F..%2F..%2Fetc%2Fpasswd',
+      '..',
+      '%2e%2e%2frun-inputs.json',
+      'reconciliation.xlsx%00.pdf',
+      'reconciliation.xlsx%0d%0aset-cookie:x',
+    ]) {
       const res = await call(`${run}/${name}`, { headers: a });
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
@@ -364,10 +481,13 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     expect([wrong.status, wrong.body.code, wrong.headers.get('allow')]).toEqual([405, 'METHOD_NOT_ALLOWED', 'GET']);
   });
 
-  it('withholds internals from non-operators in relayed answers, and keeps run-inputs.json (the run\'s SQL) for operators', async () => {
+  it("withholds internals from non-operators in relayed answers, and keeps run-inputs.json (the run's SQL) for operators", async () => {
     const runPath = '/v1/clients/client-leaky/reconciliations/rec_00000000000000000000000001';
     const analyst = await call(runPath, { headers: await bearer('analyst', ['client-leaky']) });
-    expect(analyst.body).toMatchObject({ error: { code: 'SOURCE_FAILED', detail: 'connect ECONNREFUSED [address withheld] ([address withheld]) reading [path withheld]' }, note: '[internal detail withheld]' });
+    expect(analyst.body).toMatchObject({
+      error: { code: 'SOURCE_FAILED', detail: 'connect ECONNREFUSED [address withheld] ([address withheld]) reading [path withheld]' },
+      note: '[internal detail withheld]',
+    });
     const operator = await call(runPath, { headers: await bearer('operator', ['client-leaky']) });
     expect(operator.body.error.detail).toContain('10.0.3.17:1433');
     const inputs = '/v1/clients/client-a/reconciliations/rec_00000000000000000000000001/artifacts/run-inputs.json';
@@ -417,10 +537,23 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
     it('lists contract-generated tools, read-only ones annotated, the mutating one for operators only', async () => {
       const analyst = await connect(await bearer('analyst', ['client-a'], 'mcp-analyst'));
       const tools = (await analyst.listTools()).tools;
-      expect(tools.map((t) => t.name).sort()).toEqual(['compare_reconciliation_runs', 'get_claims_summary', 'get_guarantees', 'get_it_request', 'get_reconciliation_run', 'list_clients', 'list_findings', 'list_it_requests', 'list_reconciliation_runs', 'search']);
+      expect(tools.map((t) => t.name).sort()).toEqual([
+        'compare_reconciliation_runs',
+        'get_claims_summary',
+        'get_guarantees',
+        'get_it_request',
+        'get_reconciliation_run',
+        'list_clients',
+        'list_findings',
+        'list_it_requests',
+        'list_reconciliation_runs',
+        'search',
+      ]);
       expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
       expect(tools.find((t) => t.name === 'list_findings')?.inputSchema.properties).toHaveProperty('kind');
-      const refused = await analyst.callTool({ name: 'start_reconciliation', arguments: { clientId: 'client-a', periodId: 'p-2025' } }).catch((e: Error) => ({ isError: true, error: e.message }));
+      const refused = await analyst
+        .callTool({ name: 'start_reconciliation', arguments: { clientId: 'client-a', periodId: 'p-2025' } })
+        .catch((e: Error) => ({ isError: true, error: e.message }));
       expect(refused).toMatchObject({ isError: true });
       await analyst.close();
 
@@ -436,7 +569,7 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       await operator.close();
     });
 
-    it('applies the caller\'s scope and audits every call with request id, tool and subject', async () => {
+    it("applies the caller's scope and audits every call with request id, tool and subject", async () => {
       const client = await connect(await bearer('analyst', ['client-a'], 'mcp-auditee'));
       expect(parsed(await client.callTool({ name: 'list_clients', arguments: {} })).items.map((c: { clientId: string }) => c.clientId)).toEqual(['client-a']);
       expect(parsed(await client.callTool({ name: 'get_guarantees', arguments: { clientId: 'client-a' } }))).toEqual({ clientId: 'client-a', items: [] });
@@ -446,7 +579,11 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       expect(invalid.isError).toBe(true);
       await client.close();
       const audit = log.lines().filter((l) => String(l['msg']).startsWith('mcp tool call') && String(l['msg']).includes('subject="mcp-auditee"'));
-      expect(audit.map((l) => / tool=(\S+) .* outcome=(\S+)/.exec(String(l['msg']))?.slice(1).join(':'))).toEqual(['list_clients:ok', 'get_guarantees:ok', 'get_guarantees:not-found']);
+      expect(audit.map((l) => / tool=(\S+) .* outcome=(\S+)/.exec(String(l['msg']))?.slice(1).join(':'))).toEqual([
+        'list_clients:ok',
+        'get_guarantees:ok',
+        'get_guarantees:not-found',
+      ]);
       expect(audit.every((l) => /requestId=\S+/.test(String(l['msg'])))).toBe(true);
     });
 
@@ -454,7 +591,11 @@ describe.each(testDatabaseTargets())('gateway edge on $name', ({ create }) => {
       const before = stub.calls.length;
       const res = await fetch(`${base}/mcp`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...identityHeaders({ roles: ['admin'], clientIds: '*' }) },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...identityHeaders({ roles: ['admin'], clientIds: '*' }),
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clients', arguments: {} } }),
       });
       expect(res.status).toBe(401);

@@ -30,7 +30,9 @@ export const laneWorkerConfigSchema = platformConfigSchema.extend({
   LEAF_LANE_QUEUE: z
     .enum([laneQueues.short, laneQueues.long, 'all'])
     .default('all')
-    .describe("The lane this worker serves: agent-tasks (the short lane's Deployment), agent-tasks-long (a long-lane Job) or all (one process for both, as in the local stack)."),
+    .describe(
+      "The lane this worker serves: agent-tasks (the short lane's Deployment), agent-tasks-long (a long-lane Job) or all (one process for both, as in the local stack).",
+    ),
   LEAF_LANE_WORKER_ONE_TASK: z
     .enum(['true', 'false'])
     .default('false')
@@ -47,7 +49,10 @@ export const laneWorkerConfigSchema = platformConfigSchema.extend({
   LEAF_TASK_RETRY_BASE_MS: int(10, 600_000).default(2_000).describe('Base delay of the exponential backoff before a failed task is retried.'),
   LEAF_TASK_POLL_MS: int(20, 60_000).default(1_000).describe('How often a claims-reconcile task polls the status of the run it started.'),
   /** Without these three the narrative uses its deterministic template. */
-  LEAF_AZURE_OPENAI_ENDPOINT: z.url().optional().describe('Azure OpenAI endpoint for narratives; without endpoint, key and deployment the narrative uses its deterministic template.'),
+  LEAF_AZURE_OPENAI_ENDPOINT: z
+    .url()
+    .optional()
+    .describe('Azure OpenAI endpoint for narratives; without endpoint, key and deployment the narrative uses its deterministic template.'),
   LEAF_AZURE_OPENAI_API_KEY: z.string().min(1).optional().describe('Azure OpenAI API key (a Key Vault mount; never logged).'),
   LEAF_AZURE_OPENAI_DEPLOYMENT: z.string().min(1).optional().describe('Azure OpenAI deployment (model) name.'),
   LEAF_AZURE_OPENAI_API_VERSION: z.string().min(1).default('2024-10-21').describe('Azure OpenAI REST API version.'),

@@ -20,7 +20,9 @@ export const laneWorkerService = defineService<LaneWorkerConfig>(
         inject: [IdentitySigner],
         // Calls carry lane-worker's own signed identity, limited to the task's client.
         useFactory: (signer: IdentitySigner) =>
-          builtInExecutors(config, ({ clientId }) => signer.headers({ subject: 'service:lane-worker', roles: ['operator'], clientIds: [clientId], issuer: 'service' })),
+          builtInExecutors(config, ({ clientId }) =>
+            signer.headers({ subject: 'service:lane-worker', roles: ['operator'], clientIds: [clientId], issuer: 'service' }),
+          ),
       },
       LaneWorkerRuntime,
     ],

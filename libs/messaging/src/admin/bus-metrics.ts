@@ -33,7 +33,10 @@ export function registerBusMetrics(bus: MessageBus, addresses: readonly ReceiveA
   const meter = options.meter ?? metrics.getMeter('leaf.messaging');
   const bound = Math.max(1, options.peekBound ?? 1_000);
   const active = meter.createObservableGauge('leaf.bus.active_messages', { description: 'Active messages (bounded peek)', unit: '{message}' });
-  const deadLettered = meter.createObservableGauge('leaf.bus.dead_letter_messages', { description: 'Dead-lettered messages (bounded peek)', unit: '{message}' });
+  const deadLettered = meter.createObservableGauge('leaf.bus.dead_letter_messages', {
+    description: 'Dead-lettered messages (bounded peek)',
+    unit: '{message}',
+  });
   const oldestAge = meter.createObservableGauge('leaf.bus.oldest_message_age', { description: 'Age of the oldest active message', unit: 's' });
   const gauges = [active, deadLettered, oldestAge];
 
@@ -42,10 +45,7 @@ export function registerBusMetrics(bus: MessageBus, addresses: readonly ReceiveA
     await Promise.all(
       addresses.map(async (address) => {
         try {
-          const [live, dead] = await Promise.all([
-            bus.peek(address, { maxCount: bound }),
-            bus.peek(address, { maxCount: bound, deadLetter: true }),
-          ]);
+          const [live, dead] = await Promise.all([bus.peek(address, { maxCount: bound }), bus.peek(address, { maxCount: bound, deadLetter: true })]);
           const activeMessages = live.filter((m: ReceivedMessage) => m.state === 'active');
           const base = attributesOf(address);
           result.observe(active, activeMessages.length, { ...base, 'leaf.bus.count_capped': live.length >= bound });

@@ -27,7 +27,10 @@ async function deadLetterAll(bus: EmbeddedBus, address: ReceiveAddress, expected
     const { taskId } = message.body as { taskId: string };
     await context.deadLetter({ reason: `poison-${taskId}`, description: 'rejected by the test consumer' });
   });
-  await eventually(() => bus.peek(address, { deadLetter: true }), (m) => m.length === expected);
+  await eventually(
+    () => bus.peek(address, { deadLetter: true }),
+    (m) => m.length === expected,
+  );
   await consumer.close();
 }
 
@@ -53,7 +56,10 @@ describe.each(testDatabaseTargets())('dead-letter admin on the embedded bus ($na
   it('lists dead letters with their reasons, resubmits the chosen one to a consumer and leaves the others dead-lettered', async () => {
     const queue: ReceiveAddress = { queue: 'agent-tasks' };
     const tasks = [agentTask(1), agentTask(2), agentTask(3)];
-    await bus.send('agent-tasks', tasks.map((body) => ({ body })));
+    await bus.send(
+      'agent-tasks',
+      tasks.map((body) => ({ body })),
+    );
     await deadLetterAll(bus, queue, 3);
 
     const listed = await listDeadLetters(bus, queue);
@@ -78,7 +84,10 @@ describe.each(testDatabaseTargets())('dead-letter admin on the embedded bus ($na
     const consumer = bus.subscribe(queue, async (message) => {
       handled.push(message);
     });
-    await eventually(() => handled.length, (n) => n >= 1);
+    await eventually(
+      () => handled.length,
+      (n) => n >= 1,
+    );
     await consumer.close();
     expect(handled.map((m) => m.body)).toEqual([tasks[1]]);
     expect(handled[0].messageId).toBe(result.resubmitted[0].messageId);
@@ -88,13 +97,24 @@ describe.each(testDatabaseTargets())('dead-letter admin on the embedded bus ($na
     expect(remaining.map((d) => d.messageId)).toEqual([listed[0].messageId, listed[2].messageId]);
     expect(remaining.map((d) => d.reason)).toEqual([listed[0].reason, listed[2].reason]);
     // Resubmitting the same number again finds nothing: the original was completed.
-    expect(await resubmitDeadLetters(bus, queue, [chosen.sequenceNumber])).toEqual({ resubmitted: [], notFound: [chosen.sequenceNumber], notReached: [], refused: [] });
+    expect(await resubmitDeadLetters(bus, queue, [chosen.sequenceNumber])).toEqual({
+      resubmitted: [],
+      notFound: [chosen.sequenceNumber],
+      notReached: [],
+      refused: [],
+    });
   });
 
   it('locks only the chosen messages: the ones before and after keep their delivery count, poison before them included, and one held elsewhere is not reached', async () => {
     const queue: ReceiveAddress = { queue: 'agent-tasks' };
-    await writeRawEmbeddedMessage(db.url, schema, conformanceTopology, 'agent-tasks', { messageId: 'poison-first', body: new Uint8Array(Buffer.from('not json')) });
-    await bus.send('agent-tasks', [agentTask(1), agentTask(2), agentTask(3)].map((body) => ({ body })));
+    await writeRawEmbeddedMessage(db.url, schema, conformanceTopology, 'agent-tasks', {
+      messageId: 'poison-first',
+      body: new Uint8Array(Buffer.from('not json')),
+    });
+    await bus.send(
+      'agent-tasks',
+      [agentTask(1), agentTask(2), agentTask(3)].map((body) => ({ body })),
+    );
     await deadLetterAll(bus, queue, 4);
     const listed = await listDeadLetters(bus, queue);
     expect(listed.map((d) => d.reason)).toEqual(['BodyNotJson', ...listed.slice(1).map((d) => d.reason)]);
@@ -114,7 +134,10 @@ describe.each(testDatabaseTargets())('dead-letter admin on the embedded bus ($na
       [listed[2].messageId, listed[2].deliveryCount + 1],
     ]);
     // Nothing stays locked: each can be received at once.
-    const again = await bus.receiveDeadLetters(queue, after.map((d) => d.sequenceNumber));
+    const again = await bus.receiveDeadLetters(
+      queue,
+      after.map((d) => d.sequenceNumber),
+    );
     expect(again).toHaveLength(3);
     await Promise.all(again.map((d) => d.settlement.abandon()));
   });
@@ -129,7 +152,10 @@ describe.each(testDatabaseTargets())('dead-letter admin on the embedded bus ($na
 
     const result = await resubmitDeadLetters(bus, a, [dead.sequenceNumber], { topology: conformanceTopology });
     expect(result.resubmitted[0].deliveredTo).toEqual(['conformance-a', 'conformance-b']);
-    const [copyOnA] = await eventually(() => bus.peek(a), (m) => m.length === 1);
+    const [copyOnA] = await eventually(
+      () => bus.peek(a),
+      (m) => m.length === 1,
+    );
     expect(copyOnA.applicationProperties[resubmittedForProperty]).toBe('conformance-a');
     expect(copyOnA.body).toEqual(event);
     expect(await listDeadLetters(bus, a)).toEqual([]);
@@ -141,9 +167,15 @@ describe.each(testDatabaseTargets())('dead-letter admin on the embedded bus ($na
     const reader = new CollectingReader();
     const provider = new MeterProvider({ readers: [reader] });
     const queue: ReceiveAddress = { queue: 'agent-tasks' };
-    await bus.send('agent-tasks', [agentTask(1), agentTask(2)].map((body) => ({ body })));
+    await bus.send(
+      'agent-tasks',
+      [agentTask(1), agentTask(2)].map((body) => ({ body })),
+    );
     await deadLetterAll(bus, queue, 2);
-    await bus.send('agent-tasks', [agentTask(3), agentTask(4), agentTask(5)].map((body) => ({ body })));
+    await bus.send(
+      'agent-tasks',
+      [agentTask(3), agentTask(4), agentTask(5)].map((body) => ({ body })),
+    );
     const handle = registerBusMetrics(bus, [queue], { meter: provider.getMeter('test'), peekBound: 2 });
     try {
       const { resourceMetrics } = await reader.collect();

@@ -56,7 +56,12 @@ export const maxRawBodyBytes = 64 * 1024;
 const textPreviewChars = 512;
 // C0/C1 controls (except tab and newline) and bidirectional overrides: harmless in JSON, not on a terminal.
 const isUnsafe = (c: number): boolean =>
-  (c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f) || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+  (c < 0x20 && c !== 0x09 && c !== 0x0a) ||
+  (c >= 0x7f && c <= 0x9f) ||
+  c === 0x200e ||
+  c === 0x200f ||
+  (c >= 0x202a && c <= 0x202e) ||
+  (c >= 0x2066 && c <= 0x2069);
 const neutralise = (text: string): string => Array.from(text, (ch) => (isUnsafe(ch.codePointAt(0) ?? 0) ? '\ufffd' : ch)).join('');
 
 function bodyBytesOf(m: ReceivedMessage): number {
@@ -71,7 +76,12 @@ export function rawBodyView(raw: Uint8Array): RawBodyView {
     bytes: bytes.byteLength,
     base64: head.toString('base64'),
     truncated: bytes.byteLength > head.byteLength,
-    textPreview: neutralise(head.subarray(0, textPreviewChars * 4).toString('utf8').slice(0, textPreviewChars)),
+    textPreview: neutralise(
+      head
+        .subarray(0, textPreviewChars * 4)
+        .toString('utf8')
+        .slice(0, textPreviewChars),
+    ),
   };
 }
 

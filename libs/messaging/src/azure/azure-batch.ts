@@ -7,11 +7,7 @@ import { mapErrors } from './azure-error.mapper';
  * all-or-nothing batch, so a set that does not fit one batch is refused whole rather than split
  * into batches that could half succeed.
  */
-export async function sendAsOneBatch(
-  sender: ServiceBusSender,
-  entity: string,
-  messages: ServiceBusMessage[],
-): Promise<void> {
+export async function sendAsOneBatch(sender: ServiceBusSender, entity: string, messages: ServiceBusMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await mapErrors(`send to ${entity}`, async () => {
     const batch = await sender.createMessageBatch();

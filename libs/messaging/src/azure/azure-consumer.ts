@@ -1,24 +1,11 @@
-import type {
-  ServiceBusClient,
-  ServiceBusReceivedMessage,
-  ServiceBusReceiver,
-} from '@azure/service-bus';
+import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import type { EntitySettings } from '@leaf/contracts';
 import type { BodyScreenOptions } from '../body/body-screen';
 import { poisonReport } from '../body/poison-report';
-import type {
-  ConsumerHandle,
-  ReceiveAddress,
-  SubscribeOptions,
-} from '../port/message-bus.port';
+import type { ConsumerHandle, ReceiveAddress, SubscribeOptions } from '../port/message-bus.port';
 import type { MessagingError } from '../port/messaging.error';
 import type { MessageHandler } from '../port/settlement';
-import {
-  acceptNextSessionFor,
-  createReceiverFor,
-  sendEntityOf,
-  subscriptionOf,
-} from './azure-address';
+import { acceptNextSessionFor, createReceiverFor, sendEntityOf, subscriptionOf } from './azure-address';
 import { toMessagingError } from './azure-error.mapper';
 import { fromServiceBusMessage, toLong } from './azure-message.mapper';
 import { AzureSettlement, type DelayedAbandon } from './azure-settlement';
@@ -39,8 +26,7 @@ export interface AzureConsumerConfig {
 }
 
 const defaultLockRenewalMs = 5 * 60_000;
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One `subscribe`: a peek-lock receiver (SDK `subscribe`, auto-complete off, the SDK renewing
@@ -74,13 +60,9 @@ export class AzureConsumer implements ConsumerHandle {
     this.receiver = receiver;
     const subscription = receiver.subscribe(
       {
-        processMessage: (message) =>
-          this.track(this.process(receiver, message)),
+        processMessage: (message) => this.track(this.process(receiver, message)),
         processError: async (args) => {
-          if (!this.abort.signal.aborted)
-            this.config.onError(
-              toMessagingError(args.error, `receive from ${args.entityPath}`),
-            );
+          if (!this.abort.signal.aborted) this.config.onError(toMessagingError(args.error, `receive from ${args.entityPath}`));
         },
       },
       { autoCompleteMessages: false, maxConcurrentCalls: concurrency },
@@ -127,11 +109,7 @@ export class AzureConsumer implements ConsumerHandle {
         if (this.abort.signal.aborted) return;
         const mapped = toMessagingError(error, 'accept next session');
         // No free session within the SDK's wait is the normal idle case, not an error.
-        if (
-          mapped.code !== 'MESSAGING_UNAVAILABLE' ||
-          !/ServiceTimeout|SessionCannotBeLocked/.test(mapped.message)
-        )
-          this.config.onError(mapped);
+        if (mapped.code !== 'MESSAGING_UNAVAILABLE' || !/ServiceTimeout|SessionCannotBeLocked/.test(mapped.message)) this.config.onError(mapped);
         await sleep(100);
         continue;
       }
@@ -141,12 +119,10 @@ export class AzureConsumer implements ConsumerHandle {
             maxWaitTimeInMs: sessionIdleMs,
           });
           if (batch.length === 0) break;
-          for (const message of batch)
-            await this.track(this.process(receiver, message));
+          for (const message of batch) await this.track(this.process(receiver, message));
         }
       } catch (error) {
-        if (!this.abort.signal.aborted)
-          this.config.onError(toMessagingError(error, 'receive from session'));
+        if (!this.abort.signal.aborted) this.config.onError(toMessagingError(error, 'receive from session'));
       } finally {
         await receiver.close().catch(() => undefined);
       }
@@ -154,10 +130,7 @@ export class AzureConsumer implements ConsumerHandle {
   }
 
   /** Never throws: the SDK must not see handler failures, they are settled here. */
-  private async process(
-    receiver: ServiceBusReceiver,
-    message: ServiceBusReceivedMessage,
-  ): Promise<void> {
+  private async process(receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage): Promise<void> {
     try {
       const wakeUp = wakeUpOf(message);
       if (!wakeUp)
@@ -165,18 +138,13 @@ export class AzureConsumer implements ConsumerHandle {
           takenBack: false,
           attemptsBefore: 0,
         });
-      if (
-        wakeUp.subscription !== subscriptionOf(this.config.from) ||
-        this.config.options.deadLetter
-      ) {
+      if (wakeUp.subscription !== subscriptionOf(this.config.from) || this.config.options.deadLetter) {
         await receiver.completeMessage(message);
         return;
       }
       let takenBack: ServiceBusReceivedMessage[];
       try {
-        takenBack = await receiver.receiveDeferredMessages(
-          toLong(BigInt(wakeUp.sequenceNumber)),
-        );
+        takenBack = await receiver.receiveDeferredMessages(toLong(BigInt(wakeUp.sequenceNumber)));
       } catch (error) {
         const mapped = toMessagingError(error, 'take back a deferred message');
         if (mapped.code !== 'MESSAGE_NOT_FOUND') throw mapped;
@@ -190,75 +158,41 @@ export class AzureConsumer implements ConsumerHandle {
       // Completed last: if this process dies first, the wake-up comes back and so does the message.
       await receiver.completeMessage(message);
     } catch (error) {
-      if (!this.abort.signal.aborted)
-        this.config.onError(toMessagingError(error, 'process message'));
+      if (!this.abort.signal.aborted) this.config.onError(toMessagingError(error, 'process message'));
     }
   }
 
-  private async deliver(
-    receiver: ServiceBusReceiver,
-    raw: ServiceBusReceivedMessage,
-    how: { takenBack: boolean; attemptsBefore: number },
-  ): Promise<void> {
+  private async deliver(receiver: ServiceBusReceiver, raw: ServiceBusReceivedMessage, how: { takenBack: boolean; attemptsBefore: number }): Promise<void> {
     const message = fromServiceBusMessage(raw, 'received', this.config.screen);
     if (how.takenBack) {
       // To the handler this is simply the next delivery of an abandoned message.
       message.state = 'active';
-      message.deliveryCount = Math.max(
-        message.deliveryCount,
-        how.attemptsBefore + 1,
-      );
+      message.deliveryCount = Math.max(message.deliveryCount, how.attemptsBefore + 1);
     }
-    const context = new AzureSettlement(
-      receiver,
-      raw,
-      this.config.delayedAbandon,
-      how.takenBack,
-      message.deliveryCount,
-      this.abort.signal,
-    );
+    const context = new AzureSettlement(receiver, raw, this.config.delayedAbandon, how.takenBack, message.deliveryCount, this.abort.signal);
     // A body that can never succeed goes to the dead-letter queue with its reason, unseen by the
     // handler; a dead-letter receiver (the admin) gets it as it is.
     if (message.bodyProblem && !this.config.options.deadLetter) {
       await context.deadLetter(message.bodyProblem);
-      this.config.onError(
-        poisonReport(
-          sendEntityOf(this.config.from),
-          subscriptionOf(this.config.from),
-          message,
-        ),
-      );
+      this.config.onError(poisonReport(sendEntityOf(this.config.from), subscriptionOf(this.config.from), message));
       return;
     }
-    const stopRenewing = how.takenBack
-      ? this.keepLocked(context)
-      : () => undefined;
+    const stopRenewing = how.takenBack ? this.keepLocked(context) : () => undefined;
     try {
       await this.config.handler(message, context);
       if (!context.isSettled) await context.complete();
     } catch (error) {
-      if (!context.isSettled)
-        await this.settleFailure(context, message.deliveryCount, error);
-      else if (!this.abort.signal.aborted)
-        this.config.onError(toMessagingError(error, 'handle message'));
+      if (!context.isSettled) await this.settleFailure(context, message.deliveryCount, error);
+      else if (!this.abort.signal.aborted) this.config.onError(toMessagingError(error, 'handle message'));
     } finally {
       stopRenewing();
     }
   }
 
-  private async settleFailure(
-    context: AzureSettlement,
-    deliveryCount: number,
-    error: unknown,
-  ): Promise<void> {
-    const description = (
-      error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-    ).slice(0, 1000);
+  private async settleFailure(context: AzureSettlement, deliveryCount: number, error: unknown): Promise<void> {
+    const description = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1000);
     // Already in the dead-letter queue: back there, never dead-lettered twice.
-    if (
-      !this.config.options.deadLetter &&
-      deliveryCount >= this.config.settings.maxDeliveryCount
-    ) {
+    if (!this.config.options.deadLetter && deliveryCount >= this.config.settings.maxDeliveryCount) {
       await context.deadLetter({
         reason: 'MaxDeliveryCountExceeded',
         description,
@@ -273,8 +207,7 @@ export class AzureConsumer implements ConsumerHandle {
     const until = Date.now() + this.lockRenewalMs();
     const timer = setInterval(
       () => {
-        if (Date.now() > until || context.isSettled)
-          return clearInterval(timer);
+        if (Date.now() > until || context.isSettled) return clearInterval(timer);
         context.renewLock().catch(() => clearInterval(timer));
       },
       Math.max(200, this.config.settings.lockDurationMs / 2),

@@ -13,42 +13,28 @@ describe('toMessagingError', () => {
     ['ServiceBusy', 'MESSAGING_UNAVAILABLE'],
     ['ServiceTimeout', 'MESSAGING_UNAVAILABLE'],
     ['UnauthorizedAccess', 'MESSAGING_UNAVAILABLE'],
-  ] as const)(
-    'maps the SDK code %s to %s, keeping the SDK error as cause',
-    (sdkCode, code) => {
-      const sdkError = new ServiceBusError('from the service', sdkCode);
-      const mapped = toMessagingError(sdkError, 'complete');
-      expect(isMessagingError(mapped, code)).toBe(true);
-      expect(mapped.cause).toBe(sdkError);
-      expect(mapped.message).toContain(sdkCode);
-      expect(mapped.message).toContain('complete');
-    },
-  );
+  ] as const)('maps the SDK code %s to %s, keeping the SDK error as cause', (sdkCode, code) => {
+    const sdkError = new ServiceBusError('from the service', sdkCode);
+    const mapped = toMessagingError(sdkError, 'complete');
+    expect(isMessagingError(mapped, code)).toBe(true);
+    expect(mapped.cause).toBe(sdkError);
+    expect(mapped.message).toContain(sdkCode);
+    expect(mapped.message).toContain('complete');
+  });
 
   it("maps Service Bus's refusal of a session entity's message without a session id to MESSAGING_SESSION_REQUIRED", () => {
     // The SDK has no code of its own for it: an invalid operation, told by its text.
     const refused = toMessagingError(
-      new ServiceBusError(
-        'InvalidOperationError: The SessionId was not set on a message, and it cannot be sent to the entity.',
-        'GeneralError',
-      ),
+      new ServiceBusError('InvalidOperationError: The SessionId was not set on a message, and it cannot be sent to the entity.', 'GeneralError'),
       'send to per-claim',
     );
     expect(refused.code).toBe('MESSAGING_SESSION_REQUIRED');
   });
 
   it("maps the SDK's untyped errors for a second settlement and for a closed link", () => {
-    const twice = toMessagingError(
-      new Error('The message has either been deleted or already settled'),
-      'abandon',
-    );
+    const twice = toMessagingError(new Error('The message has either been deleted or already settled'), 'abandon');
     expect(twice.code).toBe('MESSAGE_LOCK_LOST');
-    const closed = toMessagingError(
-      new Error(
-        'The sender for "agent-tasks" has been closed and can no longer be used.',
-      ),
-      'send',
-    );
+    const closed = toMessagingError(new Error('The sender for "agent-tasks" has been closed and can no longer be used.'), 'send');
     expect(closed.code).toBe('MESSAGING_CLOSED');
     expect(toMessagingError('boom', 'peek').code).toBe('MESSAGING_UNAVAILABLE');
   });

@@ -1,8 +1,5 @@
 import { isServiceBusError } from '@azure/service-bus';
-import {
-  MessagingError,
-  type MessagingErrorCode,
-} from '../port/messaging.error';
+import { MessagingError, type MessagingErrorCode } from '../port/messaging.error';
 
 /** SDK error codes and what they mean to a caller of the port; anything else is transient. */
 const codeFor: Record<string, MessagingErrorCode> = {
@@ -24,22 +21,11 @@ const closed = /has been closed and can no longer be used/i;
  * Turns whatever the SDK threw into a `MessagingError` with a stable code, keeping the SDK error
  * as `cause` so its details (tracking id, retry hints) are not lost.
  */
-export function toMessagingError(
-  error: unknown,
-  action: string,
-): MessagingError {
+export function toMessagingError(error: unknown, action: string): MessagingError {
   if (error instanceof MessagingError) return error;
   if (isServiceBusError(error)) {
-    const code =
-      codeFor[error.code] ??
-      (sessionIdMissing.test(error.message)
-        ? 'MESSAGING_SESSION_REQUIRED'
-        : 'MESSAGING_UNAVAILABLE');
-    return new MessagingError(
-      code,
-      `${action}: ${error.code}: ${error.message}`,
-      { cause: error },
-    );
+    const code = codeFor[error.code] ?? (sessionIdMissing.test(error.message) ? 'MESSAGING_SESSION_REQUIRED' : 'MESSAGING_UNAVAILABLE');
+    return new MessagingError(code, `${action}: ${error.code}: ${error.message}`, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   if (alreadySettled.test(message))
@@ -56,10 +42,7 @@ export function toMessagingError(
 }
 
 /** Runs an SDK call and rethrows its failure as a `MessagingError`. */
-export async function mapErrors<T>(
-  action: string,
-  call: () => Promise<T>,
-): Promise<T> {
+export async function mapErrors<T>(action: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

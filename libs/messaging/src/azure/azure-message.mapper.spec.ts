@@ -1,12 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import Long from 'long';
-import {
-  fromServiceBusMessage,
-  toBigInt,
-  toLong,
-  toServiceBusMessage,
-} from './azure-message.mapper';
+import { fromServiceBusMessage, toBigInt, toLong, toServiceBusMessage } from './azure-message.mapper';
 
 const screen = { maxBytes: 1024, entity: 'agent-tasks' } as const;
 const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -18,9 +13,7 @@ const body = {
   requestedBy: 'ops',
 };
 
-function received(
-  overrides: Partial<ServiceBusReceivedMessage> = {},
-): ServiceBusReceivedMessage {
+function received(overrides: Partial<ServiceBusReceivedMessage> = {}): ServiceBusReceivedMessage {
   return {
     body: Buffer.from(JSON.stringify(body)),
     messageId: 'm-1',
@@ -64,20 +57,15 @@ describe('Azure message mapping', () => {
   });
 
   it('decodes a JSON body, and reports one that is not UTF-8 JSON within the limit or not the contract instead of passing it on', () => {
-    const got = (raw: unknown) =>
-      fromServiceBusMessage(received({ body: raw }), 'received', screen);
+    const got = (raw: unknown) => fromServiceBusMessage(received({ body: raw }), 'received', screen);
     expect(got(Buffer.from(JSON.stringify(body)))).toMatchObject({ body });
     expect(got(Buffer.from(JSON.stringify(body))).bodyProblem).toBeUndefined();
     const notJson = got(new Uint8Array(Buffer.from('plain words')));
     expect(notJson.body).toBeUndefined();
     expect(notJson.bodyProblem?.reason).toBe('BodyNotJson');
     expect(Buffer.from(notJson.rawBody ?? []).toString()).toBe('plain words');
-    expect(got(Buffer.from([0x7b, 0xff, 0x7d])).bodyProblem?.reason).toBe(
-      'BodyNotUtf8',
-    );
-    expect(got(Buffer.alloc(1025, 0x20)).bodyProblem?.reason).toBe(
-      'BodyTooLarge',
-    );
+    expect(got(Buffer.from([0x7b, 0xff, 0x7d])).bodyProblem?.reason).toBe('BodyNotUtf8');
+    expect(got(Buffer.alloc(1025, 0x20)).bodyProblem?.reason).toBe('BodyTooLarge');
     // Another client's AMQP value section is not the JSON data section the platform sends.
     expect(got({ already: 'decoded' }).bodyProblem?.reason).toBe('BodyNotJson');
     const off = got(Buffer.from(JSON.stringify({ ...body, taskId: 7 })));
@@ -87,18 +75,9 @@ describe('Azure message mapping', () => {
   });
 
   it('counts deliveries from 1 for a received message (the AMQP header counts earlier attempts from 0), and leaves a peeked count as is', () => {
-    expect(
-      fromServiceBusMessage(received({ deliveryCount: 0 }), 'received', screen)
-        .deliveryCount,
-    ).toBe(1);
-    expect(
-      fromServiceBusMessage(received({ deliveryCount: 2 }), 'received', screen)
-        .deliveryCount,
-    ).toBe(3);
-    expect(
-      fromServiceBusMessage(received({ deliveryCount: 0 }), 'peeked', screen)
-        .deliveryCount,
-    ).toBe(0);
+    expect(fromServiceBusMessage(received({ deliveryCount: 0 }), 'received', screen).deliveryCount).toBe(1);
+    expect(fromServiceBusMessage(received({ deliveryCount: 2 }), 'received', screen).deliveryCount).toBe(3);
+    expect(fromServiceBusMessage(received({ deliveryCount: 0 }), 'peeked', screen).deliveryCount).toBe(0);
   });
 
   it('maps sequence numbers beyond 2^53 exactly, both ways', () => {
@@ -124,11 +103,7 @@ describe('Azure message mapping', () => {
       state: 'active',
     });
     expect(got.enqueuedAt.toISOString()).toBe('2026-01-02T03:04:05.000Z');
-    const peeked = fromServiceBusMessage(
-      received({ state: 'deferred' }),
-      'peeked',
-      screen,
-    );
+    const peeked = fromServiceBusMessage(received({ state: 'deferred' }), 'peeked', screen);
     expect(peeked.lockToken).toBeUndefined();
     expect(peeked.lockedUntil).toBeUndefined();
     expect(peeked.state).toBe('deferred');

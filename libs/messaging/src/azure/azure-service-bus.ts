@@ -1,44 +1,17 @@
-import type {
-  ServiceBusClient,
-  ServiceBusReceivedMessage,
-  ServiceBusReceiver,
-  ServiceBusSender,
-} from '@azure/service-bus';
+import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSender } from '@azure/service-bus';
 import type { EntityName } from '@leaf/contracts';
 import type { BodyScreenOptions } from '../body/body-screen';
 import { checkOutgoing } from '../send/outgoing-checks';
-import {
-  defaultBusTopology,
-  maxMessageSizeBytes,
-  receiveSettings,
-  type BusTopology,
-} from '../embedded/bus-topology';
+import { defaultBusTopology, maxMessageSizeBytes, receiveSettings, type BusTopology } from '../embedded/bus-topology';
 import type { OutgoingMessage, ReceivedMessage } from '../port/message';
-import type {
-  ConsumerHandle,
-  DeliveredMessage,
-  MessageBus,
-  PeekOptions,
-  ReceiveAddress,
-  SubscribeOptions,
-} from '../port/message-bus.port';
+import type { ConsumerHandle, DeliveredMessage, MessageBus, PeekOptions, ReceiveAddress, SubscribeOptions } from '../port/message-bus.port';
 import { MessagingError } from '../port/messaging.error';
 import type { MessageHandler } from '../port/settlement';
-import {
-  createReceiverFor,
-  describeAddress,
-  sendEntityOf,
-  subscriptionOf,
-} from './azure-address';
+import { createReceiverFor, describeAddress, sendEntityOf, subscriptionOf } from './azure-address';
 import { sendAsOneBatch } from './azure-batch';
 import { AzureConsumer } from './azure-consumer';
 import { mapErrors } from './azure-error.mapper';
-import {
-  fromServiceBusMessage,
-  toBigInt,
-  toLong,
-  toServiceBusMessage,
-} from './azure-message.mapper';
+import { fromServiceBusMessage, toBigInt, toLong, toServiceBusMessage } from './azure-message.mapper';
 import { AzureSettlement, type DelayedAbandon } from './azure-settlement';
 import { wakeUpMessage, wakeUpOf } from './azure-wake-up';
 
@@ -59,10 +32,8 @@ const defaultPeekCount = 100;
 /** Messages received at once while scanning a dead-letter queue for chosen ones. */
 const deadLetterScanBatch = 25;
 // Never silent: an error nobody awaits still reaches stderr with its stable code.
-const warn = (error: MessagingError) =>
-  process.emitWarning(error.message, { code: error.code });
-const list = <T>(items: T | T[]): T[] =>
-  Array.isArray(items) ? items : [items];
+const warn = (error: MessagingError) => process.emitWarning(error.message, { code: error.code });
+const list = <T>(items: T | T[]): T[] => (Array.isArray(items) ? items : [items]);
 
 /** `MessageBus` on Azure Service Bus through `@azure/service-bus`. */
 export class AzureServiceBus implements MessageBus {
@@ -80,49 +51,27 @@ export class AzureServiceBus implements MessageBus {
     this.topology = options.topology ?? defaultBusTopology;
   }
 
-  async send<E extends EntityName>(
-    entity: E,
-    messages: OutgoingMessage<E> | OutgoingMessage<E>[],
-  ): Promise<void> {
+  async send<E extends EntityName>(entity: E, messages: OutgoingMessage<E> | OutgoingMessage<E>[]): Promise<void> {
     const outgoing = list(messages);
     checkOutgoing(this.topology, entity, outgoing);
-    await sendAsOneBatch(
-      this.sender(entity),
-      entity,
-      outgoing.map(toServiceBusMessage),
-    );
+    await sendAsOneBatch(this.sender(entity), entity, outgoing.map(toServiceBusMessage));
   }
 
-  async schedule<E extends EntityName>(
-    entity: E,
-    messages: OutgoingMessage<E> | OutgoingMessage<E>[],
-    at: Date,
-  ): Promise<bigint[]> {
+  async schedule<E extends EntityName>(entity: E, messages: OutgoingMessage<E> | OutgoingMessage<E>[], at: Date): Promise<bigint[]> {
     const sender = this.sender(entity);
     const outgoing = list(messages);
     checkOutgoing(this.topology, entity, outgoing);
-    const sequenceNumbers = await mapErrors(`schedule on ${entity}`, () =>
-      sender.scheduleMessages(outgoing.map(toServiceBusMessage), at),
-    );
+    const sequenceNumbers = await mapErrors(`schedule on ${entity}`, () => sender.scheduleMessages(outgoing.map(toServiceBusMessage), at));
     return sequenceNumbers.map(toBigInt);
   }
 
-  async cancelScheduled(
-    entity: EntityName,
-    sequenceNumbers: bigint[],
-  ): Promise<void> {
+  async cancelScheduled(entity: EntityName, sequenceNumbers: bigint[]): Promise<void> {
     if (sequenceNumbers.length === 0) return;
     const sender = this.sender(entity);
-    await mapErrors(`cancel scheduled on ${entity}`, () =>
-      sender.cancelScheduledMessages(sequenceNumbers.map(toLong)),
-    );
+    await mapErrors(`cancel scheduled on ${entity}`, () => sender.cancelScheduledMessages(sequenceNumbers.map(toLong)));
   }
 
-  subscribe(
-    from: ReceiveAddress,
-    handler: MessageHandler,
-    options: SubscribeOptions = {},
-  ): ConsumerHandle {
+  subscribe(from: ReceiveAddress, handler: MessageHandler, options: SubscribeOptions = {}): ConsumerHandle {
     this.assertOpen();
     const consumer = new AzureConsumer({
       client: this.client,
@@ -145,35 +94,22 @@ export class AzureServiceBus implements MessageBus {
     };
   }
 
-  async receiveDeferred(
-    from: ReceiveAddress,
-    sequenceNumbers: bigint[],
-  ): Promise<DeliveredMessage[]> {
+  async receiveDeferred(from: ReceiveAddress, sequenceNumbers: bigint[]): Promise<DeliveredMessage[]> {
     if (sequenceNumbers.length === 0) return [];
     const receiver = this.receiver(from, false);
-    const received = await mapErrors(
-      `receive deferred from ${describeAddress(from)}`,
-      () => receiver.receiveDeferredMessages(sequenceNumbers.map(toLong)),
-    );
+    const received = await mapErrors(`receive deferred from ${describeAddress(from)}`, () => receiver.receiveDeferredMessages(sequenceNumbers.map(toLong)));
     return received.map((raw) => this.held(from, receiver, raw, true));
   }
 
-  async peek(
-    from: ReceiveAddress,
-    options: PeekOptions = {},
-  ): Promise<ReceivedMessage[]> {
+  async peek(from: ReceiveAddress, options: PeekOptions = {}): Promise<ReceivedMessage[]> {
     const receiver = this.receiver(from, options.deadLetter ?? false);
     // The SDK's receiver keeps a peek cursor; starting from an explicit number makes each peek independent.
-    const peeked = await mapErrors(
-      `peek ${describeAddress(from, options.deadLetter)}`,
-      () =>
-        receiver.peekMessages(options.maxCount ?? defaultPeekCount, {
-          fromSequenceNumber: toLong(options.fromSequenceNumber ?? 0n),
-        }),
+    const peeked = await mapErrors(`peek ${describeAddress(from, options.deadLetter)}`, () =>
+      receiver.peekMessages(options.maxCount ?? defaultPeekCount, {
+        fromSequenceNumber: toLong(options.fromSequenceNumber ?? 0n),
+      }),
     );
-    return peeked
-      .filter((m) => !wakeUpOf(m))
-      .map((m) => fromServiceBusMessage(m, 'peeked', this.screenFor(from)));
+    return peeked.filter((m) => !wakeUpOf(m)).map((m) => fromServiceBusMessage(m, 'peeked', this.screenFor(from)));
   }
 
   /**
@@ -182,10 +118,7 @@ export class AzureServiceBus implements MessageBus {
    * first counts the messages up to it. Those received but not chosen are held while looking
    * (abandoned at once, they would come straight back) and abandoned before returning.
    */
-  async receiveDeadLetters(
-    from: ReceiveAddress,
-    sequenceNumbers: bigint[],
-  ): Promise<DeliveredMessage[]> {
+  async receiveDeadLetters(from: ReceiveAddress, sequenceNumbers: bigint[]): Promise<DeliveredMessage[]> {
     if (sequenceNumbers.length === 0) return [];
     const wanted = new Set(sequenceNumbers.map(String));
     const last = sequenceNumbers.reduce((a, b) => (a > b ? a : b));
@@ -196,26 +129,13 @@ export class AzureServiceBus implements MessageBus {
     const deadline = Date.now() + (this.options.deadLetterScanMs ?? 15_000);
     try {
       let received = 0;
-      while (
-        found.length < wanted.size &&
-        received < upToLast &&
-        Date.now() < deadline
-      ) {
-        const batch = await mapErrors(
-          `receive from ${describeAddress(from, true)}`,
-          () =>
-            receiver.receiveMessages(
-              Math.min(deadLetterScanBatch, upToLast - received),
-              { maxWaitTimeInMs: 1_000 },
-            ),
+      while (found.length < wanted.size && received < upToLast && Date.now() < deadline) {
+        const batch = await mapErrors(`receive from ${describeAddress(from, true)}`, () =>
+          receiver.receiveMessages(Math.min(deadLetterScanBatch, upToLast - received), { maxWaitTimeInMs: 1_000 }),
         );
         if (batch.length === 0) break;
         received += batch.length;
-        for (const raw of batch)
-          (wanted.has(toBigInt(raw.sequenceNumber).toString())
-            ? found
-            : held
-          ).push(raw);
+        for (const raw of batch) (wanted.has(toBigInt(raw.sequenceNumber).toString()) ? found : held).push(raw);
       }
     } finally {
       await Promise.allSettled(held.map((m) => receiver.abandonMessage(m)));
@@ -227,27 +147,11 @@ export class AzureServiceBus implements MessageBus {
    * A message received outside a consumer (deferred or dead-lettered), handed to the caller with
    * its settlement; nothing aborts it, so its signal never fires.
    */
-  private held(
-    from: ReceiveAddress,
-    receiver: ServiceBusReceiver,
-    raw: ServiceBusReceivedMessage,
-    deferred: boolean,
-  ): DeliveredMessage {
-    const message = fromServiceBusMessage(
-      raw,
-      'received',
-      this.screenFor(from),
-    );
+  private held(from: ReceiveAddress, receiver: ServiceBusReceiver, raw: ServiceBusReceivedMessage, deferred: boolean): DeliveredMessage {
+    const message = fromServiceBusMessage(raw, 'received', this.screenFor(from));
     return {
       message,
-      settlement: new AzureSettlement(
-        receiver,
-        raw,
-        this.delayedAbandon(from),
-        deferred,
-        message.deliveryCount,
-        new AbortController().signal,
-      ),
+      settlement: new AzureSettlement(receiver, raw, this.delayedAbandon(from), deferred, message.deliveryCount, new AbortController().signal),
     };
   }
 
@@ -255,19 +159,12 @@ export class AzureServiceBus implements MessageBus {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.consumers].map((c) => c.close()));
-    await Promise.allSettled(
-      [...this.receivers.values(), ...this.senders.values()].map((link) =>
-        link.close(),
-      ),
-    );
+    await Promise.allSettled([...this.receivers.values(), ...this.senders.values()].map((link) => link.close()));
     if (this.options.ownsClient ?? true) await this.client.close();
   }
 
   /** How many messages the dead-letter queue holds up to `last` (what a scan must receive). */
-  private async countDeadLettersUpTo(
-    from: ReceiveAddress,
-    last: bigint,
-  ): Promise<number> {
+  private async countDeadLettersUpTo(from: ReceiveAddress, last: bigint): Promise<number> {
     const receiver = this.receiver(from, true);
     let count = 0;
     let next = 0n;
@@ -303,10 +200,7 @@ export class AzureServiceBus implements MessageBus {
     return sender;
   }
 
-  private receiver(
-    from: ReceiveAddress,
-    deadLetter: boolean,
-  ): ServiceBusReceiver {
+  private receiver(from: ReceiveAddress, deadLetter: boolean): ServiceBusReceiver {
     this.assertOpen();
     const key = describeAddress(from, deadLetter);
     let receiver = this.receivers.get(key);
@@ -323,31 +217,17 @@ export class AzureServiceBus implements MessageBus {
 
   /** See azure-wake-up.ts for why a delayed abandon is a defer plus a scheduled wake-up. */
   private delayedAbandon(from: ReceiveAddress): DelayedAbandon {
-    return async (
-      receiver,
-      message,
-      { delayMs, deliveryCount, propertiesToModify },
-    ) => {
+    return async (receiver, message, { delayMs, deliveryCount, propertiesToModify }) => {
       // Deferred before the wake-up exists, so the wake-up can never arrive while it is still locked.
       await receiver.deferMessage(message, propertiesToModify);
-      const wakeUp = wakeUpMessage(
-        message,
-        subscriptionOf(from),
-        deliveryCount,
-        propertiesToModify,
-      );
+      const wakeUp = wakeUpMessage(message, subscriptionOf(from), deliveryCount, propertiesToModify);
       const sender = this.sender(sendEntityOf(from));
-      if (delayMs > 0)
-        await sender.scheduleMessages(wakeUp, new Date(Date.now() + delayMs));
+      if (delayMs > 0) await sender.scheduleMessages(wakeUp, new Date(Date.now() + delayMs));
       else await sender.sendMessages(wakeUp);
     };
   }
 
   private assertOpen(): void {
-    if (this.closed)
-      throw new MessagingError(
-        'MESSAGING_CLOSED',
-        'the Azure Service Bus adapter is closed',
-      );
+    if (this.closed) throw new MessagingError('MESSAGING_CLOSED', 'the Azure Service Bus adapter is closed');
   }
 }

@@ -1,9 +1,4 @@
-import type {
-  DeadLetterOptions,
-  ServiceBusReceivedMessage,
-  ServiceBusReceiver,
-  ServiceBusSessionReceiver,
-} from '@azure/service-bus';
+import type { DeadLetterOptions, ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSessionReceiver } from '@azure/service-bus';
 import type { ApplicationProperties } from '../port/message';
 import { isMessagingError, MessagingError } from '../port/messaging.error';
 import type { HandlerContext } from '../port/settlement';
@@ -34,10 +29,7 @@ const pause = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-const isSessionReceiver = (
-  receiver: ServiceBusReceiver,
-): receiver is ServiceBusSessionReceiver =>
-  'sessionId' in receiver && 'renewSessionLock' in receiver;
+const isSessionReceiver = (receiver: ServiceBusReceiver): receiver is ServiceBusSessionReceiver => 'sessionId' in receiver && 'renewSessionLock' in receiver;
 
 /**
  * The settlement of one peek-locked delivery. Exactly one settlement is accepted: a second one
@@ -64,9 +56,7 @@ export class AzureSettlement implements HandlerContext {
   }
 
   complete(): Promise<void> {
-    return this.settle('complete', () =>
-      this.receiver.completeMessage(this.message),
-    );
+    return this.settle('complete', () => this.receiver.completeMessage(this.message));
   }
 
   abandon(
@@ -96,24 +86,16 @@ export class AzureSettlement implements HandlerContext {
         }),
       );
     }
-    return this.settle('abandon', () =>
-      this.receiver.abandonMessage(this.message, options.propertiesToModify),
-    );
+    return this.settle('abandon', () => this.receiver.abandonMessage(this.message, options.propertiesToModify));
   }
 
   deadLetter(options: { reason: string; description?: string }): Promise<void> {
     const details: Record<string, string> = {
       deadLetterReason: options.reason,
     };
-    if (options.description !== undefined)
-      details['deadLetterErrorDescription'] = options.description;
+    if (options.description !== undefined) details['deadLetterErrorDescription'] = options.description;
     // The SDK types the description as required; Service Bus itself does not, and the port leaves it optional.
-    return this.settle('dead-letter', () =>
-      this.receiver.deadLetterMessage(
-        this.message,
-        details as DeadLetterOptions & Record<string, string>,
-      ),
-    );
+    return this.settle('dead-letter', () => this.receiver.deadLetterMessage(this.message, details as DeadLetterOptions & Record<string, string>));
   }
 
   defer(): Promise<void> {
@@ -124,17 +106,11 @@ export class AzureSettlement implements HandlerContext {
     if (this.settled) throw this.alreadySettled('renew lock');
     const receiver = this.receiver;
     // A session's messages are locked by the session lock, not one by one.
-    if (isSessionReceiver(receiver))
-      return mapErrors('renew session lock', () => receiver.renewSessionLock());
-    return mapErrors('renew lock', () =>
-      this.receiver.renewMessageLock(this.message),
-    );
+    if (isSessionReceiver(receiver)) return mapErrors('renew session lock', () => receiver.renewSessionLock());
+    return mapErrors('renew lock', () => this.receiver.renewMessageLock(this.message));
   }
 
-  private async settle(
-    action: string,
-    call: () => Promise<void>,
-  ): Promise<void> {
+  private async settle(action: string, call: () => Promise<void>): Promise<void> {
     if (this.settled) throw this.alreadySettled(action);
     this.settled = true;
     try {
@@ -147,9 +123,6 @@ export class AzureSettlement implements HandlerContext {
   }
 
   private alreadySettled(action: string): MessagingError {
-    return new MessagingError(
-      'MESSAGE_LOCK_LOST',
-      `${action}: message ${String(this.message.messageId)} was already settled`,
-    );
+    return new MessagingError('MESSAGE_LOCK_LOST', `${action}: message ${String(this.message.messageId)} was already settled`);
   }
 }

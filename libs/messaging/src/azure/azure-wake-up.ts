@@ -1,7 +1,4 @@
-import type {
-  ServiceBusMessage,
-  ServiceBusReceivedMessage,
-} from '@azure/service-bus';
+import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
 import type { ApplicationProperties } from '../port/message';
 
@@ -35,9 +32,7 @@ export interface WakeUp {
   attempt: number;
 }
 
-export function wakeUpOf(
-  message: Pick<ServiceBusReceivedMessage, 'applicationProperties'>,
-): WakeUp | undefined {
+export function wakeUpOf(message: Pick<ServiceBusReceivedMessage, 'applicationProperties'>): WakeUp | undefined {
   const properties = message.applicationProperties ?? {};
   const of = properties[wakeUpProperty.of];
   if (of === undefined || of === null) return undefined;

@@ -22,7 +22,10 @@ describe('screenBody', () => {
 
     expect(screenBody(bytes(`{"taskId": "${secret}"`), options).problem?.description).not.toContain(secret);
     expect(screenBody(new Uint8Array([0x22, 0xc3, 0x28, 0x22]), options).problem).toMatchObject({ reason: 'BodyNotUtf8' });
-    expect(screenBody(new Uint8Array(300).fill(0x20), options).problem).toEqual({ reason: 'BodyTooLarge', description: 'the body is 300 bytes; the limit is 256' });
+    expect(screenBody(new Uint8Array(300).fill(0x20), options).problem).toEqual({
+      reason: 'BodyTooLarge',
+      description: 'the body is 300 bytes; the limit is 256',
+    });
     expect(screenBody(['an', 'amqp', 'sequence'], options).problem?.reason).toBe('BodyNotJson');
 
     const off = screenBody(bytes(JSON.stringify({ ...task, clientId: secret.toUpperCase(), requestedBy: 7 })), options);

@@ -39,7 +39,10 @@ export function screenBody(input: unknown, options: BodyScreenOptions): Screened
   else
     return {
       body: undefined,
-      problem: { reason: 'BodyNotJson', description: `the body is an AMQP ${Array.isArray(input) ? 'sequence' : 'value'} section, not UTF-8 JSON in a data section` },
+      problem: {
+        reason: 'BodyNotJson',
+        description: `the body is an AMQP ${Array.isArray(input) ? 'sequence' : 'value'} section, not UTF-8 JSON in a data section`,
+      },
     };
   if (raw.byteLength > options.maxBytes) {
     return { body: undefined, raw, problem: { reason: 'BodyTooLarge', description: `the body is ${raw.byteLength} bytes; the limit is ${options.maxBytes}` } };
@@ -54,7 +57,11 @@ export function screenBody(input: unknown, options: BodyScreenOptions): Screened
   try {
     body = JSON.parse(text) as unknown;
   } catch (error) {
-    return { body: undefined, raw, problem: { reason: 'BodyNotJson', description: `the body (${raw.byteLength} bytes) is not JSON${jsonErrorPosition(error)}` } };
+    return {
+      body: undefined,
+      raw,
+      problem: { reason: 'BodyNotJson', description: `the body (${raw.byteLength} bytes) is not JSON${jsonErrorPosition(error)}` },
+    };
   }
   const problem = options.entity === undefined ? undefined : contractProblem(options.entity, body);
   return problem ? { body, problem } : { body };

@@ -39,6 +39,8 @@ export function assertContract(entity: EntityName, body: unknown): void {
   if (!isDeclared(entity)) throw new MessagingError('MESSAGING_ENTITY_UNKNOWN', `${String(entity)} is not a topic or queue of the contract catalogue`);
   const parsed = schemaFor(entity).safeParse(body);
   if (!parsed.success) {
-    throw new MessagingError('MESSAGING_PAYLOAD_INVALID', `payload for ${entity} does not match its contract: ${describeContractIssues(parsed.error)}`, { cause: parsed.error });
+    throw new MessagingError('MESSAGING_PAYLOAD_INVALID', `payload for ${entity} does not match its contract: ${describeContractIssues(parsed.error)}`, {
+      cause: parsed.error,
+    });
   }
 }

@@ -75,13 +75,19 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       expect(m.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
       expect(m.lockToken).toMatch(/^[0-9a-f-]{36}$/i);
       // Returning from the handler completed it: nothing is left to peek.
-      await eventually(() => bus.peek(queue), (left) => left.length === 0);
+      await eventually(
+        () => bus.peek(queue),
+        (left) => left.length === 0,
+      );
     });
 
     it('sends a batch in one call and delivers it in sequence order, sequence numbers increasing', async () => {
       const got = recorder();
       const bodies = [agentTask(1), agentTask(2), agentTask(3)];
-      await bus.send('agent-tasks', bodies.map((body) => ({ body })));
+      await bus.send(
+        'agent-tasks',
+        bodies.map((body) => ({ body })),
+      );
       consume(queue, async (m) => got.record(m));
       await eventually(got.count, (n) => n === 3);
       expect(got.bodies()).toEqual(bodies);
@@ -102,7 +108,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       expect(second.sequenceNumber).toBe(first.sequenceNumber);
       expect(second.deliveryCount).toBe(2);
       expect(second.applicationProperties).toMatchObject({ traceparent, retried: 'yes' });
-      await eventually(() => bus.peek(queue), (left) => left.length === 0);
+      await eventually(
+        () => bus.peek(queue),
+        (left) => left.length === 0,
+      );
     });
 
     it('keeps an abandoned message invisible for the requested delay', async () => {
@@ -125,7 +134,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
         got.record(m);
         throw new Error('handler bug');
       });
-      const dead = await eventually(() => bus.peek(queue, { deadLetter: true }), (d) => d.length === 1);
+      const dead = await eventually(
+        () => bus.peek(queue, { deadLetter: true }),
+        (d) => d.length === 1,
+      );
       expect(dead[0]).toMatchObject({ messageId: 'poison', deadLetterReason: 'MaxDeliveryCountExceeded' });
       expect(got.seen.map((s) => s.message.deliveryCount)).toEqual([1, 2, 3]);
       expect(await bus.peek(queue)).toEqual([]);
@@ -134,13 +146,19 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
     });
 
     it('dead-letters with reason and description, visible by peek and receivable from the dead-letter queue', async () => {
-      await bus.send('agent-tasks', [{ body: agentTask(1), messageId: 'bad' }, { body: agentTask(2), messageId: 'good' }]);
+      await bus.send('agent-tasks', [
+        { body: agentTask(1), messageId: 'bad' },
+        { body: agentTask(2), messageId: 'good' },
+      ]);
       const good = recorder();
       consume(queue, async (m, ctx) => {
         if (m.messageId === 'bad') await ctx.deadLetter({ reason: 'schema-invalid', description: 'parameters.n must be a string' });
         else good.record(m);
       });
-      const dead = await eventually(() => bus.peek(queue, { deadLetter: true }), (d) => d.length === 1);
+      const dead = await eventually(
+        () => bus.peek(queue, { deadLetter: true }),
+        (d) => d.length === 1,
+      );
       expect(dead[0]).toMatchObject({ messageId: 'bad', deadLetterReason: 'schema-invalid', deadLetterErrorDescription: 'parameters.n must be a string' });
       await eventually(good.count, (n) => n === 1);
       expect(nth(good.seen, 0).message.messageId).toBe('good');
@@ -149,7 +167,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       consume(queue, async (m) => fromDlq.record(m), { deadLetter: true });
       await eventually(fromDlq.count, (n) => n === 1);
       expect(nth(fromDlq.seen, 0).message).toMatchObject({ messageId: 'bad', deadLetterReason: 'schema-invalid' });
-      await eventually(() => bus.peek(queue, { deadLetter: true }), (d) => d.length === 0);
+      await eventually(
+        () => bus.peek(queue, { deadLetter: true }),
+        (d) => d.length === 0,
+      );
     });
 
     it('defers a message so that only receiveDeferred by sequence number returns it', async () => {
@@ -161,7 +182,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       });
       await eventually(got.count, (n) => n === 1);
       const seq = nth(got.seen, 0).message.sequenceNumber;
-      const peeked = await eventually(() => bus.peek(queue), (p) => p.length === 1 && nth(p, 0).state === 'deferred');
+      const peeked = await eventually(
+        () => bus.peek(queue),
+        (p) => p.length === 1 && nth(p, 0).state === 'deferred',
+      );
       expect(nth(peeked, 0).sequenceNumber).toBe(seq);
       await sleep(lockMs + 300);
       expect(got.count()).toBe(1);
@@ -195,7 +219,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
     });
 
     it('peeks without locking or counting a delivery, from a sequence number and up to a count', async () => {
-      await bus.send('agent-tasks', [1, 2, 3].map((n) => ({ body: agentTask(n), messageId: `m${n}` })));
+      await bus.send(
+        'agent-tasks',
+        [1, 2, 3].map((n) => ({ body: agentTask(n), messageId: `m${n}` })),
+      );
       const all = await bus.peek(queue, { maxCount: 10 });
       expect(all.map((m) => m.messageId)).toEqual(['m1', 'm2', 'm3']);
       const tail = await bus.peek(queue, { fromSequenceNumber: nth(all, 1).sequenceNumber, maxCount: 1 });
@@ -215,7 +242,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       consume(queue, async (m) => got.record(m));
       const onTopic = recorder();
       consume(subA, async (m) => onTopic.record(m));
-      await eventually(() => got.count() + onTopic.count(), (n) => n === 2);
+      await eventually(
+        () => got.count() + onTopic.count(),
+        (n) => n === 2,
+      );
       // Detection outlives completion: a resend after the first was handled is still a duplicate.
       await bus.send('agent-tasks', { body: agentTask(3), messageId: 'once' });
       await sleep(700);
@@ -232,7 +262,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
         if (m.deliveryCount === 1) await ctx.abandon();
       });
       consume(subB, async (m) => b.record(m));
-      await eventually(() => [a.count(), b.count()], ([x, y]) => x === 2 && y === 1);
+      await eventually(
+        () => [a.count(), b.count()],
+        ([x, y]) => x === 2 && y === 1,
+      );
       expect(nth(a.seen, 1).message).toMatchObject({ messageId: 'fan', deliveryCount: 2 });
       expect(nth(b.seen, 0).message).toMatchObject({ messageId: 'fan', deliveryCount: 1 });
       expect(nth(b.seen, 0).message.applicationProperties['traceparent']).toBe(traceparent);
@@ -271,7 +304,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       await bus.send('agent.task-succeeded.v1', messages);
       consume(sessions, handler, { maxConcurrentCalls: 2 });
       consume(sessions, handler, { maxConcurrentCalls: 2 });
-      await eventually(() => [...order.values()].flat().length, (n) => n === 18);
+      await eventually(
+        () => [...order.values()].flat().length,
+        (n) => n === 18,
+      );
       for (const session of ['s1', 's2', 's3']) expect(order.get(session)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(overlaps).toBe(0);
     });
@@ -280,19 +316,28 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       const seen: string[] = [];
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      await bus.send('agent.task-succeeded.v1', [1, 2].map((n) => ({ body: taskEvent(n), sessionId: 'only', messageId: `only-${n}` })));
+      await bus.send(
+        'agent.task-succeeded.v1',
+        [1, 2].map((n) => ({ body: taskEvent(n), sessionId: 'only', messageId: `only-${n}` })),
+      );
       const handler = async (m: ReceivedMessage) => {
         seen.push(m.messageId);
         if (m.messageId === 'only-1') await gate;
       };
       consume(sessions, handler);
       consume(sessions, handler);
-      await eventually(() => seen.length, (n) => n === 1);
+      await eventually(
+        () => seen.length,
+        (n) => n === 1,
+      );
       // Longer than a lock: renewal keeps both the message and the session with the first consumer.
       await sleep(lockMs * 2);
       expect(seen).toEqual(['only-1']);
       release();
-      await eventually(() => seen.length, (n) => n === 2);
+      await eventually(
+        () => seen.length,
+        (n) => n === 2,
+      );
       expect(seen).toEqual(['only-1', 'only-2']);
     });
 
@@ -309,7 +354,11 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
         },
         { maxConcurrentCalls: 2 },
       );
-      await eventually(() => finished, (f) => f, lockMs * 6);
+      await eventually(
+        () => finished,
+        (f) => f,
+        lockMs * 6,
+      );
       await sleep(lockMs / 2);
       expect(got.seen.map((s) => s.message.deliveryCount)).toEqual([1]);
       expect(await bus.peek(queue)).toEqual([]);
@@ -323,7 +372,10 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
         const until = await ctx.renewLock();
         renewed.push([m.lockedUntil?.getTime() ?? Infinity, until.getTime()]);
       });
-      await eventually(() => renewed.length, (n) => n === 1);
+      await eventually(
+        () => renewed.length,
+        (n) => n === 1,
+      );
       const [before, after] = nth(renewed, 0);
       expect(after).toBeGreaterThan(before);
     });
@@ -346,11 +398,18 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
         },
         { maxConcurrentCalls: 2, maxAutoLockRenewalMs: 0 },
       );
-      await eventually(() => lateSettlement, (s) => s !== undefined, lockMs * 5);
+      await eventually(
+        () => lateSettlement,
+        (s) => s !== undefined,
+        lockMs * 5,
+      );
       expect(isMessagingError(lateSettlement, 'MESSAGE_LOCK_LOST')).toBe(true);
       expect(got.seen.map((s) => s.message.deliveryCount)).toEqual([1, 2]);
       expect(nth(got.seen, 1).at - nth(got.seen, 0).at).toBeGreaterThanOrEqual(lockMs - 100);
-      await eventually(() => bus.peek(queue), (left) => left.length === 0);
+      await eventually(
+        () => bus.peek(queue),
+        (left) => left.length === 0,
+      );
     });
 
     it('refuses a second settlement of the same delivery', async () => {
@@ -358,9 +417,17 @@ export function describeBusConformance(name: string, makeTarget: () => Promise<B
       await bus.send('agent-tasks', { body: agentTask(1) });
       consume(queue, async (_m, ctx) => {
         await ctx.complete();
-        outcome.push(await ctx.abandon().then(() => 'abandoned', (error: unknown) => error));
+        outcome.push(
+          await ctx.abandon().then(
+            () => 'abandoned',
+            (error: unknown) => error,
+          ),
+        );
       });
-      await eventually(() => outcome.length, (n) => n === 1);
+      await eventually(
+        () => outcome.length,
+        (n) => n === 1,
+      );
       expect(isMessagingError(outcome[0], 'MESSAGE_LOCK_LOST')).toBe(true);
       await sleep(300);
       expect(await bus.peek(queue)).toEqual([]);

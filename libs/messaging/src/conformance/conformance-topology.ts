@@ -23,8 +23,14 @@ export const conformanceTopology = {
   maxMessageSizeBytes: 64 * 1024,
   queues: { 'agent-tasks': conformanceSettings },
   topics: {
-    'agent.task-started.v1': { duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs, defaultMessageTimeToLiveMs: conformanceSettings.defaultMessageTimeToLiveMs },
-    'agent.task-succeeded.v1': { duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs, defaultMessageTimeToLiveMs: conformanceSettings.defaultMessageTimeToLiveMs },
+    'agent.task-started.v1': {
+      duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs,
+      defaultMessageTimeToLiveMs: conformanceSettings.defaultMessageTimeToLiveMs,
+    },
+    'agent.task-succeeded.v1': {
+      duplicateDetectionWindowMs: conformanceSettings.duplicateDetectionWindowMs,
+      defaultMessageTimeToLiveMs: conformanceSettings.defaultMessageTimeToLiveMs,
+    },
   },
   subscriptions: [
     { topic: 'agent.task-started.v1', name: 'conformance-a', settings: conformanceSettings },

@@ -42,7 +42,10 @@ export function fidelityConformanceCases(context: () => FidelityConformanceConte
     const got = recorder();
     consume(queue, async (m) => got.record(m));
     await eventually(got.count, (n) => n === 1);
-    const dead = await eventually(() => bus.peek(queue, { deadLetter: true }), (d) => d.length === 1);
+    const dead = await eventually(
+      () => bus.peek(queue, { deadLetter: true }),
+      (d) => d.length === 1,
+    );
     expect(dead[0]).toMatchObject({ messageId: 'short', deadLetterReason: 'TTLExpiredException' });
     await sleep(300);
     expect(got.seen.map((s) => s.message.messageId)).toEqual(['long']);
@@ -60,7 +63,10 @@ export function fidelityConformanceCases(context: () => FidelityConformanceConte
     consume(shortLived, async (m) => fleeting.record(m));
     consume(subA, async (m) => kept.record(m));
     await eventually(kept.count, (n) => n === 1);
-    await eventually(() => bus.peek(shortLived), (left) => left.length === 0);
+    await eventually(
+      () => bus.peek(shortLived),
+      (left) => left.length === 0,
+    );
     await sleep(500);
     expect(fleeting.count()).toBe(0);
     expect(await bus.peek(shortLived, { deadLetter: true })).toEqual([]);
@@ -71,12 +77,7 @@ export function fidelityConformanceCases(context: () => FidelityConformanceConte
     const alone = await failureOf(() => bus.send('agent.task-succeeded.v1', { body: taskEvent(1) }));
     expect(isMessagingError(alone, 'MESSAGING_SESSION_REQUIRED')).toBe(true);
     expect((alone as Error).message).toContain('conformance-sessions');
-    const batch = await failureOf(() =>
-      bus.send('agent.task-succeeded.v1', [
-        { body: taskEvent(1), sessionId: 's1' },
-        { body: taskEvent(2) },
-      ]),
-    );
+    const batch = await failureOf(() => bus.send('agent.task-succeeded.v1', [{ body: taskEvent(1), sessionId: 's1' }, { body: taskEvent(2) }]));
     expect(isMessagingError(batch, 'MESSAGING_SESSION_REQUIRED')).toBe(true);
     const scheduled = await failureOf(() => bus.schedule('agent.task-succeeded.v1', { body: taskEvent(3) }, new Date(Date.now() + 60_000)));
     expect(isMessagingError(scheduled, 'MESSAGING_SESSION_REQUIRED')).toBe(true);
@@ -91,7 +92,12 @@ export function fidelityConformanceCases(context: () => FidelityConformanceConte
     const tooLarge = await failureOf(() => bus.send('agent-tasks', { body: padded(1, maxBytes + 1), messageId: 'too-large' }));
     expect(isMessagingError(tooLarge, 'MESSAGE_SIZE_EXCEEDED')).toBe(true);
     const half = Math.floor(maxBytes * 0.6);
-    const together = await failureOf(() => bus.send('agent-tasks', [1, 2].map((n) => ({ body: padded(n, half), messageId: `half-${n}` }))));
+    const together = await failureOf(() =>
+      bus.send(
+        'agent-tasks',
+        [1, 2].map((n) => ({ body: padded(n, half), messageId: `half-${n}` })),
+      ),
+    );
     expect(isMessagingError(together, 'MESSAGE_SIZE_EXCEEDED')).toBe(true);
     const scheduled = await failureOf(() => bus.schedule('agent-tasks', { body: padded(3, maxBytes) }, new Date(Date.now() + 60_000)));
     expect(isMessagingError(scheduled, 'MESSAGE_SIZE_EXCEEDED')).toBe(true);
@@ -124,7 +130,10 @@ export function fidelityConformanceCases(context: () => FidelityConformanceConte
     ]);
     expect(nth(before, 2).sequenceNumber).toBe(scheduledAs);
     await sleep(at.getTime() - Date.now() + 300);
-    const after = await eventually(() => bus.peek(queue), (p) => p.some((m) => m.messageId === 'scheduled' && m.state === 'active'));
+    const after = await eventually(
+      () => bus.peek(queue),
+      (p) => p.some((m) => m.messageId === 'scheduled' && m.state === 'active'),
+    );
     expect(after.map((m) => m.messageId)).toEqual(['q-1', 'q-2', 'sent-meanwhile', 'scheduled']);
     const activated = nth(after, 3).sequenceNumber;
     expect(activated).toBeGreaterThan(nth(after, 2).sequenceNumber);
@@ -139,7 +148,10 @@ export function fidelityConformanceCases(context: () => FidelityConformanceConte
 
   it('gives the session to the next receiver when its lock expires: the old holder gets SessionLockLost on its settlement and receives nothing more of it', async () => {
     const { bus, consume } = context();
-    await bus.send('agent.task-succeeded.v1', [1, 2, 3].map((n) => ({ body: taskEvent(n), sessionId: 'lapsing', messageId: `lapsing-${n}` })));
+    await bus.send(
+      'agent.task-succeeded.v1',
+      [1, 2, 3].map((n) => ({ body: taskEvent(n), sessionId: 'lapsing', messageId: `lapsing-${n}` })),
+    );
     const first: ReceivedMessage[] = [];
     const second: ReceivedMessage[] = [];
     let lateSettlement: unknown;
@@ -149,16 +161,30 @@ export function fidelityConformanceCases(context: () => FidelityConformanceConte
       async (m, ctx) => {
         first.push(m);
         if (first.length > 1) return;
-        await eventually(() => second.length, (n) => n >= 1, lockMs * 6);
+        await eventually(
+          () => second.length,
+          (n) => n >= 1,
+          lockMs * 6,
+        );
         lateSettlement = await failureOf(() => ctx.complete());
       },
       { maxAutoLockRenewalMs: 0 },
     );
-    await eventually(() => first.length, (n) => n === 1);
+    await eventually(
+      () => first.length,
+      (n) => n === 1,
+    );
     consume(sessions, async (m) => void second.push(m));
-    await eventually(() => lateSettlement, (s) => s !== undefined, lockMs * 8);
+    await eventually(
+      () => lateSettlement,
+      (s) => s !== undefined,
+      lockMs * 8,
+    );
     expect(isMessagingError(lateSettlement, 'SESSION_LOCK_LOST')).toBe(true);
-    await eventually(() => second.length, (n) => n === 3);
+    await eventually(
+      () => second.length,
+      (n) => n === 3,
+    );
     expect(second.map((m) => [m.messageId, m.deliveryCount])).toEqual([
       ['lapsing-1', 2],
       ['lapsing-2', 1],
@@ -171,7 +197,10 @@ export function fidelityConformanceCases(context: () => FidelityConformanceConte
 
   it("keeps a session's order through a delayed abandon: nothing later in the session goes first, on any receiver", async () => {
     const { bus, consume } = context();
-    await bus.send('agent.task-succeeded.v1', [1, 2].map((n) => ({ body: taskEvent(n), sessionId: 'patient', messageId: `patient-${n}` })));
+    await bus.send(
+      'agent.task-succeeded.v1',
+      [1, 2].map((n) => ({ body: taskEvent(n), sessionId: 'patient', messageId: `patient-${n}` })),
+    );
     const order: Array<{ id: string; delivery: number; at: number }> = [];
     const handler = async (m: ReceivedMessage, ctx: Parameters<Parameters<MessageBus['subscribe']>[1]>[1]) => {
       order.push({ id: m.messageId, delivery: m.deliveryCount, at: Date.now() });
@@ -179,7 +208,11 @@ export function fidelityConformanceCases(context: () => FidelityConformanceConte
     };
     consume(sessions, handler);
     consume(sessions, handler);
-    await eventually(() => order.length, (n) => n === 3, 10_000);
+    await eventually(
+      () => order.length,
+      (n) => n === 3,
+      10_000,
+    );
     expect(order.map((o) => [o.id, o.delivery])).toEqual([
       ['patient-1', 1],
       ['patient-1', 2],

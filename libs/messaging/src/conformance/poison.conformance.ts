@@ -51,7 +51,10 @@ export function poisonConformanceCases(context: () => PoisonConformanceContext):
         if (bad) await sendRaw(entity, { messageId: `${entity}-poison-${n}`, body: bad.body, ...(sessionId && { sessionId }) });
       }
       // A peek shows them, each with what is wrong, and does not fail on them.
-      const peeked = await eventually(() => bus.peek(address, { maxCount: 20 }), (p) => p.length === 9);
+      const peeked = await eventually(
+        () => bus.peek(address, { maxCount: 20 }),
+        (p) => p.length === 9,
+      );
       expect(peeked.filter((m) => m.bodyProblem).map((m) => m.bodyProblem?.reason)).toEqual(poison.map((p) => p.reason));
     }
 
@@ -65,8 +68,16 @@ export function poisonConformanceCases(context: () => PoisonConformanceContext):
     const handledIds = (entity: EntityName) => [...new Set((seen.get(entity) ?? []).map((m) => m.messageId))];
     for (const { address } of targets) {
       const entity = entityOf(address);
-      await eventually(() => handledIds(entity).length, (n) => n === 5, 15_000);
-      const dead = await eventually(() => bus.peek(address, { deadLetter: true, maxCount: 20 }), (d) => d.length === 4, 15_000);
+      await eventually(
+        () => handledIds(entity).length,
+        (n) => n === 5,
+        15_000,
+      );
+      const dead = await eventually(
+        () => bus.peek(address, { deadLetter: true, maxCount: 20 }),
+        (d) => d.length === 4,
+        15_000,
+      );
       expect(dead.map((d) => [d.messageId, d.deadLetterReason])).toEqual(poisonBodies({}).map((p, i) => [`${entity}-poison-${i + 1}`, p.reason]));
       const contract = nth(dead, 3);
       expect(contract.deadLetterErrorDescription).toContain('clientId');
@@ -89,7 +100,10 @@ export function poisonConformanceCases(context: () => PoisonConformanceContext):
     await sendRaw('agent-tasks', { messageId: 'garbage', body: garbage });
     await sendRaw('agent-tasks', { messageId: 'not-utf8', body: new Uint8Array([0xff, 0xfe, 0xfd]) });
     const rejecting = consume(queue, async (_m, ctx) => ctx.deadLetter({ reason: 'handler-rejected', description: 'a bug, since fixed' }));
-    await eventually(() => bus.peek(queue, { deadLetter: true }), (d) => d.length === 3);
+    await eventually(
+      () => bus.peek(queue, { deadLetter: true }),
+      (d) => d.length === 3,
+    );
     await rejecting.close();
 
     const listed = await listDeadLetters(bus, queue);
@@ -107,7 +121,11 @@ export function poisonConformanceCases(context: () => PoisonConformanceContext):
     expect(detail?.rawBody?.textPreview).not.toContain('\u001b');
     expect((await inspectDeadLetter(bus, queue, nth(listed, 0).sequenceNumber))?.body).toEqual(sound);
 
-    const result = await resubmitDeadLetters(bus, queue, listed.map((d) => d.sequenceNumber));
+    const result = await resubmitDeadLetters(
+      bus,
+      queue,
+      listed.map((d) => d.sequenceNumber),
+    );
     expect(result.resubmitted.map((r) => r.originalMessageId)).toEqual(['sound']);
     expect(result.refused.map((r) => [r.sequenceNumber, r.reason])).toEqual([
       [nth(listed, 1).sequenceNumber, 'BodyNotJson'],

@@ -203,7 +203,9 @@ export class SessionConsumer extends BusConsumer {
           if ((await this.store.sweep(address, this.maxDeliveryCount, this.deadLetterExpired)) > 0) continue;
           // The session moved on without us (our lock lapsed and another receiver took it): say so, take nothing more of it.
           if (!(await this.store.sessionHeld(address, hold))) {
-            this.options.onError(new MessagingError('SESSION_LOCK_LOST', `the lock of session ${hold.sessionId} on ${address.entity} expired or another receiver holds it`));
+            this.options.onError(
+              new MessagingError('SESSION_LOCK_LOST', `the lock of session ${hold.sessionId} on ${address.entity} expired or another receiver holds it`),
+            );
           }
           return;
         }

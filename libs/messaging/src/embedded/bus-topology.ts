@@ -28,7 +28,9 @@ export interface BusTopology {
    * Topic-level settings: duplicate detection happens on the topic, before fan-out; its
    * time-to-live settings are inherited by its subscriptions (over the catalogue's `topicSettings`).
    */
-  topics?: Partial<Record<TopicName, Partial<Pick<EntitySettings, 'duplicateDetectionWindowMs' | 'defaultMessageTimeToLiveMs' | 'deadLetteringOnMessageExpiration'>>>>;
+  topics?: Partial<
+    Record<TopicName, Partial<Pick<EntitySettings, 'duplicateDetectionWindowMs' | 'defaultMessageTimeToLiveMs' | 'deadLetteringOnMessageExpiration'>>>
+  >;
   subscriptions: readonly SubscriptionDeclaration[];
   /** The namespace tier's largest message (see message-size.ts). Default: Standard, 256 KB. */
   maxMessageSizeBytes?: number;
@@ -58,7 +60,9 @@ export function receiveSettings(topology: BusTopology, from: ReceiveAddress): En
 
 /** The topic's own time-to-live (the subscriptions' may be shorter). */
 export function topicTimeToLiveMs(topology: BusTopology, topic: TopicName): number {
-  return topology.topics?.[topic]?.defaultMessageTimeToLiveMs ?? topicSettings[topic]?.defaultMessageTimeToLiveMs ?? defaultEntitySettings.defaultMessageTimeToLiveMs;
+  return (
+    topology.topics?.[topic]?.defaultMessageTimeToLiveMs ?? topicSettings[topic]?.defaultMessageTimeToLiveMs ?? defaultEntitySettings.defaultMessageTimeToLiveMs
+  );
 }
 
 export function duplicateDetectionWindowMs(topology: BusTopology, entity: EntityName): number {
@@ -67,7 +71,10 @@ export function duplicateDetectionWindowMs(topology: BusTopology, entity: Entity
 }
 
 /** Service Bus correlation filter: every property the filter names must be equal. */
-export function matchesFilter(filter: CorrelationFilter | undefined, message: Pick<OutgoingMessage, 'correlationId' | 'subject' | 'sessionId' | 'applicationProperties'>): boolean {
+export function matchesFilter(
+  filter: CorrelationFilter | undefined,
+  message: Pick<OutgoingMessage, 'correlationId' | 'subject' | 'sessionId' | 'applicationProperties'>,
+): boolean {
   if (!filter) return true;
   if (filter.correlationId !== undefined && filter.correlationId !== message.correlationId) return false;
   if (filter.subject !== undefined && filter.subject !== message.subject) return false;
@@ -92,7 +99,11 @@ export interface Route {
 }
 
 /** Where a message goes, with the settings that apply to it in each place. */
-export function routes(topology: BusTopology, entity: EntityName, message: Pick<OutgoingMessage, 'timeToLiveMs'> & Parameters<typeof matchesFilter>[1]): Route[] {
+export function routes(
+  topology: BusTopology,
+  entity: EntityName,
+  message: Pick<OutgoingMessage, 'timeToLiveMs'> & Parameters<typeof matchesFilter>[1],
+): Route[] {
   const own = message.timeToLiveMs ?? Infinity;
   if (isQueueName(entity)) {
     const settings = receiveSettings(topology, { queue: entity });

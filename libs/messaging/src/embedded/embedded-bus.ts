@@ -95,8 +95,12 @@ export class EmbeddedBus implements MessageBus {
     }
     return rows.map((row) => ({
       message: toReceivedMessage(row, this.screenFor(address.entity)),
-      settlement: new LockedMessageSettlement(this.store, { address, seq: row.seq, lockToken: row.lock_token ?? '' }, settings.lockDurationMs, settings.maxDeliveryCount, () =>
-        this.notifier.notify(address.entity),
+      settlement: new LockedMessageSettlement(
+        this.store,
+        { address, seq: row.seq, lockToken: row.lock_token ?? '' },
+        settings.lockDurationMs,
+        settings.maxDeliveryCount,
+        () => this.notifier.notify(address.entity),
       ),
     }));
   }
@@ -106,12 +110,18 @@ export class EmbeddedBus implements MessageBus {
     if (sequenceNumbers.length === 0) return [];
     const settings = receiveSettings(this.options.topology, from);
     const address = this.addressOf(from, true);
-    const rows = await this.guard('receive dead-lettered messages', () => this.store.lockDeadLettered(address, sequenceNumbers.map(String), settings.lockDurationMs));
+    const rows = await this.guard('receive dead-lettered messages', () =>
+      this.store.lockDeadLettered(address, sequenceNumbers.map(String), settings.lockDurationMs),
+    );
     // In the dead-letter queue there is no maximum: an abandon only puts the message back.
     return rows.map((row) => ({
       message: toReceivedMessage(row, this.screenFor(address.entity)),
-      settlement: new LockedMessageSettlement(this.store, { address, seq: row.seq, lockToken: row.lock_token ?? '' }, settings.lockDurationMs, 2 ** 31 - 1, () =>
-        this.notifier.notify(address.entity),
+      settlement: new LockedMessageSettlement(
+        this.store,
+        { address, seq: row.seq, lockToken: row.lock_token ?? '' },
+        settings.lockDurationMs,
+        2 ** 31 - 1,
+        () => this.notifier.notify(address.entity),
       ),
     }));
   }
@@ -193,5 +203,3 @@ export class EmbeddedBus implements MessageBus {
     }
   }
 }
-
-

@@ -67,7 +67,10 @@ describe.each(testDatabaseTargets())('embedded bus wake-ups and competing consum
     second.subscribe({ queue: 'agent-tasks' }, handler, { maxConcurrentCalls: 4 });
     const ids = Array.from({ length: 200 }, (_, n) => `m-${n}`);
     for (let i = 0; i < ids.length; i += 50) {
-      await first.send('agent-tasks', ids.slice(i, i + 50).map((messageId, n) => ({ messageId, body: task(i + n) })));
+      await first.send(
+        'agent-tasks',
+        ids.slice(i, i + 50).map((messageId, n) => ({ messageId, body: task(i + n) })),
+      );
     }
     await until(() => seen.size === ids.length, 30_000, 'all messages');
     await new Promise((r) => setTimeout(r, 300));

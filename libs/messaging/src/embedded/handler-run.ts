@@ -16,7 +16,12 @@ export interface HandlerRunOptions {
  * Runs a handler under the Service Bus contract: its lock is renewed while it runs, returning
  * completes, throwing abandons (which dead-letters on the last allowed delivery).
  */
-export async function runHandler(handler: MessageHandler, message: ReceivedMessage, settlement: LockedMessageSettlement, options: HandlerRunOptions): Promise<void> {
+export async function runHandler(
+  handler: MessageHandler,
+  message: ReceivedMessage,
+  settlement: LockedMessageSettlement,
+  options: HandlerRunOptions,
+): Promise<void> {
   const lost = new AbortController();
   const signal = AbortSignal.any([lost.signal, options.closing]);
   const stopRenewing = renewWhileRunning(settlement, options, () => lost.abort());

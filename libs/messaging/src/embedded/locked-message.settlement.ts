@@ -91,7 +91,10 @@ export class LockedMessageSettlement implements Settlement {
   private async lockLost(what: string): Promise<MessagingError> {
     const { session, address } = this.key;
     if (!this.settled && session && !(await this.store.sessionHeld(address, session).catch(() => true))) {
-      return new MessagingError('SESSION_LOCK_LOST', `cannot ${what} message ${this.key.seq}: the lock of session ${session.sessionId} expired or another receiver holds it`);
+      return new MessagingError(
+        'SESSION_LOCK_LOST',
+        `cannot ${what} message ${this.key.seq}: the lock of session ${session.sessionId} expired or another receiver holds it`,
+      );
     }
     return new MessagingError('MESSAGE_LOCK_LOST', `cannot ${what} message ${this.key.seq}: already settled, or its lock expired`);
   }

@@ -38,7 +38,11 @@ export class SendBatcher {
       while (queue.pending.length > 0) {
         const batch = this.take(queue.pending);
         try {
-          const seqs = await this.store.insert(entity, batch.flatMap((w) => w.messages), batch[0].windowMs);
+          const seqs = await this.store.insert(
+            entity,
+            batch.flatMap((w) => w.messages),
+            batch[0].windowMs,
+          );
           let at = 0;
           for (const w of batch) {
             w.resolve(seqs.slice(at, at + w.messages.length));

@@ -86,7 +86,14 @@ describe('BusTransport (Nest @EventPattern over the embedded bus)', () => {
   it('delivers typed payloads from a queue and from the consumer subscription of a topic', async () => {
     await client.emit('agent-tasks', task('t-1')).toPromise();
     await client
-      .emit('claims.reconciliation-completed.v1', { runId: 'r-1', clientId: 'city-of-riverton', periodId: 'p', shortfall: '42.00', findingsArtifactSha256: null, completedAt: '2026-11-23T10:00:00.000Z' })
+      .emit('claims.reconciliation-completed.v1', {
+        runId: 'r-1',
+        clientId: 'city-of-riverton',
+        periodId: 'p',
+        shortfall: '42.00',
+        findingsArtifactSha256: null,
+        completedAt: '2026-11-23T10:00:00.000Z',
+      })
       .toPromise();
     await waitFor(() => seen.includes('task:t-1:1') && seen.includes('reconciled:r-1:42.00'));
   });

@@ -160,7 +160,9 @@ export class OutboxRelay {
     } catch (failure) {
       return failure;
     }
-    await runner.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = ANY($1::bigint[])`, [group.map((row) => row.outbox_id)]);
+    await runner.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = ANY($1::bigint[])`, [
+      group.map((row) => row.outbox_id),
+    ]);
     return undefined;
   }
 
@@ -173,10 +175,19 @@ export class OutboxRelay {
 
   private async deadLetter(runner: QueryRunner, row: OutboxRow, reason: string): Promise<void> {
     const text = reason.slice(0, 1000);
-    await runner.query(`UPDATE outbox_messages SET dead_lettered_at = now(), dead_letter_reason = $1, attempts = attempts + 1 WHERE outbox_id = $2`, [text, row.outbox_id]);
+    await runner.query(`UPDATE outbox_messages SET dead_lettered_at = now(), dead_letter_reason = $1, attempts = attempts + 1 WHERE outbox_id = $2`, [
+      text,
+      row.outbox_id,
+    ]);
     const report = { outboxId: String(row.outbox_id), entity: row.entity, messageId: row.message_id, reason: text };
     if (this.options.onDeadLettered) this.options.onDeadLettered(report);
-    else this.options.onError?.(new MessagingError('MESSAGING_PAYLOAD_INVALID', `outbox row ${report.outboxId} (message ${report.messageId} to ${report.entity}) dead-lettered: ${text}`));
+    else
+      this.options.onError?.(
+        new MessagingError(
+          'MESSAGING_PAYLOAD_INVALID',
+          `outbox row ${report.outboxId} (message ${report.messageId} to ${report.entity}) dead-lettered: ${text}`,
+        ),
+      );
   }
 }
 

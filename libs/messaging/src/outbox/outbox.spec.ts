@@ -74,7 +74,8 @@ describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) =
   });
 
   it('relays committed messages in order with their ids, once', async () => {
-    for (const id of ['a', 'b', 'c']) await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event(id), messageId: `m-${id}`, correlationId: id }));
+    for (const id of ['a', 'b', 'c'])
+      await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event(id), messageId: `m-${id}`, correlationId: id }));
     const { bus, sent } = recordingBus();
     const relay = new OutboxRelay(ds, bus);
     expect(await relay.drain()).toBe(3);
@@ -101,7 +102,8 @@ describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) =
   });
 
   it('sends consecutive messages for one entity as one batch, and keeps the whole batch when it fails', async () => {
-    for (const id of ['a', 'b', 'c']) await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event(id), messageId: `m-batch-${id}` }));
+    for (const id of ['a', 'b', 'c'])
+      await ds.transaction((m) => addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event(id), messageId: `m-batch-${id}` }));
     const failing = recordingBus(1);
     await expect(new OutboxRelay(ds, failing.bus).drain()).rejects.toThrow('namespace unreachable');
     expect(await ds.query(`SELECT message_id, attempts FROM outbox_messages WHERE sent_at IS NULL ORDER BY outbox_id`)).toEqual([
@@ -142,7 +144,9 @@ describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) =
       expect(setAside.map((r) => r.messageId)).toEqual(['m-size-b']);
       const [row] = await ds.query(`SELECT dead_letter_reason, sent_at FROM outbox_messages WHERE message_id = 'm-size-b'`);
       expect(row.sent_at).toBeNull();
-      expect(row.dead_letter_reason).toMatch(/^MESSAGE_SIZE_EXCEEDED: the message to claims\.reconciliation-completed\.v1 is \d+ bytes; the namespace allows 2048/);
+      expect(row.dead_letter_reason).toMatch(
+        /^MESSAGE_SIZE_EXCEEDED: the message to claims\.reconciliation-completed\.v1 is \d+ bytes; the namespace allows 2048/,
+      );
       const delivered = await bus.peek({ topic: 'claims.reconciliation-completed.v1', subscription: 'agent-dispatcher' });
       expect(delivered.map((m) => m.messageId)).toEqual(['m-size-a', 'm-size-c']);
     } finally {
@@ -158,7 +162,15 @@ describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) =
         (message.body as { runId: string }).runId,
       ]);
     });
-    const message = { body: event('r-9'), messageId: 'm-9', applicationProperties: {}, sequenceNumber: 1n, deliveryCount: 1, enqueuedAt: new Date(), state: 'active' as const };
+    const message = {
+      body: event('r-9'),
+      messageId: 'm-9',
+      applicationProperties: {},
+      sequenceNumber: 1n,
+      deliveryCount: 1,
+      enqueuedAt: new Date(),
+      state: 'active' as const,
+    };
     const context = {} as Parameters<typeof handler>[1];
     await handler(message, context);
     await handler({ ...message, deliveryCount: 2 }, context);
@@ -170,7 +182,15 @@ describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) =
     const handler = idempotentHandler(ds, 'claims-runtime', async () => {
       if (fail) throw new Error('transient');
     });
-    const message = { body: {}, messageId: 'm-10', applicationProperties: {}, sequenceNumber: 2n, deliveryCount: 1, enqueuedAt: new Date(), state: 'active' as const };
+    const message = {
+      body: {},
+      messageId: 'm-10',
+      applicationProperties: {},
+      sequenceNumber: 2n,
+      deliveryCount: 1,
+      enqueuedAt: new Date(),
+      state: 'active' as const,
+    };
     const context = {} as Parameters<typeof handler>[1];
     await expect(handler(message, context)).rejects.toThrow('transient');
     expect(await ds.query(`SELECT COUNT(*)::int AS n FROM inbox_messages WHERE message_id = 'm-10'`)).toEqual([{ n: 0 }]);

@@ -19,7 +19,9 @@ const utf8Bytes = (text: string | undefined): number => (text === undefined ? 0 
  * application properties as JSON, and its ids and subject, in UTF-8 bytes. Service Bus also counts
  * its own headers (a few hundred bytes); the Azure SDK checks those itself.
  */
-export function messageSizeBytes(message: Pick<OutgoingMessage, 'body' | 'applicationProperties' | 'messageId' | 'correlationId' | 'sessionId' | 'subject'>): number {
+export function messageSizeBytes(
+  message: Pick<OutgoingMessage, 'body' | 'applicationProperties' | 'messageId' | 'correlationId' | 'sessionId' | 'subject'>,
+): number {
   return (
     utf8Bytes(JSON.stringify(message.body ?? null)) +
     utf8Bytes(JSON.stringify(message.applicationProperties ?? {})) +

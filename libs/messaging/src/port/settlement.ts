@@ -31,4 +31,3 @@ export interface HandlerContext extends Settlement {
  * reason `MaxDeliveryCountExceeded`.
  */
 export type MessageHandler = (message: ReceivedMessage, context: HandlerContext) => Promise<void>;
-

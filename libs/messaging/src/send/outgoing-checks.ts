@@ -35,6 +35,9 @@ export function checkOutgoing(topology: BusTopology, entity: EntityName, message
     total += size;
   });
   if (total > max) {
-    throw new MessagingError('MESSAGE_SIZE_EXCEEDED', `the batch of ${messages.length} messages to ${entity} is ${total} bytes together; one batch may be at most ${max}; nothing was sent`);
+    throw new MessagingError(
+      'MESSAGE_SIZE_EXCEEDED',
+      `the batch of ${messages.length} messages to ${entity} is ${total} bytes together; one batch may be at most ${max}; nothing was sent`,
+    );
   }
 }

@@ -51,6 +51,8 @@ describe('typedHandler', () => {
 
   it('lets a handler failure propagate so the adapter abandons and retries', async () => {
     const { context } = recordingContext();
-    await expect(typedHandler('agent-tasks', async () => Promise.reject(new Error('ledger unavailable')))(received(task), context)).rejects.toThrow('ledger unavailable');
+    await expect(typedHandler('agent-tasks', async () => Promise.reject(new Error('ledger unavailable')))(received(task), context)).rejects.toThrow(
+      'ledger unavailable',
+    );
   });
 });

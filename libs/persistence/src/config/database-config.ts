@@ -47,11 +47,7 @@ export const mssqlDatabaseConfigSchema = z
     }
   });
 
-export const databaseConfigSchema = z.discriminatedUnion('kind', [
-  pgliteDatabaseConfigSchema,
-  postgresDatabaseConfigSchema,
-  mssqlDatabaseConfigSchema,
-]);
+export const databaseConfigSchema = z.discriminatedUnion('kind', [pgliteDatabaseConfigSchema, postgresDatabaseConfigSchema, mssqlDatabaseConfigSchema]);
 
 /** What callers write (defaults optional). */
 export type DatabaseConfigInput = z.input<typeof databaseConfigSchema>;

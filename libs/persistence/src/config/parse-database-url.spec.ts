@@ -94,9 +94,7 @@ describe('parseDatabaseConfig', () => {
   });
 
   it('names the invalid setting without echoing values', () => {
-    const error = errorOf(() =>
-      parseDatabaseConfig({ kind: 'mssql', server: 's', database: 'd', authentication: 'azure-default', password: secret }),
-    );
+    const error = errorOf(() => parseDatabaseConfig({ kind: 'mssql', server: 's', database: 'd', authentication: 'azure-default', password: secret }));
     expect(isPersistenceError(error, 'PERSISTENCE_CONFIG_INVALID')).toBe(true);
     expect(error.message).toContain('password');
     expect(error.message).not.toContain(secret);

@@ -149,8 +149,8 @@ describe.each(testDatabaseTargets())('createDataSource for postgres on $name', (
 
   it('keeps the schema rules: a period must belong to a known client', async () => {
     const repo = ds.getRepository(ContractPeriodRow);
-    await expect(
-      repo.insert({ periodId: 'p-x', clientId: 'nobody', pbmName: 'X', startDate: '2026-01-01', endDate: '2026-12-31' }),
-    ).rejects.toThrow(/foreign key/);
+    await expect(repo.insert({ periodId: 'p-x', clientId: 'nobody', pbmName: 'X', startDate: '2026-01-01', endDate: '2026-12-31' })).rejects.toThrow(
+      /foreign key/,
+    );
   });
 });

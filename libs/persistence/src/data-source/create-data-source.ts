@@ -73,7 +73,9 @@ export function postgresConnectionOptions(config: PostgresDatabaseConfig, creden
     database: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres',
     // Azure Database for PostgreSQL requires TLS; only an explicit sslmode=disable turns it off.
     ssl: sslmode !== 'disable',
-    password: entraPasswordProvider(credential ?? new DefaultAzureCredential(config.clientId === undefined ? {} : { managedIdentityClientId: config.clientId })),
+    password: entraPasswordProvider(
+      credential ?? new DefaultAzureCredential(config.clientId === undefined ? {} : { managedIdentityClientId: config.clientId }),
+    ),
   };
 }
 

@@ -98,7 +98,9 @@ describe('Microsoft Entra sign-in to PostgreSQL', () => {
   });
 
   it('reads authentication=azure-default from the URL and refuses a password or a missing principal beside it', () => {
-    expect(parseDatabaseUrl('postgres://leaf-claims-runtime@leaf.postgres.database.azure.com/leaf?authentication=azure-default&clientId=abc&sslmode=require')).toEqual({
+    expect(
+      parseDatabaseUrl('postgres://leaf-claims-runtime@leaf.postgres.database.azure.com/leaf?authentication=azure-default&clientId=abc&sslmode=require'),
+    ).toEqual({
       kind: 'postgres',
       url: 'postgres://leaf-claims-runtime@leaf.postgres.database.azure.com/leaf?sslmode=require',
       authentication: 'azure-default',
@@ -113,12 +115,21 @@ describe('Microsoft Entra sign-in to PostgreSQL', () => {
     const { server, port, passwords, users } = await passwordRecordingServer();
     // Tokens that fall inside the refresh margin half a second after they are issued.
     const credential = new CountingCredential(Date.now, entraTokenRefreshMarginMs + 500);
-    const config = parseDatabaseUrl(`postgres://leaf-claims-runtime@127.0.0.1:${port}/leaf?authentication=azure-default&sslmode=disable`) as PostgresDatabaseConfig;
+    const config = parseDatabaseUrl(
+      `postgres://leaf-claims-runtime@127.0.0.1:${port}/leaf?authentication=azure-default&sslmode=disable`,
+    ) as PostgresDatabaseConfig;
     const options = postgresConnectionOptions(config, credential);
     expect(options.url).toBeUndefined();
     expect(options.ssl).toBe(false);
     const connect = async () => {
-      const client = new Client({ host: options.host, port: options.port, user: options.username, database: options.database, password: options.password, ssl: false });
+      const client = new Client({
+        host: options.host,
+        port: options.port,
+        user: options.username,
+        database: options.database,
+        password: options.password,
+        ssl: false,
+      });
       await client.connect();
       await client.end();
     };

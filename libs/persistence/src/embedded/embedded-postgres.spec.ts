@@ -22,9 +22,7 @@ describe('EmbeddedPostgres', () => {
     it('lets a pg pool use several connections at once', async () => {
       const pool = new Pool({ connectionString: embedded.url, max: 5 });
       try {
-        const answers = await Promise.all(
-          Array.from({ length: 10 }, (_, i) => pool.query<{ n: number }>('SELECT $1::int * 2 AS n', [i])),
-        );
+        const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => pool.query<{ n: number }>('SELECT $1::int * 2 AS n', [i])));
         expect(answers.map((r) => r.rows[0]?.n)).toEqual(Array.from({ length: 10 }, (_, i) => i * 2));
         expect(pool.totalCount).toBeGreaterThan(1);
       } finally {
@@ -51,9 +49,7 @@ describe('EmbeddedPostgres', () => {
       const client = new Client({ connectionString: embedded.url });
       await client.connect();
       try {
-        const { rows } = await client.query<{ n: number; last: string }>(
-          `SELECT count(*)::int AS n, max(name) FILTER (WHERE id = 999) AS last FROM bulk`,
-        );
+        const { rows } = await client.query<{ n: number; last: string }>(`SELECT count(*)::int AS n, max(name) FILTER (WHERE id = 999) AS last FROM bulk`);
         expect(rows[0]).toEqual({ n: 1000, last: 'name-999' });
       } finally {
         await client.end();
@@ -63,9 +59,7 @@ describe('EmbeddedPostgres', () => {
     it('gives the next in-memory instance a clean database, not a copy of this one', async () => {
       const other = await EmbeddedPostgres.start();
       try {
-        const { rows } = await other.pglite.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'bulk'`,
-        );
+        const { rows } = await other.pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'bulk'`);
         expect(rows[0]?.n).toBe(0);
       } finally {
         await other.stop();

@@ -32,28 +32,19 @@ const readyForQuery = 0x5a; // 'Z'
  */
 export function keepProtocolCyclesTogether(server: PGLiteSocketServer): void {
   const queue = (server as unknown as { queryQueue?: QueryQueue }).queryQueue;
-  if (
-    !queue ||
-    !Array.isArray(queue.queue) ||
-    typeof queue.processQueue !== 'function'
-  ) {
-    throw new Error(
-      'pglite-socket internals changed: its query queue cannot be scheduled per protocol cycle',
-    );
+  if (!queue || !Array.isArray(queue.queue) || typeof queue.processQueue !== 'function') {
+    throw new Error('pglite-socket internals changed: its query queue cannot be scheduled per protocol cycle');
   }
   let openCycle: number | null = null;
 
   const next = (): QueuedMessage | null | undefined => {
-    const owner =
-      openCycle ?? (queue.db.isInTransaction() ? queue.lastHandlerId : null);
+    const owner = openCycle ?? (queue.db.isInTransaction() ? queue.lastHandlerId : null);
     if (owner === null) return queue.queue.shift();
     const index = queue.queue.findIndex((m) => m.handlerId === owner);
     return index === -1 ? null : (queue.queue.splice(index, 1)[0] ?? null);
   };
 
-  queue.processQueue = async function processQueue(
-    this: QueryQueue,
-  ): Promise<void> {
+  queue.processQueue = async function processQueue(this: QueryQueue): Promise<void> {
     if (this.processing || this.queue.length === 0) return;
     this.processing = true;
     try {
@@ -67,8 +58,7 @@ export function keepProtocolCyclesTogether(server: PGLiteSocketServer): void {
             this.db.execProtocolRawStream(item.message, {
               onRawData: (data: Uint8Array) => {
                 bytes += data.length;
-                for (const b of data.subarray(Math.max(0, data.length - 6)))
-                  tail.push(b);
+                for (const b of data.subarray(Math.max(0, data.length - 6))) tail.push(b);
                 tail.splice(0, Math.max(0, tail.length - 6));
                 item.onData(data);
               },
@@ -80,13 +70,7 @@ export function keepProtocolCyclesTogether(server: PGLiteSocketServer): void {
           continue;
         }
         // ReadyForQuery is 'Z', length 5, status: the last six bytes of a finished cycle.
-        const done =
-          tail.length === 6 &&
-          tail[0] === readyForQuery &&
-          tail[1] === 0 &&
-          tail[2] === 0 &&
-          tail[3] === 0 &&
-          tail[4] === 5;
+        const done = tail.length === 6 && tail[0] === readyForQuery && tail[1] === 0 && tail[2] === 0 && tail[3] === 0 && tail[4] === 5;
         openCycle = done ? null : item.handlerId;
         this.lastHandlerId = item.handlerId;
         item.resolve(bytes);

@@ -31,21 +31,13 @@ describe('embedded Postgres under concurrent extended-protocol queries', () => {
             // Half the connections work in transactions, as the outbox and the task ledger do.
             if (k % 2 === 1) {
               await client.query('BEGIN');
-              const { rows } = await client.query(
-                `SELECT $1::text AS v, $2::int AS n, ${k} AS k`,
-                [want, i],
-              );
+              const { rows } = await client.query(`SELECT $1::text AS v, $2::int AS n, ${k} AS k`, [want, i]);
               await client.query('COMMIT');
-              if (rows[0]?.v !== want || rows[0]?.n !== i)
-                wrong.push(`${want} got ${JSON.stringify(rows[0])}`);
+              if (rows[0]?.v !== want || rows[0]?.n !== i) wrong.push(`${want} got ${JSON.stringify(rows[0])}`);
               continue;
             }
-            const { rows } = await client.query(
-              `SELECT $1::text AS v, $2::int AS n, ${k} AS k`,
-              [want, i],
-            );
-            if (rows[0]?.v !== want || rows[0]?.n !== i)
-              wrong.push(`${want} got ${JSON.stringify(rows[0])}`);
+            const { rows } = await client.query(`SELECT $1::text AS v, $2::int AS n, ${k} AS k`, [want, i]);
+            if (rows[0]?.v !== want || rows[0]?.n !== i) wrong.push(`${want} got ${JSON.stringify(rows[0])}`);
           }
         }),
       );

@@ -4,10 +4,7 @@ import { testDatabasePrefix, testDatabaseTargets, type TestDatabase } from './te
 describe('testDatabaseTargets', () => {
   it('offers only pglite without TEST_DATABASE_URL, and postgres as well with it', () => {
     expect(testDatabaseTargets({}).map((t) => t.name)).toEqual(['pglite']);
-    expect(testDatabaseTargets({ TEST_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' }).map((t) => t.name)).toEqual([
-      'pglite',
-      'postgres',
-    ]);
+    expect(testDatabaseTargets({ TEST_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' }).map((t) => t.name)).toEqual(['pglite', 'postgres']);
   });
 
   describe.each(testDatabaseTargets())('$name', ({ name, create }) => {

@@ -6,8 +6,7 @@ const rank = (role: Role): number => roles.indexOf(role);
 /** Roles are ordered reader < analyst < operator < admin: a role includes every weaker one. */
 export const hasRole = (identity: Identity, role: Role): boolean => identity.roles.some((r) => rank(r) >= rank(role));
 
-export const canSeeClient = (identity: Identity, clientId: string): boolean =>
-  identity.clientIds === '*' || identity.clientIds.includes(clientId);
+export const canSeeClient = (identity: Identity, clientId: string): boolean => identity.clientIds === '*' || identity.clientIds.includes(clientId);
 
 /**
  * A client outside the caller's scope is NOT_FOUND, never FORBIDDEN: the answer must not tell a

@@ -35,7 +35,15 @@ describe('internal identity token', () => {
     expect(await verifyIdentityToken(signIdentityToken(analyst, key, now() - 600, 120), key)).toEqual({ failure: 'invalid-token' });
     expect(await verifyIdentityToken(signIdentityToken(analyst, key, now() + 600, 120), key)).toEqual({ failure: 'invalid-token' });
     const [h, , s] = signIdentityToken(analyst, key).split('.');
-    const escalated = b64({ iss: 'leaf-internal', aud: 'leaf-services', sub: 'ana@example.org', exp: now() + 60, leaf_roles: ['admin'], leaf_clients: '*', leaf_idp: 'entra' });
+    const escalated = b64({
+      iss: 'leaf-internal',
+      aud: 'leaf-services',
+      sub: 'ana@example.org',
+      exp: now() + 60,
+      leaf_roles: ['admin'],
+      leaf_clients: '*',
+      leaf_idp: 'entra',
+    });
     expect(await verifyIdentityToken(`${h}.${escalated}.${s}`, key)).toEqual({ failure: 'invalid-token' });
   });
 

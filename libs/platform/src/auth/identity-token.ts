@@ -16,7 +16,12 @@ const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
  * test helpers need no await; jose verifies it, so the format is checked against a real JOSE
  * implementation on every request.
  */
-export function signIdentityToken(identity: Identity, key: Uint8Array, nowSeconds = Math.floor(Date.now() / 1000), ttlSeconds = internalTokenTtlSeconds): string {
+export function signIdentityToken(
+  identity: Identity,
+  key: Uint8Array,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  ttlSeconds = internalTokenTtlSeconds,
+): string {
   const payload = b64url(
     JSON.stringify({
       iss: internalTokenIssuer,
@@ -37,7 +42,10 @@ export function signIdentityToken(identity: Identity, key: Uint8Array, nowSecond
 export type IdentityTokenFailure = 'invalid-token' | 'invalid-identity';
 
 /** Verifies signature, algorithm (HS256 only), issuer, audience and lifetime, then the Identity shape. */
-export async function verifyIdentityToken(token: string, key: Uint8Array | webcrypto.CryptoKey): Promise<{ identity: Identity } | { failure: IdentityTokenFailure }> {
+export async function verifyIdentityToken(
+  token: string,
+  key: Uint8Array | webcrypto.CryptoKey,
+): Promise<{ identity: Identity } | { failure: IdentityTokenFailure }> {
   let claims: Record<string, unknown>;
   try {
     ({ payload: claims } = await jwtVerify(token, key, {
@@ -50,6 +58,11 @@ export async function verifyIdentityToken(token: string, key: Uint8Array | webcr
   } catch {
     return { failure: 'invalid-token' };
   }
-  const parsed = identitySchema.safeParse({ subject: claims['sub'], roles: claims['leaf_roles'], clientIds: claims['leaf_clients'], issuer: claims['leaf_idp'] });
+  const parsed = identitySchema.safeParse({
+    subject: claims['sub'],
+    roles: claims['leaf_roles'],
+    clientIds: claims['leaf_clients'],
+    issuer: claims['leaf_idp'],
+  });
   return parsed.success ? { identity: parsed.data } : { failure: 'invalid-identity' };
 }

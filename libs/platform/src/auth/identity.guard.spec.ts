@@ -52,10 +52,27 @@ describe('IdentityGuard', () => {
   afterAll(() => app?.close());
 
   const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}) =>
-    app.getHttpAdapter().getInstance().inject({ method, url, headers: { ...headers, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, ...(method === 'POST' ? { payload: '{}' } : {}) });
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method,
+        url,
+        headers: { ...headers, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+        ...(method === 'POST' ? { payload: '{}' } : {}),
+      });
 
   it('answers 401 problem+json without an identity or with a forged one, and lets @Public() routes through', async () => {
-    for (const headers of [{} as Record<string, string>, { 'x-leaf-identity': 'not-a-jwt' }, { 'x-leaf-identity': signIdentityToken({ subject: 'x', roles: ['admin'], clientIds: '*', issuer: 'dev' }, internalIdentityKeyBytes('an-attacker-chosen-key-of-32-chars-or-more')) }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { 'x-leaf-identity': 'not-a-jwt' },
+      {
+        'x-leaf-identity': signIdentityToken(
+          { subject: 'x', roles: ['admin'], clientIds: '*', issuer: 'dev' },
+          internalIdentityKeyBytes('an-attacker-chosen-key-of-32-chars-or-more'),
+        ),
+      },
+    ]) {
       const res = await call('GET', '/things', headers);
       expect(res.statusCode).toBe(401);
       expect(res.headers['content-type']).toContain('application/problem+json');

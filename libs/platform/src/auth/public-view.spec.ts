@@ -16,7 +16,10 @@ describe('withholding internals from non-operators', () => {
     ['exited (pid 4242)', 'exited ([pid withheld])'],
     ['ENOENT: no such file /srv/app/.data/lake/artifacts/x', 'ENOENT: no such file [path withheld]'],
     ['cannot open C:\\Users\\leaf\\data.db', 'cannot open [path withheld]'],
-    ['TypeError: x is undefined\n    at run (/srv/app/dist/main.js:12:3)\n    at node:internal/process/task_queues:95:5', 'TypeError: x is undefined [stack withheld] [stack withheld]'],
+    [
+      'TypeError: x is undefined\n    at run (/srv/app/dist/main.js:12:3)\n    at node:internal/process/task_queues:95:5',
+      'TypeError: x is undefined [stack withheld] [stack withheld]',
+    ],
     ['query failed: SELECT "claim_id" FROM claims WHERE client_id = $1', '[internal detail withheld]'],
   ])('withholds %j', (input, expected) => {
     expect(withholdInternals(input)).toBe(expected);

@@ -14,7 +14,10 @@ const withheld: Array<[RegExp, string]> = [
   // Pre-signed / SAS URLs: withheld whatever their host.
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*[?&](?:sig|signature|x-amz-signature|x-goog-signature|se|token|code)=[^\s"'<>]*[^\s"'<>.,:;)]/gi, '[url withheld]'],
   // URLs of internal hosts: loopback, IP literals, single-label service names, cluster and private DNS suffixes.
-  [/\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/"'<>@]*@)?(?:[a-z0-9.-]+\.(?:svc|cluster\.local|internal|local|lan|corp)|localhost|\[[0-9a-f:]+\]|\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]+(?=[:/?#\s"'<>]|$))(?::\d+)?(?:[/?#][^\s"'<>]*[^\s"'<>.,:;)])?/gi, '[internal url withheld]'],
+  [
+    /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/"'<>@]*@)?(?:[a-z0-9.-]+\.(?:svc|cluster\.local|internal|local|lan|corp)|localhost|\[[0-9a-f:]+\]|\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]+(?=[:/?#\s"'<>]|$))(?::\d+)?(?:[/?#][^\s"'<>]*[^\s"'<>.,:;)])?/gi,
+    '[internal url withheld]',
+  ],
   // host:port of internal names, and IPv4 addresses with or without a port.
   [/\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:svc|cluster\.local|internal)(?::\d+)?\b/gi, '[address withheld]'],
   [/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, '[address withheld]'],
@@ -31,7 +34,8 @@ const withheld: Array<[RegExp, string]> = [
  * SQL is withheld as a whole: a fragment of a statement says as much about the schema as all of
  * it. Keywords in capitals, as code writes statements, so prose ("select a period from…") passes.
  */
-const sqlText = /\b(?:SELECT\b[\s\S]{1,400}?\bFROM|INSERT\s+INTO|UPDATE\s+[\w".]+\s+SET|DELETE\s+FROM|CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)|ALTER\s+TABLE|DROP\s+TABLE)\b/;
+const sqlText =
+  /\b(?:SELECT\b[\s\S]{1,400}?\bFROM|INSERT\s+INTO|UPDATE\s+[\w".]+\s+SET|DELETE\s+FROM|CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)|ALTER\s+TABLE|DROP\s+TABLE)\b/;
 
 /** The text with everything internal replaced by markers. */
 export function withholdInternals(text: string): string {

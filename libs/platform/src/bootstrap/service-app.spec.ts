@@ -95,7 +95,11 @@ describe('a Leaf service app', () => {
   });
 
   it('lists every invalid field on bad input', async () => {
-    const res = await fetch(`${base}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: 'a', period: 'x' }) });
+    const res = await fetch(`${base}/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'a', period: 'x' }),
+    });
     expect(res.status).toBe(400);
     const problem = await body(res);
     expect(problem.code).toBe('VALIDATION_FAILED');
@@ -105,7 +109,11 @@ describe('a Leaf service app', () => {
   it('rejects malformed JSON, oversized bodies and wrong content types as 4xx problems', async () => {
     const badJson = await fetch(`${base}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"clientId":' });
     expect(badJson.status).toBe(400);
-    const big = await fetch(`${base}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: 'x'.repeat(5000), period: '2025' }) });
+    const big = await fetch(`${base}/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'x'.repeat(5000), period: '2025' }),
+    });
     expect(big.status).toBe(413);
     expect((await body(big)).code).toBe('PAYLOAD_TOO_LARGE');
     const xml = await fetch(`${base}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<run/>' });

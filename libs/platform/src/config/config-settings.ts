@@ -37,4 +37,5 @@ export const jsonSetting = <T extends z.ZodType>(schema: T, example: string) =>
     .pipe(schema);
 
 /** Where another service answers: its default local port unless set (in a cluster the service's DNS name). */
-export const serviceUrlSetting = (service: ServiceName, description: string) => z.url().default(`http://127.0.0.1:${defaultServicePorts[service]}`).describe(description);
+export const serviceUrlSetting = (service: ServiceName, description: string) =>
+  z.url().default(`http://127.0.0.1:${defaultServicePorts[service]}`).describe(description);

@@ -35,8 +35,12 @@ describe('loadConfig', () => {
     const url = 'mssql://leaf:Pa55word@leaf.database.windows.net/leaf';
     expect(() => loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: url })).toThrow(/LEAF_DATABASE_URL: operational state lives in PostgreSQL/);
     expect(() => loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: url })).not.toThrow(/Pa55word/);
-    expect(() => loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: 'mysql://db/leaf' })).toThrow(/LEAF_DATABASE_URL: must start with one of pglite:, postgres:, postgresql:/);
-    expect(loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: 'postgres://leaf@db/leaf?authentication=azure-default' }).LEAF_DATABASE_URL).toContain('postgres://');
+    expect(() => loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: 'mysql://db/leaf' })).toThrow(
+      /LEAF_DATABASE_URL: must start with one of pglite:, postgres:, postgresql:/,
+    );
+    expect(loadConfig(platformConfigSchema, { LEAF_DATABASE_URL: 'postgres://leaf@db/leaf?authentication=azure-default' }).LEAF_DATABASE_URL).toContain(
+      'postgres://',
+    );
   });
 
   it('reports a required setting of an extended schema as required', () => {
@@ -59,7 +63,9 @@ describe('loadConfig', () => {
       'LEAF_INTERNAL_IDENTITY_KEY: must not be the well-known development key when LEAF_ENV=staging',
     ]);
     expect(problems({ LEAF_ENV: 'prod', LEAF_INTERNAL_IDENTITY_KEY: 'k'.repeat(48) })).toEqual([]);
-    expect(() => loadConfig(platformConfigSchema, { LEAF_INTERNAL_IDENTITY_KEY: 'short-secret' })).toThrow(/LEAF_INTERNAL_IDENTITY_KEY: must be at least 32 characters/);
+    expect(() => loadConfig(platformConfigSchema, { LEAF_INTERNAL_IDENTITY_KEY: 'short-secret' })).toThrow(
+      /LEAF_INTERNAL_IDENTITY_KEY: must be at least 32 characters/,
+    );
     expect(() => loadConfig(platformConfigSchema, { LEAF_INTERNAL_IDENTITY_KEY: 'short-secret' })).not.toThrow(/short-secret/);
   });
 });

@@ -5,7 +5,10 @@ import { intSetting, urlSetting } from './config-settings';
 
 /** Settings every service reads. A service extends this schema with its own. */
 export const platformConfigSchema = z.object({
-  LEAF_ENV: z.enum(['local', 'dev', 'test', 'staging', 'prod']).default('local').describe('Environment: local | dev | test | staging | prod; deployed ones refuse development keys and the dev issuer.'),
+  LEAF_ENV: z
+    .enum(['local', 'dev', 'test', 'staging', 'prod'])
+    .default('local')
+    .describe('Environment: local | dev | test | staging | prod; deployed ones refuse development keys and the dev issuer.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level of the JSON log lines.'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server listens on (0.0.0.0 in a container).'),
   PORT: intSetting(0, 65535).optional().describe("HTTP port; unset: the service's default port (gateway 3000, the others 3101…3107; 8080 in the charts)."),
@@ -20,24 +23,41 @@ export const platformConfigSchema = z.object({
     })
     .pipe(urlSetting(['pglite', 'postgres', 'postgresql']))
     .default('pglite:.data/pglite')
-    .describe('Operational store: postgres://… (Azure Database for PostgreSQL, `authentication=azure-default` for an Entra token) or pglite:<dir>; a SQL Server URL is refused.'),
+    .describe(
+      'Operational store: postgres://… (Azure Database for PostgreSQL, `authentication=azure-default` for an Entra token) or pglite:<dir>; a SQL Server URL is refused.',
+    ),
   LEAF_LAKE_URL: urlSetting(['file', 'azure-blob'])
     .default('file:.data/lake')
-    .describe('Artifact lake: file:<dir>, or azure-blob://<account>.blob.core.windows.net/<container> (workload identity); the local stack uses <LEAF_DATA_DIR>/lake.'),
-  LEAF_TELEMETRY: z.enum(['none', 'otlp', 'console']).default('none').describe('Traces and metrics exporter: none, otlp (to OTEL_EXPORTER_OTLP_ENDPOINT) or console.'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional().describe("OpenTelemetry Collector URL when LEAF_TELEMETRY=otlp (in production the cluster's collector, exporting to Azure Monitor)."),
+    .describe(
+      'Artifact lake: file:<dir>, or azure-blob://<account>.blob.core.windows.net/<container> (workload identity); the local stack uses <LEAF_DATA_DIR>/lake.',
+    ),
+  LEAF_TELEMETRY: z
+    .enum(['none', 'otlp', 'console'])
+    .default('none')
+    .describe('Traces and metrics exporter: none, otlp (to OTEL_EXPORTER_OTLP_ENDPOINT) or console.'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url()
+    .optional()
+    .describe("OpenTelemetry Collector URL when LEAF_TELEMETRY=otlp (in production the cluster's collector, exporting to Azure Monitor)."),
   LEAF_SHUTDOWN_GRACE_MS: intSetting(0, 600_000)
     .default(25_000)
     .describe("How long shutdown waits for in-flight work; keep it below the pod's terminationGracePeriodSeconds."),
   /** `embedded`: the bus lives in the service's PostgreSQL; `azure`: Azure Service Bus. */
-  LEAF_BUS: z.enum(['embedded', 'azure']).default('embedded').describe("Message bus: embedded (tables in the service's PostgreSQL / PGlite) or azure (Azure Service Bus)."),
+  LEAF_BUS: z
+    .enum(['embedded', 'azure'])
+    .default('embedded')
+    .describe("Message bus: embedded (tables in the service's PostgreSQL / PGlite) or azure (Azure Service Bus)."),
   LEAF_SERVICE_BUS_CONNECTION_STRING: z
     .string()
     .min(1)
     .optional()
     .describe('Azure Service Bus connection string (a Key Vault mount); otherwise LEAF_SERVICE_BUS_NAMESPACE with workload identity.'),
   /** `<name>.servicebus.windows.net`, with workload identity (DefaultAzureCredential). */
-  LEAF_SERVICE_BUS_NAMESPACE: z.string().min(1).optional().describe('<name>.servicebus.windows.net, reached with workload identity; required when LEAF_BUS=azure without a connection string.'),
+  LEAF_SERVICE_BUS_NAMESPACE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('<name>.servicebus.windows.net, reached with workload identity; required when LEAF_BUS=azure without a connection string.'),
   LEAF_BODY_LIMIT_BYTES: intSetting(1024, 100 * 1024 * 1024)
     .default(1024 * 1024)
     .describe('Largest request body accepted (413 beyond).'),
@@ -70,5 +90,4 @@ export function platformConfigProblems(config: PlatformConfig): Array<{ setting:
   return problems;
 }
 
-export const portFor = (service: ServiceName, config: PlatformConfig): number =>
-  config.PORT ?? defaultServicePorts[service];
+export const portFor = (service: ServiceName, config: PlatformConfig): number => config.PORT ?? defaultServicePorts[service];

@@ -53,7 +53,7 @@ describe('answers at the HTTP edge', () => {
     expect(JSON.stringify(answer.body)).not.toContain('secret-looking-marker');
   });
 
-  it('answers a path segment over the router\'s limit with 414 problem+json that does not echo it', async () => {
+  it("answers a path segment over the router's limit with 414 problem+json that does not echo it", async () => {
     const answer = parse(await raw(port, `GET /v1/items/${'marker'.repeat(40)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
     expect([answer.status, answer.body['code'], answer.body['detail']]).toEqual([414, 'URI_TOO_LONG', 'a path segment is too long']);
     expect(answer.head).toContain('application/problem+json');

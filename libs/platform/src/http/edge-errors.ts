@@ -19,14 +19,19 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: un
   let detail = 'the request is not valid HTTP';
   if (error.code === 'HPE_HEADER_OVERFLOW') {
     const requestLineEnd = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.indexOf('\r\n') : -1;
-    [code, detail] = requestLineEnd === -1 || requestLineEnd > longRequestLine ? ['URI_TOO_LONG', 'the request URL is too long'] : ['HEADERS_TOO_LARGE', 'the request headers are too large'];
+    [code, detail] =
+      requestLineEnd === -1 || requestLineEnd > longRequestLine
+        ? ['URI_TOO_LONG', 'the request URL is too long']
+        : ['HEADERS_TOO_LARGE', 'the request headers are too large'];
   } else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     [code, detail] = ['REQUEST_TIMEOUT', 'the request did not arrive in time'];
   }
   const problem = problemFor(code, detail, randomUUID());
   const body = JSON.stringify(problem);
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(error);
 }
@@ -34,7 +39,11 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: un
 /** Fastify's routing-stage errors (a path segment over maxParamLength, a malformed URL) as problem+json, without echoing the path. */
 export function answerFrameworkError(error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
   const [code, detail]: [ErrorCode, string] =
-    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ['URI_TOO_LONG', 'a path segment is too long'] : error.code === 'FST_ERR_BAD_URL' ? ['BAD_REQUEST', 'the request URL is not valid'] : ['BAD_REQUEST', 'the request could not be routed'];
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? ['URI_TOO_LONG', 'a path segment is too long']
+      : error.code === 'FST_ERR_BAD_URL'
+        ? ['BAD_REQUEST', 'the request URL is not valid']
+        : ['BAD_REQUEST', 'the request could not be routed'];
   const problem = problemFor(code, detail, request.id);
   void reply.status(problem.status).header('content-type', 'application/problem+json').header('x-request-id', request.id).send(problem);
 }

@@ -21,8 +21,18 @@ describe('scrubSecrets', () => {
   });
 
   it.each([
-    ['an Azure storage connection string', 'DefaultEndpointsProtocol=https;AccountName=leaf;AccountKey=abc123==;EndpointSuffix=core.windows.net', 'abc123', 'AccountName=leaf'],
-    ['a Service Bus connection string', 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=k3y+val=', 'k3y', 'SharedAccessKeyName=send'],
+    [
+      'an Azure storage connection string',
+      'DefaultEndpointsProtocol=https;AccountName=leaf;AccountKey=abc123==;EndpointSuffix=core.windows.net',
+      'abc123',
+      'AccountName=leaf',
+    ],
+    [
+      'a Service Bus connection string',
+      'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=k3y+val=',
+      'k3y',
+      'SharedAccessKeyName=send',
+    ],
     ['an ADO.NET connection string', 'Server=tcp:x.database.windows.net;Password=hunter2;User ID=a', 'hunter2', 'User ID=a'],
     ['an ODBC pwd', 'DRIVER={ODBC};UID=leaf;PWD=hunter2;', 'hunter2', 'UID=leaf'],
     ['a quoted value', 'password="two words"', 'two words', 'password='],
@@ -44,7 +54,9 @@ describe('scrubSecrets', () => {
 
 describe('scrubForPublication', () => {
   it('removes URLs whole and connection-string secrets from driver messages', () => {
-    const out = scrubForPublication('connect ECONNREFUSED for postgres://leaf:hunter2@db:5432/leaf; Server=tcp:x.database.windows.net;Password=hunter2;User ID=a');
+    const out = scrubForPublication(
+      'connect ECONNREFUSED for postgres://leaf:hunter2@db:5432/leaf; Server=tcp:x.database.windows.net;Password=hunter2;User ID=a',
+    );
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain('postgres://');
     expect(out).not.toContain('db:5432');
@@ -56,7 +68,10 @@ describe('scrubForPublication', () => {
 describe('scrubObject', () => {
   it('replaces secret-named keys at any depth and scrubs every string', () => {
     const out = scrubObject({ headers: { Authorization: 'x', 'x-request-id': 'abc' }, nested: [{ client_secret: 'shh', note: 'Bearer abc.def' }] });
-    expect(out).toEqual({ headers: { Authorization: '[REDACTED]', 'x-request-id': 'abc' }, nested: [{ client_secret: '[REDACTED]', note: 'Bearer [REDACTED]' }] });
+    expect(out).toEqual({
+      headers: { Authorization: '[REDACTED]', 'x-request-id': 'abc' },
+      nested: [{ client_secret: '[REDACTED]', note: 'Bearer [REDACTED]' }],
+    });
   });
 
   it('keeps an error’s name and code and scrubs its message', () => {

@@ -35,7 +35,8 @@ export function scrubForPublication(text: string): string {
   return scrubSecrets(text.replace(anyUrl, '<url>'));
 }
 
-const secretKey = /^(authorization|cookie|set-cookie|password|passwd|secret|token|access_token|refresh_token|id_token|client_secret|api[-_]?key|connection_?string|sas|signature|x-api-key|cf-access-jwt-assertion)$/i;
+const secretKey =
+  /^(authorization|cookie|set-cookie|password|passwd|secret|token|access_token|refresh_token|id_token|client_secret|api[-_]?key|connection_?string|sas|signature|x-api-key|cf-access-jwt-assertion)$/i;
 
 /** Deep copy with secret-named keys replaced and every string scrubbed. Cycles are cut, not followed. */
 export function scrubObject(value: unknown, seen = new WeakSet<object>()): unknown {
@@ -44,7 +45,12 @@ export function scrubObject(value: unknown, seen = new WeakSet<object>()): unkno
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
   if (value instanceof Error) {
-    return { type: value.name, message: scrubSecrets(value.message), code: (value as { code?: unknown }).code, stack: value.stack && scrubSecrets(value.stack) };
+    return {
+      type: value.name,
+      message: scrubSecrets(value.message),
+      code: (value as { code?: unknown }).code,
+      stack: value.stack && scrubSecrets(value.stack),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => scrubObject(v, seen));
   const out: Record<string, unknown> = {};

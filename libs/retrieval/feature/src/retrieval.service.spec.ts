@@ -21,9 +21,22 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 function packetDocument(clientId: string, packetId: string, extraRow?: string[]): SearchDocumentV1 {
   const period = seed.contractPeriods.find((p) => p.clientId === clientId)!;
   const rows = scheduleRows(seed.contractGuarantees.filter((g) => g.periodId === period.periodId));
-  const text = [`${clientId} Rate Schedule`, `${period.pbmName} ${period.startDate} to ${period.endDate}`, '', [rateTableHeader, ...rows, ...(extraRow ? [extraRow] : [])].map((r) => r.join('\t')).join('\n')].join('\n');
+  const text = [
+    `${clientId} Rate Schedule`,
+    `${period.pbmName} ${period.startDate} to ${period.endDate}`,
+    '',
+    [rateTableHeader, ...rows, ...(extraRow ? [extraRow] : [])].map((r) => r.join('\t')).join('\n'),
+  ].join('\n');
   // Exactly the body contract-packets publishes today (no new optional field).
-  return { documentId: `contract-packet:${packetId}`, clientId, source: 'contract-packet', title: `${clientId} rate schedule.xlsx`, text, sha256: sha(text), locator: 'p1' };
+  return {
+    documentId: `contract-packet:${packetId}`,
+    clientId,
+    source: 'contract-packet',
+    title: `${clientId} rate schedule.xlsx`,
+    text,
+    sha256: sha(text),
+    locator: 'p1',
+  };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,7 +51,11 @@ describe.each(testDatabaseTargets())('retrieval on $name', ({ name, create }) =>
   let pg: DataSource;
   const logs = captureLogger('retrieval');
   const dataDir = mkdtempSync(join(tmpdir(), 'leaf-retrieval-'));
-  const analystOf = (clientId: string): Pick<Identity, 'clientIds' | 'roles' | 'subject'> => ({ subject: `ana@${clientId}`, roles: ['analyst'], clientIds: [clientId] });
+  const analystOf = (clientId: string): Pick<Identity, 'clientIds' | 'roles' | 'subject'> => ({
+    subject: `ana@${clientId}`,
+    roles: ['analyst'],
+    clientIds: [clientId],
+  });
 
   const search = async (query: string, identity: Pick<Identity, 'clientIds' | 'roles'> = analystOf(alpha)): Promise<{ status: number; body: Json }> => {
     const res = await fetch(`${base}/v1/search?${query}`, { headers: identityHeaders(identity) });
@@ -52,21 +69,33 @@ describe.each(testDatabaseTargets())('retrieval on $name', ({ name, create }) =>
     }
     throw new Error(`message ${messageId} was not applied`);
   };
-  const publish = async (topic: TopicName & `${string}.search-documents.v1`, doc: SearchDocumentV1, messageId = `${doc.documentId}:${doc.sha256.slice(0, 8)}:${doc.action ?? 'upsert'}`) => {
+  const publish = async (
+    topic: TopicName & `${string}.search-documents.v1`,
+    doc: SearchDocumentV1,
+    messageId = `${doc.documentId}:${doc.sha256.slice(0, 8)}:${doc.action ?? 'upsert'}`,
+  ) => {
     await bus.send(topic, { messageId, body: doc });
     await applied(messageId);
   };
 
   beforeAll(async () => {
     db = await create();
-    const config = loadServiceConfig(retrievalService, { LEAF_DATABASE_URL: db.url, LEAF_DATA_DIR: dataDir, LEAF_LAKE_URL: `file:${join(dataDir, 'lake')}`, PORT: '0' });
+    const config = loadServiceConfig(retrievalService, {
+      LEAF_DATABASE_URL: db.url,
+      LEAF_DATA_DIR: dataDir,
+      LEAF_LAKE_URL: `file:${join(dataDir, 'lake')}`,
+      PORT: '0',
+    });
     app = await startServiceApp(retrievalService, config, logs.logger);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     bus = app.get<MessageBus>(MESSAGE_BUS);
     pg = app.get<DataSource>(DATA_SOURCE);
     await publish('contracts.search-documents.v1', packetDocument(alpha, 'pkt-alpha'));
     // bravo's schedule also has a specialty brand row, worded to match the query even better.
-    await publish('contracts.search-documents.v1', packetDocument(bravo, 'pkt-bravo', ['AWP discount', 'Specialty', 'Brand', 'Specialty brand discount guarantee AWP-30%', '']));
+    await publish(
+      'contracts.search-documents.v1',
+      packetDocument(bravo, 'pkt-bravo', ['AWP discount', 'Specialty', 'Brand', 'Specialty brand discount guarantee AWP-30%', '']),
+    );
   }, 300_000);
   afterAll(async () => {
     await app?.close();
@@ -83,7 +112,10 @@ describe.each(testDatabaseTargets())('retrieval on $name', ({ name, create }) =>
     expect(res.hits.length).toBeGreaterThan(1);
     expect(res.hits.every((h) => h.clientId === alpha)).toBe(true);
     const [top] = res.hits;
-    expect(top).toMatchObject({ documentId: 'contract-packet:pkt-alpha', provenance: { source: 'contract-packet', objectId: 'contract-packet:pkt-alpha', locator: expect.stringMatching(/^u2:r\d+$/) } });
+    expect(top).toMatchObject({
+      documentId: 'contract-packet:pkt-alpha',
+      provenance: { source: 'contract-packet', objectId: 'contract-packet:pkt-alpha', locator: expect.stringMatching(/^u2:r\d+$/) },
+    });
     expect(top!.text).toMatch(/^Metric: AWP discount; Channel: Specialty; Drug type: Brand; Guarantee: /);
     expect(top!.provenance.sha256).toMatch(/^[a-f0-9]{64}$/);
     expect(top!.subscores.keyword?.rank).toBe(1);
@@ -108,7 +140,10 @@ describe.each(testDatabaseTargets())('retrieval on $name', ({ name, create }) =>
   });
 
   it('is idempotent on the content hash, replaces a new version, and drops a superseded or deleted document', async () => {
-    const chunkRows = async (documentId: string) => ((await pg.query(`SELECT chunk_id FROM retrieval_chunks WHERE document_id = $1 ORDER BY chunk_id`, [documentId])) as Json[]).map((r) => String(r.chunk_id));
+    const chunkRows = async (documentId: string) =>
+      ((await pg.query(`SELECT chunk_id FROM retrieval_chunks WHERE document_id = $1 ORDER BY chunk_id`, [documentId])) as Json[]).map((r) =>
+        String(r.chunk_id),
+      );
     const before = await chunkRows('contract-packet:pkt-alpha');
     await publish('contracts.search-documents.v1', packetDocument(alpha, 'pkt-alpha'), 'resent-same-hash');
     expect(await chunkRows('contract-packet:pkt-alpha')).toEqual(before);
@@ -118,38 +153,85 @@ describe.each(testDatabaseTargets())('retrieval on $name', ({ name, create }) =>
     await publish('contracts.search-documents.v1', v2);
     // The vector branch always offers neighbours; the keyword branch finds the one new row.
     const zanzibar = (await search('q=zanzibar')).body as SearchResponse;
-    expect(zanzibar.hits[0]).toMatchObject({ documentId: 'contract-packet:pkt-alpha', text: expect.stringContaining('zanzibar'), subscores: { keyword: { rank: 1 } } });
+    expect(zanzibar.hits[0]).toMatchObject({
+      documentId: 'contract-packet:pkt-alpha',
+      text: expect.stringContaining('zanzibar'),
+      subscores: { keyword: { rank: 1 } },
+    });
     expect(zanzibar.hits.filter((h) => h.subscores.keyword)).toHaveLength(1);
 
     // An amendment that supersedes the schedule: the schedule drops out, the amendment answers.
     const amendmentText = 'Amendment 1\nSpecialty brand discount guarantee raised to AWP-23% from July';
-    await publish('contracts.search-documents.v1', { documentId: 'contract-packet:pkt-alpha-amend', clientId: alpha, source: 'contract-packet', title: 'Amendment 1', text: amendmentText, sha256: sha(amendmentText), locator: 'p1', supersedes: ['contract-packet:pkt-alpha'] });
+    await publish('contracts.search-documents.v1', {
+      documentId: 'contract-packet:pkt-alpha-amend',
+      clientId: alpha,
+      source: 'contract-packet',
+      title: 'Amendment 1',
+      text: amendmentText,
+      sha256: sha(amendmentText),
+      locator: 'p1',
+      supersedes: ['contract-packet:pkt-alpha'],
+    });
     const afterAmendment = (await search(`q=${encodeURIComponent('specialty brand discount guarantee')}`)).body as SearchResponse;
     expect(afterAmendment.hits.map((h) => h.documentId)).toEqual(['contract-packet:pkt-alpha-amend']);
     // Re-sending the superseded schedule does not bring it back.
     await publish('contracts.search-documents.v1', v2, 'superseded-resent');
     expect((await search('q=zanzibar')).body.hits.map((h: Json) => h.documentId)).not.toContain('contract-packet:pkt-alpha');
 
-    await publish('contracts.search-documents.v1', { ...v2, documentId: 'contract-packet:pkt-alpha-amend', sha256: sha(amendmentText), text: '', action: 'delete' });
+    await publish('contracts.search-documents.v1', {
+      ...v2,
+      documentId: 'contract-packet:pkt-alpha-amend',
+      sha256: sha(amendmentText),
+      text: '',
+      action: 'delete',
+    });
     expect((await search(`q=${encodeURIComponent('specialty brand discount guarantee')}`)).body.hits).toEqual([]);
   });
 
   it('indexes finding summaries and requests on their topics, behind the role their module needs', async () => {
     const findings = 'Reconciliation findings: duplicate fill impact 35.00 on retail 30 brand claims';
-    await publish('claims.search-documents.v1', { documentId: `claims-findings:${alpha}:p1`, clientId: alpha, source: 'claims-finding', module: 'findings', objectId: 'run-1', kind: 'finding-summary', title: 'Findings p1', text: findings, sha256: sha(findings), locator: 'summary', chunks: [{ locator: 'finding:f-1', text: findings }] });
+    await publish('claims.search-documents.v1', {
+      documentId: `claims-findings:${alpha}:p1`,
+      clientId: alpha,
+      source: 'claims-finding',
+      module: 'findings',
+      objectId: 'run-1',
+      kind: 'finding-summary',
+      title: 'Findings p1',
+      text: findings,
+      sha256: sha(findings),
+      locator: 'summary',
+      chunks: [{ locator: 'finding:f-1', text: findings }],
+    });
     const request = 'Please reload the duplicate fill extract for March';
-    await publish('salesforce.search-documents.v1', { documentId: 'salesforce:req-1', clientId: alpha, source: 'salesforce', title: 'REQ-1 reload', text: request, sha256: sha(request), locator: 'description' });
+    await publish('salesforce.search-documents.v1', {
+      documentId: 'salesforce:req-1',
+      clientId: alpha,
+      source: 'salesforce',
+      title: 'REQ-1 reload',
+      text: request,
+      sha256: sha(request),
+      locator: 'description',
+    });
     // "duplicate" names findings, "request" names requests: the router searches both.
     const analyst = (await search('q=duplicate+fill+request')).body as SearchResponse;
     expect(new Set(analyst.hits.map((h) => h.module))).toEqual(new Set(['findings', 'requests']));
-    expect(analyst.hits.find((h) => h.module === 'findings')?.provenance).toEqual({ source: 'claims-finding', objectId: 'run-1', locator: 'finding:f-1', sha256: sha(findings) });
+    expect(analyst.hits.find((h) => h.module === 'findings')?.provenance).toEqual({
+      source: 'claims-finding',
+      objectId: 'run-1',
+      locator: 'finding:f-1',
+      sha256: sha(findings),
+    });
     const reader = (await search('q=duplicate+fill+request', { subject: 'r', roles: ['reader'], clientIds: [alpha] } as Identity)).body as SearchResponse;
     expect(reader.hits.map((h) => h.module)).toEqual(['requests']);
   });
 
   it('dead-letters a document that moves to another client, with the reason, and indexes nothing of it', async () => {
     const text = 'hijack attempt specialty';
-    await bus.send('contracts.search-documents.v1', { messageId: 'moved', body: { documentId: 'salesforce:req-1', clientId: bravo, source: 'salesforce', title: 't', text, sha256: sha(text), locator: 'x' } });
+    await bus.send('contracts.search-documents.v1', {
+      messageId: 'moved',
+      body: { documentId: 'salesforce:req-1', clientId: bravo, source: 'salesforce', title: 't', text, sha256: sha(text), locator: 'x' },
+    });
     let dead: Json[] = [];
     for (let i = 0; i < 200 && !dead.length; i++) {
       dead = await bus.peek({ topic: 'contracts.search-documents.v1', subscription: 'retrieval' }, { deadLetter: true });
@@ -161,10 +243,18 @@ describe.each(testDatabaseTargets())('retrieval on $name', ({ name, create }) =>
 
   it('reindexes from the registry for an operator, and refuses an analyst', async () => {
     const operator = { subject: 'op', roles: ['operator'], clientIds: '*' } as Identity;
-    const res = await fetch(`${base}/v1/search/reindex`, { method: 'POST', headers: { ...identityHeaders(operator), 'content-type': 'application/json' }, body: JSON.stringify({ clientId: alpha }) });
+    const res = await fetch(`${base}/v1/search/reindex`, {
+      method: 'POST',
+      headers: { ...identityHeaders(operator), 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: alpha }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ documents: 2, backend: 'postgres', embedding: 'lexical-ngram-fnv1a-256' });
-    const refused = await fetch(`${base}/v1/search/reindex`, { method: 'POST', headers: { ...identityHeaders(analystOf(alpha)), 'content-type': 'application/json' }, body: '{}' });
+    const refused = await fetch(`${base}/v1/search/reindex`, {
+      method: 'POST',
+      headers: { ...identityHeaders(analystOf(alpha)), 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused.status).toBe(403);
   });
 });

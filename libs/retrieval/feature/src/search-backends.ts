@@ -3,7 +3,14 @@ import { AzureKeyCredential } from '@azure/search-documents';
 import type { Provider } from '@nestjs/common';
 import { searchModules } from '@leaf/contracts';
 import { DATA_SOURCE } from '@leaf/persistence';
-import { AzureOpenAiEmbedding, AzureSearchIndex, PostgresSearchIndex, SEARCH_INDEX, retrievalEmbeddingDimensions, type SearchIndex } from '@leaf/retrieval/data-access';
+import {
+  AzureOpenAiEmbedding,
+  AzureSearchIndex,
+  PostgresSearchIndex,
+  SEARCH_INDEX,
+  retrievalEmbeddingDimensions,
+  type SearchIndex,
+} from '@leaf/retrieval/data-access';
 import { LexicalEmbedding, type EmbeddingFunction } from '@leaf/retrieval/domain';
 import type { DataSource } from 'typeorm';
 import type { RetrievalConfig } from './config/retrieval.config';

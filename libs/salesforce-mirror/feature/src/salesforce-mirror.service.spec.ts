@@ -30,15 +30,25 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
   const operator = { clientIds: '*' as const, roles: ['operator' as const] };
   const analystA = { clientIds: [clientA], roles: ['analyst' as const] };
 
-  const call = async (method: string, path: string, identity: Partial<Identity> & Pick<Identity, 'clientIds'> = operator, body?: unknown): Promise<{ status: number; body: Json; raw: Buffer; headers: Headers }> => {
-    const res = await fetch(`${base}${path}`, { method, headers: { ...identityHeaders(identity), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const call = async (
+    method: string,
+    path: string,
+    identity: Partial<Identity> & Pick<Identity, 'clientIds'> = operator,
+    body?: unknown,
+  ): Promise<{ status: number; body: Json; raw: Buffer; headers: Headers }> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...identityHeaders(identity), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const raw = Buffer.from(await res.arrayBuffer());
     responses.push(JSON.stringify(Object.fromEntries(res.headers)), raw.toString('latin1'));
     const json = (res.headers.get('content-type') ?? '').includes('json') && raw.length ? JSON.parse(raw.toString()) : null;
     return { status: res.status, body: json, raw, headers: res.headers };
   };
   const sync = (full = false) => call('POST', '/v1/salesforce/sync', operator, full ? { full: true } : undefined);
-  const requestIds = (clientId?: string) => [...fake.org.object('IT_Request__c')!.records.values()].filter((r) => !clientId || r['Client__c'] === clientId).map((r) => String(r['Id']));
+  const requestIds = (clientId?: string) =>
+    [...fake.org.object('IT_Request__c')!.records.values()].filter((r) => !clientId || r['Client__c'] === clientId).map((r) => String(r['Id']));
 
   beforeAll(async () => {
     db = await create();
@@ -81,7 +91,7 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
     expect(rows[0].n).toBe(fake.org.blobs.size);
   });
 
-  it('lists requests within the caller\'s clients, paged, and hides another client\'s request', async () => {
+  it("lists requests within the caller's clients, paged, and hides another client's request", async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -100,7 +110,11 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
 
   it('shows a request with its history, files, notes, feed and comments, and serves a file from the lake', async () => {
     const org = fake.org;
-    const withAll = requestIds(clientA).find((id) => [...org.object('ContentDocumentLink')!.records.values()].some((l) => l['LinkedEntityId'] === id) && [...org.object('IT_Request__History')!.records.values()].some((h) => h['ParentId'] === id))!;
+    const withAll = requestIds(clientA).find(
+      (id) =>
+        [...org.object('ContentDocumentLink')!.records.values()].some((l) => l['LinkedEntityId'] === id) &&
+        [...org.object('IT_Request__History')!.records.values()].some((h) => h['ParentId'] === id),
+    )!;
     const { status, body } = await call('GET', `/v1/salesforce/requests/${withAll}`, analystA);
     expect(status).toBe(200);
     expect(body.history.length).toBe([...org.object('IT_Request__History')!.records.values()].filter((h) => h['ParentId'] === withAll).length);
@@ -146,7 +160,11 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
   });
 
   it('reports a planted gap: a record committed with a SystemModstamp before the overlap window', async () => {
-    const late = fake.org.insert('IT_Request__c', { Name: 'ITR-LATE', Subject__c: 'Late commit', Status__c: 'New', Client__c: clientA }, new Date(Date.now() - 3 * 86_400_000).toISOString());
+    const late = fake.org.insert(
+      'IT_Request__c',
+      { Name: 'ITR-LATE', Subject__c: 'Late commit', Status__c: 'New', Client__c: clientA },
+      new Date(Date.now() - 3 * 86_400_000).toISOString(),
+    );
     const { body } = await sync();
     expect(body.run.mode).toBe('incremental');
     expect(body.completeness.clean).toBe(false);
@@ -188,15 +206,33 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
       `INSERT INTO agent_tasks (task_id, kind, client_id, parameters, requested_by, lane, policy, status, max_attempts, timeout_ms, trace_id, result)
        VALUES ('tsk-lineage-1', 'claims.reconcile', $1, $2, 'analyst@example', 'long', '{}', 'succeeded', 3, 60000, $3, $4),
               ('tsk-lineage-2', 'claims.reconcile', $5, $2, 'analyst@example', 'long', '{}', 'succeeded', 3, 60000, $3, NULL)`,
-      [clientA, JSON.stringify({ clientId: clientA, periodId: 'p1', salesforceRequestId: requestId }), 'a'.repeat(32), JSON.stringify({ runId: 'run-123' }), clientB],
+      [
+        clientA,
+        JSON.stringify({ clientId: clientA, periodId: 'p1', salesforceRequestId: requestId }),
+        'a'.repeat(32),
+        JSON.stringify({ runId: 'run-123' }),
+        clientB,
+      ],
     );
     const sha = 'b'.repeat(64);
-    await pg.query(`INSERT INTO agent_task_artifacts (task_id, name, attempt, sha256, bytes, content_type, lake_key) VALUES ('tsk-lineage-1', 'findings.xlsx', 1, $1, 10, 'application/octet-stream', $2)`, [sha, `artifacts/sha256/bb/${sha}`]);
+    await pg.query(
+      `INSERT INTO agent_task_artifacts (task_id, name, attempt, sha256, bytes, content_type, lake_key) VALUES ('tsk-lineage-1', 'findings.xlsx', 1, $1, 10, 'application/octet-stream', $2)`,
+      [sha, `artifacts/sha256/bb/${sha}`],
+    );
     await sync();
     const detail = (await call('GET', `/v1/salesforce/requests/${requestId}`, analystA)).body;
     // The other client's task naming the same id is not this request's work.
-    expect(detail.lineage).toEqual([expect.objectContaining({ taskId: 'tsk-lineage-1', kind: 'claims.reconcile', runIds: ['run-123'], deliverables: [expect.objectContaining({ name: 'findings.xlsx', sha256: sha })] })]);
-    expect((await call('GET', '/v1/salesforce/lineage?taskId=tsk-lineage-1', analystA)).body.items).toEqual([expect.objectContaining({ requestId, taskId: 'tsk-lineage-1' })]);
+    expect(detail.lineage).toEqual([
+      expect.objectContaining({
+        taskId: 'tsk-lineage-1',
+        kind: 'claims.reconcile',
+        runIds: ['run-123'],
+        deliverables: [expect.objectContaining({ name: 'findings.xlsx', sha256: sha })],
+      }),
+    ]);
+    expect((await call('GET', '/v1/salesforce/lineage?taskId=tsk-lineage-1', analystA)).body.items).toEqual([
+      expect.objectContaining({ requestId, taskId: 'tsk-lineage-1' }),
+    ]);
     expect((await call('GET', `/v1/salesforce/lineage?artifactSha256=${sha}`, analystA)).body.items).toEqual([expect.objectContaining({ requestId })]);
     expect((await call('GET', `/v1/salesforce/lineage?artifactSha256=${sha}`, { clientIds: [clientB], roles: ['analyst'] })).body.items).toEqual([]);
     expect((await call('GET', '/v1/salesforce/lineage', analystA)).status).toBe(400);
@@ -214,9 +250,17 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
     expect(manifest.files.length).toBe(bundle.files);
     for (const f of manifest.files) {
       const stored = (await pg.query(`SELECT lake_key FROM salesforce_request_files WHERE content_version_id = $1`, [f.contentVersionId])).rows[0];
-      expect(createHash('sha256').update(await lake.read(stored.lake_key)).digest('hex')).toBe(f.sha256);
+      expect(
+        createHash('sha256')
+          .update(await lake.read(stored.lake_key))
+          .digest('hex'),
+      ).toBe(f.sha256);
     }
-    expect(createHash('sha256').update(await lake.read(bundle.lake_key)).digest('hex')).toBe(manifest.requestSha256);
+    expect(
+      createHash('sha256')
+        .update(await lake.read(bundle.lake_key))
+        .digest('hex'),
+    ).toBe(manifest.requestSha256);
   });
 
   it('never lets a Salesforce token or secret out in answers or logs', () => {

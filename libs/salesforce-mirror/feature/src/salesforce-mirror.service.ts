@@ -32,7 +32,10 @@ export const salesforceMirrorService = defineService<SalesforceMirrorConfig>(
     controllers: [SalesforceController],
     providers: [
       { provide: SALESFORCE_SOURCE, useValue: source(config) },
-      { provide: SYNC_OPTIONS, useValue: { overlapMs: config.LEAF_SALESFORCE_OVERLAP_MS, deleteRetentionMs: config.LEAF_SALESFORCE_DELETE_RETENTION_DAYS * 86_400_000 } },
+      {
+        provide: SYNC_OPTIONS,
+        useValue: { overlapMs: config.LEAF_SALESFORCE_OVERLAP_MS, deleteRetentionMs: config.LEAF_SALESFORCE_DELETE_RETENTION_DAYS * 86_400_000 },
+      },
       { provide: SYNC_ON_START, useValue: config.LEAF_SALESFORCE_SYNC_ON_START },
       SalesforceSyncService,
     ],

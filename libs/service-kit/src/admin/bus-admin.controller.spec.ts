@@ -48,11 +48,17 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
 
-    await bus.send('agent-tasks', tasks.map((body) => ({ body })));
+    await bus.send(
+      'agent-tasks',
+      tasks.map((body) => ({ body })),
+    );
     const consumer = bus.subscribe({ queue: 'agent-tasks' }, (m, context) =>
       context.deadLetter({ reason: 'poison', description: `bad ${(m.body as { taskId: string }).taskId}` }),
     );
-    await until(() => bus.peek({ queue: 'agent-tasks' }, { deadLetter: true }), (m) => m.length === 3);
+    await until(
+      () => bus.peek({ queue: 'agent-tasks' }, { deadLetter: true }),
+      (m) => m.length === 3,
+    );
     await consumer.close();
   });
   afterAll(async () => {
@@ -86,15 +92,25 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
     expect(inspected.status).toBe(200);
     expect(inspected.body).toMatchObject({ sequenceNumber: second.sequenceNumber, body: tasks[1] });
 
-    const resubmit = await post('/admin/bus/dead-letters/resubmit', { address: { queue: 'agent-tasks' }, sequenceNumbers: [second.sequenceNumber, '987654321'] });
+    const resubmit = await post('/admin/bus/dead-letters/resubmit', {
+      address: { queue: 'agent-tasks' },
+      sequenceNumbers: [second.sequenceNumber, '987654321'],
+    });
     expect(resubmit.status).toBe(200);
-    expect(resubmit.body).toMatchObject({ resubmitted: [{ sequenceNumber: second.sequenceNumber, originalMessageId: second.messageId }], notFound: ['987654321'], notReached: [] });
+    expect(resubmit.body).toMatchObject({
+      resubmitted: [{ sequenceNumber: second.sequenceNumber, originalMessageId: second.messageId }],
+      notFound: ['987654321'],
+      notReached: [],
+    });
 
     const handled: ReceivedMessage[] = [];
     const consumer = bus.subscribe({ queue: 'agent-tasks' }, async (m) => {
       handled.push(m);
     });
-    await until(async () => handled.length, (n) => n >= 1);
+    await until(
+      async () => handled.length,
+      (n) => n >= 1,
+    );
     await consumer.close();
     expect(handled.map((m) => m.body)).toEqual([tasks[1]]);
 
@@ -132,7 +148,10 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
     const consumer = bus.subscribe({ queue: 'agent-tasks' }, async () => {
       throw new Error('no handler may see this body');
     });
-    await until(() => bus.peek({ queue: 'agent-tasks' }, { deadLetter: true }), (m) => m.some((d) => d.messageId === 'garbage'));
+    await until(
+      () => bus.peek({ queue: 'agent-tasks' }, { deadLetter: true }),
+      (m) => m.some((d) => d.messageId === 'garbage'),
+    );
     await consumer.close();
 
     const list = await call('/admin/bus/dead-letters?queue=agent-tasks');
@@ -148,7 +167,12 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
     const others = list.body.items.filter((d: { messageId: string }) => d.messageId !== 'garbage');
     const resubmit = await post('/admin/bus/dead-letters/resubmit', { address: { queue: 'agent-tasks' }, sequenceNumbers: [poison.sequenceNumber] });
     expect(resubmit.status).toBe(200);
-    expect(resubmit.body).toMatchObject({ resubmitted: [], notFound: [], notReached: [], refused: [{ sequenceNumber: poison.sequenceNumber, reason: 'BodyNotJson' }] });
+    expect(resubmit.body).toMatchObject({
+      resubmitted: [],
+      notFound: [],
+      notReached: [],
+      refused: [{ sequenceNumber: poison.sequenceNumber, reason: 'BodyNotJson' }],
+    });
     const after = (await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items;
     expect(after).toEqual([...others, poison].sort((a, b) => Number(a.sequenceNumber) - Number(b.sequenceNumber)));
   });
@@ -167,11 +191,14 @@ describe.each(testDatabaseTargets())('bus admin HTTP API on $name', ({ create })
     expect((await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items).toEqual(before);
   });
 
-  it('keeps a client-scoped operator to its clients: others\' dead letters unlisted, 404 on inspect, untouched by resubmit', async () => {
+  it("keeps a client-scoped operator to its clients: others' dead letters unlisted, 404 on inspect, untouched by resubmit", async () => {
     const beta = { ...task(9), clientId: 'beta-union' };
     await bus.send('agent-tasks', [{ body: beta }]);
     const consumer = bus.subscribe({ queue: 'agent-tasks' }, (m, context) => context.deadLetter({ reason: 'poison', description: 'bad' }));
-    await until(() => bus.peek({ queue: 'agent-tasks' }, { deadLetter: true }), (m) => m.some((d) => (d.body as { taskId?: string } | undefined)?.taskId === beta.taskId));
+    await until(
+      () => bus.peek({ queue: 'agent-tasks' }, { deadLetter: true }),
+      (m) => m.some((d) => (d.body as { taskId?: string } | undefined)?.taskId === beta.taskId),
+    );
     await consumer.close();
     const all = (await call('/admin/bus/dead-letters?queue=agent-tasks')).body.items as Array<{ sequenceNumber: string; messageId: string }>;
     const scoped = identityHeaders({ subject: 'beta-ops', roles: ['operator'], clientIds: ['beta-union'] });

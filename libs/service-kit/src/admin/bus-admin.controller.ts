@@ -12,14 +12,7 @@ import {
   type ReceiveAddress,
 } from '@leaf/messaging';
 import { AppError, CurrentIdentity, RequireRole, ZodPipe, canSeeClient } from '@leaf/platform';
-import {
-  addressOf,
-  deadLetterQuerySchema,
-  resubmitBodySchema,
-  sequenceNumberParamsSchema,
-  type DeadLetterQuery,
-  type ResubmitBody,
-} from './bus-admin.schemas';
+import { addressOf, deadLetterQuerySchema, resubmitBodySchema, sequenceNumberParamsSchema, type DeadLetterQuery, type ResubmitBody } from './bus-admin.schemas';
 
 const summaryJson = <D extends DeadLetterSummary>(d: D) => ({ ...d, sequenceNumber: d.sequenceNumber.toString(), enqueuedAt: d.enqueuedAt.toISOString() });
 
@@ -70,7 +63,11 @@ export class BusAdminController {
     const items = await mapBusErrors(() => listDeadLetters(this.bus, addressOf(query), options));
     if (identity.clientIds === '*') return { items: items.map(summaryJson) };
     // Summaries carry no body: the page is peeked once more to learn each message's client.
-    const visible = await this.visibleSequenceNumbers(identity, addressOf(query), items.map((d) => d.sequenceNumber));
+    const visible = await this.visibleSequenceNumbers(
+      identity,
+      addressOf(query),
+      items.map((d) => d.sequenceNumber),
+    );
     return { items: items.filter((d) => visible.has(d.sequenceNumber)).map(summaryJson) };
   }
 
@@ -89,7 +86,8 @@ export class BusAdminController {
   @HttpCode(200)
   async resubmit(@Body(new ZodPipe(resubmitBodySchema)) body: ResubmitBody, @CurrentIdentity() identity: Identity) {
     // Another client's dead letter is as absent as one that does not exist: untouched, reported notFound.
-    const visible = identity.clientIds === '*' ? new Set(body.sequenceNumbers) : await this.visibleSequenceNumbers(identity, body.address, body.sequenceNumbers);
+    const visible =
+      identity.clientIds === '*' ? new Set(body.sequenceNumbers) : await this.visibleSequenceNumbers(identity, body.address, body.sequenceNumbers);
     const chosen = body.sequenceNumbers.filter((n) => visible.has(n));
     const hidden = body.sequenceNumbers.filter((n) => !visible.has(n));
     const result = chosen.length

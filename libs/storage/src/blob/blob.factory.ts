@@ -1,10 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
-import {
-  AnonymousCredential,
-  BlobServiceClient,
-  StorageSharedKeyCredential,
-  type StoragePipelineOptions,
-} from '@azure/storage-blob';
+import { AnonymousCredential, BlobServiceClient, StorageSharedKeyCredential, type StoragePipelineOptions } from '@azure/storage-blob';
 import { LakeError } from '../errors/lake.error';
 import { safeCause } from '../errors/safe-cause';
 import { BlobLake, type BlobLakeOptions } from './blob.lake';

@@ -63,9 +63,7 @@ export class BlobLake implements Lake {
       const parsed = parseKey(contentKey(validArea, sha256));
       const existing = await this.existing(parsed, prepared.bytes.length);
       if (existing) return existing;
-      return this.upload(parsed, prepared.bytes.length, options, (client, uploadOptions) =>
-        client.uploadData(prepared.bytes, uploadOptions),
-      );
+      return this.upload(parsed, prepared.bytes.length, options, (client, uploadOptions) => client.uploadData(prepared.bytes, uploadOptions));
     }
     const spooled = join(this.spoolDir, `leaf-lake-${randomUUID()}.part`);
     try {
@@ -194,4 +192,3 @@ export class BlobLake implements Lake {
     return { key: parsed.key, sha256: parsed.sha256, size, contentType: options.contentType, metadata: { ...options.metadata } };
   }
 }
-

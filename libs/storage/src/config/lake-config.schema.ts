@@ -10,7 +10,10 @@ const filesystemLakeConfig = z.object({
 const accountUrl = z
   .url({ protocol: /^https?$/, error: 'accountUrl must be an http(s) URL' })
   // A SAS token in the URL would be a secret in config and logs; production authenticates with a credential.
-  .refine((value) => !value.includes('?') && !value.includes('#') && !/\/\/[^/]*@/.test(value), 'accountUrl must not carry a query, fragment or user info (use a credential, not a SAS URL)');
+  .refine(
+    (value) => !value.includes('?') && !value.includes('#') && !/\/\/[^/]*@/.test(value),
+    'accountUrl must not carry a query, fragment or user info (use a credential, not a SAS URL)',
+  );
 
 const azureBlobLakeConfig = z
   .object({

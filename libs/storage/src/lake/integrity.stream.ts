@@ -44,9 +44,7 @@ class IntegrityTransform extends Transform {
 export function integrityChecked(source: NodeJS.ReadableStream, expected: ExpectedContent): Readable {
   const checker = new IntegrityTransform(expected);
   source.on('error', (error: unknown) => {
-    checker.destroy(
-      isLakeError(error) ? error : new LakeError('LAKE_UNAVAILABLE', `reading ${expected.key} failed`, { cause: safeCause(error) }),
-    );
+    checker.destroy(isLakeError(error) ? error : new LakeError('LAKE_UNAVAILABLE', `reading ${expected.key} failed`, { cause: safeCause(error) }));
   });
   checker.on('close', () => {
     // A consumer that stops early must not leave a file descriptor or an HTTP response open.

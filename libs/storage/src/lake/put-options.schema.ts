@@ -5,7 +5,7 @@ import { DEFAULT_CONTENT_TYPE, type LakePutOptions } from './lake.port';
 /** The metadata entry the lake writes itself; a caller may not set it. */
 export const SHA256_METADATA_KEY = 'sha256';
 
-const TOKEN = "[A-Za-z0-9!#$&^_.+-]+";
+const TOKEN = '[A-Za-z0-9!#$&^_.+-]+';
 const CONTENT_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"[^"\\\\]*"))*$`);
 
 /*

@@ -89,7 +89,9 @@ export function describeLakeContract(name: string, makeFixture: () => Promise<La
       expect(error).toBeInstanceOf(LakeError);
       expect((error as LakeError).code).toBe(code);
       const cause = (error as LakeError).cause;
-      expectNoSecrets(`${(error as LakeError).message}\n${(error as LakeError).stack ?? ''}\n${cause instanceof Error ? `${cause.message}\n${cause.stack ?? ''}` : ''}`);
+      expectNoSecrets(
+        `${(error as LakeError).message}\n${(error as LakeError).stack ?? ''}\n${cause instanceof Error ? `${cause.message}\n${cause.stack ?? ''}` : ''}`,
+      );
       return error as LakeError;
     }
 
@@ -164,52 +166,56 @@ export function describeLakeContract(name: string, makeFixture: () => Promise<La
       expect(await fixture.leftovers()).toBe(0);
     });
 
-    it('streams large content through without holding it in memory', async () => {
-      const gc = exposeGc();
-      const total = 24 * MiB;
-      const chunk = 64 * 1024;
-      const expected = createHash('sha256');
-      gc();
-      const baseline = liveBytes();
-      let peak = 0;
-      const sample = (): void => {
+    it(
+      'streams large content through without holding it in memory',
+      async () => {
+        const gc = exposeGc();
+        const total = 24 * MiB;
+        const chunk = 64 * 1024;
+        const expected = createHash('sha256');
         gc();
-        peak = Math.max(peak, liveBytes() - baseline);
-      };
-      async function* generated(): AsyncGenerator<Uint8Array> {
-        for (let produced = 0; produced < total; produced += chunk) {
-          const bytes = randomBytes(chunk);
-          expected.update(bytes);
-          if (produced % (8 * MiB) === 0) sample();
-          yield bytes;
+        const baseline = liveBytes();
+        let peak = 0;
+        const sample = (): void => {
+          gc();
+          peak = Math.max(peak, liveBytes() - baseline);
+        };
+        async function* generated(): AsyncGenerator<Uint8Array> {
+          for (let produced = 0; produced < total; produced += chunk) {
+            const bytes = randomBytes(chunk);
+            expected.update(bytes);
+            if (produced % (8 * MiB) === 0) sample();
+            yield bytes;
+          }
         }
-      }
-      // Also sample after the stream is consumed (uploading a spooled file must not load it whole either).
-      // A full collection is slow in a big test process (a CI worker that already ran the PGlite
-      // suites holds a large heap), hence the sparse sampling.
-      const sampler = setInterval(sample, 2_000);
-      let object: LakeObject;
-      try {
-        object = await lake.put('snapshots/large', generated(), { contentType: 'application/octet-stream' });
-      } finally {
-        clearInterval(sampler);
-      }
-      sample();
-      const hash = expected.digest('hex');
-      expect(object.sha256).toBe(hash);
-      expect(object.size).toBe(total);
-      // Holding the content would keep at least `total` bytes alive; spooling keeps a few buffers.
-      expect(peak).toBeLessThan(total / 4);
-      expect(await lake.verify(object.key)).toEqual(object);
-      const reread = createHash('sha256');
-      let size = 0;
-      for await (const part of await lake.open(object.key)) {
-        reread.update(part as Buffer);
-        size += (part as Buffer).length;
-      }
-      expect({ size, sha256: reread.digest('hex') }).toEqual({ size: total, sha256: hash });
-      expect(await fixture.leftovers()).toBe(0);
-    }, slowUnderLoadMs);
+        // Also sample after the stream is consumed (uploading a spooled file must not load it whole either).
+        // A full collection is slow in a big test process (a CI worker that already ran the PGlite
+        // suites holds a large heap), hence the sparse sampling.
+        const sampler = setInterval(sample, 2_000);
+        let object: LakeObject;
+        try {
+          object = await lake.put('snapshots/large', generated(), { contentType: 'application/octet-stream' });
+        } finally {
+          clearInterval(sampler);
+        }
+        sample();
+        const hash = expected.digest('hex');
+        expect(object.sha256).toBe(hash);
+        expect(object.size).toBe(total);
+        // Holding the content would keep at least `total` bytes alive; spooling keeps a few buffers.
+        expect(peak).toBeLessThan(total / 4);
+        expect(await lake.verify(object.key)).toEqual(object);
+        const reread = createHash('sha256');
+        let size = 0;
+        for await (const part of await lake.open(object.key)) {
+          reread.update(part as Buffer);
+          size += (part as Buffer).length;
+        }
+        expect({ size, sha256: reread.digest('hex') }).toEqual({ size: total, sha256: hash });
+        expect(await fixture.leftovers()).toBe(0);
+      },
+      slowUnderLoadMs,
+    );
 
     it('lists objects by string prefix in key order', async () => {
       const areas = ['a', 'a/b', 'a-b', 'ab', 'b'];
@@ -275,7 +281,22 @@ export function describeLakeContract(name: string, makeFixture: () => Promise<La
         await expectLakeError(lake.stat(key), 'LAKE_INVALID_KEY');
         await expectLakeError(lake.verify(key), 'LAKE_INVALID_KEY');
       }
-      const badAreas = ['', '/bronze', 'bronze/', '..', 'bronze/..', '../outside', 'a/./b', 'Bronze', 'bronze claims', '%2e%2e', 'a//b', '.tmp', 'a/sha256', 'x'.repeat(300)];
+      const badAreas = [
+        '',
+        '/bronze',
+        'bronze/',
+        '..',
+        'bronze/..',
+        '../outside',
+        'a/./b',
+        'Bronze',
+        'bronze claims',
+        '%2e%2e',
+        'a//b',
+        '.tmp',
+        'a/sha256',
+        'x'.repeat(300),
+      ];
       for (const area of badAreas) await expectLakeError(lake.put(area, 'content'), 'LAKE_INVALID_KEY');
       for (const prefix of ['/', '../', 'a//', '%2e%2e/', 'a/../', '.tmp/']) {
         await expectLakeError(collect(lake.list(prefix)), 'LAKE_INVALID_KEY');
@@ -310,28 +331,32 @@ export function describeLakeContract(name: string, makeFixture: () => Promise<La
       await expectLakeError(lake.put('silver/guarantees', original), 'LAKE_INTEGRITY');
     });
 
-    it('lets concurrent puts of the same content all succeed with one stored object', async () => {
-      const bytes = randomBytes(6 * MiB);
-      const hash = sha256(bytes);
-      const writers = [
-        ...[64 * 1024, 256 * 1024, MiB, 1000 * 1000].map((size) => () => lake.put('bronze/race', chunked(bytes, size))),
-        ...[0, 1, 2, 3].map(() => () => lake.put('bronze/race', bytes)),
-      ];
-      const results = await Promise.all(writers.map((write) => write()));
-      for (const result of results) {
-        expect(result).toEqual({
-          key: `bronze/race/sha256/${hash.slice(0, 2)}/${hash}`,
-          sha256: hash,
-          size: bytes.length,
-          contentType: 'application/octet-stream',
-          metadata: {},
-        });
-      }
-      const listed = await collect(lake.list('bronze/race/'));
-      expect(listed).toEqual([results[0]]);
-      expect(await lake.verify(results[0].key)).toEqual(results[0]);
-      expect(await fixture.leftovers()).toBe(0);
-    }, slowUnderLoadMs);
+    it(
+      'lets concurrent puts of the same content all succeed with one stored object',
+      async () => {
+        const bytes = randomBytes(6 * MiB);
+        const hash = sha256(bytes);
+        const writers = [
+          ...[64 * 1024, 256 * 1024, MiB, 1000 * 1000].map((size) => () => lake.put('bronze/race', chunked(bytes, size))),
+          ...[0, 1, 2, 3].map(() => () => lake.put('bronze/race', bytes)),
+        ];
+        const results = await Promise.all(writers.map((write) => write()));
+        for (const result of results) {
+          expect(result).toEqual({
+            key: `bronze/race/sha256/${hash.slice(0, 2)}/${hash}`,
+            sha256: hash,
+            size: bytes.length,
+            contentType: 'application/octet-stream',
+            metadata: {},
+          });
+        }
+        const listed = await collect(lake.list('bronze/race/'));
+        expect(listed).toEqual([results[0]]);
+        expect(await lake.verify(results[0].key)).toEqual(results[0]);
+        expect(await fixture.leftovers()).toBe(0);
+      },
+      slowUnderLoadMs,
+    );
 
     it('never puts a storage location or secret into returned objects', async () => {
       const object = await lake.put('artifacts/workbooks', 'workbook bytes', { metadata: { client: 'acme' } });

@@ -150,7 +150,13 @@ export function generateSyntheticDomo(seed: SyntheticSeed): SyntheticDomo {
     });
 
   const dataCurrentAt = `${new Date(Date.parse(lastFill) + 86_400_000).toISOString().slice(0, 10)}T06:00:00Z`;
-  const dataset = (id: string, name: string, description: string, columns: readonly { name: string; type: 'STRING' | 'LONG' | 'DECIMAL' | 'DATE' }[], rows: string[]): SyntheticDomoExport => ({
+  const dataset = (
+    id: string,
+    name: string,
+    description: string,
+    columns: readonly { name: string; type: 'STRING' | 'LONG' | 'DECIMAL' | 'DATE' }[],
+    rows: string[],
+  ): SyntheticDomoExport => ({
     metadata: {
       id,
       name,
@@ -167,7 +173,13 @@ export function generateSyntheticDomo(seed: SyntheticSeed): SyntheticDomo {
 
   return {
     claimsExtract: dataset('0d7c3f4e-claims-extract', 'PBM Claims Extract', 'Adjudicated claims from the PBM feed', extractColumns, lines),
-    savings: dataset('5a91b2c8-savings-by-client-month', 'Savings by Client Month', 'Output of the Savings dataflow (card: Savings by client)', savingsColumns, savingsLines),
+    savings: dataset(
+      '5a91b2c8-savings-by-client-month',
+      'Savings by Client Month',
+      'Output of the Savings dataflow (card: Savings by client)',
+      savingsColumns,
+      savingsLines,
+    ),
     flaws: { duplicateClaims, nullChannelClaims, roundingClient, definitionClient, shiftedClient, shiftedDay, lateClient, lateMonth },
   };
 }

@@ -9,7 +9,16 @@ export const claimsReconcileKind = defineTaskKind({
   kind: 'claims.reconcile',
   description: 'Reconcile a client period against its contract guarantees in claims-runtime; the workbook and PDF become task artifacts.',
   // salesforceRequestId: the IT request this reconciliation answers; salesforce-mirror records the lineage.
-  parameters: z.object({ clientId: clientIdSchema, periodId, salesforceRequestId: z.string().regex(/^[a-zA-Z0-9]{18}$/).optional() }).strict(),
+  parameters: z
+    .object({
+      clientId: clientIdSchema,
+      periodId,
+      salesforceRequestId: z
+        .string()
+        .regex(/^[a-zA-Z0-9]{18}$/)
+        .optional(),
+    })
+    .strict(),
   references: { periodId: 'contract-period' },
   requestRole: 'analyst',
   mutates: false,
@@ -133,4 +142,13 @@ export const platformNoopKind = defineTaskKind({
   concurrency: { perKind: unlimited, perClient: unlimited },
 });
 
-export const builtInTaskKinds: readonly TaskKindDefinition[] = [claimsReconcileKind, contractsSyncKind, reportNarrativeKind, platformNoopKind, salesforceSyncKind, retrievalReindexKind, domoIngestKind, domoCompareKind];
+export const builtInTaskKinds: readonly TaskKindDefinition[] = [
+  claimsReconcileKind,
+  contractsSyncKind,
+  reportNarrativeKind,
+  platformNoopKind,
+  salesforceSyncKind,
+  retrievalReindexKind,
+  domoIngestKind,
+  domoCompareKind,
+];

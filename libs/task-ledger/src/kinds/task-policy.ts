@@ -2,9 +2,7 @@ import type { PolicyDecision, Role } from '@leaf/contracts';
 import type { TaskKindDefinition } from './task-kind';
 import { TaskKindRegistry, hasAtLeast } from './task-kind.registry';
 
-export type PolicyOutcome =
-  | { allowed: true; decision: PolicyDecision }
-  | { allowed: false; reason: 'role' | 'approve-flag' | 'self-approval'; detail: string };
+export type PolicyOutcome = { allowed: true; decision: PolicyDecision } | { allowed: false; reason: 'role' | 'approve-flag' | 'self-approval'; detail: string };
 
 /** The reason recorded when an admin approves a mutating task they asked for themselves. */
 export const selfApprovalReason = 'approved by its own requester, an admin (four-eyes override)';
@@ -27,8 +25,21 @@ export function decidePolicy(kind: TaskKindDefinition, caller: { subject: string
     }
     return {
       allowed: true,
-      decision: { decision: 'approved', reason: `${kind.kind} mutates; ${selfApprovalReason}, at creation`, approvedBy: caller.subject, approvedAt: now.toISOString() },
+      decision: {
+        decision: 'approved',
+        reason: `${kind.kind} mutates; ${selfApprovalReason}, at creation`,
+        approvedBy: caller.subject,
+        approvedAt: now.toISOString(),
+      },
     };
   }
-  return { allowed: true, decision: { decision: 'approval-required', reason: `${kind.kind} mutates; an operator other than its requester must approve it`, approvedBy: null, approvedAt: null } };
+  return {
+    allowed: true,
+    decision: {
+      decision: 'approval-required',
+      reason: `${kind.kind} mutates; an operator other than its requester must approve it`,
+      approvedBy: null,
+      approvedAt: null,
+    },
+  };
 }

@@ -81,7 +81,13 @@ export class TaskLeases {
       if (task.status === 'blocked') return { outcome: 'skip', why: 'blocked', task };
       if (task.status === 'running' && !expired) return { outcome: 'skip', why: 'held', task };
       if (task.status === 'running') {
-        await appendHistory(m, taskId, { type: 'heartbeat-lost', status: 'running', attempt: task.attempts, actor: owner, detail: { leaseOwner: task.lease_owner } });
+        await appendHistory(m, taskId, {
+          type: 'heartbeat-lost',
+          status: 'running',
+          attempt: task.attempts,
+          actor: owner,
+          detail: { leaseOwner: task.lease_owner },
+        });
       }
       if (task.cancel_requested) {
         await this.finish(m, task, 'cancelled', owner, { reason: 'cancel requested before the task started' });
@@ -92,15 +98,19 @@ export class TaskLeases {
         await this.finish(m, task, 'dead-lettered', owner, { reason }, { code: 'MAX_ATTEMPTS_EXCEEDED', detail: reason });
         return { outcome: 'exhausted', task };
       }
-      const [{ by_kind, by_client }] = !limited ? [{ by_kind: 0, by_client: 0 }] : await m.query(
-        `SELECT COUNT(*) AS by_kind, COUNT(*) FILTER (WHERE client_id = $3) AS by_client FROM agent_tasks
+      const [{ by_kind, by_client }] = !limited
+        ? [{ by_kind: 0, by_client: 0 }]
+        : await m.query(
+            `SELECT COUNT(*) AS by_kind, COUNT(*) FILTER (WHERE client_id = $3) AS by_client FROM agent_tasks
          WHERE kind = $1 AND status = 'running' AND lease_expires_at >= now() AND task_id <> $2`,
-        [task.kind, taskId, task.client_id],
-      );
+            [task.kind, taskId, task.client_id],
+          );
       if (Number(by_kind) >= limits.perKind || Number(by_client) >= limits.perClient) {
         const detail = `${by_kind} ${task.kind} running (limit ${limits.perKind}), ${by_client} for ${task.client_id} (limit ${limits.perClient})`;
         if (task.status === 'running') {
-          await m.query(`UPDATE agent_tasks SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now() WHERE task_id = $1`, [taskId]);
+          await m.query(`UPDATE agent_tasks SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now() WHERE task_id = $1`, [
+            taskId,
+          ]);
         }
         return { outcome: 'throttled', task, detail };
       }
@@ -131,7 +141,9 @@ export class TaskLeases {
   }
 
   async progress(lease: Lease, detail: Record<string, unknown>): Promise<void> {
-    await this.fenced(lease, async (m) => appendHistory(m, lease.taskId, { type: 'progress', status: 'running', attempt: lease.attempt, actor: lease.owner, detail }));
+    await this.fenced(lease, async (m) =>
+      appendHistory(m, lease.taskId, { type: 'progress', status: 'running', attempt: lease.attempt, actor: lease.owner, detail }),
+    );
   }
 
   /** What an attempt has done so far that a retry must not redo (e.g. the run it started upstream). */
@@ -149,10 +161,15 @@ export class TaskLeases {
         ),
       );
       for (const a of record.artifacts) {
-        await m.query(
-          `INSERT INTO agent_task_artifacts (task_id, name, attempt, sha256, bytes, content_type, lake_key) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [lease.taskId, a.name, lease.attempt, a.sha256, a.bytes, a.contentType, a.lakeKey],
-        );
+        await m.query(`INSERT INTO agent_task_artifacts (task_id, name, attempt, sha256, bytes, content_type, lake_key) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+          lease.taskId,
+          a.name,
+          lease.attempt,
+          a.sha256,
+          a.bytes,
+          a.contentType,
+          a.lakeKey,
+        ]);
       }
       await this.saveSpans(m, lease, record.spans);
       await appendHistory(m, lease.taskId, {

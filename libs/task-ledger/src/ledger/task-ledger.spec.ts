@@ -36,10 +36,7 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
 
   beforeAll(async () => {
     db = await create();
-    ds = await createDataSource(
-      { kind: 'postgres', url: db.url },
-      { migrations: [...postgresMigrations, ...taskLedgerMigrations.postgres] },
-    ).initialize();
+    ds = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...taskLedgerMigrations.postgres] }).initialize();
     await ds.runMigrations();
     await ds.query(`CREATE TABLE outbox_messages (outbox_id SERIAL PRIMARY KEY, entity TEXT, message_id TEXT UNIQUE, correlation_id TEXT, body TEXT)`);
     ledger = new TaskLedger(ds, addToOutbox);
@@ -64,7 +61,10 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
     });
   };
   const outboxFor = async (taskId: string) =>
-    (await ds.query(`SELECT message_id, entity FROM outbox_messages WHERE correlation_id = $1 ORDER BY outbox_id`, [taskId])) as Array<{ message_id: string; entity: string }>;
+    (await ds.query(`SELECT message_id, entity FROM outbox_messages WHERE correlation_id = $1 ORDER BY outbox_id`, [taskId])) as Array<{
+      message_id: string;
+      entity: string;
+    }>;
   const types = async (taskId: string) => (await ledger.history(taskId)).map((e) => e.type);
 
   it('creates a task, its history and its wake-up (message id = task id) in one transaction', async () => {
@@ -88,7 +88,13 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
   it('blocks a mutating kind until an operator approves it, then dispatches it', async () => {
     const policy = decidePolicy(contractsSyncKind, operator, false);
     if (!policy.allowed) throw new Error('policy');
-    const { task } = await ledger.create({ definition: contractsSyncKind, clientId: 'acme-health', parameters: { clientId: 'acme-health' }, policy: policy.decision, requestedBy: operator.subject });
+    const { task } = await ledger.create({
+      definition: contractsSyncKind,
+      clientId: 'acme-health',
+      parameters: { clientId: 'acme-health' },
+      policy: policy.decision,
+      requestedBy: operator.subject,
+    });
     expect(task.status).toBe('blocked');
     expect(await outboxFor(task.task_id)).toEqual([]);
     expect((await ledger.detail(task.task_id))?.blockers).toEqual([expect.objectContaining({ code: 'APPROVAL_REQUIRED' })]);
@@ -105,7 +111,13 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
   it('lets an admin approve their own mutating task, and records that they did', async () => {
     const policy = decidePolicy(contractsSyncKind, admin, false);
     if (!policy.allowed) throw new Error('policy');
-    const { task } = await ledger.create({ definition: contractsSyncKind, clientId: 'acme-health', parameters: { clientId: 'acme-health' }, policy: policy.decision, requestedBy: admin.subject });
+    const { task } = await ledger.create({
+      definition: contractsSyncKind,
+      clientId: 'acme-health',
+      parameters: { clientId: 'acme-health' },
+      policy: policy.decision,
+      requestedBy: admin.subject,
+    });
     await ledger.approve(task.task_id, admin);
     const detail = await ledger.detail(task.task_id);
     expect(detail?.policy).toMatchObject({ decision: 'approved', approvedBy: admin.subject, reason: expect.stringContaining('four-eyes override') });
@@ -117,7 +129,10 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
     expect(decidePolicy(claimsReconcileKind, analyst, true)).toMatchObject({ allowed: false, reason: 'approve-flag' });
     // Approving at creation is approving one's own task: four eyes allow it to an admin only, on the record.
     expect(decidePolicy(contractsSyncKind, operator, true)).toMatchObject({ allowed: false, reason: 'self-approval' });
-    expect(decidePolicy(contractsSyncKind, admin, true)).toMatchObject({ allowed: true, decision: { decision: 'approved', approvedBy: admin.subject, reason: expect.stringContaining('four-eyes override') } });
+    expect(decidePolicy(contractsSyncKind, admin, true)).toMatchObject({
+      allowed: true,
+      decision: { decision: 'approved', approvedBy: admin.subject, reason: expect.stringContaining('four-eyes override') },
+    });
     expect(decidePolicy(claimsReconcileKind, analyst, false)).toMatchObject({ allowed: true, decision: { decision: 'allowed' } });
   });
 
@@ -138,7 +153,11 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
     expect(await leases.heartbeat(first.lease)).toEqual({ held: false, cancelRequested: false });
     const lost = await leases.succeed(first.lease, { result: {}, artifacts: [], spans: [] }).catch((e: unknown) => e);
     expect(isTaskLedgerError(lost, 'TASK_LEASE_LOST')).toBe(true);
-    await leases.succeed(second.lease, { result: { ok: true }, artifacts: [{ name: 'a.json', sha256: 'a'.repeat(64), bytes: 2, contentType: 'application/json', lakeKey: `artifacts/sha256/aa/${'a'.repeat(64)}` }], spans: [] });
+    await leases.succeed(second.lease, {
+      result: { ok: true },
+      artifacts: [{ name: 'a.json', sha256: 'a'.repeat(64), bytes: 2, contentType: 'application/json', lakeKey: `artifacts/sha256/aa/${'a'.repeat(64)}` }],
+      spans: [],
+    });
     const detail = await ledger.detail(task.task_id);
     expect(detail).toMatchObject({ status: 'succeeded', attempts: 2, artifacts: [{ name: 'a.json', attempt: 2 }] });
     expect(detail?.history.map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'heartbeat-lost', 'redispatched', 'started', 'succeeded']);
@@ -151,11 +170,17 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
     for (let i = 0; i < platformNoopKind.maxAttempts; i++) {
       const claim = await leases.claim(task.task_id, 'worker-a', limits);
       if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
-      outcomes.push((await leases.fail(claim.lease, { code: 'UPSTREAM_UNAVAILABLE', detail: 'claims-runtime answered 503', retryable: true, backoffMs: 10, spans: [] })).outcome);
+      outcomes.push(
+        (await leases.fail(claim.lease, { code: 'UPSTREAM_UNAVAILABLE', detail: 'claims-runtime answered 503', retryable: true, backoffMs: 10, spans: [] }))
+          .outcome,
+      );
     }
     expect(outcomes).toEqual(['retry', 'retry', 'retry', 'retry', 'dead-lettered']);
     const detail = await ledger.detail(task.task_id);
-    expect(detail).toMatchObject({ status: 'dead-lettered', error: { code: 'UPSTREAM_UNAVAILABLE', detail: 'MaxAttemptsExceeded: claims-runtime answered 503' } });
+    expect(detail).toMatchObject({
+      status: 'dead-lettered',
+      error: { code: 'UPSTREAM_UNAVAILABLE', detail: 'MaxAttemptsExceeded: claims-runtime answered 503' },
+    });
     expect(detail?.history.filter((e) => e.type === 'retry-scheduled')).toHaveLength(4);
   });
 
@@ -180,7 +205,7 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
     expect((await ledger.get(b.task_id))?.status).toBe('dispatched');
   });
 
-  it('numbers each task\'s events from 1 (no global sequence) and names workers only by an opaque ref', async () => {
+  it("numbers each task's events from 1 (no global sequence) and names workers only by an opaque ref", async () => {
     const pod = 'lane-worker-long-7d9f8c6b5d-x2k4q/1';
     const first = (await noop()).task;
     const second = (await noop()).task;
@@ -192,7 +217,10 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
     expect((await ledger.history(first.task_id)).map((e) => e.seq)).toEqual([1, 2]);
     const detail = await ledger.detail(second.task_id);
     expect(detail?.history.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
-    expect((await ledger.history(second.task_id, 2)).map((e) => [e.seq, e.type])).toEqual([[3, 'started'], [4, 'progress']]);
+    expect((await ledger.history(second.task_id, 2)).map((e) => [e.seq, e.type])).toEqual([
+      [3, 'started'],
+      [4, 'progress'],
+    ]);
     expect(detail?.lease.owner).toBe(workerRef(pod));
     expect(JSON.stringify(detail)).not.toMatch(/lane-worker-long|x2k4q|\/1"/);
     // Rows written before refs existed are shown the same way.

@@ -32,7 +32,8 @@ export interface NewTask {
 
 export type VisibleClients = '*' | readonly string[];
 
-const isUniqueViolation = (e: unknown) => (e as { driverError?: { code?: string }; code?: string })?.driverError?.code === '23505' || (e as { code?: string })?.code === '23505';
+const isUniqueViolation = (e: unknown) =>
+  (e as { driverError?: { code?: string }; code?: string })?.driverError?.code === '23505' || (e as { code?: string })?.code === '23505';
 
 /**
  * The dispatcher's side of the ledger: create (with idempotency and policy), read, list, cancel,
@@ -104,7 +105,13 @@ export class TaskLedger {
         requestSha256,
       ],
     );
-    await appendHistory(m, task.task_id, { type: 'created', status: 'queued', attempt: 0, actor: input.requestedBy, detail: { policy: input.policy, replayOf: input.replayOf ?? null } });
+    await appendHistory(m, task.task_id, {
+      type: 'created',
+      status: 'queued',
+      attempt: 0,
+      actor: input.requestedBy,
+      detail: { policy: input.policy, replayOf: input.replayOf ?? null },
+    });
     if (blocked) {
       await appendHistory(m, task.task_id, { type: 'blocked', status: 'blocked', attempt: 0, actor: 'policy', detail: { blockers } });
     } else {
@@ -136,7 +143,10 @@ export class TaskLedger {
 
   /** History after the task's event number `afterSeq` (the progress stream resumes from Last-Event-ID). */
   async history(taskId: string, afterSeq = 0): Promise<TaskHistoryEvent[]> {
-    const rows: EventRow[] = await this.ds.query(`SELECT * FROM (${numberedEvents}) numbered WHERE task_event_no > $2 ORDER BY task_event_no`, [taskId, afterSeq]);
+    const rows: EventRow[] = await this.ds.query(`SELECT * FROM (${numberedEvents}) numbered WHERE task_event_no > $2 ORDER BY task_event_no`, [
+      taskId,
+      afterSeq,
+    ]);
     return rows.map(toEvent);
   }
 
@@ -171,7 +181,9 @@ export class TaskLedger {
       if (terminalTaskStatuses.includes(task.status)) throw new TaskLedgerError('TASK_STATE_CONFLICT', `task is already ${task.status}`);
       if (task.status === 'running') {
         if (task.cancel_requested) return task;
-        const [updated] = rowsOf<TaskRow>(await m.query(`UPDATE agent_tasks SET cancel_requested = TRUE, updated_at = now() WHERE task_id = $1 RETURNING *`, [taskId]));
+        const [updated] = rowsOf<TaskRow>(
+          await m.query(`UPDATE agent_tasks SET cancel_requested = TRUE, updated_at = now() WHERE task_id = $1 RETURNING *`, [taskId]),
+        );
         await appendHistory(m, taskId, { type: 'cancel-requested', status: 'running', attempt: task.attempts, actor });
         return updated;
       }
@@ -212,7 +224,13 @@ export class TaskLedger {
           [taskId, JSON.stringify(policy)],
         ),
       );
-      await appendHistory(m, taskId, { type: 'approved', status: 'dispatched', attempt: 0, actor: approver.subject, ...(selfApproved ? { detail: { selfApproved: true } } : {}) });
+      await appendHistory(m, taskId, {
+        type: 'approved',
+        status: 'dispatched',
+        attempt: 0,
+        actor: approver.subject,
+        ...(selfApproved ? { detail: { selfApproved: true } } : {}),
+      });
       const messageId = await addDispatchToOutbox(this.outbox, m, updated, updated.dispatches);
       await appendHistory(m, taskId, { type: 'dispatched', status: 'dispatched', attempt: 0, actor: 'agent-dispatcher', detail: { messageId } });
       return updated;

@@ -45,7 +45,16 @@ export async function tasksNaming(ds: DataSource, parameter: string, values?: re
   const params: unknown[] = [parameter];
   const filter = values ? `AND (parameters::jsonb ->> $1) = ANY($2)` : '';
   if (values) params.push([...values]);
-  const tasks: Array<{ task_id: string; kind: string; client_id: string; status: string; value: string; parameters: string; result: string | null; created_at: Date }> = await ds.query(
+  const tasks: Array<{
+    task_id: string;
+    kind: string;
+    client_id: string;
+    status: string;
+    value: string;
+    parameters: string;
+    result: string | null;
+    created_at: Date;
+  }> = await ds.query(
     `SELECT task_id, kind, client_id, status, parameters::jsonb ->> $1 AS value, parameters, result, created_at
      FROM agent_tasks WHERE parameters::jsonb ? $1 ${filter} ORDER BY task_seq`,
     params,
@@ -62,7 +71,9 @@ export async function tasksNaming(ds: DataSource, parameter: string, values?: re
     status: t.status,
     value: t.value,
     runIds: runIdsOf(t.parameters, t.result),
-    artifacts: artifacts.filter((a) => a.task_id === t.task_id).map((a) => ({ name: a.name, sha256: a.sha256.trim(), contentType: a.content_type, bytes: Number(a.bytes) })),
+    artifacts: artifacts
+      .filter((a) => a.task_id === t.task_id)
+      .map((a) => ({ name: a.name, sha256: a.sha256.trim(), contentType: a.content_type, bytes: Number(a.bytes) })),
     createdAt: new Date(t.created_at).toISOString(),
   }));
 }

@@ -1,14 +1,4 @@
-import type {
-  PolicyDecision,
-  TaskArtifact,
-  TaskBlocker,
-  TaskDetail,
-  TaskHistoryEvent,
-  TaskLane,
-  TaskSpan,
-  TaskStatus,
-  TaskSummary,
-} from '@leaf/contracts';
+import type { PolicyDecision, TaskArtifact, TaskBlocker, TaskDetail, TaskHistoryEvent, TaskLane, TaskSpan, TaskStatus, TaskSummary } from '@leaf/contracts';
 import { iso } from './sql-rows';
 import { publicActor } from './worker-ref';
 

@@ -51,8 +51,17 @@ export class TaskWatchdog {
           });
         }
         if (task.cancel_requested) {
-          await m.query(`UPDATE agent_tasks SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now() WHERE task_id = $1`, [task.task_id]);
-          await appendHistory(m, task.task_id, { type: 'cancelled', status: 'cancelled', attempt: task.attempts, actor: 'watchdog', detail: { reason: 'cancelled; its worker was gone' } });
+          await m.query(
+            `UPDATE agent_tasks SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now() WHERE task_id = $1`,
+            [task.task_id],
+          );
+          await appendHistory(m, task.task_id, {
+            type: 'cancelled',
+            status: 'cancelled',
+            attempt: task.attempts,
+            actor: 'watchdog',
+            detail: { reason: 'cancelled; its worker was gone' },
+          });
           result.cancelled++;
         } else if (task.max_attempts - (task.attempts - task.releases) <= 0) {
           const reason = `MaxAttemptsExceeded: ${task.attempts} attempts, the last lost its worker`;
@@ -61,7 +70,13 @@ export class TaskWatchdog {
                error_code = 'MAX_ATTEMPTS_EXCEEDED', error_detail = $2 WHERE task_id = $1`,
             [task.task_id, reason],
           );
-          await appendHistory(m, task.task_id, { type: 'dead-lettered', status: 'dead-lettered', attempt: task.attempts, actor: 'watchdog', detail: { reason } });
+          await appendHistory(m, task.task_id, {
+            type: 'dead-lettered',
+            status: 'dead-lettered',
+            attempt: task.attempts,
+            actor: 'watchdog',
+            detail: { reason },
+          });
           result.deadLettered++;
         } else {
           const [updated] = rowsOf<TaskRow>(

@@ -23,10 +23,7 @@ describe('Azure adapter consumer killed mid-handler (real SDK, AMQP test broker)
 
   beforeAll(async () => {
     broker = await startServiceBusBroker({ topology: brokerTopology(conformanceTopology) });
-    bus = createAzureServiceBus(
-      { connectionString: broker.connectionString },
-      { topology: conformanceTopology, client: { retryOptions: testRetryOptions } },
-    );
+    bus = createAzureServiceBus({ connectionString: broker.connectionString }, { topology: conformanceTopology, client: { retryOptions: testRetryOptions } });
   });
   afterAll(async () => {
     await bus?.close();
@@ -34,11 +31,21 @@ describe('Azure adapter consumer killed mid-handler (real SDK, AMQP test broker)
   });
 
   it('redelivers its messages after their locks expire; each takes effect once and none is lost', async () => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', resolve(__dirname, 'fixtures/azure-crash-consumer.fixture.ts'), broker.connectionString, JSON.stringify(conformanceTopology)], {
-      cwd: workspace,
-      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.run.json' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        resolve(__dirname, 'fixtures/azure-crash-consumer.fixture.ts'),
+        broker.connectionString,
+        JSON.stringify(conformanceTopology),
+      ],
+      {
+        cwd: workspace,
+        env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.run.json' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     const lines: string[] = [];
     child.stdout?.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));

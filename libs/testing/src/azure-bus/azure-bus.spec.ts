@@ -1,21 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  EntityName,
-  EntityPayload,
-  EntitySettings,
-} from '@leaf/contracts';
-import {
-  createAzureServiceBus,
-  isMessagingError,
-  messageSizeBytes,
-  type MessageBus,
-  type ReceivedMessage,
-  type ReceiveAddress,
-} from '@leaf/messaging';
-import {
-  startServiceBusBroker,
-  type ServiceBusBroker,
-} from '../service-bus-broker/service-bus-broker';
+import type { EntityName, EntityPayload, EntitySettings } from '@leaf/contracts';
+import { createAzureServiceBus, isMessagingError, messageSizeBytes, type MessageBus, type ReceivedMessage, type ReceiveAddress } from '@leaf/messaging';
+import { startServiceBusBroker, type ServiceBusBroker } from '../service-bus-broker/service-bus-broker';
 import { testRetryOptions } from '../service-bus-broker/broker-client.fixture';
 
 const settings: EntitySettings = {
@@ -38,18 +24,12 @@ const topology = {
   ],
 } as const;
 
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, ms));
-async function eventually<T>(
-  read: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+async function eventually<T>(read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = await read();
   while (!done(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await sleep(25);
     last = await read();
   }
@@ -155,11 +135,7 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
       retried: 'yes',
       traceparent: first!.m.applicationProperties['traceparent'],
     });
-    expect(
-      Object.keys(second!.m.applicationProperties).some((k) =>
-        k.startsWith('leaf-wakeup'),
-      ),
-    ).toBe(false);
+    expect(Object.keys(second!.m.applicationProperties).some((k) => k.startsWith('leaf-wakeup'))).toBe(false);
 
     // The wake-up reached the other subscription too; it was completed there, unseen by its handler.
     await eventually(
@@ -210,10 +186,7 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
     expect(await bus.peek(queue)).toEqual([]);
     // Two of them fit, and go together.
     await bus.send('agent-tasks', batch.slice(0, 2));
-    expect((await bus.peek(queue)).map((m) => m.messageId)).toEqual([
-      'big-1',
-      'big-2',
-    ]);
+    expect((await bus.peek(queue)).map((m) => m.messageId)).toEqual(['big-1', 'big-2']);
   });
 
   it("refuses a batch within the port's count of bytes that Service Bus's own framing takes over the link's limit, with the same typed error", async () => {
@@ -225,16 +198,9 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
       messageId: `edge-${n}`,
     });
     let padding = Math.floor(limit / 2) - 200;
-    while (
-      messageSizeBytes(sized(1, padding + 1)) +
-        messageSizeBytes(sized(2, padding + 1)) <=
-      limit - 16
-    )
-      padding += 1;
+    while (messageSizeBytes(sized(1, padding + 1)) + messageSizeBytes(sized(2, padding + 1)) <= limit - 16) padding += 1;
     const pair = [sized(1, padding), sized(2, padding)];
-    expect(
-      pair.reduce((sum, m) => sum + messageSizeBytes(m), 0),
-    ).toBeLessThanOrEqual(limit);
+    expect(pair.reduce((sum, m) => sum + messageSizeBytes(m), 0)).toBeLessThanOrEqual(limit);
     const failure = await bus.send('agent-tasks', pair).then(
       () => undefined,
       (error: unknown) => error,
@@ -246,15 +212,11 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
 
   it('reports an entity the namespace does not have with a typed error', async () => {
     // Declared in the catalogue but not provisioned on this namespace: the broker refuses it.
-    const notProvisioned = await bus
-      .send('agent.task-failed.v1', { body: event(1) })
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-    expect(isMessagingError(notProvisioned, 'MESSAGING_ENTITY_UNKNOWN')).toBe(
-      true,
+    const notProvisioned = await bus.send('agent.task-failed.v1', { body: event(1) }).then(
+      () => undefined,
+      (error: unknown) => error,
     );
+    expect(isMessagingError(notProvisioned, 'MESSAGING_ENTITY_UNKNOWN')).toBe(true);
     // Not in the catalogue at all: refused before anything is sent.
     const undeclared = await bus
       .send(`missing-${randomUUID().slice(0, 8)}` as EntityName, {
@@ -270,16 +232,8 @@ describe('Azure adapter specifics, real SDK against the AMQP test broker', () =>
   it('cancels a scheduled message so it never arrives, and delivers the kept one at its time', async () => {
     const got: Array<{ id: string; at: number }> = [];
     const at = new Date(Date.now() + 1_000);
-    const [keep] = await bus.schedule(
-      'agent-tasks',
-      { body: task(1), messageId: 'keep' },
-      at,
-    );
-    const [drop] = await bus.schedule(
-      'agent-tasks',
-      { body: task(2), messageId: 'drop' },
-      at,
-    );
+    const [keep] = await bus.schedule('agent-tasks', { body: task(1), messageId: 'keep' }, at);
+    const [drop] = await bus.schedule('agent-tasks', { body: task(2), messageId: 'drop' }, at);
     expect(keep! < drop!).toBe(true);
     await bus.cancelScheduled('agent-tasks', [drop!]);
     const consumer = bus.subscribe(queue, async (m) => {

@@ -9,15 +9,8 @@ export interface BusTopology {
 
 /** The same entities the suite expects, in the broker's terms. */
 export function brokerTopology(topology: BusTopology): BrokerTopology {
-  const topics = new Map<
-    string,
-    BrokerTopology['topics'][number]['subscriptions'][number][]
-  >();
-  for (const s of topology.subscriptions)
-    topics.set(s.topic, [
-      ...(topics.get(s.topic) ?? []),
-      { name: s.name, filter: s.filter, settings: s.settings },
-    ]);
+  const topics = new Map<string, BrokerTopology['topics'][number]['subscriptions'][number][]>();
+  for (const s of topology.subscriptions) topics.set(s.topic, [...(topics.get(s.topic) ?? []), { name: s.name, filter: s.filter, settings: s.settings }]);
   return {
     queues: Object.entries(topology.queues ?? {}).map(([name, settings]) => ({
       name,
@@ -30,4 +23,3 @@ export function brokerTopology(topology: BusTopology): BrokerTopology {
     })),
   };
 }
-

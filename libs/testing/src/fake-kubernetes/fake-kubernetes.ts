@@ -25,7 +25,15 @@ export interface FakeKubernetesRequest {
 }
 
 /** A `metav1.Status` error body, as the API server answers a refused or missing request. */
-const status = (code: number, reason: string, message: string): Json => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+const status = (code: number, reason: string, message: string): Json => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message,
+  reason,
+  code,
+});
 
 /** `a=b,c=d` and `a!=b`: the equality-based label selectors the callers use. */
 function matchesSelector(labels: Record<string, string>, selector: string | undefined): boolean {
@@ -123,7 +131,9 @@ export class FakeKubernetes {
       else this.send(res, answer.status, answer.body, 'application/json');
       return;
     }
-    for (const [collection, { prefix, plural, listKind, apiVersion }] of Object.entries(collections) as Array<[FakeCollection, (typeof collections)[FakeCollection]]>) {
+    for (const [collection, { prefix, plural, listKind, apiVersion }] of Object.entries(collections) as Array<
+      [FakeCollection, (typeof collections)[FakeCollection]]
+    >) {
       const match = new RegExp(`^${prefix.replace(/\./g, '\\.')}/namespaces/([^/]+)/${plural}(?:/([^/]+))?$`).exec(url.pathname);
       if (!match) continue;
       const [, namespace, name] = match;

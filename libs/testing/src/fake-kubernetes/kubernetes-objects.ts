@@ -21,10 +21,19 @@ export function deploymentObject(namespace: string, name: string, state: Deploym
   const available = state.available ?? ready;
   const progressing = state.deadlineExceeded
     ? { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${name}-7d9f" has timed out progressing.` }
-    : { type: 'Progressing', status: 'True', reason: updated === state.replicas ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', message: `ReplicaSet "${name}-7d9f" is progressing.` };
+    : {
+        type: 'Progressing',
+        status: 'True',
+        reason: updated === state.replicas ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+        message: `ReplicaSet "${name}-7d9f" is progressing.`,
+      };
   return {
     metadata: meta(namespace, name, { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'leaf' }, { generation }),
-    spec: { replicas: state.replicas, selector: { matchLabels: { 'app.kubernetes.io/name': name } }, template: { metadata: { labels: { 'app.kubernetes.io/name': name } }, spec: { containers: [{ name, image: `leafacr.azurecr.io/leaf/${name}:abc123` }] } } },
+    spec: {
+      replicas: state.replicas,
+      selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+      template: { metadata: { labels: { 'app.kubernetes.io/name': name } }, spec: { containers: [{ name, image: `leafacr.azurecr.io/leaf/${name}:abc123` }] } },
+    },
     status: {
       observedGeneration: state.observedGeneration ?? generation,
       replicas: Math.max(state.replicas, updated),
@@ -33,7 +42,13 @@ export function deploymentObject(namespace: string, name: string, state: Deploym
       availableReplicas: available,
       ...(available < state.replicas && { unavailableReplicas: state.replicas - available }),
       conditions: [
-        { type: 'Available', status: available >= state.replicas ? 'True' : 'False', reason: available >= state.replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', lastUpdateTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() },
+        {
+          type: 'Available',
+          status: available >= state.replicas ? 'True' : 'False',
+          reason: available >= state.replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+          lastUpdateTime: new Date().toISOString(),
+          lastTransitionTime: new Date().toISOString(),
+        },
         { ...progressing, lastUpdateTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() },
       ],
     },
@@ -52,9 +67,18 @@ export interface PodState {
 
 export function podObject(namespace: string, name: string, state: PodState): Json {
   const ready = state.ready ?? (state.phase ?? 'Running') === 'Running';
-  const labels: Record<string, string> = { 'app.kubernetes.io/name': state.app, 'app.kubernetes.io/part-of': 'leaf', ...(state.job && { 'job-name': state.job, 'batch.kubernetes.io/job-name': state.job }) };
+  const labels: Record<string, string> = {
+    'app.kubernetes.io/name': state.app,
+    'app.kubernetes.io/part-of': 'leaf',
+    ...(state.job && { 'job-name': state.job, 'batch.kubernetes.io/job-name': state.job }),
+  };
   return {
-    metadata: meta(namespace, name, labels, state.job ? { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: state.job, uid: `uid-${state.job}`, controller: true }] } : {}),
+    metadata: meta(
+      namespace,
+      name,
+      labels,
+      state.job ? { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: state.job, uid: `uid-${state.job}`, controller: true }] } : {},
+    ),
     spec: { containers: [{ name: state.app, image: `leafacr.azurecr.io/leaf/${state.app}:abc123` }] },
     status: {
       phase: state.phase ?? 'Running',
@@ -68,7 +92,9 @@ export function podObject(namespace: string, name: string, state: PodState): Jso
           image: `leafacr.azurecr.io/leaf/${state.app}:abc123`,
           imageID: '',
           started: ready,
-          state: state.waiting ? { waiting: { reason: state.waiting, message: `back-off restarting failed container ${state.app}` } } : { running: { startedAt: new Date(Date.now() - 60_000).toISOString() } },
+          state: state.waiting
+            ? { waiting: { reason: state.waiting, message: `back-off restarting failed container ${state.app}` } }
+            : { running: { startedAt: new Date(Date.now() - 60_000).toISOString() } },
         },
       ],
     },
@@ -100,15 +126,29 @@ export interface KedaState {
 }
 
 const kedaConditions = (state: KedaState) => [
-  { type: 'Ready', status: state.ready ? 'True' : 'False', reason: state.ready ? 'ScaledObjectReady' : 'ScaledObjectCheckFailed', message: state.message ?? (state.ready ? 'ScaledObject is defined correctly and is ready for scaling' : 'ScaledObject check failed') },
-  { type: 'Active', status: state.active ? 'True' : 'False', reason: state.active ? 'ScalerActive' : 'ScalerNotActive', message: state.active ? 'Scaling is performed because triggers are active' : 'Scaling is not performed because triggers are not active' },
+  {
+    type: 'Ready',
+    status: state.ready ? 'True' : 'False',
+    reason: state.ready ? 'ScaledObjectReady' : 'ScaledObjectCheckFailed',
+    message: state.message ?? (state.ready ? 'ScaledObject is defined correctly and is ready for scaling' : 'ScaledObject check failed'),
+  },
+  {
+    type: 'Active',
+    status: state.active ? 'True' : 'False',
+    reason: state.active ? 'ScalerActive' : 'ScalerNotActive',
+    message: state.active ? 'Scaling is performed because triggers are active' : 'Scaling is not performed because triggers are not active',
+  },
   { type: 'Fallback', status: 'False', reason: 'NoFallbackFound', message: 'No fallback was defined' },
 ];
 
 export function scaledObject(namespace: string, name: string, state: KedaState): Json {
   return {
     metadata: meta(namespace, name, { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'leaf' }),
-    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: state.target ?? name }, maxReplicaCount: state.maxReplicaCount ?? 10, triggers: [{ type: 'azure-servicebus', metadata: { queueName: 'agent-tasks' } }] },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: state.target ?? name },
+      maxReplicaCount: state.maxReplicaCount ?? 10,
+      triggers: [{ type: 'azure-servicebus', metadata: { queueName: 'agent-tasks' } }],
+    },
     status: { scaleTargetKind: 'apps/v1.Deployment', originalReplicaCount: 2, conditions: kedaConditions(state) },
   };
 }
@@ -116,8 +156,18 @@ export function scaledObject(namespace: string, name: string, state: KedaState):
 export function scaledJob(namespace: string, name: string, state: KedaState): Json {
   return {
     metadata: meta(namespace, name, { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'leaf' }),
-    spec: { maxReplicaCount: state.maxReplicaCount ?? 5, jobTargetRef: { template: { spec: { containers: [{ name, image: 'leafacr.azurecr.io/leaf/lane-worker:abc123' }] } } }, triggers: [{ type: 'azure-servicebus', metadata: { queueName: 'agent-tasks-long' } }] },
-    status: { conditions: kedaConditions(state).map((c) => ({ ...c, reason: c.reason.replace('ScaledObject', 'ScaledJob'), message: c.message.replace('ScaledObject', 'ScaledJob') })) },
+    spec: {
+      maxReplicaCount: state.maxReplicaCount ?? 5,
+      jobTargetRef: { template: { spec: { containers: [{ name, image: 'leafacr.azurecr.io/leaf/lane-worker:abc123' }] } } },
+      triggers: [{ type: 'azure-servicebus', metadata: { queueName: 'agent-tasks-long' } }],
+    },
+    status: {
+      conditions: kedaConditions(state).map((c) => ({
+        ...c,
+        reason: c.reason.replace('ScaledObject', 'ScaledJob'),
+        message: c.message.replace('ScaledObject', 'ScaledJob'),
+      })),
+    },
   };
 }
 

@@ -43,7 +43,12 @@ describe('FakeSalesforceServer through jsforce', () => {
     // The job is created and polled through jsforce's connection; the pages are read by locator the
     // way salesforce-mirror reads them (jsforce 3.10's QueryJobV2.result() fails from the second
     // page with 'write after end', jsforce#1546).
-    const job = await conn.request<{ id: string; state: string }>({ method: 'POST', url: '/jobs/query', body: JSON.stringify({ operation: 'query', query: 'SELECT Id, Name, Client__c FROM IT_Request__c' }), headers: { 'content-type': 'application/json' } });
+    const job = await conn.request<{ id: string; state: string }>({
+      method: 'POST',
+      url: '/jobs/query',
+      body: JSON.stringify({ operation: 'query', query: 'SELECT Id, Name, Client__c FROM IT_Request__c' }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(job.state).toBe('UploadComplete');
     const states: string[] = [];
     for (let state = ''; state !== 'JobComplete'; ) {
@@ -55,7 +60,9 @@ describe('FakeSalesforceServer through jsforce', () => {
     let locator: string | null = null;
     let pages = 0;
     do {
-      const res: Response = await fetch(`${fake.url}/services/data/v62.0/jobs/query/${job.id}/results${locator ? `?locator=${locator}` : ''}`, { headers: { authorization: `Bearer ${conn.accessToken}`, accept: 'text/csv' } });
+      const res: Response = await fetch(`${fake.url}/services/data/v62.0/jobs/query/${job.id}/results${locator ? `?locator=${locator}` : ''}`, {
+        headers: { authorization: `Bearer ${conn.accessToken}`, accept: 'text/csv' },
+      });
       expect(res.headers.get('sforce-limit-info')).toMatch(/^api-usage=\d+\/100000$/);
       const [header, ...rows] = (await res.text()).trim().split('\n');
       expect(header).toBe('Id,Name,Client__c');

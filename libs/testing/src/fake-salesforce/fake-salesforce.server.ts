@@ -135,7 +135,8 @@ export class FakeSalesforceServer {
       if ((m = /^\/sobjects\/(\w+)\/describe\/?$/.exec(rest))) return this.describe(m[1], res);
       if ((m = /^\/sobjects\/(\w+)\/(updated|deleted)\/?$/.exec(rest))) return this.replication(m[1], m[2] as 'updated' | 'deleted', url.searchParams, res);
       if ((m = /^\/sobjects\/ContentVersion\/(\w+)\/VersionData$/.exec(rest))) return this.versionData(m[1], res);
-      if (rest === '/limits' || rest === '/limits/') return this.send(res, 200, { DailyApiRequests: { Max: this.dailyApiLimit, Remaining: Math.max(0, this.dailyApiLimit - this.apiUsage) } });
+      if (rest === '/limits' || rest === '/limits/')
+        return this.send(res, 200, { DailyApiRequests: { Max: this.dailyApiLimit, Remaining: Math.max(0, this.dailyApiLimit - this.apiUsage) } });
       if (rest === '/jobs/query' && req.method === 'POST') return this.createJob(body, res, record);
       if ((m = /^\/jobs\/query\/(\w+)$/.exec(rest))) return req.method === 'DELETE' ? this.deleteJob(m[1], res) : this.jobInfo(m[1], res);
       if ((m = /^\/jobs\/query\/(\w+)\/results$/.exec(rest))) return this.jobResults(m[1], url.searchParams, res);
@@ -148,8 +149,10 @@ export class FakeSalesforceServer {
 
   private token(body: string, res: ServerResponse): void {
     const form = new URLSearchParams(body);
-    if (form.get('grant_type') !== 'client_credentials') return this.send(res, 400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
-    if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) return this.send(res, 400, { error: 'invalid_client', error_description: 'invalid client credentials' });
+    if (form.get('grant_type') !== 'client_credentials')
+      return this.send(res, 400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
+    if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret)
+      return this.send(res, 400, { error: 'invalid_client', error_description: 'invalid client credentials' });
     const token = `${this.orgId}!${randomBytes(32).toString('base64url')}`;
     this.issuedTokens.push(token);
     this.send(res, 200, {
@@ -173,7 +176,11 @@ export class FakeSalesforceServer {
   private select(q: SoqlQuery, all: boolean): { o: FakeSObject; rows: FakeRecord[] } {
     const o = this.sobject(q.object);
     for (const field of [...q.fields, ...q.where.map((w) => w.field), ...(q.orderBy ? [q.orderBy.field] : [])]) {
-      if (!o.fields.some((f) => f.name === field)) throw new SoqlError('INVALID_FIELD', `No such column '${field}' on entity '${o.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`);
+      if (!o.fields.some((f) => f.name === field))
+        throw new SoqlError(
+          'INVALID_FIELD',
+          `No such column '${field}' on entity '${o.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`,
+        );
     }
     let rows = [...o.records.values(), ...(all ? [...o.deleted.values()].map((d) => d.record) : [])].filter((r) => matches(r, q.where));
     const order = q.orderBy ?? { field: 'Id', desc: false };
@@ -192,7 +199,12 @@ export class FakeSalesforceServer {
     for (const field of fields) {
       const type = o.fields.find((f) => f.name === field)?.type;
       const v = r[field] ?? null;
-      out[field] = type === 'datetime' && typeof v === 'string' ? sfDateTime(v) : field === 'VersionData' && v === null ? `/services/data/v${version}/sobjects/ContentVersion/${String(r['Id'])}/VersionData` : v;
+      out[field] =
+        type === 'datetime' && typeof v === 'string'
+          ? sfDateTime(v)
+          : field === 'VersionData' && v === null
+            ? `/services/data/v${version}/sobjects/ContentVersion/${String(r['Id'])}/VersionData`
+            : v;
     }
     return out;
   }
@@ -210,7 +222,12 @@ export class FakeSalesforceServer {
     const done = end >= records.length;
     if (!done) this.cursors.set(cursor, { type, records, version });
     else this.cursors.delete(cursor);
-    this.send(res, 200, { totalSize: records.length, done, ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${cursor}-${end}` }), records: records.slice(offset, end) });
+    this.send(res, 200, {
+      totalSize: records.length,
+      done,
+      ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${cursor}-${end}` }),
+      records: records.slice(offset, end),
+    });
   }
 
   private queryMore(version: string, locator: string, res: ServerResponse): void {
@@ -230,7 +247,15 @@ export class FakeSalesforceServer {
       keyPrefix: o.keyPrefix,
       queryable: true,
       replicateable: true,
-      fields: o.fields.map((f) => ({ name: f.name, type: f.type, label: f.label, custom: f.custom, nillable: f.nillable, length: f.type === 'string' ? 255 : 0, updateable: !['id', 'datetime'].includes(f.type) || f.custom })),
+      fields: o.fields.map((f) => ({
+        name: f.name,
+        type: f.type,
+        label: f.label,
+        custom: f.custom,
+        nillable: f.nillable,
+        length: f.type === 'string' ? 255 : 0,
+        updateable: !['id', 'datetime'].includes(f.type) || f.custom,
+      })),
     });
   }
 
@@ -239,16 +264,24 @@ export class FakeSalesforceServer {
     if (!o) return this.errors(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
     const start = Date.parse(params.get('start') ?? '');
     const end = Date.parse(params.get('end') ?? '');
-    if (Number.isNaN(start) || Number.isNaN(end) || end < start) return this.errors(res, 400, 'INVALID_REPLICATION_DATE', 'start and end must be valid dates, start before end');
+    if (Number.isNaN(start) || Number.isNaN(end) || end < start)
+      return this.errors(res, 400, 'INVALID_REPLICATION_DATE', 'start and end must be valid dates, start before end');
     const latest = sfDateTime(new Date(Math.min(end, Date.now())).toISOString().replace(/\d\d\.\d{3}Z$/, '00.000Z'));
     if (kind === 'updated') {
       const ids = [...o.records.values()].filter((r) => inWindow(r['SystemModstamp'], start, end)).map((r) => String(r['Id']));
       return this.send(res, 200, { ids, latestDateCovered: latest });
     }
     if (start < Date.parse(this.org.earliestDeleteAvailable)) {
-      return this.errors(res, 400, 'INVALID_REPLICATION_DATE', `startDate is before the earliest date available (${sfDateTime(this.org.earliestDeleteAvailable)})`);
+      return this.errors(
+        res,
+        400,
+        'INVALID_REPLICATION_DATE',
+        `startDate is before the earliest date available (${sfDateTime(this.org.earliestDeleteAvailable)})`,
+      );
     }
-    const deletedRecords = [...o.deleted.entries()].filter(([, d]) => inWindow(d.deletedDate, start, end)).map(([id, d]) => ({ id, deletedDate: sfDateTime(d.deletedDate) }));
+    const deletedRecords = [...o.deleted.entries()]
+      .filter(([, d]) => inWindow(d.deletedDate, start, end))
+      .map(([id, d]) => ({ id, deletedDate: sfDateTime(d.deletedDate) }));
     this.send(res, 200, { deletedRecords, earliestDateAvailable: sfDateTime(this.org.earliestDeleteAvailable), latestDateCovered: latest });
   }
 
@@ -322,7 +355,12 @@ export class FakeSalesforceServer {
     const rows = job.rows.slice(offset, offset + size);
     const next = offset + size < job.rows.length ? Buffer.from(String(offset + size)).toString('base64url') : 'null';
     const csv = [job.header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
-    res.writeHead(200, { 'content-type': 'text/csv', 'sforce-locator': next, 'sforce-numberofrecords': String(rows.length), 'sforce-limit-info': this.limitInfo() });
+    res.writeHead(200, {
+      'content-type': 'text/csv',
+      'sforce-locator': next,
+      'sforce-numberofrecords': String(rows.length),
+      'sforce-limit-info': this.limitInfo(),
+    });
     res.end(csv);
   }
 

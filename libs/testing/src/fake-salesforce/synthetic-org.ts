@@ -35,8 +35,20 @@ export interface SyntheticOrgOptions {
 /** Salesforce's datetime wire form: `2026-12-03T14:00:00.000+0000`. */
 export const sfDateTime = (iso: string): string => iso.replace(/Z$/, '+0000');
 
-const f = (name: string, type: FakeField['type'], custom = false, nillable = true): FakeField => ({ name, type, label: name.replace(/__c$/, '').replace(/_/g, ' '), custom, nillable });
-const audit = [f('CreatedDate', 'datetime', false, false), f('CreatedById', 'reference', false, false), f('LastModifiedDate', 'datetime', false, false), f('SystemModstamp', 'datetime', false, false), f('IsDeleted', 'boolean', false, false)];
+const f = (name: string, type: FakeField['type'], custom = false, nillable = true): FakeField => ({
+  name,
+  type,
+  label: name.replace(/__c$/, '').replace(/_/g, ' '),
+  custom,
+  nillable,
+});
+const audit = [
+  f('CreatedDate', 'datetime', false, false),
+  f('CreatedById', 'reference', false, false),
+  f('LastModifiedDate', 'datetime', false, false),
+  f('SystemModstamp', 'datetime', false, false),
+  f('IsDeleted', 'boolean', false, false),
+];
 
 /** The objects of the synthetic org and their fields. */
 function objectDefinitions(): Array<Omit<FakeSObject, 'records' | 'deleted'>> {
@@ -60,18 +72,98 @@ function objectDefinitions(): Array<Omit<FakeSObject, 'records' | 'deleted'>> {
         ...audit,
       ],
     },
-    { name: 'IT_Request__History', keyPrefix: '017', custom: false, fields: [f('Id', 'id', false, false), f('ParentId', 'reference', false, false), f('Field', 'picklist', false, false), f('OldValue', 'string'), f('NewValue', 'string'), f('CreatedDate', 'datetime', false, false), f('CreatedById', 'reference', false, false), f('IsDeleted', 'boolean', false, false)] },
-    { name: 'IT_Request__Feed', keyPrefix: '0D5', custom: false, fields: [f('Id', 'id', false, false), f('ParentId', 'reference', false, false), f('Type', 'picklist', false, false), f('Title', 'string'), f('Body', 'textarea'), f('CommentCount', 'int', false, false), ...audit] },
-    { name: 'FeedComment', keyPrefix: '0D7', custom: false, fields: [f('Id', 'id', false, false), f('FeedItemId', 'reference', false, false), f('ParentId', 'reference', false, false), f('CommentBody', 'textarea', false, false), ...audit] },
-    { name: 'Note', keyPrefix: '002', custom: false, fields: [f('Id', 'id', false, false), f('ParentId', 'reference', false, false), f('Title', 'string', false, false), f('Body', 'textarea'), f('IsPrivate', 'boolean', false, false), ...audit] },
-    { name: 'ContentDocument', keyPrefix: '069', custom: false, fields: [f('Id', 'id', false, false), f('Title', 'string', false, false), f('LatestPublishedVersionId', 'reference', false, false), ...audit] },
+    {
+      name: 'IT_Request__History',
+      keyPrefix: '017',
+      custom: false,
+      fields: [
+        f('Id', 'id', false, false),
+        f('ParentId', 'reference', false, false),
+        f('Field', 'picklist', false, false),
+        f('OldValue', 'string'),
+        f('NewValue', 'string'),
+        f('CreatedDate', 'datetime', false, false),
+        f('CreatedById', 'reference', false, false),
+        f('IsDeleted', 'boolean', false, false),
+      ],
+    },
+    {
+      name: 'IT_Request__Feed',
+      keyPrefix: '0D5',
+      custom: false,
+      fields: [
+        f('Id', 'id', false, false),
+        f('ParentId', 'reference', false, false),
+        f('Type', 'picklist', false, false),
+        f('Title', 'string'),
+        f('Body', 'textarea'),
+        f('CommentCount', 'int', false, false),
+        ...audit,
+      ],
+    },
+    {
+      name: 'FeedComment',
+      keyPrefix: '0D7',
+      custom: false,
+      fields: [
+        f('Id', 'id', false, false),
+        f('FeedItemId', 'reference', false, false),
+        f('ParentId', 'reference', false, false),
+        f('CommentBody', 'textarea', false, false),
+        ...audit,
+      ],
+    },
+    {
+      name: 'Note',
+      keyPrefix: '002',
+      custom: false,
+      fields: [
+        f('Id', 'id', false, false),
+        f('ParentId', 'reference', false, false),
+        f('Title', 'string', false, false),
+        f('Body', 'textarea'),
+        f('IsPrivate', 'boolean', false, false),
+        ...audit,
+      ],
+    },
+    {
+      name: 'ContentDocument',
+      keyPrefix: '069',
+      custom: false,
+      fields: [f('Id', 'id', false, false), f('Title', 'string', false, false), f('LatestPublishedVersionId', 'reference', false, false), ...audit],
+    },
     {
       name: 'ContentVersion',
       keyPrefix: '068',
       custom: false,
-      fields: [f('Id', 'id', false, false), f('ContentDocumentId', 'reference', false, false), f('Title', 'string', false, false), f('PathOnClient', 'string'), f('FileExtension', 'string'), f('ContentSize', 'int'), f('Checksum', 'string'), f('IsLatest', 'boolean', false, false), f('VersionNumber', 'string'), f('VersionData', 'base64'), ...audit],
+      fields: [
+        f('Id', 'id', false, false),
+        f('ContentDocumentId', 'reference', false, false),
+        f('Title', 'string', false, false),
+        f('PathOnClient', 'string'),
+        f('FileExtension', 'string'),
+        f('ContentSize', 'int'),
+        f('Checksum', 'string'),
+        f('IsLatest', 'boolean', false, false),
+        f('VersionNumber', 'string'),
+        f('VersionData', 'base64'),
+        ...audit,
+      ],
     },
-    { name: 'ContentDocumentLink', keyPrefix: '06A', custom: false, fields: [f('Id', 'id', false, false), f('LinkedEntityId', 'reference', false, false), f('ContentDocumentId', 'reference', false, false), f('ShareType', 'picklist'), f('Visibility', 'picklist'), f('SystemModstamp', 'datetime', false, false), f('IsDeleted', 'boolean', false, false)] },
+    {
+      name: 'ContentDocumentLink',
+      keyPrefix: '06A',
+      custom: false,
+      fields: [
+        f('Id', 'id', false, false),
+        f('LinkedEntityId', 'reference', false, false),
+        f('ContentDocumentId', 'reference', false, false),
+        f('ShareType', 'picklist'),
+        f('Visibility', 'picklist'),
+        f('SystemModstamp', 'datetime', false, false),
+        f('IsDeleted', 'boolean', false, false),
+      ],
+    },
   ];
 }
 
@@ -87,7 +179,16 @@ function prng(seed: number): () => number {
   };
 }
 
-const subjects = ['Laptop replacement', 'VPN access for contractor', 'Claims extract for audit', 'New PBM portal account', 'Rebate file reconciliation', 'SFTP key rotation', 'Dashboard for plan sponsor', 'Formulary change report'];
+const subjects = [
+  'Laptop replacement',
+  'VPN access for contractor',
+  'Claims extract for audit',
+  'New PBM portal account',
+  'Rebate file reconciliation',
+  'SFTP key rotation',
+  'Dashboard for plan sponsor',
+  'Formulary change report',
+];
 const statuses = ['New', 'In Progress', 'Waiting on Client', 'Resolved', 'Closed'];
 const priorities = ['Low', 'Medium', 'High', 'Critical'];
 const categories = ['Access', 'Hardware', 'Data Request', 'Reporting'];
@@ -141,16 +242,29 @@ export class SyntheticOrg {
       }
       for (let n = 0; n < Math.floor(rand() * 3); n++) {
         this.clock += step / 20;
-        this.insert('Note', { ParentId: id, Title: `Call notes ${n + 1}`, Body: `Spoke with the requester about ${pick(subjects).toLowerCase()}.`, IsPrivate: false });
+        this.insert('Note', {
+          ParentId: id,
+          Title: `Call notes ${n + 1}`,
+          Body: `Spoke with the requester about ${pick(subjects).toLowerCase()}.`,
+          IsPrivate: false,
+        });
       }
       for (let p = 0; p < Math.floor(rand() * 3); p++) {
         this.clock += step / 20;
-        const post = this.insert('IT_Request__Feed', { ParentId: id, Type: 'TextPost', Title: null, Body: `Update ${p + 1}: ${pick(statuses).toLowerCase()}.`, CommentCount: 0 });
+        const post = this.insert('IT_Request__Feed', {
+          ParentId: id,
+          Type: 'TextPost',
+          Title: null,
+          Body: `Update ${p + 1}: ${pick(statuses).toLowerCase()}.`,
+          CommentCount: 0,
+        });
         for (let c = 0; c < Math.floor(rand() * 3); c++) this.comment(post, `Reply ${c + 1} on update ${p + 1}.`);
       }
       for (let d = 0; d < Math.floor(rand() * 3); d++) {
         this.clock += step / 20;
-        const bytes = Buffer.from(`%PDF-1.4\n% ${clients[i % clients.length]} ITR-${i + 1} attachment ${d + 1}\n${'x'.repeat(200 + Math.floor(rand() * 2000))}\n%%EOF\n`);
+        const bytes = Buffer.from(
+          `%PDF-1.4\n% ${clients[i % clients.length]} ITR-${i + 1} attachment ${d + 1}\n${'x'.repeat(200 + Math.floor(rand() * 2000))}\n%%EOF\n`,
+        );
         this.attachFile(id, `Attachment ${d + 1}.pdf`, bytes);
       }
     }
@@ -199,7 +313,11 @@ export class SyntheticOrg {
     if (objectName === 'IT_Request__c') {
       for (const [field, value] of Object.entries(fields)) {
         if (this.trackedFields.includes(field) && record[field] !== value) {
-          this.insert('IT_Request__History', { ParentId: id, Field: field, OldValue: record[field] === null ? null : String(record[field]), NewValue: value === null ? null : String(value) }, at);
+          this.insert(
+            'IT_Request__History',
+            { ParentId: id, Field: field, OldValue: record[field] === null ? null : String(record[field]), NewValue: value === null ? null : String(value) },
+            at,
+          );
         }
       }
     }
@@ -216,7 +334,7 @@ export class SyntheticOrg {
 
   /** A file on a record: a ContentDocument, its first (latest) ContentVersion and the link. */
   attachFile(recordId: string, fileName: string, bytes: Buffer): { documentId: string; versionId: string } {
-    const ext = fileName.includes('.') ? fileName.split('.').pop() ?? null : null;
+    const ext = fileName.includes('.') ? (fileName.split('.').pop() ?? null) : null;
     const documentId = this.insert('ContentDocument', { Title: fileName.replace(/\.[^.]+$/, ''), LatestPublishedVersionId: '' });
     const versionId = this.insert('ContentVersion', {
       ContentDocumentId: documentId,

@@ -160,7 +160,9 @@ export class FakeGraphServer {
       if (!failure) return false;
       failure.times--;
       const code = failure.status === 429 ? 'activityLimitReached' : 'serviceNotAvailable';
-      graphError(failure.status, code, failure.status === 429 ? 'The request has been throttled' : 'Service unavailable', { 'retry-after': String(failure.retryAfterSeconds) });
+      graphError(failure.status, code, failure.status === 429 ? 'The request has been throttled' : 'Service unavailable', {
+        'retry-after': String(failure.retryAfterSeconds),
+      });
       return true;
     };
 
@@ -240,7 +242,11 @@ export class FakeGraphServer {
     return url;
   }
 
-  private delta(url: URL, send: (status: number, body: unknown, headers?: Record<string, string>) => void, graphError: (status: number, code: string, message: string, headers?: Record<string, string>) => void) {
+  private delta(
+    url: URL,
+    send: (status: number, body: unknown, headers?: Record<string, string>) => void,
+    graphError: (status: number, code: string, message: string, headers?: Record<string, string>) => void,
+  ) {
     const deltaBase = `${this.graphBaseUrl}/drives/${this.driveId}/root/delta`;
     const skipToken = url.searchParams.get('$skiptoken');
     const token = url.searchParams.get('token');
@@ -252,19 +258,28 @@ export class FakeGraphServer {
     } else cursor = { from: 0, upto: this.seq, skip: 0, epoch: this.epoch };
     if (!cursor) return graphError(400, 'invalidRequest', 'Invalid delta token');
     if (cursor.epoch !== this.epoch) {
-      return graphError(410, 'resyncRequired', 'Resync required. Replace any local items with the server\'s version (including deletes) if you\'re sure that the service was up to date with your local changes when you last sync\'d.', {
-        location: deltaBase,
-      });
+      return graphError(
+        410,
+        'resyncRequired',
+        "Resync required. Replace any local items with the server's version (including deletes) if you're sure that the service was up to date with your local changes when you last sync'd.",
+        {
+          location: deltaBase,
+        },
+      );
     }
     const full = cursor.from === 0;
-    const changed = [...this.files.values()]
-      .filter((f) => f.seq > cursor.from && f.seq <= cursor.upto && !(full && f.deleted))
-      .sort((a, b) => a.seq - b.seq);
+    const changed = [...this.files.values()].filter((f) => f.seq > cursor.from && f.seq <= cursor.upto && !(full && f.deleted)).sort((a, b) => a.seq - b.seq);
     // Like Graph: a full enumeration lists every folder; an incremental one the folders above changed files.
-    const ancestors = (path: string) => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+    const ancestors = (path: string) =>
+      path
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('/'));
     const folders = [...new Set(changed.flatMap((f) => ancestors(f.path)))];
     const items: unknown[] = [
-      ...(full && cursor.skip === 0 ? [{ id: 'root', name: 'root', root: {}, folder: { childCount: folders.length }, parentReference: { driveId: this.driveId, driveType: 'business' } }] : []),
+      ...(full && cursor.skip === 0
+        ? [{ id: 'root', name: 'root', root: {}, folder: { childCount: folders.length }, parentReference: { driveId: this.driveId, driveType: 'business' } }]
+        : []),
       ...(cursor.skip === 0 ? folders.map((p) => this.folderItem(p)) : []),
     ];
     const page = changed.slice(cursor.skip, cursor.skip + this.pageSize);
@@ -287,7 +302,12 @@ export class FakeGraphServer {
 
   private folderItem(path: string) {
     const parts = path.split('/');
-    return { id: this.folderId(path), name: parts[parts.length - 1], folder: { childCount: 0 }, parentReference: this.parentReference(parts.slice(0, -1).join('/')) };
+    return {
+      id: this.folderId(path),
+      name: parts[parts.length - 1],
+      folder: { childCount: 0 },
+      parentReference: this.parentReference(parts.slice(0, -1).join('/')),
+    };
   }
 
   private fileItem(f: FakeDriveFile) {

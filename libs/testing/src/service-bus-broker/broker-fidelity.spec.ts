@@ -2,10 +2,7 @@ import { isServiceBusError, ServiceBusClient } from '@azure/service-bus';
 import { connect, type Connection } from 'rhea';
 import type { BrokerTopology } from './broker-topology';
 import { testRetryOptions } from './broker-client.fixture';
-import {
-  startServiceBusBroker,
-  type ServiceBusBroker,
-} from './service-bus-broker';
+import { startServiceBusBroker, type ServiceBusBroker } from './service-bus-broker';
 
 const expiring = {
   defaultMessageTimeToLiveMs: 60_000,
@@ -68,72 +65,33 @@ describe('Service Bus test broker: time-to-live, sessions, size, sequence number
       { body: 'short', messageId: 'short', timeToLive: 300 },
       { body: 'kept', messageId: 'kept' },
     ]);
-    await client
-      .createSender('events')
-      .sendMessages({ body: 'fleeting', timeToLive: 300 });
+    await client.createSender('events').sendMessages({ body: 'fleeting', timeToLive: 300 });
     await sleep(600);
     const receiver = client.createReceiver('work');
     const got = await receiver.receiveMessages(5, { maxWaitTimeInMs: 500 });
     expect(got.map((m) => m.messageId)).toEqual(['kept']);
-    expect(got[0]!.expiresAtUtc!.getTime()).toBe(
-      got[0]!.enqueuedTimeUtc!.getTime() + 60_000,
-    );
+    expect(got[0]!.expiresAtUtc!.getTime()).toBe(got[0]!.enqueuedTimeUtc!.getTime() + 60_000);
     await receiver.completeMessage(got[0]!);
-    const dead = await client
-      .createReceiver('work', { subQueueType: 'deadLetter' })
-      .peekMessages(5);
-    expect(
-      dead.map((m) => [
-        m.messageId,
-        m.deadLetterReason,
-        m.deadLetterErrorDescription,
-      ]),
-    ).toEqual([
-      [
-        'short',
-        'TTLExpiredException',
-        'The message expired and was dead lettered.',
-      ],
+    const dead = await client.createReceiver('work', { subQueueType: 'deadLetter' }).peekMessages(5);
+    expect(dead.map((m) => [m.messageId, m.deadLetterReason, m.deadLetterErrorDescription])).toEqual([
+      ['short', 'TTLExpiredException', 'The message expired and was dead lettered.'],
     ]);
 
     const plain = client.createReceiver('events', 'plain');
-    expect(await plain.receiveMessages(5, { maxWaitTimeInMs: 300 })).toEqual(
-      [],
-    );
-    expect(
-      await client
-        .createReceiver('events', 'plain', { subQueueType: 'deadLetter' })
-        .peekMessages(5),
-    ).toEqual([]);
+    expect(await plain.receiveMessages(5, { maxWaitTimeInMs: 300 })).toEqual([]);
+    expect(await client.createReceiver('events', 'plain', { subQueueType: 'deadLetter' }).peekMessages(5)).toEqual([]);
   });
 
   it('refuses a session queue message without a session id (InvalidOperation), and dead-letters the copy a session subscription would get', async () => {
-    const refused = await failureOf(() =>
-      client.createSender('per-claim').sendMessages({ body: 'no session' }),
-    );
+    const refused = await failureOf(() => client.createSender('per-claim').sendMessages({ body: 'no session' }));
     expect(isServiceBusError(refused)).toBe(true);
     expect((refused as Error).message).toMatch(/SessionId was not set/);
-    expect(
-      await client
-        .createReceiver('per-claim', { subQueueType: 'deadLetter' })
-        .peekMessages(5),
-    ).toEqual([]);
+    expect(await client.createReceiver('per-claim', { subQueueType: 'deadLetter' }).peekMessages(5)).toEqual([]);
 
-    await client
-      .createSender('events')
-      .sendMessages({ body: 'sessionless', messageId: 'sessionless' });
-    const dead = await client
-      .createReceiver('events', 'ordered', { subQueueType: 'deadLetter' })
-      .peekMessages(5);
-    expect(
-      dead
-        .filter((m) => m.messageId === 'sessionless')
-        .map((m) => [m.deadLetterReason, m.deadLetterErrorDescription]),
-    ).toEqual([
-      [
-        'Session id is null.',
-        "Session enabled entity doesn't allow a message whose session identifier is null.",
-      ],
+    await client.createSender('events').sendMessages({ body: 'sessionless', messageId: 'sessionless' });
+    const dead = await client.createReceiver('events', 'ordered', { subQueueType: 'deadLetter' }).peekMessages(5);
+    expect(dead.filter((m) => m.messageId === 'sessionless').map((m) => [m.deadLetterReason, m.deadLetterErrorDescription])).toEqual([
+      ['Session id is null.', "Session enabled entity doesn't allow a message whose session identifier is null."],
     ]);
   });
 
@@ -179,39 +137,27 @@ describe('Service Bus test broker: time-to-live, sessions, size, sequence number
     const receiver = client.createReceiver('other');
     const sender = client.createSender('other');
     await sender.sendMessages({ body: 'first', messageId: 'first' });
-    const [scheduledAs] = await sender.scheduleMessages(
-      { body: 'later', messageId: 'later' },
-      new Date(Date.now() + 400),
-    );
+    const [scheduledAs] = await sender.scheduleMessages({ body: 'later', messageId: 'later' }, new Date(Date.now() + 400));
     await sender.sendMessages({ body: 'meanwhile', messageId: 'meanwhile' });
     const before = await receiver.peekMessages(5);
     expect(scheduledAs?.toNumber()).toBe(2);
-    const numbers = Object.fromEntries(
-      before.map((m) => [m.messageId, m.sequenceNumber!.toNumber()]),
-    );
+    const numbers = Object.fromEntries(before.map((m) => [m.messageId, m.sequenceNumber!.toNumber()]));
     // 'other' saw only these: its numbers start at 1 whatever the other entities carry.
     expect(numbers).toEqual({ first: 1, later: 2, meanwhile: 3 });
     await sleep(600);
     const got = await receiver.receiveMessages(3, { maxWaitTimeInMs: 500 });
-    expect(got.map((m) => [m.messageId, m.sequenceNumber!.toNumber()])).toEqual(
-      [
-        ['first', 1],
-        ['meanwhile', 3],
-        ['later', 4],
-      ],
-    );
+    expect(got.map((m) => [m.messageId, m.sequenceNumber!.toNumber()])).toEqual([
+      ['first', 1],
+      ['meanwhile', 3],
+      ['later', 4],
+    ]);
     await receiver.deadLetterMessage(got[2]!, {
       deadLetterReason: 'kept',
       deadLetterErrorDescription: 'for the spec',
     });
     for (const m of got.slice(0, 2)) await receiver.completeMessage(m);
-    const [dead] = await client
-      .createReceiver('other', { subQueueType: 'deadLetter' })
-      .peekMessages(1);
-    expect([dead?.messageId, dead?.sequenceNumber?.toNumber()]).toEqual([
-      'later',
-      4,
-    ]);
+    const [dead] = await client.createReceiver('other', { subQueueType: 'deadLetter' }).peekMessages(1);
+    expect([dead?.messageId, dead?.sequenceNumber?.toNumber()]).toEqual(['later', 4]);
   });
 
   it('closes a session receiver whose session lock expired with SessionLockLost, and gives the session to the next acceptor', async () => {
@@ -232,9 +178,7 @@ describe('Service Bus test broker: time-to-live, sessions, size, sequence number
     ]);
     const settle = await failureOf(() => stale.completeMessage(held!));
     expect(isServiceBusError(settle) && settle.code).toBe('SessionLockLost');
-    const receive = await failureOf(() =>
-      stale.receiveMessages(1, { maxWaitTimeInMs: 300 }),
-    );
+    const receive = await failureOf(() => stale.receiveMessages(1, { maxWaitTimeInMs: 300 }));
     expect(isServiceBusError(receive) && receive.code).toBe('SessionLockLost');
     for (const m of taken) await next.completeMessage(m);
     await next.close();

@@ -18,10 +18,7 @@ const topology: BrokerTopology = {
 describe('Service Bus test broker: $management operations, deferral and lock expiry', () => {
   const sdk = useBrokerClient(topology);
 
-  async function receiveOne(
-    queue: string,
-    waitMs = 2_000,
-  ): Promise<ServiceBusReceivedMessage | undefined> {
+  async function receiveOne(queue: string, waitMs = 2_000): Promise<ServiceBusReceivedMessage | undefined> {
     const receiver = sdk.client.createReceiver(queue, {
       receiveMode: 'receiveAndDelete',
     });
@@ -43,23 +40,16 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
     const [message] = await receiver.receiveMessages(1, {
       maxWaitTimeInMs: 2_000,
     });
-    const sequenceNumber = (message as ServiceBusReceivedMessage)
-      .sequenceNumber as NonNullable<
-      ServiceBusReceivedMessage['sequenceNumber']
-    >;
+    const sequenceNumber = (message as ServiceBusReceivedMessage).sequenceNumber as NonNullable<ServiceBusReceivedMessage['sequenceNumber']>;
     await receiver.deferMessage(message as ServiceBusReceivedMessage);
-    expect(
-      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
-    ).toHaveLength(0);
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
 
     const [deferred] = await receiver.receiveDeferredMessages([sequenceNumber]);
     expect(deferred?.body).toBe('later');
     expect(deferred?.state).toBe('deferred');
     expect(deferred?.lockToken).toBeDefined();
     await receiver.completeMessage(deferred as ServiceBusReceivedMessage);
-    await expect(
-      receiver.receiveDeferredMessages([sequenceNumber]),
-    ).rejects.toThrow();
+    await expect(receiver.receiveDeferredMessages([sequenceNumber])).rejects.toThrow();
     await receiver.close();
   });
 
@@ -75,13 +65,9 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
     const [locked] = await receiver.receiveMessages(1, {
       maxWaitTimeInMs: 2_000,
     });
-    const before =
-      (locked as ServiceBusReceivedMessage).lockedUntilUtc?.getTime() ??
-      Number.POSITIVE_INFINITY;
+    const before = (locked as ServiceBusReceivedMessage).lockedUntilUtc?.getTime() ?? Number.POSITIVE_INFINITY;
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const renewed = await receiver.renewMessageLock(
-      locked as ServiceBusReceivedMessage,
-    );
+    const renewed = await receiver.renewMessageLock(locked as ServiceBusReceivedMessage);
     expect(renewed.getTime()).toBeGreaterThan(before);
     await receiver.completeMessage(locked as ServiceBusReceivedMessage);
     const [second] = await receiver.receiveMessages(1, {
@@ -96,13 +82,9 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
     const sender = sdk.client.createSender('scheduled');
     const at = new Date(Date.now() + 800);
     const [kept] = await sender.scheduleMessages({ body: 'kept' }, at);
-    const [cancelled] = await sender.scheduleMessages(
-      { body: 'cancelled' },
-      at,
-    );
+    const [cancelled] = await sender.scheduleMessages({ body: 'cancelled' }, at);
     expect(kept?.toNumber()).toBeGreaterThan(0);
-    if (!cancelled)
-      throw new Error('no sequence number for the scheduled message');
+    if (!cancelled) throw new Error('no sequence number for the scheduled message');
     const peeker = sdk.client.createReceiver('scheduled');
     const pending = await peeker.peekMessages(10, { fromSequenceNumber: kept });
     expect(pending.map((m) => [m.body, m.state])).toEqual([
@@ -131,9 +113,7 @@ describe('Service Bus test broker: $management operations, deferral and lock exp
     const [held] = await first.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
     expect(held?.deliveryCount).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await expect(
-      first.completeMessage(held as ServiceBusReceivedMessage),
-    ).rejects.toMatchObject({
+    await expect(first.completeMessage(held as ServiceBusReceivedMessage)).rejects.toMatchObject({
       code: 'MessageLockLost',
     });
     await first.close();

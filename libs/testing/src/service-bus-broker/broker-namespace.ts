@@ -11,9 +11,7 @@ export interface ResolvedEntity {
 
 /** Strips `sb://host:port/` or `amqps://host/` so addresses are entity paths. */
 export function entityPath(address: string | undefined): string {
-  return (address ?? '')
-    .replace(/^[a-z]+:\/\/[^/]+\//i, '')
-    .replace(/^\/+/, '');
+  return (address ?? '').replace(/^[a-z]+:\/\/[^/]+\//i, '').replace(/^\/+/, '');
 }
 
 /** All entities of one broker, addressed the way Service Bus addresses them. */
@@ -23,10 +21,7 @@ export class BrokerNamespace {
   private readonly targets: SendTarget[] = [];
 
   constructor(topology: BrokerTopology) {
-    const store = (
-      path: string,
-      settings: ReturnType<typeof resolveSettings>,
-    ): MessageStore => {
+    const store = (path: string, settings: ReturnType<typeof resolveSettings>): MessageStore => {
       const deadLetter = new MessageStore(`${path}/$DeadLetterQueue`, {
         ...settings,
         requiresSession: false,

@@ -30,9 +30,7 @@ describe('Service Bus test broker: sessions', () => {
     const a = await sdk.client.acceptSession('per-claim', 'claim-a');
     expect(a.sessionId).toBe('claim-a');
     expect(a.sessionLockedUntilUtc.getTime()).toBeGreaterThan(Date.now());
-    await expect(
-      sdk.client.acceptSession('per-claim', 'claim-a'),
-    ).rejects.toThrow();
+    await expect(sdk.client.acceptSession('per-claim', 'claim-a')).rejects.toThrow();
 
     const got = await a.receiveMessages(5, { maxWaitTimeInMs: 1_000 });
     expect(got.map((m) => m.body)).toEqual(['a1', 'a2']);
@@ -42,9 +40,7 @@ describe('Service Bus test broker: sessions', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await a.renewSessionLock()).getTime()).toBeGreaterThan(before);
     await a.setSessionState(Buffer.from('checkpoint-2'));
-    expect(Buffer.from(await a.getSessionState()).toString()).toBe(
-      'checkpoint-2',
-    );
+    expect(Buffer.from(await a.getSessionState()).toString()).toBe('checkpoint-2');
     await a.close();
 
     const next = await sdk.client.acceptNextSession('per-claim');
@@ -74,9 +70,7 @@ describe('Service Bus test broker: sessions', () => {
       await session.renewSessionLock();
     }
     await session.completeMessage(held);
-    expect(await session.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual(
-      [],
-    );
+    expect(await session.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual([]);
     await session.close();
   });
 });

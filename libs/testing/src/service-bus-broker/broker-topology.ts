@@ -55,8 +55,6 @@ export function topologyFromContracts(): BrokerTopology {
   return { queues, topics };
 }
 
-export function resolveSettings(
-  partial?: Partial<EntitySettings>,
-): EntitySettings {
+export function resolveSettings(partial?: Partial<EntitySettings>): EntitySettings {
   return { ...defaultEntitySettings, ...partial };
 }

@@ -20,11 +20,7 @@ function asLockToken(value: unknown): string {
 }
 
 function list(value: unknown): unknown[] {
-  return Array.isArray(value)
-    ? value
-    : value === undefined || value === null
-      ? []
-      : [value];
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
 }
 
 function optionalString(value: unknown): string | undefined {
@@ -32,34 +28,20 @@ function optionalString(value: unknown): string | undefined {
 }
 
 function requireStore(entity: ResolvedEntity): MessageStore {
-  if (!entity.store)
-    throw new AmqpConditionError(
-      'amqp:not-found',
-      'This entity has no messages to manage.',
-      404,
-    );
+  if (!entity.store) throw new AmqpConditionError('amqp:not-found', 'This entity has no messages to manage.', 404);
   return entity.store;
 }
 
-const handlers: Record<
-  string,
-  (entity: ResolvedEntity, body: Body) => ManagementReply
-> = {
+const handlers: Record<string, (entity: ResolvedEntity, body: Body) => ManagementReply> = {
   'com.microsoft:renew-lock': (entity, body) => {
     const store = requireStore(entity);
-    const expirations = list(body['lock-tokens']).map((t) =>
-      store.renewLock(asLockToken(t)),
-    );
+    const expirations = list(body['lock-tokens']).map((t) => store.renewLock(asLockToken(t)));
     return { statusCode: 200, body: { expirations } };
   },
 
   'com.microsoft:peek-message': (entity, body) => {
     const store = requireStore(entity);
-    const found = store.peek(
-      asNumber(body['from-sequence-number']),
-      asNumber(body['message-count']),
-      optionalString(body['session-id']),
-    );
+    const found = store.peek(asNumber(body['from-sequence-number']), asNumber(body['message-count']), optionalString(body['session-id']));
     // Service Bus answers an empty peek with 204 and no body; the SDK checks for exactly that.
     if (found.length === 0) return { statusCode: 204 };
     return {
@@ -74,22 +56,12 @@ const handlers: Record<
 
   'com.microsoft:schedule-message': (entity, body) => {
     const target = entity.target;
-    if (!target)
-      throw new AmqpConditionError(
-        'amqp:not-found',
-        'Messages can only be scheduled on a queue or topic.',
-        404,
-      );
+    if (!target) throw new AmqpConditionError('amqp:not-found', 'Messages can only be scheduled on a queue or topic.', 404);
     const sequenceNumbers = list(body['messages']).map((entry) => {
       const encoded = (entry as Body)['message'] as Buffer;
       const decoded = amqpMessage.decode(encoded) as unknown as Message;
-      const at = decoded.message_annotations?.[
-        'x-opt-scheduled-enqueue-time'
-      ] as Date | number | undefined;
-      return target.schedule(
-        decoded,
-        at === undefined ? Date.now() : new Date(at).getTime(),
-      );
+      const at = decoded.message_annotations?.['x-opt-scheduled-enqueue-time'] as Date | number | undefined;
+      return target.schedule(decoded, at === undefined ? Date.now() : new Date(at).getTime());
     });
     return {
       statusCode: 200,
@@ -101,14 +73,8 @@ const handlers: Record<
 
   'com.microsoft:cancel-scheduled-message': (entity, body) => {
     const target = entity.target;
-    if (!target)
-      throw new AmqpConditionError(
-        'amqp:not-found',
-        'Not a queue or topic.',
-        404,
-      );
-    for (const seq of list(body['sequence-numbers']))
-      target.cancelScheduled(asNumber(seq));
+    if (!target) throw new AmqpConditionError('amqp:not-found', 'Not a queue or topic.', 404);
+    for (const seq of list(body['sequence-numbers'])) target.cancelScheduled(asNumber(seq));
     return { statusCode: 200, body: {} };
   },
 
@@ -120,9 +86,7 @@ const handlers: Record<
       optionalString(body['session-id']),
     );
     const messages = received.map(({ stored, token }) => ({
-      ...(token
-        ? { 'lock-token': types.wrap_uuid(uuidStringToBytes(token)) }
-        : {}),
+      ...(token ? { 'lock-token': types.wrap_uuid(uuidStringToBytes(token)) } : {}),
       message: amqpMessage.encode(store.wireMessage(stored)),
     }));
     return { statusCode: 200, body: { messages } };
@@ -133,16 +97,10 @@ const handlers: Record<
     const details = {
       reason: optionalString(body['deadletter-reason']),
       description: optionalString(body['deadletter-description']),
-      properties:
-        (body['properties-to-modify'] as Record<string, unknown> | undefined) ??
-        undefined,
+      properties: (body['properties-to-modify'] as Record<string, unknown> | undefined) ?? undefined,
     };
     for (const token of list(body['lock-tokens'])) {
-      store.updateDisposition(
-        asLockToken(token),
-        String(body['disposition-status']),
-        details,
-      );
+      store.updateDisposition(asLockToken(token), String(body['disposition-status']), details);
     }
     return { statusCode: 200, body: {} };
   },
@@ -150,45 +108,30 @@ const handlers: Record<
   'com.microsoft:renew-session-lock': (entity, body) => ({
     statusCode: 200,
     body: {
-      expiration: requireStore(entity).renewSessionLock(
-        String(body['session-id']),
-      ),
+      expiration: requireStore(entity).renewSessionLock(String(body['session-id'])),
     },
   }),
 
   'com.microsoft:get-session-state': (entity, body) => ({
     statusCode: 200,
     body: {
-      'session-state':
-        requireStore(entity).getSessionState(String(body['session-id'])) ??
-        null,
+      'session-state': requireStore(entity).getSessionState(String(body['session-id'])) ?? null,
     },
   }),
 
   'com.microsoft:set-session-state': (entity, body) => {
     const state = body['session-state'];
-    requireStore(entity).setSessionState(
-      String(body['session-id']),
-      Buffer.isBuffer(state) ? state : undefined,
-    );
+    requireStore(entity).setSessionState(String(body['session-id']), Buffer.isBuffer(state) ? state : undefined);
     return { statusCode: 200, body: {} };
   },
 };
 
 /** Answers one `$management` request; failures become a status code plus `error-condition`. */
-export function handleManagementRequest(
-  entity: ResolvedEntity,
-  request: Message,
-): Message {
+export function handleManagementRequest(entity: ResolvedEntity, request: Message): Message {
   const operation = String(request.application_properties?.['operation'] ?? '');
   const handler = handlers[operation];
   try {
-    if (!handler)
-      throw new AmqpConditionError(
-        'amqp:not-implemented',
-        `Operation '${operation}' is not supported.`,
-        501,
-      );
+    if (!handler) throw new AmqpConditionError('amqp:not-implemented', `Operation '${operation}' is not supported.`, 501);
     const reply = handler(entity, (request.body ?? {}) as Body);
     return {
       correlation_id: request.message_id,
@@ -196,16 +139,10 @@ export function handleManagementRequest(
         statusCode: reply.statusCode,
         statusDescription: 'OK',
       },
-      body:
-        reply.body === undefined
-          ? undefined
-          : types.wrap_map(reply.body as Body),
+      body: reply.body === undefined ? undefined : types.wrap_map(reply.body as Body),
     };
   } catch (error) {
-    const failure =
-      error instanceof AmqpConditionError
-        ? error
-        : new AmqpConditionError('amqp:internal-error', String(error), 500);
+    const failure = error instanceof AmqpConditionError ? error : new AmqpConditionError('amqp:internal-error', String(error), 500);
     return {
       correlation_id: request.message_id,
       application_properties: {

@@ -1,11 +1,5 @@
 import type { EntitySettings } from '@leaf/contracts';
-import {
-  message as amqpMessage,
-  types,
-  type Delivery,
-  type Message,
-  type Sender,
-} from 'rhea';
+import { message as amqpMessage, types, type Delivery, type Message, type Sender } from 'rhea';
 import { newLockToken } from './lock-token';
 
 export interface StoredMessage {
@@ -60,14 +54,12 @@ export const TTL_EXPIRED = {
 /** What Service Bus writes on a topic's copy without a session id for a session subscription. */
 export const SESSION_ID_NULL = {
   reason: 'Session id is null.',
-  description:
-    "Session enabled entity doesn't allow a message whose session identifier is null.",
+  description: "Session enabled entity doesn't allow a message whose session identifier is null.",
 } as const;
 
 /** The effective time-to-live: the sender's (AMQP header ttl), capped by the entity's default. */
 export function timeToLiveOf(message: Message, defaultMs: number): number {
-  const own =
-    typeof message.ttl === 'number' && message.ttl > 0 ? message.ttl : Infinity;
+  const own = typeof message.ttl === 'number' && message.ttl > 0 ? message.ttl : Infinity;
   return Math.min(own, defaultMs);
 }
 
@@ -113,29 +105,17 @@ export class MessageStore {
     const stored = this.stored(message, sequenceNumber, 'active', Date.now());
     stored.deliveryCount = deliveryCount;
     this.messages.set(sequenceNumber, stored);
-    if (
-      this.deadLetter &&
-      this.settings.requiresSession &&
-      stored.sessionId === undefined
-    ) {
+    if (this.deadLetter && this.settings.requiresSession && stored.sessionId === undefined) {
       this.moveToDeadLetter(stored, SESSION_ID_NULL);
       return;
     }
     this.pump();
   }
 
-  private stored(
-    message: Message,
-    sequenceNumber: number,
-    state: StoredMessage['state'],
-    enqueuedAt: number,
-  ): StoredMessage {
-    const sessionId =
-      typeof message.group_id === 'string' ? message.group_id : undefined;
+  private stored(message: Message, sequenceNumber: number, state: StoredMessage['state'], enqueuedAt: number): StoredMessage {
+    const sessionId = typeof message.group_id === 'string' ? message.group_id : undefined;
     // In a dead-letter queue nothing expires.
-    const ttl = this.deadLetter
-      ? timeToLiveOf(message, this.settings.defaultMessageTimeToLiveMs)
-      : Infinity;
+    const ttl = this.deadLetter ? timeToLiveOf(message, this.settings.defaultMessageTimeToLiveMs) : Infinity;
     return {
       sequenceNumber,
       // The receiver computes the expiry from the header's ttl: give it the effective one.
@@ -153,10 +133,7 @@ export class MessageStore {
    * or topic activates it (see SendTarget), under the number given when the schedule was accepted.
    */
   schedule(message: Message, enqueueAt: number, sequenceNumber: number): void {
-    this.messages.set(
-      sequenceNumber,
-      this.stored(message, sequenceNumber, 'scheduled', enqueueAt),
-    );
+    this.messages.set(sequenceNumber, this.stored(message, sequenceNumber, 'scheduled', enqueueAt));
   }
 
   /**
@@ -172,8 +149,7 @@ export class MessageStore {
 
   /** Removes a message that is still scheduled; one already enqueued stays (as in Service Bus). */
   cancelScheduled(sequenceNumber: number): void {
-    if (this.messages.get(sequenceNumber)?.state === 'scheduled')
-      this.messages.delete(sequenceNumber);
+    if (this.messages.get(sequenceNumber)?.state === 'scheduled') this.messages.delete(sequenceNumber);
   }
 
   addConsumer(consumer: Consumer): void {
@@ -191,8 +167,7 @@ export class MessageStore {
       if (lock.owner !== consumer) continue;
       clearTimeout(lock.timer);
       this.sessionLocks.delete(id);
-      for (const stored of this.messages.values())
-        if (stored.sessionId === id && stored.lock) this.unlock(stored);
+      for (const stored of this.messages.values()) if (stored.sessionId === id && stored.lock) this.unlock(stored);
     }
     this.pump();
   }
@@ -214,27 +189,19 @@ export class MessageStore {
 
   /** The lowest-numbered message this receiver may take now; expired ones met on the way are settled. */
   private nextFor(consumer: Consumer): StoredMessage | undefined {
-    if (this.settings.requiresSession && !this.holdsSession(consumer))
-      return undefined;
+    if (this.settings.requiresSession && !this.holdsSession(consumer)) return undefined;
     this.expireDue();
     let next: StoredMessage | undefined;
     for (const stored of this.messages.values()) {
       if (stored.state !== 'active' || stored.lock) continue;
-      if (
-        this.settings.requiresSession &&
-        stored.sessionId !== consumer.sessionId
-      )
-        continue;
+      if (this.settings.requiresSession && stored.sessionId !== consumer.sessionId) continue;
       if (!next || stored.sequenceNumber < next.sequenceNumber) next = stored;
     }
     return next;
   }
 
   private holdsSession(consumer: Consumer): boolean {
-    const lock =
-      consumer.sessionId === undefined
-        ? undefined
-        : this.sessionLocks.get(consumer.sessionId);
+    const lock = consumer.sessionId === undefined ? undefined : this.sessionLocks.get(consumer.sessionId);
     return lock?.owner === consumer && lock.until >= Date.now();
   }
 
@@ -246,15 +213,8 @@ export class MessageStore {
     if (!this.deadLetter) return;
     const now = Date.now();
     for (const stored of [...this.messages.values()]) {
-      if (
-        stored.state === 'scheduled' ||
-        stored.lock ||
-        stored.expiresAt === undefined ||
-        stored.expiresAt > now
-      )
-        continue;
-      if (this.settings.deadLetteringOnMessageExpiration)
-        this.moveToDeadLetter(stored, TTL_EXPIRED);
+      if (stored.state === 'scheduled' || stored.lock || stored.expiresAt === undefined || stored.expiresAt > now) continue;
+      if (this.settings.deadLetteringOnMessageExpiration) this.moveToDeadLetter(stored, TTL_EXPIRED);
       else this.messages.delete(stored.sequenceNumber);
     }
   }
@@ -271,18 +231,11 @@ export class MessageStore {
 
   private lock(stored: StoredMessage, owner?: Consumer): MessageLock {
     const { tag, token } = newLockToken();
-    const session =
-      stored.sessionId === undefined
-        ? undefined
-        : this.sessionLocks.get(stored.sessionId);
+    const session = stored.sessionId === undefined ? undefined : this.sessionLocks.get(stored.sessionId);
     // A session's message is locked by its session: it lapses with the session lock, not on its own.
     const bySession = this.settings.requiresSession && session !== undefined;
-    const until = bySession
-      ? session.until
-      : Date.now() + this.settings.lockDurationMs;
-    const timer = bySession
-      ? undefined
-      : setTimeout(() => this.expire(token), this.settings.lockDurationMs);
+    const until = bySession ? session.until : Date.now() + this.settings.lockDurationMs;
+    const timer = bySession ? undefined : setTimeout(() => this.expire(token), this.settings.lockDurationMs);
     stored.lock = { tag, token, until, timer, owner };
     this.locks.set(token, stored);
     return stored.lock;
@@ -308,8 +261,7 @@ export class MessageStore {
       'x-opt-sequence-number': types.wrap_long(stored.sequenceNumber),
       'x-opt-enqueued-time': new Date(stored.enqueuedAt),
     };
-    if (stored.lock)
-      annotations['x-opt-locked-until'] = new Date(stored.lock.until);
+    if (stored.lock) annotations['x-opt-locked-until'] = new Date(stored.lock.until);
     // Service Bus AMQP mapping of message state: 0 active, 1 deferred, 2 scheduled.
     if (stored.state === 'deferred') annotations['x-opt-message-state'] = 1;
     if (stored.state === 'scheduled') annotations['x-opt-message-state'] = 2;
@@ -325,11 +277,7 @@ export class MessageStore {
     if (this.settings.requiresSession && stored?.sessionId !== undefined) {
       const session = this.sessionLocks.get(stored.sessionId);
       const owner = stored.lock?.owner;
-      if (
-        !session ||
-        session.until < Date.now() ||
-        (owner !== undefined && session.owner !== owner)
-      ) {
+      if (!session || session.until < Date.now() || (owner !== undefined && session.owner !== owner)) {
         throw new AmqpConditionError(
           SESSION_LOCK_LOST,
           `The session lock has expired on the session '${stored.sessionId}' (${this.path}). Accept a new session.`,
@@ -338,11 +286,7 @@ export class MessageStore {
       }
     }
     if (!stored?.lock || stored.lock.until < Date.now()) {
-      throw new AmqpConditionError(
-        LOCK_LOST,
-        `The lock supplied is invalid or has expired (${this.path}).`,
-        410,
-      );
+      throw new AmqpConditionError(LOCK_LOST, `The lock supplied is invalid or has expired (${this.path}).`, 410);
     }
     return stored;
   }
@@ -386,10 +330,7 @@ export class MessageStore {
     lock.until = Date.now() + this.settings.lockDurationMs;
     if (lock.timer !== undefined) {
       clearTimeout(lock.timer);
-      lock.timer = setTimeout(
-        () => this.expire(lock.token),
-        this.settings.lockDurationMs,
-      );
+      lock.timer = setTimeout(() => this.expire(lock.token), this.settings.lockDurationMs);
     }
     return lock.until;
   }
@@ -397,10 +338,7 @@ export class MessageStore {
   private failDelivery(stored: StoredMessage): void {
     this.unlock(stored);
     stored.deliveryCount += 1;
-    if (
-      this.deadLetter &&
-      stored.deliveryCount >= this.settings.maxDeliveryCount
-    ) {
+    if (this.deadLetter && stored.deliveryCount >= this.settings.maxDeliveryCount) {
       this.moveToDeadLetter(stored, {
         reason: 'MaxDeliveryCountExceeded',
         description: `Message could not be consumed after ${this.settings.maxDeliveryCount} delivery attempts.`,
@@ -410,10 +348,7 @@ export class MessageStore {
     this.pump();
   }
 
-  private moveToDeadLetter(
-    stored: StoredMessage,
-    details: DeadLetterDetails,
-  ): void {
+  private moveToDeadLetter(stored: StoredMessage, details: DeadLetterDetails): void {
     this.unlock(stored);
     this.messages.delete(stored.sequenceNumber);
     // A dead-letter queue has no dead-letter queue of its own: dead-lettering there is a no-op.
@@ -422,10 +357,8 @@ export class MessageStore {
       ...stored.message.application_properties,
       ...details.properties,
     };
-    if (details.reason !== undefined)
-      properties['DeadLetterReason'] = details.reason;
-    if (details.description !== undefined)
-      properties['DeadLetterErrorDescription'] = details.description;
+    if (details.reason !== undefined) properties['DeadLetterReason'] = details.reason;
+    if (details.description !== undefined) properties['DeadLetterErrorDescription'] = details.description;
     this.deadLetter.enqueue(
       {
         ...stored.message,
@@ -440,10 +373,7 @@ export class MessageStore {
     );
   }
 
-  private modifyProperties(
-    stored: StoredMessage,
-    properties?: Record<string, unknown>,
-  ): void {
+  private modifyProperties(stored: StoredMessage, properties?: Record<string, unknown>): void {
     if (!properties || Object.keys(properties).length === 0) return;
     stored.message = {
       ...stored.message,
@@ -455,34 +385,18 @@ export class MessageStore {
   }
 
   /** Active, deferred and scheduled messages from a sequence number on, without locking them. */
-  peek(
-    fromSequenceNumber: number,
-    count: number,
-    sessionId?: string,
-  ): StoredMessage[] {
+  peek(fromSequenceNumber: number, count: number, sessionId?: string): StoredMessage[] {
     return [...this.messages.values()]
-      .filter(
-        (m) =>
-          m.sequenceNumber >= fromSequenceNumber &&
-          (sessionId === undefined || m.sessionId === sessionId),
-      )
+      .filter((m) => m.sequenceNumber >= fromSequenceNumber && (sessionId === undefined || m.sessionId === sessionId))
       .sort((a, b) => a.sequenceNumber - b.sequenceNumber)
       .slice(0, count);
   }
 
   /** Deferred messages by sequence number; they get a lock (or leave, in receive-and-delete). */
-  receiveDeferred(
-    sequenceNumbers: readonly number[],
-    receiveAndDelete: boolean,
-    sessionId?: string,
-  ): { stored: StoredMessage; token?: string }[] {
+  receiveDeferred(sequenceNumbers: readonly number[], receiveAndDelete: boolean, sessionId?: string): { stored: StoredMessage; token?: string }[] {
     return sequenceNumbers.map((sequenceNumber) => {
       const stored = this.messages.get(sequenceNumber);
-      if (
-        !stored ||
-        stored.state !== 'deferred' ||
-        (sessionId !== undefined && stored.sessionId !== sessionId)
-      ) {
+      if (!stored || stored.state !== 'deferred' || (sessionId !== undefined && stored.sessionId !== sessionId)) {
         throw new AmqpConditionError(
           'com.microsoft:message-not-found',
           `Failed to lock one or more specified messages; message ${sequenceNumber} is not deferred in ${this.path}.`,
@@ -499,59 +413,34 @@ export class MessageStore {
   }
 
   /** Settles a message locked through `$management` (deferred ones have no link delivery). */
-  updateDisposition(
-    token: string,
-    status: string,
-    details: DeadLetterDetails,
-  ): void {
+  updateDisposition(token: string, status: string, details: DeadLetterDetails): void {
     if (status === 'completed') this.complete(token);
     else if (status === 'abandoned') this.abandon(token, details.properties);
     else if (status === 'defered') this.defer(token, details.properties);
     else if (status === 'suspended') this.deadLetterLocked(token, details);
-    else
-      throw new AmqpConditionError(
-        'amqp:invalid-field',
-        `Unknown disposition status '${status}'.`,
-      );
+    else throw new AmqpConditionError('amqp:invalid-field', `Unknown disposition status '${status}'.`);
   }
 
   /**
    * Locks a session for a consumer: the requested one, or (null) the first session with an
    * available message. Returns the session id, or undefined when no session is free.
    */
-  acceptSession(
-    consumer: Consumer,
-    requested: string | null,
-  ): string | undefined {
+  acceptSession(consumer: Consumer, requested: string | null): string | undefined {
     const now = Date.now();
     const free = (id: string): boolean => {
       const lock = this.sessionLocks.get(id);
-      return (
-        !lock ||
-        lock.until < now ||
-        !this.consumers.has(lock.owner) ||
-        lock.owner === consumer
-      );
+      return !lock || lock.until < now || !this.consumers.has(lock.owner) || lock.owner === consumer;
     };
     this.expireDue();
     let sessionId: string | undefined;
     if (requested !== null) {
       if (!free(requested)) {
-        throw new AmqpConditionError(
-          'com.microsoft:session-cannot-be-locked',
-          `Session '${requested}' is locked.`,
-          410,
-        );
+        throw new AmqpConditionError('com.microsoft:session-cannot-be-locked', `Session '${requested}' is locked.`, 410);
       }
       sessionId = requested;
     } else {
       for (const stored of this.messages.values()) {
-        if (
-          stored.state === 'active' &&
-          !stored.lock &&
-          stored.sessionId !== undefined &&
-          free(stored.sessionId)
-        ) {
+        if (stored.state === 'active' && !stored.lock && stored.sessionId !== undefined && free(stored.sessionId)) {
           sessionId = stored.sessionId;
           break;
         }
@@ -565,10 +454,7 @@ export class MessageStore {
     this.sessionLocks.set(sessionId, {
       owner: consumer,
       until: now + this.settings.lockDurationMs,
-      timer: setTimeout(
-        () => this.loseSession(lockedId),
-        this.settings.lockDurationMs,
-      ),
+      timer: setTimeout(() => this.loseSession(lockedId), this.settings.lockDurationMs),
     });
     consumer.sessionId = sessionId;
     return sessionId;
@@ -591,9 +477,7 @@ export class MessageStore {
         condition: SESSION_LOCK_LOST,
         description: `The session lock has expired on the session '${sessionId}'. Accept a new session.`,
       });
-    for (const stored of [...this.messages.values()])
-      if (stored.sessionId === sessionId && stored.lock)
-        this.failDelivery(stored);
+    for (const stored of [...this.messages.values()]) if (stored.sessionId === sessionId && stored.lock) this.failDelivery(stored);
     this.pump();
   }
 
@@ -604,23 +488,14 @@ export class MessageStore {
   renewSessionLock(sessionId: string): Date {
     const lock = this.sessionLocks.get(sessionId);
     if (!lock || lock.until < Date.now()) {
-      throw new AmqpConditionError(
-        SESSION_LOCK_LOST,
-        `The session lock for '${sessionId}' has expired.`,
-        410,
-      );
+      throw new AmqpConditionError(SESSION_LOCK_LOST, `The session lock for '${sessionId}' has expired.`, 410);
     }
     lock.until = Date.now() + this.settings.lockDurationMs;
     clearTimeout(lock.timer);
-    lock.timer = setTimeout(
-      () => this.loseSession(sessionId),
-      this.settings.lockDurationMs,
-    );
+    lock.timer = setTimeout(() => this.loseSession(sessionId), this.settings.lockDurationMs);
     // The session lock covers the messages its receiver holds: the SDK renews only the session
     // lock on a session receiver, so their own locks must follow or a long handler loses them.
-    for (const stored of this.messages.values())
-      if (stored.sessionId === sessionId && stored.lock)
-        this.extendLock(stored.lock);
+    for (const stored of this.messages.values()) if (stored.sessionId === sessionId && stored.lock) this.extendLock(stored.lock);
     return new Date(lock.until);
   }
 
@@ -662,12 +537,7 @@ function unusedCredit(link: Sender): number {
   const outgoing = (link as unknown as OutgoingDeliveries).session?.outgoing;
   let queued = 0;
   if (outgoing)
-    for (
-      let id = outgoing.next_pending_delivery;
-      id < outgoing.next_delivery_id;
-      id++
-    )
-      if (outgoing.deliveries.by_id(id)?.link === link) queued += 1;
+    for (let id = outgoing.next_pending_delivery; id < outgoing.next_delivery_id; id++) if (outgoing.deliveries.by_id(id)?.link === link) queued += 1;
   return Math.max(0, (link as unknown as OutgoingDeliveries).credit - queued);
 }
 
@@ -689,10 +559,7 @@ export function settleOnLink(delivery: Delivery, settle: () => void): void {
     settle();
     delivery.update(true, outcomes.accepted().described());
   } catch (error) {
-    const condition =
-      error instanceof AmqpConditionError
-        ? error.condition
-        : 'amqp:internal-error';
+    const condition = error instanceof AmqpConditionError ? error.condition : 'amqp:internal-error';
     delivery.update(
       true,
       outcomes

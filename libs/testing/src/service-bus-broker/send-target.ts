@@ -11,11 +11,8 @@ export class DuplicateDetector {
 
   /** True when this message id was already accepted within the window (the send is then dropped). */
   isDuplicate(messageId: unknown): boolean {
-    if (messageId === undefined || messageId === null || this.windowMs <= 0)
-      return false;
-    const key = Buffer.isBuffer(messageId)
-      ? messageId.toString('hex')
-      : String(messageId);
+    if (messageId === undefined || messageId === null || this.windowMs <= 0) return false;
+    const key = Buffer.isBuffer(messageId) ? messageId.toString('hex') : String(messageId);
     const now = Date.now();
     for (const [id, at] of this.seen) {
       if (at + this.windowMs > now) break;
@@ -27,31 +24,18 @@ export class DuplicateDetector {
   }
 }
 
-export function matchesFilter(
-  message: Message,
-  filter: CorrelationFilter | undefined,
-): boolean {
+export function matchesFilter(message: Message, filter: CorrelationFilter | undefined): boolean {
   if (!filter) return true;
-  if (
-    filter.correlationId !== undefined &&
-    message.correlation_id !== filter.correlationId
-  )
-    return false;
-  if (filter.subject !== undefined && message.subject !== filter.subject)
-    return false;
-  if (filter.sessionId !== undefined && message.group_id !== filter.sessionId)
-    return false;
+  if (filter.correlationId !== undefined && message.correlation_id !== filter.correlationId) return false;
+  if (filter.subject !== undefined && message.subject !== filter.subject) return false;
+  if (filter.sessionId !== undefined && message.group_id !== filter.sessionId) return false;
   const props: Record<string, unknown> = message.application_properties ?? {};
-  return Object.entries(filter.applicationProperties ?? {}).every(
-    ([key, value]) => props[key] === value,
-  );
+  return Object.entries(filter.applicationProperties ?? {}).every(([key, value]) => props[key] === value);
 }
 
 // Service Bus gives every message an id; the SDK's lock renewer relies on it.
 function withMessageId(message: Message): Message {
-  return message.message_id == null
-    ? { ...message, message_id: randomUUID().replace(/-/g, '') }
-    : message;
+  return message.message_id == null ? { ...message, message_id: randomUUID().replace(/-/g, '') } : message;
 }
 
 interface Scheduled {
@@ -105,35 +89,27 @@ export class SendTarget {
     if (this.options.duplicates.isDuplicate(message.message_id)) return;
     const sequenceNumber = this.next();
     const routed = this.capped(withMessageId(message));
-    for (const store of this.storesFor(routed))
-      store.enqueue(routed, sequenceNumber);
+    for (const store of this.storesFor(routed)) store.enqueue(routed, sequenceNumber);
   }
 
   private storesFor(message: Message): MessageStore[] {
-    return this.options.routes
-      .filter(({ filter }) => matchesFilter(message, filter))
-      .map(({ store }) => store);
+    return this.options.routes.filter(({ filter }) => matchesFilter(message, filter)).map(({ store }) => store);
   }
 
   /** The topic's time-to-live caps the sender's before the subscriptions cap it further. */
   private capped(message: Message): Message {
     const ttl = this.options.defaultMessageTimeToLiveMs;
-    const own =
-      typeof message.ttl === 'number' && message.ttl > 0
-        ? message.ttl
-        : Infinity;
+    const own = typeof message.ttl === 'number' && message.ttl > 0 ? message.ttl : Infinity;
     return own > ttl ? { ...message, ttl } : message;
   }
 
   schedule(message: Message, enqueueAt: number): number {
     this.check(message);
     const sequenceNumber = this.next();
-    if (this.options.duplicates.isDuplicate(message.message_id))
-      return sequenceNumber;
+    if (this.options.duplicates.isDuplicate(message.message_id)) return sequenceNumber;
     const routed = this.capped(withMessageId(message));
     const stores = this.storesFor(routed);
-    for (const store of stores)
-      store.schedule(routed, enqueueAt, sequenceNumber);
+    for (const store of stores) store.schedule(routed, enqueueAt, sequenceNumber);
     const timer = setTimeout(
       () => {
         this.scheduled.delete(sequenceNumber);

@@ -17,10 +17,7 @@ const topology: BrokerTopology = {
   topics: [
     {
       name: 'claims.changed.v1',
-      subscriptions: [
-        { name: 'all' },
-        { name: 'urgent-only', filter: { subject: 'urgent' } },
-      ],
+      subscriptions: [{ name: 'all' }, { name: 'urgent-only', filter: { subject: 'urgent' } }],
     },
   ],
 };
@@ -28,14 +25,8 @@ const topology: BrokerTopology = {
 describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   const sdk = useBrokerClient(topology);
 
-  async function receiveAll(
-    entity: string,
-    count: number,
-    sub?: string,
-  ): Promise<ServiceBusReceivedMessage[]> {
-    const receiver = sub
-      ? sdk.client.createReceiver(entity, sub)
-      : sdk.client.createReceiver(entity);
+  async function receiveAll(entity: string, count: number, sub?: string): Promise<ServiceBusReceivedMessage[]> {
+    const receiver = sub ? sdk.client.createReceiver(entity, sub) : sdk.client.createReceiver(entity);
     try {
       const got: ServiceBusReceivedMessage[] = [];
       while (got.length < count) {
@@ -68,14 +59,10 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
     expect(message?.sequenceNumber?.toNumber()).toBeGreaterThan(0);
     expect(message?.enqueuedTimeUtc?.getTime()).toBeLessThanOrEqual(Date.now());
     expect(message?.lockedUntilUtc?.getTime()).toBeGreaterThan(Date.now());
-    expect(message?.lockToken).toMatch(
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-    );
+    expect(message?.lockToken).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(message?.deliveryCount).toBe(0);
     await receiver.completeMessage(message as ServiceBusReceivedMessage);
-    expect(
-      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
-    ).toHaveLength(0);
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
     await receiver.close();
     await sender.close();
   });
@@ -83,8 +70,7 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
   it('sends a batch and receive-and-delete takes every message without a lock', async () => {
     const sender = sdk.client.createSender('work');
     const batch = await sender.createMessageBatch();
-    for (let i = 0; i < 5; i++)
-      expect(batch.tryAddMessage({ body: `b-${i}` })).toBe(true);
+    for (let i = 0; i < 5; i++) expect(batch.tryAddMessage({ body: `b-${i}` })).toBe(true);
     await sender.sendMessages(batch);
     await sender.close();
     const receiver = sdk.client.createReceiver('work', {
@@ -93,9 +79,7 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
     const got = await receiver.receiveMessages(10, { maxWaitTimeInMs: 1_000 });
     expect(got.map((m) => m.body)).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4']);
     expect(got.every((m) => m.lockToken === undefined)).toBe(true);
-    expect(
-      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
-    ).toHaveLength(0);
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
     await receiver.close();
   });
 
@@ -113,18 +97,14 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
       await receiver.abandonMessage(message as ServiceBusReceivedMessage);
     }
     expect(counts).toEqual([0, 1, 2]);
-    expect(
-      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
-    ).toHaveLength(0);
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
     await receiver.close();
     const [dead] = await receiveDead('work');
     expect(dead?.body).toBe('poison');
     expect(dead?.deadLetterReason).toBe('MaxDeliveryCountExceeded');
   });
 
-  async function receiveDead(
-    queue: string,
-  ): Promise<ServiceBusReceivedMessage[]> {
+  async function receiveDead(queue: string): Promise<ServiceBusReceivedMessage[]> {
     const dlq = sdk.client.createReceiver(queue, { subQueueType: 'deadLetter' });
     try {
       const got = await dlq.receiveMessages(10, { maxWaitTimeInMs: 1_000 });
@@ -150,9 +130,7 @@ describe('Service Bus test broker with the real @azure/service-bus SDK', () => {
       deadLetterReason: 'schema-invalid',
       deadLetterErrorDescription: 'claimId missing',
     });
-    expect(
-      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
-    ).toHaveLength(0);
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
     await receiver.close();
     const [dead] = await receiveDead('work');
     expect(dead?.body).toBe('bad');

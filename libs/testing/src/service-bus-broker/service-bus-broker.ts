@@ -10,24 +10,11 @@ import {
   type Receiver,
   type Sender,
 } from 'rhea';
-import {
-  BrokerNamespace,
-  entityPath,
-  type ResolvedEntity,
-} from './broker-namespace';
+import { BrokerNamespace, entityPath, type ResolvedEntity } from './broker-namespace';
 import { topologyFromContracts, type BrokerTopology } from './broker-topology';
 import { handleManagementRequest } from './management-handler';
-import {
-  dateToTicksBuffer,
-  reorderGuidBytes,
-  uuidBytesToString,
-} from './lock-token';
-import {
-  AmqpConditionError,
-  settleOnLink,
-  type Consumer,
-  type MessageStore,
-} from './message-store';
+import { dateToTicksBuffer, reorderGuidBytes, uuidBytesToString } from './lock-token';
+import { AmqpConditionError, settleOnLink, type Consumer, type MessageStore } from './message-store';
 import { ServiceBusBrokerError } from './service-bus-broker.error';
 
 export interface StartServiceBusBrokerOptions {
@@ -74,10 +61,7 @@ function ends(link: Link): LinkEnds {
   return link as unknown as LinkEnds;
 }
 
-type InboundKind =
-  | { kind: 'cbs' }
-  | { kind: 'management'; entity: ResolvedEntity }
-  | { kind: 'entity'; entity: ResolvedEntity };
+type InboundKind = { kind: 'cbs' } | { kind: 'management'; entity: ResolvedEntity } | { kind: 'entity'; entity: ResolvedEntity };
 
 interface OutboundConsumer {
   readonly store: MessageStore;
@@ -98,14 +82,9 @@ function fail(link: Link, condition: string, description: string): void {
  * Starts an in-memory AMQP 1.0 server on 127.0.0.1 that speaks enough of the Service Bus protocol
  * (CBS, entities, peek-lock, `$management`, dead-letter sub-queues, sessions) for the real SDK.
  */
-export async function startServiceBusBroker(
-  options: StartServiceBusBrokerOptions = {},
-): Promise<ServiceBusBroker> {
-  const namespace = new BrokerNamespace(
-    options.topology ?? topologyFromContracts(),
-  );
-  const maxMessageSize =
-    options.maxMessageSizeBytes ?? STANDARD_MAX_MESSAGE_SIZE;
+export async function startServiceBusBroker(options: StartServiceBusBrokerOptions = {}): Promise<ServiceBusBroker> {
+  const namespace = new BrokerNamespace(options.topology ?? topologyFromContracts());
+  const maxMessageSize = options.maxMessageSizeBytes ?? STANDARD_MAX_MESSAGE_SIZE;
   const container = create_container({
     id: 'leaf-service-bus-broker',
     // Abandon (modified) and release must stay distinguishable; settlement is always explicit.
@@ -137,16 +116,11 @@ export async function startServiceBusBroker(
   const dropConnection = (connection: Connection): void => {
     const state = connections.get(connection);
     if (!state) return;
-    for (const attached of state.consumers)
-      attached.store.removeConsumer(attached.consumer);
+    for (const attached of state.consumers) attached.store.removeConsumer(attached.consumer);
     connections.delete(connection);
   };
 
-  const reply = (
-    connection: Connection,
-    replyTo: unknown,
-    response: Message,
-  ): void => {
+  const reply = (connection: Connection, replyTo: unknown, response: Message): void => {
     const link = connections.get(connection)?.replyLinks.get(String(replyTo));
     if (link?.is_open()) link.send(response);
   };
@@ -164,17 +138,12 @@ export async function startServiceBusBroker(
     const state = stateOf(context.connection);
     if (path === '$cbs' || path.endsWith('/$management')) {
       state.replyLinks.set(link.name, link);
-      if (remote.target?.address)
-        state.replyLinks.set(remote.target.address, link);
+      if (remote.target?.address) state.replyLinks.set(remote.target.address, link);
       return;
     }
     const store = namespace.resolve(address)?.store;
     if (!store) {
-      fail(
-        link,
-        'amqp:not-found',
-        `The messaging entity '${path}' could not be found.`,
-      );
+      fail(link, 'amqp:not-found', `The messaging entity '${path}' could not be found.`);
       return;
     }
     const consumer: Consumer = {
@@ -184,16 +153,9 @@ export async function startServiceBusBroker(
     if (store.settings.requiresSession) {
       const requested = remote.source?.filter?.[SESSION_FILTER];
       try {
-        const sessionId = store.acceptSession(
-          consumer,
-          typeof requested === 'string' ? requested : null,
-        );
+        const sessionId = store.acceptSession(consumer, typeof requested === 'string' ? requested : null);
         if (sessionId === undefined) {
-          fail(
-            link,
-            'com.microsoft:timeout',
-            `No unlocked session is available in '${path}'.`,
-          );
+          fail(link, 'com.microsoft:timeout', `No unlocked session is available in '${path}'.`);
           return;
         }
         // Echo the locked session id: the SDK reads it back from the attach's source filter.
@@ -202,15 +164,10 @@ export async function startServiceBusBroker(
           filter: { [SESSION_FILTER]: sessionId },
         });
         local.properties = {
-          'com.microsoft:locked-until-utc': types.wrap_long(
-            dateToTicksBuffer(store.sessionLockedUntil(sessionId)),
-          ),
+          'com.microsoft:locked-until-utc': types.wrap_long(dateToTicksBuffer(store.sessionLockedUntil(sessionId))),
         };
       } catch (error) {
-        const condition =
-          error instanceof AmqpConditionError
-            ? error.condition
-            : 'amqp:internal-error';
+        const condition = error instanceof AmqpConditionError ? error.condition : 'amqp:internal-error';
         fail(link, condition, (error as Error).message);
         return;
       }
@@ -236,21 +193,12 @@ export async function startServiceBusBroker(
       return;
     }
     const management = path.endsWith('/$management');
-    const entity = namespace.resolve(
-      management ? path.slice(0, -'/$management'.length) : path,
-    );
+    const entity = namespace.resolve(management ? path.slice(0, -'/$management'.length) : path);
     if (!entity || (!management && !entity.target)) {
-      fail(
-        link,
-        'amqp:not-found',
-        `The messaging entity '${path}' could not be found.`,
-      );
+      fail(link, 'amqp:not-found', `The messaging entity '${path}' could not be found.`);
       return;
     }
-    inbound.set(
-      link,
-      management ? { kind: 'management', entity } : { kind: 'entity', entity },
-    );
+    inbound.set(link, management ? { kind: 'management', entity } : { kind: 'entity', entity });
   });
 
   container.on('message', (context: EventContext) => {
@@ -274,49 +222,29 @@ export async function startServiceBusBroker(
     }
     if (route.kind === 'management') {
       delivery.accept();
-      reply(
-        context.connection,
-        request.reply_to,
-        handleManagementRequest(route.entity, request),
-      );
+      reply(context.connection, request.reply_to, handleManagementRequest(route.entity, request));
       return;
     }
-    receiveSent(
-      route.entity,
-      delivery,
-      request,
-      (context as { format?: number }).format,
-    );
+    receiveSent(route.entity, delivery, request, (context as { format?: number }).format);
   });
 
-  const settleFrom = (
-    context: EventContext,
-    settle: (store: MessageStore, token: string) => void,
-  ): void => {
+  const settleFrom = (context: EventContext, settle: (store: MessageStore, token: string) => void): void => {
     const delivery = context.delivery as Delivery;
     const attached = outbound.get(context.sender as Sender);
     if (!attached) return;
-    const token = uuidBytesToString(
-      reorderGuidBytes(Buffer.from(delivery.tag)),
-    );
+    const token = uuidBytesToString(reorderGuidBytes(Buffer.from(delivery.tag)));
     settleOnLink(delivery, () => settle(attached.store, token));
   };
 
-  container.on('accepted', (context: EventContext) =>
-    settleFrom(context, (store, token) => store.complete(token)),
-  );
-  container.on('released', (context: EventContext) =>
-    settleFrom(context, (store, token) => store.release(token)),
-  );
+  container.on('accepted', (context: EventContext) => settleFrom(context, (store, token) => store.complete(token)));
+  container.on('released', (context: EventContext) => settleFrom(context, (store, token) => store.release(token)));
   container.on('modified', (context: EventContext) => {
     const state = (context.delivery as Delivery).remote_state as {
       undeliverable_here?: boolean;
       message_annotations?: Record<string, unknown>;
     };
     settleFrom(context, (store, token) =>
-      state?.undeliverable_here
-        ? store.defer(token, state.message_annotations)
-        : store.abandon(token, state?.message_annotations),
+      state?.undeliverable_here ? store.defer(token, state.message_annotations) : store.abandon(token, state?.message_annotations),
     );
   });
   container.on('rejected', (context: EventContext) => {
@@ -352,36 +280,20 @@ export async function startServiceBusBroker(
     attached?.store.pumpOne(attached.consumer);
     sender.set_drained(true);
   });
-  container.on('sender_close', (context: EventContext) =>
-    detachConsumer(context.connection, context.sender as Sender),
-  );
-  container.on('connection_close', (context: EventContext) =>
-    dropConnection(context.connection),
-  );
-  container.on('disconnected', (context: EventContext) =>
-    dropConnection(context.connection),
-  );
+  container.on('sender_close', (context: EventContext) => detachConsumer(context.connection, context.sender as Sender));
+  container.on('connection_close', (context: EventContext) => dropConnection(context.connection));
+  container.on('disconnected', (context: EventContext) => dropConnection(context.connection));
   // Client-caused protocol errors must not crash the test process; the client sees them itself.
   container.on('error', () => undefined);
 
-  function receiveSent(
-    entity: ResolvedEntity,
-    delivery: Delivery,
-    received: unknown,
-    format?: number,
-  ): void {
+  function receiveSent(entity: ResolvedEntity, delivery: Delivery, received: unknown, format?: number): void {
     const target = entity.target;
     if (!target) return;
     let messages: Message[];
     let size: number;
     try {
-      messages =
-        format === BATCH_FORMAT
-          ? batchMessages(decode(received as Buffer))
-          : [format ? decode(received as Buffer) : (received as Message)];
-      size = format
-        ? (received as Buffer).length
-        : amqpMessage.encode(received as Message).length;
+      messages = format === BATCH_FORMAT ? batchMessages(decode(received as Buffer)) : [format ? decode(received as Buffer) : (received as Message)];
+      size = format ? (received as Buffer).length : amqpMessage.encode(received as Message).length;
     } catch (error) {
       delivery.reject({
         condition: 'amqp:decode-error',
@@ -401,10 +313,7 @@ export async function startServiceBusBroker(
       delivery.accept();
     } catch (error) {
       delivery.reject({
-        condition:
-          error instanceof AmqpConditionError
-            ? error.condition
-            : 'amqp:internal-error',
+        condition: error instanceof AmqpConditionError ? error.condition : 'amqp:internal-error',
         description: (error as Error).message,
       });
     }
@@ -423,10 +332,7 @@ export async function startServiceBusBroker(
         server.close(() => resolve());
         // Clients that ignore the close frame would keep the server open; their sockets go too.
         setTimeout(() => {
-          for (const connection of connections.keys())
-            (
-              connection as unknown as { socket?: { destroy(): void } }
-            ).socket?.destroy();
+          for (const connection of connections.keys()) (connection as unknown as { socket?: { destroy(): void } }).socket?.destroy();
         }, 50).unref();
       });
       return stopped;
@@ -441,34 +347,18 @@ export function decode(encoded: Buffer): Message {
 
 /** A batch (format 0x80013700) carries each encoded message in its own data section. */
 function batchMessages(batch: Message): Message[] {
-  const body = batch.body as
-    | { multiple?: boolean; content?: Buffer | Buffer[] }
-    | undefined;
-  const sections = body?.multiple
-    ? (body.content as Buffer[])
-    : body?.content
-      ? [body.content as Buffer]
-      : [];
+  const body = batch.body as { multiple?: boolean; content?: Buffer | Buffer[] } | undefined;
+  const sections = body?.multiple ? (body.content as Buffer[]) : body?.content ? [body.content as Buffer] : [];
   return sections.map(decode);
 }
 
-function listen(
-  container: ReturnType<typeof create_container>,
-): Promise<Server> {
+function listen(container: ReturnType<typeof create_container>): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = container.listen({
       port: 0,
       host: '127.0.0.1',
     }) as unknown as Server;
     server.once('listening', () => resolve(server));
-    server.once('error', (cause) =>
-      reject(
-        new ServiceBusBrokerError(
-          'BROKER_LISTEN_FAILED',
-          'The Service Bus test broker could not listen.',
-          { cause },
-        ),
-      ),
-    );
+    server.once('error', (cause) => reject(new ServiceBusBrokerError('BROKER_LISTEN_FAILED', 'The Service Bus test broker could not listen.', { cause })));
   });
 }

@@ -40,10 +40,7 @@ export async function freePort(): Promise<number> {
  * (its app's main.ts from the sources, configuration from the environment, migrations applied by
  * the kit), resolved once it reports ready. For specs that kill, stall or restart a service.
  */
-export async function startServiceProcess(
-  name: ServiceName,
-  options: ServiceProcessOptions,
-): Promise<ServiceProcess> {
+export async function startServiceProcess(name: ServiceName, options: ServiceProcessOptions): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(workspace, 'tools/run-service.ts'), name], {
     cwd: workspace,

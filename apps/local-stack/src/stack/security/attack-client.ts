@@ -46,7 +46,13 @@ export class AttackClient {
         parsed = text;
       }
     }
-    const answer = { label: `${options.method ?? (body === undefined ? 'GET' : 'POST')} ${path.slice(0, 200)}`, status: res.status, headers: res.headers, text, body: parsed };
+    const answer = {
+      label: `${options.method ?? (body === undefined ? 'GET' : 'POST')} ${path.slice(0, 200)}`,
+      status: res.status,
+      headers: res.headers,
+      text,
+      body: parsed,
+    };
     this.answers.push(answer);
     return answer;
   }

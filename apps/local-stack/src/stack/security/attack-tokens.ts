@@ -15,7 +15,9 @@ const admin = { roles: ['admin'], leaf_clients: '*' };
 export async function attackTokens(keys: DevIssuerKeys): Promise<Array<{ name: string; header: Record<string, string>; reason: string }>> {
   const now = Math.floor(Date.now() / 1000);
   const sign = (build: (jwt: SignJWT) => SignJWT, privateKey = keys.privateKey, claims: Record<string, unknown> = admin) =>
-    build(new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: keys.kid }).setIssuer(devIssuer).setAudience(devAudience).setSubject('mallory')).sign(privateKey);
+    build(new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: keys.kid }).setIssuer(devIssuer).setAudience(devAudience).setSubject('mallory')).sign(
+      privateKey,
+    );
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
   const payload = { iss: devIssuer, aud: devAudience, sub: 'mallory', exp: now + 600, ...admin };

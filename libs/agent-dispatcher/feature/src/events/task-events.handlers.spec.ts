@@ -59,15 +59,27 @@ describe.each(testDatabaseTargets())('agent-dispatcher on claims.reconciliation-
     const policy = decidePolicy(claimsReconcileKind, { subject: 'root', roles: ['admin'] }, true);
     if (!policy.allowed) throw new Error(policy.detail);
     const create = (clientId: string) =>
-      ledger.create({ definition: claimsReconcileKind, clientId, parameters: { periodId: `${clientId}-py2025` }, policy: policy.decision, requestedBy: 'root' });
+      ledger.create({
+        definition: claimsReconcileKind,
+        clientId,
+        parameters: { periodId: `${clientId}-py2025` },
+        policy: policy.decision,
+        requestedBy: 'root',
+      });
     const { task: waiting } = await create('acme-health');
     const { task: other } = await create('acme-health');
     // What the worker's claims.reconcile executor checkpoints once claims-runtime accepted the run.
     await ds.query(`UPDATE agent_tasks SET checkpoint = $2 WHERE task_id = $1`, [waiting.task_id, JSON.stringify({ runKey: 'k', runId })]);
-    await ds.query(`UPDATE agent_tasks SET checkpoint = $2 WHERE task_id = $1`, [other.task_id, JSON.stringify({ runKey: 'k2', runId: 'rec_00000000000000000000000043' })]);
+    await ds.query(`UPDATE agent_tasks SET checkpoint = $2 WHERE task_id = $1`, [
+      other.task_id,
+      JSON.stringify({ runKey: 'k2', runId: 'rec_00000000000000000000000043' }),
+    ]);
 
     await bus.send('claims.reconciliation-completed.v1', { messageId: `reconciliation-completed:${runId}`, body: outcome });
-    const recorded = await waitFor(async () => ((await outcomesOn(waiting.task_id)).length ? outcomesOn(waiting.task_id) : undefined), 'the outcome on the task');
+    const recorded = await waitFor(
+      async () => ((await outcomesOn(waiting.task_id)).length ? outcomesOn(waiting.task_id) : undefined),
+      'the outcome on the task',
+    );
     expect(recorded).toHaveLength(1);
     expect(recorded[0]!.detail).toEqual({ event: 'reconciliation-completed', ...outcome });
     expect(recorded[0]!.actor).toBe('claims-runtime');
@@ -77,7 +89,11 @@ describe.each(testDatabaseTargets())('agent-dispatcher on claims.reconciliation-
       messageId: `reconciliation-completed:${runId}`,
       body: Buffer.from(JSON.stringify(outcome)),
     });
-    await waitFor(async () => ((await bus.peek({ topic: 'claims.reconciliation-completed.v1', subscription: 'agent-dispatcher' }, { maxCount: 10 })).length === 0 ? true : undefined), 'the subscription to drain');
+    await waitFor(
+      async () =>
+        (await bus.peek({ topic: 'claims.reconciliation-completed.v1', subscription: 'agent-dispatcher' }, { maxCount: 10 })).length === 0 ? true : undefined,
+      'the subscription to drain',
+    );
     expect(await outcomesOn(waiting.task_id)).toHaveLength(1);
     expect(await outcomesOn(other.task_id)).toHaveLength(0);
   });

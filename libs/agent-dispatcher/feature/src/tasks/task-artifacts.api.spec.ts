@@ -26,7 +26,10 @@ describe.each(testDatabaseTargets())('task artifacts API on $name', ({ create })
 
   beforeAll(async () => {
     db = await create();
-    const migrate = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres] }).initialize();
+    const migrate = await createDataSource(
+      { kind: 'postgres', url: db.url },
+      { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres] },
+    ).initialize();
     await runMigrations(migrate);
     await migrate.destroy();
     const config = loadServiceConfig(agentDispatcherService, {

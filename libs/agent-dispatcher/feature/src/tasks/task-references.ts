@@ -16,7 +16,13 @@ export class TaskReferences {
     private readonly timeoutMs: number,
   ) {}
 
-  async assertOwnedBy(definition: TaskKindDefinition, clientId: string, parameters: Record<string, unknown>, caller: Identity, requestId?: string): Promise<void> {
+  async assertOwnedBy(
+    definition: TaskKindDefinition,
+    clientId: string,
+    parameters: Record<string, unknown>,
+    caller: Identity,
+    requestId?: string,
+  ): Promise<void> {
     const problems: FieldError[] = [];
     for (const [name, reference] of Object.entries(definition.references ?? {})) {
       const value = parameters[name];

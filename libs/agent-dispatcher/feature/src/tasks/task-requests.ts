@@ -10,7 +10,15 @@ export function toNewTask(registry: TaskKindRegistry, body: CreateTask, caller: 
   const definition = registry.get(body.kind);
   if (!definition) {
     throw new AppError('VALIDATION_FAILED', `unknown task kind ${body.kind}`, {
-      errors: [{ path: 'kind', message: `one of ${registry.list().map((k) => k.kind).join(', ')}` }],
+      errors: [
+        {
+          path: 'kind',
+          message: `one of ${registry
+            .list()
+            .map((k) => k.kind)
+            .join(', ')}`,
+        },
+      ],
     });
   }
   assertClientVisible(caller, body.clientId);
@@ -36,7 +44,9 @@ function withClientScope(definition: TaskKindDefinition, body: CreateTask): Reco
   if (!shape || !('clientId' in shape)) return body.parameters;
   const given = body.parameters['clientId'];
   if (given !== undefined && given !== body.clientId) {
-    throw new AppError('VALIDATION_FAILED', 'parameters.clientId must be the task’s clientId', { errors: [{ path: 'parameters.clientId', message: `must be ${body.clientId}` }] });
+    throw new AppError('VALIDATION_FAILED', 'parameters.clientId must be the task’s clientId', {
+      errors: [{ path: 'parameters.clientId', message: `must be ${body.clientId}` }],
+    });
   }
   return { ...body.parameters, clientId: body.clientId };
 }

@@ -30,8 +30,20 @@ const betaRun = 'rec_00000000000000000000000002';
  */
 async function startClaimsRuntime(): Promise<{ url: string; server: Server }> {
   const verifier = new IdentityVerifier(internalIdentityKeyBytes(undefined));
-  const period = (clientId: string, year: number) => ({ periodId: `${clientId}-py${year}`, clientId, pbmName: 'PBM', startDate: `${year}-01-01`, endDate: `${year}-12-31` });
-  const clients = ['acme-health', 'beta-union'].map((clientId) => ({ clientId, name: clientId, segment: 'employer', memberCount: 1, periods: [period(clientId, 2024), period(clientId, 2025)] }));
+  const period = (clientId: string, year: number) => ({
+    periodId: `${clientId}-py${year}`,
+    clientId,
+    pbmName: 'PBM',
+    startDate: `${year}-01-01`,
+    endDate: `${year}-12-31`,
+  });
+  const clients = ['acme-health', 'beta-union'].map((clientId) => ({
+    clientId,
+    name: clientId,
+    segment: 'employer',
+    memberCount: 1,
+    periods: [period(clientId, 2024), period(clientId, 2025)],
+  }));
   const runs: Record<string, string> = { [acmeRun]: 'acme-health', [betaRun]: 'beta-union' };
   const server = createServer(async (req, res) => {
     const token = req.headers['x-leaf-identity'];
@@ -92,15 +104,19 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
   });
 
   const post = (path: string, headers: Record<string, string>, body?: unknown, extra: Record<string, string> = {}) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { ...headers, ...(body === undefined ? {} : json), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { ...headers, ...(body === undefined ? {} : json), ...extra },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   const get = (path: string, headers: Record<string, string>) => fetch(`${base}${path}`, { headers });
   const taskCount = async () => Number((await ds.query('SELECT COUNT(*) AS n FROM agent_tasks'))[0].n);
   const queued = async (taskId: string) => {
     for (let i = 0; i < 100; i++) {
       // Either lane: claims.reconcile is a long kind (agent-tasks-long), others go to agent-tasks.
-      const found = (
-        await Promise.all(Object.values(laneQueues).map((queue) => bus.peek({ queue }, { maxCount: 100 })))
-      ).flat().filter((m) => m.correlationId === taskId);
+      const found = (await Promise.all(Object.values(laneQueues).map((queue) => bus.peek({ queue }, { maxCount: 100 }))))
+        .flat()
+        .filter((m) => m.correlationId === taskId);
       if (found.length) return found;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -112,7 +128,14 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     expect(res.status).toBe(201);
     const task = (await res.json()) as TaskDetail;
     expect(res.headers.get('location')).toBe(`/v1/tasks/${task.taskId}`);
-    expect(task).toMatchObject({ kind: 'claims.reconcile', clientId: 'acme-health', status: 'dispatched', requestedBy: 'ana@acme', lane: 'long', parameters: { clientId: 'acme-health', periodId: 'acme-health-py2025' } });
+    expect(task).toMatchObject({
+      kind: 'claims.reconcile',
+      clientId: 'acme-health',
+      status: 'dispatched',
+      requestedBy: 'ana@acme',
+      lane: 'long',
+      parameters: { clientId: 'acme-health', periodId: 'acme-health-py2025' },
+    });
     expect(task.policy.decision).toBe('allowed');
     expect(task.traceId).toMatch(/^[a-f0-9]{32}$/);
     const [message] = await queued(task.taskId);
@@ -126,7 +149,12 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     expect(again.status).toBe(200);
     expect(((await again.json()) as TaskDetail).taskId).toBe(first.taskId);
     const before = await taskCount();
-    const conflict = await post('/v1/tasks', analyst, { ...reconcile, parameters: { periodId: 'acme-health-py2024' } }, { 'idempotency-key': 'retry-key-0001' });
+    const conflict = await post(
+      '/v1/tasks',
+      analyst,
+      { ...reconcile, parameters: { periodId: 'acme-health-py2024' } },
+      { 'idempotency-key': 'retry-key-0001' },
+    );
     expect(conflict.status).toBe(409);
     expect(conflict.headers.get('content-type')).toContain('application/problem+json');
     expect(await conflict.json()).toMatchObject({ code: 'CONFLICT' });
@@ -147,7 +175,10 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     // The gateway's Idempotency-Key rule and error, not a looser one of the dispatcher's own.
     const shortKey = await post('/v1/tasks', analyst, reconcile, { 'idempotency-key': 'k-1' });
     expect(shortKey.status).toBe(400);
-    expect(await shortKey.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'Idempotency-Key', message: 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 _ . : -' }] });
+    expect(await shortKey.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'Idempotency-Key', message: 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 _ . : -' }],
+    });
     expect(await taskCount()).toBe(before);
   });
 
@@ -176,7 +207,11 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
 
   it('blocks a mutating kind until an operator other than its requester approves it (four eyes)', async () => {
     const blocked = (await (await post('/v1/tasks', operator, { kind: 'contracts.sync', clientId: 'acme-health' })).json()) as TaskDetail;
-    expect(blocked).toMatchObject({ status: 'blocked', policy: { decision: 'approval-required' }, blockers: [expect.objectContaining({ code: 'APPROVAL_REQUIRED' })] });
+    expect(blocked).toMatchObject({
+      status: 'blocked',
+      policy: { decision: 'approval-required' },
+      blockers: [expect.objectContaining({ code: 'APPROVAL_REQUIRED' })],
+    });
     expect((await post(`/v1/tasks/${blocked.taskId}/approve`, analyst)).status).toBe(403);
     const self = await post(`/v1/tasks/${blocked.taskId}/approve`, operator);
     expect([self.status, ((await self.json()) as { code: string }).code]).toEqual([403, 'FORBIDDEN']);
@@ -189,7 +224,10 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     // Approving at creation is approving one's own task: an operator may not; an admin may, on the record.
     expect((await post('/v1/tasks', operator, { kind: 'contracts.sync', clientId: 'acme-health', approve: true })).status).toBe(403);
     const preApproved = (await (await post('/v1/tasks', admin, { kind: 'contracts.sync', clientId: 'acme-health', approve: true })).json()) as TaskDetail;
-    expect(preApproved).toMatchObject({ status: 'dispatched', policy: { decision: 'approved', approvedBy: 'root', reason: expect.stringContaining('four-eyes override') } });
+    expect(preApproved).toMatchObject({
+      status: 'dispatched',
+      policy: { decision: 'approved', approvedBy: 'root', reason: expect.stringContaining('four-eyes override') },
+    });
     const own = (await (await post('/v1/tasks', admin, { kind: 'contracts.sync', clientId: 'acme-health' })).json()) as TaskDetail;
     const selfByAdmin = (await (await post(`/v1/tasks/${own.taskId}/approve`, admin)).json()) as TaskDetail;
     expect(selfByAdmin).toMatchObject({ status: 'dispatched', policy: { approvedBy: 'root', reason: expect.stringContaining('four-eyes override') } });
@@ -200,10 +238,17 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     const before = await taskCount();
     const foreignPeriod = await post('/v1/tasks', operator, { ...reconcile, parameters: { periodId: 'beta-union-py2025' } });
     expect(foreignPeriod.status).toBe(400);
-    expect(await foreignPeriod.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'parameters.periodId', message: 'no such contract period of client acme-health' }] });
+    expect(await foreignPeriod.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'parameters.periodId', message: 'no such contract period of client acme-health' }],
+    });
     const foreignRun = await post('/v1/tasks', operator, { kind: 'report.narrative', clientId: 'acme-health', parameters: { runId: betaRun } });
     expect(await foreignRun.json()).toMatchObject({ status: 400, errors: [{ path: 'parameters.runId' }] });
-    const unknownRun = await post('/v1/tasks', analyst, { kind: 'report.narrative', clientId: 'acme-health', parameters: { runId: 'rec_00000000000000000000000099' } });
+    const unknownRun = await post('/v1/tasks', analyst, {
+      kind: 'report.narrative',
+      clientId: 'acme-health',
+      parameters: { runId: 'rec_00000000000000000000000099' },
+    });
     expect(unknownRun.status).toBe(400);
     expect(await taskCount()).toBe(before);
     expect((await post('/v1/tasks', analyst, { kind: 'report.narrative', clientId: 'acme-health', parameters: { runId: acmeRun } })).status).toBe(201);
@@ -216,7 +261,9 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     expect(await cancelled.json()).toMatchObject({ status: 'cancelled' });
     expect((await post(`/v1/tasks/${waiting.taskId}/cancel`, analyst)).status).toBe(409);
 
-    const task = (await (await post('/v1/tasks', operator, { kind: 'platform.noop', clientId: 'acme-health', parameters: { note: 'sse' } })).json()) as TaskDetail;
+    const task = (await (
+      await post('/v1/tasks', operator, { kind: 'platform.noop', clientId: 'acme-health', parameters: { note: 'sse' } })
+    ).json()) as TaskDetail;
     expect((await post(`/v1/tasks/${task.taskId}/replay`, operator)).status).toBe(409);
     const stream = await get(`/v1/tasks/${task.taskId}/events`, operator);
     expect(stream.headers.get('content-type')).toContain('text/event-stream');
@@ -225,8 +272,20 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
     const claim = await leases.claim(task.taskId, 'spec-worker', { perKind: 100, perClient: 100 });
     if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
     await leases.progress(claim.lease, { stage: 'halfway' });
-    await leases.succeed(claim.lease, { result: { ok: true }, artifacts: [{ name: 'noop.json', sha256: 'e'.repeat(64), bytes: 2, contentType: 'application/json', lakeKey: `artifacts/sha256/ee/${'e'.repeat(64)}` }], spans: [] });
-    const events = (await text).split('\n\n').filter(Boolean).map((block) => block.split('\n').find((l) => l.startsWith('event: '))?.slice(7));
+    await leases.succeed(claim.lease, {
+      result: { ok: true },
+      artifacts: [{ name: 'noop.json', sha256: 'e'.repeat(64), bytes: 2, contentType: 'application/json', lakeKey: `artifacts/sha256/ee/${'e'.repeat(64)}` }],
+      spans: [],
+    });
+    const events = (await text)
+      .split('\n\n')
+      .filter(Boolean)
+      .map((block) =>
+        block
+          .split('\n')
+          .find((l) => l.startsWith('event: '))
+          ?.slice(7),
+      );
     expect(events).toEqual(['created', 'dispatched', 'started', 'progress', 'succeeded', 'end']);
     const resumed = await (await fetch(`${base}/v1/tasks/${task.taskId}/events`, { headers: { ...operator, 'last-event-id': '0' } })).text();
     expect(resumed).toContain('event: end');
@@ -239,7 +298,9 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
   });
 
   it('shows a non-operator no internals: per-task event ids, an opaque worker, error texts without addresses', async () => {
-    const task = (await (await post('/v1/tasks', operator, { kind: 'platform.noop', clientId: 'acme-health', parameters: { note: 'internals' } })).json()) as TaskDetail;
+    const task = (await (
+      await post('/v1/tasks', operator, { kind: 'platform.noop', clientId: 'acme-health', parameters: { note: 'internals' } })
+    ).json()) as TaskDetail;
     const claim = await leases.claim(task.taskId, 'lane-worker-short-7d9f8c6b5d-x2k4q/7', { perKind: 100, perClient: 100 });
     if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
     const internal = 'claims-runtime refused: GET http://claims-runtime.leaf.svc.cluster.local:8080/v1/x: connect ECONNREFUSED 10.0.3.17:8080';
@@ -251,7 +312,10 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
       expect(text).not.toMatch(/10\.0\.3\.17|svc\.cluster\.local|x2k4q|7d9f8c6b5d/);
       expect(text).toContain('wkr_');
     }
-    const ids = stream.split('\n').filter((l) => l.startsWith('id: ')).map((l) => Number(l.slice(4)));
+    const ids = stream
+      .split('\n')
+      .filter((l) => l.startsWith('id: '))
+      .map((l) => Number(l.slice(4)));
     expect(ids).toEqual(seen.history.map((_, i) => i + 1));
     // Operators still see what happened.
     expect(((await (await get(`/v1/tasks/${task.taskId}`, operator)).json()) as TaskDetail).error?.detail).toBe(internal);
@@ -268,7 +332,9 @@ describe.each(testDatabaseTargets())('agent-dispatcher tasks API on $name', ({ c
       detail = (await (await get(`/v1/tasks/${task.taskId}`, operator)).json()) as TaskDetail;
     }
     expect(detail?.history.map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'heartbeat-lost', 'redispatched']);
-    const wakeUps: Array<{ message_id: string }> = await ds.query('SELECT message_id FROM outbox_messages WHERE correlation_id = $1 ORDER BY outbox_id', [task.taskId]);
+    const wakeUps: Array<{ message_id: string }> = await ds.query('SELECT message_id FROM outbox_messages WHERE correlation_id = $1 ORDER BY outbox_id', [
+      task.taskId,
+    ]);
     expect(wakeUps.map((w) => w.message_id)).toEqual([task.taskId, `${task.taskId}.w2`]);
   });
 });

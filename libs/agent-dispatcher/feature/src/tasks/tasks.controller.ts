@@ -10,7 +10,19 @@ import {
   type TaskList,
   type TaskListQuery,
 } from '@leaf/contracts';
-import { AppError, CurrentIdentity, IdentitySigner, RequireRole, ZodPipe, idempotencyKeyOf, assertClientVisible, assertRole, canSeeClient, viewFor, visibleClientIds } from '@leaf/platform';
+import {
+  AppError,
+  CurrentIdentity,
+  IdentitySigner,
+  RequireRole,
+  ZodPipe,
+  idempotencyKeyOf,
+  assertClientVisible,
+  assertRole,
+  canSeeClient,
+  viewFor,
+  visibleClientIds,
+} from '@leaf/platform';
 import { TaskKindRegistry, isTaskLedgerError, type TaskRow } from '@leaf/task-ledger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DispatcherRuntime } from '../runtime/dispatcher.runtime';
@@ -24,7 +36,8 @@ import { toNewTask } from './task-requests';
 function asAppError(error: unknown): never {
   if (isTaskLedgerError(error, 'TASK_NOT_FOUND')) throw new AppError('NOT_FOUND', 'no such task', { cause: error });
   if (isTaskLedgerError(error, 'TASK_SELF_APPROVAL')) throw new AppError('FORBIDDEN', error.message, { cause: error });
-  if (isTaskLedgerError(error, 'TASK_STATE_CONFLICT') || isTaskLedgerError(error, 'TASK_IDEMPOTENCY_CONFLICT')) throw new AppError('CONFLICT', error.message, { cause: error });
+  if (isTaskLedgerError(error, 'TASK_STATE_CONFLICT') || isTaskLedgerError(error, 'TASK_IDEMPOTENCY_CONFLICT'))
+    throw new AppError('CONFLICT', error.message, { cause: error });
   throw error;
 }
 
@@ -103,7 +116,12 @@ export class TasksController {
     const definition = this.registry.get(original.kind);
     if (!definition?.deterministic) throw new AppError('CONFLICT', `${original.kind} is not deterministic; it cannot be replayed`);
     if (original.status !== 'succeeded') throw new AppError('CONFLICT', `only a succeeded task can be replayed; this one is ${original.status}`);
-    const request = toNewTask(this.registry, { kind: original.kind, clientId: original.client_id, parameters: JSON.parse(original.parameters), approve: false }, caller, undefined);
+    const request = toNewTask(
+      this.registry,
+      { kind: original.kind, clientId: original.client_id, parameters: JSON.parse(original.parameters), approve: false },
+      caller,
+      undefined,
+    );
     await this.references.assertOwnedBy(request.definition, request.clientId, request.parameters, caller);
     const { task } = await this.runtime.ledger.create({ ...request, replayOf: taskId }).catch(asAppError);
     this.runtime.relay.notify();

@@ -1,7 +1,4 @@
-import {
-  ReconciliationIdempotency1733000000001,
-  ReconciliationSchema1733000000000,
-} from './reconciliation-schema';
+import { ReconciliationIdempotency1733000000001, ReconciliationSchema1733000000000 } from './reconciliation-schema';
 import { ReconciliationRunLeases1733000000002 } from './run-leases.migration';
 import { ReconciliationRunSupersession1733000000010 } from './run-supersession.migration';
 import { ContractGuaranteeFindingOverlap1733000000011 } from './finding-overlap.migration';

@@ -1,9 +1,5 @@
 import type { DataSource } from 'typeorm';
-import {
-  createDataSource,
-  postgresMigrations,
-  runMigrations,
-} from '@leaf/persistence';
+import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
 import { postgresSchemaShape } from '@leaf/persistence/testing';
 import { claimsRuntimeMigrations } from './claims-runtime.migrations';
 
@@ -13,18 +9,11 @@ describe('finding overlap on contract terms (migration 1733000000011)', () => {
     ds = await createDataSource(
       { kind: 'pglite' },
       {
-        migrations: [
-          ...postgresMigrations,
-          ...claimsRuntimeMigrations.postgres.filter(
-            (m) => m.name <= 'ContractGuaranteeFindingOverlap1733000000011',
-          ),
-        ],
+        migrations: [...postgresMigrations, ...claimsRuntimeMigrations.postgres.filter((m) => m.name <= 'ContractGuaranteeFindingOverlap1733000000011')],
       },
     ).initialize();
     await runMigrations(ds);
-    await ds.query(
-      `INSERT INTO clients (client_id, name, segment, member_count) VALUES ('client-a', 'A', 'employer', 1)`,
-    );
+    await ds.query(`INSERT INTO clients (client_id, name, segment, member_count) VALUES ('client-a', 'A', 'employer', 1)`);
     await ds.query(
       `INSERT INTO contract_periods (period_id, client_id, pbm_name, start_date, end_date) VALUES ('p', 'client-a', 'PBM', '2025-01-01', '2025-12-31')`,
     );
@@ -43,16 +32,12 @@ describe('finding overlap on contract terms (migration 1733000000011)', () => {
     await insert('g-none', null);
     await insert('g-keep', 'keep');
     await insert('g-deduct', 'deduct');
-    await expect(insert('g-other', 'maybe')).rejects.toThrow(
-      /ck_contract_guarantees_finding_overlap/,
-    );
+    await expect(insert('g-other', 'maybe')).rejects.toThrow(/ck_contract_guarantees_finding_overlap/);
   });
 
   it('reverts cleanly', async () => {
     await ds.undoLastMigration({ transaction: 'each' });
     const shape = await postgresSchemaShape(ds, ['contract_guarantees']);
-    expect(
-      Object.keys(shape['contract_guarantees']?.columns ?? {}),
-    ).not.toContain('finding_overlap');
+    expect(Object.keys(shape['contract_guarantees']?.columns ?? {})).not.toContain('finding_overlap');
   });
 });

@@ -11,16 +11,12 @@ export const findingOverlapSchema: readonly string[] = [
   `ALTER TABLE contract_guarantees ADD CONSTRAINT ck_contract_guarantees_finding_overlap CHECK (finding_overlap IN ('deduct', 'keep'))`,
 ];
 
-export class ContractGuaranteeFindingOverlap1733000000011
-  implements MigrationInterface
-{
+export class ContractGuaranteeFindingOverlap1733000000011 implements MigrationInterface {
   name = 'ContractGuaranteeFindingOverlap1733000000011';
   async up(runner: QueryRunner): Promise<void> {
     for (const statement of findingOverlapSchema) await runner.query(statement);
   }
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(
-      'ALTER TABLE contract_guarantees DROP COLUMN finding_overlap',
-    );
+    await runner.query('ALTER TABLE contract_guarantees DROP COLUMN finding_overlap');
   }
 }

@@ -1,9 +1,5 @@
 import type { DataSource } from 'typeorm';
-import {
-  createDataSource,
-  postgresMigrations,
-  runMigrations,
-} from '@leaf/persistence';
+import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
 import { postgresSchemaShape } from '@leaf/persistence/testing';
 import { claimsRuntimeMigrations } from './claims-runtime.migrations';
 
@@ -13,16 +9,11 @@ describe('effective ranges on contract terms (migration 1733000000012)', () => {
     ds = await createDataSource(
       { kind: 'pglite' },
       {
-        migrations: [
-          ...postgresMigrations,
-          ...claimsRuntimeMigrations.postgres,
-        ],
+        migrations: [...postgresMigrations, ...claimsRuntimeMigrations.postgres],
       },
     ).initialize();
     await runMigrations(ds);
-    await ds.query(
-      `INSERT INTO clients (client_id, name, segment, member_count) VALUES ('client-a', 'A', 'employer', 1)`,
-    );
+    await ds.query(`INSERT INTO clients (client_id, name, segment, member_count) VALUES ('client-a', 'A', 'employer', 1)`);
     await ds.query(
       `INSERT INTO contract_periods (period_id, client_id, pbm_name, start_date, end_date) VALUES ('p', 'client-a', 'PBM', '2025-01-01', '2025-12-31')`,
     );
@@ -41,16 +32,12 @@ describe('effective ranges on contract terms (migration 1733000000012)', () => {
     await insert('g-all', null, null);
     await insert('g-from-july', '2025-07-01', null);
     await insert('g-h2', '2025-07-01', '2025-12-31');
-    await expect(insert('g-bad', '2025-07-01', '2025-06-30')).rejects.toThrow(
-      /ck_contract_guarantees_effective_range/,
-    );
+    await expect(insert('g-bad', '2025-07-01', '2025-06-30')).rejects.toThrow(/ck_contract_guarantees_effective_range/);
   });
 
   it('reverts cleanly', async () => {
     await ds.undoLastMigration({ transaction: 'each' });
     const shape = await postgresSchemaShape(ds, ['contract_guarantees']);
-    expect(
-      Object.keys(shape['contract_guarantees']?.columns ?? {}),
-    ).not.toContain('effective_from');
+    expect(Object.keys(shape['contract_guarantees']?.columns ?? {})).not.toContain('effective_from');
   });
 });

@@ -13,20 +13,13 @@ export const guaranteeEffectiveRangeSchema: readonly string[] = [
   `ALTER TABLE contract_guarantees ADD CONSTRAINT ck_contract_guarantees_effective_range CHECK (effective_from IS NULL OR effective_to IS NULL OR effective_from <= effective_to)`,
 ];
 
-export class GuaranteeEffectiveRange1733000000012
-  implements MigrationInterface
-{
+export class GuaranteeEffectiveRange1733000000012 implements MigrationInterface {
   name = 'GuaranteeEffectiveRange1733000000012';
   async up(runner: QueryRunner): Promise<void> {
-    for (const statement of guaranteeEffectiveRangeSchema)
-      await runner.query(statement);
+    for (const statement of guaranteeEffectiveRangeSchema) await runner.query(statement);
   }
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(
-      'ALTER TABLE contract_guarantees DROP COLUMN effective_to',
-    );
-    await runner.query(
-      'ALTER TABLE contract_guarantees DROP COLUMN effective_from',
-    );
+    await runner.query('ALTER TABLE contract_guarantees DROP COLUMN effective_to');
+    await runner.query('ALTER TABLE contract_guarantees DROP COLUMN effective_from');
   }
 }

@@ -42,15 +42,12 @@ export const reconciliationSchemaPostgres: readonly string[] = [
 export class ReconciliationSchema1733000000000 implements MigrationInterface {
   name = 'ReconciliationSchema1733000000000';
   async up(runner: QueryRunner): Promise<void> {
-    for (const statement of reconciliationSchemaPostgres)
-      await runner.query(statement);
+    for (const statement of reconciliationSchemaPostgres) await runner.query(statement);
   }
   async down(runner: QueryRunner): Promise<void> {
     await runner.query('DROP TABLE reconciliation_findings');
     await runner.query('DROP TABLE reconciliation_runs');
-    await runner.query(
-      'ALTER TABLE contract_guarantees DROP COLUMN offset_group',
-    );
+    await runner.query('ALTER TABLE contract_guarantees DROP COLUMN offset_group');
   }
 }
 
@@ -62,14 +59,10 @@ export const runIdempotencySchema: readonly string[] = [
 
 async function idempotencyDown(runner: QueryRunner): Promise<void> {
   await runner.query('DROP INDEX ux_reconciliation_runs_idempotency');
-  await runner.query(
-    'ALTER TABLE reconciliation_runs DROP COLUMN idempotency_key',
-  );
+  await runner.query('ALTER TABLE reconciliation_runs DROP COLUMN idempotency_key');
 }
 
-export class ReconciliationIdempotency1733000000001
-  implements MigrationInterface
-{
+export class ReconciliationIdempotency1733000000001 implements MigrationInterface {
   name = 'ReconciliationIdempotency1733000000001';
   async up(runner: QueryRunner): Promise<void> {
     for (const statement of runIdempotencySchema) await runner.query(statement);

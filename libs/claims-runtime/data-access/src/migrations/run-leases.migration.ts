@@ -11,18 +11,14 @@ export const runLeasesSchema: readonly string[] = [
   `CREATE INDEX ix_reconciliation_runs_open ON reconciliation_runs (status) WHERE status IN ('queued', 'running')`,
 ];
 
-export class ReconciliationRunLeases1733000000002
-  implements MigrationInterface
-{
+export class ReconciliationRunLeases1733000000002 implements MigrationInterface {
   name = 'ReconciliationRunLeases1733000000002';
   async up(runner: QueryRunner): Promise<void> {
     for (const statement of runLeasesSchema) await runner.query(statement);
   }
   async down(runner: QueryRunner): Promise<void> {
     await runner.query('DROP INDEX ix_reconciliation_runs_open');
-    await runner.query(
-      'ALTER TABLE reconciliation_runs DROP COLUMN lease_expires_at',
-    );
+    await runner.query('ALTER TABLE reconciliation_runs DROP COLUMN lease_expires_at');
     await runner.query('ALTER TABLE reconciliation_runs DROP COLUMN owner_id');
   }
 }

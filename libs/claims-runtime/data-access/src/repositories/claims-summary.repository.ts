@@ -1,10 +1,4 @@
-import {
-  fromCents,
-  fromUnits,
-  toCents,
-  type ClaimsSummary,
-  type ClaimsSummaryQuery,
-} from '@leaf/contracts';
+import { fromCents, fromUnits, toCents, type ClaimsSummary, type ClaimsSummaryQuery } from '@leaf/contracts';
 import type { DataSource } from 'typeorm';
 
 interface BucketRow {
@@ -18,8 +12,7 @@ interface BucketRow {
 }
 
 /** Sums of NUMERIC(…,2) columns come back as exact decimal strings; normalise to two places. */
-const money = (value: string | null): string =>
-  fromCents(toCents(value ?? '0'));
+const money = (value: string | null): string => fromCents(toCents(value ?? '0'));
 
 /** 1 - cost/awp to 6 places, half-up, computed in integers (never floating point). */
 function effectiveDiscount(awp: string, cost: string): string | null {
@@ -36,10 +29,7 @@ function effectiveDiscount(awp: string, cost: string): string | null {
 export class ClaimsSummaryRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async summarise(
-    clientId: string,
-    query: ClaimsSummaryQuery,
-  ): Promise<ClaimsSummary> {
+  async summarise(clientId: string, query: ClaimsSummaryQuery): Promise<ClaimsSummary> {
     const qb = this.ds
       .createQueryBuilder()
       .select('c.channel', 'channel')
@@ -53,10 +43,7 @@ export class ClaimsSummaryRepository {
          ) THEN 0 ELSE 1 END)`,
         'claim_count',
       )
-      .addSelect(
-        'SUM(CASE WHEN c.is_reversal = :yes THEN 1 ELSE 0 END)',
-        'reversal_count',
-      )
+      .addSelect('SUM(CASE WHEN c.is_reversal = :yes THEN 1 ELSE 0 END)', 'reversal_count')
       .addSelect('SUM(c.awp)', 'awp')
       .addSelect('SUM(c.ingredient_cost_paid)', 'ingredient_cost_paid')
       .addSelect('SUM(c.dispensing_fee_paid)', 'dispensing_fee_paid')
@@ -92,9 +79,7 @@ export class ClaimsSummaryRepository {
       totals: {
         claimCount: buckets.reduce((n, b) => n + b.claimCount, 0),
         awp: fromCents(buckets.reduce((s, b) => s + toCents(b.awp), 0n)),
-        ingredientCostPaid: fromCents(
-          buckets.reduce((s, b) => s + toCents(b.ingredientCostPaid), 0n),
-        ),
+        ingredientCostPaid: fromCents(buckets.reduce((s, b) => s + toCents(b.ingredientCostPaid), 0n)),
       },
     };
   }

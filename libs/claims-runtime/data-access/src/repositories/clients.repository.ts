@@ -38,9 +38,7 @@ export class ClientsRepository {
       }
     | undefined
   > {
-    const client = await this.ds
-      .getRepository(ClientEntity)
-      .findOne({ where: { clientId }, relations: { periods: true } });
+    const client = await this.ds.getRepository(ClientEntity).findOne({ where: { clientId }, relations: { periods: true } });
     const period = client?.periods.find((p) => p.periodId === periodId);
     return client && period
       ? {

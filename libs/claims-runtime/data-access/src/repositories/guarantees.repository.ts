@@ -1,14 +1,10 @@
-import {
-  contractGuaranteeSchema,
-  type ContractGuarantee,
-} from '@leaf/contracts';
+import { contractGuaranteeSchema, type ContractGuarantee } from '@leaf/contracts';
 import type { PlannedGuarantee } from '@leaf/claims-runtime/domain';
 import type { DataSource } from 'typeorm';
 import { ContractGuaranteeEntity } from '../entities/contract-guarantee.entity';
 
 /** Decimal strings from the driver carry the column's full scale; drop trailing zeros only. */
-const trimRate = (value: string) =>
-  value.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+const trimRate = (value: string) => value.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 
 export class GuaranteesRepository {
   constructor(private readonly ds: DataSource) {}
@@ -19,13 +15,8 @@ export class GuaranteesRepository {
   }
 
   /** The current version of every term of one contract period, with its offset group. */
-  async currentForPeriod(
-    clientId: string,
-    periodId: string,
-  ): Promise<PlannedGuarantee[]> {
-    const rows = (await this.currentRows(clientId)).filter(
-      (r) => r.periodId === periodId,
-    );
+  async currentForPeriod(clientId: string, periodId: string): Promise<PlannedGuarantee[]> {
+    const rows = (await this.currentRows(clientId)).filter((r) => r.periodId === periodId);
     return rows.map(toPlanned);
   }
 
@@ -34,10 +25,7 @@ export class GuaranteesRepository {
    * all of them, since an amendment in force from July leaves the version before it governing
    * January to June (see termsInForce).
    */
-  async versionsForPeriod(
-    clientId: string,
-    periodId: string,
-  ): Promise<PlannedGuarantee[]> {
+  async versionsForPeriod(clientId: string, periodId: string): Promise<PlannedGuarantee[]> {
     const rows = await this.ds
       .getRepository(ContractGuaranteeEntity)
       .createQueryBuilder('g')
@@ -57,12 +45,7 @@ export class GuaranteesRepository {
       .createQueryBuilder('g')
       .where('g.client_id = :clientId', { clientId })
       .andWhere((qb) => {
-        const latest = qb
-          .subQuery()
-          .select('MAX(g2.version)')
-          .from(ContractGuaranteeEntity, 'g2')
-          .where('g2.guarantee_id = g.guarantee_id')
-          .getQuery();
+        const latest = qb.subQuery().select('MAX(g2.version)').from(ContractGuaranteeEntity, 'g2').where('g2.guarantee_id = g.guarantee_id').getQuery();
         return `g.version = ${latest}`;
       })
       .orderBy('g.period_id', 'ASC')
@@ -73,11 +56,7 @@ export class GuaranteesRepository {
 
 /** A DATE as the driver returns it (a string, or a Date at UTC midnight) as `YYYY-MM-DD`. */
 const isoDate = (value: string | Date | null): string | null =>
-  value === null
-    ? null
-    : typeof value === 'string'
-      ? value.slice(0, 10)
-      : value.toISOString().slice(0, 10);
+  value === null ? null : typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
 
 const toPlanned = (r: ContractGuaranteeEntity): PlannedGuarantee => ({
   ...toContract(r),

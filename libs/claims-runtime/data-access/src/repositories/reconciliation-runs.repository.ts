@@ -1,8 +1,4 @@
-import type {
-  DataSource,
-  EntityManager,
-  QueryDeepPartialEntity,
-} from 'typeorm';
+import type { DataSource, EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { reconciliationSummarySchema } from '@leaf/contracts';
 import type {
   Finding,
@@ -15,13 +11,7 @@ import type {
   RunListItem,
   RunSupersededBy,
 } from '@leaf/contracts';
-import {
-  groupBuckets,
-  openRunStatuses,
-  runInterruption,
-  runTransitions,
-  type RunTransition,
-} from '@leaf/claims-runtime/domain';
+import { groupBuckets, openRunStatuses, runInterruption, runTransitions, type RunTransition } from '@leaf/claims-runtime/domain';
 import { ReconciliationFindingEntity } from '../entities/reconciliation-finding.entity';
 import { ReconciliationRunEntity } from '../entities/reconciliation-run.entity';
 import { ReconciliationRunError } from './reconciliation-run.error';
@@ -57,8 +47,7 @@ const insertBatch = 500;
 const legacyLeaseGrace = "INTERVAL '15 minutes'";
 
 /** `now() + leaseMs` on the database's clock, so instances' clocks never have to agree. */
-const leaseUntil =
-  'CURRENT_TIMESTAMP + make_interval(secs => CAST(:leaseSecs AS double precision))';
+const leaseUntil = 'CURRENT_TIMESTAMP + make_interval(secs => CAST(:leaseSecs AS double precision))';
 
 /**
  * Runs and their findings. A run belongs to the instance executing it for as long as it renews
@@ -86,12 +75,7 @@ export class ReconciliationRunsRepository {
   }
 
   /** Throws RUN_NOT_OWNED when the run is no longer this owner's to change. */
-  async progress(
-    runId: string,
-    ownerId: string,
-    stage: string,
-    progress: number,
-  ): Promise<void> {
+  async progress(runId: string, ownerId: string, stage: string, progress: number): Promise<void> {
     await this.transition(this.ds.manager, runId, ownerId, 'progress', {
       stage,
       progress: Math.round(progress * 1000),
@@ -102,12 +86,7 @@ export class ReconciliationRunsRepository {
    * Stores the figures, every finding and the artifacts list at once, inside the caller's
    * transaction; throws RUN_NOT_OWNED (and so rolls it back) when the run is no longer the owner's.
    */
-  async complete(
-    manager: EntityManager,
-    runId: string,
-    ownerId: string,
-    done: CompletedRun,
-  ): Promise<void> {
+  async complete(manager: EntityManager, runId: string, ownerId: string, done: CompletedRun): Promise<void> {
     await this.transition(manager, runId, ownerId, 'complete', {
       stage: 'done',
       progress: 1000,
@@ -140,12 +119,7 @@ export class ReconciliationRunsRepository {
   }
 
   /** The owner gives up on its run. False when the run was no longer its own (nothing written). */
-  async fail(
-    runId: string,
-    ownerId: string,
-    code: string,
-    detail: string,
-  ): Promise<boolean> {
+  async fail(runId: string, ownerId: string, code: string, detail: string): Promise<boolean> {
     try {
       await this.transition(this.ds.manager, runId, ownerId, 'fail', {
         stage: 'failed',
@@ -198,9 +172,7 @@ export class ReconciliationRunsRepository {
         errorDetail: runInterruption.detail,
       })
       .where('status IN (:...from)', { from: runTransitions.expire.from })
-      .andWhere(
-        `COALESCE(lease_expires_at, created_at + ${legacyLeaseGrace}) < CURRENT_TIMESTAMP`,
-      )
+      .andWhere(`COALESCE(lease_expires_at, created_at + ${legacyLeaseGrace}) < CURRENT_TIMESTAMP`)
       .returning('run_id')
       .execute();
     return (result.raw as Array<{ run_id: string }>).map((r) => r.run_id);
@@ -218,14 +190,11 @@ export class ReconciliationRunsRepository {
       .createQueryBuilder()
       .update(ReconciliationRunEntity)
       .set({ ...values, status: to })
-      .where(
-        'run_id = :runId AND owner_id = :ownerId AND status IN (:...from)',
-        {
-          runId,
-          ownerId,
-          from,
-        },
-      )
+      .where('run_id = :runId AND owner_id = :ownerId AND status IN (:...from)', {
+        runId,
+        ownerId,
+        from,
+      })
       .execute();
     if (!result.affected) {
       throw new ReconciliationRunError(
@@ -236,10 +205,7 @@ export class ReconciliationRunsRepository {
   }
 
   /** The run a client already started with this Idempotency-Key, if any. */
-  async findByIdempotencyKey(
-    clientId: string,
-    idempotencyKey: string,
-  ): Promise<{ runId: string; periodId: string } | undefined> {
+  async findByIdempotencyKey(clientId: string, idempotencyKey: string): Promise<{ runId: string; periodId: string } | undefined> {
     const r = await this.ds.getRepository(ReconciliationRunEntity).findOne({
       where: { clientId, idempotencyKey },
       select: { runId: true, periodId: true },
@@ -252,11 +218,7 @@ export class ReconciliationRunsRepository {
    * its id is the reference its reports print, so a replay renders the same bytes and names the
    * run that first computed them.
    */
-  async firstRunWithInputs(
-    clientId: string,
-    periodId: string,
-    inputsSha256: string,
-  ): Promise<string | undefined> {
+  async firstRunWithInputs(clientId: string, periodId: string, inputsSha256: string): Promise<string | undefined> {
     const r = await this.ds.getRepository(ReconciliationRunEntity).findOne({
       where: { clientId, periodId, inputsSha256, status: 'succeeded' },
       select: { runId: true },
@@ -266,24 +228,15 @@ export class ReconciliationRunsRepository {
   }
 
   /** The run, only within the client it belongs to (another client's run id reads as absent). */
-  async get(
-    clientId: string,
-    runId: string,
-  ): Promise<ReconciliationRun | undefined> {
-    const r = await this.ds
-      .getRepository(ReconciliationRunEntity)
-      .findOne({ where: { runId, clientId } });
+  async get(clientId: string, runId: string): Promise<ReconciliationRun | undefined> {
+    const r = await this.ds.getRepository(ReconciliationRunEntity).findOne({ where: { runId, clientId } });
     if (!r) return undefined;
-    const buckets = r.buckets
-      ? (JSON.parse(r.buckets) as ReconciliationBucket[])
-      : [];
+    const buckets = r.buckets ? (JSON.parse(r.buckets) as ReconciliationBucket[]) : [];
     const { supersededBy, ...state } = stateOf(r);
     return {
       ...state,
       // Runs recorded before a figure existed read it as its schema's default.
-      summary: r.summary
-        ? reconciliationSummarySchema.parse(JSON.parse(r.summary))
-        : null,
+      summary: r.summary ? reconciliationSummarySchema.parse(JSON.parse(r.summary)) : null,
       buckets,
       bucketGroups: groupBuckets(buckets),
       artifacts: r.artifacts ? (JSON.parse(r.artifacts) as RunArtifact[]) : [],
@@ -326,25 +279,17 @@ export class ReconciliationRunsRepository {
       .where('r.client_id = :clientId', { clientId })
       .orderBy('r.run_id', 'DESC')
       .take(filter.limit + 1);
-    if (filter.periodId)
-      qb.andWhere('r.period_id = :periodId', { periodId: filter.periodId });
-    if (filter.status)
-      qb.andWhere('r.status = :status', { status: filter.status });
-    if (filter.before)
-      qb.andWhere('r.run_id < :before', { before: filter.before });
+    if (filter.periodId) qb.andWhere('r.period_id = :periodId', { periodId: filter.periodId });
+    if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
+    if (filter.before) qb.andWhere('r.run_id < :before', { before: filter.before });
     const rows = await qb.getMany();
     const page = rows.slice(0, filter.limit);
     return {
       items: page.map((r) => ({
         ...stateOf(r),
-        totalOwed: r.summary
-          ? (JSON.parse(r.summary) as { totalOwed: string }).totalOwed
-          : null,
+        totalOwed: r.summary ? (JSON.parse(r.summary) as { totalOwed: string }).totalOwed : null,
       })),
-      lastRunId:
-        rows.length > filter.limit
-          ? (page[page.length - 1]?.runId ?? null)
-          : null,
+      lastRunId: rows.length > filter.limit ? (page[page.length - 1]?.runId ?? null) : null,
     };
   }
 
@@ -353,12 +298,7 @@ export class ReconciliationRunsRepository {
    * finding id order after `after`, at most `limit`. One join in the database, however many
    * findings the runs have.
    */
-  async findingChanges(
-    baseRunId: string,
-    otherRunId: string,
-    after: string,
-    limit: number,
-  ): Promise<FindingChange[]> {
+  async findingChanges(baseRunId: string, otherRunId: string, after: string, limit: number): Promise<FindingChange[]> {
     const rows = (await this.ds.query(
       `SELECT COALESCE(a.finding_id, b.finding_id) AS finding_id, COALESCE(a.kind, b.kind) AS kind,
               COALESCE(a.claim_id, b.claim_id) AS claim_id,
@@ -382,12 +322,7 @@ export class ReconciliationRunsRepository {
   }
 
   /** Findings after `afterSeq` in run order; the cursor is the last seq returned. */
-  async findings(
-    runId: string,
-    afterSeq: number,
-    limit: number,
-    kind?: FindingKind,
-  ): Promise<{ items: Finding[]; lastSeq: number | null }> {
+  async findings(runId: string, afterSeq: number, limit: number, kind?: FindingKind): Promise<{ items: Finding[]; lastSeq: number | null }> {
     const qb = this.ds
       .getRepository(ReconciliationFindingEntity)
       .createQueryBuilder('f')
@@ -411,8 +346,7 @@ export class ReconciliationRunsRepository {
         claimCount: f.claimCount,
         evidence: JSON.parse(f.evidence) as Finding['evidence'],
       })),
-      lastSeq:
-        rows.length > limit ? (page[page.length - 1]?.seq ?? null) : null,
+      lastSeq: rows.length > limit ? (page[page.length - 1]?.seq ?? null) : null,
     };
   }
 }
@@ -446,12 +380,8 @@ function stateOf(r: ReconciliationRunEntity) {
     requestedBy: r.requestedBy,
     createdAt: new Date(r.createdAt).toISOString(),
     completedAt: r.completedAt ? new Date(r.completedAt).toISOString() : null,
-    error: r.errorCode
-      ? { code: r.errorCode, detail: r.errorDetail ?? '' }
-      : null,
+    error: r.errorCode ? { code: r.errorCode, detail: r.errorDetail ?? '' } : null,
     inputsSha256: r.inputsSha256,
-    supersededBy: r.supersededBy
-      ? (JSON.parse(r.supersededBy) as RunSupersededBy)
-      : null,
+    supersededBy: r.supersededBy ? (JSON.parse(r.supersededBy) as RunSupersededBy) : null,
   };
 }

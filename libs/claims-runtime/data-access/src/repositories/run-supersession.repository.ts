@@ -44,15 +44,22 @@ export class RunSupersession {
       }
       const superseded: SupersededRun[] = [];
       for (const [periodId, guarantees] of byPeriod) {
-        const record: RunSupersededBy = { at: new Date(promoted.promotedAt).toISOString(), packetId: promoted.packetId, packetSha256: promoted.sha256, guarantees };
-        const rows: Array<{ run_id: string }> = await m.query(
-          `UPDATE reconciliation_runs r SET superseded_at = now(), superseded_by = $4
+        const record: RunSupersededBy = {
+          at: new Date(promoted.promotedAt).toISOString(),
+          packetId: promoted.packetId,
+          packetSha256: promoted.sha256,
+          guarantees,
+        };
+        const rows: Array<{ run_id: string }> = await m
+          .query(
+            `UPDATE reconciliation_runs r SET superseded_at = now(), superseded_by = $4
             WHERE r.client_id = $1 AND r.period_id = $2 AND r.status = 'succeeded' AND r.superseded_at IS NULL
               AND r.created_at < (SELECT max(g.created_at) FROM contract_guarantees g
                                    WHERE g.client_id = $1 AND g.period_id = $2 AND (g.guarantee_id, g.version) IN (SELECT * FROM unnest($3::text[], $5::int[])))
             RETURNING r.run_id`,
-          [promoted.clientId, periodId, guarantees.map((g) => g.guaranteeId), JSON.stringify(record), guarantees.map((g) => g.version)],
-        ).then((result) => rowsOf<{ run_id: string }>(result));
+            [promoted.clientId, periodId, guarantees.map((g) => g.guaranteeId), JSON.stringify(record), guarantees.map((g) => g.version)],
+          )
+          .then((result) => rowsOf<{ run_id: string }>(result));
         superseded.push(...rows.map((r) => ({ runId: r.run_id, periodId })));
       }
       return superseded;

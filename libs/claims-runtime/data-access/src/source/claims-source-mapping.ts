@@ -1,19 +1,8 @@
-import {
-  channels,
-  drugTypes,
-  pharmacyNetworkStatuses,
-  pharmacyTypes,
-  reimbursementBases,
-} from '@leaf/contracts';
+import { channels, drugTypes, pharmacyNetworkStatuses, pharmacyTypes, reimbursementBases } from '@leaf/contracts';
 import { z } from 'zod';
 
 /** A bare SQL identifier: validated here so that no mapping can smuggle SQL into a query. */
-const identifier = z
-  .string()
-  .regex(
-    /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
-    'must be a plain SQL identifier (letters, digits, underscore)',
-  );
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be a plain SQL identifier (letters, digits, underscore)');
 
 /** The canonical claim fields a reconciliation reads, each mapped to a source column. */
 export const sourceClaimFields = [
@@ -56,20 +45,11 @@ export const optionalSourceClaimFields = [
   'pharmacyIngredientCostPaid',
   'patientPayAmount',
 ] as const;
-export type OptionalSourceClaimField =
-  (typeof optionalSourceClaimFields)[number];
-export type SourceClaimField =
-  | RequiredSourceClaimField
-  | OptionalSourceClaimField;
+export type OptionalSourceClaimField = (typeof optionalSourceClaimFields)[number];
+export type SourceClaimField = RequiredSourceClaimField | OptionalSourceClaimField;
 
 const codeMap = <K extends string>(keys: readonly K[]) =>
-  z
-    .object(
-      Object.fromEntries(
-        keys.map((k) => [k, z.string().min(1).max(32)]),
-      ) as Record<K, z.ZodString>,
-    )
-    .strict();
+  z.object(Object.fromEntries(keys.map((k) => [k, z.string().min(1).max(32)])) as Record<K, z.ZodString>).strict();
 
 /**
  * How one deployment's claims table maps to the canonical claim. Production SQL Server claims
@@ -83,12 +63,8 @@ export const claimsSourceMappingSchema = z
     table: identifier,
     columns: z
       .object({
-        ...(Object.fromEntries(
-          sourceClaimFields.map((f) => [f, identifier]),
-        ) as Record<RequiredSourceClaimField, typeof identifier>),
-        ...(Object.fromEntries(
-          optionalSourceClaimFields.map((f) => [f, identifier.optional()]),
-        ) as Record<
+        ...(Object.fromEntries(sourceClaimFields.map((f) => [f, identifier])) as Record<RequiredSourceClaimField, typeof identifier>),
+        ...(Object.fromEntries(optionalSourceClaimFields.map((f) => [f, identifier.optional()])) as Record<
           OptionalSourceClaimField,
           z.ZodOptional<typeof identifier>
         >),
@@ -105,9 +81,7 @@ export const claimsSourceMappingSchema = z
   .strict()
   .refine(
     (m) => {
-      const mapped = Object.values(m.columns).filter(
-        (c): c is string => c !== undefined,
-      );
+      const mapped = Object.values(m.columns).filter((c): c is string => c !== undefined);
       return new Set(mapped).size === mapped.length;
     },
     {
@@ -117,24 +91,14 @@ export const claimsSourceMappingSchema = z
   );
 export type ClaimsSourceMapping = z.infer<typeof claimsSourceMappingSchema>;
 
-const snake = (field: string) =>
-  field.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
+const snake = (field: string) => field.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
 
 /** The embedded (and test) claims table: the canonical `claims` table the seed loads. */
-export const canonicalClaimsMapping: ClaimsSourceMapping =
-  claimsSourceMappingSchema.parse({
-    dialect: 'postgres',
-    table: 'claims',
-    columns: Object.fromEntries(
-      [...sourceClaimFields, ...optionalSourceClaimFields].map((f) => [
-        f,
-        f === 'is340b' ? 'is_340b' : snake(f),
-      ]),
-    ),
-  });
+export const canonicalClaimsMapping: ClaimsSourceMapping = claimsSourceMappingSchema.parse({
+  dialect: 'postgres',
+  table: 'claims',
+  columns: Object.fromEntries([...sourceClaimFields, ...optionalSourceClaimFields].map((f) => [f, f === 'is340b' ? 'is_340b' : snake(f)])),
+});
 
 /** Whether the mapping maps a field (every required one is). */
-export const mapsField = (
-  mapping: ClaimsSourceMapping,
-  field: SourceClaimField,
-): boolean => mapping.columns[field] !== undefined;
+export const mapsField = (mapping: ClaimsSourceMapping, field: SourceClaimField): boolean => mapping.columns[field] !== undefined;

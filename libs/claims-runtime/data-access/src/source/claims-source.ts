@@ -13,14 +13,7 @@ import {
 import type { ClaimsSourceMapping } from './claims-source-mapping';
 import { ClaimsSourceError } from './claims-source.error';
 import { assertReadOnlySql } from './read-only-sql';
-import {
-  auditFindingsQuery,
-  bucketAggregateQuery,
-  canonicalCodes,
-  termClaimIdsQuery,
-  watermarkQuery,
-  type SourceQuery,
-} from './reconciliation-queries';
+import { auditFindingsQuery, bucketAggregateQuery, canonicalCodes, termClaimIdsQuery, watermarkQuery, type SourceQuery } from './reconciliation-queries';
 
 type Row = Record<string, string | number | null>;
 
@@ -30,10 +23,7 @@ export function normalizeMoney(value: string | number | null): string {
   const text = String(value);
   const places = text.includes('.') ? text.length - text.indexOf('.') - 1 : 0;
   if (places <= 2) return fromUnits(toUnits(text, 2), 2);
-  return fromUnits(
-    divideHalfUp(toUnits(text, places), 10n ** BigInt(places - 2)),
-    2,
-  );
+  return fromUnits(divideHalfUp(toUnits(text, places), 10n ** BigInt(places - 2)), 2);
 }
 
 export interface SourceWatermark {
@@ -58,11 +48,7 @@ export interface AuditRow extends Omit<ClaimRecovery, 'channel' | 'drugType'> {
 
 /** The audit rows the aggregate terms measure too: those whose codes the mapping knows. */
 export const recoveriesOf = (rows: readonly AuditRow[]): ClaimRecovery[] =>
-  rows.flatMap((r) =>
-    r.channel && r.drugType
-      ? [{ ...r, channel: r.channel, drugType: r.drugType }]
-      : [],
-  );
+  rows.flatMap((r) => (r.channel && r.drugType ? [{ ...r, channel: r.channel, drugType: r.drugType }] : []));
 
 /**
  * The claims authority, read-only: it only ever sends the SELECTs built from the validated
@@ -78,10 +64,7 @@ export class ClaimsSource {
   ) {
     const driver = ds.options.type === 'mssql' ? 'mssql' : 'postgres';
     if (driver !== mapping.dialect) {
-      throw new ClaimsSourceError(
-        'CLAIMS_SOURCE_UNSUPPORTED',
-        `the mapping is for ${mapping.dialect} but the claims connection is ${driver}`,
-      );
+      throw new ClaimsSourceError('CLAIMS_SOURCE_UNSUPPORTED', `the mapping is for ${mapping.dialect} but the claims connection is ${driver}`);
     }
   }
 
@@ -91,11 +74,7 @@ export class ClaimsSource {
     try {
       return (await this.ds.query(query.text, [...query.params])) as Row[];
     } catch (error) {
-      throw new ClaimsSourceError(
-        'CLAIMS_SOURCE_QUERY_FAILED',
-        `claims source query ${query.name} failed`,
-        { cause: error },
-      );
+      throw new ClaimsSourceError('CLAIMS_SOURCE_QUERY_FAILED', `claims source query ${query.name} failed`, { cause: error });
     }
   }
 
@@ -151,15 +130,13 @@ export class ClaimsSource {
                 amount: normalizeMoney(r[`fx_${f}`]),
               }
             : // One pair of sums for the row: it is the excess of the one term over its cell.
-              matchesBucket(g, channel, drugType) &&
-                termCoversSegment(plan, g, segment)
+              matchesBucket(g, channel, drugType) && termCoversSegment(plan, g, segment)
               ? { claims: Number(r['fxn']), amount: normalizeMoney(r['fx']) }
               : { claims: 0, amount: '0.00' },
         ),
       });
     }
-    const order = (a: BucketAggregate) =>
-      `${a.channel}/${a.drugType}/${String(a.segment).padStart(4, '0')}`;
+    const order = (a: BucketAggregate) => `${a.channel}/${a.drugType}/${String(a.segment).padStart(4, '0')}`;
     return out.sort((a, b) => (order(a) < order(b) ? -1 : 1));
   }
 
@@ -184,19 +161,13 @@ export class ClaimsSource {
         dispensingFee: normalizeMoney(r['fee']),
         impact: normalizeMoney(r['impact']),
         relatedClaimId: (r['related_claim_id'] as string | null) ?? null,
-        termIndex:
-          r['kind'] === 'brand_generic_reclass' && r['term_index'] !== null
-            ? Number(r['term_index'])
-            : null,
+        termIndex: r['kind'] === 'brand_generic_reclass' && r['term_index'] !== null ? Number(r['term_index']) : null,
       };
     });
   }
 
   /** The claim ids behind a term, in id order. */
-  async claimIdsFor(
-    plan: ReconciliationPlan,
-    g: PlannedTerm,
-  ): Promise<string[]> {
+  async claimIdsFor(plan: ReconciliationPlan, g: PlannedTerm): Promise<string[]> {
     const rows = await this.run(termClaimIdsQuery(this.mapping, plan, g));
     return rows.map((r) => String(r['claim_id']));
   }

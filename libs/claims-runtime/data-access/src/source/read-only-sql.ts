@@ -24,9 +24,5 @@ export function assertReadOnlySql(sql: string): void {
         : writeKeywords.test(bare)
           ? `contains ${writeKeywords.exec(bare)?.[1]?.toUpperCase()}`
           : undefined;
-  if (problem)
-    throw new ClaimsSourceError(
-      'CLAIMS_SOURCE_WRITE_REFUSED',
-      `refusing to send a claims source statement that ${problem}`,
-    );
+  if (problem) throw new ClaimsSourceError('CLAIMS_SOURCE_WRITE_REFUSED', `refusing to send a claims source statement that ${problem}`);
 }

@@ -1,25 +1,10 @@
 import { Parser } from 'node-sql-parser';
-import {
-  planReconciliation,
-  type PlannedGuarantee,
-} from '@leaf/claims-runtime/domain';
+import { planReconciliation, type PlannedGuarantee } from '@leaf/claims-runtime/domain';
 import type { ContractGuarantee } from '@leaf/contracts';
-import {
-  canonicalClaimsMapping,
-  claimsSourceMappingSchema,
-  sourceClaimFields,
-  type ClaimsSourceMapping,
-} from './claims-source-mapping';
+import { canonicalClaimsMapping, claimsSourceMappingSchema, sourceClaimFields, type ClaimsSourceMapping } from './claims-source-mapping';
 import { assertReadOnlySql } from './read-only-sql';
 import { isClaimsSourceError } from './claims-source.error';
-import {
-  auditFindingsQuery,
-  auditRulesFor,
-  bucketAggregateQuery,
-  termClaimIdsQuery,
-  watermarkQuery,
-  type SourceQuery,
-} from './reconciliation-queries';
+import { auditFindingsQuery, auditRulesFor, bucketAggregateQuery, termClaimIdsQuery, watermarkQuery, type SourceQuery } from './reconciliation-queries';
 
 const period = {
   clientId: 'acme',
@@ -153,10 +138,7 @@ const queriesFor = (mapping: ClaimsSourceMapping): SourceQuery[] => [
 ];
 
 const parser = new Parser();
-const statementTypes = (
-  sql: string,
-  database: 'transactsql' | 'postgresql',
-) => {
+const statementTypes = (sql: string, database: 'transactsql' | 'postgresql') => {
   const ast = parser.astify(sql, { database });
   return (Array.isArray(ast) ? ast : [ast]).map((s) => s.type);
 };
@@ -171,9 +153,7 @@ describe('claims source queries', () => {
       const markers = [...q.text.matchAll(/@(\d+)/g)].map((m) => Number(m[1]));
       expect(Math.max(...markers) + 1).toBe(q.params.length);
     }
-    expect(bucketAggregateQuery(mssqlMapping, plan).params).toEqual(
-      expect.arrayContaining(['R30', period.clientId]),
-    );
+    expect(bucketAggregateQuery(mssqlMapping, plan).params).toEqual(expect.arrayContaining(['R30', period.clientId]));
   });
 
   it('run the MONY/DAW reclassification and the refill-too-soon check by GPI only where the mapping maps their fields: valid T-SQL with the definition, discounts and refill share as parameters; a malformed optional field is refused', () => {
@@ -184,16 +164,9 @@ describe('claims source queries', () => {
         { rule: 'refill_too_soon', missing: ['gpi'] },
       ],
     });
-    expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain(
-      'refill_too_soon',
-    );
-    expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain(
-      'brand_generic_reclass',
-    );
-    expect(auditRulesFor(mssqlAuditMapping).runs).toEqual([
-      'brand_generic_reclass',
-      'refill_too_soon',
-    ]);
+    expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain('refill_too_soon');
+    expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain('brand_generic_reclass');
+    expect(auditRulesFor(mssqlAuditMapping).runs).toEqual(['brand_generic_reclass', 'refill_too_soon']);
     for (const q of queriesFor(mssqlAuditMapping)) {
       expect(statementTypes(q.text, 'transactsql')).toEqual(['select']);
       const markers = [...q.text.matchAll(/@(\d+)/g)].map((m) => Number(m[1]));
@@ -207,12 +180,7 @@ describe('claims source queries', () => {
     // SQL Server counts the days since the member's previous fill of the GPI with DATEDIFF.
     expect(audit.text).toContain("'refill_too_soon'");
     expect(audit.text).toMatch(/DATEDIFF\(day, LAG\(c\.\[DateFilled\]\) OVER \(PARTITION BY c\.\[MemberId\], c\.\[GPI14\]/);
-    expect(
-      statementTypes(
-        auditFindingsQuery(canonicalClaimsMapping, plan).text,
-        'postgresql',
-      ),
-    ).toEqual(['select']);
+    expect(statementTypes(auditFindingsQuery(canonicalClaimsMapping, plan).text, 'postgresql')).toEqual(['select']);
     // A mapping may leave an optional field out, never half-map or misname it.
     expect(
       claimsSourceMappingSchema.safeParse({
@@ -235,8 +203,7 @@ describe('claims source queries', () => {
   });
 
   it('are valid PostgreSQL for the canonical mapping', () => {
-    for (const q of queriesFor(canonicalClaimsMapping))
-      expect(statementTypes(q.text, 'postgresql')).toEqual(['select']);
+    for (const q of queriesFor(canonicalClaimsMapping)) expect(statementTypes(q.text, 'postgresql')).toEqual(['select']);
   });
 
   it("sums the fee excess once against each claim's ceiling when no claim is under two fee terms, once per term otherwise", () => {
@@ -273,9 +240,7 @@ describe('claims source queries', () => {
     }
     // In PostgreSQL the sums are FILTERed; SQL Server has no FILTER, so they are CASE sums.
     expect(shared).toContain('FILTER (WHERE');
-    expect(bucketAggregateQuery(mssqlMapping, plan).text).not.toContain(
-      'FILTER',
-    );
+    expect(bucketAggregateQuery(mssqlMapping, plan).text).not.toContain('FILTER');
   });
 
   it('cannot be made to write: hostile-looking but valid identifiers stay quoted, anything else is rejected by the mapping', () => {
@@ -293,17 +258,8 @@ describe('claims source queries', () => {
       expect(() => assertReadOnlySql(q.text)).not.toThrow();
       expect(statementTypes(q.text, 'transactsql')).toEqual(['select']);
     }
-    for (const bad of [
-      'claims; DROP TABLE claims',
-      'x]--',
-      'a b',
-      "c' OR '1'='1",
-      '',
-    ]) {
-      expect(
-        claimsSourceMappingSchema.safeParse({ ...mssqlMapping, table: bad })
-          .success,
-      ).toBe(false);
+    for (const bad of ['claims; DROP TABLE claims', 'x]--', 'a b', "c' OR '1'='1", '']) {
+      expect(claimsSourceMappingSchema.safeParse({ ...mssqlMapping, table: bad }).success).toBe(false);
       expect(
         claimsSourceMappingSchema.safeParse({
           ...mssqlMapping,
@@ -321,17 +277,9 @@ describe('claims source queries', () => {
       }).success,
     ).toBe(false);
     const { awp: _awp, ...missing } = mssqlMapping.columns;
-    expect(
-      claimsSourceMappingSchema.safeParse({ ...mssqlMapping, columns: missing })
-        .success,
-    ).toBe(false);
-    expect(
-      claimsSourceMappingSchema.safeParse({ ...mssqlMapping, sql: 'SELECT 1' })
-        .success,
-    ).toBe(false);
-    expect(sourceClaimFields).toHaveLength(
-      Object.keys(mssqlMapping.columns).length,
-    );
+    expect(claimsSourceMappingSchema.safeParse({ ...mssqlMapping, columns: missing }).success).toBe(false);
+    expect(claimsSourceMappingSchema.safeParse({ ...mssqlMapping, sql: 'SELECT 1' }).success).toBe(false);
+    expect(sourceClaimFields).toHaveLength(Object.keys(mssqlMapping.columns).length);
   });
 
   it('refuses to send anything but a single SELECT', () => {
@@ -351,14 +299,8 @@ describe('claims source queries', () => {
       } catch (e) {
         error = e;
       }
-      expect(isClaimsSourceError(error, 'CLAIMS_SOURCE_WRITE_REFUSED')).toBe(
-        true,
-      );
+      expect(isClaimsSourceError(error, 'CLAIMS_SOURCE_WRITE_REFUSED')).toBe(true);
     }
-    expect(() =>
-      assertReadOnlySql(
-        `SELECT "update", [delete] FROM "insert" WHERE x = 'DROP TABLE y'`,
-      ),
-    ).not.toThrow();
+    expect(() => assertReadOnlySql(`SELECT "update", [delete] FROM "insert" WHERE x = 'DROP TABLE y'`)).not.toThrow();
   });
 });

@@ -1,22 +1,7 @@
-import {
-  channels,
-  drugTypes,
-  type Channel,
-  type DrugType,
-} from '@leaf/contracts';
-import {
-  exclusionSetIndex,
-  ninetyDayMinimumDays,
-  refillTooSoonPercent,
-  type PlannedTerm,
-  type ReconciliationPlan,
-} from '@leaf/claims-runtime/domain';
+import { channels, drugTypes, type Channel, type DrugType } from '@leaf/contracts';
+import { exclusionSetIndex, ninetyDayMinimumDays, refillTooSoonPercent, type PlannedTerm, type ReconciliationPlan } from '@leaf/claims-runtime/domain';
 import type { ClaimExclusion } from '@leaf/contracts';
-import {
-  mapsField,
-  type ClaimsSourceMapping,
-  type SourceClaimField,
-} from './claims-source-mapping';
+import { mapsField, type ClaimsSourceMapping, type SourceClaimField } from './claims-source-mapping';
 import { ClaimsSourceError } from './claims-source.error';
 import { dialectFor, type SqlDialect } from './sql-dialect';
 
@@ -47,17 +32,12 @@ class StatementBuilder {
   col(field: SourceClaimField, alias = 'c'): string {
     const column = this.mapping.columns[field];
     if (column === undefined)
-      throw new ClaimsSourceError(
-        'CLAIMS_SOURCE_FIELD_UNMAPPED',
-        `the claims source mapping does not map the optional field ${field}, which this query needs`,
-      );
+      throw new ClaimsSourceError('CLAIMS_SOURCE_FIELD_UNMAPPED', `the claims source mapping does not map the optional field ${field}, which this query needs`);
     return `${alias}.${this.d.quote(column)}`;
   }
   table(): string {
     const t = this.d.quote(this.mapping.table);
-    return this.mapping.schema
-      ? `${this.d.quote(this.mapping.schema)}.${t}`
-      : t;
+    return this.mapping.schema ? `${this.d.quote(this.mapping.schema)}.${t}` : t;
   }
   channelCode(c: Channel): string {
     return this.mapping.channelCodes?.[c] ?? c;
@@ -70,9 +50,7 @@ class StatementBuilder {
   }
 }
 
-const exclusionFlag: Readonly<
-  Record<Exclude<ClaimExclusion, 'reversal'>, SourceClaimField>
-> = {
+const exclusionFlag: Readonly<Record<Exclude<ClaimExclusion, 'reversal'>, SourceClaimField>> = {
   uc_priced: 'isUcPriced',
   compound: 'isCompound',
   '340b': 'is340b',
@@ -89,13 +67,8 @@ function netClaimsWhere(b: StatementBuilder, plan: ReconciliationPlan): string {
   ].join('\n  AND ');
 }
 
-function eligible(
-  b: StatementBuilder,
-  exclusions: readonly ClaimExclusion[],
-): string {
-  const flags = exclusions
-    .filter((e): e is Exclude<ClaimExclusion, 'reversal'> => e !== 'reversal')
-    .map((e) => b.flag(exclusionFlag[e], false));
+function eligible(b: StatementBuilder, exclusions: readonly ClaimExclusion[]): string {
+  const flags = exclusions.filter((e): e is Exclude<ClaimExclusion, 'reversal'> => e !== 'reversal').map((e) => b.flag(exclusionFlag[e], false));
   return flags.length ? flags.join(' AND ') : '1 = 1';
 }
 
@@ -103,28 +76,16 @@ function eligible(
  * The claims of a term's channel and drug type filled while its version was in force (every
  * claim of the period for a term on neither that spans the period).
  */
-function scopeCondition(
-  b: StatementBuilder,
-  plan: ReconciliationPlan,
-  g: PlannedTerm,
-): string {
+function scopeCondition(b: StatementBuilder, plan: ReconciliationPlan, g: PlannedTerm): string {
   const parts: string[] = [];
-  if (g.drugType)
-    parts.push(`${b.col('drugType')} = ${b.p(b.drugTypeCode(g.drugType))}`);
-  if (g.channel)
-    parts.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
-  if (g.effectiveFrom > plan.periodStart)
-    parts.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
-  if (g.effectiveTo < plan.periodEnd)
-    parts.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
+  if (g.drugType) parts.push(`${b.col('drugType')} = ${b.p(b.drugTypeCode(g.drugType))}`);
+  if (g.channel) parts.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
+  if (g.effectiveFrom > plan.periodStart) parts.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
+  if (g.effectiveTo < plan.periodEnd) parts.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
   return parts.length ? parts.join(' AND ') : '1 = 1';
 }
 
-function feeTermCondition(
-  b: StatementBuilder,
-  plan: ReconciliationPlan,
-  g: PlannedTerm,
-): string {
+function feeTermCondition(b: StatementBuilder, plan: ReconciliationPlan, g: PlannedTerm): string {
   return `${scopeCondition(b, plan, g)} AND ${eligible(b, g.exclusions)}`;
 }
 
@@ -132,13 +93,8 @@ function feeTermCondition(
  * Which segment of the period a claim falls in (see ReconciliationPlan.segmentStarts): one CASE
  * over the fill date, so splitting the period costs no second pass over the claims.
  */
-function segmentExpression(
-  b: StatementBuilder,
-  plan: ReconciliationPlan,
-): string {
-  const whens = plan.segmentStarts.map(
-    (start, k) => `WHEN ${b.col('fillDate')} < ${b.date(start)} THEN ${k}`,
-  );
+function segmentExpression(b: StatementBuilder, plan: ReconciliationPlan): string {
+  const whens = plan.segmentStarts.map((start, k) => `WHEN ${b.col('fillDate')} < ${b.date(start)} THEN ${k}`);
   return `CASE ${whens.join(' ')} ELSE ${plan.segmentStarts.length} END`;
 }
 
@@ -147,10 +103,7 @@ function segmentExpression(
  * exclusion set and the fee excess of every per-claim fee term side by side: every figure of the
  * reconciliation comes from this single scan.
  */
-export function bucketAggregateQuery(
-  mapping: ClaimsSourceMapping,
-  plan: ReconciliationPlan,
-): SourceQuery {
+export function bucketAggregateQuery(mapping: ClaimsSourceMapping, plan: ReconciliationPlan): SourceQuery {
   const b = new StatementBuilder(mapping);
   const { d } = b;
   const money = (e: string) => d.exactText(`SUM(${e})`);
@@ -181,17 +134,11 @@ export function bucketAggregateQuery(
     // No claim is under two fee terms: one pair of sums against each claim's own ceiling.
     const ceiling = `CASE ${plan.feeGuarantees.map((g) => `WHEN ${scopeCondition(b, plan, g)} THEN ${b.dec(g.guaranteedValue)}`).join(' ')} END`;
     const over = `${eligible(b, plan.feeGuarantees[0]?.exclusions ?? [])} AND ${fee} > ${ceiling}`;
-    select.push(
-      `${sum(null, over)} AS fxn`,
-      `${text(sum(`${fee} - ${ceiling}`, over))} AS fx`,
-    );
+    select.push(`${sum(null, over)} AS fxn`, `${text(sum(`${fee} - ${ceiling}`, over))} AS fx`);
   } else {
     plan.feeGuarantees.forEach((g, f) => {
       const over = `${feeTermCondition(b, plan, g)} AND ${fee} > ${b.dec(g.guaranteedValue)}`;
-      select.push(
-        `${sum(null, over)} AS fxn_${f}`,
-        `${text(sum(`${fee} - ${b.dec(g.guaranteedValue)}`, over))} AS fx_${f}`,
-      );
+      select.push(`${sum(null, over)} AS fxn_${f}`, `${text(sum(`${fee} - ${b.dec(g.guaranteedValue)}`, over))} AS fx_${f}`);
     });
   }
   const statement = [
@@ -204,21 +151,12 @@ export function bucketAggregateQuery(
 }
 
 /** The contracted fee of a claim's channel (the lowest when several terms cover it), or NULL. */
-function contractFeeExpression(
-  b: StatementBuilder,
-  plan: ReconciliationPlan,
-): string {
+function contractFeeExpression(b: StatementBuilder, plan: ReconciliationPlan): string {
   const cases = plan.feeGuarantees.map((g) => {
     // The fee in force on the claim's fill date, for its channel.
-    const when = [
-      g.channel
-        ? `${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`
-        : '1 = 1',
-    ];
-    if (g.effectiveFrom > plan.periodStart)
-      when.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
-    if (g.effectiveTo < plan.periodEnd)
-      when.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
+    const when = [g.channel ? `${b.col('channel')} = ${b.p(b.channelCode(g.channel))}` : '1 = 1'];
+    if (g.effectiveFrom > plan.periodStart) when.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
+    if (g.effectiveTo < plan.periodEnd) when.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
     return `WHEN ${when.join(' AND ')} THEN ${b.dec(g.guaranteedValue)}`;
   });
   return cases.length ? `CASE ${cases.join(' ')} ELSE NULL END` : 'NULL';
@@ -239,9 +177,7 @@ export function auditRulesFor(mapping: ClaimsSourceMapping): {
 } {
   const runs: OptionalAuditRule[] = [];
   const skipped: Array<{ rule: OptionalAuditRule; missing: SourceClaimField[] }> = [];
-  for (const [rule, fields] of Object.entries(auditRuleFields) as Array<
-    [OptionalAuditRule, readonly SourceClaimField[]]
-  >) {
+  for (const [rule, fields] of Object.entries(auditRuleFields) as Array<[OptionalAuditRule, readonly SourceClaimField[]]>) {
     const missing = fields.filter((f) => !mapsField(mapping, f));
     if (missing.length) skipped.push({ rule, missing });
     else runs.push(rule);
@@ -255,32 +191,22 @@ export function auditRulesFor(mapping: ClaimsSourceMapping): {
  * `plan.discountTerms`) measures it as that type on its fill date — the term's discount is what
  * the claim's cost is held to.
  */
-function reclassColumns(
-  b: StatementBuilder,
-  plan: ReconciliationPlan,
-): { select: string[]; atStake: string } | null {
-  if (!auditRulesFor(b.mapping).runs.includes('brand_generic_reclass'))
-    return null;
+function reclassColumns(b: StatementBuilder, plan: ReconciliationPlan): { select: string[]; atStake: string } | null {
+  if (!auditRulesFor(b.mapping).runs.includes('brand_generic_reclass')) return null;
   const def = plan.brandGeneric;
   const mony = b.col('monyCode');
   const daw = b.col('dawCode');
-  const list = (values: readonly (string | number)[]) =>
-    values.map((v) => b.p(v)).join(', ');
-  const generic = [
-    `${mony} IN (${list(def.genericMony)})`,
-    `(${mony} IN (${list(def.brandAsGenericMony)}) AND ${daw} IN (${list(def.genericDaw)}))`,
-  ].join(' OR ');
+  const list = (values: readonly (string | number)[]) => values.map((v) => b.p(v)).join(', ');
+  const generic = [`${mony} IN (${list(def.genericMony)})`, `(${mony} IN (${list(def.brandAsGenericMony)}) AND ${daw} IN (${list(def.genericDaw)}))`].join(
+    ' OR ',
+  );
   const derived = `CASE WHEN ${mony} IS NULL THEN NULL WHEN ${generic} THEN ${b.p(b.drugTypeCode('generic'))} ELSE ${b.p(b.drugTypeCode('brand'))} END`;
   const whens = plan.discountTerms.map((g, k) => {
     const when = [eligible(b, g.exclusions)];
-    if (g.channel)
-      when.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
-    if (g.drugType)
-      when.push(`${derived} = ${b.p(b.drugTypeCode(g.drugType))}`);
-    if (g.effectiveFrom > plan.periodStart)
-      when.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
-    if (g.effectiveTo < plan.periodEnd)
-      when.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
+    if (g.channel) when.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
+    if (g.drugType) when.push(`${derived} = ${b.p(b.drugTypeCode(g.drugType))}`);
+    if (g.effectiveFrom > plan.periodStart) when.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
+    if (g.effectiveTo < plan.periodEnd) when.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
     return `WHEN ${when.join(' AND ')} THEN ${k}`;
   });
   const term = whens.length ? `CASE ${whens.join(' ')} ELSE NULL END` : 'NULL';
@@ -300,24 +226,14 @@ function reclassColumns(
  * plus every fee paid above its per-claim ceiling. Impacts leave the fee excess to the fee check,
  * so no dollar is counted twice. Ordered by kind and claim id: the output is deterministic.
  */
-export function auditFindingsQuery(
-  mapping: ClaimsSourceMapping,
-  plan: ReconciliationPlan,
-): SourceQuery {
+export function auditFindingsQuery(mapping: ClaimsSourceMapping, plan: ReconciliationPlan): SourceQuery {
   const b = new StatementBuilder(mapping);
   const { d } = b;
   const reclass = reclassColumns(b, plan);
   const refills = auditRulesFor(mapping).runs.includes('refill_too_soon');
   // The member's previous fill of the same GPI in the period, at any pharmacy and NDC.
-  const byGpi = refills
-    ? `OVER (PARTITION BY ${b.col('memberId')}, ${b.col('gpi')} ORDER BY ${b.col('fillDate')}, ${b.col('claimId')})`
-    : '';
-  const fillKey = [
-    b.col('memberId'),
-    b.col('ndc'),
-    b.col('fillDate'),
-    b.col('pharmacyNpi'),
-  ].join(', ');
+  const byGpi = refills ? `OVER (PARTITION BY ${b.col('memberId')}, ${b.col('gpi')} ORDER BY ${b.col('fillDate')}, ${b.col('claimId')})` : '';
+  const fillKey = [b.col('memberId'), b.col('ndc'), b.col('fillDate'), b.col('pharmacyNpi')].join(', ');
   const base = [
     `SELECT ${b.col('claimId')} AS claim_id, ${b.col('channel')} AS channel, ${b.col('drugType')} AS drug_type,`,
     `  ${b.col('awp')} AS awp, ${b.col('ingredientCostPaid')} AS ic, ${b.col('dispensingFeePaid')} AS fee, ${b.col('usualAndCustomary')} AS uc,`,
@@ -336,18 +252,12 @@ export function auditFindingsQuery(
     `WHERE ${netClaimsWhere(b, plan)}`,
   ].join('\n');
   const capped = `(CASE WHEN a.contract_fee IS NULL OR a.fee < a.contract_fee THEN a.fee ELSE a.contract_fee END)`;
-  const ninety = plan.ninetyDayChannels
-    .map((c) => b.p(b.channelCode(c)))
-    .join(', ');
+  const ninety = plan.ninetyDayChannels.map((c) => b.p(b.channelCode(c))).join(', ');
   const minDays = b.p(ninetyDayMinimumDays);
   // A claim typed against the contract's definition that cost more than its re-derived type allows.
-  const reclassWhen = reclass
-    ? `a.derived_type <> a.drug_type AND ${reclass.atStake} > 0`
-    : null;
+  const reclassWhen = reclass ? `a.derived_type <> a.drug_type AND ${reclass.atStake} > 0` : null;
   // Filled before the refill share of the previous fill's days had passed (integers: days x 100).
-  const refillWhen = refills
-    ? `a.days_since_fill * 100 < a.previous_days * ${b.p(refillTooSoonPercent)}`
-    : null;
+  const refillWhen = refills ? `a.days_since_fill * 100 < a.previous_days * ${b.p(refillTooSoonPercent)}` : null;
   const kind = [
     `CASE WHEN a.fill_rank > 1 THEN 'duplicate_fill'`,
     ...(refillWhen ? [`WHEN ${refillWhen} THEN 'refill_too_soon'`] : []),
@@ -361,9 +271,7 @@ export function auditFindingsQuery(
     ...(refillWhen ? [`WHEN ${refillWhen} THEN a.ic + ${capped}`] : []),
     `WHEN a.uc_priced = 0 AND a.ic + ${capped} > a.uc THEN a.ic + ${capped} - a.uc`,
     `WHEN a.ic > a.awp THEN a.ic - a.awp`,
-    ...(reclassWhen && reclass
-      ? [`WHEN ${reclassWhen} THEN ${reclass.atStake}`]
-      : []),
+    ...(reclassWhen && reclass ? [`WHEN ${reclassWhen} THEN ${reclass.atStake}`] : []),
     `ELSE ${capped} END`,
   ].join(' ');
   // Each finding carries its claim's figures and flags: the engine takes the dollars it recovers
@@ -387,17 +295,9 @@ export function auditFindingsQuery(
 }
 
 /** The net eligible claim ids behind one term, in id order: the evidence of a shortfall finding. */
-export function termClaimIdsQuery(
-  mapping: ClaimsSourceMapping,
-  plan: ReconciliationPlan,
-  g: PlannedTerm,
-): SourceQuery {
+export function termClaimIdsQuery(mapping: ClaimsSourceMapping, plan: ReconciliationPlan, g: PlannedTerm): SourceQuery {
   const b = new StatementBuilder(mapping);
-  const where = [
-    netClaimsWhere(b, plan),
-    eligible(b, plan.exclusionSets[exclusionSetIndex(plan, g)] ?? g.exclusions),
-    scopeCondition(b, plan, g),
-  ];
+  const where = [netClaimsWhere(b, plan), eligible(b, plan.exclusionSets[exclusionSetIndex(plan, g)] ?? g.exclusions), scopeCondition(b, plan, g)];
   const text = `SELECT ${b.col('claimId')} AS claim_id\nFROM ${b.table()} c\nWHERE ${where.join('\n  AND ')}\nORDER BY ${b.col('claimId')}`;
   return { name: `claim-ids:${g.termKey}`, text, params: b.params };
 }
@@ -406,10 +306,7 @@ export function termClaimIdsQuery(
  * The source watermark: a fingerprint of every claim row of the client (reversals of this period's
  * claims may be dated later). Any insert, update or delete of the client's claims changes it.
  */
-export function watermarkQuery(
-  mapping: ClaimsSourceMapping,
-  clientId: string,
-): SourceQuery {
+export function watermarkQuery(mapping: ClaimsSourceMapping, clientId: string): SourceQuery {
   const b = new StatementBuilder(mapping);
   const { d } = b;
   const text = [
@@ -428,8 +325,6 @@ export function canonicalCodes(mapping: ClaimsSourceMapping): {
 } {
   return {
     channel: new Map(channels.map((c) => [mapping.channelCodes?.[c] ?? c, c])),
-    drugType: new Map(
-      drugTypes.map((t) => [mapping.drugTypeCodes?.[t] ?? t, t]),
-    ),
+    drugType: new Map(drugTypes.map((t) => [mapping.drugTypeCodes?.[t] ?? t, t])),
   };
 }

@@ -21,10 +21,8 @@ export interface SqlDialect {
 }
 
 /** PostgreSQL's FILTER clause lets the planner skip the expression for rows it does not take. */
-const filterClause = (expression: string | null, condition: string) =>
-  `${expression === null ? 'COUNT(*)' : `SUM(${expression})`} FILTER (WHERE ${condition})`;
-const caseSum = (expression: string | null, condition: string) =>
-  `SUM(CASE WHEN ${condition} THEN ${expression ?? '1'} ELSE 0 END)`;
+const filterClause = (expression: string | null, condition: string) => `${expression === null ? 'COUNT(*)' : `SUM(${expression})`} FILTER (WHERE ${condition})`;
+const caseSum = (expression: string | null, condition: string) => `SUM(CASE WHEN ${condition} THEN ${expression ?? '1'} ELSE 0 END)`;
 
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
@@ -50,5 +48,4 @@ export const mssqlDialect: SqlDialect = {
   filtered: caseSum,
 };
 
-export const dialectFor = (mapping: ClaimsSourceMapping): SqlDialect =>
-  mapping.dialect === 'mssql' ? mssqlDialect : postgresDialect;
+export const dialectFor = (mapping: ClaimsSourceMapping): SqlDialect => (mapping.dialect === 'mssql' ? mssqlDialect : postgresDialect);

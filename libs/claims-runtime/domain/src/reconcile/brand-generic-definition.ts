@@ -31,19 +31,9 @@ export const standardBrandGenericDefinition: BrandGenericDefinition = {
 };
 
 /** The drug type the definition gives a claim, or null without a MONY code to go by. */
-export function derivedDrugType(
-  definition: BrandGenericDefinition,
-  mony: string | null,
-  daw: number | null,
-): DrugType | null {
+export function derivedDrugType(definition: BrandGenericDefinition, mony: string | null, daw: number | null): DrugType | null {
   if (mony === null) return null;
-  if ((definition.genericMony as readonly string[]).includes(mony))
-    return 'generic';
-  if (
-    (definition.brandAsGenericMony as readonly string[]).includes(mony) &&
-    daw !== null &&
-    definition.genericDaw.includes(daw)
-  )
-    return 'generic';
+  if ((definition.genericMony as readonly string[]).includes(mony)) return 'generic';
+  if ((definition.brandAsGenericMony as readonly string[]).includes(mony) && daw !== null && definition.genericDaw.includes(daw)) return 'generic';
   return 'brand';
 }

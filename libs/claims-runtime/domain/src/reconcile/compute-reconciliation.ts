@@ -1,18 +1,7 @@
-import type {
-  BucketMoved,
-  EvidenceRef,
-  Finding,
-  ReconciliationBucket,
-} from '@leaf/contracts';
+import type { BucketMoved, EvidenceRef, Finding, ReconciliationBucket } from '@leaf/contracts';
 import { fromCents, toCents } from '@leaf/contracts';
 import type { BucketAggregate, ExclusionSetSums } from './bucket-aggregate';
-import {
-  adjustsForFindings,
-  movedClaims,
-  movedSumsFor,
-  type ClaimRecovery,
-  type MovedClaim,
-} from './finding-recoveries';
+import { adjustsForFindings, movedClaims, movedSumsFor, type ClaimRecovery, type MovedClaim } from './finding-recoveries';
 import {
   addMoney,
   average,
@@ -24,13 +13,7 @@ import {
   microCentsToMoney,
   timesCount,
 } from './money-math';
-import {
-  exclusionSetIndex,
-  matchesBucket,
-  termCoversSegment,
-  type PlannedTerm,
-  type ReconciliationPlan,
-} from './reconciliation-plan';
+import { exclusionSetIndex, matchesBucket, termCoversSegment, type PlannedTerm, type ReconciliationPlan } from './reconciliation-plan';
 
 export interface GuaranteeOutcome {
   readonly bucket: ReconciliationBucket;
@@ -57,13 +40,8 @@ export interface ReconciliationTotals {
 }
 
 /** An aggregate row belongs to a term when its cell and its segment of the period do. */
-const rowInTerm = (
-  plan: ReconciliationPlan,
-  g: PlannedTerm,
-  r: BucketAggregate,
-): boolean =>
-  matchesBucket(g, r.channel, r.drugType) &&
-  termCoversSegment(plan, g, r.segment);
+const rowInTerm = (plan: ReconciliationPlan, g: PlannedTerm, r: BucketAggregate): boolean =>
+  matchesBucket(g, r.channel, r.drugType) && termCoversSegment(plan, g, r.segment);
 
 const zeroSums: ExclusionSetSums = {
   claims: 0,
@@ -72,11 +50,7 @@ const zeroSums: ExclusionSetSums = {
   dispensingFee: '0.00',
 };
 
-function sumsFor(
-  plan: ReconciliationPlan,
-  g: PlannedTerm,
-  rows: readonly BucketAggregate[],
-): ExclusionSetSums {
+function sumsFor(plan: ReconciliationPlan, g: PlannedTerm, rows: readonly BucketAggregate[]): ExclusionSetSums {
   const k = exclusionSetIndex(plan, g);
   return rows
     .filter((r) => rowInTerm(plan, g, r))
@@ -96,11 +70,7 @@ function sumsFor(
  * The term's sums, less the finding dollars it must not count again (its `deduct` rule), and what
  * moved; terms that are owed claim by claim or not owed at all are left as they are.
  */
-function measuredSums(
-  g: PlannedTerm,
-  gross: ExclusionSetSums,
-  moved: readonly MovedClaim[],
-): { sums: ExclusionSetSums; moved: BucketMoved | null } {
+function measuredSums(g: PlannedTerm, gross: ExclusionSetSums, moved: readonly MovedClaim[]): { sums: ExclusionSetSums; moved: BucketMoved | null } {
   if (!adjustsForFindings(g)) return { sums: gross, moved: null };
   const m = movedSumsFor(g, moved);
   const deduct = g.findingOverlap === 'deduct';
@@ -118,20 +88,13 @@ function measuredSums(
     sums: {
       claims: gross.claims - m.removedClaims,
       awp: fromCents(toCents(gross.awp) - m.awp),
-      ingredientCost: fromCents(
-        toCents(gross.ingredientCost) - m.ingredientCost,
-      ),
+      ingredientCost: fromCents(toCents(gross.ingredientCost) - m.ingredientCost),
       dispensingFee: fromCents(toCents(gross.dispensingFee) - m.dispensingFee),
     },
   };
 }
 
-function outcomeOf(
-  plan: ReconciliationPlan,
-  g: PlannedTerm,
-  rows: readonly BucketAggregate[],
-  recovered: readonly MovedClaim[],
-): GuaranteeOutcome {
+function outcomeOf(plan: ReconciliationPlan, g: PlannedTerm, rows: readonly BucketAggregate[], recovered: readonly MovedClaim[]): GuaranteeOutcome {
   const { sums: s, moved } = measuredSums(g, sumsFor(plan, g, rows), recovered);
   const base = {
     guaranteeId: g.guaranteeId,
@@ -150,11 +113,7 @@ function outcomeOf(
     moved,
   };
   if (g.metric === 'awp_discount') {
-    const micro = awpVarianceMicroCents(
-      g.guaranteedValue,
-      s.awp,
-      s.ingredientCost,
-    );
+    const micro = awpVarianceMicroCents(g.guaranteedValue, s.awp, s.ingredientCost);
     const variance = microCentsToMoney(micro);
     return {
       varianceMicroCents: micro,
@@ -168,27 +127,15 @@ function outcomeOf(
     };
   }
   if (g.metric === 'dispensing_fee') {
-    const micro = feeVarianceMicroCents(
-      g.guaranteedValue,
-      s.dispensingFee,
-      s.claims,
-    );
+    const micro = feeVarianceMicroCents(g.guaranteedValue, s.dispensingFee, s.claims);
     const variance = microCentsToMoney(micro);
     // A per-claim ceiling is owed claim by claim: fees below the ceiling on some claims do not
     // pay for fees above it on others.
     const f = plan.feeGuarantees.indexOf(g);
     const excess =
-      f >= 0
-        ? rows
-            .filter((r) => rowInTerm(plan, g, r))
-            .reduce(
-              (sum, r) => addMoney(sum, r.feeExcess[f]?.amount ?? '0.00'),
-              '0.00',
-            )
-        : maxZero(variance);
+      f >= 0 ? rows.filter((r) => rowInTerm(plan, g, r)).reduce((sum, r) => addMoney(sum, r.feeExcess[f]?.amount ?? '0.00'), '0.00') : maxZero(variance);
     return {
-      varianceMicroCents:
-        g.method === 'per_claim' ? toCents(excess) * 1_000_000n : micro,
+      varianceMicroCents: g.method === 'per_claim' ? toCents(excess) * 1_000_000n : micro,
       bucket: {
         ...base,
         effectiveValue: average(s.dispensingFee, s.claims),
@@ -212,18 +159,11 @@ function outcomeOf(
   };
 }
 
-const shortfallFinding = (
-  id: string,
-  terms: readonly PlannedTerm[],
-  outcomes: readonly GuaranteeOutcome[],
-  owed: string,
-  detail: string,
-): Finding => ({
+const shortfallFinding = (id: string, terms: readonly PlannedTerm[], outcomes: readonly GuaranteeOutcome[], owed: string, detail: string): Finding => ({
   findingId: id,
   kind: 'guarantee_shortfall',
   claimId: null,
-  guaranteeId:
-    terms.length === 1 ? (terms[0] as PlannedTerm).guaranteeId : null,
+  guaranteeId: terms.length === 1 ? (terms[0] as PlannedTerm).guaranteeId : null,
   channel: terms.length === 1 ? (terms[0] as PlannedTerm).channel : null,
   drugType: terms.length === 1 ? (terms[0] as PlannedTerm).drugType : null,
   impact: owed,
@@ -245,9 +185,7 @@ export function computeReconciliation(
   recoveries: readonly ClaimRecovery[] = [],
 ): ReconciliationTotals {
   const recovered = movedClaims(recoveries);
-  const outcomes = plan.guarantees.map((g) =>
-    outcomeOf(plan, g, rows, recovered),
-  );
+  const outcomes = plan.guarantees.map((g) => outcomeOf(plan, g, rows, recovered));
   const findings: Finding[] = [];
   let owedCents = 0n;
 
@@ -274,15 +212,7 @@ export function computeReconciliation(
       ? `offset group ${key.slice(6)} (${terms.map((t) => t.guaranteeId).join(', ')}) nets to a shortfall of ${fromCents(owed)}`
       : `${terms[0]?.metric} guaranteed ${terms[0]?.guaranteedValue}, delivered ${memberOutcomes[0]?.bucket.effectiveValue ?? 'n/a'}: shortfall ${fromCents(owed)}`;
     shortfallTerms.set(`shortfall:${key}`, terms);
-    findings.push(
-      shortfallFinding(
-        `shortfall:${key}`,
-        terms,
-        memberOutcomes,
-        fromCents(owed),
-        detail,
-      ),
-    );
+    findings.push(shortfallFinding(`shortfall:${key}`, terms, memberOutcomes, fromCents(owed), detail));
   }
 
   // A discount term measures ingredient cost, a fee term the fee: each moved dollar once.
@@ -290,14 +220,7 @@ export function computeReconciliation(
     fromCents(
       outcomes.reduce((s, { bucket: b }) => {
         if (b.moved?.rule !== rule) return s;
-        return (
-          s +
-          toCents(
-            b.metric === 'awp_discount'
-              ? b.moved.ingredientCostPaid
-              : b.moved.dispensingFeePaid,
-          )
-        );
+        return s + toCents(b.metric === 'awp_discount' ? b.moved.ingredientCostPaid : b.moved.dispensingFeePaid);
       }, 0n),
     );
   return {
@@ -309,14 +232,8 @@ export function computeReconciliation(
     netClaims: rows.reduce((n, r) => n + r.netClaims, 0),
     excludedClaims: rows.reduce((n, r) => n + r.excludedClaims, 0),
     awp: rows.reduce((s, r) => addMoney(s, r.awp), '0.00'),
-    ingredientCost: rows.reduce(
-      (s, r) => addMoney(s, r.ingredientCost),
-      '0.00',
-    ),
+    ingredientCost: rows.reduce((s, r) => addMoney(s, r.ingredientCost), '0.00'),
     eligibleAwp: rows.reduce((s, r) => addMoney(s, r.eligibleAwp), '0.00'),
-    eligibleIngredientCost: rows.reduce(
-      (s, r) => addMoney(s, r.eligibleIngredientCost),
-      '0.00',
-    ),
+    eligibleIngredientCost: rows.reduce((s, r) => addMoney(s, r.eligibleIngredientCost), '0.00'),
   };
 }

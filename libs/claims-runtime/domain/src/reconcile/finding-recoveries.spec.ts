@@ -2,12 +2,7 @@ import type { ClaimRecovery } from './finding-recoveries';
 import { movedClaims, movedSumsFor } from './finding-recoveries';
 import type { PlannedTerm } from './reconciliation-plan';
 
-const claim = (
-  claimId: string,
-  kind: ClaimRecovery['kind'],
-  impact: string,
-  o: Partial<ClaimRecovery> = {},
-): ClaimRecovery => ({
+const claim = (claimId: string, kind: ClaimRecovery['kind'], impact: string, o: Partial<ClaimRecovery> = {}): ClaimRecovery => ({
   kind,
   claimId,
   channel: 'retail30',
@@ -48,10 +43,7 @@ const term = (o: Partial<PlannedTerm> = {}): PlannedTerm => ({
 
 describe('movedClaims', () => {
   it('takes a duplicate out whole, and only once even when its fee is also above the ceiling', () => {
-    const [dup] = movedClaims([
-      claim('C1', 'duplicate_fill', '26.50'),
-      claim('C1', 'fee_above_contract', '0.50'),
-    ]);
+    const [dup] = movedClaims([claim('C1', 'duplicate_fill', '26.50'), claim('C1', 'fee_above_contract', '0.50')]);
     expect(dup).toMatchObject({
       removed: true,
       awp: 2000n,
@@ -67,9 +59,7 @@ describe('movedClaims', () => {
       claim('B', 'fee_above_contract', '0.50'),
       claim('C', 'paid_above_uc', '26.00', { ingredientCost: '25.00' }),
     ]);
-    expect(
-      moved.map((m) => [m.claimId, m.ingredientCost, m.dispensingFee]),
-    ).toEqual([
+    expect(moved.map((m) => [m.claimId, m.ingredientCost, m.dispensingFee])).toEqual([
       ['A', 500n, 0n],
       ['B', 0n, 200n],
       ['C', 2500n, 100n],
@@ -96,8 +86,6 @@ describe('movedSumsFor', () => {
     expect(movedSumsFor(term({ exclusions: [] }), moved).claims).toBe(3);
     expect(movedSumsFor(term({ channel: null }), moved).claims).toBe(3);
     // A version in force from April does not measure a claim filled in March.
-    expect(
-      movedSumsFor(term({ effectiveFrom: '2025-04-01' }), moved).claims,
-    ).toBe(0);
+    expect(movedSumsFor(term({ effectiveFrom: '2025-04-01' }), moved).claims).toBe(0);
   });
 });

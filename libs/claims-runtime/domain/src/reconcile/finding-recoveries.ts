@@ -1,15 +1,5 @@
-import {
-  toCents,
-  type Channel,
-  type ClaimExclusion,
-  type DrugType,
-  type FindingKind,
-} from '@leaf/contracts';
-import {
-  matchesBucket,
-  termCoversDate,
-  type PlannedTerm,
-} from './reconciliation-plan';
+import { toCents, type Channel, type ClaimExclusion, type DrugType, type FindingKind } from '@leaf/contracts';
+import { matchesBucket, termCoversDate, type PlannedTerm } from './reconciliation-plan';
 
 /**
  * One per-claim finding with the figures of its claim: enough to take the dollars it recovers out
@@ -52,12 +42,9 @@ export interface MovedClaim {
  * its per-claim ceiling come off the fee. A claim's findings never overlap each other (the audit
  * caps the fee they use at the contracted fee), so their sums never exceed what the claim paid.
  */
-export function movedClaims(
-  recoveries: readonly ClaimRecovery[],
-): MovedClaim[] {
+export function movedClaims(recoveries: readonly ClaimRecovery[]): MovedClaim[] {
   const byClaim = new Map<string, ClaimRecovery[]>();
-  for (const r of recoveries)
-    byClaim.set(r.claimId, [...(byClaim.get(r.claimId) ?? []), r]);
+  for (const r of recoveries) byClaim.set(r.claimId, [...(byClaim.get(r.claimId) ?? []), r]);
   return [...byClaim.values()]
     .map((of) => {
       const c = of[0] as ClaimRecovery;
@@ -70,11 +57,7 @@ export function movedClaims(
         flags: c.flags,
       };
       // A duplicate or a refill too soon should not have been paid at all: the claim leaves whole.
-      if (
-        of.some(
-          (r) => r.kind === 'duplicate_fill' || r.kind === 'refill_too_soon',
-        )
-      )
+      if (of.some((r) => r.kind === 'duplicate_fill' || r.kind === 'refill_too_soon'))
         return {
           ...base,
           removed: true,
@@ -87,8 +70,7 @@ export function movedClaims(
       for (const r of of) {
         const impact = toCents(r.impact);
         // Above AWP and a reclassification both recover ingredient cost paid above what it should be.
-        if (r.kind === 'ingredient_above_awp' || r.kind === 'brand_generic_reclass')
-          ic += impact;
+        if (r.kind === 'ingredient_above_awp' || r.kind === 'brand_generic_reclass') ic += impact;
         else if (r.kind === 'paid_above_uc') {
           const fromIc = impact < paidIc ? impact : paidIc;
           ic += fromIc;
@@ -107,18 +89,11 @@ export function movedClaims(
 }
 
 /** Whether the term measures this claim: its channel, drug type and dates, and none of its exclusions. */
-export const termMeasures = (
-  g: PlannedTerm,
-  c: Pick<MovedClaim, 'channel' | 'drugType' | 'flags' | 'fillDate'>,
-): boolean =>
-  matchesBucket(g, c.channel, c.drugType) &&
-  termCoversDate(g, c.fillDate) &&
-  !c.flags.some((f) => g.exclusions.includes(f));
+export const termMeasures = (g: PlannedTerm, c: Pick<MovedClaim, 'channel' | 'drugType' | 'flags' | 'fillDate'>): boolean =>
+  matchesBucket(g, c.channel, c.drugType) && termCoversDate(g, c.fillDate) && !c.flags.some((f) => g.exclusions.includes(f));
 
 /** The terms whose sums a finding's dollars are taken out of: aggregate discount and fee terms. */
-export const adjustsForFindings = (g: PlannedTerm): boolean =>
-  g.method === 'aggregate' &&
-  (g.metric === 'awp_discount' || g.metric === 'dispensing_fee');
+export const adjustsForFindings = (g: PlannedTerm): boolean => g.method === 'aggregate' && (g.metric === 'awp_discount' || g.metric === 'dispensing_fee');
 
 export interface MovedSums {
   /** Claims whose recovered dollars were in the term's sums. */
@@ -130,10 +105,7 @@ export interface MovedSums {
   readonly dispensingFee: bigint;
 }
 
-export function movedSumsFor(
-  g: PlannedTerm,
-  moved: readonly MovedClaim[],
-): MovedSums {
+export function movedSumsFor(g: PlannedTerm, moved: readonly MovedClaim[]): MovedSums {
   let claims = 0;
   let removedClaims = 0;
   let awp = 0n;

@@ -26,32 +26,18 @@ export function average(amount: string, count: number): string | null {
  * What an AWP-discount term is owed, in millionths of a cent (positive: shortfall, negative: the
  * PBM beat the guarantee): guaranteed x AWP - (AWP - ingredient cost) = (guaranteed - effective) x AWP.
  */
-export const awpVarianceMicroCents = (
-  guaranteed: string,
-  awp: string,
-  cost: string,
-): bigint =>
-  toUnits(guaranteed, 6) * toCents(awp) -
-  (toCents(awp) - toCents(cost)) * 1_000_000n;
+export const awpVarianceMicroCents = (guaranteed: string, awp: string, cost: string): bigint =>
+  toUnits(guaranteed, 6) * toCents(awp) - (toCents(awp) - toCents(cost)) * 1_000_000n;
 
 /** Fees paid above a per-claim fee x claims, in millionths of a cent. */
-export const feeVarianceMicroCents = (
-  guaranteedFee: string,
-  feesPaid: string,
-  claims: number,
-): bigint =>
-  toCents(feesPaid) * 1_000_000n -
-  toUnits(guaranteedFee, 6) * 100n * BigInt(claims);
+export const feeVarianceMicroCents = (guaranteedFee: string, feesPaid: string, claims: number): bigint =>
+  toCents(feesPaid) * 1_000_000n - toUnits(guaranteedFee, 6) * 100n * BigInt(claims);
 
-export const microCentsToMoney = (micro: bigint): string =>
-  fromCents(divideHalfUp(micro, 1_000_000n));
+export const microCentsToMoney = (micro: bigint): string => fromCents(divideHalfUp(micro, 1_000_000n));
 
-export const addMoney = (...amounts: string[]): string =>
-  fromCents(amounts.reduce((s, a) => s + toCents(a), 0n));
+export const addMoney = (...amounts: string[]): string => fromCents(amounts.reduce((s, a) => s + toCents(a), 0n));
 
-export const maxZero = (money: string): string =>
-  toCents(money) > 0n ? money : '0.00';
+export const maxZero = (money: string): string => (toCents(money) > 0n ? money : '0.00');
 
 /** guaranteed per-unit dollars x count, as money. */
-export const timesCount = (rate: string, count: number): string =>
-  microCentsToMoney(toUnits(rate, 6) * 100n * BigInt(count));
+export const timesCount = (rate: string, count: number): string => microCentsToMoney(toUnits(rate, 6) * 100n * BigInt(count));

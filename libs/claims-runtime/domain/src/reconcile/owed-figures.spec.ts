@@ -1,11 +1,7 @@
 import type { Finding, FindingKind } from '@leaf/contracts';
 import { owedFigures, owedCategoryOf } from './owed-figures';
 
-const finding = (
-  kind: FindingKind,
-  impact: string,
-  id: string = kind,
-): Finding => ({
+const finding = (kind: FindingKind, impact: string, id: string = kind): Finding => ({
   findingId: `${id}:${impact}`,
   kind,
   claimId: kind === 'guarantee_shortfall' ? null : 'CLM1',
@@ -60,15 +56,6 @@ describe('owedFigures', () => {
   });
 
   it('puts every finding kind in exactly one category', () => {
-    expect(Object.values(owedCategoryOf).sort()).toEqual([
-      'audit',
-      'audit',
-      'audit',
-      'audit',
-      'audit',
-      'audit',
-      'guarantee',
-      'guarantee',
-    ]);
+    expect(Object.values(owedCategoryOf).sort()).toEqual(['audit', 'audit', 'audit', 'audit', 'audit', 'audit', 'guarantee', 'guarantee']);
   });
 });

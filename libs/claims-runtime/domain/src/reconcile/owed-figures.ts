@@ -1,13 +1,4 @@
-import {
-  findingKinds,
-  fromCents,
-  toCents,
-  type Finding,
-  type FindingKind,
-  type FindingKindTotal,
-  type Money,
-  type OwedCategory,
-} from '@leaf/contracts';
+import { findingKinds, fromCents, toCents, type Finding, type FindingKind, type FindingKindTotal, type Money, type OwedCategory } from '@leaf/contracts';
 
 /**
  * Which owed figure each finding kind makes. The per-claim dispensing-fee ceiling is a contract
@@ -57,10 +48,7 @@ export function owedFigures(findings: Iterable<Finding>): OwedFigures {
         impact: fromCents(t.cents),
       };
     });
-  const sum = (category: OwedCategory) =>
-    totals
-      .filter((t) => t.category === category)
-      .reduce((s, t) => s + toCents(t.impact), 0n);
+  const sum = (category: OwedCategory) => totals.filter((t) => t.category === category).reduce((s, t) => s + toCents(t.impact), 0n);
   const guarantee = sum('guarantee');
   const audit = sum('audit');
   return {

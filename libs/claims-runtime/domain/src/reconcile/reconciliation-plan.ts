@@ -1,14 +1,6 @@
 import { addDays, segmentStarts, termsInForce } from './terms-in-force';
-import {
-  standardBrandGenericDefinition,
-  type BrandGenericDefinition,
-} from './brand-generic-definition';
-import type {
-  Channel,
-  ClaimExclusion,
-  ContractGuarantee,
-  DrugType,
-} from '@leaf/contracts';
+import { standardBrandGenericDefinition, type BrandGenericDefinition } from './brand-generic-definition';
+import type { Channel, ClaimExclusion, ContractGuarantee, DrugType } from '@leaf/contracts';
 
 /** A guarantee as the engine uses it: the contract term plus the offset group it may net within. */
 export interface PlannedGuarantee extends ContractGuarantee {
@@ -84,14 +76,9 @@ export const refillTooSoonPercent = 75;
 export const ninetyDayMinimumDays = 84;
 
 /** The claim flags that can exclude a claim (reversals are never counted at all). */
-export const claimFlagExclusions: readonly ClaimExclusion[] = [
-  'uc_priced',
-  'compound',
-  '340b',
-];
+export const claimFlagExclusions: readonly ClaimExclusion[] = ['uc_priced', 'compound', '340b'];
 
-export const exclusionKey = (exclusions: readonly ClaimExclusion[]): string =>
-  [...exclusions].sort().join(',');
+export const exclusionKey = (exclusions: readonly ClaimExclusion[]): string => [...exclusions].sort().join(',');
 
 /**
  * Plans a run from every version of the period's terms: which version governs which dates, the
@@ -104,11 +91,7 @@ export function planReconciliation(input: {
   periodEnd: string;
   guarantees: readonly PlannedGuarantee[];
 }): ReconciliationPlan {
-  const ordered = termsInForce(
-    input.guarantees,
-    input.periodStart,
-    input.periodEnd,
-  );
+  const ordered = termsInForce(input.guarantees, input.periodStart, input.periodEnd);
   // Reversals are never counted by any term: a reversed claim and its reversal both drop out.
   const sets = new Map<string, readonly ClaimExclusion[]>();
   for (const g of ordered) {
@@ -118,9 +101,7 @@ export function planReconciliation(input: {
   const every = [...claimFlagExclusions].sort();
   sets.set(every.join(','), sets.get(every.join(',')) ?? every);
   const exclusionSets = [...sets.values()];
-  const feeGuarantees = ordered.filter(
-    (g) => g.metric === 'dispensing_fee' && g.method === 'per_claim',
-  );
+  const feeGuarantees = ordered.filter((g) => g.metric === 'dispensing_fee' && g.method === 'per_claim');
   return {
     clientId: input.clientId,
     periodId: input.periodId,
@@ -129,31 +110,20 @@ export function planReconciliation(input: {
     guarantees: ordered,
     segmentStarts: segmentStarts(ordered, input.periodStart, input.periodEnd),
     exclusionSets,
-    eligibleSet: exclusionSets.findIndex(
-      (s) => exclusionKey(s) === every.join(','),
-    ),
+    eligibleSet: exclusionSets.findIndex((s) => exclusionKey(s) === every.join(',')),
     feeGuarantees,
     sharedFeeCeiling: feeGuarantees.every(
-      (g, i) =>
-        exclusionKey(g.exclusions) ===
-          exclusionKey(feeGuarantees[0]?.exclusions ?? []) &&
-        feeGuarantees.slice(i + 1).every((h) => !termsMeet(g, h)),
+      (g, i) => exclusionKey(g.exclusions) === exclusionKey(feeGuarantees[0]?.exclusions ?? []) && feeGuarantees.slice(i + 1).every((h) => !termsMeet(g, h)),
     ),
     ninetyDayChannels: ['retail90', 'mail'],
     brandGeneric: standardBrandGenericDefinition,
-    discountTerms: ordered.filter(
-      (g) => g.metric === 'awp_discount' && g.method === 'aggregate',
-    ),
+    discountTerms: ordered.filter((g) => g.metric === 'awp_discount' && g.method === 'aggregate'),
   };
 }
 
 /** The dates of segment `k` of the plan. */
-export function segmentRange(
-  plan: Pick<ReconciliationPlan, 'segmentStarts' | 'periodStart' | 'periodEnd'>,
-  k: number,
-): readonly [string, string] {
-  const from =
-    k === 0 ? plan.periodStart : (plan.segmentStarts[k - 1] as string);
+export function segmentRange(plan: Pick<ReconciliationPlan, 'segmentStarts' | 'periodStart' | 'periodEnd'>, k: number): readonly [string, string] {
+  const from = k === 0 ? plan.periodStart : (plan.segmentStarts[k - 1] as string);
   const next = plan.segmentStarts[k];
   return [from, next === undefined ? plan.periodEnd : addDays(next, -1)];
 }
@@ -169,46 +139,23 @@ export function termCoversSegment(
 }
 
 /** Whether a term governs a claim filled on `date`. */
-export const termCoversDate = (
-  g: Pick<PlannedTerm, 'effectiveFrom' | 'effectiveTo'>,
-  date: string,
-): boolean => g.effectiveFrom <= date && date <= g.effectiveTo;
+export const termCoversDate = (g: Pick<PlannedTerm, 'effectiveFrom' | 'effectiveTo'>, date: string): boolean =>
+  g.effectiveFrom <= date && date <= g.effectiveTo;
 
 /** Whether two terms can hold the same claim: their scopes and their dates meet. */
 export const termsMeet = (
-  a: Pick<
-    PlannedTerm,
-    'channel' | 'drugType' | 'effectiveFrom' | 'effectiveTo'
-  >,
-  b: Pick<
-    PlannedTerm,
-    'channel' | 'drugType' | 'effectiveFrom' | 'effectiveTo'
-  >,
-): boolean =>
-  scopesMeet(a, b) &&
-  a.effectiveFrom <= b.effectiveTo &&
-  b.effectiveFrom <= a.effectiveTo;
+  a: Pick<PlannedTerm, 'channel' | 'drugType' | 'effectiveFrom' | 'effectiveTo'>,
+  b: Pick<PlannedTerm, 'channel' | 'drugType' | 'effectiveFrom' | 'effectiveTo'>,
+): boolean => scopesMeet(a, b) && a.effectiveFrom <= b.effectiveTo && b.effectiveFrom <= a.effectiveTo;
 
-export function exclusionSetIndex(
-  plan: ReconciliationPlan,
-  g: PlannedGuarantee,
-): number {
+export function exclusionSetIndex(plan: ReconciliationPlan, g: PlannedGuarantee): number {
   const key = exclusionKey(g.exclusions.filter((e) => e !== 'reversal'));
   return plan.exclusionSets.findIndex((s) => exclusionKey(s) === key);
 }
 
 /** Whether two terms' channel x drug type scopes share any claim (null covers every value). */
-export const scopesMeet = (
-  a: { channel: Channel | null; drugType: DrugType | null },
-  b: { channel: Channel | null; drugType: DrugType | null },
-): boolean =>
-  (a.channel === null || b.channel === null || a.channel === b.channel) &&
-  (a.drugType === null || b.drugType === null || a.drugType === b.drugType);
+export const scopesMeet = (a: { channel: Channel | null; drugType: DrugType | null }, b: { channel: Channel | null; drugType: DrugType | null }): boolean =>
+  (a.channel === null || b.channel === null || a.channel === b.channel) && (a.drugType === null || b.drugType === null || a.drugType === b.drugType);
 
-export const matchesBucket = (
-  g: { channel: Channel | null; drugType: DrugType | null },
-  channel: Channel,
-  drugType: DrugType,
-): boolean =>
-  (g.channel === null || g.channel === channel) &&
-  (g.drugType === null || g.drugType === drugType);
+export const matchesBucket = (g: { channel: Channel | null; drugType: DrugType | null }, channel: Channel, drugType: DrugType): boolean =>
+  (g.channel === null || g.channel === channel) && (g.drugType === null || g.drugType === drugType);

@@ -30,28 +30,17 @@ function subtract(range: Range, taken: readonly Range[]): Range[] {
  * Each stretch a version governs becomes one term of the plan, with concrete dates, in guarantee
  * id then date order; the term key is the guarantee id while a term spans the whole period.
  */
-export function termsInForce(
-  versions: readonly PlannedGuarantee[],
-  periodStart: string,
-  periodEnd: string,
-): PlannedTerm[] {
+export function termsInForce(versions: readonly PlannedGuarantee[], periodStart: string, periodEnd: string): PlannedTerm[] {
   const byId = new Map<string, PlannedGuarantee[]>();
-  for (const v of versions)
-    byId.set(v.guaranteeId, [...(byId.get(v.guaranteeId) ?? []), v]);
+  for (const v of versions) byId.set(v.guaranteeId, [...(byId.get(v.guaranteeId) ?? []), v]);
   const terms: PlannedTerm[] = [];
   for (const id of [...byId.keys()].sort()) {
     const taken: Range[] = [];
     const stretches: PlannedTerm[] = [];
-    const newestFirst = [...(byId.get(id) ?? [])].sort(
-      (a, b) => b.version - a.version,
-    );
+    const newestFirst = [...(byId.get(id) ?? [])].sort((a, b) => b.version - a.version);
     for (const v of newestFirst) {
-      const from =
-        v.effectiveFrom && v.effectiveFrom > periodStart
-          ? v.effectiveFrom
-          : periodStart;
-      const to =
-        v.effectiveTo && v.effectiveTo < periodEnd ? v.effectiveTo : periodEnd;
+      const from = v.effectiveFrom && v.effectiveFrom > periodStart ? v.effectiveFrom : periodStart;
+      const to = v.effectiveTo && v.effectiveTo < periodEnd ? v.effectiveTo : periodEnd;
       if (from > to) continue;
       for (const [a, b] of subtract([from, to], taken))
         stretches.push({
@@ -62,9 +51,7 @@ export function termsInForce(
         });
       taken.push([from, to]);
     }
-    terms.push(
-      ...stretches.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1)),
-    );
+    terms.push(...stretches.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1)));
   }
   return terms;
 }
@@ -73,11 +60,7 @@ export function termsInForce(
  * The dates where some term starts or the day after one ends, inside the period: the claims of
  * one segment (between two of them) are all governed by the same version of every term.
  */
-export function segmentStarts(
-  terms: readonly PlannedTerm[],
-  periodStart: string,
-  periodEnd: string,
-): string[] {
+export function segmentStarts(terms: readonly PlannedTerm[], periodStart: string, periodEnd: string): string[] {
   const starts = new Set<string>();
   for (const t of terms) {
     if (t.effectiveFrom > periodStart) starts.add(t.effectiveFrom);

@@ -39,50 +39,11 @@ const bucket = (
 describe('groupBuckets', () => {
   // The example: three metrics over one client's claims.
   const buckets = [
-    bucket(
-      'awp-r30-b',
-      'awp_discount',
-      'retail30',
-      'brand',
-      100,
-      '1000.00',
-      '5.00',
-    ),
-    bucket(
-      'awp-r30-g',
-      'awp_discount',
-      'retail30',
-      'generic',
-      300,
-      '600.00',
-      '0.00',
-      '-7.50',
-    ),
-    bucket(
-      'fee-r30',
-      'dispensing_fee',
-      'retail30',
-      null,
-      400,
-      '1600.00',
-      '2.00',
-    ),
-    bucket(
-      'rebate-all-b',
-      'rebate_per_brand_claim',
-      null,
-      'brand',
-      100,
-      '1000.00',
-    ),
-    bucket(
-      'rebate-r30-b',
-      'rebate_per_brand_claim',
-      'retail30',
-      'brand',
-      100,
-      '1000.00',
-    ),
+    bucket('awp-r30-b', 'awp_discount', 'retail30', 'brand', 100, '1000.00', '5.00'),
+    bucket('awp-r30-g', 'awp_discount', 'retail30', 'generic', 300, '600.00', '0.00', '-7.50'),
+    bucket('fee-r30', 'dispensing_fee', 'retail30', null, 400, '1600.00', '2.00'),
+    bucket('rebate-all-b', 'rebate_per_brand_claim', null, 'brand', 100, '1000.00'),
+    bucket('rebate-r30-b', 'rebate_per_brand_claim', 'retail30', 'brand', 100, '1000.00'),
   ];
   const groups = groupBuckets(buckets);
 

@@ -1,42 +1,21 @@
-import {
-  fromCents,
-  guaranteeMetrics,
-  toCents,
-  type BucketGroup,
-  type BucketTotal,
-  type ReconciliationBucket,
-} from '@leaf/contracts';
+import { fromCents, guaranteeMetrics, toCents, type BucketGroup, type BucketTotal, type ReconciliationBucket } from '@leaf/contracts';
 
 /** Two scopes share claims when each dimension does (null covers every value). */
-const meet = <T>(a: T | null, b: T | null) =>
-  a === null || b === null || a === b;
+const meet = <T>(a: T | null, b: T | null) => a === null || b === null || a === b;
 
-function overlapping(
-  buckets: readonly ReconciliationBucket[],
-): [ReconciliationBucket, ReconciliationBucket] | null {
+function overlapping(buckets: readonly ReconciliationBucket[]): [ReconciliationBucket, ReconciliationBucket] | null {
   for (let i = 0; i < buckets.length; i++)
     for (let j = i + 1; j < buckets.length; j++) {
-      const [a, b] = [buckets[i], buckets[j]] as [
-        ReconciliationBucket,
-        ReconciliationBucket,
-      ];
+      const [a, b] = [buckets[i], buckets[j]] as [ReconciliationBucket, ReconciliationBucket];
       // Two versions of a term over different months never share a claim.
-      const sameDates =
-        (a.effectiveFrom ?? '') <= (b.effectiveTo ?? '9999') &&
-        (b.effectiveFrom ?? '') <= (a.effectiveTo ?? '9999');
-      if (
-        meet(a.channel, b.channel) &&
-        meet(a.drugType, b.drugType) &&
-        sameDates
-      )
-        return [a, b];
+      const sameDates = (a.effectiveFrom ?? '') <= (b.effectiveTo ?? '9999') && (b.effectiveFrom ?? '') <= (a.effectiveTo ?? '9999');
+      if (meet(a.channel, b.channel) && meet(a.drugType, b.drugType) && sameDates) return [a, b];
     }
   return null;
 }
 
 function totalOf(buckets: readonly ReconciliationBucket[]): BucketTotal {
-  const sum = (pick: (b: ReconciliationBucket) => string) =>
-    fromCents(buckets.reduce((s, b) => s + toCents(pick(b)), 0n));
+  const sum = (pick: (b: ReconciliationBucket) => string) => fromCents(buckets.reduce((s, b) => s + toCents(pick(b)), 0n));
   return {
     claimCount: buckets.reduce((n, b) => n + b.claimCount, 0),
     awp: sum((b) => b.awp),
@@ -52,9 +31,7 @@ function totalOf(buckets: readonly ReconciliationBucket[]): BucketTotal {
  * AWP-discount, fee and rebate buckets all measure the same claims, so there is no total across
  * metrics; within one a total is given only when no claim can fall in two of its buckets.
  */
-export function groupBuckets(
-  buckets: readonly ReconciliationBucket[],
-): BucketGroup[] {
+export function groupBuckets(buckets: readonly ReconciliationBucket[]): BucketGroup[] {
   return guaranteeMetrics.flatMap((metric) => {
     const of = buckets.filter((b) => b.metric === metric);
     if (of.length === 0) return [];
@@ -64,9 +41,7 @@ export function groupBuckets(
         metric,
         guaranteeIds: of.map((b) => b.guaranteeId),
         total: pair ? null : totalOf(of),
-        noTotal: pair
-          ? `${pair[0].guaranteeId} and ${pair[1].guaranteeId} cover some of the same claims, so their sums would count those claims twice`
-          : null,
+        noTotal: pair ? `${pair[0].guaranteeId} and ${pair[1].guaranteeId} cover some of the same claims, so their sums would count those claims twice` : null,
       },
     ];
   });

@@ -1,13 +1,4 @@
-import type {
-  BucketGroup,
-  Channel,
-  DrugType,
-  GuaranteeMetric,
-  Finding,
-  FindingKindTotal,
-  ReconciliationBucket,
-  ReconciliationSummary,
-} from '@leaf/contracts';
+import type { BucketGroup, Channel, DrugType, GuaranteeMetric, Finding, FindingKindTotal, ReconciliationBucket, ReconciliationSummary } from '@leaf/contracts';
 
 export type { FindingKindTotal };
 

@@ -1,14 +1,7 @@
-import {
-  fromCents,
-  toCents,
-  type ReconciliationBucket,
-  type ReconciliationSummary,
-  type RunDiff,
-} from '@leaf/contracts';
+import { fromCents, toCents, type ReconciliationBucket, type ReconciliationSummary, type RunDiff } from '@leaf/contracts';
 
 /** What identifies a bucket across runs: its term and the date its version took over. */
-export const bucketKey = (b: ReconciliationBucket): string =>
-  `${b.guaranteeId}@${b.effectiveFrom ?? 'period'}`;
+export const bucketKey = (b: ReconciliationBucket): string => `${b.guaranteeId}@${b.effectiveFrom ?? 'period'}`;
 
 const compared = [
   'guaranteeVersion',
@@ -40,10 +33,7 @@ const side = (b: ReconciliationBucket | undefined) =>
  * The buckets added, removed or changed from `base` to `other`, in bucket key order, each with the
  * fields that differ and the term version (and its evidence) each run measured against.
  */
-export function diffBuckets(
-  base: readonly ReconciliationBucket[],
-  other: readonly ReconciliationBucket[],
-): RunDiff['buckets'] {
+export function diffBuckets(base: readonly ReconciliationBucket[], other: readonly ReconciliationBucket[]): RunDiff['buckets'] {
   const before = new Map(base.map((b) => [bucketKey(b), b]));
   const after = new Map(other.map((b) => [bucketKey(b), b]));
   const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
@@ -51,10 +41,7 @@ export function diffBuckets(
     const a = before.get(key);
     const b = after.get(key);
     const any = (a ?? b) as ReconciliationBucket;
-    const fields =
-      a && b
-        ? compared.filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f]))
-        : [];
+    const fields = a && b ? compared.filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f])) : [];
     if (a && b && fields.length === 0) return [];
     return [
       {
@@ -77,10 +64,7 @@ const change = (base: string, other: string) => ({
 });
 
 /** The owed figures of two runs and what changed between them. */
-export const diffOwed = (
-  base: ReconciliationSummary,
-  other: ReconciliationSummary,
-): RunDiff['summary'] => ({
+export const diffOwed = (base: ReconciliationSummary, other: ReconciliationSummary): RunDiff['summary'] => ({
   guaranteeShortfall: change(base.guaranteeShortfall, other.guaranteeShortfall),
   auditImpact: change(base.auditImpact, other.auditImpact),
   totalOwed: change(base.totalOwed, other.totalOwed),

@@ -9,13 +9,7 @@ import {
   type GuaranteeList,
   type Identity,
 } from '@leaf/contracts';
-import {
-  AppError,
-  CurrentIdentity,
-  ZodPipe,
-  assertClientVisible,
-  canSeeClient,
-} from '@leaf/platform';
+import { AppError, CurrentIdentity, ZodPipe, assertClientVisible, canSeeClient } from '@leaf/platform';
 import { ClaimsSummaryRepository } from '@leaf/claims-runtime/data-access';
 import { ClientsReadModel, etagOf, matches } from './clients.read-model';
 
@@ -40,9 +34,7 @@ export class ClientsController {
   ): Promise<ClientList | undefined> {
     // The tag is of what this caller sees: callers with different scopes get different tags.
     const body = {
-      items: (await this.readModel.list()).filter((c) =>
-        canSeeClient(identity, c.clientId),
-      ),
+      items: (await this.readModel.list()).filter((c) => canSeeClient(identity, c.clientId)),
     };
     return conditional(reply, body, ifNoneMatch);
   }
@@ -56,11 +48,7 @@ export class ClientsController {
   ): Promise<GuaranteeList | undefined> {
     assertClientVisible(identity, clientId);
     await this.requireClient(clientId);
-    return conditional(
-      reply,
-      { clientId, items: await this.readModel.guaranteesOf(clientId) },
-      ifNoneMatch,
-    );
+    return conditional(reply, { clientId, items: await this.readModel.guaranteesOf(clientId) }, ifNoneMatch);
   }
 
   @Get(':clientId/claims/summary')
@@ -75,8 +63,7 @@ export class ClientsController {
   }
 
   private async requireClient(clientId: string): Promise<void> {
-    if (!(await this.readModel.exists(clientId)))
-      throw new AppError('NOT_FOUND', `no client ${clientId}`);
+    if (!(await this.readModel.exists(clientId))) throw new AppError('NOT_FOUND', `no client ${clientId}`);
   }
 }
 

@@ -83,7 +83,13 @@ describe.each(testDatabaseTargets())('claims-runtime clients and guarantees read
       await ds.destroy();
     }
 
-    const event = { packetId: 'packet-7', clientId: client.clientId, sha256: 'b'.repeat(64), guaranteeIds: [promoted.guaranteeId], promotedAt: new Date().toISOString() };
+    const event = {
+      packetId: 'packet-7',
+      clientId: client.clientId,
+      sha256: 'b'.repeat(64),
+      guaranteeIds: [promoted.guaranteeId],
+      promotedAt: new Date().toISOString(),
+    };
     await bus.send('contracts.packet-promoted.v1', { messageId: 'packet-promoted:packet-7:v2', body: event });
     // Handled = gone from the subscription (completed after the handler committed and invalidated).
     for (let i = 0; i < 200; i++) {

@@ -81,7 +81,13 @@ describe.each(testDatabaseTargets())('claims-runtime on contracts.packet-promote
     expect(before.supersededBy).toBeNull();
 
     const promoted = await promoteNewVersion();
-    const event = { packetId: 'packet-1', clientId: client.clientId, sha256: 'a'.repeat(64), guaranteeIds: [promoted.guaranteeId], promotedAt: new Date().toISOString() };
+    const event = {
+      packetId: 'packet-1',
+      clientId: client.clientId,
+      sha256: 'a'.repeat(64),
+      guaranteeIds: [promoted.guaranteeId],
+      promotedAt: new Date().toISOString(),
+    };
     await bus.send('contracts.packet-promoted.v1', { messageId: `packet-promoted:packet-1:v2`, body: event });
 
     const superseded = await waitFor(async () => {
@@ -94,8 +100,15 @@ describe.each(testDatabaseTargets())('claims-runtime on contracts.packet-promote
     // A run started after the promotion used the new terms; the same promotion announced again
     // (a new message id, so the inbox does not stop it) finds nothing to supersede.
     const after = await reconcile(`after-${randomBytes(4).toString('hex')}`);
-    await bus.send('contracts.packet-promoted.v1', { messageId: `packet-promoted:packet-1:v2:again`, body: { ...event, promotedAt: new Date().toISOString() } });
-    await waitFor(async () => ((await bus.peek({ topic: 'contracts.packet-promoted.v1', subscription: 'claims-runtime' }, { maxCount: 10 })).length === 0 ? true : undefined), 'the subscription to drain');
+    await bus.send('contracts.packet-promoted.v1', {
+      messageId: `packet-promoted:packet-1:v2:again`,
+      body: { ...event, promotedAt: new Date().toISOString() },
+    });
+    await waitFor(
+      async () =>
+        (await bus.peek({ topic: 'contracts.packet-promoted.v1', subscription: 'claims-runtime' }, { maxCount: 10 })).length === 0 ? true : undefined,
+      'the subscription to drain',
+    );
     expect((await getRun(after.runId)).supersededBy).toBeNull();
     expect((await getRun(before.runId)).supersededBy).toEqual(superseded.supersededBy);
   });

@@ -7,19 +7,12 @@
  * (`…-run-inputs.json`, `…-findings.csv`). Only characters safe in every file system and in a
  * quoted Content-Disposition. The artifact's name in the API does not change.
  */
-export function downloadName(
-  run: { clientId: string; periodId: string; runId: string },
-  what: string,
-): string {
-  const safe = (s: string) =>
-    s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+export function downloadName(run: { clientId: string; periodId: string; runId: string }, what: string): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
   const client = safe(run.clientId);
   let period = safe(run.periodId);
-  if (period.startsWith(`${client}-`) && period.length > client.length + 1)
-    period = period.slice(client.length + 1);
-  const base = ['reconciliation', client, period, safe(run.runId)]
-    .filter((part) => part !== '')
-    .join('-');
+  if (period.startsWith(`${client}-`) && period.length > client.length + 1) period = period.slice(client.length + 1);
+  const base = ['reconciliation', client, period, safe(run.runId)].filter((part) => part !== '').join('-');
   const own = /^reconciliation(\.[A-Za-z0-9]+)$/.exec(what);
   return own ? `${base}${own[1]}` : `${base}-${safe(what)}`;
 }

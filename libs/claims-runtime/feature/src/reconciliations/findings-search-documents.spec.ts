@@ -10,10 +10,28 @@ const summary = {
 } as unknown as ReconciliationSummary;
 
 const finding = (findingId: string, impact: string, detail: string): Finding =>
-  ({ findingId, kind: 'duplicate_fill', claimId: 'c-1', guaranteeId: null, channel: 'retail30', drugType: 'brand', impact, detail, claimCount: 1, evidence: [] }) as Finding;
+  ({
+    findingId,
+    kind: 'duplicate_fill',
+    claimId: 'c-1',
+    guaranteeId: null,
+    channel: 'retail30',
+    drugType: 'brand',
+    impact,
+    detail,
+    claimCount: 1,
+    evidence: [],
+  }) as Finding;
 
 describe('findings search document', () => {
-  const run = { runId: 'run-1', clientId: 'northfield-tech', clientName: 'Northfield Tech', periodId: '2025', summary, findings: [finding('f-small', '0.50', 'small one'), finding('f-big', '35.00', 'duplicate of claim c-0')] };
+  const run = {
+    runId: 'run-1',
+    clientId: 'northfield-tech',
+    clientName: 'Northfield Tech',
+    periodId: '2025',
+    summary,
+    findings: [finding('f-small', '0.50', 'small one'), finding('f-big', '35.00', 'duplicate of claim c-0')],
+  };
 
   it('is a valid search document: the summary chunk, then the largest finding first, each with its locator', () => {
     const doc = searchDocumentV1.parse(findingsSearchDocument(run));

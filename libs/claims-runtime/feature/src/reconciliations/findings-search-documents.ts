@@ -32,7 +32,10 @@ export function findingsSearchDocument(run: CompletedRunFindings): SearchDocumen
     { locator: 'summary', text: summaryText.slice(0, 20_000) },
     ...largest.map((f) => ({
       locator: `finding:${f.findingId}`.slice(0, 200),
-      text: [f.kind.replace(/_/g, ' '), f.channel, f.drugType, `impact ${f.impact}`, `${f.claimCount} claim(s)`, f.detail].filter(Boolean).join(' · ').slice(0, 20_000),
+      text: [f.kind.replace(/_/g, ' '), f.channel, f.drugType, `impact ${f.impact}`, `${f.claimCount} claim(s)`, f.detail]
+        .filter(Boolean)
+        .join(' · ')
+        .slice(0, 20_000),
     })),
   ];
   const text = chunks.map((c) => c.text).join('\n');
@@ -54,5 +57,9 @@ export function findingsSearchDocument(run: CompletedRunFindings): SearchDocumen
 
 /** Puts the run's findings document into the outbox, in the transaction that completes the run. */
 export async function addFindingsSearchDocument(manager: EntityManager, run: CompletedRunFindings): Promise<void> {
-  await addToOutbox(manager, 'claims.search-documents.v1', { messageId: `findings-search:${run.runId}`, body: findingsSearchDocument(run), subject: run.clientId });
+  await addToOutbox(manager, 'claims.search-documents.v1', {
+    messageId: `findings-search:${run.runId}`,
+    body: findingsSearchDocument(run),
+    subject: run.clientId,
+  });
 }

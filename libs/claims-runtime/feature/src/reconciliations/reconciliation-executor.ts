@@ -21,14 +21,7 @@ import {
   type AuditRow,
   type ClaimsSourceMapping,
 } from '@leaf/claims-runtime/data-access';
-import {
-  toCents,
-  type ArtifactName,
-  type EvidenceRef,
-  type Finding,
-  type ReconciliationSummary,
-  type RunArtifact,
-} from '@leaf/contracts';
+import { toCents, type ArtifactName, type EvidenceRef, type Finding, type ReconciliationSummary, type RunArtifact } from '@leaf/contracts';
 import { addToOutbox } from '@leaf/messaging';
 import { notGuaranteedCells } from '@leaf/claims-runtime/reports';
 import type { Lake } from '@leaf/storage';
@@ -61,8 +54,7 @@ export interface ExecutorDeps {
 const contentTypes: Record<ArtifactName, string> = {
   'findings-evidence.json': 'application/json',
   'run-inputs.json': 'application/json',
-  'reconciliation.xlsx':
-    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'reconciliation.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'reconciliation.pdf': 'application/pdf',
 };
 
@@ -87,11 +79,7 @@ export class ReconciliationExecutor {
    * `signal` aborts when the run stops being this instance's (its lease was lost): the executor
    * stops at the next step, and its writes are refused anyway (RUN_NOT_OWNED).
    */
-  async execute(
-    request: RunRequest,
-    guarantees?: readonly PlannedGuarantee[],
-    signal?: AbortSignal,
-  ): Promise<void> {
+  async execute(request: RunRequest, guarantees?: readonly PlannedGuarantee[], signal?: AbortSignal): Promise<void> {
     const { runId } = request;
     const { ownerId } = this.deps;
     const stage = async (name: string, progress: number) => {
@@ -101,12 +89,7 @@ export class ReconciliationExecutor {
     const source = new ClaimsSource(this.deps.claimsDb, request.mapping);
 
     await stage('reading the claims watermark', 0.05);
-    const terms =
-      guarantees ??
-      (await this.guarantees.versionsForPeriod(
-        request.clientId,
-        request.periodId,
-      ));
+    const terms = guarantees ?? (await this.guarantees.versionsForPeriod(request.clientId, request.periodId));
     const plan = planReconciliation({ ...request, guarantees: terms });
     const watermark = await source.watermark(request.clientId);
 
@@ -116,11 +99,7 @@ export class ReconciliationExecutor {
     await stage('running per-claim audit checks', 0.35);
     const auditRows = await source.auditRows(plan);
     // The dollars the audit findings recover leave the aggregate terms before their shortfall.
-    const totals = computeReconciliation(
-      plan,
-      aggregates,
-      recoveriesOf(auditRows),
-    );
+    const totals = computeReconciliation(plan, aggregates, recoveriesOf(auditRows));
 
     await stage('collecting the claims behind each shortfall', 0.5);
     const claimIdsByFinding = new Map<string, string[]>();
@@ -152,9 +131,7 @@ export class ReconciliationExecutor {
     // guarantee shortfall by its own path, or the run is not published.
     const owed = owedFigures(findings);
     if (owed.guaranteeShortfall !== totals.guaranteeShortfall) {
-      throw new Error(
-        `the guarantee findings (${owed.guaranteeShortfall}) do not add up to the terms' shortfall (${totals.guaranteeShortfall})`,
-      );
+      throw new Error(`the guarantee findings (${owed.guaranteeShortfall}) do not add up to the terms' shortfall (${totals.guaranteeShortfall})`);
     }
     const summary: ReconciliationSummary = {
       claimCount: totals.netClaims,
@@ -200,15 +177,11 @@ export class ReconciliationExecutor {
       buckets: totals.buckets,
       findings: findings.map((f) => ({
         ...f,
-        claimIds:
-          claimIdsByFinding.get(f.findingId) ?? (f.claimId ? [f.claimId] : []),
+        claimIds: claimIdsByFinding.get(f.findingId) ?? (f.claimId ? [f.claimId] : []),
       })),
     });
     const artifacts: RunArtifact[] = [];
-    const store = async (
-      name: ArtifactName,
-      content: Buffer | string | PassThrough,
-    ) => {
+    const store = async (name: ArtifactName, content: Buffer | string | PassThrough) => {
       const object = await this.deps.lake.put('artifacts', content, {
         contentType: contentTypes[name],
         metadata: { name: name.replace(/[^a-z0-9-]/g, '-') },
@@ -228,12 +201,7 @@ export class ReconciliationExecutor {
     const report: ReconciliationReport = {
       // The run that first computed these inputs (this one, unless it is a replay): a replay
       // renders the same bytes and names the run they come from.
-      runId:
-        (await this.runs.firstRunWithInputs(
-          request.clientId,
-          request.periodId,
-          inputsSha256,
-        )) ?? runId,
+      runId: (await this.runs.firstRunWithInputs(request.clientId, request.periodId, inputsSha256)) ?? runId,
       clientId: request.clientId,
       clientName: request.clientName,
       periodId: request.periodId,
@@ -250,11 +218,7 @@ export class ReconciliationExecutor {
       bucketGroups: groupBuckets(totals.buckets),
       findingTotals: summary.findingTotals,
       topFindings: [...findings]
-        .sort(
-          (a, b) =>
-            Number(toCents(b.impact) - toCents(a.impact)) ||
-            (a.findingId < b.findingId ? -1 : 1),
-        )
+        .sort((a, b) => Number(toCents(b.impact) - toCents(a.impact)) || (a.findingId < b.findingId ? -1 : 1))
         .slice(0, topFindingCount),
       findings: async function* () {
         yield* findings;
@@ -263,8 +227,7 @@ export class ReconciliationExecutor {
         {
           name: 'run-inputs.json',
           sha256: inputsSha256,
-          reference:
-            'mapping, watermark, guarantee versions, queries and parameters',
+          reference: 'mapping, watermark, guarantee versions, queries and parameters',
         },
         {
           name: 'findings-evidence.json',
@@ -309,7 +272,14 @@ export class ReconciliationExecutor {
         },
         subject: request.clientId,
       });
-      await addFindingsSearchDocument(manager, { runId, clientId: request.clientId, clientName: request.clientName, periodId: request.periodId, summary, findings });
+      await addFindingsSearchDocument(manager, {
+        runId,
+        clientId: request.clientId,
+        clientName: request.clientName,
+        periodId: request.periodId,
+        summary,
+        findings,
+      });
     });
     this.deps.onCommitted?.();
     this.deps.logger.info(
@@ -325,31 +295,19 @@ export class ReconciliationExecutor {
   }
 }
 
-const details: Record<
-  AuditRow['kind'],
-  (r: AuditRow, brandGenericDefinition: string) => string
-> = {
-  paid_above_uc: (r) =>
-    `paid ${r.impact} above the pharmacy's usual and customary price`,
+const details: Record<AuditRow['kind'], (r: AuditRow, brandGenericDefinition: string) => string> = {
+  paid_above_uc: (r) => `paid ${r.impact} above the pharmacy's usual and customary price`,
   ingredient_above_awp: (r) => `ingredient cost ${r.impact} above AWP`,
-  fee_above_contract: (r) =>
-    `dispensing fee ${r.impact} above the contracted per-claim fee`,
-  duplicate_fill: (r) =>
-    `duplicate of claim ${r.relatedClaimId ?? '?'} (same member, NDC, date and pharmacy)`,
-  short_days_supply_90: () =>
-    'short days supply in a 90-day channel: an extra dispensing fee',
+  fee_above_contract: (r) => `dispensing fee ${r.impact} above the contracted per-claim fee`,
+  duplicate_fill: (r) => `duplicate of claim ${r.relatedClaimId ?? '?'} (same member, NDC, date and pharmacy)`,
+  short_days_supply_90: () => 'short days supply in a 90-day channel: an extra dispensing fee',
   refill_too_soon: (r) =>
     `filled before 75% of the days supply of claim ${r.relatedClaimId ?? '?'} (same member and GPI, any pharmacy) had elapsed: the claim is recoverable`,
   brand_generic_reclass: (r, definition) =>
     `billed as ${r.drugType ?? 'its source code'}, ${r.drugType === 'brand' ? 'generic' : 'brand'} under the contract's definition (${definition}): ingredient cost ${r.impact} above that type's guaranteed discount`,
 };
 
-function toFinding(
-  row: AuditRow,
-  mapping: ClaimsSourceMapping,
-  term: PlannedGuarantee | undefined,
-  brandGenericDefinition: string,
-): Finding {
+function toFinding(row: AuditRow, mapping: ClaimsSourceMapping, term: PlannedGuarantee | undefined, brandGenericDefinition: string): Finding {
   const claimRef: EvidenceRef = {
     sourceSystem: 'claims-source',
     objectId: row.claimId,
@@ -357,8 +315,7 @@ function toFinding(
     locator: `${mapping.table}.${mapping.columns.claimId}`,
   };
   const evidence: EvidenceRef[] = [claimRef];
-  if (row.relatedClaimId)
-    evidence.push({ ...claimRef, objectId: row.relatedClaimId });
+  if (row.relatedClaimId) evidence.push({ ...claimRef, objectId: row.relatedClaimId });
   if (term) evidence.push(term.evidence);
   return {
     findingId: `${row.kind}:${row.claimId}`,

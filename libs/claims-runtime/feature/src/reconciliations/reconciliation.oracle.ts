@@ -109,59 +109,26 @@ const round = (n: bigint, d: bigint): bigint => {
 /** A version over one unbroken stretch of dates it governs; `key` is `<guarantee id>@<from>`. */
 type DatedTerm = OracleTerm & { from: string; to: string; key: string };
 
-export function oracleReconcile(
-  all: OracleClaim[],
-  terms: OracleTerm[],
-  clientId: string,
-  start: string,
-  end: string,
-): OracleResult {
-  const reversed = new Set(
-    all
-      .filter(
-        (c) => c.clientId === clientId && c.isReversal && c.reversesClaimId,
-      )
-      .map((c) => c.reversesClaimId),
-  );
-  const net = all.filter(
-    (c) =>
-      c.clientId === clientId &&
-      !c.isReversal &&
-      c.fillDate >= start &&
-      c.fillDate <= end &&
-      !reversed.has(c.claimId),
-  );
+export function oracleReconcile(all: OracleClaim[], terms: OracleTerm[], clientId: string, start: string, end: string): OracleResult {
+  const reversed = new Set(all.filter((c) => c.clientId === clientId && c.isReversal && c.reversesClaimId).map((c) => c.reversesClaimId));
+  const net = all.filter((c) => c.clientId === clientId && !c.isReversal && c.fillDate >= start && c.fillDate <= end && !reversed.has(c.claimId));
   const excluded = (c: OracleClaim, ex: string[]) =>
-    (ex.includes('uc_priced') && c.isUcPriced) ||
-    (ex.includes('compound') && c.isCompound) ||
-    (ex.includes('340b') && c.is340b);
+    (ex.includes('uc_priced') && c.isUcPriced) || (ex.includes('compound') && c.isCompound) || (ex.includes('340b') && c.is340b);
   // Which version governs each day: walk the period day by day, the highest covering version wins,
   // and every unbroken stretch of one version is a term of its own.
   const days: string[] = [];
-  for (
-    let d = new Date(`${start}T00:00:00Z`);
-    d.toISOString().slice(0, 10) <= end;
-    d.setUTCDate(d.getUTCDate() + 1)
-  )
-    days.push(d.toISOString().slice(0, 10));
+  for (let d = new Date(`${start}T00:00:00Z`); d.toISOString().slice(0, 10) <= end; d.setUTCDate(d.getUTCDate() + 1)) days.push(d.toISOString().slice(0, 10));
   const sortedTerms: DatedTerm[] = [];
   for (const id of [...new Set(terms.map((t) => t.guaranteeId))].sort()) {
     const versions = terms.filter((t) => t.guaranteeId === id);
     let current: DatedTerm | null = null;
     for (const day of days) {
-      const governing = versions
-        .filter(
-          (v) =>
-            (v.effectiveFrom ?? start) <= day && day <= (v.effectiveTo ?? end),
-        )
-        .sort((a, b) => b.version - a.version)[0];
+      const governing = versions.filter((v) => (v.effectiveFrom ?? start) <= day && day <= (v.effectiveTo ?? end)).sort((a, b) => b.version - a.version)[0];
       if (current && governing && current.version === governing.version) {
         current.to = day;
         continue;
       }
-      current = governing
-        ? { ...governing, from: day, to: day, key: `${id}@${day}` }
-        : null;
+      current = governing ? { ...governing, from: day, to: day, key: `${id}@${day}` } : null;
       if (current) sortedTerms.push(current);
     }
   }
@@ -173,16 +140,14 @@ export function oracleReconcile(
     !excluded(c, t.exclusions);
 
   // 1. Per-claim fee ceilings: every fee above one is a finding of its own.
-  const feeFindings: Array<{ kind: string; claimId: string; impact: string }> =
-    [];
+  const feeFindings: Array<{ kind: string; claimId: string; impact: string }> = [];
   const excessByTerm = new Map<string, bigint>();
   for (const t of sortedTerms) {
     if (t.metric !== 'dispensing_fee' || t.method !== 'per_claim') continue;
     let excess = 0n;
     for (const c of net) {
       if (!inTerm(t, c)) continue;
-      const over =
-        cents(c.dispensingFeePaid) * 10_000n - micro(t.guaranteedValue);
+      const over = cents(c.dispensingFeePaid) * 10_000n - micro(t.guaranteedValue);
       if (over > 0n) {
         const overCents = round(over, 10_000n);
         excess += overCents;
@@ -197,70 +162,37 @@ export function oracleReconcile(
   }
 
   // 2. Audit: one finding per claim, first match wins; fees above the contract are capped out.
-  const feeTerms = sortedTerms.filter(
-    (t) => t.metric === 'dispensing_fee' && t.method === 'per_claim',
-  );
+  const feeTerms = sortedTerms.filter((t) => t.metric === 'dispensing_fee' && t.method === 'per_claim');
   // The fee ceiling of the claim's channel in force on its fill date.
-  const feeTermOf = (c: OracleClaim) =>
-    feeTerms.find(
-      (t) =>
-        (t.channel === c.channel || t.channel === null) &&
-        t.from <= c.fillDate &&
-        c.fillDate <= t.to,
-    );
+  const feeTermOf = (c: OracleClaim) => feeTerms.find((t) => (t.channel === c.channel || t.channel === null) && t.from <= c.fillDate && c.fillDate <= t.to);
   // Brand/generic as the contract defines it: MONY Y is generic, a multi-source brand (M, O) at
   // DAW 5 is generic, anything else brand. A claim typed otherwise is held to the discount of the
   // term that measures its channel and re-derived type on its fill date.
-  const discountTerms = sortedTerms.filter(
-    (t) => t.metric === 'awp_discount' && t.method === 'aggregate',
-  );
+  const discountTerms = sortedTerms.filter((t) => t.metric === 'awp_discount' && t.method === 'aggregate');
   const reclassAtStake = (c: OracleClaim): bigint => {
     if (c.monyCode === null) return 0n;
-    const derived =
-      c.monyCode === 'Y' ||
-      ((c.monyCode === 'M' || c.monyCode === 'O') && c.dawCode === 5)
-        ? 'generic'
-        : 'brand';
+    const derived = c.monyCode === 'Y' || ((c.monyCode === 'M' || c.monyCode === 'O') && c.dawCode === 5) ? 'generic' : 'brand';
     if (derived === c.drugType) return 0n;
-    const term = discountTerms.find((t) =>
-      inTerm(t, { ...c, drugType: derived }),
-    );
+    const term = discountTerms.find((t) => inTerm(t, { ...c, drugType: derived }));
     if (!term) return 0n;
-    const over =
-      cents(c.ingredientCostPaid) * 1_000_000n -
-      cents(c.awp) * (1_000_000n - micro(term.guaranteedValue));
+    const over = cents(c.ingredientCostPaid) * 1_000_000n - cents(c.awp) * (1_000_000n - micro(term.guaranteedValue));
     return round(over, 1_000_000n);
   };
   // Refill too soon: the member's previous fill of the same GPI in the period (by fill date, then
   // claim id), at any pharmacy; too soon when fewer than 75% of its days have passed.
   const previousFill = new Map<string, OracleClaim>();
   const lastByGpi = new Map<string, OracleClaim>();
-  for (const c of [...net].sort((a, b) =>
-    a.fillDate !== b.fillDate
-      ? a.fillDate < b.fillDate
-        ? -1
-        : 1
-      : a.claimId < b.claimId
-        ? -1
-        : 1,
-  )) {
+  for (const c of [...net].sort((a, b) => (a.fillDate !== b.fillDate ? (a.fillDate < b.fillDate ? -1 : 1) : a.claimId < b.claimId ? -1 : 1))) {
     if (c.gpi === null) continue;
     const key = `${c.memberId}|${c.gpi}`;
     const before = lastByGpi.get(key);
     if (before) previousFill.set(c.claimId, before);
     lastByGpi.set(key, c);
   }
-  const daysBetween = (from: string, to: string) =>
-    Math.round(
-      (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) /
-        86_400_000,
-    );
+  const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
   const tooSoon = (c: OracleClaim): boolean => {
     const before = previousFill.get(c.claimId);
-    return (
-      before !== undefined &&
-      daysBetween(before.fillDate, c.fillDate) * 100 < before.daysSupply * 75
-    );
+    return before !== undefined && daysBetween(before.fillDate, c.fillDate) * 100 < before.daysSupply * 75;
   };
   const seen = new Map<string, string>();
   const audit: Array<{ kind: string; claimId: string; impact: bigint }> = [];
@@ -291,10 +223,7 @@ export function oracleReconcile(
     } else if (reclassAtStake(c) > 0n) {
       kind = 'brand_generic_reclass';
       impact = reclassAtStake(c);
-    } else if (
-      (c.channel === 'retail90' || c.channel === 'mail') &&
-      c.daysSupply < 84
-    ) {
+    } else if ((c.channel === 'retail90' || c.channel === 'mail') && c.daysSupply < 84) {
       kind = 'short_days_supply_90';
       impact = capped;
     }
@@ -304,15 +233,9 @@ export function oracleReconcile(
   // 3. What each claim's findings recover, by where it was paid: a duplicate recovers the claim;
   // above AWP comes off the ingredient cost; above U&C off the ingredient cost, then the fee;
   // a short 90-day fill's fee and a fee above its ceiling off the fee.
-  const recovery = new Map<
-    string,
-    { removed: boolean; ic: bigint; fee: bigint; total: bigint }
-  >();
+  const recovery = new Map<string, { removed: boolean; ic: bigint; fee: bigint; total: bigint }>();
   const byId = new Map(net.map((c) => [c.claimId, c]));
-  for (const f of [
-    ...audit,
-    ...feeFindings.map((f) => ({ ...f, impact: cents(f.impact) })),
-  ]) {
+  for (const f of [...audit, ...feeFindings.map((f) => ({ ...f, impact: cents(f.impact) }))]) {
     const c = byId.get(f.claimId)!;
     const r = recovery.get(f.claimId) ?? {
       removed: false,
@@ -321,13 +244,8 @@ export function oracleReconcile(
       total: 0n,
     };
     r.total += f.impact;
-    if (f.kind === 'duplicate_fill' || f.kind === 'refill_too_soon')
-      r.removed = true;
-    else if (
-      f.kind === 'ingredient_above_awp' ||
-      f.kind === 'brand_generic_reclass'
-    )
-      r.ic += f.impact;
+    if (f.kind === 'duplicate_fill' || f.kind === 'refill_too_soon') r.removed = true;
+    else if (f.kind === 'ingredient_above_awp' || f.kind === 'brand_generic_reclass') r.ic += f.impact;
     else if (f.kind === 'paid_above_uc') {
       const paidIc = cents(c.ingredientCostPaid);
       const fromIc = f.impact < paidIc ? f.impact : paidIc;
@@ -343,9 +261,7 @@ export function oracleReconcile(
   const variances = new Map<string, bigint>();
   let perClaimShortfall = 0n;
   for (const t of sortedTerms) {
-    const adjusts =
-      t.method === 'aggregate' &&
-      (t.metric === 'awp_discount' || t.metric === 'dispensing_fee');
+    const adjusts = t.method === 'aggregate' && (t.metric === 'awp_discount' || t.metric === 'dispensing_fee');
     const deduct = adjusts && t.findingOverlap !== 'keep';
     let n = 0;
     let awp = 0n;
@@ -389,8 +305,7 @@ export function oracleReconcile(
     } else if (t.metric === 'dispensing_fee') {
       v = fee * 1_000_000n - micro(t.guaranteedValue) * 100n * BigInt(n);
       const excess = excessByTerm.get(t.key) ?? 0n;
-      shortfall =
-        t.method === 'per_claim' ? excess : v > 0n ? round(v, 1_000_000n) : 0n;
+      shortfall = t.method === 'per_claim' ? excess : v > 0n ? round(v, 1_000_000n) : 0n;
       if (t.method === 'per_claim') perClaimShortfall += excess;
     }
     buckets.set(t.key, {
@@ -398,9 +313,7 @@ export function oracleReconcile(
       awp: money(awp),
       ingredientCostPaid: money(ic),
       dispensingFeePaid: money(fee),
-      variance: money(
-        t.metric === 'rebate_per_brand_claim' ? 0n : round(v, 1_000_000n),
-      ),
+      variance: money(t.metric === 'rebate_per_brand_claim' ? 0n : round(v, 1_000_000n)),
       shortfall: money(shortfall),
       moved: adjusts
         ? {
@@ -468,9 +381,7 @@ export function oracleReconcile(
     guaranteeShortfall: money(owed),
     auditImpact: money(auditImpact),
     claimCount: net.length,
-    excludedClaimCount: net.filter(
-      (c) => c.isUcPriced || c.isCompound || c.is340b,
-    ).length,
+    excludedClaimCount: net.filter((c) => c.isUcPriced || c.isCompound || c.is340b).length,
     findings,
   };
 }

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Headers,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Headers, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
@@ -23,22 +12,12 @@ import {
   type Identity,
   type ReconciliationRun,
 } from '@leaf/contracts';
-import {
-  AppError,
-  CurrentIdentity,
-  ZodPipe,
-  assertClientVisible,
-  assertRole,
-  hasRole,
-  idempotencyKeyOf,
-} from '@leaf/platform';
+import { AppError, CurrentIdentity, ZodPipe, assertClientVisible, assertRole, hasRole, idempotencyKeyOf } from '@leaf/platform';
 import { downloadName } from './download-name';
 import { ReconciliationsService } from './reconciliations.service';
 
 /** The start body may carry a mapping to try (validated: a malformed one is a 400 and writes nothing). */
-const startBodySchema = startReconciliationSchema
-  .extend({ sourceMapping: z.unknown().optional() })
-  .strict();
+const startBodySchema = startReconciliationSchema.extend({ sourceMapping: z.unknown().optional() }).strict();
 type StartBody = z.infer<typeof startBodySchema>;
 const artifactParamsSchema = reconciliationRunParamsSchema.extend({
   name: artifactNameSchema,
@@ -67,30 +46,15 @@ export class ReconciliationsController {
     assertRole(identity, 'analyst');
     // Pointing a run at another table or other columns is an operator's decision.
     if (body.sourceMapping !== undefined && !hasRole(identity, 'operator')) {
-      throw new AppError(
-        'FORBIDDEN',
-        'only an operator may supply a claims source mapping',
-      );
+      throw new AppError('FORBIDDEN', 'only an operator may supply a claims source mapping');
     }
-    const run = await this.reconciliations.start(
-      clientId,
-      body.periodId,
-      identity.subject,
-      body.sourceMapping,
-      idempotencyKeyOf(idempotencyKey),
-    );
-    reply.header(
-      'location',
-      `/v1/clients/${clientId}/reconciliations/${run.runId}`,
-    );
+    const run = await this.reconciliations.start(clientId, body.periodId, identity.subject, body.sourceMapping, idempotencyKeyOf(idempotencyKey));
+    reply.header('location', `/v1/clients/${clientId}/reconciliations/${run.runId}`);
     return run;
   }
 
   @Get(':runId')
-  get(
-    @Param(new ZodPipe(reconciliationRunParamsSchema)) p: RunParams,
-    @CurrentIdentity() identity: Identity,
-  ): Promise<ReconciliationRun> {
+  get(@Param(new ZodPipe(reconciliationRunParamsSchema)) p: RunParams, @CurrentIdentity() identity: Identity): Promise<ReconciliationRun> {
     assertClientVisible(identity, p.clientId);
     return this.reconciliations.get(p.clientId, p.runId);
   }
@@ -116,19 +80,12 @@ export class ReconciliationsController {
     // The path keeps the stable artifact name; the saved file is named for client and period.
     // The run is read before the artifact's stream is opened, so a failure leaves nothing open.
     const run = await this.reconciliations.get(p.clientId, p.runId);
-    const artifact = await this.reconciliations.artifact(
-      p.clientId,
-      p.runId,
-      p.name,
-    );
+    const artifact = await this.reconciliations.artifact(p.clientId, p.runId, p.name);
     await reply
       .header('content-type', artifact.contentType)
       .header('content-length', String(artifact.bytes))
       .header('etag', `"${artifact.sha256}"`)
-      .header(
-        'content-disposition',
-        `attachment; filename="${downloadName(run, p.name)}"`,
-      )
+      .header('content-disposition', `attachment; filename="${downloadName(run, p.name)}"`)
       .send(artifact.stream);
   }
 }

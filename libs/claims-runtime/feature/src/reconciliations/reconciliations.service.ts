@@ -1,9 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import {
@@ -15,23 +10,13 @@ import {
   isReconciliationRunError,
   type ClaimsSourceMapping,
 } from '@leaf/claims-runtime/data-access';
-import type {
-  ArtifactName,
-  FindingPage,
-  FindingsQuery,
-  ReconciliationRun,
-} from '@leaf/contracts';
+import type { ArtifactName, FindingPage, FindingsQuery, ReconciliationRun } from '@leaf/contracts';
 import { OutboxRelayHost } from '@leaf/service-kit';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { AppError, ShutdownCoordinator } from '@leaf/platform';
 import { LAKE, contentKey, type Lake } from '@leaf/storage';
 import type { Logger } from 'pino';
-import {
-  CLAIMS_DB,
-  CLAIMS_MAPPING,
-  RUN_LEASE_TIMING,
-  SERVICE_LOGGER,
-} from '../claims-runtime.tokens';
+import { CLAIMS_DB, CLAIMS_MAPPING, RUN_LEASE_TIMING, SERVICE_LOGGER } from '../claims-runtime.tokens';
 import { ReconciliationExecutor } from './reconciliation-executor';
 import { RunLeaseKeeper, type RunLeaseTiming } from './run-lease-keeper';
 import { REPORT_RENDERERS, type ReportRenderers } from './report-renderers';
@@ -43,9 +28,7 @@ import { newRunId } from './run-id';
  * and artifacts, always within one client.
  */
 @Injectable()
-export class ReconciliationsService
-  implements OnApplicationBootstrap, OnModuleDestroy
-{
+export class ReconciliationsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly runs: ReconciliationRunsRepository;
   private readonly clients: ClientsRepository;
   private readonly guarantees: GuaranteesRepository;
@@ -93,62 +76,35 @@ export class ReconciliationsService
     this.leases.stop();
   }
 
-  async start(
-    clientId: string,
-    periodId: string,
-    requestedBy: string,
-    mappingOverride?: unknown,
-    idempotencyKey?: string,
-  ): Promise<ReconciliationRun> {
+  async start(clientId: string, periodId: string, requestedBy: string, mappingOverride?: unknown, idempotencyKey?: string): Promise<ReconciliationRun> {
     // A retried start (a lane-worker attempt, a client's timeout) returns the run it already made.
-    const repeated = idempotencyKey
-      ? await this.repeatedStart(clientId, periodId, idempotencyKey)
-      : undefined;
+    const repeated = idempotencyKey ? await this.repeatedStart(clientId, periodId, idempotencyKey) : undefined;
     if (repeated) return repeated;
-    const mapping =
-      mappingOverride === undefined
-        ? this.mapping
-        : parseMapping(mappingOverride);
+    const mapping = mappingOverride === undefined ? this.mapping : parseMapping(mappingOverride);
     const period = await this.clients.period(clientId, periodId);
     if (!period) {
-      if (!(await this.clients.exists(clientId)))
-        throw new AppError('NOT_FOUND', `no client ${clientId}`);
-      throw new AppError(
-        'VALIDATION_FAILED',
-        `client ${clientId} has no contract period ${periodId}`,
-        {
-          errors: [
-            {
-              path: 'periodId',
-              message: 'unknown contract period for this client',
-            },
-          ],
-        },
-      );
+      if (!(await this.clients.exists(clientId))) throw new AppError('NOT_FOUND', `no client ${clientId}`);
+      throw new AppError('VALIDATION_FAILED', `client ${clientId} has no contract period ${periodId}`, {
+        errors: [
+          {
+            path: 'periodId',
+            message: 'unknown contract period for this client',
+          },
+        ],
+      });
     }
     const terms = await this.guarantees.versionsForPeriod(clientId, periodId);
     if (!terms.length) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        `contract period ${periodId} has no guarantees to reconcile against`,
-        {
-          errors: [
-            { path: 'periodId', message: 'period has no contract guarantees' },
-          ],
-        },
-      );
+      throw new AppError('VALIDATION_FAILED', `contract period ${periodId} has no guarantees to reconcile against`, {
+        errors: [{ path: 'periodId', message: 'period has no contract guarantees' }],
+      });
     }
     const runId = newRunId();
     try {
-      await this.runs.create(
-        { runId, clientId, periodId, requestedBy, idempotencyKey },
-        this.leases.owner,
-      );
+      await this.runs.create({ runId, clientId, periodId, requestedBy, idempotencyKey }, this.leases.owner);
     } catch (error) {
       // Two starts with one key raced: the other one's insert won, its run is the answer.
-      const winner = idempotencyKey
-        ? await this.repeatedStart(clientId, periodId, idempotencyKey)
-        : undefined;
+      const winner = idempotencyKey ? await this.repeatedStart(clientId, periodId, idempotencyKey) : undefined;
       if (winner) return winner;
       throw error;
     }
@@ -169,42 +125,25 @@ export class ReconciliationsService
         signal,
       )
       .catch(async (error: unknown) => {
-        if (
-          isReconciliationRunError(error, 'RUN_NOT_OWNED') ||
-          signal.aborted
-        ) {
+        if (isReconciliationRunError(error, 'RUN_NOT_OWNED') || signal.aborted) {
           // Another instance failed the run after its lease expired: it is not ours to record.
-          this.logger.warn(
-            { runId },
-            "reconciliation stopped: the run is no longer this instance's",
-          );
+          this.logger.warn({ runId }, "reconciliation stopped: the run is no longer this instance's");
           return;
         }
-        const code = isClaimsSourceError(error)
-          ? error.code
-          : 'RECONCILIATION_FAILED';
+        const code = isClaimsSourceError(error) ? error.code : 'RECONCILIATION_FAILED';
         this.logger.error({ err: error, runId }, 'reconciliation failed');
         const recorded = await this.runs
           .fail(
             runId,
             this.leases.owner.ownerId,
             code,
-            isClaimsSourceError(error)
-              ? error.message
-              : 'the reconciliation failed; see the service log for this run id',
+            isClaimsSourceError(error) ? error.message : 'the reconciliation failed; see the service log for this run id',
           )
           .catch((e: unknown) => {
-            this.logger.error(
-              { err: e, runId },
-              'could not record the failure',
-            );
+            this.logger.error({ err: e, runId }, 'could not record the failure');
             return true;
           });
-        if (!recorded)
-          this.logger.warn(
-            { runId },
-            "the failure was not recorded: the run is no longer this instance's",
-          );
+        if (!recorded) this.logger.warn({ runId }, "the failure was not recorded: the run is no longer this instance's");
       })
       .finally(() => this.leases.release(runId));
     this.inFlight.add(work);
@@ -212,48 +151,25 @@ export class ReconciliationsService
     return this.get(clientId, runId);
   }
 
-  private async repeatedStart(
-    clientId: string,
-    periodId: string,
-    idempotencyKey: string,
-  ): Promise<ReconciliationRun | undefined> {
-    const existing = await this.runs.findByIdempotencyKey(
-      clientId,
-      idempotencyKey,
-    );
+  private async repeatedStart(clientId: string, periodId: string, idempotencyKey: string): Promise<ReconciliationRun | undefined> {
+    const existing = await this.runs.findByIdempotencyKey(clientId, idempotencyKey);
     if (!existing) return undefined;
     if (existing.periodId !== periodId) {
-      throw new AppError(
-        'CONFLICT',
-        'this Idempotency-Key already started a run for another contract period',
-      );
+      throw new AppError('CONFLICT', 'this Idempotency-Key already started a run for another contract period');
     }
     return this.get(clientId, existing.runId);
   }
 
   async get(clientId: string, runId: string): Promise<ReconciliationRun> {
     const run = await this.runs.get(clientId, runId);
-    if (!run)
-      throw new AppError(
-        'NOT_FOUND',
-        `no reconciliation run ${runId} for client ${clientId}`,
-      );
+    if (!run) throw new AppError('NOT_FOUND', `no reconciliation run ${runId} for client ${clientId}`);
     return run;
   }
 
-  async findings(
-    clientId: string,
-    runId: string,
-    query: FindingsQuery,
-  ): Promise<FindingPage> {
+  async findings(clientId: string, runId: string, query: FindingsQuery): Promise<FindingPage> {
     await this.get(clientId, runId);
     const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-    const page = await this.runs.findings(
-      runId,
-      after,
-      query.limit,
-      query.kind,
-    );
+    const page = await this.runs.findings(runId, after, query.limit, query.kind);
     return {
       items: page.items,
       nextCursor: page.lastSeq === null ? null : encodeCursor(page.lastSeq),
@@ -272,11 +188,7 @@ export class ReconciliationsService
   }> {
     const run = await this.get(clientId, runId);
     const artifact = run.artifacts.find((a) => a.name === name);
-    if (!artifact)
-      throw new AppError(
-        'NOT_FOUND',
-        `run ${runId} has no artifact ${name}${run.status === 'succeeded' ? '' : ' yet'}`,
-      );
+    if (!artifact) throw new AppError('NOT_FOUND', `run ${runId} has no artifact ${name}${run.status === 'succeeded' ? '' : ' yet'}`);
     const key = contentKey('artifacts', artifact.sha256);
     return {
       stream: await this.lake.open(key),
@@ -295,30 +207,18 @@ export class ReconciliationsService
 function parseMapping(value: unknown): ClaimsSourceMapping {
   const parsed = claimsSourceMappingSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new AppError(
-    'VALIDATION_FAILED',
-    'the claims source mapping is malformed',
-    {
-      errors: parsed.error.issues.map((i) => ({
-        path: ['sourceMapping', ...i.path].join('.'),
-        message: i.message,
-      })),
-    },
-  );
+  throw new AppError('VALIDATION_FAILED', 'the claims source mapping is malformed', {
+    errors: parsed.error.issues.map((i) => ({
+      path: ['sourceMapping', ...i.path].join('.'),
+      message: i.message,
+    })),
+  });
 }
 
-const encodeCursor = (seq: number) =>
-  Buffer.from(`seq:${seq}`).toString('base64url');
+const encodeCursor = (seq: number) => Buffer.from(`seq:${seq}`).toString('base64url');
 
 function decodeCursor(cursor: string): number {
-  const match = /^seq:(\d{1,9})$/.exec(
-    Buffer.from(cursor, 'base64url').toString(),
-  );
-  if (!match)
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'the cursor is not one this API returned',
-      { errors: [{ path: 'cursor', message: 'invalid cursor' }] },
-    );
+  const match = /^seq:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new AppError('VALIDATION_FAILED', 'the cursor is not one this API returned', { errors: [{ path: 'cursor', message: 'invalid cursor' }] });
   return Number(match[1]);
 }

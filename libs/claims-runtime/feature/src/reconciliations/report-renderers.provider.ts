@@ -1,8 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import {
-  renderReconciliationPdf,
-  writeReconciliationWorkbook,
-} from '@leaf/claims-runtime/reports';
+import { renderReconciliationPdf, writeReconciliationWorkbook } from '@leaf/claims-runtime/reports';
 import { REPORT_RENDERERS, type ReportRenderers } from './report-renderers';
 
 export const reportRenderers: ReportRenderers = {

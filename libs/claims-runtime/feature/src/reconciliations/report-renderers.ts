@@ -7,6 +7,4 @@ export interface ReportRenderers {
   pdf(report: ReconciliationReport): Promise<Buffer>;
 }
 
-export const REPORT_RENDERERS = Symbol.for(
-  'leaf.claims-runtime.ReportRenderers',
-);
+export const REPORT_RENDERERS = Symbol.for('leaf.claims-runtime.ReportRenderers');

@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ReconciliationRunError,
-  type ReconciliationRunsRepository,
-  type RunOwner,
-} from '@leaf/claims-runtime/data-access';
+import { ReconciliationRunError, type ReconciliationRunsRepository, type RunOwner } from '@leaf/claims-runtime/data-access';
 import type { Logger } from 'pino';
 
 export interface RunLeaseTiming {
@@ -34,16 +30,8 @@ export class RunLeaseKeeper {
   /** Fails what crashed instances left behind, then keeps renewing and sweeping. */
   async start(): Promise<void> {
     await this.sweep();
-    this.every(
-      this.timing.renewMs,
-      () => this.renew(),
-      'renewing run leases failed',
-    );
-    this.every(
-      this.timing.sweepMs,
-      () => this.sweep(),
-      'sweeping expired runs failed',
-    );
+    this.every(this.timing.renewMs, () => this.renew(), 'renewing run leases failed');
+    this.every(this.timing.sweepMs, () => this.sweep(), 'sweeping expired runs failed');
   }
 
   stop(): void {
@@ -67,16 +55,8 @@ export class RunLeaseKeeper {
     const still = new Set(await this.runs.renewLeases(this.owner));
     for (const [runId, controller] of this.held) {
       if (still.has(runId) || controller.signal.aborted) continue;
-      this.logger.warn(
-        { runId },
-        'lost the lease of a reconciliation run (another instance failed it); stopping its executor',
-      );
-      controller.abort(
-        new ReconciliationRunError(
-          'RUN_NOT_OWNED',
-          `run ${runId} was failed by another instance after its lease expired`,
-        ),
-      );
+      this.logger.warn({ runId }, 'lost the lease of a reconciliation run (another instance failed it); stopping its executor');
+      controller.abort(new ReconciliationRunError('RUN_NOT_OWNED', `run ${runId} was failed by another instance after its lease expired`));
     }
   }
 
@@ -84,10 +64,7 @@ export class RunLeaseKeeper {
   async sweep(): Promise<string[]> {
     const failed = await this.runs.failExpired();
     if (failed.length)
-      this.logger.warn(
-        { runIds: failed, ownerId: this.owner.ownerId },
-        'failed reconciliation runs whose lease expired (their instance stopped)',
-      );
+      this.logger.warn({ runIds: failed, ownerId: this.owner.ownerId }, 'failed reconciliation runs whose lease expired (their instance stopped)');
     return failed;
   }
 

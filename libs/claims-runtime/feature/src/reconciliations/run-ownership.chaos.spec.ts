@@ -4,10 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { canonicalClaimsMapping } from '@leaf/claims-runtime/data-access';
 import type { ReconciliationRun } from '@leaf/contracts';
-import {
-  createPostgresTestDatabase,
-  type TestDatabase,
-} from '@leaf/persistence/testing';
+import { createPostgresTestDatabase, type TestDatabase } from '@leaf/persistence/testing';
 import { identityHeaders } from '@leaf/platform/testing';
 import { createSyntheticSeed } from '@leaf/synthetic-data';
 import { startServiceProcess, type ServiceProcess } from '@leaf/testing';
@@ -15,17 +12,14 @@ import { createSeededDatabase } from '../testing/claims-runtime.fixture';
 
 const seed = createSyntheticSeed({ seed: 7, claims: 2_000 });
 const client = seed.clients[0]!;
-const period = seed.contractPeriods.find(
-  (p) => p.clientId === client.clientId,
-)!;
+const period = seed.contractPeriods.find((p) => p.clientId === client.clientId)!;
 const operator = identityHeaders({
   subject: 'ops',
   roles: ['operator'],
   clientIds: '*',
 });
 const leaseMs = 1_500;
-const sweptMessage =
-  'failed reconciliation runs whose lease expired (their instance stopped)';
+const sweptMessage = 'failed reconciliation runs whose lease expired (their instance stopped)';
 
 interface RunRow {
   status: string;
@@ -52,17 +46,12 @@ describe('claims-runtime run ownership across replicas on PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createSeededDatabase(
-      () =>
-        createPostgresTestDatabase(
-          process.env['TEST_DATABASE_URL']?.trim() ||
-            'postgres://postgres@127.0.0.1:5432/postgres',
-        ),
+      () => createPostgresTestDatabase(process.env['TEST_DATABASE_URL']?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres'),
       seed,
     );
     sql = new Client({ connectionString: db.url });
     await sql.connect();
-    for (const name of ['hold_a', 'hold_b', 'hold_c'])
-      await sql.query(`CREATE TABLE claims_${name} AS TABLE claims`);
+    for (const name of ['hold_a', 'hold_b', 'hold_c']) await sql.query(`CREATE TABLE claims_${name} AS TABLE claims`);
   }, 60_000);
   afterAll(async () => {
     for (const r of replicas) r.signal('SIGCONT');
@@ -97,19 +86,14 @@ describe('claims-runtime run ownership across replicas on PostgreSQL', () => {
     return () => c.query('ROLLBACK');
   };
   const start = async (r: ServiceProcess, table?: string) => {
-    const res = await fetch(
-      `${r.base}/v1/clients/${client.clientId}/reconciliations`,
-      {
-        method: 'POST',
-        headers: { ...operator, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          periodId: period.periodId,
-          ...(table
-            ? { sourceMapping: { ...canonicalClaimsMapping, table } }
-            : {}),
-        }),
-      },
-    );
+    const res = await fetch(`${r.base}/v1/clients/${client.clientId}/reconciliations`, {
+      method: 'POST',
+      headers: { ...operator, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        periodId: period.periodId,
+        ...(table ? { sourceMapping: { ...canonicalClaimsMapping, table } } : {}),
+      }),
+    });
     expect(res.status).toBe(202);
     return ((await res.json()) as ReconciliationRun).runId;
   };
@@ -122,36 +106,19 @@ describe('claims-runtime run ownership across replicas on PostgreSQL', () => {
         [runId],
       )
     ).rows[0] as RunRow;
-  const until = async (
-    runId: string,
-    check: (r: RunRow) => boolean,
-    what: string,
-    timeoutMs = 20_000,
-  ) => {
+  const until = async (runId: string, check: (r: RunRow) => boolean, what: string, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const r = await row(runId);
       if (check(r)) return r;
-      if (Date.now() > deadline)
-        throw new Error(`run ${runId} is ${JSON.stringify(r)}, not ${what}`);
+      if (Date.now() > deadline) throw new Error(`run ${runId} is ${JSON.stringify(r)}, not ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  const sweptBy = (r: ServiceProcess, runId: string) =>
-    r
-      .logs()
-      .filter(
-        (l) =>
-          l['msg'] === sweptMessage &&
-          (l['runIds'] as string[]).includes(runId),
-      ).length;
+  const sweptBy = (r: ServiceProcess, runId: string) => r.logs().filter((l) => l['msg'] === sweptMessage && (l['runIds'] as string[]).includes(runId)).length;
 
   it('fails only the runs of a killed or stalled replica, once each and only after their lease expired; the survivor’s runs are untouched', async () => {
-    const [releaseA, releaseC, releaseB] = [
-      await hold('claims_hold_a'),
-      await hold('claims_hold_c'),
-      await hold('claims_hold_b'),
-    ];
+    const [releaseA, releaseC, releaseB] = [await hold('claims_hold_a'), await hold('claims_hold_c'), await hold('claims_hold_b')];
     const [a, c] = await Promise.all([replica(), replica()]);
     const runA = await start(a, 'claims_hold_a');
     const runC = await start(c, 'claims_hold_c');
@@ -165,11 +132,7 @@ describe('claims-runtime run ownership across replicas on PostgreSQL', () => {
     const b = await replica();
     const quick = await start(b, undefined);
     const runB = await start(b, 'claims_hold_b');
-    const quickDone = await until(
-      quick,
-      (r) => r.status === 'succeeded',
-      'succeeded',
-    );
+    const quickDone = await until(quick, (r) => r.status === 'succeeded', 'succeeded');
     // Several lease lengths pass: the owners renew, every sweeper leaves live runs alone.
     await new Promise((resolve) => setTimeout(resolve, 2 * leaseMs));
     for (const [runId, owner] of [
@@ -182,11 +145,7 @@ describe('claims-runtime run ownership across replicas on PostgreSQL', () => {
         owner_id: owner,
         error_code: null,
       });
-    expect(
-      [a, b, c].flatMap((r) =>
-        r.logs().filter((l) => l['msg'] === sweptMessage),
-      ),
-    ).toEqual([]);
+    expect([a, b, c].flatMap((r) => r.logs().filter((l) => l['msg'] === sweptMessage))).toEqual([]);
 
     // A crashes; C stalls (a frozen event loop, a paused VM) past its lease.
     const leaseOfA = (await row(runA)).lease_expires_at!;
@@ -206,12 +165,8 @@ describe('claims-runtime run ownership across replicas on PostgreSQL', () => {
       owner_id: ownerC,
       findings: 0,
     });
-    expect(failedA.completed_at!.getTime()).toBeGreaterThanOrEqual(
-      leaseOfA.getTime(),
-    );
-    expect(failedC.completed_at!.getTime()).toBeGreaterThanOrEqual(
-      leaseOfC.getTime(),
-    );
+    expect(failedA.completed_at!.getTime()).toBeGreaterThanOrEqual(leaseOfA.getTime());
+    expect(failedC.completed_at!.getTime()).toBeGreaterThanOrEqual(leaseOfC.getTime());
 
     // C resumes and its run's query returns: it finds the run is no longer its own and stops.
     await releaseA();
@@ -225,31 +180,17 @@ describe('claims-runtime run ownership across replicas on PostgreSQL', () => {
       findings: 0,
     });
     expect(afterC.completed_at).toEqual(failedC.completed_at);
-    expect(c.logs().map((l) => l['msg'])).toContain(
-      "reconciliation stopped: the run is no longer this instance's",
-    );
-    expect(
-      (
-        await sql.query(
-          `SELECT COUNT(*)::int AS n FROM outbox_messages WHERE message_id = ANY($1)`,
-          [[runA, runC]],
-        )
-      ).rows[0].n,
-    ).toBe(0);
+    expect(c.logs().map((l) => l['msg'])).toContain("reconciliation stopped: the run is no longer this instance's");
+    expect((await sql.query(`SELECT COUNT(*)::int AS n FROM outbox_messages WHERE message_id = ANY($1)`, [[runA, runC]])).rows[0].n).toBe(0);
 
     // Each dead run was failed exactly once, by a replica that outlived it.
-    for (const runId of [runA, runC])
-      expect(replicas.reduce((n, r) => n + sweptBy(r, runId), 0)).toBe(1);
+    for (const runId of [runA, runC]) expect(replicas.reduce((n, r) => n + sweptBy(r, runId), 0)).toBe(1);
 
     // The survivor's runs: the finished one unchanged, the held one completes once released.
     await releaseB();
-    expect(
-      await until(runB, (r) => r.status === 'succeeded', 'succeeded'),
-    ).toMatchObject({ error_code: null });
+    expect(await until(runB, (r) => r.status === 'succeeded', 'succeeded')).toMatchObject({ error_code: null });
     expect(await row(quick)).toEqual(quickDone);
-    const runs = await sql.query(
-      `SELECT status, COUNT(*)::int AS n FROM reconciliation_runs GROUP BY status ORDER BY status`,
-    );
+    const runs = await sql.query(`SELECT status, COUNT(*)::int AS n FROM reconciliation_runs GROUP BY status ORDER BY status`);
     expect(runs.rows).toEqual([
       { status: 'failed', n: 2 },
       { status: 'succeeded', n: 2 },

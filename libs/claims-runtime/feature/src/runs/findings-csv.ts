@@ -1,17 +1,6 @@
 import type { Finding } from '@leaf/contracts';
 
-const columns = [
-  'finding_id',
-  'kind',
-  'claim_id',
-  'guarantee_id',
-  'channel',
-  'drug_type',
-  'claim_count',
-  'impact',
-  'detail',
-  'evidence',
-] as const;
+const columns = ['finding_id', 'kind', 'claim_id', 'guarantee_id', 'channel', 'drug_type', 'claim_count', 'impact', 'detail', 'evidence'] as const;
 
 export const findingsCsvHeader = `${columns.join(',')}\r\n`;
 
@@ -38,10 +27,6 @@ export function findingCsvLine(f: Finding): string {
     field(f.claimCount),
     f.impact,
     field(f.detail),
-    field(
-      f.evidence
-        .map((e) => `${e.sourceSystem}:${e.objectId} ${e.locator}`)
-        .join('; '),
-    ),
+    field(f.evidence.map((e) => `${e.sourceSystem}:${e.objectId} ${e.locator}`).join('; ')),
   ].join(',')}\r\n`;
 }

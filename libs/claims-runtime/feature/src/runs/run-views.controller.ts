@@ -1,12 +1,4 @@
-import {
-  Controller,
-  Get,
-  Inject,
-  Param,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import {
@@ -66,10 +58,7 @@ export class RunViewsController {
     const { run, lines } = await this.views.findingsCsv(p.clientId, p.runId);
     await reply
       .header('content-type', 'text/csv; charset=utf-8')
-      .header(
-        'content-disposition',
-        `attachment; filename="${downloadName(run, 'findings.csv')}"`,
-      )
+      .header('content-disposition', `attachment; filename="${downloadName(run, 'findings.csv')}"`)
       .send(Readable.from(lines));
   }
 
@@ -86,12 +75,7 @@ export class RunViewsController {
   ): Promise<void> {
     assertClientVisible(identity, p.clientId);
     const left = new AbortController();
-    const events = await this.views.progress(
-      p.clientId,
-      p.runId,
-      this.pollMs,
-      left.signal,
-    );
+    const events = await this.views.progress(p.clientId, p.runId, this.pollMs, left.signal);
     request.raw.once('close', () => left.abort());
     reply.hijack();
     reply.raw.writeHead(200, {
@@ -104,12 +88,9 @@ export class RunViewsController {
     try {
       for await (const event of events) {
         last = event;
-        reply.raw.write(
-          `id: ${++id}\nevent: progress\ndata: ${JSON.stringify(event)}\n\n`,
-        );
+        reply.raw.write(`id: ${++id}\nevent: progress\ndata: ${JSON.stringify(event)}\n\n`);
       }
-      if (!left.signal.aborted)
-        reply.raw.write(`event: end\ndata: ${JSON.stringify(last)}\n\n`);
+      if (!left.signal.aborted) reply.raw.write(`event: end\ndata: ${JSON.stringify(last)}\n\n`);
     } finally {
       reply.raw.end();
     }

@@ -3,15 +3,7 @@ import type { DataSource } from 'typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReconciliationRunsRepository } from '@leaf/claims-runtime/data-access';
 import { diffBuckets, diffOwed } from '@leaf/claims-runtime/domain';
-import {
-  runIdSchema,
-  type ReconciliationRun,
-  type RunDiff,
-  type RunDiffQuery,
-  type RunList,
-  type RunListQuery,
-  type RunProgressEvent,
-} from '@leaf/contracts';
+import { runIdSchema, type ReconciliationRun, type RunDiff, type RunDiffQuery, type RunList, type RunListQuery, type RunProgressEvent } from '@leaf/contracts';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { AppError } from '@leaf/platform';
 import { findingsCsvHeader, findingCsvLine } from './findings-csv';
@@ -32,8 +24,7 @@ export class RunViews {
   }
 
   async list(clientId: string, query: RunListQuery): Promise<RunList> {
-    const before =
-      query.cursor === undefined ? undefined : decodeRunCursor(query.cursor);
+    const before = query.cursor === undefined ? undefined : decodeRunCursor(query.cursor);
     const page = await this.runs.list(clientId, {
       periodId: query.periodId,
       status: query.status,
@@ -42,26 +33,15 @@ export class RunViews {
     });
     return {
       items: page.items,
-      nextCursor:
-        page.lastRunId === null ? null : encodeRunCursor(page.lastRunId),
+      nextCursor: page.lastRunId === null ? null : encodeRunCursor(page.lastRunId),
     };
   }
 
-  async diff(
-    clientId: string,
-    runId: string,
-    query: RunDiffQuery,
-  ): Promise<RunDiff> {
+  async diff(clientId: string, runId: string, query: RunDiffQuery): Promise<RunDiff> {
     const base = await this.succeeded(clientId, runId, 'runId');
     const other = await this.succeeded(clientId, query.against, 'against');
-    const after =
-      query.cursor === undefined ? '' : decodeFindingCursor(query.cursor);
-    const changes = await this.runs.findingChanges(
-      base.runId,
-      other.runId,
-      after,
-      query.limit + 1,
-    );
+    const after = query.cursor === undefined ? '' : decodeFindingCursor(query.cursor);
+    const changes = await this.runs.findingChanges(base.runId, other.runId, after, query.limit + 1);
     const page = changes.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
@@ -75,40 +55,25 @@ export class RunViews {
         periodId: other.periodId,
         inputsSha256: other.inputsSha256,
       },
-      sameInputs:
-        base.inputsSha256 !== null && base.inputsSha256 === other.inputsSha256,
-      summary: diffOwed(
-        base.summary as NonNullable<ReconciliationRun['summary']>,
-        other.summary as NonNullable<ReconciliationRun['summary']>,
-      ),
+      sameInputs: base.inputsSha256 !== null && base.inputsSha256 === other.inputsSha256,
+      summary: diffOwed(base.summary as NonNullable<ReconciliationRun['summary']>, other.summary as NonNullable<ReconciliationRun['summary']>),
       buckets: diffBuckets(base.buckets, other.buckets),
       findings: {
         items: page.map((c) => ({
           findingId: c.findingId,
           kind: c.kind,
           claimId: c.claimId,
-          change:
-            c.baseImpact === null
-              ? 'added'
-              : c.otherImpact === null
-                ? 'removed'
-                : 'changed',
+          change: c.baseImpact === null ? 'added' : c.otherImpact === null ? 'removed' : 'changed',
           baseImpact: c.baseImpact,
           otherImpact: c.otherImpact,
         })),
-        nextCursor:
-          changes.length > query.limit && last
-            ? encodeFindingCursor(last.findingId)
-            : null,
+        nextCursor: changes.length > query.limit && last ? encodeFindingCursor(last.findingId) : null,
       },
     };
   }
 
   /** The run (checked first, so an unknown run is a 404 before any byte is sent) and its findings as CSV lines. */
-  async findingsCsv(
-    clientId: string,
-    runId: string,
-  ): Promise<{ run: ReconciliationRun; lines: AsyncIterable<string> }> {
+  async findingsCsv(clientId: string, runId: string): Promise<{ run: ReconciliationRun; lines: AsyncIterable<string> }> {
     const run = await this.succeeded(clientId, runId, 'runId');
     const runs = this.runs;
     async function* lines(): AsyncIterable<string> {
@@ -127,12 +92,7 @@ export class RunViews {
    * The run's progress as it changes, polled every `pollMs`, ending with its final state. Checks
    * the run exists before yielding anything; stops when `signal` aborts (the caller left).
    */
-  async progress(
-    clientId: string,
-    runId: string,
-    pollMs: number,
-    signal: AbortSignal,
-  ): Promise<AsyncIterable<RunProgressEvent>> {
+  async progress(clientId: string, runId: string, pollMs: number, signal: AbortSignal): Promise<AsyncIterable<RunProgressEvent>> {
     await this.run(clientId, runId);
     const runs = this.runs;
     async function* events(): AsyncIterable<RunProgressEvent> {
@@ -156,62 +116,39 @@ export class RunViews {
     return events();
   }
 
-  private async run(
-    clientId: string,
-    runId: string,
-  ): Promise<ReconciliationRun> {
+  private async run(clientId: string, runId: string): Promise<ReconciliationRun> {
     const run = await this.runs.get(clientId, runId);
-    if (!run)
-      throw new AppError(
-        'NOT_FOUND',
-        `no reconciliation run ${runId} for client ${clientId}`,
-      );
+    if (!run) throw new AppError('NOT_FOUND', `no reconciliation run ${runId} for client ${clientId}`);
     return run;
   }
 
-  private async succeeded(
-    clientId: string,
-    runId: string,
-    path: string,
-  ): Promise<ReconciliationRun> {
+  private async succeeded(clientId: string, runId: string, path: string): Promise<ReconciliationRun> {
     const run = await this.run(clientId, runId);
     if (run.status !== 'succeeded')
-      throw new AppError(
-        'CONFLICT',
-        `run ${runId} is ${run.status}; only a succeeded run has findings to compare or export`,
-        { errors: [{ path, message: `run is ${run.status}` }] },
-      );
+      throw new AppError('CONFLICT', `run ${runId} is ${run.status}; only a succeeded run has findings to compare or export`, {
+        errors: [{ path, message: `run is ${run.status}` }],
+      });
     return run;
   }
 }
 
-const encodeRunCursor = (runId: string) =>
-  Buffer.from(`run:${runId}`).toString('base64url');
+const encodeRunCursor = (runId: string) => Buffer.from(`run:${runId}`).toString('base64url');
 function decodeRunCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString();
   const runId = text.startsWith('run:') ? text.slice(4) : '';
   if (!runIdSchema.safeParse(runId).success)
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'the cursor is not one this API returned',
-      {
-        errors: [{ path: 'cursor', message: 'invalid cursor' }],
-      },
-    );
+    throw new AppError('VALIDATION_FAILED', 'the cursor is not one this API returned', {
+      errors: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
   return runId;
 }
 
-const encodeFindingCursor = (findingId: string) =>
-  Buffer.from(`finding:${findingId}`).toString('base64url');
+const encodeFindingCursor = (findingId: string) => Buffer.from(`finding:${findingId}`).toString('base64url');
 function decodeFindingCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString();
   if (!text.startsWith('finding:') || text.length > 130)
-    throw new AppError(
-      'VALIDATION_FAILED',
-      'the cursor is not one this API returned',
-      {
-        errors: [{ path: 'cursor', message: 'invalid cursor' }],
-      },
-    );
+    throw new AppError('VALIDATION_FAILED', 'the cursor is not one this API returned', {
+      errors: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
   return text.slice(8);
 }

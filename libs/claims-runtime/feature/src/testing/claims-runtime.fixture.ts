@@ -13,26 +13,15 @@ import { claimsRuntimeService } from '../claims-runtime.service';
 export const claimsRuntimeTestMigrations = [...claimsRuntimeService.migrations];
 
 /** A fresh test database, migrated for claims-runtime and loaded with `seed`. */
-export async function createSeededDatabase(
-  create: () => Promise<TestDatabase>,
-  seed: SyntheticSeed,
-): Promise<TestDatabase> {
+export async function createSeededDatabase(create: () => Promise<TestDatabase>, seed: SyntheticSeed): Promise<TestDatabase> {
   const db = await create();
-  const ds = await createDataSource(
-    { kind: 'postgres', url: db.url },
-    { migrations: claimsRuntimeTestMigrations },
-  ).initialize();
+  const ds = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: claimsRuntimeTestMigrations }).initialize();
   try {
     await runMigrations(ds);
   } finally {
     await ds.destroy();
   }
-  await loadSeedIntoPostgres(
-    db.pglite
-      ? { kind: 'pglite', db: db.pglite }
-      : { kind: 'postgres', connectionString: db.url },
-    seed,
-  );
+  await loadSeedIntoPostgres(db.pglite ? { kind: 'pglite', db: db.pglite } : { kind: 'postgres', connectionString: db.url }, seed);
   return db;
 }
 
@@ -43,10 +32,7 @@ export interface RunningClaimsRuntime {
 }
 
 /** claims-runtime on a free port over `db`, with a lake in a temporary folder. */
-export async function startClaimsRuntime(
-  db: TestDatabase,
-  env: Record<string, string> = {},
-): Promise<RunningClaimsRuntime> {
+export async function startClaimsRuntime(db: TestDatabase, env: Record<string, string> = {}): Promise<RunningClaimsRuntime> {
   const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-claims-lake-'));
   const config = loadServiceConfig(claimsRuntimeService, {
     LEAF_DATABASE_URL: db.url,
@@ -54,11 +40,7 @@ export async function startClaimsRuntime(
     PORT: '0',
     ...env,
   });
-  const app = await startServiceApp(
-    claimsRuntimeService,
-    config,
-    captureLogger().logger,
-  );
+  const app = await startServiceApp(claimsRuntimeService, config, captureLogger().logger);
   return {
     app,
     base: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`,

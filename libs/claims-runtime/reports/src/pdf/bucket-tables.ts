@@ -1,10 +1,6 @@
 import type PDFDocument from 'pdfkit';
 import { fromCents, toCents } from '@leaf/contracts';
-import type {
-  BucketTotal,
-  GuaranteeMetric,
-  ReconciliationBucket,
-} from '@leaf/contracts';
+import type { BucketTotal, GuaranteeMetric, ReconciliationBucket } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { labelOf } from '../labels';
 import { notGuaranteedTotal } from '../not-guaranteed';
@@ -19,24 +15,17 @@ interface BucketColumn {
   readonly column: TableColumn;
   readonly cell: (b: ReconciliationBucket) => string;
   /** The total row's cell; blank when a sum of this column means nothing (rates). */
-  readonly total?: (
-    t: BucketTotal,
-    buckets: readonly ReconciliationBucket[],
-  ) => string;
+  readonly total?: (t: BucketTotal, buckets: readonly ReconciliationBucket[]) => string;
 }
 
-const scope = (b: ReconciliationBucket) =>
-  `${b.channel ?? 'all channels'} · ${b.drugType ?? 'all drugs'}`;
+const scope = (b: ReconciliationBucket) => `${b.channel ?? 'all channels'} · ${b.drugType ?? 'all drugs'}`;
 const claims: BucketColumn = {
   column: { header: 'Claims', width: 44, align: 'right' },
   cell: (b) => formatCount(b.claimCount),
   total: (t) => formatCount(t.claimCount),
 };
 /** A rate at the precision its term states; a measured rate at its term's precision. */
-const rate = (
-  header: string,
-  pick: (b: ReconciliationBucket) => string | null,
-): BucketColumn => ({
+const rate = (header: string, pick: (b: ReconciliationBucket) => string | null): BucketColumn => ({
   column: { header, width: 56, align: 'right' },
   cell: (b) => formatTermAt(b.metric, pick(b), b.guaranteedValue),
 });
@@ -96,15 +85,7 @@ const columnsOf: Readonly<Record<GuaranteeMetric, readonly BucketColumn[]>> = {
       // The guaranteed minimum in dollars: the rate times the brand claims it covers.
       column: { header: 'Minimum', width: 78, align: 'right' },
       cell: (b) => formatMoney(rebateMinimum(b) ?? '0.00'),
-      total: (_t, buckets) =>
-        formatMoney(
-          fromCents(
-            buckets.reduce(
-              (s, b) => s + toCents(rebateMinimum(b) ?? '0.00'),
-              0n,
-            ),
-          ),
-        ),
+      total: (_t, buckets) => formatMoney(fromCents(buckets.reduce((s, b) => s + toCents(rebateMinimum(b) ?? '0.00'), 0n))),
     },
     {
       column: { header: 'Note', width: 184, wrap: true },
@@ -119,40 +100,21 @@ const columnsOf: Readonly<Record<GuaranteeMetric, readonly BucketColumn[]>> = {
  * the claims (see groupBuckets); otherwise a line under the table says why there is none. Nothing
  * is totalled across metrics: AWP-discount, fee and rebate buckets measure the same claims.
  */
-export function drawBucketGroups(
-  doc: Doc,
-  report: ReconciliationReport,
-  y: number,
-): number {
-  doc
-    .font(fonts.bold)
-    .fontSize(11)
-    .fillColor(colours.ink)
-    .text('Guarantee buckets', page.margin, y, { lineBreak: false });
+export function drawBucketGroups(doc: Doc, report: ReconciliationReport, y: number): number {
+  doc.font(fonts.bold).fontSize(11).fillColor(colours.ink).text('Guarantee buckets', page.margin, y, { lineBreak: false });
   y += 18;
   for (const group of report.bucketGroups) {
-    const buckets = group.guaranteeIds.flatMap((id) =>
-      report.buckets.filter((b) => b.guaranteeId === id),
-    );
+    const buckets = group.guaranteeIds.flatMap((id) => report.buckets.filter((b) => b.guaranteeId === id));
     const columns = columnsOf[group.metric];
     if (y + 60 > contentBottom) {
       doc.addPage();
       y = page.margin;
     }
-    doc
-      .font(fonts.bold)
-      .fontSize(9)
-      .fillColor(colours.header)
-      .text(labelOf(group.metric), page.margin, y, { lineBreak: false });
+    doc.font(fonts.bold).fontSize(9).fillColor(colours.header).text(labelOf(group.metric), page.margin, y, { lineBreak: false });
     y += 13;
     const rows = buckets.map((b) => columns.map((c) => c.cell(b)));
     const { total } = group;
-    if (total)
-      rows.push(
-        columns.map((c, i) =>
-          i === 0 ? 'Total' : (c.total?.(total, buckets) ?? ''),
-        ),
-      );
+    if (total) rows.push(columns.map((c, i) => (i === 0 ? 'Total' : (c.total?.(total, buckets) ?? ''))));
     y = drawTable(
       doc,
       columns.map((c) => c.column),
@@ -180,24 +142,16 @@ export function drawBucketGroups(
  * finding, and the dollars those findings recover that were taken out of the term before its
  * shortfall (or, where the contract keeps them in, that stay and are counted twice, disclosed).
  */
-export function drawFindingOverlap(
-  doc: Doc,
-  report: ReconciliationReport,
-  y: number,
-): number {
+export function drawFindingOverlap(doc: Doc, report: ReconciliationReport, y: number): number {
   const adjusted = report.buckets.filter((b) => b.moved !== null);
   if (adjusted.length === 0) return y;
   if (y + 90 > contentBottom) {
     doc.addPage();
     y = page.margin;
   }
-  doc
-    .font(fonts.bold)
-    .fontSize(11)
-    .fillColor(colours.ink)
-    .text('Per-claim findings inside the terms', page.margin, y, {
-      lineBreak: false,
-    });
+  doc.font(fonts.bold).fontSize(11).fillColor(colours.ink).text('Per-claim findings inside the terms', page.margin, y, {
+    lineBreak: false,
+  });
   const { deducted, kept } = report.summary.findingOverlap;
   doc
     .font(fonts.regular)
@@ -243,11 +197,7 @@ export function drawFindingOverlap(
  * with its claims and dollars, and their total (one cell each, so they partition). Shown, owed
  * nothing; without this a reader could not tell them from claims the run missed.
  */
-export function drawNotGuaranteed(
-  doc: Doc,
-  report: ReconciliationReport,
-  y: number,
-): number {
+export function drawNotGuaranteed(doc: Doc, report: ReconciliationReport, y: number): number {
   const cells = report.notGuaranteed ?? [];
   for (const metric of [...new Set(cells.map((c) => c.metric))]) {
     const own = cells.filter((c) => c.metric === metric);
@@ -283,14 +233,7 @@ export function drawNotGuaranteed(
           formatMoney(c.ingredientCostPaid),
           'not guaranteed',
         ]),
-        [
-          'Total',
-          formatCount(total.claimCount),
-          formatCount(total.excludedClaimCount),
-          formatMoney(total.awp),
-          formatMoney(total.ingredientCostPaid),
-          '$0.00',
-        ],
+        ['Total', formatCount(total.claimCount), formatCount(total.excludedClaimCount), formatMoney(total.awp), formatMoney(total.ingredientCostPaid), '$0.00'],
       ],
       y,
       { fontSize: 8, totalRow: true },

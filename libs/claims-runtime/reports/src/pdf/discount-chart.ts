@@ -34,84 +34,48 @@ const fraction = (rate: string) => Number(toUnits(rate, 6)) / 1_000_000;
 
 /** The top of the axis: the next 20% step above the largest value, at most 100%. */
 function axisMax(buckets: readonly ReconciliationBucket[]): number {
-  const largest = Math.max(
-    0.2,
-    ...buckets.flatMap((b) => [
-      fraction(b.guaranteedValue),
-      b.effectiveValue === null ? 0 : fraction(b.effectiveValue),
-    ]),
-  );
+  const largest = Math.max(0.2, ...buckets.flatMap((b) => [fraction(b.guaranteedValue), b.effectiveValue === null ? 0 : fraction(b.effectiveValue)]));
   return Math.min(1, Math.ceil(largest / 0.2) * 0.2);
 }
 
-const bucketLabel = (b: ReconciliationBucket) => [
-  b.channel ?? 'all channels',
-  b.drugType ?? 'all drugs',
-];
+const bucketLabel = (b: ReconciliationBucket) => [b.channel ?? 'all channels', b.drugType ?? 'all drugs'];
 
 /**
  * Grouped bars of guaranteed vs effective AWP discount per bucket, drawn with vector primitives:
  * y axis with percentage gridlines, one pair of bars per bucket with its value, legend on top.
  */
-export function drawDiscountChart(
-  doc: Doc,
-  buckets: readonly ReconciliationBucket[],
-  y: number = discountChartBox.y,
-): number {
+export function drawDiscountChart(doc: Doc, buckets: readonly ReconciliationBucket[], y: number = discountChartBox.y): number {
   const { box, plot: area } = discountChartAt(y);
   const discountBuckets = buckets.filter((b) => b.metric === 'awp_discount');
   const { left, right, top, bottom } = area;
   const height = bottom - top;
   const max = axisMax(discountBuckets);
-  const yOf = (value: number) =>
-    bottom - (Math.max(0, Math.min(value, max)) / max) * height;
+  const yOf = (value: number) => bottom - (Math.max(0, Math.min(value, max)) / max) * height;
 
-  doc
-    .font(fonts.bold)
-    .fontSize(11)
-    .fillColor(colours.ink)
-    .text('Guaranteed vs effective AWP discount by bucket', box.x, box.y, {
-      lineBreak: false,
-    });
+  doc.font(fonts.bold).fontSize(11).fillColor(colours.ink).text('Guaranteed vs effective AWP discount by bucket', box.x, box.y, {
+    lineBreak: false,
+  });
   drawLegend(doc, right, box.y + 2);
 
   doc.font(fonts.regular).fontSize(7).fillColor(colours.muted);
   for (let step = 0; step <= gridSteps; step++) {
     const value = (max * step) / gridSteps;
     const y = yOf(value);
-    doc
-      .moveTo(left, y)
-      .lineTo(right, y)
-      .lineWidth(0.4)
-      .strokeColor(colours.rule)
-      .stroke();
-    doc
-      .fillColor(colours.muted)
-      .text(`${Math.round(value * 100)}%`, box.x, y - 3, {
-        width: plot.left - 6,
-        align: 'right',
-        lineBreak: false,
-      });
+    doc.moveTo(left, y).lineTo(right, y).lineWidth(0.4).strokeColor(colours.rule).stroke();
+    doc.fillColor(colours.muted).text(`${Math.round(value * 100)}%`, box.x, y - 3, {
+      width: plot.left - 6,
+      align: 'right',
+      lineBreak: false,
+    });
   }
-  doc
-    .moveTo(left, top)
-    .lineTo(left, bottom)
-    .lineTo(right, bottom)
-    .lineWidth(0.8)
-    .strokeColor(colours.ink)
-    .stroke();
+  doc.moveTo(left, top).lineTo(left, bottom).lineTo(right, bottom).lineWidth(0.8).strokeColor(colours.ink).stroke();
 
   if (discountBuckets.length === 0) {
     doc
       .font(fonts.regular)
       .fontSize(9)
       .fillColor(colours.muted)
-      .text(
-        'No AWP discount guarantees in this period.',
-        left,
-        top + height / 2,
-        { width: right - left, align: 'center' },
-      );
+      .text('No AWP discount guarantees in this period.', left, top + height / 2, { width: right - left, align: 'center' });
     return box.y + box.height;
   }
   const group = (right - left) / discountBuckets.length;
@@ -145,11 +109,7 @@ export function drawDiscountChart(
         yOf(fraction(bucket.effectiveValue)),
         bottom,
         colours.effective,
-        formatTermAt(
-          'awp_discount',
-          bucket.effectiveValue,
-          bucket.guaranteedValue,
-        ),
+        formatTermAt('awp_discount', bucket.effectiveValue, bucket.guaranteedValue),
       );
     }
     const [channel, drug] = bucketLabel(bucket);
@@ -170,15 +130,7 @@ export function drawDiscountChart(
   return box.y + box.height;
 }
 
-function drawBar(
-  doc: Doc,
-  x: number,
-  width: number,
-  y: number,
-  bottom: number,
-  colour: string,
-  label: string,
-): void {
+function drawBar(doc: Doc, x: number, width: number, y: number, bottom: number, colour: string, label: string): void {
   doc.rect(x, y, width, Math.max(0.5, bottom - y)).fill(colour);
   doc
     .font(fonts.regular)
@@ -197,14 +149,10 @@ function drawLegend(doc: Doc, right: number, y: number): void {
     { label: 'Effective', colour: colours.effective },
   ];
   doc.font(fonts.regular).fontSize(8);
-  let x =
-    right -
-    entries.reduce((sum, e) => sum + 16 + doc.widthOfString(e.label) + 12, 0);
+  let x = right - entries.reduce((sum, e) => sum + 16 + doc.widthOfString(e.label) + 12, 0);
   for (const entry of entries) {
     doc.rect(x, y, 10, 8).fill(entry.colour);
-    doc
-      .fillColor(colours.ink)
-      .text(entry.label, x + 14, y, { lineBreak: false });
+    doc.fillColor(colours.ink).text(entry.label, x + 14, y, { lineBreak: false });
     x += 16 + doc.widthOfString(entry.label) + 12;
   }
 }

@@ -9,27 +9,16 @@ type Doc = InstanceType<typeof PDFDocument>;
  * A page of its own saying how every figure was made (the same sections as the workbook's
  * Methodology sheet). A section that would not fit continues on the next page.
  */
-export function drawMethodologyPage(
-  doc: Doc,
-  report: ReconciliationReport,
-): void {
+export function drawMethodologyPage(doc: Doc, report: ReconciliationReport): void {
   doc.addPage();
-  doc
-    .font(fonts.bold)
-    .fontSize(14)
-    .fillColor(colours.ink)
-    .text('Methodology', page.margin, page.margin, { lineBreak: false });
+  doc.font(fonts.bold).fontSize(14).fillColor(colours.ink).text('Methodology', page.margin, page.margin, { lineBreak: false });
   let y = page.margin + 24;
   for (const section of methodologySections(report)) {
     if (y + 40 > contentBottom) {
       doc.addPage();
       y = page.margin;
     }
-    doc
-      .font(fonts.bold)
-      .fontSize(10)
-      .fillColor(colours.header)
-      .text(section.title, page.margin, y, { lineBreak: false });
+    doc.font(fonts.bold).fontSize(10).fillColor(colours.header).text(section.title, page.margin, y, { lineBreak: false });
     y += 15;
     doc.font(fonts.regular).fontSize(8.5).fillColor(colours.ink);
     for (const paragraph of section.paragraphs) {

@@ -38,26 +38,12 @@ interface CellLayout {
 }
 
 /** The size at which `text` fits `width` on one line in `font`, down to `minimumSize`; null when it never does. */
-export function sizeToFit(
-  doc: Doc,
-  text: string,
-  font: string,
-  size: number,
-  width: number,
-  smallest = minimumSize,
-): number | null {
-  for (let s = size; s >= smallest; s -= 0.25)
-    if (doc.font(font).fontSize(s).widthOfString(text) <= width) return s;
+export function sizeToFit(doc: Doc, text: string, font: string, size: number, width: number, smallest = minimumSize): number | null {
+  for (let s = size; s >= smallest; s -= 0.25) if (doc.font(font).fontSize(s).widthOfString(text) <= width) return s;
   return null;
 }
 
-function layoutCell(
-  doc: Doc,
-  text: string,
-  column: TableColumn,
-  font: string,
-  size: number,
-): CellLayout {
+function layoutCell(doc: Doc, text: string, column: TableColumn, font: string, size: number): CellLayout {
   const inner = column.width - 2 * padding;
   if (!column.wrap) {
     const fits = sizeToFit(doc, text, font, size, inner);
@@ -67,10 +53,7 @@ function layoutCell(
   doc.font(font).fontSize(wrapSize);
   const options = { width: inner, lineGap: 0.5 };
   const line = doc.heightOfString('X', options);
-  const lines = Math.max(
-    1,
-    Math.round(doc.heightOfString(text || ' ', options) / line),
-  );
+  const lines = Math.max(1, Math.round(doc.heightOfString(text || ' ', options) / line));
   // A row is as tall as its type on one line, plus a line's height for each further line.
   return {
     font,
@@ -80,14 +63,7 @@ function layoutCell(
   };
 }
 
-function drawCell(
-  doc: Doc,
-  text: string,
-  x: number,
-  y: number,
-  column: TableColumn,
-  layout: CellLayout,
-): void {
+function drawCell(doc: Doc, text: string, x: number, y: number, column: TableColumn, layout: CellLayout): void {
   const inner = column.width - 2 * padding;
   doc.font(layout.font).fontSize(layout.size);
   if (layout.wraps)
@@ -112,20 +88,12 @@ function layoutRow(
   sizeOf: (column: TableColumn) => number,
   base: number,
 ): { layouts: CellLayout[]; height: number } {
-  const layouts = columns.map((column, c) =>
-    layoutCell(doc, row[c] ?? '', column, fontOf(column), sizeOf(column)),
-  );
+  const layouts = columns.map((column, c) => layoutCell(doc, row[c] ?? '', column, fontOf(column), sizeOf(column)));
   const tallest = Math.max(base, ...layouts.map((l) => l.height));
   return { layouts, height: tallest + 7 };
 }
 
-function drawHeader(
-  doc: Doc,
-  columns: readonly TableColumn[],
-  x: number,
-  y: number,
-  size: number,
-): number {
+function drawHeader(doc: Doc, columns: readonly TableColumn[], x: number, y: number, size: number): number {
   const width = columns.reduce((sum, c) => sum + c.width, 0);
   const headers = columns.map((c) => ({ ...c, wrap: true }));
   const { layouts, height } = layoutRow(
@@ -152,13 +120,7 @@ function drawHeader(
  * nothing is cut short with an ellipsis. A row that would cross the bottom margin starts a new
  * page and repeats the header. Returns the y below the table.
  */
-export function drawTable(
-  doc: Doc,
-  columns: readonly TableColumn[],
-  rows: readonly (readonly string[])[],
-  y: number,
-  options: TableOptions = {},
-): number {
+export function drawTable(doc: Doc, columns: readonly TableColumn[], rows: readonly (readonly string[])[], y: number, options: TableOptions = {}): number {
   const size = options.fontSize ?? 8.5;
   const x = page.margin;
   const width = columns.reduce((sum, c) => sum + c.width, 0);
@@ -168,15 +130,12 @@ export function drawTable(
   }
   y = drawHeader(doc, columns, x, y, size);
   rows.forEach((row, index) => {
-    const isTotal =
-      (options.totalRow === true && index === rows.length - 1) ||
-      options.subtotalRows?.has(index) === true;
+    const isTotal = (options.totalRow === true && index === rows.length - 1) || options.subtotalRows?.has(index) === true;
     const { layouts, height } = layoutRow(
       doc,
       columns,
       row,
-      (column) =>
-        column.mono ? fonts.mono : isTotal ? fonts.bold : fonts.regular,
+      (column) => (column.mono ? fonts.mono : isTotal ? fonts.bold : fonts.regular),
       (column) => (column.mono ? (options.monoFontSize ?? size - 1) : size),
       size,
     );

@@ -1,22 +1,12 @@
 import PDFDocument from 'pdfkit';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { reportAuthor, reportDate } from '../report-date';
-import {
-  drawBucketGroups,
-  drawFindingOverlap,
-  drawNotGuaranteed,
-} from './bucket-tables';
+import { drawBucketGroups, drawFindingOverlap, drawNotGuaranteed } from './bucket-tables';
 import { discountChartBox, drawDiscountChart } from './discount-chart';
 import { drawMethodologyPage } from './methodology-page';
 import { sizeToFit } from './pdf-table';
 import { colours, fonts, page } from './pdf-style';
-import {
-  drawEvidenceAppendix,
-  drawOwedTable,
-  drawSummary,
-  drawTitleBlock,
-  drawTopFindings,
-} from './report-sections';
+import { drawEvidenceAppendix, drawOwedTable, drawSummary, drawTitleBlock, drawTopFindings } from './report-sections';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -25,9 +15,7 @@ type Doc = InstanceType<typeof PDFDocument>;
  * and the evidence appendix. Deterministic: the info dates come from the report (pdfkit derives the document ID
  * from the info dictionary) and only the built-in fonts are used, so nothing is subset at random.
  */
-export async function renderReconciliationPdf(
-  report: ReconciliationReport,
-): Promise<Buffer> {
+export async function renderReconciliationPdf(report: ReconciliationReport): Promise<Buffer> {
   const date = reportDate(report);
   const doc = new PDFDocument({
     size: page.size,
@@ -56,19 +44,11 @@ export async function renderReconciliationPdf(
   const summaryTop = drawTitleBlock(doc, report);
   const summaryEnd = drawSummary(doc, report, summaryTop);
   // The chart keeps its place under a usual title block; a long client name pushes it down.
-  const chartEnd = drawDiscountChart(
-    doc,
-    report.buckets,
-    Math.max(discountChartBox.y, summaryEnd + 20),
-  );
+  const chartEnd = drawDiscountChart(doc, report.buckets, Math.max(discountChartBox.y, summaryEnd + 20));
   drawOwedTable(doc, report, chartEnd + 12);
 
   doc.addPage();
-  const y = drawFindingOverlap(
-    doc,
-    report,
-    drawNotGuaranteed(doc, report, drawBucketGroups(doc, report, page.margin)),
-  );
+  const y = drawFindingOverlap(doc, report, drawNotGuaranteed(doc, report, drawBucketGroups(doc, report, page.margin)));
   drawTopFindings(doc, report, y + 22);
   drawMethodologyPage(doc, report);
   drawEvidenceAppendix(doc, report);
@@ -96,22 +76,14 @@ function drawFooters(doc: Doc, report: ReconciliationReport): void {
     const room = page.width - 2 * page.margin - 64;
     const named = `Leaf  ·  ${report.clientName}  ·  ${report.periodId}  ·  ${report.runId}`;
     const namedSize = sizeToFit(doc, named, fonts.regular, 7, room, 5);
-    const footer =
-      namedSize === null
-        ? `Leaf  ·  ${report.periodId}  ·  ${report.runId}`
-        : named;
+    const footer = namedSize === null ? `Leaf  ·  ${report.periodId}  ·  ${report.runId}` : named;
     doc
       .font(fonts.regular)
       .fontSize(namedSize ?? 7)
       .fillColor(colours.muted);
     doc.text(footer, page.margin, y, { lineBreak: false });
     doc.fontSize(7);
-    doc.text(
-      `Page ${index - range.start + 1} of ${range.count}`,
-      page.margin,
-      y,
-      { width: page.width - 2 * page.margin, align: 'right', lineBreak: false },
-    );
+    doc.text(`Page ${index - range.start + 1} of ${range.count}`, page.margin, y, { width: page.width - 2 * page.margin, align: 'right', lineBreak: false });
     doc.page.margins.bottom = bottom;
   }
 }

@@ -10,11 +10,7 @@ import { colours, contentBottom, contentWidth, fonts, page } from './pdf-style';
 type Doc = InstanceType<typeof PDFDocument>;
 
 function heading(doc: Doc, text: string, y: number): number {
-  doc
-    .font(fonts.bold)
-    .fontSize(11)
-    .fillColor(colours.ink)
-    .text(text, page.margin, y, { lineBreak: false });
+  doc.font(fonts.bold).fontSize(11).fillColor(colours.ink).text(text, page.margin, y, { lineBreak: false });
   return y + 18;
 }
 
@@ -33,16 +29,8 @@ export function drawTitleBlock(doc: Doc, report: ReconciliationReport): number {
   doc.font(fonts.bold).fontSize(14).fillColor(colours.header);
   let y = line(report.clientName, 82, 4);
   doc.font(fonts.regular).fontSize(9).fillColor(colours.muted);
-  y = line(
-    `PBM ${report.pbmName}  ·  Contract period ${report.periodId} (${report.periodStart} to ${report.periodEnd})`,
-    y,
-    2.6,
-  );
-  y = line(
-    `Report reference ${report.runId}  ·  Client ${report.clientId}  ·  Code ${report.codeVersion}`,
-    y,
-    2.6,
-  );
+  y = line(`PBM ${report.pbmName}  ·  Contract period ${report.periodId} (${report.periodStart} to ${report.periodEnd})`, y, 2.6);
+  y = line(`Report reference ${report.runId}  ·  Client ${report.clientId}  ·  Code ${report.codeVersion}`, y, 2.6);
   y = line(`Claims source: ${describeWatermark(report.asOf)}`, y, 2.6);
   doc.text('Inputs sha256', x, y, { lineBreak: false });
   doc
@@ -60,15 +48,10 @@ export function drawTitleBlock(doc: Doc, report: ReconciliationReport): number {
 }
 
 /** The claims the run measured as a table, with what is owed called out beside it. */
-export function drawSummary(
-  doc: Doc,
-  report: ReconciliationReport,
-  y: number,
-): number {
+export function drawSummary(doc: Doc, report: ReconciliationReport, y: number): number {
   const { summary } = report;
   const top = heading(doc, 'Summary', y);
-  const eligible = (money: string | null) =>
-    money === null ? 'not recorded' : formatMoney(money);
+  const eligible = (money: string | null) => (money === null ? 'not recorded' : formatMoney(money));
   const end = drawTable(
     doc,
     [
@@ -84,14 +67,8 @@ export function drawSummary(
       ['Excluded claims', formatCount(summary.excludedClaimCount)],
       ['AWP, all claims', formatMoney(summary.totalAwp)],
       ['AWP, eligible claims', eligible(summary.eligibleAwp)],
-      [
-        'Ingredient cost paid, all claims',
-        formatMoney(summary.totalIngredientCostPaid),
-      ],
-      [
-        'Ingredient cost paid, eligible claims',
-        eligible(summary.eligibleIngredientCostPaid),
-      ],
+      ['Ingredient cost paid, all claims', formatMoney(summary.totalIngredientCostPaid)],
+      ['Ingredient cost paid, eligible claims', eligible(summary.eligibleIngredientCostPaid)],
     ],
     top,
     { fontSize: 9 },
@@ -110,36 +87,17 @@ export function drawSummary(
     });
   const owed = formatMoney(summary.totalOwed);
   let size = 20;
-  while (
-    size > 10 &&
-    doc.font(fonts.bold).fontSize(size).widthOfString(owed) > boxWidth - 28
-  )
-    size -= 1;
+  while (size > 10 && doc.font(fonts.bold).fontSize(size).widthOfString(owed) > boxWidth - 28) size -= 1;
   doc
     .font(fonts.bold)
     .fontSize(size)
     .fillColor(colours.owed)
     .text(owed, boxX + 16, top + 28 + (20 - size) / 2, { lineBreak: false });
   doc.font(fonts.regular).fontSize(8.5).fillColor(colours.ink);
-  doc.text(
-    `${categoryLabels.guarantee}  ${formatMoney(summary.guaranteeShortfall)}`,
-    boxX + 16,
-    top + 60,
-    { lineBreak: false },
-  );
-  doc.text(
-    `${categoryLabels.audit}  ${formatMoney(summary.auditImpact)}`,
-    boxX + 16,
-    top + 74,
-    { lineBreak: false },
-  );
+  doc.text(`${categoryLabels.guarantee}  ${formatMoney(summary.guaranteeShortfall)}`, boxX + 16, top + 60, { lineBreak: false });
+  doc.text(`${categoryLabels.audit}  ${formatMoney(summary.auditImpact)}`, boxX + 16, top + 74, { lineBreak: false });
   doc.font(fonts.regular).fontSize(7.5).fillColor(colours.muted);
-  doc.text(
-    'Every figure is computed from the claims source and the contract terms cited in the appendix.',
-    boxX + 16,
-    top + 92,
-    { width: boxWidth - 28 },
-  );
+  doc.text('Every figure is computed from the claims source and the contract terms cited in the appendix.', boxX + 16, top + 92, { width: boxWidth - 28 });
   return end;
 }
 
@@ -147,11 +105,7 @@ export function drawSummary(
  * What is owed, by finding kind within its category, each category's subtotal, and the total:
  * the same lines, labels and figures as the workbook's Summary sheet.
  */
-export function drawOwedTable(
-  doc: Doc,
-  report: ReconciliationReport,
-  y: number,
-): number {
+export function drawOwedTable(doc: Doc, report: ReconciliationReport, y: number): number {
   const top = heading(doc, 'What is owed', y);
   const lines = owedLines(report);
   return drawTable(
@@ -172,23 +126,13 @@ export function drawOwedTable(
     {
       fontSize: 8,
       totalRow: true,
-      subtotalRows: new Set(
-        lines.flatMap((l, i) => (l.role === 'subtotal' ? [i] : [])),
-      ),
+      subtotalRows: new Set(lines.flatMap((l, i) => (l.role === 'subtotal' ? [i] : []))),
     },
   );
 }
 
-export function drawTopFindings(
-  doc: Doc,
-  report: ReconciliationReport,
-  y: number,
-): number {
-  const top = heading(
-    doc,
-    `Largest findings (${report.topFindings.length}; the workbook lists every finding)`,
-    y,
-  );
+export function drawTopFindings(doc: Doc, report: ReconciliationReport, y: number): number {
+  const top = heading(doc, `Largest findings (${report.topFindings.length}; the workbook lists every finding)`, y);
   return drawTable(
     doc,
     [
@@ -211,41 +155,26 @@ export function drawTopFindings(
 }
 
 /** Every stored input by hash and reference, then the contract term behind each bucket. */
-export function drawEvidenceAppendix(
-  doc: Doc,
-  report: ReconciliationReport,
-): void {
+export function drawEvidenceAppendix(doc: Doc, report: ReconciliationReport): void {
   doc.addPage();
   let y = heading(doc, 'Appendix: evidence', page.margin);
   doc.font(fonts.regular).fontSize(8.5).fillColor(colours.muted);
-  doc.text(
-    'Each input and output is stored content-addressed: its sha256 identifies the exact bytes the figures were computed from.',
-    page.margin,
-    y,
-    { width: contentWidth },
-  );
+  doc.text('Each input and output is stored content-addressed: its sha256 identifies the exact bytes the figures were computed from.', page.margin, y, {
+    width: contentWidth,
+  });
   y = doc.y + 10;
   for (const item of report.evidence) {
     if (y + 40 > contentBottom) {
       doc.addPage();
       y = page.margin;
     }
-    doc
-      .font(fonts.bold)
-      .fontSize(9)
-      .fillColor(colours.ink)
-      .text(item.name, page.margin, y, { width: contentWidth });
+    doc.font(fonts.bold).fontSize(9).fillColor(colours.ink).text(item.name, page.margin, y, { width: contentWidth });
     const hashY = doc.y + 1;
     doc
       .font(fonts.mono)
       .fontSize(7.5)
       .fillColor(colours.ink)
-      .text(
-        `sha256 ${item.sha256 || 'not recorded'}`,
-        page.margin + 10,
-        hashY,
-        { lineBreak: false },
-      );
+      .text(`sha256 ${item.sha256 || 'not recorded'}`, page.margin + 10, hashY, { lineBreak: false });
     doc
       .font(fonts.regular)
       .fontSize(8)
@@ -256,19 +185,12 @@ export function drawEvidenceAppendix(
     y = doc.y + 8;
   }
   y = heading(doc, 'Contract terms', y + 6);
-  const sources = [
-    ...new Set(report.buckets.map((b) => b.evidence.sourceSystem)),
-  ].join(', ');
+  const sources = [...new Set(report.buckets.map((b) => b.evidence.sourceSystem))].join(', ');
   doc
     .font(fonts.regular)
     .fontSize(8.5)
     .fillColor(colours.muted)
-    .text(
-      `The term behind each bucket, where it was read (source: ${sources || 'none'}).`,
-      page.margin,
-      y - 2,
-      { width: contentWidth },
-    );
+    .text(`The term behind each bucket, where it was read (source: ${sources || 'none'}).`, page.margin, y - 2, { width: contentWidth });
   y = doc.y + 6;
   drawTable(
     doc,
@@ -278,12 +200,7 @@ export function drawEvidenceAppendix(
       { header: 'Locator', width: 48 },
       { header: 'sha256', width: 218, mono: true },
     ],
-    report.buckets.map((b) => [
-      `${b.guaranteeId} v${b.guaranteeVersion}`,
-      b.evidence.objectId,
-      b.evidence.locator,
-      b.evidence.sha256 ?? 'n/a',
-    ]),
+    report.buckets.map((b) => [`${b.guaranteeId} v${b.guaranteeVersion}`, b.evidence.objectId, b.evidence.locator, b.evidence.sha256 ?? 'n/a']),
     y,
     { fontSize: 7.5, monoFontSize: 6.3 },
   );

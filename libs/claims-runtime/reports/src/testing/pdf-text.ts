@@ -6,16 +6,9 @@ type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
  * pdfjs-dist is ESM-only: Node's own require (not Jest's registry) loads it, as the packets
  * extractor does.
  */
-const nativeRequire = process
-  .getBuiltinModule('module')
-  .createRequire(__filename);
-export const loadPdfJs = () =>
-  nativeRequire('pdfjs-dist/legacy/build/pdf.mjs') as PdfJs;
-export const standardFontDataUrl =
-  join(
-    dirname(nativeRequire.resolve('pdfjs-dist/package.json')),
-    'standard_fonts',
-  ) + '/';
+const nativeRequire = process.getBuiltinModule('module').createRequire(__filename);
+export const loadPdfJs = () => nativeRequire('pdfjs-dist/legacy/build/pdf.mjs') as PdfJs;
+export const standardFontDataUrl = join(dirname(nativeRequire.resolve('pdfjs-dist/package.json')), 'standard_fonts') + '/';
 
 /**
  * TEST ONLY: the text of every page as a reader's search would find it, one non-blank text run

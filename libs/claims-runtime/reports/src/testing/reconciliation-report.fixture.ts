@@ -12,11 +12,7 @@ import {
   type FindingKind,
   type ReconciliationBucket,
 } from '@leaf/contracts';
-import {
-  groupBuckets,
-  owedFigures,
-  type ReconciliationReport,
-} from '@leaf/claims-runtime/domain';
+import { groupBuckets, owedFigures, type ReconciliationReport } from '@leaf/claims-runtime/domain';
 
 export interface ReportFixtureOptions {
   /** Per-claim audit findings to generate (streamed, never held in memory). Default 240. */
@@ -53,13 +49,7 @@ const deliveredDelta: Record<Channel, Record<DrugType, number>> = {
   mail: { brand: -20, generic: 65 },
   specialty: { brand: -110, generic: 0 },
 };
-const claimFindingKinds: readonly FindingKind[] = [
-  'paid_above_uc',
-  'ingredient_above_awp',
-  'fee_above_contract',
-  'duplicate_fill',
-  'short_days_supply_90',
-];
+const claimFindingKinds: readonly FindingKind[] = ['paid_above_uc', 'ingredient_above_awp', 'fee_above_contract', 'duplicate_fill', 'short_days_supply_90'];
 
 /** cents × rate (6 places) rounded half away from zero to cents. */
 function centsTimesRate(cents: bigint, rate: string): bigint {
@@ -68,30 +58,18 @@ function centsTimesRate(cents: bigint, rate: string): bigint {
   return (product + half) / 1_000_000n;
 }
 
-function buildBuckets(
-  periodId: string,
-  next: () => number,
-): ReconciliationBucket[] {
+function buildBuckets(periodId: string, next: () => number): ReconciliationBucket[] {
   const buckets: ReconciliationBucket[] = [];
   let cell = 7;
   for (const channel of channels) {
     for (const drugType of drugTypes) {
       const claimCount = 400 + Math.floor(next() * 9_000);
-      const awpCents =
-        BigInt(claimCount) *
-        BigInt(
-          4_000 + Math.floor(next() * (drugType === 'brand' ? 90_000 : 9_000)),
-        );
+      const awpCents = BigInt(claimCount) * BigInt(4_000 + Math.floor(next() * (drugType === 'brand' ? 90_000 : 9_000)));
       const guaranteed = guaranteedDiscount[channel][drugType];
-      const effectiveUnits =
-        toUnits(guaranteed, 6) +
-        BigInt(deliveredDelta[channel][drugType]) * 100n;
+      const effectiveUnits = toUnits(guaranteed, 6) + BigInt(deliveredDelta[channel][drugType]) * 100n;
       const effective = fromUnits(effectiveUnits, 6);
       const ingredientCents = awpCents - centsTimesRate(awpCents, effective);
-      const variance = centsTimesRate(
-        awpCents,
-        fromUnits(toUnits(guaranteed, 6) - effectiveUnits, 6),
-      );
+      const variance = centsTimesRate(awpCents, fromUnits(toUnits(guaranteed, 6) - effectiveUnits, 6));
       buckets.push({
         guaranteeId: `g-${periodId}-${channel}-${drugType}`,
         guaranteeVersion: 1,
@@ -121,9 +99,7 @@ function buildBuckets(
           claimCount: Math.floor(claimCount / 100),
           removedClaims: Math.floor(claimCount / 1000),
           awp: fromCents(BigInt(Math.floor(claimCount / 1000)) * 2_500n),
-          ingredientCostPaid: fromCents(
-            BigInt(Math.floor(claimCount / 100)) * 731n,
-          ),
+          ingredientCostPaid: fromCents(BigInt(Math.floor(claimCount / 100)) * 731n),
           dispensingFeePaid: '0.00',
         },
       });
@@ -182,21 +158,13 @@ function buildBuckets(
   return buckets;
 }
 
-function* claimFindings(
-  count: number,
-  seed: number,
-  buckets: readonly ReconciliationBucket[],
-): Generator<Finding> {
+function* claimFindings(count: number, seed: number, buckets: readonly ReconciliationBucket[]): Generator<Finding> {
   const next = random(seed ^ 0x5eed);
   const awpBuckets = buckets.filter((b) => b.metric === 'awp_discount');
-  const feeBucket = buckets.find(
-    (b) => b.metric === 'dispensing_fee',
-  ) as ReconciliationBucket;
+  const feeBucket = buckets.find((b) => b.metric === 'dispensing_fee') as ReconciliationBucket;
   for (let i = 0; i < count; i++) {
     const kind = claimFindingKinds[i % claimFindingKinds.length] as FindingKind;
-    const bucket = awpBuckets[
-      Math.floor(next() * awpBuckets.length)
-    ] as ReconciliationBucket;
+    const bucket = awpBuckets[Math.floor(next() * awpBuckets.length)] as ReconciliationBucket;
     const claimId = `CLM${String(1_000_000 + i * 7).padStart(10, '0')}`;
     const impact = fromCents(BigInt(1 + Math.floor(next() * 25_000)));
     yield {
@@ -227,26 +195,14 @@ function* claimFindings(
  * per short bucket and `claimFindings` per-claim findings. Every total is exact: the findings add
  * up to `summary.totalOwed` to the cent.
  */
-export function reconciliationReportFixture(
-  options: ReportFixtureOptions = {},
-): ReconciliationReport {
-  const {
-    claimFindings: claimFindingCount = 240,
-    clientId = 'acme-health',
-    clientName = 'Acme Health Plan',
-    seed = 7,
-  } = options;
+export function reconciliationReportFixture(options: ReportFixtureOptions = {}): ReconciliationReport {
+  const { claimFindings: claimFindingCount = 240, clientId = 'acme-health', clientName = 'Acme Health Plan', seed = 7 } = options;
   const periodId = 'cp-2025';
   const built = buildBuckets(periodId, random(seed));
   // The per-claim fee term is owed claim by claim: its shortfall is its fee findings' total.
   let feeCents = 0n;
-  for (const f of claimFindings(claimFindingCount, seed, built))
-    if (f.kind === 'fee_above_contract') feeCents += toCents(f.impact);
-  const buckets = built.map((b) =>
-    b.metric === 'dispensing_fee'
-      ? { ...b, shortfall: fromCents(feeCents) }
-      : b,
-  );
+  for (const f of claimFindings(claimFindingCount, seed, built)) if (f.kind === 'fee_above_contract') feeCents += toCents(f.impact);
+  const buckets = built.map((b) => (b.metric === 'dispensing_fee' ? { ...b, shortfall: fromCents(feeCents) } : b));
   const shortfallFindings: Finding[] = buckets
     .filter((b) => b.metric === 'awp_discount' && toCents(b.shortfall) > 0n)
     .map((b) => ({
@@ -270,21 +226,14 @@ export function reconciliationReportFixture(
   const awpBuckets = buckets.filter((b) => b.metric === 'awp_discount');
   const eligible = awpBuckets.reduce((sum, b) => sum + b.claimCount, 0);
   const eligibleAwpCents = awpBuckets.reduce((s, b) => s + toCents(b.awp), 0n);
-  const eligibleCostCents = awpBuckets.reduce(
-    (s, b) => s + toCents(b.ingredientCostPaid),
-    0n,
-  );
+  const eligibleCostCents = awpBuckets.reduce((s, b) => s + toCents(b.ingredientCostPaid), 0n);
 
   const topFindings: Finding[] = [];
   for (const finding of everyFinding()) {
     topFindings.push(finding);
     if (topFindings.length > 10) {
       topFindings.sort((a, b) =>
-        toCents(b.impact) > toCents(a.impact)
-          ? 1
-          : toCents(b.impact) < toCents(a.impact)
-            ? -1
-            : a.findingId.localeCompare(b.findingId),
+        toCents(b.impact) > toCents(a.impact) ? 1 : toCents(b.impact) < toCents(a.impact) ? -1 : a.findingId.localeCompare(b.findingId),
       );
       topFindings.length = 10;
     }
@@ -315,12 +264,7 @@ export function reconciliationReportFixture(
       totalOwed: owed.totalOwed,
       findingTotals: [...owed.findingTotals],
       findingOverlap: {
-        deducted: fromCents(
-          buckets.reduce(
-            (s, b) => s + toCents(b.moved?.ingredientCostPaid ?? '0.00'),
-            0n,
-          ),
-        ),
+        deducted: fromCents(buckets.reduce((s, b) => s + toCents(b.moved?.ingredientCostPaid ?? '0.00'), 0n)),
         kept: '0.00',
       },
     },

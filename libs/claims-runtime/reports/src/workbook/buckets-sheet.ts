@@ -4,21 +4,8 @@ import { labelOf } from '../labels';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { notGuaranteedTotal } from '../not-guaranteed';
 import { rebateMinimum } from '../rebate-minimum';
-import {
-  countFormat,
-  currencyFormat,
-  sectionFont,
-  termFormat,
-  wrapAlignment,
-} from './finance-formats';
-import {
-  columnLetter,
-  styleTotalRow,
-  totalCell,
-  writeHeader,
-  type SheetColumn,
-  landscapeSheet,
-} from './sheet-helpers';
+import { countFormat, currencyFormat, sectionFont, termFormat, wrapAlignment } from './finance-formats';
+import { columnLetter, styleTotalRow, totalCell, writeHeader, type SheetColumn, landscapeSheet } from './sheet-helpers';
 
 const columns: readonly SheetColumn[] = [
   { header: 'Guarantee', width: 30 },
@@ -55,8 +42,7 @@ const totalColumns = {
 } as const;
 
 /** A discount is a fraction shown as a percentage, a fee or rebate term dollars: at the term's precision. */
-const rateFormat = (bucket: ReconciliationBucket) =>
-  termFormat(bucket.metric, bucket.guaranteedValue);
+const rateFormat = (bucket: ReconciliationBucket) => termFormat(bucket.metric, bucket.guaranteedValue);
 
 /**
  * One section per metric: its buckets, then a total row whose cells are SUM formulas over the
@@ -64,10 +50,7 @@ const rateFormat = (bucket: ReconciliationBucket) =>
  * line saying which buckets overlap. Nothing is totalled across metrics, which measure the same
  * claims.
  */
-export function writeBucketsSheet(
-  workbook: stream.xlsx.WorkbookWriter,
-  report: ReconciliationReport,
-): void {
+export function writeBucketsSheet(workbook: stream.xlsx.WorkbookWriter, report: ReconciliationReport): void {
   const sheet = landscapeSheet(workbook, 'Buckets', report);
   writeHeader(sheet, columns);
   let rowNumber = 1;
@@ -113,12 +96,10 @@ export function writeBucketsSheet(
             }, 0n),
           ),
         ]);
-      for (const [column, exact] of money)
-        total.getCell(column).value = totalCell(column, first, last, exact);
+      for (const [column, exact] of money) total.getCell(column).value = totalCell(column, first, last, exact);
       styleTotalRow(total);
     } else {
-      total.getCell(1).value =
-        `No total: ${group.noTotal ?? 'the buckets overlap'}`;
+      total.getCell(1).value = `No total: ${group.noTotal ?? 'the buckets overlap'}`;
       total.font = { italic: true };
     }
     total.commit();
@@ -131,11 +112,7 @@ export function writeBucketsSheet(
  * After the terms, per metric the contract guarantees, the claims none of its terms covers: one
  * row per channel and drug type and their total as SUM formulas (caching the exact figures).
  */
-function writeNotGuaranteed(
-  sheet: Worksheet,
-  report: ReconciliationReport,
-  rowNumber: number,
-): number {
+function writeNotGuaranteed(sheet: Worksheet, report: ReconciliationReport, rowNumber: number): number {
   const cells = report.notGuaranteed ?? [];
   for (const metric of [...new Set(cells.map((c) => c.metric))]) {
     const own = cells.filter((c) => c.metric === metric);
@@ -146,17 +123,8 @@ function writeNotGuaranteed(
     rowNumber += 2;
     const first = rowNumber + 1;
     for (const c of own) {
-      const row = sheet.addRow([
-        'not guaranteed',
-        labelOf(metric),
-        c.channel,
-        c.drugType,
-        c.claimCount,
-        Number(c.awp),
-        Number(c.ingredientCostPaid),
-      ]);
-      row.getCell(14).value =
-        `owed nothing: no ${labelOf(metric)} term covers these claims (${c.excludedClaimCount} carry an exclusion flag)`;
+      const row = sheet.addRow(['not guaranteed', labelOf(metric), c.channel, c.drugType, c.claimCount, Number(c.awp), Number(c.ingredientCostPaid)]);
+      row.getCell(14).value = `owed nothing: no ${labelOf(metric)} term covers these claims (${c.excludedClaimCount} carry an exclusion flag)`;
       row.getCell(14).alignment = wrapAlignment;
       row.commit();
       rowNumber += 1;
@@ -168,18 +136,8 @@ function writeNotGuaranteed(
       formula: `SUM(${columnLetter(totalColumns.claims)}${first}:${columnLetter(totalColumns.claims)}${last})`,
       result: sums.claimCount,
     };
-    total.getCell(totalColumns.awp).value = totalCell(
-      totalColumns.awp,
-      first,
-      last,
-      sums.awp,
-    );
-    total.getCell(totalColumns.ingredientCost).value = totalCell(
-      totalColumns.ingredientCost,
-      first,
-      last,
-      sums.ingredientCostPaid,
-    );
+    total.getCell(totalColumns.awp).value = totalCell(totalColumns.awp, first, last, sums.awp);
+    total.getCell(totalColumns.ingredientCost).value = totalCell(totalColumns.ingredientCost, first, last, sums.ingredientCostPaid);
     styleTotalRow(total);
     total.commit();
     rowNumber += 1;
@@ -187,11 +145,7 @@ function writeNotGuaranteed(
   return rowNumber;
 }
 
-function writeBucketRow(
-  sheet: Worksheet,
-  bucket: ReconciliationBucket,
-  rowNumber: number,
-): void {
+function writeBucketRow(sheet: Worksheet, bucket: ReconciliationBucket, rowNumber: number): void {
   const row = sheet.addRow([
     bucket.guaranteeId,
     labelOf(bucket.metric),

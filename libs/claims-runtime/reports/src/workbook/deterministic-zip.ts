@@ -1,11 +1,7 @@
 import type { stream } from 'exceljs';
 
 type EntryData = Record<string, unknown> & { date?: Date | null };
-type ModuleAppend = (
-  source: unknown,
-  data: EntryData,
-  callback: (error?: Error) => void,
-) => void;
+type ModuleAppend = (source: unknown, data: EntryData, callback: (error?: Error) => void) => void;
 interface ArchiverInternals {
   _moduleAppend?: ModuleAppend;
 }
@@ -18,17 +14,11 @@ interface ArchiverInternals {
  * zip-stream writes the DOS time in UTC, so the bytes do not depend on the machine's time zone.
  * The workbook spec proves it by hashing two writes made more than the 2 s DOS resolution apart.
  */
-export function pinZipEntryDates(
-  writer: stream.xlsx.WorkbookWriter,
-  date: Date,
-): void {
+export function pinZipEntryDates(writer: stream.xlsx.WorkbookWriter, date: Date): void {
   const zip = (writer as unknown as { zip?: ArchiverInternals }).zip;
   const moduleAppend = zip?._moduleAppend;
   if (!zip || typeof moduleAppend !== 'function') {
-    throw new Error(
-      'exceljs WorkbookWriter no longer exposes its archiver: zip entry dates cannot be pinned',
-    );
+    throw new Error('exceljs WorkbookWriter no longer exposes its archiver: zip entry dates cannot be pinned');
   }
-  zip._moduleAppend = (source, data, callback) =>
-    moduleAppend.call(zip, source, { ...data, date }, callback);
+  zip._moduleAppend = (source, data, callback) => moduleAppend.call(zip, source, { ...data, date }, callback);
 }

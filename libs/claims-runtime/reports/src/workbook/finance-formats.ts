@@ -13,9 +13,7 @@ export const currencyFormatAt = (places: number) => {
 /** A term's rate as the PDF prints it: to the precision the term states, never under two places. */
 export function termFormat(metric: string, rule: string): string {
   const places = rule.split('.')[1]?.length ?? 0;
-  return metric === 'awp_discount'
-    ? `0.${'0'.repeat(Math.max(2, places - 2))}%`
-    : currencyFormatAt(places);
+  return metric === 'awp_discount' ? `0.${'0'.repeat(Math.max(2, places - 2))}%` : currencyFormatAt(places);
 }
 /** Prose columns (notes, details, methodology) wrap instead of running into the next cell. */
 export const wrapAlignment: Partial<Alignment> = {

@@ -3,16 +3,7 @@ import { fromCents, toCents } from '@leaf/contracts';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
 import { labelOf } from '../labels';
 import { countFormat, currencyFormat } from './finance-formats';
-import {
-  applyColumnStyles,
-  columnStyles,
-  setAutoFilter,
-  styleTotalRow,
-  totalCell,
-  writeHeader,
-  type SheetColumn,
-  landscapeSheet,
-} from './sheet-helpers';
+import { applyColumnStyles, columnStyles, setAutoFilter, styleTotalRow, totalCell, writeHeader, type SheetColumn, landscapeSheet } from './sheet-helpers';
 
 const columns: readonly SheetColumn[] = [
   { header: 'Finding', width: 34 },
@@ -45,12 +36,8 @@ interface BufferedStream {
  * that stream this degrades to yielding a tick: still correct, just not frugal.
  */
 async function drain(sheet: Worksheet): Promise<void> {
-  const pending = (
-    sheet as unknown as { stream?: { pipes?: BufferedStream[] } }
-  ).stream?.pipes?.[0];
-  const queued = () =>
-    (pending?._writableState?.length ?? 0) +
-    (pending?._readableState?.length ?? 0);
+  const pending = (sheet as unknown as { stream?: { pipes?: BufferedStream[] } }).stream?.pipes?.[0];
+  const queued = () => (pending?._writableState?.length ?? 0) + (pending?._readableState?.length ?? 0);
   do await tick();
   while (queued() > highWaterBytes);
 }
@@ -59,10 +46,7 @@ async function drain(sheet: Worksheet): Promise<void> {
  * Every finding, one committed row at a time (a run may have hundreds of thousands), then a total
  * row whose cached value is the exact decimal sum of the impacts.
  */
-export async function writeFindingsSheet(
-  workbook: stream.xlsx.WorkbookWriter,
-  report: ReconciliationReport,
-): Promise<number> {
+export async function writeFindingsSheet(workbook: stream.xlsx.WorkbookWriter, report: ReconciliationReport): Promise<number> {
   const sheet = landscapeSheet(workbook, 'Findings', report);
   writeHeader(sheet, columns);
   const styles = columnStyles(columns);
@@ -97,12 +81,7 @@ export async function writeFindingsSheet(
       formula: `SUM(G2:G${last})`,
       result: claims,
     };
-    total.getCell(impactColumn).value = totalCell(
-      impactColumn,
-      2,
-      last,
-      fromCents(impactCents),
-    );
+    total.getCell(impactColumn).value = totalCell(impactColumn, 2, last, fromCents(impactCents));
     styleTotalRow(total);
     total.commit();
   }

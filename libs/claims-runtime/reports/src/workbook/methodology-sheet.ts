@@ -5,10 +5,7 @@ import { sectionFont, wrapAlignment } from './finance-formats';
 import { landscapeSheet, writeHeader } from './sheet-helpers';
 
 /** How the figures were made: the PDF's methodology page, section by section, one paragraph a row. */
-export function writeMethodologySheet(
-  workbook: stream.xlsx.WorkbookWriter,
-  report: ReconciliationReport,
-): void {
+export function writeMethodologySheet(workbook: stream.xlsx.WorkbookWriter, report: ReconciliationReport): void {
   const sheet = landscapeSheet(workbook, 'Methodology', report);
   writeHeader(sheet, [
     { header: 'Section', width: 30 },

@@ -1,11 +1,6 @@
 import type { PaperSize, Row, stream, Style, Worksheet } from 'exceljs';
 import type { ReconciliationReport } from '@leaf/claims-runtime/domain';
-import {
-  headerAlignment,
-  headerFill,
-  headerFont,
-  totalFont,
-} from './finance-formats';
+import { headerAlignment, headerFill, headerFont, totalFont } from './finance-formats';
 
 export interface SheetColumn {
   readonly header: string;
@@ -64,10 +59,7 @@ export function landscapeSheet(
 }
 
 /** Sets the column widths and formats and writes the bold header row (row 1), committed. */
-export function writeHeader(
-  sheet: Worksheet,
-  columns: readonly SheetColumn[],
-): void {
+export function writeHeader(sheet: Worksheet, columns: readonly SheetColumn[]): void {
   sheet.columns = columns.map((c) => ({
     header: c.header,
     width: c.width,
@@ -86,17 +78,12 @@ export function writeHeader(
 /** Column letter for a 1-based index (1 → A, 27 → AA). */
 export function columnLetter(index: number): string {
   let letters = '';
-  for (let n = index; n > 0; n = Math.floor((n - 1) / 26))
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 }
 
 /** Filter over the header and data rows (a total row below stays out of the sort). */
-export function setAutoFilter(
-  sheet: Worksheet,
-  columnCount: number,
-  lastDataRow: number,
-): void {
+export function setAutoFilter(sheet: Worksheet, columnCount: number, lastDataRow: number): void {
   sheet.autoFilter = `A1:${columnLetter(columnCount)}${Math.max(lastDataRow, 1)}`;
 }
 
@@ -104,12 +91,7 @@ export function setAutoFilter(
  * A total cell as a SUM formula whose cached result is the exact decimal total, so Excel shows
  * the cent-exact figure before and after it recalculates.
  */
-export function totalCell(
-  column: number,
-  firstRow: number,
-  lastRow: number,
-  exact: string,
-): { formula: string; result: number } {
+export function totalCell(column: number, firstRow: number, lastRow: number, exact: string): { formula: string; result: number } {
   const letter = columnLetter(column);
   return {
     formula: `SUM(${letter}${firstRow}:${letter}${lastRow})`,
@@ -127,16 +109,11 @@ export function styleTotalRow(row: Row): void {
  * its own style object and then serialises it to look its id up, per cell; with a shared object
  * its style registry answers from a WeakMap instead. That is most of the cost of a styled row.
  */
-export function columnStyles(
-  columns: readonly SheetColumn[],
-): readonly Partial<Style>[] {
+export function columnStyles(columns: readonly SheetColumn[]): readonly Partial<Style>[] {
   return columns.map((c) => (c.numFmt ? { numFmt: c.numFmt } : {}));
 }
 
-export function applyColumnStyles(
-  row: Row,
-  styles: readonly Partial<Style>[],
-): Row {
+export function applyColumnStyles(row: Row, styles: readonly Partial<Style>[]): Row {
   styles.forEach((style, index) => {
     row.getCell(index + 1).style = style;
   });

@@ -30,10 +30,7 @@ const movedByRule = (rule: string, exact: string): Entry => ({
   },
   numFmt: currencyFormat,
 });
-const money = (value: string | null): Entry =>
-  value === null
-    ? { value: 'not recorded' }
-    : { value: Number(value), numFmt: currencyFormat };
+const money = (value: string | null): Entry => (value === null ? { value: 'not recorded' } : { value: Number(value), numFmt: currencyFormat });
 const count = (value: number): Entry => ({ value, numFmt: countFormat });
 const text = (value: string): Entry => ({ value });
 
@@ -44,10 +41,7 @@ const text = (value: string): Entry => ({ value });
  * figures as SUMIFS over the Buckets sheet. Every formula caches the exact figure the API and the
  * PDF show, so a reader that does not recalculate sees them too.
  */
-export function writeSummarySheet(
-  workbook: stream.xlsx.WorkbookWriter,
-  report: ReconciliationReport,
-): void {
+export function writeSummarySheet(workbook: stream.xlsx.WorkbookWriter, report: ReconciliationReport): void {
   const sheet = landscapeSheet(workbook, 'Summary', report);
   writeHeader(sheet, [
     { header: 'Item', width: 42 },
@@ -60,10 +54,7 @@ export function writeSummarySheet(
     ['Report reference', text(report.runId)],
     ['Client', text(`${report.clientName} (${report.clientId})`)],
     ['PBM', text(report.pbmName)],
-    [
-      'Contract period',
-      text(`${report.periodId}: ${report.periodStart} to ${report.periodEnd}`),
-    ],
+    ['Contract period', text(`${report.periodId}: ${report.periodStart} to ${report.periodEnd}`)],
     ['Claims source', text(describeWatermark(report.asOf))],
     ['Inputs sha256', text(report.inputsSha256)],
     ['Code version', text(report.codeVersion)],
@@ -72,23 +63,11 @@ export function writeSummarySheet(
     ['Excluded claims', count(summary.excludedClaimCount)],
     ['AWP, all claims', money(summary.totalAwp)],
     ['AWP, eligible claims', money(summary.eligibleAwp)],
-    [
-      'Ingredient cost paid, all claims',
-      money(summary.totalIngredientCostPaid),
-    ],
-    [
-      'Ingredient cost paid, eligible claims',
-      money(summary.eligibleIngredientCostPaid),
-    ],
+    ['Ingredient cost paid, all claims', money(summary.totalIngredientCostPaid)],
+    ['Ingredient cost paid, eligible claims', money(summary.eligibleIngredientCostPaid)],
     // The overlap rule: finding dollars never owed twice, unless a contract says so (disclosed).
-    [
-      'Finding dollars deducted from terms',
-      movedByRule('deducted', summary.findingOverlap.deducted),
-    ],
-    [
-      'Finding dollars kept in terms (counted twice by contract)',
-      movedByRule('kept', summary.findingOverlap.kept),
-    ],
+    ['Finding dollars deducted from terms', movedByRule('deducted', summary.findingOverlap.deducted)],
+    ['Finding dollars kept in terms (counted twice by contract)', movedByRule('kept', summary.findingOverlap.kept)],
   ];
   let rowNumber = 1;
   for (const [label, entry] of rows) {
@@ -118,10 +97,7 @@ export function writeSummarySheet(
         result: line.count ?? 0,
       };
       row.getCell(4).value = categoryLabels[line.category];
-      kindRows.set(line.category, [
-        ...(kindRows.get(line.category) ?? []),
-        rowNumber,
-      ]);
+      kindRows.set(line.category, [...(kindRows.get(line.category) ?? []), rowNumber]);
     } else if (line.role === 'subtotal' && line.category) {
       const of = kindRows.get(line.category) ?? [];
       impact.value = sumOf('B', of, Number(line.impact));
@@ -142,11 +118,7 @@ export function writeSummarySheet(
 }
 
 /** `SUM(B20,B22)` over the given rows, caching the exact figure; a plain 0 when there are none. */
-function sumOf(
-  column: string,
-  rows: readonly number[],
-  result: number,
-): CellValue {
+function sumOf(column: string, rows: readonly number[], result: number): CellValue {
   if (rows.length === 0) return 0;
   return {
     formula: `SUM(${rows.map((r) => `${column}${r}`).join(',')})`,

@@ -8,9 +8,7 @@ import { emptyReport, reconciliationReportFixture } from '../testing';
 import { writeReconciliationWorkbook } from './write-reconciliation-workbook';
 import { currencyFormat, percentFormat } from './finance-formats';
 
-async function workbookBytes(
-  report = reconciliationReportFixture(),
-): Promise<Buffer> {
+async function workbookBytes(report = reconciliationReportFixture()): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -30,8 +28,7 @@ function at<T>(items: readonly T[], index: number): T {
   return item;
 }
 
-const sha256 = (bytes: Buffer) =>
-  createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function readBack(bytes: Buffer): Promise<Workbook> {
   const workbook = new Workbook();
@@ -51,13 +48,7 @@ describe('writeReconciliationWorkbook', () => {
 
   it('is a zip holding the five sheets in reading order', () => {
     expect(bytes.subarray(0, 2).toString()).toBe('PK');
-    expect(workbook.worksheets.map((s) => s.name)).toEqual([
-      'Summary',
-      'Buckets',
-      'Findings',
-      'Evidence',
-      'Methodology',
-    ]);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Buckets', 'Findings', 'Evidence', 'Methodology']);
   });
 
   it('prints every sheet on landscape Letter, one page wide, footed with client, period and reference', () => {
@@ -72,9 +63,7 @@ describe('writeReconciliationWorkbook', () => {
           fitToHeight: 0,
         }),
       ]);
-      expect(sheet.headerFooter.oddFooter).toContain(
-        `${report.clientName} · ${report.periodId} · ${report.runId}`,
-      );
+      expect(sheet.headerFooter.oddFooter).toContain(`${report.clientName} · ${report.periodId} · ${report.runId}`);
     }
   });
 
@@ -88,17 +77,9 @@ describe('writeReconciliationWorkbook', () => {
       paragraphs.push(String(row.getCell(2).value));
       expect(row.getCell(2).alignment?.wrapText).toBe(true);
     });
-    expect(sections).toEqual([
-      'Definitions',
-      'Eligibility and exclusions',
-      'The overlap rule: no dollar owed twice',
-      'Rounding',
-      'Sources and evidence',
-    ]);
+    expect(sections).toEqual(['Definitions', 'Eligibility and exclusions', 'The overlap rule: no dollar owed twice', 'Rounding', 'Sources and evidence']);
     const text = paragraphs.join(' ');
-    expect(text).toContain(
-      `This run deducted ${formatMoney(report.summary.findingOverlap.deducted)} of finding dollars`,
-    );
+    expect(text).toContain(`This run deducted ${formatMoney(report.summary.findingOverlap.deducted)} of finding dollars`);
     expect(text).toContain('half away from zero');
     expect(text).toContain(report.inputsSha256);
   });
@@ -114,9 +95,7 @@ describe('writeReconciliationWorkbook', () => {
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
       expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
     }
-    expect(sheetOf(workbook, 'Evidence').autoFilter).toBe(
-      `A1:C${report.evidence.length + 1}`,
-    );
+    expect(sheetOf(workbook, 'Evidence').autoFilter).toBe(`A1:C${report.evidence.length + 1}`);
   });
 
   it('lists the run identity and the summary figures as numbers in finance formats', () => {
@@ -129,20 +108,14 @@ describe('writeReconciliationWorkbook', () => {
     expect(value('Report reference')).toBe(report.runId);
     expect(value('Client')).toBe('Acme Health Plan (acme-health)');
     expect(value('Inputs sha256')).toBe(report.inputsSha256);
-    expect(value('Claims source')).toBe(
-      '412,345 claim rows in the source, latest fill 2025-12-31, highest claim id CLM0009876543',
-    );
+    expect(value('Claims source')).toBe('412,345 claim rows in the source, latest fill 2025-12-31, highest claim id CLM0009876543');
     expect(value('Code version')).toBe(report.codeVersion);
     expect(value('Net claims')).toBe(report.summary.claimCount);
-    expect(value('AWP, eligible claims')).toBe(
-      Number(report.summary.eligibleAwp),
-    );
+    expect(value('AWP, eligible claims')).toBe(Number(report.summary.eligibleAwp));
     expect(value('Finding dollars deducted from terms')).toMatchObject({
       result: Number(report.summary.findingOverlap.deducted),
     });
-    expect(byLabel.get('AWP, all claims')?.getCell(2).numFmt).toBe(
-      currencyFormat,
-    );
+    expect(byLabel.get('AWP, all claims')?.getCell(2).numFmt).toBe(currencyFormat);
   });
 
   it('files every finding kind under one category and makes the owed figures formulas over them, caching the summary figures', () => {
@@ -156,15 +129,12 @@ describe('writeReconciliationWorkbook', () => {
       if (!row) throw new Error(`no row ${label}`);
       return row;
     };
-    const rowsOf = (category: string) =>
-      rows.filter((r) => r.getCell(4).value === category).map((r) => r.number);
+    const rowsOf = (category: string) => rows.filter((r) => r.getCell(4).value === category).map((r) => r.number);
     const guarantee = find('Guarantee shortfall');
     const audit = find('Audit findings');
     const total = find('Total owed');
     // Fee excess is a guarantee term's shortfall: it sits there, and only there.
-    expect(
-      find('Per-claim fee ceiling: fee above contract').getCell(4).value,
-    ).toBe('Guarantee shortfall');
+    expect(find('Per-claim fee ceiling: fee above contract').getCell(4).value).toBe('Guarantee shortfall');
     expect(rowsOf('Guarantee shortfall')).toHaveLength(2);
     expect(rowsOf('Audit findings')).toHaveLength(4);
     expect(guarantee.getCell(2).value).toEqual({
@@ -186,22 +156,8 @@ describe('writeReconciliationWorkbook', () => {
     expect(total.getCell(2).numFmt).toBe(currencyFormat);
     // The kinds' cells add up to their category's figure to the cent.
     const cents = (rowNumbers: number[]) =>
-      fromCents(
-        rowNumbers.reduce(
-          (s, n) =>
-            s +
-            BigInt(
-              Math.round(
-                (sheet.getRow(n).getCell(2).value as { result: number })
-                  .result * 100,
-              ),
-            ),
-          0n,
-        ),
-      );
-    expect(cents(rowsOf('Guarantee shortfall'))).toBe(
-      report.summary.guaranteeShortfall,
-    );
+      fromCents(rowNumbers.reduce((s, n) => s + BigInt(Math.round((sheet.getRow(n).getCell(2).value as { result: number }).result * 100)), 0n));
+    expect(cents(rowsOf('Guarantee shortfall'))).toBe(report.summary.guaranteeShortfall);
     expect(cents(rowsOf('Audit findings'))).toBe(report.summary.auditImpact);
   });
 
@@ -211,16 +167,11 @@ describe('writeReconciliationWorkbook', () => {
     sheet.eachRow((row, n) => {
       if (n > 1) rows.push(row);
     });
-    const labelled = (label: string) =>
-      rows.find((r) => r.getCell(1).value === label);
+    const labelled = (label: string) => rows.find((r) => r.getCell(1).value === label);
     // A title row, the buckets, a total row for each metric; a blank row between metrics.
-    expect(
-      rows.map((r) => r.getCell(1).value).filter((v) => v !== null),
-    ).toEqual([
+    expect(rows.map((r) => r.getCell(1).value).filter((v) => v !== null)).toEqual([
       'AWP discount',
-      ...report.buckets
-        .filter((b) => b.metric === 'awp_discount')
-        .map((b) => b.guaranteeId),
+      ...report.buckets.filter((b) => b.metric === 'awp_discount').map((b) => b.guaranteeId),
       'Total AWP discount',
       'Dispensing fee',
       'g-cp-2025-fee-retail30',
@@ -239,12 +190,8 @@ describe('writeReconciliationWorkbook', () => {
       value: Number(bucket.guaranteedValue),
       numFmt: percentFormat,
     });
-    expect(first.getCell(13).value).toBe(
-      `${bucket.evidence.objectId} ${bucket.evidence.locator}`,
-    );
-    expect(labelled('g-cp-2025-fee-retail30')!.getCell(9).numFmt).toBe(
-      currencyFormat,
-    );
+    expect(first.getCell(13).value).toBe(`${bucket.evidence.objectId} ${bucket.evidence.locator}`);
+    expect(labelled('g-cp-2025-fee-retail30')!.getCell(9).numFmt).toBe(currencyFormat);
     expect(labelled('g-cp-2025-rebate')!.getCell(10).value).toBeNull();
     // The overlap rule, per term: what per-claim findings took out before the shortfall.
     expect([15, 16, 17, 18, 19].map((c) => first.getCell(c).value)).toEqual([
@@ -274,9 +221,7 @@ describe('writeReconciliationWorkbook', () => {
 
   it('says why a metric whose buckets overlap has no total', async () => {
     const base = reconciliationReportFixture({ claimFindings: 5 });
-    const rebate = base.buckets.find(
-      (b) => b.metric === 'rebate_per_brand_claim',
-    )!;
+    const rebate = base.buckets.find((b) => b.metric === 'rebate_per_brand_claim')!;
     const buckets = [
       ...base.buckets,
       {
@@ -293,9 +238,7 @@ describe('writeReconciliationWorkbook', () => {
       }),
     );
     const values: unknown[] = [];
-    sheetOf(overlapping, 'Buckets').eachRow((row) =>
-      values.push(row.getCell(1).value),
-    );
+    sheetOf(overlapping, 'Buckets').eachRow((row) => values.push(row.getCell(1).value));
     expect(values).toContain('Total AWP discount');
     expect(values).not.toContain('Total Rebate per brand claim');
     expect(values).toContain(
@@ -311,18 +254,12 @@ describe('writeReconciliationWorkbook', () => {
     expect(sheet.rowCount).toBe(findings + 2);
     expect(sheet.autoFilter).toBe(`A1:J${findings + 1}`);
     const first = sheet.getRow(2);
-    expect([
-      first.getCell(1).value,
-      first.getCell(2).value,
-      first.getCell(3).value,
-    ]).toEqual([
+    expect([first.getCell(1).value, first.getCell(2).value, first.getCell(3).value]).toEqual([
       expect.stringMatching(/^shortfall:/),
       'Guarantee shortfall',
       null,
     ]);
-    expect(sheet.getRow(findings + 1).getCell(2).value).toBe(
-      '90-day channel, short supply',
-    );
+    expect(sheet.getRow(findings + 1).getCell(2).value).toBe('90-day channel, short supply');
     const total = sheet.getRow(findings + 2);
     expect(total.getCell(1).value).toBe('Total');
     const impact = total.getCell(8);
@@ -333,34 +270,22 @@ describe('writeReconciliationWorkbook', () => {
     });
     // Re-adding the cells as cents reproduces the string exactly (no float drift in what is shown).
     let cents = 0n;
-    for (let r = 2; r <= findings + 1; r++)
-      cents += BigInt(
-        Math.round((sheet.getRow(r).getCell(8).value as number) * 100),
-      );
+    for (let r = 2; r <= findings + 1; r++) cents += BigInt(Math.round((sheet.getRow(r).getCell(8).value as number) * 100));
     expect(fromCents(cents)).toBe(report.summary.totalOwed);
   });
 
   it('lists the evidence by name, hash and reference', () => {
     const sheet = sheetOf(workbook, 'Evidence');
-    expect(sheet.getRow(2).values).toEqual([
-      undefined,
-      at(report.evidence, 0).name,
-      at(report.evidence, 0).sha256,
-      at(report.evidence, 0).reference,
-    ]);
+    expect(sheet.getRow(2).values).toEqual([undefined, at(report.evidence, 0).name, at(report.evidence, 0).sha256, at(report.evidence, 0).reference]);
     expect(sheet.rowCount).toBe(report.evidence.length + 1);
   });
 
   it('gives byte-identical files for the same report, even written seconds apart', async () => {
     // ZIP (DOS) times have a 2 s resolution: waiting longer proves no entry carries the wall clock.
     await sleep(2_100);
-    const again = await workbookBytes(
-      reconciliationReportFixture({ claimFindings: 240 }),
-    );
+    const again = await workbookBytes(reconciliationReportFixture({ claimFindings: 240 }));
     expect(sha256(again)).toBe(sha256(bytes));
-    const other = await workbookBytes(
-      reconciliationReportFixture({ claimFindings: 241 }),
-    );
+    const other = await workbookBytes(reconciliationReportFixture({ claimFindings: 241 }));
     expect(sha256(other)).not.toBe(sha256(bytes));
   });
 
@@ -395,9 +320,7 @@ describe('writeReconciliationWorkbook', () => {
   });
 
   it('refuses a report whose period end is not a date rather than stamping the wall clock', async () => {
-    await expect(
-      workbookBytes({ ...report, periodEnd: 'someday' }),
-    ).rejects.toThrow(/periodEnd/);
+    await expect(workbookBytes({ ...report, periodEnd: 'someday' })).rejects.toThrow(/periodEnd/);
   });
 
   it('makes the Summary figures formulas over the detail sheets that recompute to the figures they cache', () => {
@@ -412,8 +335,7 @@ describe('writeReconciliationWorkbook', () => {
       return rows;
     };
     const num = (v: unknown) => (typeof v === 'number' ? v : 0);
-    const centsOf = (values: number[]) =>
-      values.reduce((s, v) => s + BigInt(Math.round(v * 100)), 0n);
+    const centsOf = (values: number[]) => values.reduce((s, v) => s + BigInt(Math.round(v * 100)), 0n);
     // A small evaluator for the two shapes the Summary uses, over the sheets as read back.
     const sumif = (label: string) =>
       centsOf(
@@ -421,24 +343,18 @@ describe('writeReconciliationWorkbook', () => {
           .filter((r) => r.getCell(2).value === label)
           .map((r) => num(r.getCell(8).value)),
       );
-    const countif = (label: string) =>
-      cellsOf(findings).filter((r) => r.getCell(2).value === label).length;
+    const countif = (label: string) => cellsOf(findings).filter((r) => r.getCell(2).value === label).length;
     let kinds = 0;
     for (const row of cellsOf(summary)) {
       const impact = row.getCell(2).value as {
         formula?: string;
         result?: number;
       };
-      const m = /^SUMIF\(Findings!\$B:\$B,"=([^"]+)",Findings!\$H:\$H\)$/.exec(
-        impact?.formula ?? '',
-      );
+      const m = /^SUMIF\(Findings!\$B:\$B,"=([^"]+)",Findings!\$H:\$H\)$/.exec(impact?.formula ?? '');
       if (!m) continue;
       kinds += 1;
       const label = m[1]!;
-      expect([label, sumif(label)]).toEqual([
-        label,
-        BigInt(Math.round((impact.result ?? 0) * 100)),
-      ]);
+      expect([label, sumif(label)]).toEqual([label, BigInt(Math.round((impact.result ?? 0) * 100))]);
       expect(row.getCell(3).value).toEqual({
         formula: `COUNTIF(Findings!$B:$B,"=${label}")`,
         result: countif(label),
@@ -446,24 +362,13 @@ describe('writeReconciliationWorkbook', () => {
     }
     expect(kinds).toBe(report.findingTotals.length);
 
-    const deducted = cellsOf(summary).find(
-      (r) => r.getCell(1).value === 'Finding dollars deducted from terms',
-    )!;
+    const deducted = cellsOf(summary).find((r) => r.getCell(1).value === 'Finding dollars deducted from terms')!;
     const moved = (metric: string, column: number) =>
       cellsOf(buckets)
-        .filter(
-          (r) =>
-            r.getCell(15).value === 'deducted' && r.getCell(2).value === metric,
-        )
+        .filter((r) => r.getCell(15).value === 'deducted' && r.getCell(2).value === metric)
         .map((r) => num(r.getCell(column).value));
-    expect(
-      fromCents(
-        centsOf([...moved('AWP discount', 18), ...moved('Dispensing fee', 19)]),
-      ),
-    ).toBe(report.summary.findingOverlap.deducted);
-    expect(
-      (deducted.getCell(2).value as { formula: string }).formula,
-    ).toContain('SUMIFS(Buckets!$R:$R,Buckets!$O:$O,"=deducted"');
+    expect(fromCents(centsOf([...moved('AWP discount', 18), ...moved('Dispensing fee', 19)]))).toBe(report.summary.findingOverlap.deducted);
+    expect((deducted.getCell(2).value as { formula: string }).formula).toContain('SUMIFS(Buckets!$R:$R,Buckets!$O:$O,"=deducted"');
   });
 
   it("gives a rebate term's guaranteed minimum in dollars, as the rate times its claims", () => {
@@ -477,9 +382,7 @@ describe('writeReconciliationWorkbook', () => {
       result: 140717.5,
     });
     expect(rebate.getCell(20).numFmt).toBe(currencyFormat);
-    const total = rows.find(
-      (r) => r.getCell(1).value === 'Total Rebate per brand claim',
-    )!;
+    const total = rows.find((r) => r.getCell(1).value === 'Total Rebate per brand claim')!;
     expect(total.getCell(20).value).toEqual({
       formula: `SUM(T${rebate.number}:T${rebate.number})`,
       result: 140717.5,
@@ -514,15 +417,9 @@ describe('writeReconciliationWorkbook', () => {
     );
     const rows: Row[] = [];
     sheetOf(withCells, 'Buckets').eachRow((row) => rows.push(row));
-    const title = rows.findIndex(
-      (r) => r.getCell(1).value === 'AWP discount: not guaranteed',
-    );
+    const title = rows.findIndex((r) => r.getCell(1).value === 'AWP discount: not guaranteed');
     expect(title).toBeGreaterThan(0);
-    const [first, second, total] = rows.slice(title + 1, title + 4) as [
-      Row,
-      Row,
-      Row,
-    ];
+    const [first, second, total] = rows.slice(title + 1, title + 4) as [Row, Row, Row];
     expect([1, 2, 3, 4, 5, 6, 7].map((c) => first.getCell(c).value)).toEqual([
       'not guaranteed',
       'AWP discount',

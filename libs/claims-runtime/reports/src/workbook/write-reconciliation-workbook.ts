@@ -15,10 +15,7 @@ import { writeSummarySheet } from './summary-sheet';
  * resolves when `out` has finished. Findings are written row by row, so memory stays flat for
  * large runs. The bytes depend only on the report: the same report gives the same sha256.
  */
-export async function writeReconciliationWorkbook(
-  report: ReconciliationReport,
-  out: Writable,
-): Promise<void> {
+export async function writeReconciliationWorkbook(report: ReconciliationReport, out: Writable): Promise<void> {
   const date = reportDate(report);
   const workbook = new stream.xlsx.WorkbookWriter({
     stream: out,

@@ -22,15 +22,34 @@ const ratePdf = (options: PDFKit.PDFDocumentOptions = {}) =>
     doc.text('Contract period:', 50, 120, { lineBreak: false }).text('acme-py2025', 175, 120, { lineBreak: false });
     doc.addPage().fontSize(9);
     ['Metric', 'Channel', 'Drug type', 'Guarantee', 'Exclusions'].forEach((t, i) => doc.text(t, [50, 175, 265, 345, 430][i], 60, { lineBreak: false }));
-    ['Rebate per brand claim', 'Mail order', 'Brand', '$5.50', 'Compounds; 340B'].forEach((t, i) => doc.text(t, [50, 175, 265, 345, 430][i], 80, { lineBreak: false }));
+    ['Rebate per brand claim', 'Mail order', 'Brand', '$5.50', 'Compounds; 340B'].forEach((t, i) =>
+      doc.text(t, [50, 175, 265, 345, 430][i], 80, { lineBreak: false }),
+    );
   }, options);
 
 async function docx(paragraphs: string[]): Promise<Buffer> {
   const zip = new JSZip();
-  zip.file('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
-  zip.file('_rels/.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>');
-  const body = paragraphs.map((p) => `<w:p><w:r>${p.split('\t').map((t, i) => `${i ? '<w:tab/>' : ''}<w:t xml:space="preserve">${t.replace(/&/g, '&amp;')}</w:t>`).join('')}</w:r></w:p>`).join('');
-  zip.file('word/document.xml', `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`);
+  zip.file(
+    '[Content_Types].xml',
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+  );
+  zip.file(
+    '_rels/.rels',
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+  );
+  const body = paragraphs
+    .map(
+      (p) =>
+        `<w:p><w:r>${p
+          .split('\t')
+          .map((t, i) => `${i ? '<w:tab/>' : ''}<w:t xml:space="preserve">${t.replace(/&/g, '&amp;')}</w:t>`)
+          .join('')}</w:r></w:p>`,
+    )
+    .join('');
+  zip.file(
+    'word/document.xml',
+    `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
+  );
   return zip.generateAsync({ type: 'nodebuffer' });
 }
 
@@ -64,7 +83,15 @@ describe('extractDocument', () => {
   });
 
   it('reads DOCX paragraphs cited para<N>, tab-separated rows as cells', async () => {
-    const doc = await extractDocument('docx', await docx(['Client: acme', 'Contract period: acme-py2025', 'Metric\tChannel\tDrug type\tGuarantee\tExclusions', 'Dispensing fee\tRetail 90\tAll\t$1.25\tU&C priced']));
+    const doc = await extractDocument(
+      'docx',
+      await docx([
+        'Client: acme',
+        'Contract period: acme-py2025',
+        'Metric\tChannel\tDrug type\tGuarantee\tExclusions',
+        'Dispensing fee\tRetail 90\tAll\t$1.25\tU&C priced',
+      ]),
+    );
     expect(parseRateTable(doc).terms).toEqual([expect.objectContaining({ metric: 'dispensing_fee', channel: 'retail90', value: '1.25', locator: 'para4' })]);
   });
 

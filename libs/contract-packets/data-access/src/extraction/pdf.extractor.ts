@@ -77,7 +77,14 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
       const locator = `p${n}`;
-      units.push({ kind: 'page', locator, lines: linesOf(content.items.flatMap((i) => ('str' in i ? [i] : [])), locator) });
+      units.push({
+        kind: 'page',
+        locator,
+        lines: linesOf(
+          content.items.flatMap((i) => ('str' in i ? [i] : [])),
+          locator,
+        ),
+      });
       page.cleanup();
     }
     return { format: 'pdf', units };

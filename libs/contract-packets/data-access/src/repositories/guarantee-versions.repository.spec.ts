@@ -22,13 +22,17 @@ const row = (o: Partial<GuaranteeVersionRow> = {}): GuaranteeVersionRow => ({
 describe('guarantee versions: dated terms', () => {
   let ds: DataSource;
   const versions = () =>
-    ds.query(`SELECT version, TO_CHAR(effective_from, 'YYYY-MM-DD') AS "from", TO_CHAR(effective_to, 'YYYY-MM-DD') AS "to" FROM contract_guarantees ORDER BY version`);
+    ds.query(
+      `SELECT version, TO_CHAR(effective_from, 'YYYY-MM-DD') AS "from", TO_CHAR(effective_to, 'YYYY-MM-DD') AS "to" FROM contract_guarantees ORDER BY version`,
+    );
 
   beforeAll(async () => {
     ds = await createDataSource({ kind: 'pglite' }, { migrations: [...postgresMigrations, ...contractPacketsMigrations.postgres] }).initialize();
     await runMigrations(ds);
     await ds.query(`INSERT INTO clients (client_id, name, segment, member_count) VALUES ('acme', 'Acme', 'employer', 1)`);
-    await ds.query(`INSERT INTO contract_periods (period_id, client_id, pbm_name, start_date, end_date) VALUES ('acme-py2025', 'acme', 'PBM', '2025-01-01', '2025-12-31')`);
+    await ds.query(
+      `INSERT INTO contract_periods (period_id, client_id, pbm_name, start_date, end_date) VALUES ('acme-py2025', 'acme', 'PBM', '2025-01-01', '2025-12-31')`,
+    );
   });
   afterAll(() => ds?.destroy());
 
@@ -39,7 +43,7 @@ describe('guarantee versions: dated terms', () => {
     expect(await ds.query(`SELECT version FROM contract_guarantees`)).toEqual([{ version: 1 }]);
   });
 
-  it('records the dates a term is in force (bounds at the period\'s own edges stay open) and refuses dates outside the period', async () => {
+  it("records the dates a term is in force (bounds at the period's own edges stay open) and refuses dates outside the period", async () => {
     // claims-runtime's migration 1733000000012 adds the columns on the shared table.
     await ds.query(`ALTER TABLE contract_guarantees ADD COLUMN effective_from DATE NULL`);
     await ds.query(`ALTER TABLE contract_guarantees ADD COLUMN effective_to DATE NULL`);

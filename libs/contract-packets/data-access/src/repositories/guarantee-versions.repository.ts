@@ -44,7 +44,15 @@ export class GuaranteeVersionsRepository {
 
   async current(periodId: string, manager: EntityManager = this.ds.manager): Promise<Map<string, CurrentTerm & { version: number; sha256: string | null }>> {
     const p = placeholders(manager);
-    const rows: Array<{ guarantee_id: string; version: number; guaranteed_value: string; evidence_source: string; evidence_object_id: string; evidence_locator: string; evidence_sha256: string | null }> = await manager.query(
+    const rows: Array<{
+      guarantee_id: string;
+      version: number;
+      guaranteed_value: string;
+      evidence_source: string;
+      evidence_object_id: string;
+      evidence_locator: string;
+      evidence_sha256: string | null;
+    }> = await manager.query(
       `SELECT g.guarantee_id, g.version, g.guaranteed_value, g.evidence_source, g.evidence_object_id, g.evidence_locator, g.evidence_sha256
          FROM contract_guarantees g
         WHERE g.period_id = ${p(0)}
@@ -77,17 +85,51 @@ export class GuaranteeVersionsRepository {
     const columns = await this.columns(manager);
     const carried = columns.filter((c) => version > 1 && carriedColumns.includes(c));
     const dated = await this.datesWithin(manager, row);
-    const values: unknown[] = [row.guaranteeId, version, row.clientId, row.periodId, row.metric, row.channel, row.drugType, row.guaranteedValue, row.method, row.exclusions, 'contract-packet', row.evidenceObjectId, row.evidenceSha256, row.evidenceLocator];
-    const names = ['guarantee_id', 'version', 'client_id', 'period_id', 'metric', 'channel', 'drug_type', 'guaranteed_value', 'method', 'exclusions', 'evidence_source', 'evidence_object_id', 'evidence_sha256', 'evidence_locator'];
+    const values: unknown[] = [
+      row.guaranteeId,
+      version,
+      row.clientId,
+      row.periodId,
+      row.metric,
+      row.channel,
+      row.drugType,
+      row.guaranteedValue,
+      row.method,
+      row.exclusions,
+      'contract-packet',
+      row.evidenceObjectId,
+      row.evidenceSha256,
+      row.evidenceLocator,
+    ];
+    const names = [
+      'guarantee_id',
+      'version',
+      'client_id',
+      'period_id',
+      'metric',
+      'channel',
+      'drug_type',
+      'guaranteed_value',
+      'method',
+      'exclusions',
+      'evidence_source',
+      'evidence_object_id',
+      'evidence_sha256',
+      'evidence_locator',
+    ];
     if (dated.from !== null || dated.to !== null) {
       // claims-runtime's migration adds the columns; without them the term would silently cover the whole period.
       if (!columns.includes('effective_from') || !columns.includes('effective_to')) {
-        throw new TermDatesError(`${row.guaranteeId} is in force ${dated.from ?? 'from the start'} to ${dated.to ?? 'the end'} only, but contract_guarantees cannot record dates (claims-runtime migration 1733000000012 has not run)`);
+        throw new TermDatesError(
+          `${row.guaranteeId} is in force ${dated.from ?? 'from the start'} to ${dated.to ?? 'the end'} only, but contract_guarantees cannot record dates (claims-runtime migration 1733000000012 has not run)`,
+        );
       }
       names.push('effective_from', 'effective_to');
       values.push(dated.from, dated.to);
     }
-    const carriedSql = carried.map((c) => `(SELECT prev.${c} FROM contract_guarantees prev WHERE prev.guarantee_id = ${p(values.length)} AND prev.version = ${p(values.length + 1)})`);
+    const carriedSql = carried.map(
+      (c) => `(SELECT prev.${c} FROM contract_guarantees prev WHERE prev.guarantee_id = ${p(values.length)} AND prev.version = ${p(values.length + 1)})`,
+    );
     await manager.query(
       `INSERT INTO contract_guarantees (${[...names, ...carried].join(', ')})
        VALUES (${[...values.map((_, i) => p(i)), ...carriedSql].join(', ')})`,
@@ -111,7 +153,9 @@ export class GuaranteeVersionsRepository {
     const from = row.effectiveFrom && row.effectiveFrom > period.start ? row.effectiveFrom : null;
     const to = row.effectiveTo && row.effectiveTo < period.end ? row.effectiveTo : null;
     if ((from ?? period.start) > (to ?? period.end) || (row.effectiveFrom ?? period.start) > period.end || (row.effectiveTo ?? period.end) < period.start) {
-      throw new TermDatesError(`${row.guaranteeId}: ${row.effectiveFrom ?? '…'} to ${row.effectiveTo ?? '…'} is not within contract period ${row.periodId} (${period.start} to ${period.end})`);
+      throw new TermDatesError(
+        `${row.guaranteeId}: ${row.effectiveFrom ?? '…'} to ${row.effectiveTo ?? '…'} is not within contract period ${row.periodId} (${period.start} to ${period.end})`,
+      );
     }
     return { from, to };
   }

@@ -37,7 +37,11 @@ export class PacketRegistryRepository {
 
   async list(scope: ClientScope, limit: number, after: string | null, clientId?: string): Promise<PacketPage> {
     if (scope !== '*' && scope.length === 0) return { items: [], nextCursor: null };
-    const qb = this.ds.getRepository(ContractPacketEntity).createQueryBuilder('p').orderBy('p.packet_id', 'ASC').take(limit + 1);
+    const qb = this.ds
+      .getRepository(ContractPacketEntity)
+      .createQueryBuilder('p')
+      .orderBy('p.packet_id', 'ASC')
+      .take(limit + 1);
     if (scope !== '*') qb.andWhere('p.client_id IN (:...scope)', { scope: [...scope] });
     if (clientId) qb.andWhere('p.client_id = :clientId', { clientId });
     if (after) qb.andWhere('p.packet_id > :after', { after });
@@ -60,7 +64,9 @@ export class PacketRegistryRepository {
     packet.status = status;
     packet.reason = reason;
     await this.save(packet, manager);
-    await manager.getRepository(ContractPacketVersionEntity).update({ packetId: packet.packetId, version: packet.version }, { status, reason, sha256: packet.sha256, quickXorHash: packet.quickXorHash });
+    await manager
+      .getRepository(ContractPacketVersionEntity)
+      .update({ packetId: packet.packetId, version: packet.version }, { status, reason, sha256: packet.sha256, quickXorHash: packet.quickXorHash });
   }
 
   async addVersion(packet: ContractPacketEntity, manager: EntityManager = this.ds.manager): Promise<void> {
@@ -80,7 +86,13 @@ export class PacketRegistryRepository {
     return this.ds.getRepository(ContractPacketVersionEntity).find({ where: { packetId }, order: { version: 'ASC' } });
   }
 
-  async saveTerms(packetId: string, version: number, periodId: string, terms: readonly CandidateTerm[], manager: EntityManager = this.ds.manager): Promise<void> {
+  async saveTerms(
+    packetId: string,
+    version: number,
+    periodId: string,
+    terms: readonly CandidateTerm[],
+    manager: EntityManager = this.ds.manager,
+  ): Promise<void> {
     await manager.getRepository(ContractPacketTermEntity).delete({ packetId, version });
     if (terms.length === 0) return;
     await manager.getRepository(ContractPacketTermEntity).insert(
@@ -105,7 +117,12 @@ export class PacketRegistryRepository {
 
   async terms(packetId: string, version: number, manager: EntityManager = this.ds.manager): Promise<ContractPacketTermEntity[]> {
     const rows = await manager.getRepository(ContractPacketTermEntity).find({ where: { packetId, version }, order: { seq: 'ASC' } });
-    return rows.map((r) => ({ ...r, guaranteedValue: r.guaranteedValue === null ? null : trimRate(r.guaranteedValue), effectiveFrom: isoDate(r.effectiveFrom), effectiveTo: isoDate(r.effectiveTo) }));
+    return rows.map((r) => ({
+      ...r,
+      guaranteedValue: r.guaranteedValue === null ? null : trimRate(r.guaranteedValue),
+      effectiveFrom: isoDate(r.effectiveFrom),
+      effectiveTo: isoDate(r.effectiveTo),
+    }));
   }
 
   async termsOfPackets(packetIds: readonly string[]): Promise<ContractPacketTermEntity[]> {

@@ -37,7 +37,15 @@ describe('GraphPacketSource against the fake Graph server', () => {
 
     const first = await source.delta(null);
     expect(first.full).toBe(true);
-    expect(names(first.changes)).toEqual(['acme/2025 amendment.pdf', 'acme/2025 rate schedule.xlsx', 'deleted:' + first.changes.find((c) => c.type === 'deleted')?.itemId, 'globex/2024 rate schedule.pdf', 'globex/2025 rate schedule.pdf'].sort());
+    expect(names(first.changes)).toEqual(
+      [
+        'acme/2025 amendment.pdf',
+        'acme/2025 rate schedule.xlsx',
+        'deleted:' + first.changes.find((c) => c.type === 'deleted')?.itemId,
+        'globex/2024 rate schedule.pdf',
+        'globex/2025 rate schedule.pdf',
+      ].sort(),
+    );
     expect(first.changes.find((c) => c.type === 'upsert' && c.item.itemId === a.id)).toEqual({
       type: 'upsert',
       item: { itemId: a.id, clientId: 'acme', name: '2025 rate schedule.xlsx', eTag: a.eTag, size: 2, quickXorHash: quickXorHash(bytes('a1')) },
@@ -54,7 +62,9 @@ describe('GraphPacketSource against the fake Graph server', () => {
     const second = await source.delta(first.cursor);
     expect(second.full).toBe(false);
     // Delta items name their parent by id only: the client folder comes from the folders seen so far (a new one included).
-    expect(names(second.changes)).toEqual(['acme/2025 rate schedule.xlsx', 'acme/2026 rate schedule.pdf', 'initech/2026 rate schedule.pdf', `deleted:${b.id}`].sort());
+    expect(names(second.changes)).toEqual(
+      ['acme/2025 rate schedule.xlsx', 'acme/2026 rate schedule.pdf', 'initech/2026 rate schedule.pdf', `deleted:${b.id}`].sort(),
+    );
   });
 
   it('starts over with a full enumeration when the delta link expired (410 resyncRequired)', async () => {
@@ -98,7 +108,9 @@ describe('GraphPacketSource against the fake Graph server', () => {
   });
 
   it('fails with a typed error that names neither the secret nor a URL when the credential is refused', async () => {
-    const error = await sourceFor(graph, 'wrong-secret').delta(null).catch((e: unknown) => e);
+    const error = await sourceFor(graph, 'wrong-secret')
+      .delta(null)
+      .catch((e: unknown) => e);
     expect(isPacketSourceError(error, 'unauthorized')).toBe(true);
     expect(String((error as Error).message)).not.toMatch(/wrong-secret|https?:\/\//);
   });

@@ -1,6 +1,10 @@
 import { fromUnits, toUnits, type Channel, type ClaimExclusion, type DrugType, type GuaranteeMetric } from '@leaf/contracts';
 
-const norm = (s: string) => s.toLowerCase().replace(/[\s_()-]+/g, ' ').trim();
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[\s_()-]+/g, ' ')
+    .trim();
 
 const metricLabels: ReadonlyArray<[RegExp, GuaranteeMetric]> = [
   [/^awp discount( guarantee)?$/, 'awp_discount'],

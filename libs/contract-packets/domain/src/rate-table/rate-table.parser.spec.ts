@@ -26,7 +26,15 @@ describe('parseRateTable', () => {
     );
     expect(parsed).toMatchObject({ kind: 'rate-schedule', clientId: 'acme', periodId: 'acme-py2025', issues: [] });
     expect(parsed.terms).toEqual([
-      expect.objectContaining({ metric: 'awp_discount', channel: 'retail30', drugType: 'brand', value: '0.1825', locator: 'Rates!D5', exclusions: ['uc_priced', 'compound', '340b'], method: 'aggregate' }),
+      expect.objectContaining({
+        metric: 'awp_discount',
+        channel: 'retail30',
+        drugType: 'brand',
+        value: '0.1825',
+        locator: 'Rates!D5',
+        exclusions: ['uc_priced', 'compound', '340b'],
+        method: 'aggregate',
+      }),
       expect.objectContaining({ metric: 'awp_discount', channel: 'specialty', drugType: 'generic', value: null, locator: 'Rates!D6' }),
       expect.objectContaining({ metric: 'dispensing_fee', channel: 'mail', drugType: null, value: '0.00', locator: 'Rates!D7', method: 'per_claim' }),
       expect.objectContaining({ metric: 'rebate_per_brand_claim', channel: 'retail90', drugType: 'brand', value: '5.50', locator: 'Rates!D8' }),
@@ -39,14 +47,18 @@ describe('parseRateTable', () => {
       format: 'pdf',
       units: [
         { kind: 'page', locator: 'p1', lines: [line(1, 'Document: Amendment 2'), line(1, 'Client: acme'), line(1, 'Contract period: acme-py2025')] },
-        { kind: 'page', locator: 'p2', lines: [line(2, 'Metric | Channel | Drug type | Guarantee | Exclusions'), line(2, 'AWP discount  Mail  Generic  AWP-88.5%  U&C; 340B')] },
+        {
+          kind: 'page',
+          locator: 'p2',
+          lines: [line(2, 'Metric | Channel | Drug type | Guarantee | Exclusions'), line(2, 'AWP discount  Mail  Generic  AWP-88.5%  U&C; 340B')],
+        },
       ],
     });
     expect(parsed.kind).toBe('amendment');
     expect(parsed.terms).toEqual([expect.objectContaining({ metric: 'awp_discount', channel: 'mail', drugType: 'generic', value: '0.885', locator: 'p2' })]);
   });
 
-  it('dates an amendment\'s terms by its Term, a row by its Effective cell, and a schedule\'s terms not at all', () => {
+  it("dates an amendment's terms by its Term, a row by its Effective cell, and a schedule's terms not at all", () => {
     const amendment = parseRateTable(
       workbook([
         sheetRow(1, 'Document', 'Amendment 1'),

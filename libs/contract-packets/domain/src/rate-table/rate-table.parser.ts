@@ -1,14 +1,6 @@
 import type { ExtractedCell, ExtractedDocument, ExtractedLine } from '../extraction/extracted-document';
 import type { CandidateTerm, PacketIssue, PacketKind, ParsedPacket } from './candidate-term';
-import {
-  channelOf,
-  dollarsOf,
-  drugTypeOf,
-  exclusionsOf,
-  isExplicitlyAbsent,
-  metricOf,
-  percentToFraction,
-} from './rate-labels';
+import { channelOf, dollarsOf, drugTypeOf, exclusionsOf, isExplicitlyAbsent, metricOf, percentToFraction } from './rate-labels';
 
 /**
  * Text-only lines (PDF text runs merged by the author, DOCX paragraphs) are split into cells on
@@ -61,8 +53,7 @@ function headerOf(cells: ExtractedCell[]): { key: HeaderKey; value: string } | n
   return key && second ? { key, value: second.trim() } : null;
 }
 
-const isTableHeader = (cells: ExtractedCell[]) =>
-  cells.length >= 4 && /^metric$/i.test(cells[0].text) && /^channel$/i.test(cells[1].text);
+const isTableHeader = (cells: ExtractedCell[]) => cells.length >= 4 && /^metric$/i.test(cells[0].text) && /^channel$/i.test(cells[1].text);
 
 const methodOf = (metric: CandidateTerm['metric']): CandidateTerm['method'] => (metric === 'dispensing_fee' ? 'per_claim' : 'aggregate');
 
@@ -94,7 +85,12 @@ export function parseRateTable(doc: ExtractedDocument): ParsedPacket {
         if (header.key === 'document' && /amendment/i.test(header.value)) kind = 'amendment';
         if (header.key === 'term' && !documentTerm) {
           documentTerm = effectiveRangeOf(header.value) ?? null;
-          if (!documentTerm) issues.push({ code: 'unparseable-value', message: `"${header.value}" is not a range of dates (YYYY-MM-DD to YYYY-MM-DD)`, locator: cells[0].locator });
+          if (!documentTerm)
+            issues.push({
+              code: 'unparseable-value',
+              message: `"${header.value}" is not a range of dates (YYYY-MM-DD to YYYY-MM-DD)`,
+              locator: cells[0].locator,
+            });
         }
         continue;
       }
@@ -126,20 +122,32 @@ export function parseRateTable(doc: ExtractedDocument): ParsedPacket {
       else {
         value = metric === 'awp_discount' ? percentToFraction(valueCell.text) : dollarsOf(valueCell.text);
         if (value === null) {
-          issues.push({ code: 'unparseable-value', message: `"${valueCell.text}" is not a ${metric === 'awp_discount' ? 'percentage' : 'dollar amount'}`, locator: valueCell.locator });
+          issues.push({
+            code: 'unparseable-value',
+            message: `"${valueCell.text}" is not a ${metric === 'awp_discount' ? 'percentage' : 'dollar amount'}`,
+            locator: valueCell.locator,
+          });
           continue;
         }
       }
       const exclusions = value === null ? [] : exclusionsOf(exclusionsCell?.text ?? '');
       if (exclusions === null) {
-        issues.push({ code: 'unknown-label', message: `unknown exclusion in "${exclusionsCell?.text}"`, locator: exclusionsCell?.locator ?? valueCell.locator });
+        issues.push({
+          code: 'unknown-label',
+          message: `unknown exclusion in "${exclusionsCell?.text}"`,
+          locator: exclusionsCell?.locator ?? valueCell.locator,
+        });
         continue;
       }
       let effective = kind === 'amendment' ? documentTerm : null;
       if (effectiveCell && effectiveCell.text.trim() !== '') {
         const own = effectiveRangeOf(effectiveCell.text);
         if (!own) {
-          issues.push({ code: 'unparseable-value', message: `"${effectiveCell.text}" is not a range of dates (YYYY-MM-DD to YYYY-MM-DD)`, locator: effectiveCell.locator });
+          issues.push({
+            code: 'unparseable-value',
+            message: `"${effectiveCell.text}" is not a range of dates (YYYY-MM-DD to YYYY-MM-DD)`,
+            locator: effectiveCell.locator,
+          });
           continue;
         }
         effective = own;

@@ -16,13 +16,20 @@ const term = (t: Partial<CandidateTerm> & Pick<CandidateTerm, 'metric' | 'channe
 
 function fullSchedule(): CandidateTerm[] {
   const terms: CandidateTerm[] = [];
-  for (const channel of channels) for (const drugType of drugTypes) terms.push(term({ metric: 'awp_discount', channel, drugType, value: drugType === 'brand' ? '0.18' : '0.85' }));
+  for (const channel of channels)
+    for (const drugType of drugTypes) terms.push(term({ metric: 'awp_discount', channel, drugType, value: drugType === 'brand' ? '0.18' : '0.85' }));
   for (const channel of channels) terms.push(term({ metric: 'dispensing_fee', channel, value: '1.00', method: 'per_claim' }));
   for (const channel of channels) terms.push(term({ metric: 'rebate_per_brand_claim', channel, drugType: 'brand', value: '5.00' }));
   return terms;
 }
 
-const packet = (terms: CandidateTerm[], kind: ParsedPacket['kind'] = 'rate-schedule'): ParsedPacket => ({ kind, clientId: 'acme', periodId: 'acme-py2025', terms, issues: [] });
+const packet = (terms: CandidateTerm[], kind: ParsedPacket['kind'] = 'rate-schedule'): ParsedPacket => ({
+  kind,
+  clientId: 'acme',
+  periodId: 'acme-py2025',
+  terms,
+  issues: [],
+});
 const ctx = (current: CurrentTerm[] = []): ValidationContext => ({
   clientId: 'acme',
   knownPeriodIds: new Set(['acme-py2025']),
@@ -43,8 +50,12 @@ describe('validatePacket', () => {
 
   it('requires every bucket of a schedule stated or explicitly excluded; an amendment restates only what changes', () => {
     const terms = fullSchedule().filter((t) => !(t.metric === 'awp_discount' && t.channel === 'specialty' && t.drugType === 'generic'));
-    expect(validatePacket(packet(terms), ctx()).errors).toEqual([expect.objectContaining({ code: 'incomplete', message: expect.stringContaining('awp_discount specialty generic') })]);
-    expect(validatePacket(packet([...terms, term({ metric: 'awp_discount', channel: 'specialty', drugType: 'generic', value: null })]), ctx()).errors).toEqual([]);
+    expect(validatePacket(packet(terms), ctx()).errors).toEqual([
+      expect.objectContaining({ code: 'incomplete', message: expect.stringContaining('awp_discount specialty generic') }),
+    ]);
+    expect(validatePacket(packet([...terms, term({ metric: 'awp_discount', channel: 'specialty', drugType: 'generic', value: null })]), ctx()).errors).toEqual(
+      [],
+    );
     expect(validatePacket(packet(terms.slice(0, 1), 'amendment'), ctx()).errors).toEqual([]);
   });
 
@@ -54,9 +65,22 @@ describe('validatePacket', () => {
   });
 
   it('flags a conflict with a term another packet promoted, but not with the seeded baseline or for an amendment', () => {
-    const promotedByPacket: CurrentTerm = { guaranteeId: 'acme-py2025-awp-retail30-brand', value: '0.1825', sourceSystem: 'contract-packet', objectId: 'pkt-1', locator: 'Rates!D5' };
+    const promotedByPacket: CurrentTerm = {
+      guaranteeId: 'acme-py2025-awp-retail30-brand',
+      value: '0.1825',
+      sourceSystem: 'contract-packet',
+      objectId: 'pkt-1',
+      locator: 'Rates!D5',
+    };
     expect(validatePacket(packet(fullSchedule()), ctx([promotedByPacket])).conflicts).toEqual([
-      { guaranteeId: 'acme-py2025-awp-retail30-brand', proposed: '0.18', current: '0.1825', currentObjectId: 'pkt-1', currentLocator: 'Rates!D5', locator: 'Rates!D5' },
+      {
+        guaranteeId: 'acme-py2025-awp-retail30-brand',
+        proposed: '0.18',
+        current: '0.1825',
+        currentObjectId: 'pkt-1',
+        currentLocator: 'Rates!D5',
+        locator: 'Rates!D5',
+      },
     ]);
     expect(validatePacket(packet(fullSchedule()), ctx([{ ...promotedByPacket, value: '0.180000' }])).conflicts).toEqual([]);
     expect(validatePacket(packet(fullSchedule()), ctx([{ ...promotedByPacket, sourceSystem: 'synthetic-seed' }])).conflicts).toEqual([]);

@@ -85,7 +85,11 @@ export function validatePacket(parsed: ParsedPacket, ctx: ValidationContext): Pa
     const key = termKeyOf(term);
     const earlier = seen.get(key);
     if (earlier && earlier.value !== term.value) {
-      errors.push({ code: 'duplicate-term', message: `${label(term)} is stated twice with different values (${earlier.locator}, ${term.locator})`, locator: term.locator });
+      errors.push({
+        code: 'duplicate-term',
+        message: `${label(term)} is stated twice with different values (${earlier.locator}, ${term.locator})`,
+        locator: term.locator,
+      });
     }
     seen.set(key, term);
   }

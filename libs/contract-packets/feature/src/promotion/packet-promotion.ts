@@ -76,7 +76,15 @@ export class PacketPromotion {
       });
       await addToOutbox(m, 'contracts.search-documents.v1', {
         messageId: `packet-search:${packet.packetId}:v${packet.version}`,
-        body: { documentId: `contract-packet:${packet.packetId}`, clientId: packet.clientId, source: 'contract-packet', title: packet.name.slice(0, 500), text: searchText.slice(0, 1_000_000), sha256, locator: 'p1' },
+        body: {
+          documentId: `contract-packet:${packet.packetId}`,
+          clientId: packet.clientId,
+          source: 'contract-packet',
+          title: packet.name.slice(0, 500),
+          text: searchText.slice(0, 1_000_000),
+          sha256,
+          locator: 'p1',
+        },
       });
       return { guaranteeIds };
     });

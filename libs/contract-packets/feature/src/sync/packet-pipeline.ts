@@ -70,7 +70,15 @@ export class PacketPipeline {
     if (sameVersion && existing.status !== 'deleted' && !interrupted) {
       return { packet: existing, outcome: 'unchanged' };
     }
-    const packet = existing ?? Object.assign(new ContractPacketEntity(), { packetId: packetIdOf(this.source.sourceId, item.itemId), source: this.source.kind, itemId: item.itemId, version: 0, createdAt: new Date() });
+    const packet =
+      existing ??
+      Object.assign(new ContractPacketEntity(), {
+        packetId: packetIdOf(this.source.sourceId, item.itemId),
+        source: this.source.kind,
+        itemId: item.itemId,
+        version: 0,
+        createdAt: new Date(),
+      });
     Object.assign(packet, {
       clientId: item.clientId,
       name: item.name.slice(0, 400),
@@ -114,7 +122,12 @@ export class PacketPipeline {
     }
     const computedXor = quickXorHash(bytes);
     if (item.quickXorHash !== null && item.quickXorHash !== computedXor) {
-      return reject([{ code: 'hash-mismatch', message: 'the downloaded bytes do not match the quickXorHash the source reported (tampered or corrupted download); nothing was stored' }]);
+      return reject([
+        {
+          code: 'hash-mismatch',
+          message: 'the downloaded bytes do not match the quickXorHash the source reported (tampered or corrupted download); nothing was stored',
+        },
+      ]);
     }
     if (item.size > 0 && bytes.length !== item.size) {
       return reject([{ code: 'hash-mismatch', message: `the download has ${bytes.length} bytes, the source reported ${item.size}; nothing was stored` }]);
@@ -145,7 +158,11 @@ export class PacketPipeline {
     if (validation.errors.length) return reject([...validation.errors]);
     if (validation.conflicts.length) {
       packet.conflicts = JSON.stringify(validation.conflicts);
-      await this.registry.setStatus(packet, 'review', `${validation.conflicts.length} term(s) conflict with promoted packet terms; an operator must approve or reject`);
+      await this.registry.setStatus(
+        packet,
+        'review',
+        `${validation.conflicts.length} term(s) conflict with promoted packet terms; an operator must approve or reject`,
+      );
       this.log.log(`packet ${packet.packetId} v${packet.version} held for review (${validation.conflicts.length} conflicts)`);
       return { packet, outcome: 'review', text };
     }

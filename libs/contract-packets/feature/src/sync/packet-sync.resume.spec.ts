@@ -39,11 +39,22 @@ describe.each(testDatabaseTargets())('a packet sync interrupted before its promo
 
   const count = async (sql: string) => Number((await ds.query(sql))[0].n);
   const statuses = async () =>
-    Object.fromEntries(((await ds.query('SELECT status, count(*)::int AS n, max(version) AS v FROM graph_contract_packets GROUP BY status')) as Array<{ status: string; n: number; v: number }>).map((r) => [r.status, [r.n, r.v]]));
+    Object.fromEntries(
+      (
+        (await ds.query('SELECT status, count(*)::int AS n, max(version) AS v FROM graph_contract_packets GROUP BY status')) as Array<{
+          status: string;
+          n: number;
+          v: number;
+        }>
+      ).map((r) => [r.status, [r.n, r.v]]),
+    );
 
   beforeAll(async () => {
     db = await create();
-    const migrate = createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...contractPacketsMigrations.postgres] });
+    const migrate = createDataSource(
+      { kind: 'postgres', url: db.url },
+      { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...contractPacketsMigrations.postgres] },
+    );
     await migrate.initialize();
     await runMigrations(migrate);
     await migrate.destroy();
@@ -76,7 +87,14 @@ describe.each(testDatabaseTargets())('a packet sync interrupted before its promo
     expect(await statuses()).toEqual({ promoted: [1, 1], validated: [valid.length - 1, 1], rejected: [1, 1] });
 
     // The next start: contract-packets syncs the folder before it takes requests.
-    const config = loadServiceConfig(contractPacketsService, { LEAF_DATABASE_URL: db.url, LEAF_LAKE_URL: lakeUrl, PORT: '0', LEAF_PACKETS_SOURCE: 'folder', LEAF_PACKETS_DIR: folder, LEAF_PACKETS_SYNC_ON_START: 'true' });
+    const config = loadServiceConfig(contractPacketsService, {
+      LEAF_DATABASE_URL: db.url,
+      LEAF_LAKE_URL: lakeUrl,
+      PORT: '0',
+      LEAF_PACKETS_SOURCE: 'folder',
+      LEAF_PACKETS_DIR: folder,
+      LEAF_PACKETS_SYNC_ON_START: 'true',
+    });
     app = await startServiceApp(contractPacketsService, config, captureLogger('contract-packets').logger);
 
     expect(await statuses()).toEqual({ promoted: [valid.length, 1], rejected: [1, 1] });

@@ -116,7 +116,13 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
     return trace.getTracer('contract-packets').startActiveSpan('contract-packets.sync', async (span) => {
       try {
         const result = await this.round(scope);
-        span.setAttributes({ 'leaf.packets.source': this.source.kind, 'leaf.packets.full': result.full, 'leaf.packets.seen': result.seen, 'leaf.packets.promoted': result.promoted, 'leaf.packets.rejected': result.rejected });
+        span.setAttributes({
+          'leaf.packets.source': this.source.kind,
+          'leaf.packets.full': result.full,
+          'leaf.packets.seen': result.seen,
+          'leaf.packets.promoted': result.promoted,
+          'leaf.packets.rejected': result.rejected,
+        });
         return result;
       } catch (e) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: (e as { code?: string }).code ?? (e as Error).name });
@@ -155,14 +161,27 @@ export class PacketSyncService implements OnApplicationBootstrap, OnApplicationS
       else if (outcome !== 'deleted') result[outcome]++;
     }
     // Schedules before the amendments that change them, whatever order the source listed them in.
-    valid.sort((a, b) => Number(a.packet.kind === 'amendment') - Number(b.packet.kind === 'amendment') || (a.packet.name < b.packet.name ? -1 : a.packet.name > b.packet.name ? 1 : 0));
+    valid.sort(
+      (a, b) =>
+        Number(a.packet.kind === 'amendment') - Number(b.packet.kind === 'amendment') ||
+        (a.packet.name < b.packet.name ? -1 : a.packet.name > b.packet.name ? 1 : 0),
+    );
     for (const { packet, text, parsed } of valid) {
       // Two schedules of one round may disagree with each other: check again against what is current now.
       if (parsed && packet.periodId && packet.kind !== 'amendment') {
-        const { conflicts } = validatePacket(parsed, { clientId: packet.clientId, knownPeriodIds: new Set([packet.periodId]), current: await this.guarantees.current(packet.periodId), packetId: packet.packetId });
+        const { conflicts } = validatePacket(parsed, {
+          clientId: packet.clientId,
+          knownPeriodIds: new Set([packet.periodId]),
+          current: await this.guarantees.current(packet.periodId),
+          packetId: packet.packetId,
+        });
         if (conflicts.length) {
           packet.conflicts = JSON.stringify(conflicts);
-          await this.registry.setStatus(packet, 'review', `${conflicts.length} term(s) conflict with promoted packet terms; an operator must approve or reject`);
+          await this.registry.setStatus(
+            packet,
+            'review',
+            `${conflicts.length} term(s) conflict with promoted packet terms; an operator must approve or reject`,
+          );
           result.review++;
           continue;
         }

@@ -41,7 +41,12 @@ interface SavingsSqlRow {
 }
 
 const key = (r: SavingsSqlRow) => ({ client_id: r.client_id, month: r.month, channel: r.channel, drug_type: r.drug_type });
-const values = (r: SavingsSqlRow) => ({ claim_count: Number(r.claim_count), awp_total: Number(r.awp_total), paid_total: Number(r.paid_total), savings: Number(r.savings) });
+const values = (r: SavingsSqlRow) => ({
+  claim_count: Number(r.claim_count),
+  awp_total: Number(r.awp_total),
+  paid_total: Number(r.paid_total),
+  savings: Number(r.savings),
+});
 
 export async function curatedSavingsRows(ds: DataSource): Promise<CuratedRow[]> {
   const rows = (await ds.query(

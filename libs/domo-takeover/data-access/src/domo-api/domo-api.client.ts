@@ -75,7 +75,8 @@ export class DomoApiClient {
       throw new DomoSourceError('DOMO_BAD_RESPONSE', `${pathOnly(path)} answered with invalid JSON`, { cause });
     }
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new DomoSourceError('DOMO_BAD_RESPONSE', `${pathOnly(path)} answered an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`);
+    if (!parsed.success)
+      throw new DomoSourceError('DOMO_BAD_RESPONSE', `${pathOnly(path)} answered an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`);
     return parsed.data;
   }
 
@@ -94,7 +95,8 @@ export class DomoApiClient {
       }
       if (response.ok) return response;
       await response.body?.cancel();
-      if (response.status === 401 || response.status === 403) throw new DomoSourceError('DOMO_AUTH_FAILED', `Domo refused ${pathOnly(path)} (${response.status})`, { status: response.status });
+      if (response.status === 401 || response.status === 403)
+        throw new DomoSourceError('DOMO_AUTH_FAILED', `Domo refused ${pathOnly(path)} (${response.status})`, { status: response.status });
       if (response.status === 404) throw new DomoSourceError('DOMO_NOT_FOUND', `Domo has no ${pathOnly(path)}`, { status: 404 });
       throw new DomoSourceError('DOMO_BAD_RESPONSE', `Domo answered ${response.status} to ${pathOnly(path)}`, { status: response.status });
     }
@@ -106,7 +108,8 @@ export class DomoApiClient {
     try {
       response = await this.fetchImpl(url, init);
     } catch (cause) {
-      if (attempt >= this.maxAttempts) throw new DomoSourceError('DOMO_UNAVAILABLE', `Domo unreachable for ${pathOnly(what)} after ${attempt} attempts`, { cause });
+      if (attempt >= this.maxAttempts)
+        throw new DomoSourceError('DOMO_UNAVAILABLE', `Domo unreachable for ${pathOnly(what)} after ${attempt} attempts`, { cause });
       await this.sleep(this.backoff(attempt, undefined));
       return 'retry';
     }

@@ -45,7 +45,11 @@ function predicate(def: DatasetDefinition, rule: GateRule): RowPredicate | undef
       };
     }
     case 'accepted_values':
-      return { from: table, failing: `t.${ident(def, rule.column)} IS NOT NULL AND NOT (t.${ident(def, rule.column)}::text = ANY($2::text[]))`, params: [rule.values] };
+      return {
+        from: table,
+        failing: `t.${ident(def, rule.column)} IS NOT NULL AND NOT (t.${ident(def, rule.column)}::text = ANY($2::text[]))`,
+        params: [rule.values],
+      };
     case 'range': {
       const col = `t.${ident(def, rule.column)}`;
       const parts: string[] = [];
@@ -86,31 +90,49 @@ export async function runGates(ds: DataSource, def: DatasetDefinition, ctx: Gate
     const row = predicate(def, rule);
     if (row !== undefined) {
       const params = [ctx.exportId, ...row.params];
-      const counted = (await ds.query(`SELECT count(*)::bigint AS checked, count(*) FILTER (WHERE ${row.failing})::bigint AS failed FROM ${row.from}`, params)) as { checked: string; failed: string }[];
+      const counted = (await ds.query(
+        `SELECT count(*)::bigint AS checked, count(*) FILTER (WHERE ${row.failing})::bigint AS failed FROM ${row.from}`,
+        params,
+      )) as { checked: string; failed: string }[];
       const checked = Number(counted[0]?.checked ?? 0);
       const failed = Number(counted[0]?.failed ?? 0);
       let samples: SampleRow[] = [];
       if (failed > 0) {
         const cols = def.columns.map((c) => `t.${ident(def, c.name)}::text AS ${ident(def, c.name)}`).join(', ');
-        const rows = (await ds.query(`SELECT t.row_no::bigint AS row_no, ${cols} FROM ${row.from} WHERE ${row.failing} ORDER BY t.row_no LIMIT ${SAMPLES}`, params)) as SampleRow[];
+        const rows = (await ds.query(
+          `SELECT t.row_no::bigint AS row_no, ${cols} FROM ${row.from} WHERE ${row.failing} ORDER BY t.row_no LIMIT ${SAMPLES}`,
+          params,
+        )) as SampleRow[];
         samples = rows.map((r) => ({ ...r, row_no: Number(r['row_no']) }));
       }
       out.push({ ...gateOutcome(rule, { checked, failed }), samples });
       continue;
     }
     if (rule.kind === 'freshness') {
-      const newest = (await ds.query(`SELECT max(${ident(def, rule.column)})::text AS newest FROM ${def.silverTable} WHERE export_id = $1`, [ctx.exportId])) as { newest: string | null }[];
+      const newest = (await ds.query(`SELECT max(${ident(def, rule.column)})::text AS newest FROM ${def.silverTable} WHERE export_id = $1`, [
+        ctx.exportId,
+      ])) as { newest: string | null }[];
       const value = newest[0]?.newest ?? null;
       const age = value === null ? Number.POSITIVE_INFINITY : ageInDays(value, ctx.asOf);
       const failed = age > rule.maxAgeDays ? 1 : 0;
-      out.push({ ...gateOutcome(rule, { checked: 1, failed, observed: { newest: value, asOf: ctx.asOf.slice(0, 10), ageDays: Number.isFinite(age) ? age : null } }), samples: [] });
+      out.push({
+        ...gateOutcome(rule, { checked: 1, failed, observed: { newest: value, asOf: ctx.asOf.slice(0, 10), ageDays: Number.isFinite(age) ? age : null } }),
+        samples: [],
+      });
     } else if (rule.kind === 'row_count_change') {
       if (ctx.previousRows === undefined) {
         out.push({ ...gateOutcome(rule, { checked: 0, failed: 0, observed: { previous: null, current: ctx.rows } }), samples: [] });
       } else {
         const change = rowCountChange(ctx.previousRows, ctx.rows);
         const failed = change > rule.maxChangeRatio ? 1 : 0;
-        out.push({ ...gateOutcome(rule, { checked: 1, failed, observed: { previous: ctx.previousRows, current: ctx.rows, change: Number.isFinite(change) ? Math.round(change * 10_000) / 10_000 : null } }), samples: [] });
+        out.push({
+          ...gateOutcome(rule, {
+            checked: 1,
+            failed,
+            observed: { previous: ctx.previousRows, current: ctx.rows, change: Number.isFinite(change) ? Math.round(change * 10_000) / 10_000 : null },
+          }),
+          samples: [],
+        });
       }
     }
   }

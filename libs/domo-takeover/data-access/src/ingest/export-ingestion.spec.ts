@@ -37,7 +37,12 @@ describe.each(testDatabaseTargets())('Domo export ingestion on $name', ({ name, 
     ds = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...domoTakeoverMigrations.postgres] }).initialize();
     await runMigrations(ds);
     await ds.query(`INSERT INTO clients (client_id, name, segment, member_count) VALUES ('acme', 'Acme', 'employer', 10), ('zenith', 'Zenith', 'union', 5)`);
-    for (const [id, client] of [['c1', 'acme'], ['c2', 'acme'], ['c3', 'zenith'], ['c4', 'zenith']]) {
+    for (const [id, client] of [
+      ['c1', 'acme'],
+      ['c2', 'acme'],
+      ['c3', 'zenith'],
+      ['c4', 'zenith'],
+    ]) {
       await ds.query(
         `INSERT INTO claims (claim_id, client_id, member_id, pharmacy_npi, fill_date, ndc, drug_name, drug_type, channel, days_supply, quantity, awp, ingredient_cost_paid, dispensing_fee_paid, usual_and_customary, is_compound, is_340b, is_reversal, reverses_claim_id, is_uc_priced)
          VALUES ($1, $2, 'm1', '1234567890', '2024-03-30', '00000000001', 'Drug', 'generic', 'mail', 30, 30.000, 100.00, 60.00, 1.00, 120.00, false, false, false, NULL, false)`,
@@ -60,10 +65,7 @@ describe.each(testDatabaseTargets())('Domo export ingestion on $name', ({ name, 
   });
 
   it('puts the raw bytes in bronze, types silver, and blocks on the planted flaws with failing rows sampled', async () => {
-    const lines = [
-      'c1,acme,2024-03-01,mail,generic,100.00,60.00,0',
-      'c2,acme,2024-03-02,,generic,"1,000.00",600.00,0',
-    ];
+    const lines = ['c1,acme,2024-03-01,mail,generic,100.00,60.00,0', 'c2,acme,2024-03-02,,generic,"1,000.00",600.00,0'];
     // "1,000.00" is not a DECIMAL: a first export is rejected before anything reaches silver.
     await put('claims-ds', 'PBM Claims Extract', claimsColumns, lines);
     const [rejected] = await ingestion.ingestAll();
@@ -86,7 +88,11 @@ describe.each(testDatabaseTargets())('Domo export ingestion on $name', ({ name, 
     expect(byId['claim_id.unique']).toMatchObject({ status: 'fail', failed: 2, checked: 6 });
     expect(byId['claim_id.unique']?.samples.map((s) => s['row_no'])).toEqual([2, 3]);
     expect(byId['channel.not_null']).toMatchObject({ status: 'warn', failed: 1 });
-    expect(byId['client_id.references_clients']).toMatchObject({ status: 'fail', failed: 1, samples: [expect.objectContaining({ row_no: 4, client_id: 'ghost' })] });
+    expect(byId['client_id.references_clients']).toMatchObject({
+      status: 'fail',
+      failed: 1,
+      samples: [expect.objectContaining({ row_no: 4, client_id: 'ghost' })],
+    });
     expect(byId['claim_id.references_claims']).toMatchObject({ status: 'warn', failed: 1 });
     expect(byId['channel.accepted']).toMatchObject({ status: 'pass' });
     // Newest fill 2024-03-20 against data current at 2024-03-31: 11 days, more than 3.
@@ -110,7 +116,11 @@ describe.each(testDatabaseTargets())('Domo export ingestion on $name', ({ name, 
   });
 
   it('promotes a clean export, replays the same bytes as the same export, and reports row-count change', async () => {
-    const rows = Array.from({ length: 8 }, (_, i) => `acme,2024-0${(i % 3) + 1}-01,${['mail', 'retail30', 'retail90', 'specialty'][i % 4]},${i % 2 ? 'brand' : 'generic'},${i + 1},${i}00.00,${i}0.00,${i * 9}0.00`);
+    const rows = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `acme,2024-0${(i % 3) + 1}-01,${['mail', 'retail30', 'retail90', 'specialty'][i % 4]},${i % 2 ? 'brand' : 'generic'},${i + 1},${i}00.00,${i}0.00,${i * 9}0.00`,
+    );
     await put('savings-ds', 'Savings by Client Month', savingsColumns, rows);
     const [first] = await ingestion.ingestAll();
     expect(first).toMatchObject({ status: 'promoted', silverRows: 8 });
@@ -121,14 +131,25 @@ describe.each(testDatabaseTargets())('Domo export ingestion on $name', ({ name, 
     const [smaller] = await ingestion.ingestAll();
     expect(smaller?.status).toBe('promoted');
     expect(smaller?.gates.find((g) => g.gateId === 'rows.change')).toMatchObject({ status: 'warn', observed: { previous: 8, current: 5, change: 0.375 } });
-    const silver = (await ds.query(`SELECT row_no::int AS row_no, savings::text AS savings, month::text AS month FROM domo_silver_savings_by_client_month WHERE export_id = $1 ORDER BY row_no`, [smaller?.exportId])) as { row_no: number; savings: string; month: string }[];
-    expect(silver.map((r) => [r.row_no, r.month, Number(r.savings)])).toEqual(rows.slice(0, 5).map((line, i) => [i + 1, line.split(',')[1], Number(line.split(',')[7])]));
+    const silver = (await ds.query(
+      `SELECT row_no::int AS row_no, savings::text AS savings, month::text AS month FROM domo_silver_savings_by_client_month WHERE export_id = $1 ORDER BY row_no`,
+      [smaller?.exportId],
+    )) as { row_no: number; savings: string; month: string }[];
+    expect(silver.map((r) => [r.row_no, r.month, Number(r.savings)])).toEqual(
+      rows.slice(0, 5).map((line, i) => [i + 1, line.split(',')[1], Number(line.split(',')[7])]),
+    );
     expect((await new DomoExportsRepository(ds).promoted('savings_by_client_month'))?.exportId).toBe(smaller?.exportId);
   });
 
   it('reports drift: an added column is noted and kept in bronze only, a removed or retyped one rejects the export', async () => {
     const added = [...savingsColumns, { name: 'region', type: 'STRING' }];
-    await put('savings-ds', 'Savings by Client Month', added, ['acme,2024-01-01,mail,brand,1,10.00,5.00,5.00,west', 'acme,2024-02-01,mail,brand,1,10.00,5.00,5.00,west', 'acme,2024-03-01,mail,brand,1,10.00,5.00,5.00,west', 'acme,2024-04-01,mail,brand,1,10.00,5.00,5.00,west', 'acme,2024-05-01,mail,brand,1,10.00,5.00,5.00,east']);
+    await put('savings-ds', 'Savings by Client Month', added, [
+      'acme,2024-01-01,mail,brand,1,10.00,5.00,5.00,west',
+      'acme,2024-02-01,mail,brand,1,10.00,5.00,5.00,west',
+      'acme,2024-03-01,mail,brand,1,10.00,5.00,5.00,west',
+      'acme,2024-04-01,mail,brand,1,10.00,5.00,5.00,west',
+      'acme,2024-05-01,mail,brand,1,10.00,5.00,5.00,east',
+    ]);
     const [withAdded] = await ingestion.ingestAll();
     expect(withAdded).toMatchObject({ status: 'promoted', reason: 'added column(s) kept in bronze only: region' });
 

@@ -70,7 +70,10 @@ export class ExportIngestion {
     const dataset = def.name as DomoDatasetName;
     const exportedAt = this.now();
     onProgress?.({ dataset, step: 'bronze' });
-    const bronze = await writeBronze(this.lake, dataset, await this.source.open(metadata.id), { dataset: def.name.replaceAll('_', '-'), domodatasetid: metadata.id.replace(/[^\x20-\x7e]/g, '') });
+    const bronze = await writeBronze(this.lake, dataset, await this.source.open(metadata.id), {
+      dataset: def.name.replaceAll('_', '-'),
+      domodatasetid: metadata.id.replace(/[^\x20-\x7e]/g, ''),
+    });
     const exportId = exportIdFor(dataset, metadata.id, bronze.object.sha256);
     const known = await this.exports.get(exportId);
     if (known !== undefined && known.status !== 'received') {
@@ -107,7 +110,9 @@ export class ExportIngestion {
       silverRows = await this.silver.load(def, exportId, await this.lake.open(bronze.object.key));
     } catch (error) {
       if (!(error instanceof SilverRejection)) throw error;
-      const sample = error.samples.map((s) => `row ${s.rowNo}: ${s.errors.map((e) => `${e.column}=${JSON.stringify(e.value)} is not ${e.expected}`).join('; ')}`).join(' | ');
+      const sample = error.samples
+        .map((s) => `row ${s.rowNo}: ${s.errors.map((e) => `${e.column}=${JSON.stringify(e.value)} is not ${e.expected}`).join('; ')}`)
+        .join(' | ');
       const reason = `${error.message}${sample ? ` (${sample})` : ''}`.slice(0, 2000);
       await this.exports.setOutcome(exportId, 'rejected', reason, 0);
       return { exportId, dataset, status: 'rejected', replayed: false, rows: bronze.rows, silverRows: 0, reason, gates: [] };
@@ -118,13 +123,16 @@ export class ExportIngestion {
     const gates = await runGates(this.ds, def, {
       exportId,
       rows: silverRows,
-      asOf: (metadata.dataCurrentAt ?? exportedAt.toISOString()),
+      asOf: metadata.dataCurrentAt ?? exportedAt.toISOString(),
       previousRows: previous?.silverRows,
     });
     await this.exports.saveGateResults(exportId, gates);
     const addedNote = hasDrift(drift) ? `added column(s) kept in bronze only: ${drift.added.map((c) => c.name).join(', ')}` : null;
     if (blocksPromotion(gates)) {
-      const reason = `error gate(s) failed: ${gates.filter((g) => g.status === 'fail').map((g) => `${g.gateId} (${g.failed} of ${g.checked})`).join(', ')}`;
+      const reason = `error gate(s) failed: ${gates
+        .filter((g) => g.status === 'fail')
+        .map((g) => `${g.gateId} (${g.failed} of ${g.checked})`)
+        .join(', ')}`;
       await this.exports.setOutcome(exportId, 'blocked', reason, silverRows);
       onProgress?.({ dataset, step: 'done' });
       return { exportId, dataset, status: 'blocked', replayed: false, rows: bronze.rows, silverRows, reason, gates };

@@ -45,7 +45,17 @@ export async function runGoldenComparison(ds: DataSource, lake: Lake, now: () =>
     metadata: { comparison: comparisonId },
   });
   const comparisons = new DomoComparisonsRepository(ds);
-  await comparisons.insert({ comparisonId, dataset: 'savings_by_client_month', exportId: promoted.exportId, model: savingsModel.id, createdAt, summary, differences: result.differences, jsonKey: json.key, xlsxKey: xlsx.key });
+  await comparisons.insert({
+    comparisonId,
+    dataset: 'savings_by_client_month',
+    exportId: promoted.exportId,
+    model: savingsModel.id,
+    createdAt,
+    summary,
+    differences: result.differences,
+    jsonKey: json.key,
+    xlsxKey: xlsx.key,
+  });
   const saved = await comparisons.get(comparisonId);
   if (saved === undefined) throw new Error('comparison vanished after insert');
   const { jsonKey: _j, xlsxKey: _x, ...comparison } = saved;

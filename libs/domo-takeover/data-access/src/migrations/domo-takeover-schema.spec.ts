@@ -20,7 +20,11 @@ describe('domo-takeover schema on PGlite', () => {
     const columns = shape[def.silverTable]?.columns ?? {};
     expect(Object.keys(columns)).toEqual(['export_id', 'row_no', ...def.columns.map((c) => c.name)]);
     for (const c of declaredColumns(def.schema)) {
-      expect({ column: c.name, type: columns[c.name]?.type.replace(/\(.*\)/, ''), nullable: columns[c.name]?.nullable }).toEqual({ column: c.name, type: pgType[c.type], nullable: c.nullable });
+      expect({ column: c.name, type: columns[c.name]?.type.replace(/\(.*\)/, ''), nullable: columns[c.name]?.nullable }).toEqual({
+        column: c.name,
+        type: pgType[c.type],
+        nullable: c.nullable,
+      });
     }
   });
 
@@ -30,7 +34,9 @@ describe('domo-takeover schema on PGlite', () => {
     const runner = ds.createQueryRunner();
     await new DomoTakeoverSchema1736500000000().down(runner);
     await runner.release();
-    expect(await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name LIKE 'domo_%' OR table_schema = 'dedicated_domo_takeover'`)).toEqual([{ n: 0 }]);
+    expect(
+      await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name LIKE 'domo_%' OR table_schema = 'dedicated_domo_takeover'`),
+    ).toEqual([{ n: 0 }]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'claims'`)).toEqual([{ n: 1 }]);
   });
 });

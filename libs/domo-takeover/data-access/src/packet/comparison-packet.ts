@@ -17,7 +17,13 @@ export interface PacketInput {
 /** The evidence as JSON: everything a reviewer needs to redo the judgement, in a stable order. */
 export function comparisonPacketJson(input: PacketInput): Buffer {
   const { spec, ...rest } = input;
-  return Buffer.from(JSON.stringify({ ...rest, tolerance: { abs: spec.absTolerance, rel: spec.relTolerance, materialityDollars: spec.materialityDollars }, keyColumns: spec.keyColumns }, null, 2));
+  return Buffer.from(
+    JSON.stringify(
+      { ...rest, tolerance: { abs: spec.absTolerance, rel: spec.relTolerance, materialityDollars: spec.materialityDollars }, keyColumns: spec.keyColumns },
+      null,
+      2,
+    ),
+  );
 }
 
 const reasonOrder: readonly DomoReasonCode[] = ['unexplained', 'missing_in_domo', 'missing_in_backend', 'definition_change', 'timing', 'rounding'];
@@ -47,7 +53,8 @@ export async function comparisonPacketXlsx(input: PacketInput): Promise<Buffer> 
   const diffs = wb.addWorksheet('Differences');
   diffs.addRow([...input.spec.keyColumns, 'measure', 'domo', 'backend', 'delta', 'material', 'reason', 'note']);
   const ordered = [...input.differences].sort((a, b) => Number(b.material) - Number(a.material) || Math.abs(b.delta) - Math.abs(a.delta));
-  for (const d of ordered) diffs.addRow([...input.spec.keyColumns.map((k) => d.key[k] ?? ''), d.measure, d.domo, d.backend, d.delta, d.material ? 'yes' : 'no', d.reason, d.note]);
+  for (const d of ordered)
+    diffs.addRow([...input.spec.keyColumns.map((k) => d.key[k] ?? ''), d.measure, d.domo, d.backend, d.delta, d.material ? 'yes' : 'no', d.reason, d.note]);
   diffs.views = [{ state: 'frozen', ySplit: 1 }];
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

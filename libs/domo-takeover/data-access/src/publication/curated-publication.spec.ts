@@ -18,7 +18,22 @@ describe('curated publication', () => {
   });
 
   it('builds the bulk table with every published column in order', () => {
-    const table = publicationBulkTable('m@v1', [{ client_id: 'acme', month: '2025-01-01', channel: 'mail', drug_type: 'generic', claim_count: '3', awp_total: '10.00', paid_total: '7.00', savings: '3.00' }], new Date(0));
+    const table = publicationBulkTable(
+      'm@v1',
+      [
+        {
+          client_id: 'acme',
+          month: '2025-01-01',
+          channel: 'mail',
+          drug_type: 'generic',
+          claim_count: '3',
+          awp_total: '10.00',
+          paid_total: '7.00',
+          savings: '3.00',
+        },
+      ],
+      new Date(0),
+    );
     expect(table.path).toBe('[dedicated_domo_takeover].[savings_by_client_month]');
     expect(table.columns.map((c) => c.name)).toEqual(publicationColumns.map(([name]) => name));
     expect(table.rows).toHaveLength(1);
@@ -41,7 +56,9 @@ describe('curated publication', () => {
 
     it('computes the curated model (reversals netted, gross beside it) and replaces the published rows', async () => {
       expect(await refreshCuratedSavings(ds)).toBe(2);
-      const curated = await ds.query(`SELECT month::text AS month, drug_type, claim_count::int AS n, savings::text AS savings, claim_count_gross::int AS gross_n, savings_gross::text AS gross FROM domo_curated_savings ORDER BY month`);
+      const curated = await ds.query(
+        `SELECT month::text AS month, drug_type, claim_count::int AS n, savings::text AS savings, claim_count_gross::int AS gross_n, savings_gross::text AS gross FROM domo_curated_savings ORDER BY month`,
+      );
       expect(curated).toEqual([
         { month: '2025-01-01', drug_type: 'generic', n: 0, savings: '0.00', gross_n: 1, gross: '30.00' },
         { month: '2025-02-01', drug_type: 'brand', n: 1, savings: '5.00', gross_n: 1, gross: '5.00' },

@@ -70,7 +70,10 @@ export class DomoComparisonsRepository {
   }
 
   async list(limit: number, offset: number): Promise<DomoComparison[]> {
-    const rows = (await this.ds.query(`SELECT * FROM domo_comparisons ORDER BY created_at DESC, comparison_id LIMIT $1 OFFSET $2`, [limit, offset])) as ComparisonRow[];
+    const rows = (await this.ds.query(`SELECT * FROM domo_comparisons ORDER BY created_at DESC, comparison_id LIMIT $1 OFFSET $2`, [
+      limit,
+      offset,
+    ])) as ComparisonRow[];
     return rows.map((r) => {
       const { jsonKey: _j, xlsxKey: _x, ...rest } = toComparison(r);
       return rest;
@@ -85,10 +88,30 @@ export class DomoComparisonsRepository {
       `SELECT seq, key_values, measure, domo_value::float8 AS domo, backend_value::float8 AS backend, delta::float8 AS delta, material, reason, note
        FROM domo_differences WHERE ${where} ORDER BY seq LIMIT $4 OFFSET $5`,
       [...params, q.limit, q.offset],
-    )) as { seq: number; key_values: string; measure: string; domo: number | null; backend: number | null; delta: number; material: boolean; reason: DomoDifference['reason']; note: string }[];
+    )) as {
+      seq: number;
+      key_values: string;
+      measure: string;
+      domo: number | null;
+      backend: number | null;
+      delta: number;
+      material: boolean;
+      reason: DomoDifference['reason'];
+      note: string;
+    }[];
     return {
       total: total[0]?.n ?? 0,
-      items: rows.map((r) => ({ seq: r.seq, key: JSON.parse(r.key_values) as Record<string, string>, measure: r.measure, domo: r.domo, backend: r.backend, delta: r.delta, material: r.material, reason: r.reason, note: r.note })),
+      items: rows.map((r) => ({
+        seq: r.seq,
+        key: JSON.parse(r.key_values) as Record<string, string>,
+        measure: r.measure,
+        domo: r.domo,
+        backend: r.backend,
+        delta: r.delta,
+        material: r.material,
+        reason: r.reason,
+        note: r.note,
+      })),
     };
   }
 
@@ -115,7 +138,10 @@ function toComparison(r: ComparisonRow): DomoComparison & { jsonKey: string | nu
     createdAt: new Date(r.created_at).toISOString(),
     summary: JSON.parse(r.summary) as DomoComparisonSummary,
     packet: json && xlsx ? { jsonSha256: json, xlsxSha256: xlsx, pdfSha256: shaOf(r.pdf_key) } : null,
-    signOff: r.signed_decision === null ? null : { decision: r.signed_decision, by: r.signed_by ?? '', at: new Date(r.signed_at ?? 0).toISOString(), note: r.signed_note },
+    signOff:
+      r.signed_decision === null
+        ? null
+        : { decision: r.signed_decision, by: r.signed_by ?? '', at: new Date(r.signed_at ?? 0).toISOString(), note: r.signed_note },
     jsonKey: r.json_key,
     xlsxKey: r.xlsx_key,
   };

@@ -64,7 +64,20 @@ export class DomoExportsRepository {
     await this.ds.query(
       `INSERT INTO domo_exports (export_id, dataset, domo_dataset_id, source, exported_at, data_current_at, lake_key, sha256, bytes, row_count, domo_schema, drift, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received')`,
-      [e.exportId, e.dataset, e.domoDatasetId, e.source, e.exportedAt, e.dataCurrentAt, e.lakeKey, e.sha256, e.bytes, e.rows, JSON.stringify(e.domoSchema), JSON.stringify(e.drift)],
+      [
+        e.exportId,
+        e.dataset,
+        e.domoDatasetId,
+        e.source,
+        e.exportedAt,
+        e.dataCurrentAt,
+        e.lakeKey,
+        e.sha256,
+        e.bytes,
+        e.rows,
+        JSON.stringify(e.domoSchema),
+        JSON.stringify(e.drift),
+      ],
     );
   }
 
@@ -90,7 +103,10 @@ export class DomoExportsRepository {
 
   async promoted(dataset: DomoDatasetName): Promise<(DomoExport & { lakeKey: string }) | undefined> {
     const rows = (await this.ds.query(
-      `SELECT ${exportColumns.split(', ').map((c) => `e.${c}`).join(', ')} FROM domo_dataset_state s JOIN domo_exports e ON e.export_id = s.promoted_export_id WHERE s.dataset = $1`,
+      `SELECT ${exportColumns
+        .split(', ')
+        .map((c) => `e.${c}`)
+        .join(', ')} FROM domo_dataset_state s JOIN domo_exports e ON e.export_id = s.promoted_export_id WHERE s.dataset = $1`,
       [dataset],
     )) as ExportRow[];
     return rows[0] === undefined ? undefined : toExport(rows[0]);
@@ -115,7 +131,19 @@ export class DomoExportsRepository {
         await tx.query(
           `INSERT INTO domo_gate_results (export_id, gate_id, kind, severity, mostly, checked, failed, pass_rate, status, observed, samples)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [exportId, r.gateId, r.kind, r.severity, r.mostly, r.checked, r.failed, r.passRate, r.status, r.observed ? JSON.stringify(r.observed) : null, JSON.stringify(r.samples)],
+          [
+            exportId,
+            r.gateId,
+            r.kind,
+            r.severity,
+            r.mostly,
+            r.checked,
+            r.failed,
+            r.passRate,
+            r.status,
+            r.observed ? JSON.stringify(r.observed) : null,
+            JSON.stringify(r.samples),
+          ],
         );
       }
     });
@@ -126,7 +154,18 @@ export class DomoExportsRepository {
       `SELECT gate_id, kind, severity, mostly, checked, failed, pass_rate, status, observed, samples FROM domo_gate_results
        WHERE export_id = $1 AND ($2::boolean IS FALSE OR status <> 'pass') ORDER BY gate_id`,
       [exportId, onlyFailing],
-    )) as { gate_id: string; kind: string; severity: 'warn' | 'error'; mostly: number; checked: string; failed: string; pass_rate: number; status: 'pass' | 'warn' | 'fail'; observed: string | null; samples: string }[];
+    )) as {
+      gate_id: string;
+      kind: string;
+      severity: 'warn' | 'error';
+      mostly: number;
+      checked: string;
+      failed: string;
+      pass_rate: number;
+      status: 'pass' | 'warn' | 'fail';
+      observed: string | null;
+      samples: string;
+    }[];
     return rows.map((r) => ({
       gateId: r.gate_id,
       kind: r.kind,

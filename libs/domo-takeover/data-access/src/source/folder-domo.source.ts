@@ -38,7 +38,8 @@ export class FolderDomoSource implements DomoSource {
         throw new DomoSourceError('DOMO_SOURCE_INVALID', `metadata of export ${id} is not JSON`, { cause });
       }
       const parsed = domoDatasetMetadataSchema.safeParse(body);
-      if (!parsed.success || parsed.data.id !== id) throw new DomoSourceError('DOMO_SOURCE_INVALID', `metadata of export ${id} is not Domo dataset metadata for that id`);
+      if (!parsed.success || parsed.data.id !== id)
+        throw new DomoSourceError('DOMO_SOURCE_INVALID', `metadata of export ${id} is not Domo dataset metadata for that id`);
       out.push(parsed.data);
     }
     return out;

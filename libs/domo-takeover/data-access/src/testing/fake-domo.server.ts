@@ -68,17 +68,28 @@ export class FakeDomoServer {
     const fault = this.faults.findIndex((f) => (typeof f.path === 'string' ? f.path === url.pathname : f.path.test(url.pathname)));
     if (fault >= 0) {
       const [f] = this.faults.splice(fault, 1);
-      if (f) return json(res, f.status, { status: f.status, statusReason: 'injected', message: 'injected fault' }, f.retryAfter ? { 'retry-after': f.retryAfter } : {});
+      if (f)
+        return json(
+          res,
+          f.status,
+          { status: f.status, statusReason: 'injected', message: 'injected fault' },
+          f.retryAfter ? { 'retry-after': f.retryAfter } : {},
+        );
     }
     if (url.pathname === '/oauth/token') return this.token(req, url, res);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer === undefined || !this.tokens.has(bearer)) return json(res, 401, { status: 401, statusReason: 'Unauthorized', message: 'Full authentication is required' });
+    if (bearer === undefined || !this.tokens.has(bearer))
+      return json(res, 401, { status: 401, statusReason: 'Unauthorized', message: 'Full authentication is required' });
 
     if (url.pathname === '/v1/datasets') {
       const offset = Number(url.searchParams.get('offset') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 50);
       const sorted = [...this.datasets].sort((a, b) => a.name.localeCompare(b.name));
-      return json(res, 200, sorted.slice(offset, offset + limit).map((d) => this.summary(d)));
+      return json(
+        res,
+        200,
+        sorted.slice(offset, offset + limit).map((d) => this.summary(d)),
+      );
     }
     const match = /^\/v1\/datasets\/([^/]+)(\/data)?$/.exec(url.pathname);
     const dataset = match ? this.datasets.find((d) => d.id === decodeURIComponent(match[1] ?? '')) : undefined;
@@ -102,7 +113,17 @@ export class FakeDomoServer {
     }
     const token = `fake-access-token-${++this.issued}`;
     this.tokens.add(token);
-    json(res, 200, { access_token: token, token_type: 'bearer', expires_in: 3599, scope: url.searchParams.get('scope') ?? 'data', customer: 'leaf', env: 'prod', userId: 1, role: 'Admin', jti: `jti-${this.issued}` });
+    json(res, 200, {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: 3599,
+      scope: url.searchParams.get('scope') ?? 'data',
+      customer: 'leaf',
+      env: 'prod',
+      userId: 1,
+      role: 'Admin',
+      jti: `jti-${this.issued}`,
+    });
   }
 
   private summary(d: FakeDomoDataset) {

@@ -25,7 +25,12 @@ export type SignOffDecision = 'approved' | 'rejected';
  * An operator may reject any comparison; approving one with material unexplained differences
  * takes a note saying why they are acceptable. A comparison is signed off once.
  */
-export function signOffProblem(summary: DomoComparisonSummary, decision: SignOffDecision, note: string | undefined, alreadySigned: boolean): string | undefined {
+export function signOffProblem(
+  summary: DomoComparisonSummary,
+  decision: SignOffDecision,
+  note: string | undefined,
+  alreadySigned: boolean,
+): string | undefined {
   if (alreadySigned) return 'the comparison is already signed off';
   if (decision === 'approved' && summary.byReason.unexplained.material > 0 && (note === undefined || note.trim() === '')) {
     return `approving with ${summary.byReason.unexplained.material} material unexplained difference(s) needs a note`;

@@ -62,7 +62,11 @@ describe('diffByKey', () => {
   });
 
   it('does not call a difference timing when the next month does not offset it', () => {
-    const result = diffByKey(spec, [row('a', '2024-01-01', 10, 900), row('a', '2024-02-01', 10, 1050)], [row('a', '2024-01-01', 10, 1000), row('a', '2024-02-01', 10, 1000)]);
+    const result = diffByKey(
+      spec,
+      [row('a', '2024-01-01', 10, 900), row('a', '2024-02-01', 10, 1050)],
+      [row('a', '2024-01-01', 10, 1000), row('a', '2024-02-01', 10, 1000)],
+    );
     expect(result.differences.map((d) => d.reason)).toEqual(['unexplained', 'unexplained']);
   });
 

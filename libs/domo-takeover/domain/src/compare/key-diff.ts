@@ -69,7 +69,16 @@ export function diffByKey(spec: ComparisonSpec, domoRows: Iterable<KeyedRow>, cu
     if (backend === undefined) {
       for (const m of spec.measures) {
         const domo = row.values[m.name] ?? 0;
-        candidates.push({ key: row.key, measure: m.name, kind: m.kind, domo, backend: null, delta: roundCents(domo), reason: 'missing_in_backend', note: 'key in Domo only' });
+        candidates.push({
+          key: row.key,
+          measure: m.name,
+          kind: m.kind,
+          domo,
+          backend: null,
+          delta: roundCents(domo),
+          reason: 'missing_in_backend',
+          note: 'key in Domo only',
+        });
       }
       continue;
     }
@@ -91,7 +100,16 @@ export function diffByKey(spec: ComparisonSpec, domoRows: Iterable<KeyedRow>, cu
     keysCompared++;
     for (const m of spec.measures) {
       const value = row.values[m.name] ?? 0;
-      candidates.push({ key: row.key, measure: m.name, kind: m.kind, domo: null, backend: value, delta: roundCents(-value), reason: 'missing_in_domo', note: 'key in the curated model only' });
+      candidates.push({
+        key: row.key,
+        measure: m.name,
+        kind: m.kind,
+        domo: null,
+        backend: value,
+        delta: roundCents(-value),
+        reason: 'missing_in_domo',
+        note: 'key in the curated model only',
+      });
     }
   }
 
@@ -135,7 +153,10 @@ export function assignReasons(spec: ComparisonSpec, candidates: Candidate[], alt
   const open = candidates.filter((c) => c.reason === undefined);
   for (const c of open) {
     if (c.kind !== 'money' || c.domo === null || c.backend === null) continue;
-    for (const [places, limit] of [[0, 0.5], [1, 0.05]] as const) {
+    for (const [places, limit] of [
+      [0, 0.5],
+      [1, 0.05],
+    ] as const) {
       if (roundedTo(c.domo, places) && Math.abs(c.delta) <= limit + 1e-9) {
         c.reason = 'rounding';
         c.note = `Domo shows ${places === 0 ? 'whole dollars' : 'dimes'}`;

@@ -57,12 +57,14 @@ describe('detectDrift', () => {
   const declared = declaredColumns(schema);
 
   it('reports added, removed and retyped columns; order alone is no drift', () => {
-    expect(detectDrift(declared, [
-      { name: 'day', type: 'DATE' },
-      { name: 'id', type: 'STRING' },
-      { name: 'count', type: 'LONG' },
-      { name: 'amount', type: 'DECIMAL' },
-    ])).toEqual({ added: [], removed: [], retyped: [] });
+    expect(
+      detectDrift(declared, [
+        { name: 'day', type: 'DATE' },
+        { name: 'id', type: 'STRING' },
+        { name: 'count', type: 'LONG' },
+        { name: 'amount', type: 'DECIMAL' },
+      ]),
+    ).toEqual({ added: [], removed: [], retyped: [] });
 
     const drift = detectDrift(declared, [
       { name: 'id', type: 'STRING' },

@@ -9,14 +9,41 @@ import { z } from 'zod';
  */
 export const domoTakeoverConfigSchema = platformConfigSchema
   .extend({
-    LEAF_DOMO_SOURCE: z.enum(['folder', 'api']).default('folder').describe('Where Domo exports come from: folder (LEAF_DOMO_DIR) or api (the Domo Platform API).'),
-    LEAF_DOMO_DIR: z.string().min(1).default('.data/domo').describe('Folder of Domo exports (<id>.json metadata beside <id>.csv); the local stack uses <LEAF_DATA_DIR>/domo.'),
-    LEAF_DOMO_INGEST_ON_START: flagSetting(false).describe('true: ingest every declared dataset from the source once at start (skipped for exports already ingested).'),
-    LEAF_DOMO_SYNTHETIC_SEED: z.coerce.number().int().min(0).max(0xffff_ffff).optional().describe('Embedded only: with a folder source that holds no exports, write synthetic Domo exports generated from the claims of this seed first (use the stack\'s LEAF_SEED).'),
-    LEAF_DOMO_SYNTHETIC_CLAIMS: z.coerce.number().int().min(0).max(100_000_000).default(200_000).describe('Claims of that seed (use the stack\'s LEAF_SEED_CLAIMS).'),
+    LEAF_DOMO_SOURCE: z
+      .enum(['folder', 'api'])
+      .default('folder')
+      .describe('Where Domo exports come from: folder (LEAF_DOMO_DIR) or api (the Domo Platform API).'),
+    LEAF_DOMO_DIR: z
+      .string()
+      .min(1)
+      .default('.data/domo')
+      .describe('Folder of Domo exports (<id>.json metadata beside <id>.csv); the local stack uses <LEAF_DATA_DIR>/domo.'),
+    LEAF_DOMO_INGEST_ON_START: flagSetting(false).describe(
+      'true: ingest every declared dataset from the source once at start (skipped for exports already ingested).',
+    ),
+    LEAF_DOMO_SYNTHETIC_SEED: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(0xffff_ffff)
+      .optional()
+      .describe(
+        "Embedded only: with a folder source that holds no exports, write synthetic Domo exports generated from the claims of this seed first (use the stack's LEAF_SEED).",
+      ),
+    LEAF_DOMO_SYNTHETIC_CLAIMS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(100_000_000)
+      .default(200_000)
+      .describe("Claims of that seed (use the stack's LEAF_SEED_CLAIMS)."),
     LEAF_DOMO_API_BASE_URL: z.url().default('https://api.domo.com').describe('Domo Platform API base URL (with LEAF_DOMO_SOURCE=api).'),
     LEAF_DOMO_CLIENT_ID: z.string().min(1).optional().describe('Client id of the Domo client-credentials app (required with api).'),
-    LEAF_DOMO_CLIENT_SECRET: z.string().min(1).optional().describe('Its client secret, from Key Vault through the CSI mount (required with api; never echoed).'),
+    LEAF_DOMO_CLIENT_SECRET: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Its client secret, from Key Vault through the CSI mount (required with api; never echoed).'),
   })
   .superRefine((c, ctx) => {
     if (c.LEAF_DOMO_SOURCE !== 'api') return;

@@ -69,7 +69,10 @@ export class DomoController {
   }
 
   @Get('exports')
-  async exports(@CurrentIdentity() identity: Identity, @Query(new ZodPipe(domoExportListQuerySchema)) q: DomoExportListQuery): Promise<{ items: DomoExport[] }> {
+  async exports(
+    @CurrentIdentity() identity: Identity,
+    @Query(new ZodPipe(domoExportListQuerySchema)) q: DomoExportListQuery,
+  ): Promise<{ items: DomoExport[] }> {
     assertAllClients(identity);
     return { items: await this.takeover.exports.list(q.dataset, q.limit, q.offset) };
   }
@@ -85,7 +88,10 @@ export class DomoController {
 
   /** Gates that did not pass (warn or fail), each with its failing-row samples. */
   @Get('exports/:exportId/gate-failures')
-  async gateFailures(@CurrentIdentity() identity: Identity, @Param(new ZodPipe(domoExportParamsSchema)) { exportId }: { exportId: string }): Promise<{ exportId: string; items: DomoGateResult[] }> {
+  async gateFailures(
+    @CurrentIdentity() identity: Identity,
+    @Param(new ZodPipe(domoExportParamsSchema)) { exportId }: { exportId: string },
+  ): Promise<{ exportId: string; items: DomoGateResult[] }> {
     assertAllClients(identity);
     if (!(await this.takeover.exports.get(exportId))) throw new AppError('NOT_FOUND', `no export ${exportId}`);
     return { exportId, items: await this.takeover.exports.gateResults(exportId, true) };
@@ -112,7 +118,10 @@ export class DomoController {
   }
 
   @Get('comparisons/:comparisonId')
-  async comparison(@CurrentIdentity() identity: Identity, @Param(new ZodPipe(domoComparisonParamsSchema)) { comparisonId }: { comparisonId: string }): Promise<DomoComparison> {
+  async comparison(
+    @CurrentIdentity() identity: Identity,
+    @Param(new ZodPipe(domoComparisonParamsSchema)) { comparisonId }: { comparisonId: string },
+  ): Promise<DomoComparison> {
     assertAllClients(identity);
     const { jsonKey: _j, xlsxKey: _x, ...view } = await this.found(comparisonId);
     return view;
@@ -130,12 +139,20 @@ export class DomoController {
   }
 
   @Get('comparisons/:comparisonId/packet.xlsx')
-  xlsx(@CurrentIdentity() identity: Identity, @Param(new ZodPipe(domoComparisonParamsSchema)) p: { comparisonId: string }, @Res() reply: FastifyReply): Promise<void> {
+  xlsx(
+    @CurrentIdentity() identity: Identity,
+    @Param(new ZodPipe(domoComparisonParamsSchema)) p: { comparisonId: string },
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.packet(identity, p.comparisonId, 'packet.xlsx', reply);
   }
 
   @Get('comparisons/:comparisonId/packet.json')
-  json(@CurrentIdentity() identity: Identity, @Param(new ZodPipe(domoComparisonParamsSchema)) p: { comparisonId: string }, @Res() reply: FastifyReply): Promise<void> {
+  json(
+    @CurrentIdentity() identity: Identity,
+    @Param(new ZodPipe(domoComparisonParamsSchema)) p: { comparisonId: string },
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.packet(identity, p.comparisonId, 'packet.json', reply);
   }
 

@@ -53,7 +53,9 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap {
     try {
       await this.prepareSource();
       const result = await this.ingest();
-      this.log.log(`ingested on start: ${result.exports.map((e) => `${e.dataset} ${e.status}${e.replayed ? ' (replayed)' : ''}`).join(', ') || 'nothing offered'}`);
+      this.log.log(
+        `ingested on start: ${result.exports.map((e) => `${e.dataset} ${e.status}${e.replayed ? ' (replayed)' : ''}`).join(', ') || 'nothing offered'}`,
+      );
     } catch (e) {
       this.log.warn(`Domo ingest on start failed (${(e as { code?: string }).code ?? (e as Error).name})`);
     }

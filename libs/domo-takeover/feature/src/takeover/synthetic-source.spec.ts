@@ -20,7 +20,10 @@ describe('domo-takeover on first start of the embedded stack', () => {
 
   beforeAll(async () => {
     db = await createPgliteTestDatabase();
-    const ds = createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...domoTakeoverMigrations.postgres] });
+    const ds = createDataSource(
+      { kind: 'postgres', url: db.url },
+      { migrations: [...postgresMigrations, ...outboxMigrations.postgres, ...domoTakeoverMigrations.postgres] },
+    );
     await ds.initialize();
     await runMigrations(ds);
     await ds.destroy();
@@ -45,7 +48,8 @@ describe('domo-takeover on first start of the embedded stack', () => {
 
   it('writes the synthetic exports from the seed, ingests them, and a comparison explains every difference', async () => {
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    const get = async (path: string) => (await fetch(`${base}${path}`, { headers: identityHeaders(reader) })).json() as Promise<{ items: { dataset: string; status: string }[] }>;
+    const get = async (path: string) =>
+      (await fetch(`${base}${path}`, { headers: identityHeaders(reader) })).json() as Promise<{ items: { dataset: string; status: string }[] }>;
     const exports = await get('/v1/domo/exports');
     expect(exports.items.map((e) => `${e.dataset}:${e.status}`).sort()).toEqual(['claims_extract:blocked', 'savings_by_client_month:promoted']);
     const compared = await fetch(`${base}/v1/domo/comparisons`, { method: 'POST', headers: identityHeaders({ clientIds: '*', roles: ['operator'] }) });

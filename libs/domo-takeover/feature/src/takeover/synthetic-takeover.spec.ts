@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { DataSource } from 'typeorm';
-import { DomoComparisonsRepository, DomoExportsRepository, ExportIngestion, FolderDomoSource, detectBulkMode, domoTakeoverMigrations, runGoldenComparison } from '@leaf/domo-takeover/data-access';
+import {
+  DomoComparisonsRepository,
+  DomoExportsRepository,
+  ExportIngestion,
+  FolderDomoSource,
+  detectBulkMode,
+  domoTakeoverMigrations,
+  runGoldenComparison,
+} from '@leaf/domo-takeover/data-access';
 import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { FilesystemLake } from '@leaf/storage';
@@ -96,6 +104,6 @@ describe.each(testDatabaseTargets())('synthetic Domo takeover end to end on $nam
     expect(await repo.signOff(comparison.comparisonId, 'approved', 'operator@leaf', null)).toBe(true);
     expect(await repo.signOff(comparison.comparisonId, 'rejected', 'other@leaf', null)).toBe(false);
     expect((await repo.get(comparison.comparisonId))?.signOff).toMatchObject({ decision: 'approved', by: 'operator@leaf' });
-    expect((await new DomoExportsRepository(ds).promoted('claims_extract'))).toBeUndefined();
+    expect(await new DomoExportsRepository(ds).promoted('claims_extract')).toBeUndefined();
   });
 });

@@ -37,10 +37,13 @@ export function identityFromClaims(claims: JWTPayload, issuer: Identity['issuer'
   for (const g of groupIds) for (const role of groups.roles[g] ?? []) roleSet.add(role);
 
   let clientIds: string[] | '*' = [];
-  const clientClaims = [...claim('leaf_clients'), ...groupIds.flatMap((g) => {
-    const mapped = groups.clients[g];
-    return mapped === '*' ? ['*'] : (mapped ?? []);
-  })];
+  const clientClaims = [
+    ...claim('leaf_clients'),
+    ...groupIds.flatMap((g) => {
+      const mapped = groups.clients[g];
+      return mapped === '*' ? ['*'] : (mapped ?? []);
+    }),
+  ];
   if (clientClaims.includes('*')) clientIds = '*';
   else clientIds = [...new Set(clientClaims)].filter((c) => clientIdSchema.safeParse(c).success).slice(0, 500);
 

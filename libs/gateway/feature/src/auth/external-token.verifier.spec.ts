@@ -78,31 +78,62 @@ describe('external token verification (Entra ID, Cloudflare Access, dev issuer)'
     expect(await verifier.verify(await entraToken(keyA, 'key-a'))).toEqual({
       identity: { subject: 'oid-ana', roles: ['analyst'], clientIds: ['acme-health'], issuer: 'entra' },
     });
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', { roles: undefined, scp: 'Leaf.Reader User.Read', leaf_clients: undefined, groups: ['grp-harbor', 'grp-ops'] }))).toEqual({
+    expect(
+      await verifier.verify(
+        await entraToken(keyA, 'key-a', { roles: undefined, scp: 'Leaf.Reader User.Read', leaf_clients: undefined, groups: ['grp-harbor', 'grp-ops'] }),
+      ),
+    ).toEqual({
       identity: { subject: 'oid-ana', roles: expect.arrayContaining(['reader', 'operator']), clientIds: ['harbor-valley-sd'], issuer: 'entra' },
     });
   });
 
   it('rejects a wrong audience, a wrong issuer, an expired and a not-yet-valid token', async () => {
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setAudience('api://someone-else')))).toEqual({ failure: 'invalid', reason: 'wrong-audience', issuer: 'entra' });
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuer('https://login.microsoftonline.com/other-tenant/v2.0')))).toEqual({ failure: 'unknown-issuer', reason: 'unknown-issuer' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setAudience('api://someone-else')))).toEqual({
+      failure: 'invalid',
+      reason: 'wrong-audience',
+      issuer: 'entra',
+    });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuer('https://login.microsoftonline.com/other-tenant/v2.0')))).toEqual({
+      failure: 'unknown-issuer',
+      reason: 'unknown-issuer',
+    });
     // Right issuer name, but the Cloudflare issuer's audience: issuer and audience are checked together.
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuer(cfTeam)))).toEqual({ failure: 'invalid', reason: 'wrong-audience', issuer: 'cloudflare-access' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuer(cfTeam)))).toEqual({
+      failure: 'invalid',
+      reason: 'wrong-audience',
+      issuer: 'cloudflare-access',
+    });
     const now = Math.floor(Date.now() / 1000);
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuedAt(now - 7200).setExpirationTime(now - 3600)))).toEqual({ failure: 'invalid', reason: 'expired', issuer: 'entra' });
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setNotBefore(now + 3600)))).toEqual({ failure: 'invalid', reason: 'not-yet-valid', issuer: 'entra' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setIssuedAt(now - 7200).setExpirationTime(now - 3600)))).toEqual({
+      failure: 'invalid',
+      reason: 'expired',
+      issuer: 'entra',
+    });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', {}, (j) => j.setNotBefore(now + 3600)))).toEqual({
+      failure: 'invalid',
+      reason: 'not-yet-valid',
+      issuer: 'entra',
+    });
   });
 
   it('rejects alg none, an HS256 token keyed with the public key, a key the tenant does not publish, and a token without a role', async () => {
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const claims = { iss: entraIssuer, aud: audience, oid: 'x', roles: ['Leaf.Admin'], leaf_clients: '*', exp: Math.floor(Date.now() / 1000) + 600 };
-    expect(await verifier.verify(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`)).toEqual({ failure: 'invalid', reason: 'algorithm-not-allowed', issuer: 'entra' });
+    expect(await verifier.verify(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`)).toEqual({
+      failure: 'invalid',
+      reason: 'algorithm-not-allowed',
+      issuer: 'entra',
+    });
     const publicBytes = new TextEncoder().encode(JSON.stringify(await exportJWK(keyA.publicKey)));
     const confused = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'key-a' }).sign(publicBytes);
     expect(await verifier.verify(confused)).toEqual({ failure: 'invalid', reason: 'algorithm-not-allowed', issuer: 'entra' });
     const stranger = await generateKeyPair('RS256');
     expect(await verifier.verify(await entraToken(stranger, 'key-a'))).toEqual({ failure: 'invalid', reason: 'bad-signature', issuer: 'entra' });
-    expect(await verifier.verify(await entraToken(keyA, 'key-a', { roles: ['User.Impersonate'] }))).toEqual({ failure: 'no-role', reason: 'no-role', issuer: 'entra' });
+    expect(await verifier.verify(await entraToken(keyA, 'key-a', { roles: ['User.Impersonate'] }))).toEqual({
+      failure: 'no-role',
+      reason: 'no-role',
+      issuer: 'entra',
+    });
     expect(await verifier.verify('not.a.jwt')).toEqual({ failure: 'malformed', reason: 'malformed-token' });
   });
 
@@ -127,13 +158,20 @@ describe('external token verification (Entra ID, Cloudflare Access, dev issuer)'
     const authenticator = new GatewayAuthenticator(verifier);
     const request = (headers: Record<string, string>) => ({ headers }) as unknown as FastifyRequest;
     await expect(authenticator.authenticate(request({ 'cf-access-jwt-assertion': cf }))).resolves.toEqual({
-      subject: 'ops@example.org', roles: ['operator'], clientIds: '*', issuer: 'cloudflare-access',
+      subject: 'ops@example.org',
+      roles: ['operator'],
+      clientIds: '*',
+      issuer: 'cloudflare-access',
     });
     // The assertion header carries Cloudflare tokens only: an Entra token there is refused.
-    await expect(authenticator.authenticate(request({ 'cf-access-jwt-assertion': await entraToken(keyA, 'key-a') }))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(authenticator.authenticate(request({ 'cf-access-jwt-assertion': await entraToken(keyA, 'key-a') }))).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
     await expect(authenticator.authenticate(request({}))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(authenticator.authenticate(request({ authorization: `Basic ${cf}` }))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    await expect(authenticator.authenticate(request({ authorization: `Bearer ${await entraToken(keyA, 'key-a', { roles: ['nothing'] })}` }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      authenticator.authenticate(request({ authorization: `Bearer ${await entraToken(keyA, 'key-a', { roles: ['nothing'] })}` })),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     // A forged internal identity header is not a credential at the gateway.
     await expect(authenticator.authenticate(request({ 'x-leaf-identity': 'anything' }))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });

@@ -81,6 +81,8 @@ export class GatewayAuthenticator implements RequestAuthenticator {
   }
 
   private logRefusal(request: FastifyRequest, reason: TokenRefusal | 'rate-limited', issuer?: string): void {
-    this.logger.log(`token refused reason=${reason} issuer=${issuer ?? '-'} requestId=${request.id} path=${JSON.stringify(request.routeOptions?.url ?? 'unmatched')}`);
+    this.logger.log(
+      `token refused reason=${reason} issuer=${issuer ?? '-'} requestId=${request.id} path=${JSON.stringify(request.routeOptions?.url ?? 'unmatched')}`,
+    );
   }
 }

@@ -40,7 +40,7 @@ export class ClaimsController {
   @Get(':clientId/guarantees')
   @ApiParam({ name: 'clientId', example: 'northfield-tech' })
   @ApiOkResponse({ description: 'current version of every contracted term, with its evidence', schema: openApiSchema(guaranteeListSchema) })
-  @ApiNotFoundResponse({ description: 'no such client (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
+  @ApiNotFoundResponse({ description: "no such client (or not in the caller's scope)", schema: openApiSchema(problemSchema) })
   async guarantees(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
     @CurrentIdentity() identity: Identity,
@@ -48,7 +48,10 @@ export class ClaimsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertClientVisible(identity, clientId);
-    return relay(reply, await this.upstream.json('claims-runtime', { path: `/v1/clients/${encodeURIComponent(clientId)}/guarantees`, ...hop(request), identity }));
+    return relay(
+      reply,
+      await this.upstream.json('claims-runtime', { path: `/v1/clients/${encodeURIComponent(clientId)}/guarantees`, ...hop(request), identity }),
+    );
   }
 
   @Get(':clientId/claims/summary')
@@ -56,7 +59,7 @@ export class ClaimsController {
   @ApiQuery({ name: 'from', required: false, example: '2025-01-01' })
   @ApiQuery({ name: 'to', required: false, example: '2025-12-31' })
   @ApiOkResponse({ description: 'net claims by channel x brand/generic with effective AWP discount', schema: openApiSchema(claimsSummarySchema) })
-  @ApiNotFoundResponse({ description: 'no such client (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
+  @ApiNotFoundResponse({ description: "no such client (or not in the caller's scope)", schema: openApiSchema(problemSchema) })
   async claimsSummary(
     @Param(new ZodPipe(clientParamsSchema)) { clientId }: { clientId: string },
     @Query(new ZodPipe(claimsSummaryQuerySchema)) query: ClaimsSummaryQuery,

@@ -24,11 +24,14 @@ const files = [
 // image (apps/gateway's build copies them there).
 const assetsDir = [join(__dirname, 'assets'), join(__dirname, 'console')].find((dir) => files.every(([name]) => existsSync(join(dir, name))));
 // Read once: the console is three static files, served from an allow-list (no path from the URL reaches the disk).
-const assets: Record<string, { type: string; body: Buffer }> = assetsDir ? Object.fromEntries(files.map(([name, type]) => [name, { type, body: readFileSync(join(assetsDir, name)) }])) : {};
+const assets: Record<string, { type: string; body: Buffer }> = assetsDir
+  ? Object.fromEntries(files.map(([name, type]) => [name, { type, body: readFileSync(join(assetsDir, name)) }]))
+  : {};
 
 // The page loads nothing from elsewhere and may not be framed; the API is same-origin.
 const securityHeaders = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-cache',
@@ -36,7 +39,12 @@ const securityHeaders = {
 
 const signInSchema = z
   .object({
-    subject: z.string().trim().min(1).max(100).regex(/^[\w.@-]+$/, { message: 'letters, digits and . _ @ - only' }),
+    subject: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.@-]+$/, { message: 'letters, digits and . _ @ - only' }),
     role: z.enum(roles),
     clients: z.union([z.literal('*'), z.array(z.string().min(1).max(64)).min(1).max(50)]),
   })
@@ -76,13 +84,20 @@ export class ConsoleController {
   @HttpCode(200)
   async signIn(@Body(new ZodPipe(signInSchema)) body: z.infer<typeof signInSchema>) {
     if (!this.options.localSignIn) throw new AppError('NOT_FOUND', 'sign-in exists only on a local stack (LEAF_ENV=local)');
-    const token = await mintDevToken(loadOrCreateDevIssuerKeys(this.options.devIssuerDir), { subject: body.subject, roles: [body.role], clients: body.clients });
+    const token = await mintDevToken(loadOrCreateDevIssuerKeys(this.options.devIssuerDir), {
+      subject: body.subject,
+      roles: [body.role],
+      clients: body.clients,
+    });
     return { token, subject: body.subject, role: body.role, clients: body.clients };
   }
 
   private send(reply: FastifyReply, name: string): FastifyReply {
     const asset = assets[name];
     if (!asset) throw new AppError('NOT_FOUND', 'the console is not packaged with this build');
-    return reply.status(200).headers({ ...securityHeaders, 'content-type': asset.type }).send(asset.body);
+    return reply
+      .status(200)
+      .headers({ ...securityHeaders, 'content-type': asset.type })
+      .send(asset.body);
   }
 }

@@ -21,7 +21,12 @@ describe('gateway: the web console', () => {
     const ds = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...gatewayMigrations.postgres] }).initialize();
     await runMigrations(ds);
     await ds.destroy();
-    const config = loadServiceConfig(gatewayService, { LEAF_DATABASE_URL: db.url, LEAF_LAKE_URL: `file:${join(dir, 'lake')}`, PORT: '0', LEAF_DEV_ISSUER_DIR: join(dir, 'dev-issuer') });
+    const config = loadServiceConfig(gatewayService, {
+      LEAF_DATABASE_URL: db.url,
+      LEAF_LAKE_URL: `file:${join(dir, 'lake')}`,
+      PORT: '0',
+      LEAF_DEV_ISSUER_DIR: join(dir, 'dev-issuer'),
+    });
     app = await startServiceApp(gatewayService, config, captureLogger().logger);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   });
@@ -37,23 +42,35 @@ describe('gateway: the web console', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(await page.text()).toContain('<script type="module" src="/console/assets/console.js">');
-    for (const [name, type] of [['console.js', 'text/javascript; charset=utf-8'], ['console.css', 'text/css; charset=utf-8']]) {
+    for (const [name, type] of [
+      ['console.js', 'text/javascript; charset=utf-8'],
+      ['console.css', 'text/css; charset=utf-8'],
+    ]) {
       const res = await fetch(`${base}/console/assets/${name}`);
       expect([name, res.status, res.headers.get('content-type')]).toEqual([name, 200, type]);
     }
-    for (const path of ['/console/assets/index.html', '/console/assets/..%2Fconsole.controller.ts', '/console/assets/nope.js']) expect([path, (await fetch(`${base}${path}`)).status]).toEqual([path, 404]);
+    for (const path of ['/console/assets/index.html', '/console/assets/..%2Fconsole.controller.ts', '/console/assets/nope.js'])
+      expect([path, (await fetch(`${base}${path}`)).status]).toEqual([path, 404]);
   });
 
   it('locally, signs in with the role and clients one picks: the token works on the API and says no more than asked', async () => {
     expect(await (await fetch(`${base}/console/sign-in`)).json()).toEqual({ localSignIn: true });
-    const res = await fetch(`${base}/console/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subject: 'ana@local', role: 'analyst', clients: ['client-a'] }) });
+    const res = await fetch(`${base}/console/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'ana@local', role: 'analyst', clients: ['client-a'] }),
+    });
     expect(res.status).toBe(200);
     const { token } = (await res.json()) as { token: string };
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
     expect(claims).toMatchObject({ sub: 'ana@local', roles: ['analyst'], leaf_clients: ['client-a'] });
     // An analyst's token is a credential the gateway accepts, and still not an operator's.
     expect((await fetch(`${base}/v1/operations/queues`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
-    const bad = await fetch(`${base}/console/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subject: '<script>', role: 'root', clients: [] }) });
+    const bad = await fetch(`${base}/console/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: '<script>', role: 'root', clients: [] }),
+    });
     expect([bad.status, bad.headers.get('content-type')]).toEqual([400, expect.stringContaining('application/problem+json')]);
   });
 

@@ -19,6 +19,11 @@ describe('jsonShapeProblem', () => {
   it('counts object keys and array items over the whole document', () => {
     expect(jsonShapeProblem({ a: [1, 2, 3, 4], b: { c: 1, d: 2, e: 3, f: 4 } }, limits)).toBeUndefined();
     expect(jsonShapeProblem({ a: [1, 2, 3, 4], b: { c: 1, d: 2, e: 3, f: 4, g: 5 } }, limits)).toBe('the JSON body has more than 10 keys and items');
-    expect(jsonShapeProblem(Array.from({ length: 11 }, () => 0), limits)).toMatch(/more than 10/);
+    expect(
+      jsonShapeProblem(
+        Array.from({ length: 11 }, () => 0),
+        limits,
+      ),
+    ).toMatch(/more than 10/);
   });
 });

@@ -1,6 +1,9 @@
 import { sourceAddress } from './source-address';
 
-const req = (xff: string | string[] | undefined, peer = '10.0.0.9') => ({ headers: xff === undefined ? {} : { 'x-forwarded-for': xff }, socket: { remoteAddress: peer } });
+const req = (xff: string | string[] | undefined, peer = '10.0.0.9') => ({
+  headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
+  socket: { remoteAddress: peer },
+});
 
 describe('sourceAddress', () => {
   it('is the peer when no proxy is trusted, whatever X-Forwarded-For claims', () => {

@@ -87,7 +87,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Awaited before the failure is answered, so an immediate retry finds the key free.
     const forget = async (): Promise<void> => {
       settled = true;
-      await this.store.release(scope, begun.token).catch((error: unknown) => this.logger.error(`Idempotency-Key not released (it frees itself when its lease ends) requestId=${request.id}: ${(error as Error).message}`));
+      await this.store
+        .release(scope, begun.token)
+        .catch((error: unknown) =>
+          this.logger.error(`Idempotency-Key not released (it frees itself when its lease ends) requestId=${request.id}: ${(error as Error).message}`),
+        );
     };
     return next.handle().pipe(
       mergeMap((body) =>

@@ -12,7 +12,11 @@ const h2 = createHash('sha256').update('body 2').digest('hex');
 const ttlSeconds = 3600;
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 23, 12, 0, 0) + ms);
 const options = (ms = 0) => ({ ttlSeconds, leaseMs, now: at(ms) });
-const answer = { status: 202, headers: { 'content-type': 'application/json; charset=utf-8', location: '/v1/clients/a/reconciliations/rec_1' }, body: '{"runId":"rec_1"}' };
+const answer = {
+  status: 202,
+  headers: { 'content-type': 'application/json; charset=utf-8', location: '/v1/clients/a/reconciliations/rec_1' },
+  body: '{"runId":"rec_1"}',
+};
 
 describe.each(testDatabaseTargets())('idempotency store on $name', ({ name, create }) => {
   let db: TestDatabase;
@@ -80,7 +84,12 @@ describe.each(testDatabaseTargets())('idempotency store on $name', ({ name, crea
 
   it('takes over a row written before leases existed once its age passes the lease', async () => {
     const key = scope();
-    await ds.query('INSERT INTO gateway_idempotency_keys (scope_sha256, request_sha256, created_at, expires_at) VALUES ($1, $2, $3, $4)', [key, h1, at(0), at(ttlSeconds * 1000)]);
+    await ds.query('INSERT INTO gateway_idempotency_keys (scope_sha256, request_sha256, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+      key,
+      h1,
+      at(0),
+      at(ttlSeconds * 1000),
+    ]);
     expect(await store.begin(key, h1, options(leaseMs - 1))).toMatchObject({ state: 'in-progress' });
     expect(await store.begin(key, h1, options(leaseMs + 1))).toMatchObject({ state: 'started', takenOver: true });
   });

@@ -62,7 +62,15 @@ export class IdempotencyStore {
             OR (k.status IS NULL AND k.request_sha256 = EXCLUDED.request_sha256
                 AND (k.lease_expires_at <= $5 OR (k.lease_expires_at IS NULL AND k.created_at <= $7)))
          RETURNING (xmax = 0) AS inserted`,
-        [scopeSha256, requestSha256, token, new Date(now.getTime() + options.leaseMs), now, new Date(now.getTime() + options.ttlSeconds * 1000), new Date(now.getTime() - options.leaseMs)],
+        [
+          scopeSha256,
+          requestSha256,
+          token,
+          new Date(now.getTime() + options.leaseMs),
+          now,
+          new Date(now.getTime() + options.ttlSeconds * 1000),
+          new Date(now.getTime() - options.leaseMs),
+        ],
       )) as Array<{ inserted: boolean }>;
       if (claimed.length) return { state: 'started', token, takenOver: !claimed[0].inserted };
       const rows = (await this.ds.query(
@@ -73,7 +81,13 @@ export class IdempotencyStore {
       if (!row) continue;
       if (row.status === null) return { state: 'in-progress', requestSha256: row.request_sha256 };
       const headers = row.response_headers ? (JSON.parse(row.response_headers) as Record<string, string>) : {};
-      return { state: 'completed', requestSha256: row.request_sha256, status: Number(row.status), headers: { 'content-type': row.content_type ?? 'application/json', ...headers }, body: row.body ?? '' };
+      return {
+        state: 'completed',
+        requestSha256: row.request_sha256,
+        status: Number(row.status),
+        headers: { 'content-type': row.content_type ?? 'application/json', ...headers },
+        body: row.body ?? '',
+      };
     }
     return { state: 'in-progress', requestSha256 };
   }

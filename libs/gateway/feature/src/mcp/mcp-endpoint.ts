@@ -33,7 +33,9 @@ export function registerMcpEndpoint(app: NestFastifyApplication): void {
     try {
       identity = await authenticator.authenticate(request);
       // A JSON-RPC batch is as many calls as it has messages, not one.
-      await limiter.enforce(reply, [{ routeClass: 'mcp', who: callerBudget(identity), cost: Array.isArray(request.body) ? Math.max(1, request.body.length) : 1 }]);
+      await limiter.enforce(reply, [
+        { routeClass: 'mcp', who: callerBudget(identity), cost: Array.isArray(request.body) ? Math.max(1, request.body.length) : 1 },
+      ]);
     } catch (error) {
       return refuse(request, reply, error);
     }
@@ -45,7 +47,9 @@ export function registerMcpEndpoint(app: NestFastifyApplication): void {
       upstream,
       spend: async (routeClass, clientId) => (await limiter.spend([{ routeClass, who: clientBudget(clientId) }]))?.allowed !== false,
       audit: (tool, outcome, clientId) =>
-        logger.log(`mcp tool call requestId=${request.id} tool=${tool} subject=${JSON.stringify(caller.subject)} issuer=${caller.issuer} client=${clientId ?? '-'} outcome=${outcome}`),
+        logger.log(
+          `mcp tool call requestId=${request.id} tool=${tool} subject=${JSON.stringify(caller.subject)} issuer=${caller.issuer} client=${clientId ?? '-'} outcome=${outcome}`,
+        ),
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => {

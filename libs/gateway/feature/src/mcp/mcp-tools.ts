@@ -25,7 +25,10 @@ export interface McpCallContext {
   audit(tool: string, outcome: string, clientId?: string): void;
 }
 
-const text = (value: unknown, isError = false): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value) }], ...(isError ? { isError } : {}) });
+const text = (value: unknown, isError = false): CallToolResult => ({
+  content: [{ type: 'text', text: JSON.stringify(value) }],
+  ...(isError ? { isError } : {}),
+});
 const clientPath = (clientId: string) => `/v1/clients/${encodeURIComponent(clientId)}`;
 
 /**
@@ -35,7 +38,12 @@ const clientPath = (clientId: string) => `/v1/clients/${encodeURIComponent(clien
  * listed (and callable) for operators only. Every call is audited.
  */
 export function registerMcpTools(server: McpServer, ctx: McpCallContext): void {
-  const run = async (tool: string, clientId: string | undefined, request: Omit<UpstreamRequest, 'requestId' | 'identity'>, filter?: (body: unknown) => unknown): Promise<CallToolResult> => {
+  const run = async (
+    tool: string,
+    clientId: string | undefined,
+    request: Omit<UpstreamRequest, 'requestId' | 'identity'>,
+    filter?: (body: unknown) => unknown,
+  ): Promise<CallToolResult> => {
     if (clientId !== undefined && !canSeeClient(ctx.identity, clientId)) {
       ctx.audit(tool, 'not-found', clientId);
       return text({ code: 'NOT_FOUND', detail: 'no such client' }, true);
@@ -73,45 +81,77 @@ export function registerMcpTools(server: McpServer, ctx: McpCallContext): void {
   );
   server.registerTool(
     'get_guarantees',
-    { description: 'Current version of every contracted guarantee of a client, each with its evidence (packet, page/cell).', inputSchema: clientParamsSchema.shape, annotations: readOnly },
+    {
+      description: 'Current version of every contracted guarantee of a client, each with its evidence (packet, page/cell).',
+      inputSchema: clientParamsSchema.shape,
+      annotations: readOnly,
+    },
     ({ clientId }) => run('get_guarantees', clientId, { path: `${clientPath(clientId)}/guarantees` }),
   );
   server.registerTool(
     'get_claims_summary',
-    { description: 'Net claims of a client by channel x brand/generic with effective AWP discount, optionally between two dates.', inputSchema: { ...clientParamsSchema.shape, ...claimsSummaryQuerySchema.shape }, annotations: readOnly },
+    {
+      description: 'Net claims of a client by channel x brand/generic with effective AWP discount, optionally between two dates.',
+      inputSchema: { ...clientParamsSchema.shape, ...claimsSummaryQuerySchema.shape },
+      annotations: readOnly,
+    },
     ({ clientId, from, to }) => run('get_claims_summary', clientId, { path: withQuery(`${clientPath(clientId)}/claims/summary`, { from, to }) }),
   );
   server.registerTool(
     'get_reconciliation_run',
-    { description: 'A guarantee reconciliation run: status, progress, summary (total owed), buckets and artifacts.', inputSchema: reconciliationRunParamsSchema.shape, annotations: readOnly },
+    {
+      description: 'A guarantee reconciliation run: status, progress, summary (total owed), buckets and artifacts.',
+      inputSchema: reconciliationRunParamsSchema.shape,
+      annotations: readOnly,
+    },
     ({ clientId, runId }) => run('get_reconciliation_run', clientId, { path: `${clientPath(clientId)}/reconciliations/${encodeURIComponent(runId)}` }),
   );
   server.registerTool(
     'list_reconciliation_runs',
-    { description: 'A client\'s reconciliation runs, newest first (status, total owed), optionally of one contract period or status; pass nextCursor to continue.', inputSchema: { ...clientParamsSchema.shape, ...runListQuerySchema.shape }, annotations: readOnly },
-    ({ clientId, periodId, status, cursor, limit }) => run('list_reconciliation_runs', clientId, { path: withQuery(`${clientPath(clientId)}/reconciliations`, { periodId, status, cursor, limit }) }),
+    {
+      description:
+        "A client's reconciliation runs, newest first (status, total owed), optionally of one contract period or status; pass nextCursor to continue.",
+      inputSchema: { ...clientParamsSchema.shape, ...runListQuerySchema.shape },
+      annotations: readOnly,
+    },
+    ({ clientId, periodId, status, cursor, limit }) =>
+      run('list_reconciliation_runs', clientId, { path: withQuery(`${clientPath(clientId)}/reconciliations`, { periodId, status, cursor, limit }) }),
   );
   server.registerTool(
     'compare_reconciliation_runs',
-    { description: 'How a succeeded run differs from another of the same client (`against`): owed figures, buckets that changed with the term versions behind them, and findings added, removed or changed (paged by cursor).', inputSchema: { ...reconciliationRunParamsSchema.shape, ...runDiffQuerySchema.shape }, annotations: readOnly },
+    {
+      description:
+        'How a succeeded run differs from another of the same client (`against`): owed figures, buckets that changed with the term versions behind them, and findings added, removed or changed (paged by cursor).',
+      inputSchema: { ...reconciliationRunParamsSchema.shape, ...runDiffQuerySchema.shape },
+      annotations: readOnly,
+    },
     ({ clientId, runId, against, cursor, limit }) =>
-      run('compare_reconciliation_runs', clientId, { path: withQuery(`${clientPath(clientId)}/reconciliations/${encodeURIComponent(runId)}/diff`, { against, cursor, limit }) }),
+      run('compare_reconciliation_runs', clientId, {
+        path: withQuery(`${clientPath(clientId)}/reconciliations/${encodeURIComponent(runId)}/diff`, { against, cursor, limit }),
+      }),
   );
   server.registerTool(
     'list_findings',
-    { description: 'One page of a run\'s findings (shortfalls and per-claim audit findings with evidence); pass nextCursor to continue.', inputSchema: { ...reconciliationRunParamsSchema.shape, ...findingsQuerySchema.shape }, annotations: readOnly },
+    {
+      description: "One page of a run's findings (shortfalls and per-claim audit findings with evidence); pass nextCursor to continue.",
+      inputSchema: { ...reconciliationRunParamsSchema.shape, ...findingsQuerySchema.shape },
+      annotations: readOnly,
+    },
     ({ clientId, runId, cursor, limit, kind }) =>
-      run('list_findings', clientId, { path: withQuery(`${clientPath(clientId)}/reconciliations/${encodeURIComponent(runId)}/findings`, { cursor, limit, kind }) }),
+      run('list_findings', clientId, {
+        path: withQuery(`${clientPath(clientId)}/reconciliations/${encodeURIComponent(runId)}/findings`, { cursor, limit, kind }),
+      }),
   );
   if (hasRole(ctx.identity, 'operator')) {
     server.registerTool(
       'start_reconciliation',
       {
-        description: 'Start a guarantee reconciliation of a client\'s contract period (operators only). Returns the queued run; poll get_reconciliation_run.',
+        description: "Start a guarantee reconciliation of a client's contract period (operators only). Returns the queued run; poll get_reconciliation_run.",
         inputSchema: { ...clientParamsSchema.shape, ...startReconciliationSchema.shape },
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
       },
-      ({ clientId, periodId }) => run('start_reconciliation', clientId, { method: 'POST', path: `${clientPath(clientId)}/reconciliations`, body: { periodId } }),
+      ({ clientId, periodId }) =>
+        run('start_reconciliation', clientId, { method: 'POST', path: `${clientPath(clientId)}/reconciliations`, body: { periodId } }),
     );
   }
 }

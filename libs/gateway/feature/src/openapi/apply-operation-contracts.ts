@@ -24,7 +24,8 @@ const idempotencyKey: Parameter = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'The same key and body give back the first answer (`Idempotent-Replayed: true`) and run nothing; another body is a 409. Keys are per caller and route.',
+  description:
+    'The same key and body give back the first answer (`Idempotent-Replayed: true`) and run nothing; another body is a 409. Keys are per caller and route.',
   schema: { type: 'string', pattern: idempotencyKeyPattern },
   example: '0b9d6c7e-5f1a-4e39-9a51-3c2b7d8e1f60',
 };
@@ -44,7 +45,8 @@ function problemResponses(contract: OperationContract): Operation['responses'] {
   return Object.fromEntries(
     contract.problems.map((status) => {
       const description = status === 403 && contract.forbidden ? `${problemDescriptions[403]}; ${contract.forbidden}` : problemDescriptions[status];
-      const headers = status === 429 ? { 'Retry-After': { description: 'seconds until the limit allows the request', schema: { type: 'integer' } } } : undefined;
+      const headers =
+        status === 429 ? { 'Retry-After': { description: 'seconds until the limit allows the request', schema: { type: 'integer' } } } : undefined;
       return [String(status), { description, content, ...(headers ? { headers } : {}) }];
     }),
   );
@@ -58,7 +60,10 @@ function apply(operation: Operation, contract: OperationContract, method: string
   const ownHeaders = (operation.parameters ?? []).filter((p) => 'in' in p && p.in === 'header' && p.name.toLowerCase() !== 'idempotency-key');
   operation.parameters = [...accepted, ...ownHeaders, ...(method === 'post' ? [idempotencyKey] : [])] as Operation['parameters'];
   if (contract.body) {
-    operation.requestBody = { required: contract.body.required, content: { 'application/json': { schema: openApiSchema(contract.body.schema, 'input'), example: contract.body.example } } };
+    operation.requestBody = {
+      required: contract.body.required,
+      content: { 'application/json': { schema: openApiSchema(contract.body.schema, 'input'), example: contract.body.example } },
+    };
   }
   const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'));
   const kept = Object.fromEntries(Object.entries(operation.responses).filter(([status]) => !status.startsWith('2')));

@@ -20,7 +20,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'POSTs accept an `Idempotency-Key`; lists page with `nextLink`; limits answer 429 with `Retry-After`.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID access token (roles / scp), or a dev-issuer token locally (npm run token)' }, 'entra')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'Entra ID access token (roles / scp), or a dev-issuer token locally (npm run token)',
+      },
+      'entra',
+    )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Cf-Access-Jwt-Assertion', description: 'Cloudflare Access application token' }, 'cloudflare-access')
     .addSecurityRequirements('entra')
     .addSecurityRequirements('cloudflare-access')

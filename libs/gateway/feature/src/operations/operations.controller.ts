@@ -36,20 +36,33 @@ export class OperationsController {
   ) {}
 
   @Get('queues')
-  @ApiOkResponse({ description: 'active, scheduled and dead-lettered messages and the oldest active age of every queue and subscription', schema: openApiSchema(queueDepthListSchema) })
+  @ApiOkResponse({
+    description: 'active, scheduled and dead-lettered messages and the oldest active age of every queue and subscription',
+    schema: openApiSchema(queueDepthListSchema),
+  })
   async queues(@CurrentIdentity() identity: Identity) {
     const measuredAt = new Date();
-    return { measuredAt: measuredAt.toISOString(), peekBound: operationsPeekBound, items: await readQueueDepths(this.bus, identity, operationsPeekBound, measuredAt.getTime()) };
+    return {
+      measuredAt: measuredAt.toISOString(),
+      peekBound: operationsPeekBound,
+      items: await readQueueDepths(this.bus, identity, operationsPeekBound, measuredAt.getTime()),
+    };
   }
 
   @Get('lanes')
-  @ApiOkResponse({ description: 'per task lane: queued, running, stuck and blocked tasks, and the workers holding leases', schema: openApiSchema(laneStatusListSchema) })
+  @ApiOkResponse({
+    description: 'per task lane: queued, running, stuck and blocked tasks, and the workers holding leases',
+    schema: openApiSchema(laneStatusListSchema),
+  })
   async lanes(@CurrentIdentity() identity: Identity) {
     return { measuredAt: new Date().toISOString(), stuckAfterSeconds: stuckAfterMs / 1000, items: await readLaneStatus(this.ds, identity, stuckAfterMs) };
   }
 
   @Get('cluster')
-  @ApiOkResponse({ description: 'KEDA ScaledObjects/ScaledJobs with readiness and replicas, lane-worker pods and Jobs; outside a cluster, why not', schema: openApiSchema(clusterStatusSchema) })
+  @ApiOkResponse({
+    description: 'KEDA ScaledObjects/ScaledJobs with readiness and replicas, lane-worker pods and Jobs; outside a cluster, why not',
+    schema: openApiSchema(clusterStatusSchema),
+  })
   async cluster() {
     return readLaneWorkerCluster(this.connect);
   }

@@ -8,7 +8,17 @@ import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persi
 import { createPgliteTestDatabase, type TestDatabase } from '@leaf/persistence/testing';
 import { loadServiceConfig, startServiceApp } from '@leaf/platform';
 import { captureLogger } from '@leaf/platform/testing';
-import { TaskLeases, TaskLedger, claimsReconcileKind, decidePolicy, platformNoopKind, taskLedgerMigrations, unlimited, workerRef, type TaskKindDefinition } from '@leaf/task-ledger';
+import {
+  TaskLeases,
+  TaskLedger,
+  claimsReconcileKind,
+  decidePolicy,
+  platformNoopKind,
+  taskLedgerMigrations,
+  unlimited,
+  workerRef,
+  type TaskKindDefinition,
+} from '@leaf/task-ledger';
 import type { DataSource } from 'typeorm';
 import { loadOrCreateDevIssuerKeys, mintDevToken } from '../auth/dev-issuer';
 import { gatewayService } from '../gateway.service';
@@ -38,9 +48,17 @@ describe('gateway: operations API', () => {
 
   beforeAll(async () => {
     db = await createPgliteTestDatabase();
-    ds = await createDataSource({ kind: 'postgres', url: db.url }, { migrations: [...postgresMigrations, ...gatewayMigrations.postgres, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres] }).initialize();
+    ds = await createDataSource(
+      { kind: 'postgres', url: db.url },
+      { migrations: [...postgresMigrations, ...gatewayMigrations.postgres, ...outboxMigrations.postgres, ...taskLedgerMigrations.postgres] },
+    ).initialize();
     await runMigrations(ds);
-    const config = loadServiceConfig(gatewayService, { LEAF_DATABASE_URL: db.url, LEAF_LAKE_URL: `file:${join(dir, 'lake')}`, PORT: '0', LEAF_DEV_ISSUER_DIR: join(dir, 'dev-issuer') });
+    const config = loadServiceConfig(gatewayService, {
+      LEAF_DATABASE_URL: db.url,
+      LEAF_LAKE_URL: `file:${join(dir, 'lake')}`,
+      PORT: '0',
+      LEAF_DEV_ISSUER_DIR: join(dir, 'dev-issuer'),
+    });
     app = await startServiceApp(gatewayService, config, captureLogger().logger);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     bus = await createEmbeddedBus({ url: db.url, poolSize: 1 });
@@ -113,9 +131,13 @@ describe('gateway: operations API', () => {
   });
 
   it('says the cluster cannot be read outside one, and refuses every other role', async () => {
-    expect(await get('/v1/operations/cluster', await bearer('operator', '*'))).toEqual({ status: 200, body: { available: false, reason: expect.stringContaining('not running in a Kubernetes cluster') } });
+    expect(await get('/v1/operations/cluster', await bearer('operator', '*'))).toEqual({
+      status: 200,
+      body: { available: false, reason: expect.stringContaining('not running in a Kubernetes cluster') },
+    });
     for (const role of ['reader', 'analyst'] as const)
-      for (const path of ['/v1/operations/queues', '/v1/operations/lanes', '/v1/operations/cluster']) expect((await get(path, await bearer(role, '*'))).status).toBe(403);
+      for (const path of ['/v1/operations/queues', '/v1/operations/lanes', '/v1/operations/cluster'])
+        expect((await get(path, await bearer(role, '*'))).status).toBe(403);
     expect((await fetch(`${base}/v1/operations/queues`)).status).toBe(401);
   });
 });

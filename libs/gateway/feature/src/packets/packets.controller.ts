@@ -35,11 +35,20 @@ export class PacketsController {
   constructor(@Inject(UpstreamClient) private readonly upstream: UpstreamClient) {}
 
   @Get()
-  @ApiOkResponse({ description: 'packets of the caller\'s clients; follow nextLink', schema: openApiSchema(linkedPacketListSchema) })
-  async list(@Query(new ZodPipe(packetListQuerySchema)) query: PacketListQuery, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ description: "packets of the caller's clients; follow nextLink", schema: openApiSchema(linkedPacketListSchema) })
+  async list(
+    @Query(new ZodPipe(packetListQuerySchema)) query: PacketListQuery,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (query.clientId) assertClientVisible(identity, query.clientId);
     const filters = { clientId: query.clientId, limit: query.limit };
-    const answer = await this.upstream.json('contract-packets', { path: withQuery('/v1/packets', { ...filters, cursor: query.cursor }), identity, ...hop(request) });
+    const answer = await this.upstream.json('contract-packets', {
+      path: withQuery('/v1/packets', { ...filters, cursor: query.cursor }),
+      identity,
+      ...hop(request),
+    });
     const page = relay(reply, answer) as PacketList;
     if (answer.status !== 200) return page;
     return { ...page, nextLink: page.nextCursor ? withQuery('/v1/packets', { ...filters, cursor: page.nextCursor }) : null };
@@ -48,22 +57,43 @@ export class PacketsController {
   @Post('sync')
   @HttpCode(202)
   @RequireRole('operator')
-  @ApiAcceptedResponse({ description: 'one sync round, done (202: the route is started by the task runner too)', schema: openApiSchema(packetSyncResultSchema) })
-  async sync(@Body(new ZodPipe(packetSyncBodySchema)) body: PacketSyncBody, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiAcceptedResponse({
+    description: 'one sync round, done (202: the route is started by the task runner too)',
+    schema: openApiSchema(packetSyncResultSchema),
+  })
+  async sync(
+    @Body(new ZodPipe(packetSyncBodySchema)) body: PacketSyncBody,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (body?.clientId) assertClientVisible(identity, body.clientId);
-    return relay(reply, await this.upstream.json('contract-packets', { method: 'POST', path: '/v1/packets/sync', body: body ?? {}, identity, ...hop(request) }));
+    return relay(
+      reply,
+      await this.upstream.json('contract-packets', { method: 'POST', path: '/v1/packets/sync', body: body ?? {}, identity, ...hop(request) }),
+    );
   }
 
   @Get(':packetId')
   @ApiOkResponse({ description: 'the packet with its versions', schema: openApiSchema(packetDetailSchema) })
-  @ApiNotFoundResponse({ description: 'no such packet (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
-  async detail(@Param(new ZodPipe(packetParamsSchema)) { packetId }: { packetId: string }, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiNotFoundResponse({ description: "no such packet (or not in the caller's scope)", schema: openApiSchema(problemSchema) })
+  async detail(
+    @Param(new ZodPipe(packetParamsSchema)) { packetId }: { packetId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return relay(reply, await this.upstream.json('contract-packets', { path: packetPath(packetId), identity, ...hop(request) }));
   }
 
   @Get(':packetId/terms')
   @ApiOkResponse({ description: 'the terms extracted from the packet, with their locators', schema: openApiSchema(packetTermListSchema) })
-  async terms(@Param(new ZodPipe(packetParamsSchema)) { packetId }: { packetId: string }, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async terms(
+    @Param(new ZodPipe(packetParamsSchema)) { packetId }: { packetId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return relay(reply, await this.upstream.json('contract-packets', { path: packetPath(packetId, '/terms'), identity, ...hop(request) }));
   }
 
@@ -71,8 +101,16 @@ export class PacketsController {
   @HttpCode(200)
   @RequireRole('operator')
   @ApiOkResponse({ description: 'the packet, promoted', schema: openApiSchema(packetSummarySchema) })
-  async approve(@Param(new ZodPipe(packetParamsSchema)) { packetId }: { packetId: string }, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return relay(reply, await this.upstream.json('contract-packets', { method: 'POST', path: packetPath(packetId, '/approve'), body: {}, identity, ...hop(request) }));
+  async approve(
+    @Param(new ZodPipe(packetParamsSchema)) { packetId }: { packetId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return relay(
+      reply,
+      await this.upstream.json('contract-packets', { method: 'POST', path: packetPath(packetId, '/approve'), body: {}, identity, ...hop(request) }),
+    );
   }
 
   @Post(':packetId/reject')
@@ -86,6 +124,9 @@ export class PacketsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return relay(reply, await this.upstream.json('contract-packets', { method: 'POST', path: packetPath(packetId, '/reject'), body, identity, ...hop(request) }));
+    return relay(
+      reply,
+      await this.upstream.json('contract-packets', { method: 'POST', path: packetPath(packetId, '/reject'), body, identity, ...hop(request) }),
+    );
   }
 }

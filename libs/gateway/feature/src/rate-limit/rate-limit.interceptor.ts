@@ -23,7 +23,9 @@ export const StartsWork = () => SetMetadata(STARTS_WORK, true);
 
 /** A well-formed client id the request names, from the path or (for work) the body; a malformed one is the pipe's to refuse. */
 function namedClient(request: FastifyRequest, startsWork: boolean): string | undefined {
-  const candidate = (request.params as Record<string, unknown> | undefined)?.['clientId'] ?? (startsWork ? (request.body as Record<string, unknown> | null | undefined)?.['clientId'] : undefined);
+  const candidate =
+    (request.params as Record<string, unknown> | undefined)?.['clientId'] ??
+    (startsWork ? (request.body as Record<string, unknown> | null | undefined)?.['clientId'] : undefined);
   return clientIdSchema.safeParse(candidate).success ? (candidate as string) : undefined;
 }
 
@@ -46,7 +48,9 @@ export class RateLimitInterceptor implements NestInterceptor, OnApplicationShutd
     const identity = requestIdentity(request);
     if (!identity) return next.handle();
     const targets = [context.getHandler(), context.getClass()];
-    const routeClass = this.reflector.getAllAndOverride<RouteClass | undefined>(ROUTE_CLASS, targets) ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
+    const routeClass =
+      this.reflector.getAllAndOverride<RouteClass | undefined>(ROUTE_CLASS, targets) ??
+      (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
     const startsWork = this.reflector.getAllAndOverride<boolean | undefined>(STARTS_WORK, targets) === true;
     const clientId = namedClient(request, startsWork);
     if (clientId !== undefined) assertClientVisible(identity, clientId);

@@ -58,13 +58,20 @@ return {count, ttl}`;
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly prefix = 'leaf:ratelimit:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'leaf:ratelimit:',
+  ) {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2_000 });
     this.redis.defineCommand('leafHit', { numberOfKeys: 1, lua: hitScript });
   }
 
   async hit(key: string, limit: number, windowSeconds: number, cost = 1): Promise<RateLimitDecision> {
-    const [count, ttl] = await (this.redis as unknown as { leafHit(k: string, ms: number, cost: number): Promise<[number, number]> }).leafHit(`${this.prefix}${key}`, windowSeconds * 1000, cost);
+    const [count, ttl] = await (this.redis as unknown as { leafHit(k: string, ms: number, cost: number): Promise<[number, number]> }).leafHit(
+      `${this.prefix}${key}`,
+      windowSeconds * 1000,
+      cost,
+    );
     return decide(count, limit, ttl);
   }
 

@@ -71,7 +71,10 @@ export class RateLimiter {
   async enforce(reply: FastifyReply, budgets: Budget[]): Promise<void> {
     const decision = await this.spend(budgets);
     if (!decision) return;
-    void reply.header('ratelimit-limit', String(decision.limit)).header('ratelimit-remaining', String(decision.remaining)).header('ratelimit-reset', String(decision.resetSeconds));
+    void reply
+      .header('ratelimit-limit', String(decision.limit))
+      .header('ratelimit-remaining', String(decision.remaining))
+      .header('ratelimit-reset', String(decision.resetSeconds));
     if (!decision.allowed) {
       void reply.header('retry-after', String(decision.resetSeconds));
       throw refused(decision.routeClass, decision.resetSeconds);
@@ -90,4 +93,9 @@ export class RateLimiter {
 }
 
 const refused = (routeClass: RouteClass, resetSeconds: number) =>
-  new AppError('RATE_LIMITED', routeClass === 'authfail' ? `too many failed authentications from this address; retry after ${resetSeconds} s` : `too many ${routeClass} requests; retry after ${resetSeconds} s`);
+  new AppError(
+    'RATE_LIMITED',
+    routeClass === 'authfail'
+      ? `too many failed authentications from this address; retry after ${resetSeconds} s`
+      : `too many ${routeClass} requests; retry after ${resetSeconds} s`,
+  );

@@ -33,7 +33,11 @@ async function startUpstream(): Promise<{ url: string; calls: string[]; server: 
     if (path === '/v1/clients/client-a/reconciliations') return json({ items: [{ runId: runB }], nextCursor: 'bmV4dA' });
     if (path === `/v1/clients/client-a/reconciliations/${runA}/diff`) return json({ base: { runId: runA }, other: { runId: runB }, sameInputs: false });
     if (path === `/v1/clients/client-a/reconciliations/${runA}/findings.csv`) {
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="reconciliation_client-a_p-2025_x_findings.csv"', server: 'internal' });
+      res.writeHead(200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="reconciliation_client-a_p-2025_x_findings.csv"',
+        server: 'internal',
+      });
       res.write('finding_id,kind\r\n');
       return res.end('duplicate_fill:CLM1,duplicate_fill\r\n');
     }
@@ -86,11 +90,14 @@ describe('gateway: finding and comparing runs, task artifacts', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists, compares, exports and streams runs through the gateway, within the caller\'s clients', async () => {
+  it("lists, compares, exports and streams runs through the gateway, within the caller's clients", async () => {
     const a = await bearer('reader', ['client-a']);
     const list = await fetch(`${base}/v1/clients/client-a/reconciliations?status=succeeded&limit=5`, { headers: a });
     expect(list.status).toBe(200);
-    expect(await list.json()).toMatchObject({ items: [{ runId: runB }], nextLink: '/v1/clients/client-a/reconciliations?status=succeeded&limit=5&cursor=bmV4dA' });
+    expect(await list.json()).toMatchObject({
+      items: [{ runId: runB }],
+      nextLink: '/v1/clients/client-a/reconciliations?status=succeeded&limit=5&cursor=bmV4dA',
+    });
     expect(upstream.calls.at(-1)).toBe('/v1/clients/client-a/reconciliations?status=succeeded&limit=5');
 
     const diff = await fetch(`${base}/v1/clients/client-a/reconciliations/${runA}/diff?against=${runB}`, { headers: a });
@@ -108,7 +115,12 @@ describe('gateway: finding and comparing runs, task artifacts', () => {
 
     // Another client's runs: 404 at the gateway, the service never asked.
     const before = upstream.calls.length;
-    for (const path of ['/v1/clients/client-b/reconciliations', `/v1/clients/client-b/reconciliations/${runA}/diff?against=${runB}`, `/v1/clients/client-b/reconciliations/${runA}/findings.csv`, `/v1/clients/client-b/reconciliations/${runA}/events`])
+    for (const path of [
+      '/v1/clients/client-b/reconciliations',
+      `/v1/clients/client-b/reconciliations/${runA}/diff?against=${runB}`,
+      `/v1/clients/client-b/reconciliations/${runA}/findings.csv`,
+      `/v1/clients/client-b/reconciliations/${runA}/events`,
+    ])
       expect((await fetch(`${base}${path}`, { headers: a })).status).toBe(404);
     // Bad input: 400 before the service is asked.
     for (const path of ['/v1/clients/client-a/reconciliations?status=done', `/v1/clients/client-a/reconciliations/${runA}/diff?against=nope`])
@@ -116,7 +128,7 @@ describe('gateway: finding and comparing runs, task artifacts', () => {
     expect(upstream.calls.length).toBe(before);
   });
 
-  it('downloads a task\'s artifact from agent-dispatcher; a path for a name is refused', async () => {
+  it("downloads a task's artifact from agent-dispatcher; a path for a name is refused", async () => {
     const a = await bearer('reader', ['client-a']);
     const res = await fetch(`${base}/v1/tasks/${taskId}/artifacts/narrative.md`, { headers: a });
     expect([res.status, res.headers.get('content-type'), await res.text()]).toEqual([200, 'text/markdown; charset=utf-8', '# Narrative\n']);

@@ -42,20 +42,44 @@ export class SalesforceController {
   constructor(@Inject(UpstreamClient) private readonly upstream: UpstreamClient) {}
 
   @Get('requests')
-  @ApiOkResponse({ description: 'IT requests of the caller\'s clients; follow nextLink', schema: openApiSchema(linkedRequestListSchema) })
-  async list(@Query(new ZodPipe(salesforceRequestListQuerySchema)) query: SalesforceRequestListQuery, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ description: "IT requests of the caller's clients; follow nextLink", schema: openApiSchema(linkedRequestListSchema) })
+  async list(
+    @Query(new ZodPipe(salesforceRequestListQuerySchema)) query: SalesforceRequestListQuery,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (query.clientId) assertClientVisible(identity, query.clientId);
-    const filters = { clientId: query.clientId, status: query.status, q: query.q, modifiedSince: query.modifiedSince, includeDeleted: query.includeDeleted ? 'true' : undefined, limit: query.limit };
-    const answer = await this.upstream.json('salesforce-mirror', { path: withQuery('/v1/salesforce/requests', { ...filters, cursor: query.cursor }), identity, ...hop(request) });
+    const filters = {
+      clientId: query.clientId,
+      status: query.status,
+      q: query.q,
+      modifiedSince: query.modifiedSince,
+      includeDeleted: query.includeDeleted ? 'true' : undefined,
+      limit: query.limit,
+    };
+    const answer = await this.upstream.json('salesforce-mirror', {
+      path: withQuery('/v1/salesforce/requests', { ...filters, cursor: query.cursor }),
+      identity,
+      ...hop(request),
+    });
     const page = relay(reply, answer) as SalesforceRequestList;
     if (answer.status !== 200) return page;
     return { ...page, nextLink: page.nextCursor ? withQuery('/v1/salesforce/requests', { ...filters, cursor: page.nextCursor }) : null };
   }
 
   @Get('requests/:requestId')
-  @ApiOkResponse({ description: 'the request with its fields, history, files, notes, feed and comments, and the tasks it caused', schema: openApiSchema(salesforceRequestDetailSchema) })
-  @ApiNotFoundResponse({ description: 'no such request (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
-  async detail(@Param(new ZodPipe(salesforceRequestParamsSchema)) { requestId }: { requestId: string }, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({
+    description: 'the request with its fields, history, files, notes, feed and comments, and the tasks it caused',
+    schema: openApiSchema(salesforceRequestDetailSchema),
+  })
+  @ApiNotFoundResponse({ description: "no such request (or not in the caller's scope)", schema: openApiSchema(problemSchema) })
+  async detail(
+    @Param(new ZodPipe(salesforceRequestParamsSchema)) { requestId }: { requestId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return relay(reply, await this.upstream.json('salesforce-mirror', { path: requestPath(requestId), identity, ...hop(request) }));
   }
 
@@ -63,14 +87,18 @@ export class SalesforceController {
   @Get('requests/:requestId/files/:contentVersionId')
   @RateLimitClass('download')
   @ApiOkResponse({ description: 'the file bytes as mirrored (the ETag is their sha256)' })
-  @ApiNotFoundResponse({ description: 'no such request or file (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
+  @ApiNotFoundResponse({ description: "no such request or file (or not in the caller's scope)", schema: openApiSchema(problemSchema) })
   async file(
     @Param(new ZodPipe(salesforceFileParamsSchema)) { requestId, contentVersionId }: { requestId: string; contentVersionId: string },
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const answer = await this.upstream.download('salesforce-mirror', { path: requestPath(requestId, `/files/${encodeURIComponent(contentVersionId)}`), identity, ...hop(request) });
+    const answer = await this.upstream.download('salesforce-mirror', {
+      path: requestPath(requestId, `/files/${encodeURIComponent(contentVersionId)}`),
+      identity,
+      ...hop(request),
+    });
     if (!('stream' in answer)) {
       await reply.send(relay(reply, answer));
       return;
@@ -80,8 +108,20 @@ export class SalesforceController {
 
   @Get('lineage')
   @ApiOkResponse({ description: 'the request(s) behind a task or a deliverable (by its sha256)', schema: openApiSchema(salesforceLineageAnswerSchema) })
-  async lineage(@Query(new ZodPipe(salesforceLineageQuerySchema)) query: SalesforceLineageQuery, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return relay(reply, await this.upstream.json('salesforce-mirror', { path: withQuery('/v1/salesforce/lineage', { taskId: query.taskId, artifactSha256: query.artifactSha256 }), identity, ...hop(request) }));
+  async lineage(
+    @Query(new ZodPipe(salesforceLineageQuerySchema)) query: SalesforceLineageQuery,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return relay(
+      reply,
+      await this.upstream.json('salesforce-mirror', {
+        path: withQuery('/v1/salesforce/lineage', { taskId: query.taskId, artifactSha256: query.artifactSha256 }),
+        identity,
+        ...hop(request),
+      }),
+    );
   }
 
   @Get('sync')
@@ -95,13 +135,24 @@ export class SalesforceController {
   @HttpCode(202)
   @RequireRole('operator')
   @ApiAcceptedResponse({ description: 'one sync, done (202: the salesforce.sync task runs it too)', schema: openApiSchema(salesforceSyncResultSchema) })
-  async sync(@Body(new ZodPipe(salesforceSyncBodySchema)) body: SalesforceSyncBody, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return relay(reply, await this.upstream.json('salesforce-mirror', { method: 'POST', path: '/v1/salesforce/sync', body: body ?? {}, identity, ...hop(request) }));
+  async sync(
+    @Body(new ZodPipe(salesforceSyncBodySchema)) body: SalesforceSyncBody,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return relay(
+      reply,
+      await this.upstream.json('salesforce-mirror', { method: 'POST', path: '/v1/salesforce/sync', body: body ?? {}, identity, ...hop(request) }),
+    );
   }
 
   @Get('completeness')
   @RequireRole('operator')
-  @ApiOkResponse({ description: 'completeness reports of the latest syncs: counts and id sets against Salesforce (operators of every client)', schema: openApiSchema(salesforceCompletenessListSchema) })
+  @ApiOkResponse({
+    description: 'completeness reports of the latest syncs: counts and id sets against Salesforce (operators of every client)',
+    schema: openApiSchema(salesforceCompletenessListSchema),
+  })
   async completeness(@CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return relay(reply, await this.upstream.json('salesforce-mirror', { path: '/v1/salesforce/completeness', identity, ...hop(request) }));
   }

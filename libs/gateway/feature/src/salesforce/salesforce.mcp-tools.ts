@@ -5,7 +5,10 @@ import { canSeeClient, isAppError } from '@leaf/platform';
 import { withQuery } from '../upstream/forward';
 import type { McpCallContext } from '../mcp/mcp-tools';
 
-const text = (value: unknown, isError = false): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value) }], ...(isError ? { isError } : {}) });
+const text = (value: unknown, isError = false): CallToolResult => ({
+  content: [{ type: 'text', text: JSON.stringify(value) }],
+  ...(isError ? { isError } : {}),
+});
 const readOnly = { readOnlyHint: true, destructiveHint: false, openWorldHint: false };
 
 /**
@@ -48,16 +51,19 @@ export function registerSalesforceTools(server: McpServer, ctx: McpCallContext):
       inputSchema: { ...filters, clientId: clientIdSchema },
       annotations: readOnly,
     },
-    async ({ clientId, status, q, modifiedSince, limit, cursor }) => call('list_it_requests', clientId, withQuery('/v1/salesforce/requests', { clientId, status, q, modifiedSince, limit, cursor })),
+    async ({ clientId, status, q, modifiedSince, limit, cursor }) =>
+      call('list_it_requests', clientId, withQuery('/v1/salesforce/requests', { clientId, status, q, modifiedSince, limit, cursor })),
   );
 
   server.registerTool(
     'get_it_request',
     {
-      description: 'One IT request of a client with its fields, field history, files, notes, feed and comments, and the tasks, runs and deliverables it caused.',
+      description:
+        'One IT request of a client with its fields, field history, files, notes, feed and comments, and the tasks, runs and deliverables it caused.',
       inputSchema: { clientId: clientIdSchema, requestId: salesforceIdSchema },
       annotations: readOnly,
     },
-    async ({ clientId, requestId }) => call('get_it_request', clientId, `/v1/salesforce/requests/${encodeURIComponent(requestId)}`, (body) => body['clientId'] === clientId),
+    async ({ clientId, requestId }) =>
+      call('get_it_request', clientId, `/v1/salesforce/requests/${encodeURIComponent(requestId)}`, (body) => body['clientId'] === clientId),
   );
 }

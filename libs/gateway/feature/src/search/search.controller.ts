@@ -19,8 +19,16 @@ export class SearchController {
   constructor(@Inject(UpstreamClient) private readonly upstream: UpstreamClient) {}
 
   @Get()
-  @ApiOkResponse({ description: "hits of the caller's clients, best first, with provenance, per-branch ranks and the scope applied", schema: openApiSchema(searchResponseSchema) })
-  async search(@Query(new ZodPipe(searchQuerySchema)) query: SearchQuery, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({
+    description: "hits of the caller's clients, best first, with provenance, per-branch ranks and the scope applied",
+    schema: openApiSchema(searchResponseSchema),
+  })
+  async search(
+    @Query(new ZodPipe(searchQuerySchema)) query: SearchQuery,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (query.clientId) assertClientVisible(identity, query.clientId);
     const path = withQuery('/v1/search', { q: query.q, module: query.module, clientId: query.clientId, limit: query.limit });
     return relay(reply, await this.upstream.json('retrieval', { path, identity, ...hop(request) }));

@@ -5,7 +5,10 @@ import { canSeeClient, isAppError } from '@leaf/platform';
 import { withQuery } from '../upstream/forward';
 import type { McpCallContext } from '../mcp/mcp-tools';
 
-const text = (value: unknown, isError = false): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value) }], ...(isError ? { isError } : {}) });
+const text = (value: unknown, isError = false): CallToolResult => ({
+  content: [{ type: 'text', text: JSON.stringify(value) }],
+  ...(isError ? { isError } : {}),
+});
 
 /**
  * The `search` MCP tool: GET /v1/search for one client (an agent works for one client at a time,
@@ -16,7 +19,8 @@ export function registerSearchTool(server: McpServer, ctx: McpCallContext): void
   server.registerTool(
     'search',
     {
-      description: "Search one client's contracts (rate cells, pages), reconciliation findings, requests, takeover comparisons and docs; hits carry source, locator and hash.",
+      description:
+        "Search one client's contracts (rate cells, pages), reconciliation findings, requests, takeover comparisons and docs; hits carry source, locator and hash.",
       inputSchema: { ...searchQuerySchema.shape, clientId: clientIdSchema },
       annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false },
     },
@@ -30,7 +34,11 @@ export function registerSearchTool(server: McpServer, ctx: McpCallContext): void
         return text({ code: 'RATE_LIMITED', detail: 'too many requests for this client; retry later' }, true);
       }
       try {
-        const answer = await ctx.upstream.json('retrieval', { path: withQuery('/v1/search', { q, module, clientId, limit }), ...ctx.hop, identity: ctx.identity });
+        const answer = await ctx.upstream.json('retrieval', {
+          path: withQuery('/v1/search', { q, module, clientId, limit }),
+          ...ctx.hop,
+          identity: ctx.identity,
+        });
         const failed = answer.status >= 400;
         ctx.audit('search', failed ? `status-${answer.status}` : 'ok', clientId);
         return text(answer.body, failed);

@@ -54,7 +54,7 @@ export class TasksController {
   }
 
   @Get()
-  @ApiOkResponse({ description: 'tasks of the caller\'s clients, newest first; follow nextLink', schema: openApiSchema(linkedTaskListSchema) })
+  @ApiOkResponse({ description: "tasks of the caller's clients, newest first; follow nextLink", schema: openApiSchema(linkedTaskListSchema) })
   async list(
     @Query(new ZodPipe(taskListQuerySchema)) query: TaskListQuery,
     @CurrentIdentity() identity: Identity,
@@ -63,7 +63,11 @@ export class TasksController {
   ) {
     if (query.clientId) assertClientVisible(identity, query.clientId);
     const filters = { status: query.status, kind: query.kind, clientId: query.clientId, limit: query.limit };
-    const answer = await this.upstream.json('agent-dispatcher', { path: withQuery('/v1/tasks', { ...filters, cursor: query.cursor }), identity, ...hop(request) });
+    const answer = await this.upstream.json('agent-dispatcher', {
+      path: withQuery('/v1/tasks', { ...filters, cursor: query.cursor }),
+      identity,
+      ...hop(request),
+    });
     const page = relay(reply, answer) as TaskList;
     if (answer.status !== 200) return page;
     return { ...page, nextLink: page.nextCursor ? withQuery('/v1/tasks', { ...filters, cursor: page.nextCursor }) : null };
@@ -71,39 +75,77 @@ export class TasksController {
 
   @Get(':taskId')
   @ApiOkResponse({ description: 'the task with its trace, blockers, artifacts and history', schema: openApiSchema(taskDetailSchema) })
-  @ApiNotFoundResponse({ description: 'no such task (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
-  async get(@Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string }, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiNotFoundResponse({ description: "no such task (or not in the caller's scope)", schema: openApiSchema(problemSchema) })
+  async get(
+    @Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return relay(reply, await this.upstream.json('agent-dispatcher', { path: taskPath(taskId), identity, ...hop(request) }));
   }
 
   @Post(':taskId/cancel')
   @HttpCode(202)
   @RequireRole('analyst')
-  async cancel(@Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string }, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return relay(reply, await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/cancel'), body: {}, identity, ...hop(request) }));
+  async cancel(
+    @Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return relay(
+      reply,
+      await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/cancel'), body: {}, identity, ...hop(request) }),
+    );
   }
 
   @Post(':taskId/approve')
   @HttpCode(200)
   @RequireRole('operator')
-  async approve(@Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string }, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return relay(reply, await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/approve'), body: {}, identity, ...hop(request) }));
+  async approve(
+    @Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return relay(
+      reply,
+      await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/approve'), body: {}, identity, ...hop(request) }),
+    );
   }
 
   @Post(':taskId/replay')
   @HttpCode(201)
   @RequireRole('analyst')
-  async replay(@Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string }, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return relay(reply, await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/replay'), body: {}, identity, ...hop(request) }));
+  async replay(
+    @Param(new ZodPipe(taskParamsSchema)) { taskId }: { taskId: string },
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return relay(
+      reply,
+      await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/replay'), body: {}, identity, ...hop(request) }),
+    );
   }
 
   /** A file a task wrote (e.g. report.narrative's narrative.md), streamed through from agent-dispatcher. */
   @Get(':taskId/artifacts/:name')
   @RateLimitClass('download')
   @ApiOkResponse({ description: 'the artifact bytes as the task recorded them (the ETag is their sha256)' })
-  @ApiNotFoundResponse({ description: 'no such task or artifact (or not in the caller\'s scope)', schema: openApiSchema(problemSchema) })
-  async artifact(@Param(new ZodPipe(taskArtifactParamsSchema)) { taskId, name }: TaskArtifactParams, @CurrentIdentity() identity: Identity, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const answer = await this.upstream.download('agent-dispatcher', { path: taskPath(taskId, `/artifacts/${encodeURIComponent(name)}`), identity, ...hop(request) });
+  @ApiNotFoundResponse({ description: "no such task or artifact (or not in the caller's scope)", schema: openApiSchema(problemSchema) })
+  async artifact(
+    @Param(new ZodPipe(taskArtifactParamsSchema)) { taskId, name }: TaskArtifactParams,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const answer = await this.upstream.download('agent-dispatcher', {
+      path: taskPath(taskId, `/artifacts/${encodeURIComponent(name)}`),
+      identity,
+      ...hop(request),
+    });
     if (!('stream' in answer)) {
       await reply.send(relay(reply, answer));
       return;
@@ -123,12 +165,21 @@ export class TasksController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const headers = typeof lastEventId === 'string' && /^\d{1,18}$/.test(lastEventId) ? { 'last-event-id': lastEventId } : undefined;
-    const answer = await this.upstream.download('agent-dispatcher', { path: taskPath(taskId, '/events'), headers, idleTimeoutMs: 0, identity, ...hop(request) });
+    const answer = await this.upstream.download('agent-dispatcher', {
+      path: taskPath(taskId, '/events'),
+      headers,
+      idleTimeoutMs: 0,
+      identity,
+      ...hop(request),
+    });
     if (!('stream' in answer)) {
       await reply.send(relay(reply, answer));
       return;
     }
     request.raw.once('close', () => answer.stream.destroy());
-    await reply.status(answer.status).headers({ ...answer.headers, 'cache-control': 'no-cache, no-transform' }).send(answer.stream);
+    await reply
+      .status(answer.status)
+      .headers({ ...answer.headers, 'cache-control': 'no-cache, no-transform' })
+      .send(answer.stream);
   }
 }

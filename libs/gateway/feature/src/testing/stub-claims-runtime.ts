@@ -13,7 +13,22 @@ export interface StubCall {
 }
 
 export const stubArtifact = Buffer.alloc(3 * 1024 * 1024 + 17, 7).map((_, i) => i % 251);
-const run = (clientId: string, runId: string) => ({ runId, clientId, periodId: 'p-2025', status: 'queued', progress: 0, stage: 'queued', requestedBy: 'x', createdAt: new Date(0).toISOString(), completedAt: null, error: null, inputsSha256: null, summary: null, buckets: [], artifacts: [] });
+const run = (clientId: string, runId: string) => ({
+  runId,
+  clientId,
+  periodId: 'p-2025',
+  status: 'queued',
+  progress: 0,
+  stage: 'queued',
+  requestedBy: 'x',
+  createdAt: new Date(0).toISOString(),
+  completedAt: null,
+  error: null,
+  inputsSha256: null,
+  summary: null,
+  buckets: [],
+  artifacts: [],
+});
 
 const readBody = (req: IncomingMessage) =>
   new Promise<string>((resolve) => {
@@ -50,9 +65,19 @@ export async function startStubClaimsRuntime(): Promise<StubClaimsRuntime> {
     const identity = verified && 'identity' in verified ? verified.identity : null;
     const url = req.url ?? '/';
     const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
-    calls.push({ method: req.method ?? '', url, identity, requestId: req.headers['x-request-id'] as string | undefined, traceparent: req.headers['traceparent'] as string | undefined, idempotencyKey, body });
+    calls.push({
+      method: req.method ?? '',
+      url,
+      identity,
+      requestId: req.headers['x-request-id'] as string | undefined,
+      traceparent: req.headers['traceparent'] as string | undefined,
+      idempotencyKey,
+      body,
+    });
     const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
-      res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', server: 'kestrel-internal', ...headers }).end(JSON.stringify(value));
+      res
+        .writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', server: 'kestrel-internal', ...headers })
+        .end(JSON.stringify(value));
     if (!identity) return json(401, { code: 'UNAUTHENTICATED' });
     const path = url.split('?')[0];
     let m: RegExpExecArray | null;
@@ -64,14 +89,17 @@ export async function startStubClaimsRuntime(): Promise<StubClaimsRuntime> {
     if (path === '/v1/clients') return json(200, { items: ['client-a', 'client-b'].map((clientId) => ({ clientId, name: clientId, periods: [] })) });
     if ((m = /^\/v1\/clients\/([^/]+)\/guarantees$/.exec(path))) {
       if (m[1] === 'client-boom') {
-        return res.writeHead(500, { 'content-type': 'text/plain' }).end('TypeError at /srv/app/dist/main.js:12 connecting to db-internal.leaf.svc.cluster.local:5432');
+        return res
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end('TypeError at /srv/app/dist/main.js:12 connecting to db-internal.leaf.svc.cluster.local:5432');
       }
       return json(200, { clientId: m[1], items: [] });
     }
     if ((m = /^\/v1\/clients\/([^/]+)\/reconciliations$/.exec(path)) && req.method === 'POST') {
       const waiters = held.get(path);
       if (waiters) await new Promise<void>((r) => waiters.push(r));
-      if ((JSON.parse(body) as { periodId?: string }).periodId === 'p-missing') return json(404, { code: 'NOT_FOUND', status: 404, detail: 'no such contract period' });
+      if ((JSON.parse(body) as { periodId?: string }).periodId === 'p-missing')
+        return json(404, { code: 'NOT_FOUND', status: 404, detail: 'no such contract period' });
       const keyed = idempotencyKey ? runsByKey.get(`${m[1]}\n${idempotencyKey}`) : undefined;
       const runId = keyed ?? `rec_${String(++started).padStart(26, '0')}`;
       if (idempotencyKey) runsByKey.set(`${m[1]}\n${idempotencyKey}`, runId);
@@ -101,7 +129,12 @@ export async function startStubClaimsRuntime(): Promise<StubClaimsRuntime> {
     if ((m = /^\/v1\/clients\/([^/]+)\/reconciliations\/([^/]+)$/.exec(path))) {
       // A run whose failure text was written for operators: addresses, a path, SQL.
       if (m[1] === 'client-leaky') {
-        return json(200, { ...run(m[1], m[2]), status: 'failed', error: { code: 'SOURCE_FAILED', detail: 'connect ECONNREFUSED 10.0.3.17:1433 (db-claims.leaf.svc.cluster.local) reading /srv/app/.data/x' }, note: 'SELECT claim_id FROM claims WHERE client_id = @0' });
+        return json(200, {
+          ...run(m[1], m[2]),
+          status: 'failed',
+          error: { code: 'SOURCE_FAILED', detail: 'connect ECONNREFUSED 10.0.3.17:1433 (db-claims.leaf.svc.cluster.local) reading /srv/app/.data/x' },
+          note: 'SELECT claim_id FROM claims WHERE client_id = @0',
+        });
       }
       return json(200, run(m[1], m[2]));
     }

@@ -95,7 +95,10 @@ export class UpstreamClient {
    * A binary download, streamed: the body is piped through as it arrives instead of being
    * buffered, with only the content headers kept. Errors arrive as JSON (problem) instead.
    */
-  async download(service: ServiceName, request: UpstreamRequest): Promise<{ status: number; headers: Record<string, string>; stream: Readable } | UpstreamResponse> {
+  async download(
+    service: ServiceName,
+    request: UpstreamRequest,
+  ): Promise<{ status: number; headers: Record<string, string>; stream: Readable } | UpstreamResponse> {
     const response = await this.send(service, request, '*/*');
     const contentType = response.header('content-type') ?? '';
     if (response.status >= 500) {

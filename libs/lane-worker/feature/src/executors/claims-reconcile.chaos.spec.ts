@@ -27,11 +27,17 @@ async function startServiceFront(): Promise<{ url: string; target: string; close
         if (typeof value === 'string') headers[name] = value;
       }
       try {
-        const upstream = await fetch(`${front.target}${req.url ?? ''}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+        const upstream = await fetch(`${front.target}${req.url ?? ''}`, {
+          method: req.method,
+          headers,
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+        });
         const body = Buffer.from(await upstream.arrayBuffer());
         res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(body);
       } catch {
-        res.writeHead(502, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status: 502, detail: 'no replica answered' }));
+        res
+          .writeHead(502, { 'content-type': 'application/problem+json' })
+          .end(JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status: 502, detail: 'no replica answered' }));
       }
     })();
   });

@@ -57,7 +57,11 @@ export class ClaimsReconcileExecutor implements TaskExecutor {
       const run = await ctx.span('claims-runtime await run', { 'leaf.run.id': runId }, () => this.await(ctx, clientId, runId));
       if (run.status === 'failed' && run.error?.code === reconciliationInterruptedCode) {
         if (checkpoint.runKey === ownKey) {
-          throw new TaskError('RECONCILIATION_INTERRUPTED', `reconciliation ${runId} was interrupted (its claims-runtime instance stopped); the next attempt starts a new run`, true);
+          throw new TaskError(
+            'RECONCILIATION_INTERRUPTED',
+            `reconciliation ${runId} was interrupted (its claims-runtime instance stopped); the next attempt starts a new run`,
+            true,
+          );
         }
         await ctx.progress({ runId, interrupted: true, detail: 'its claims-runtime instance stopped; starting a new run' });
         checkpoint = await remember(ctx, { runKey: ownKey });
@@ -77,10 +81,15 @@ export class ClaimsReconcileExecutor implements TaskExecutor {
   private async await(ctx: TaskContext, clientId: string, runId: string): Promise<ReconciliationRun> {
     let lastStage = '';
     for (;;) {
-      const { body } = await this.claims.call('GET', `/v1/clients/${encodeURIComponent(clientId)}/reconciliations/${encodeURIComponent(runId)}`, reconciliationRunSchema, {
-        signal: ctx.signal,
-        scope: { clientId },
-      });
+      const { body } = await this.claims.call(
+        'GET',
+        `/v1/clients/${encodeURIComponent(clientId)}/reconciliations/${encodeURIComponent(runId)}`,
+        reconciliationRunSchema,
+        {
+          signal: ctx.signal,
+          scope: { clientId },
+        },
+      );
       if (body.status === 'succeeded' || body.status === 'failed') return body;
       if (body.stage !== lastStage) {
         lastStage = body.stage;

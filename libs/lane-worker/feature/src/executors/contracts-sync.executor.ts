@@ -14,7 +14,12 @@ export class ContractsSyncExecutor implements TaskExecutor {
   async run(ctx: TaskContext) {
     const clientId = String(ctx.parameters['clientId']);
     const answer = await ctx.span('contract-packets sync', { 'leaf.client.id': clientId }, () =>
-      this.packets.call('POST', '/v1/packets/sync', packetSyncResultSchema, { body: { clientId }, signal: ctx.signal, scope: { clientId }, headers: { 'idempotency-key': ctx.taskId } }),
+      this.packets.call('POST', '/v1/packets/sync', packetSyncResultSchema, {
+        body: { clientId },
+        signal: ctx.signal,
+        scope: { clientId },
+        headers: { 'idempotency-key': ctx.taskId },
+      }),
     );
     const artifact = await ctx.writeArtifact('sync-result.json', JSON.stringify(answer.body, null, 2), 'application/json');
     return { result: { status: answer.status, sync: answer.body }, artifacts: [artifact] };

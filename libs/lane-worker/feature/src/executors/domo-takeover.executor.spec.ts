@@ -11,8 +11,26 @@ describe('Domo takeover executors', () => {
   const seen: Array<{ method?: string; url?: string; scope?: string; key?: string }> = [];
   const ingestAnswer = {
     exports: [
-      { exportId: `dex-${'a'.repeat(24)}`, dataset: 'claims_extract', status: 'blocked', replayed: false, rows: 10, silverRows: 10, reason: null, failedGates: ['claim_id.unique'] },
-      { exportId: `dex-${'b'.repeat(24)}`, dataset: 'savings_by_client_month', status: 'promoted', replayed: false, rows: 4, silverRows: 4, reason: null, failedGates: [] },
+      {
+        exportId: `dex-${'a'.repeat(24)}`,
+        dataset: 'claims_extract',
+        status: 'blocked',
+        replayed: false,
+        rows: 10,
+        silverRows: 10,
+        reason: null,
+        failedGates: ['claim_id.unique'],
+      },
+      {
+        exportId: `dex-${'b'.repeat(24)}`,
+        dataset: 'savings_by_client_month',
+        status: 'promoted',
+        replayed: false,
+        rows: 4,
+        silverRows: 4,
+        reason: null,
+        failedGates: [],
+      },
     ],
   };
   const reasons = ['missing_in_domo', 'missing_in_backend', 'rounding', 'definition_change', 'timing', 'unexplained'];
@@ -22,7 +40,13 @@ describe('Domo takeover executors', () => {
     exportId: `dex-${'b'.repeat(24)}`,
     model: 'savings_by_client_month@v1',
     createdAt: '2026-12-03T15:00:00.000Z',
-    summary: { keysCompared: 4, keysMatched: 3, differences: 2, material: 1, byReason: Object.fromEntries(reasons.map((r) => [r, { count: r === 'timing' ? 2 : 0, material: r === 'timing' ? 1 : 0, absDelta: 0 }])) },
+    summary: {
+      keysCompared: 4,
+      keysMatched: 3,
+      differences: 2,
+      material: 1,
+      byReason: Object.fromEntries(reasons.map((r) => [r, { count: r === 'timing' ? 2 : 0, material: r === 'timing' ? 1 : 0, absDelta: 0 }])),
+    },
     packet: { jsonSha256: 'd'.repeat(64), xlsxSha256: 'e'.repeat(64), pdfSha256: null },
     signOff: null,
   };
@@ -32,7 +56,12 @@ describe('Domo takeover executors', () => {
     server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
-        seen.push({ method: req.method, url: req.url, scope: req.headers['x-test-scope'] as string | undefined, key: req.headers['idempotency-key'] as string | undefined });
+        seen.push({
+          method: req.method,
+          url: req.url,
+          scope: req.headers['x-test-scope'] as string | undefined,
+          key: req.headers['idempotency-key'] as string | undefined,
+        });
         const answer = answers[req.url ?? ''] ?? { status: 404, body: { status: 404 } };
         res.writeHead(answer.status, { 'content-type': answer.status < 400 ? 'application/json' : 'application/problem+json' });
         res.end(JSON.stringify(answer.body));

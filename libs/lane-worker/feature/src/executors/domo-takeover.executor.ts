@@ -16,7 +16,11 @@ export class DomoIngestExecutor implements TaskExecutor {
   async run(ctx: TaskContext) {
     await ctx.progress({ step: 'ingesting' });
     const answer = await ctx.span('domo-takeover ingest', { 'leaf.client.id': ctx.clientId }, () =>
-      this.domo.call('POST', '/v1/domo/ingest', domoIngestResultSchema, { signal: ctx.signal, scope: { clientId: ctx.clientId }, headers: { 'idempotency-key': ctx.taskId } }),
+      this.domo.call('POST', '/v1/domo/ingest', domoIngestResultSchema, {
+        signal: ctx.signal,
+        scope: { clientId: ctx.clientId },
+        headers: { 'idempotency-key': ctx.taskId },
+      }),
     );
     const statuses = answer.body.exports.map((e) => `${e.dataset}:${e.status}`);
     await ctx.progress({ step: 'ingested', exports: statuses });
@@ -34,10 +38,22 @@ export class DomoCompareExecutor implements TaskExecutor {
   async run(ctx: TaskContext) {
     await ctx.progress({ step: 'comparing' });
     const answer = await ctx.span('domo-takeover compare', { 'leaf.client.id': ctx.clientId }, () =>
-      this.domo.call('POST', '/v1/domo/comparisons', domoComparisonSchema, { signal: ctx.signal, scope: { clientId: ctx.clientId }, headers: { 'idempotency-key': ctx.taskId } }),
+      this.domo.call('POST', '/v1/domo/comparisons', domoComparisonSchema, {
+        signal: ctx.signal,
+        scope: { clientId: ctx.clientId },
+        headers: { 'idempotency-key': ctx.taskId },
+      }),
     );
     const c = answer.body;
     const artifact = await ctx.writeArtifact('comparison.json', JSON.stringify(c, null, 2), 'application/json');
-    return { result: { comparisonId: c.comparisonId, differences: c.summary.differences, material: c.summary.material, unexplained: c.summary.byReason.unexplained.count }, artifacts: [artifact] };
+    return {
+      result: {
+        comparisonId: c.comparisonId,
+        differences: c.summary.differences,
+        material: c.summary.material,
+        unexplained: c.summary.byReason.unexplained.count,
+      },
+      artifacts: [artifact],
+    };
   }
 }

@@ -28,7 +28,10 @@ export class ReportNarrativeExecutor implements TaskExecutor {
     const clientId = String(ctx.parameters['clientId']);
     const runId = String(ctx.parameters['runId']);
     const { body: run } = await ctx.span('claims-runtime get run', { 'leaf.run.id': runId }, () =>
-      this.claims.call('GET', `/v1/clients/${encodeURIComponent(clientId)}/reconciliations/${encodeURIComponent(runId)}`, reconciliationRunSchema, { signal: ctx.signal, scope: { clientId } }),
+      this.claims.call('GET', `/v1/clients/${encodeURIComponent(clientId)}/reconciliations/${encodeURIComponent(runId)}`, reconciliationRunSchema, {
+        signal: ctx.signal,
+        scope: { clientId },
+      }),
     );
     if (run.status !== 'succeeded') throw new TaskError('RUN_NOT_FINISHED', `reconciliation ${runId} is ${run.status}; narrate a succeeded run`, false);
     const figures = runFigures(run);
@@ -59,7 +62,11 @@ export class ReportNarrativeExecutor implements TaskExecutor {
     }
     await ctx.progress({ narrativePath: path, reason });
     const narrative = await ctx.writeArtifact('narrative.md', text, 'text/markdown; charset=utf-8');
-    const record = await ctx.writeArtifact('narrative-figures.json', JSON.stringify({ runId, inputsSha256: run.inputsSha256, path, figures }, null, 2), 'application/json');
+    const record = await ctx.writeArtifact(
+      'narrative-figures.json',
+      JSON.stringify({ runId, inputsSha256: run.inputsSha256, path, figures }, null, 2),
+      'application/json',
+    );
     return { result: { runId, path, reason, unmatched }, artifacts: [narrative, record] };
   }
 }

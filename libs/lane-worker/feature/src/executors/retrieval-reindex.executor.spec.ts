@@ -9,7 +9,10 @@ describe('RetrievalReindexExecutor', () => {
   let server: Server;
   let base: string;
   const seen: Array<{ method?: string; url?: string; body: unknown; identity?: string }> = [];
-  let answer: { status: number; body: unknown } = { status: 200, body: { documents: 3, chunks: 41, embedding: 'lexical-ngram-fnv1a-256', backend: 'postgres', durationMs: 12 } };
+  let answer: { status: number; body: unknown } = {
+    status: 200,
+    body: { documents: 3, chunks: 41, embedding: 'lexical-ngram-fnv1a-256', backend: 'postgres', durationMs: 12 },
+  };
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -43,7 +46,8 @@ describe('RetrievalReindexExecutor', () => {
     } as unknown as TaskContext;
     return { ctx, artifacts };
   };
-  const executor = () => new RetrievalReindexExecutor(new ServiceClient({ baseUrl: base, service: 'retrieval', headers: ({ clientId }) => ({ 'x-test-scope': clientId }) }));
+  const executor = () =>
+    new RetrievalReindexExecutor(new ServiceClient({ baseUrl: base, service: 'retrieval', headers: ({ clientId }) => ({ 'x-test-scope': clientId }) }));
 
   it("asks retrieval to reindex the task's client (and module) and records its answer", async () => {
     const { ctx, artifacts } = context({ clientId: 'acme-health', module: 'contracts' });

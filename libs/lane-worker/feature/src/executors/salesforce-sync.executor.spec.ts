@@ -10,7 +10,20 @@ describe('SalesforceSyncExecutor', () => {
   let base: string;
   const seen: Array<{ method?: string; url?: string; body: string; key?: string | string[] }> = [];
   const answer = {
-    run: { syncId: 'sfs-1', mode: 'full', status: 'succeeded', reason: 'requested', counts: {}, apiUsed: 12, apiLimit: 15000, limitBackoffs: 0, errorCode: null, errorDetail: null, startedAt: '2026-12-03T10:00:00.000Z', finishedAt: '2026-12-03T10:00:05.000Z' },
+    run: {
+      syncId: 'sfs-1',
+      mode: 'full',
+      status: 'succeeded',
+      reason: 'requested',
+      counts: {},
+      apiUsed: 12,
+      apiLimit: 15000,
+      limitBackoffs: 0,
+      errorCode: null,
+      errorDetail: null,
+      startedAt: '2026-12-03T10:00:00.000Z',
+      finishedAt: '2026-12-03T10:00:05.000Z',
+    },
     completeness: { syncId: 'sfs-1', clean: true, objects: [], checkedAt: '2026-12-03T10:00:05.000Z' },
   };
 

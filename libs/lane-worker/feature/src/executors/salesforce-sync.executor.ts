@@ -15,7 +15,12 @@ export class SalesforceSyncExecutor implements TaskExecutor {
     const clientId = String(ctx.parameters['clientId']);
     const full = ctx.parameters['full'] === true;
     const answer = await ctx.span('salesforce-mirror sync', { 'leaf.client.id': clientId, 'leaf.salesforce.full': full }, () =>
-      this.mirror.call('POST', '/v1/salesforce/sync', salesforceSyncResultSchema, { body: { full }, signal: ctx.signal, scope: { clientId }, headers: { 'idempotency-key': ctx.taskId } }),
+      this.mirror.call('POST', '/v1/salesforce/sync', salesforceSyncResultSchema, {
+        body: { full },
+        signal: ctx.signal,
+        scope: { clientId },
+        headers: { 'idempotency-key': ctx.taskId },
+      }),
     );
     const artifact = await ctx.writeArtifact('sync-result.json', JSON.stringify(answer.body, null, 2), 'application/json');
     return { result: { status: answer.status, sync: answer.body }, artifacts: [artifact] };

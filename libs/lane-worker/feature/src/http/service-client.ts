@@ -59,7 +59,11 @@ export class ServiceClient {
     }
     const parsed = schema.safeParse(safeJson(text));
     if (!parsed.success) {
-      throw new TaskError('UPSTREAM_CONTRACT', `${this.options.service} answered ${method} ${path} outside its contract: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`, false);
+      throw new TaskError(
+        'UPSTREAM_CONTRACT',
+        `${this.options.service} answered ${method} ${path} outside its contract: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+        false,
+      );
     }
     return { status: response.status, body: parsed.data };
   }

@@ -24,7 +24,9 @@ export function templateNarrative(run: ReconciliationRun): string {
     for (const b of short) {
       const promised = valueText(b.metric, b.guaranteedValue);
       const delivered = b.effectiveValue === null ? 'not measurable' : valueText(b.metric, b.effectiveValue);
-      lines.push(`- ${bucketName(b)}: guaranteed ${promised}, delivered ${delivered} over ${count(b.claimCount)} claims; shortfall ${money(b.shortfall)} (source ${b.evidence.locator}).`);
+      lines.push(
+        `- ${bucketName(b)}: guaranteed ${promised}, delivered ${delivered} over ${count(b.claimCount)} claims; shortfall ${money(b.shortfall)} (source ${b.evidence.locator}).`,
+      );
     }
   }
   return lines.join('\n') + '\n';

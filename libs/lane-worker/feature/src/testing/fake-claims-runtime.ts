@@ -39,7 +39,12 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const path = req.url ?? '';
-    state.calls.push({ method: req.method ?? '', path, idempotencyKey: req.headers['idempotency-key'] as string | undefined, identity: req.headers['x-leaf-identity'] as string | undefined });
+    state.calls.push({
+      method: req.method ?? '',
+      path,
+      idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+      identity: req.headers['x-leaf-identity'] as string | undefined,
+    });
     const start = path.match(/^\/v1\/clients\/([^/]+)\/reconciliations$/);
     const get = path.match(/^\/v1\/clients\/([^/]+)\/reconciliations\/([^/]+)$/);
     if (req.method === 'POST' && start) {
@@ -76,13 +81,19 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
     }
     if (req.method === 'GET' && get) {
       const run = state.runs.get(get[2]);
-      if (!run || run.clientId !== get[1]) return send(res, 404, { type: 'about:blank', title: 'Not found', status: 404, detail: 'no such run', code: 'NOT_FOUND' });
+      if (!run || run.clientId !== get[1])
+        return send(res, 404, { type: 'about:blank', title: 'Not found', status: 404, detail: 'no such run', code: 'NOT_FOUND' });
       const seen = (polls.get(run.runId) ?? 0) + 1;
       polls.set(run.runId, seen);
       if (seen <= state.pollsBeforeDone) return send(res, 200, { ...run, status: 'running', stage: 'computing buckets', progress: 0.5 });
       const ending = endings.get(run.runId);
       if (ending) {
-        Object.assign(run, { status: 'failed', stage: 'failed', completedAt: run.completedAt ?? new Date().toISOString(), error: ending } satisfies Partial<ReconciliationRun>);
+        Object.assign(run, {
+          status: 'failed',
+          stage: 'failed',
+          completedAt: run.completedAt ?? new Date().toISOString(),
+          error: ending,
+        } satisfies Partial<ReconciliationRun>);
       } else if (run.status !== 'succeeded') {
         const artifacts: RunArtifact[] = [];
         for (const [name, contentType, body] of [
@@ -90,7 +101,13 @@ export async function startFakeClaimsRuntime(lake: Lake): Promise<FakeClaimsRunt
           ['reconciliation.pdf', 'application/pdf', `%PDF-1.7 report of ${run.clientId} ${run.periodId}`],
         ] as const) {
           const o = await lake.put('artifacts', body, { contentType });
-          artifacts.push({ name, sha256: o.sha256, bytes: o.size, contentType, href: `/v1/clients/${run.clientId}/reconciliations/${run.runId}/artifacts/${name}` });
+          artifacts.push({
+            name,
+            sha256: o.sha256,
+            bytes: o.size,
+            contentType,
+            href: `/v1/clients/${run.clientId}/reconciliations/${run.runId}/artifacts/${name}`,
+          });
         }
         Object.assign(run, {
           status: 'succeeded',
@@ -162,7 +179,13 @@ export async function startFakeAzureOpenAi(draft: () => string): Promise<{ url: 
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: draft() } }] }));
+      res.end(
+        JSON.stringify({
+          id: 'chatcmpl-1',
+          object: 'chat.completion',
+          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: draft() } }],
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

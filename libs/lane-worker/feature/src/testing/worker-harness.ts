@@ -13,7 +13,6 @@ import { laneWorkerService } from '../lane-worker.service';
 import { TaskWorker, type TaskWorkerOptions } from '../worker/task-worker';
 import type { TaskExecutor } from '../worker/task-executor';
 
-
 /** A database with the ledger, an embedded bus, a folder lake, the dispatcher's ledger and relay: what a worker runs against. */
 export class WorkerHarness {
   readonly workers: TaskWorker[] = [];

@@ -37,8 +37,16 @@ describe.each(testDatabaseTargets())('lane-worker lanes on $name', ({ create }) 
     const quick = await h.create(platformNoopKind, 'acme-health', { sleepMs: 0 });
     const long = await h.create(longNoopKind, 'acme-health', { sleepMs: 0, note: 'long' });
     await h.until(quick.task_id, ['succeeded']);
-    const waiting = await waitFor(() => h.bus.peek({ queue: 'agent-tasks-long' }), (m) => m.length === 1, 'the long wake-up');
-    expect(waiting[0]).toMatchObject({ correlationId: long.task_id, subject: 'spec.long-noop', applicationProperties: expect.objectContaining({ lane: 'long' }) });
+    const waiting = await waitFor(
+      () => h.bus.peek({ queue: 'agent-tasks-long' }),
+      (m) => m.length === 1,
+      'the long wake-up',
+    );
+    expect(waiting[0]).toMatchObject({
+      correlationId: long.task_id,
+      subject: 'spec.long-noop',
+      applicationProperties: expect.objectContaining({ lane: 'long' }),
+    });
     expect((await h.ledger.get(long.task_id))?.status).toBe('dispatched');
     await short.drain();
 
@@ -53,9 +61,17 @@ describe.each(testDatabaseTargets())('lane-worker lanes on $name', ({ create }) 
     const done: number[] = [];
     const first = await h.create(longNoopKind, 'acme-health', { sleepMs: 200, note: 'first' });
     const second = await h.create(longNoopKind, 'acme-health', { sleepMs: 0, note: 'second' });
-    await waitFor(() => h.bus.peek({ queue: 'agent-tasks-long' }), (m) => m.length === 2, 'both wake-ups');
+    await waitFor(
+      () => h.bus.peek({ queue: 'agent-tasks-long' }),
+      (m) => m.length === 2,
+      'both wake-ups',
+    );
     const job = h.startWorker(executors, { queues: ['agent-tasks-long'], onOneTaskDone: () => done.push(Date.now()) }, registry);
-    await waitFor(() => Promise.resolve(done.length), (n) => n === 1, 'the first Job to finish its task');
+    await waitFor(
+      () => Promise.resolve(done.length),
+      (n) => n === 1,
+      'the first Job to finish its task',
+    );
     await job.drain();
     const statuses = await Promise.all([first, second].map(async (t) => (await h.ledger.get(t.task_id))?.status));
     expect(statuses.filter((s) => s === 'succeeded')).toHaveLength(1);

@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TaskKindRegistry, builtInTaskKinds, claimsReconcileKind, contractsSyncKind, platformNoopKind, reportNarrativeKind, workerRef } from '@leaf/task-ledger';
+import {
+  TaskKindRegistry,
+  builtInTaskKinds,
+  claimsReconcileKind,
+  contractsSyncKind,
+  platformNoopKind,
+  reportNarrativeKind,
+  workerRef,
+} from '@leaf/task-ledger';
 import { ContractsSyncExecutor } from '../executors/contracts-sync.executor';
 import { ClaimsReconcileExecutor } from '../executors/claims-reconcile.executor';
 import { noopExecutor } from '../executors/noop.executor';
@@ -61,9 +69,13 @@ describe.each(testDatabaseTargets())('lane-worker TaskWorker on $name', ({ creat
     expect(detail?.result).toMatchObject({ runId: run?.runId, periodId: 'acme-health-py2025' });
     expect(detail?.artifacts.map((a) => [a.name, a.sha256])).toEqual(run?.artifacts.map((a) => [a.name, a.sha256]).sort());
     for (const a of detail?.artifacts ?? []) expect((await h.lake.stat(a.lakeKey))?.sha256).toBe(a.sha256);
-    expect(claims.calls.filter((c) => c.method === 'POST')).toEqual([expect.objectContaining({ idempotencyKey: `${task.task_id}.1`, identity: 'acme-health' })]);
+    expect(claims.calls.filter((c) => c.method === 'POST')).toEqual([
+      expect.objectContaining({ idempotencyKey: `${task.task_id}.1`, identity: 'acme-health' }),
+    ]);
     expect(detail?.history.map((e) => e.type)).toEqual(expect.arrayContaining(['progress', 'succeeded']));
-    expect(detail?.trace.map((s) => s.name)).toEqual(expect.arrayContaining(['claims-runtime start reconciliation', 'claims-runtime await run', 'lake verify artifacts']));
+    expect(detail?.trace.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['claims-runtime start reconciliation', 'claims-runtime await run', 'lake verify artifacts']),
+    );
   });
 
   it('retries an upstream outage with backoff and explains it in the history', async () => {
@@ -76,7 +88,8 @@ describe.each(testDatabaseTargets())('lane-worker TaskWorker on $name', ({ creat
     expect(detail?.history[3].detail).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
   });
 
-  const postsFor = (clientId: string) => claims.calls.filter((c) => c.method === 'POST' && c.path.startsWith(`/v1/clients/${clientId}/`)).map((c) => c.idempotencyKey);
+  const postsFor = (clientId: string) =>
+    claims.calls.filter((c) => c.method === 'POST' && c.path.startsWith(`/v1/clients/${clientId}/`)).map((c) => c.idempotencyKey);
   const runsOf = (clientId: string) => [...claims.runs.values()].filter((r) => r.clientId === clientId);
   const interrupted = { code: 'INTERRUPTED', detail: 'the instance executing the run stopped before it finished (its lease expired); start a new run' };
 
@@ -101,7 +114,10 @@ describe.each(testDatabaseTargets())('lane-worker TaskWorker on $name', ({ creat
     const task = await h.create(claimsReconcileKind, 'delta-fund', { clientId: 'delta-fund', periodId: 'delta-fund-py2025' });
     await h.until(task.task_id, ['failed']);
     const detail = await h.ledger.detail(task.task_id);
-    expect(detail?.error).toEqual({ code: 'RECONCILIATION_CLAIMS_SOURCE_QUERY_FAILED', detail: expect.stringContaining('the claims source rejected the query') });
+    expect(detail?.error).toEqual({
+      code: 'RECONCILIATION_CLAIMS_SOURCE_QUERY_FAILED',
+      detail: expect.stringContaining('the claims source rejected the query'),
+    });
     expect(detail?.attempts).toBe(1);
     expect(postsFor('delta-fund')).toEqual([`${task.task_id}.1`]);
   });
@@ -239,12 +255,28 @@ describe.each(testDatabaseTargets())('lane-worker TaskWorker on $name', ({ creat
       req.on('end', () => {
         requests.push({ body, identity: req.headers['x-leaf-identity'] as string | undefined });
         res.writeHead(202, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ sourceId: 'onedrive:contracts', clientId: 'acme-health', full: false, seen: 3, unchanged: 2, promoted: 1, review: 0, rejected: 0, deleted: 0 }));
+        res.end(
+          JSON.stringify({
+            sourceId: 'onedrive:contracts',
+            clientId: 'acme-health',
+            full: false,
+            seen: 3,
+            unchanged: 2,
+            promoted: 1,
+            review: 0,
+            rejected: 0,
+            deleted: 0,
+          }),
+        );
       });
     });
     await new Promise<void>((r) => packets.listen(0, '127.0.0.1', r));
     try {
-      const client = new ServiceClient({ baseUrl: `http://127.0.0.1:${(packets.address() as AddressInfo).port}`, service: 'contract-packets', headers: ({ clientId }) => ({ 'x-leaf-identity': clientId }) });
+      const client = new ServiceClient({
+        baseUrl: `http://127.0.0.1:${(packets.address() as AddressInfo).port}`,
+        service: 'contract-packets',
+        headers: ({ clientId }) => ({ 'x-leaf-identity': clientId }),
+      });
       // The other workers know no contracts.sync (they would dead-letter it as unknown): stop them first.
       await Promise.all(h.workers.map((w) => w.drain()));
       const syncWorker = h.startWorker([new ContractsSyncExecutor(client)], { workerId: 'sync-worker' });

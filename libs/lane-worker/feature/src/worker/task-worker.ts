@@ -154,7 +154,11 @@ export class TaskWorker {
         return;
       case 'throttled': {
         const delay = 500 + Math.floor(Math.random() * 1500);
-        await this.bus.schedule(queueOfLane(definition.lane), { ...this.wakeUp(message), messageId: dispatchMessageId(taskId, Date.now(), 't') }, new Date(Date.now() + delay));
+        await this.bus.schedule(
+          queueOfLane(definition.lane),
+          { ...this.wakeUp(message), messageId: dispatchMessageId(taskId, Date.now(), 't') },
+          new Date(Date.now() + delay),
+        );
         await settle.complete();
         return;
       }
@@ -164,7 +168,14 @@ export class TaskWorker {
     const lease = claim.lease;
     const check = this.registry.checkParameters(definition, lease.task.parameters ? JSON.parse(lease.task.parameters) : {});
     if (!check.ok) {
-      await this.settleFailure(lease, message, settle, new TaskError('POISON_TASK', `parameters no longer valid: ${check.problems.map((p) => p.path).join(', ')}`, false), [], true);
+      await this.settleFailure(
+        lease,
+        message,
+        settle,
+        new TaskError('POISON_TASK', `parameters no longer valid: ${check.problems.map((p) => p.path).join(', ')}`, false),
+        [],
+        true,
+      );
       return;
     }
     await this.runClaimed(lease, executor, check.parameters, definition.timeoutMs, message, settle);
@@ -194,27 +205,30 @@ export class TaskWorker {
     }, this.options.heartbeatMs);
     const workspace = await mkdtemp(join(this.options.workspaceDir ?? tmpdir(), `leaf-task-${lease.taskId}-${lease.attempt}-`));
     try {
-      const outcome = await recorder.span(`task ${lease.task.kind}`, { 'leaf.task.id': lease.taskId, 'leaf.task.kind': lease.task.kind, 'leaf.client.id': lease.task.client_id }, () =>
-        this.abortable(
-          controller.signal,
-          executor.run({
-            taskId: lease.taskId,
-            attempt: lease.attempt,
-            kind: lease.task.kind,
-            clientId: lease.task.client_id,
-            parameters,
-            requestedBy: lease.task.requested_by,
-            traceId: lease.task.trace_id,
-            signal: controller.signal,
-            workspace,
-            lake: this.lake,
-            checkpoint: lease.task.checkpoint ? (JSON.parse(lease.task.checkpoint) as Record<string, unknown>) : null,
-            saveCheckpoint: (data) => this.leases.checkpoint(lease, data),
-            progress: (detail) => this.leases.progress(lease, detail),
-            span: (name, attributes, work) => recorder.span(name, attributes, work),
-            writeArtifact: (name, content, contentType) => this.writeArtifact(name, content, contentType, lease.taskId),
-          }),
-        ),
+      const outcome = await recorder.span(
+        `task ${lease.task.kind}`,
+        { 'leaf.task.id': lease.taskId, 'leaf.task.kind': lease.task.kind, 'leaf.client.id': lease.task.client_id },
+        () =>
+          this.abortable(
+            controller.signal,
+            executor.run({
+              taskId: lease.taskId,
+              attempt: lease.attempt,
+              kind: lease.task.kind,
+              clientId: lease.task.client_id,
+              parameters,
+              requestedBy: lease.task.requested_by,
+              traceId: lease.task.trace_id,
+              signal: controller.signal,
+              workspace,
+              lake: this.lake,
+              checkpoint: lease.task.checkpoint ? (JSON.parse(lease.task.checkpoint) as Record<string, unknown>) : null,
+              saveCheckpoint: (data) => this.leases.checkpoint(lease, data),
+              progress: (detail) => this.leases.progress(lease, detail),
+              span: (name, attributes, work) => recorder.span(name, attributes, work),
+              writeArtifact: (name, content, contentType) => this.writeArtifact(name, content, contentType, lease.taskId),
+            }),
+          ),
       );
       clearInterval(heartbeat);
       await this.settleSuccess(lease, outcome, recorder, settle);
@@ -263,7 +277,14 @@ export class TaskWorker {
     await this.quietly(() => settle.complete());
   }
 
-  private async settleFailure(lease: Lease, message: ReceivedMessage, settle: HandlerContext, error: unknown, spans: TraceRecorder['spans'], poison: boolean): Promise<void> {
+  private async settleFailure(
+    lease: Lease,
+    message: ReceivedMessage,
+    settle: HandlerContext,
+    error: unknown,
+    spans: TraceRecorder['spans'],
+    poison: boolean,
+  ): Promise<void> {
     const stop = error instanceof Stop ? error.reason : undefined;
     try {
       if (stop === 'lease-lost') {
@@ -297,7 +318,11 @@ export class TaskWorker {
       });
       if (outcome.outcome === 'retry') {
         // The retry's wake-up goes to the lane the task was dispatched on (the ledger records it).
-        await this.bus.schedule(queueOfLane(lease.task.lane), { ...this.wakeUp(message), messageId: dispatchMessageId(lease.taskId, lease.attempt + 1, 'r') }, new Date(Date.now() + backoffMs));
+        await this.bus.schedule(
+          queueOfLane(lease.task.lane),
+          { ...this.wakeUp(message), messageId: dispatchMessageId(lease.taskId, lease.attempt + 1, 'r') },
+          new Date(Date.now() + backoffMs),
+        );
         await this.quietly(() => settle.complete());
       } else if (outcome.outcome === 'dead-lettered') {
         await this.quietly(() => settle.deadLetter({ reason: poison ? 'PoisonTask' : 'MaxAttemptsExceeded', description: failure.message.slice(0, 1000) }));
@@ -311,14 +336,26 @@ export class TaskWorker {
   }
 
   private wakeUp(message: ReceivedMessage) {
-    return { body: agentTaskV1.parse(message.body), correlationId: message.correlationId, subject: message.subject, applicationProperties: message.applicationProperties };
+    return {
+      body: agentTaskV1.parse(message.body),
+      correlationId: message.correlationId,
+      subject: message.subject,
+      applicationProperties: message.applicationProperties,
+    };
   }
 
   private async announce(m: EntityManager, topic: Extract<TopicName, `agent.task-${string}`>, lease: Lease, detail?: string): Promise<void> {
     await addToOutbox(m, topic, {
       messageId: `${lease.taskId}.${topic.split('.')[1]}`,
       correlationId: lease.taskId,
-      body: { taskId: lease.taskId, kind: lease.task.kind, clientId: lease.task.client_id, attempt: lease.attempt, at: new Date().toISOString(), detail: detail?.slice(0, 2000) },
+      body: {
+        taskId: lease.taskId,
+        kind: lease.task.kind,
+        clientId: lease.task.client_id,
+        attempt: lease.attempt,
+        at: new Date().toISOString(),
+        detail: detail?.slice(0, 2000),
+      },
     });
   }
 

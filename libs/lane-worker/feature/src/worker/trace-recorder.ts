@@ -20,7 +20,12 @@ export class TraceRecorder {
   async span<T>(name: string, attributes: Record<string, string | number | boolean>, work: () => Promise<T>): Promise<T> {
     const spanId = newSpanId();
     const parentSpanId = this.stack[this.stack.length - 1] ?? null;
-    const parent = trace.setSpanContext(context.active(), { traceId: this.traceId, spanId: parentSpanId ?? '0000000000000001', traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    const parent = trace.setSpanContext(context.active(), {
+      traceId: this.traceId,
+      spanId: parentSpanId ?? '0000000000000001',
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    });
     const otel: Span = tracer.startSpan(name, { attributes: { ...attributes, 'leaf.task.attempt': this.attempt } }, parent);
     const startedAt = new Date();
     const started = performance.now();

@@ -34,20 +34,38 @@ describe('AzureSearchIndex against a local Azure AI Search REST server', () => {
   let fake: FakeAzureSearchServer;
   let index: AzureSearchIndex;
   const scope = (s: Partial<SearchScope> = {}): SearchScope => ({ clientIds: ['alpha'], modules: ['contracts'], role: 'analyst', ...s });
-  const search = (s: Partial<SearchScope> = {}, text = q, vector: number[] | null = qv) => index.query({ text, embedding: vector, scope: scope(s), weights: { keyword: 1, vector: 1 }, limit: 10, branchDepth: 3 });
+  const search = (s: Partial<SearchScope> = {}, text = q, vector: number[] | null = qv) =>
+    index.query({ text, embedding: vector, scope: scope(s), weights: { keyword: 1, vector: 1 }, limit: 10, branchDepth: 3 });
 
   beforeAll(async () => {
     fake = await FakeAzureSearchServer.start();
-    index = new AzureSearchIndex({ endpoint: fake.url, credential: new AzureKeyCredential(fake.apiKey), indexPrefix: 'leaf', dimensions: 256, batchSize: 2, sdkRetries: 0, allowInsecureConnection: true });
+    index = new AzureSearchIndex({
+      endpoint: fake.url,
+      credential: new AzureKeyCredential(fake.apiKey),
+      indexPrefix: 'leaf',
+      dimensions: 256,
+      batchSize: 2,
+      sdkRetries: 0,
+      allowInsecureConnection: true,
+    });
     await index.ensureIndexes(['contracts', 'findings']);
   });
   afterAll(() => fake?.stop());
 
   it('creates one index per module from code: key, filterable scope fields, an HNSW cosine vector profile and a semantic configuration', () => {
-    const def = fake.indexDefinition('leaf-contracts') as { fields: Array<Record<string, unknown>>; vectorSearch: Record<string, unknown>; semantic?: unknown; semanticSearch?: unknown };
+    const def = fake.indexDefinition('leaf-contracts') as {
+      fields: Array<Record<string, unknown>>;
+      vectorSearch: Record<string, unknown>;
+      semantic?: unknown;
+      semanticSearch?: unknown;
+    };
     expect(def.fields.find((f) => f['key'])).toMatchObject({ name: 'id', type: 'Edm.String' });
     for (const name of ['clientId', 'module', 'minRole', 'documentId']) expect(def.fields.find((f) => f['name'] === name)).toMatchObject({ filterable: true });
-    expect(def.fields.find((f) => f['name'] === 'embedding')).toMatchObject({ type: 'Collection(Edm.Single)', dimensions: 256, vectorSearchProfile: 'leaf-hnsw-cosine' });
+    expect(def.fields.find((f) => f['name'] === 'embedding')).toMatchObject({
+      type: 'Collection(Edm.Single)',
+      dimensions: 256,
+      vectorSearchProfile: 'leaf-hnsw-cosine',
+    });
     expect(JSON.stringify(def.vectorSearch)).toContain('"metric":"cosine"');
     expect(JSON.stringify(def)).toContain('leaf-semantic');
     expect(fake.indexDefinition('leaf-findings')).toBeDefined();
@@ -73,7 +91,14 @@ describe('AzureSearchIndex against a local Azure AI Search REST server', () => {
   it("never answers another client's keyword-only or vector-only hit, which wins when both clients are searched", async () => {
     await index.replace(doc('bravo-keyword-only', 'bravo', [{ text: `${q} ${q} ${q}`, embedding: qv.map((x) => -x) }]), noTx);
     await index.replace(doc('bravo-vector-only', 'bravo', [{ text: 'zzz qqq', embedding: qv }]), noTx);
-    await index.replace(doc('bravo-filler', 'bravo', Array.from({ length: 5 }, (_, i) => ({ text: `${q} ${q} row ${i}` }))), noTx);
+    await index.replace(
+      doc(
+        'bravo-filler',
+        'bravo',
+        Array.from({ length: 5 }, (_, i) => ({ text: `${q} ${q} row ${i}` })),
+      ),
+      noTx,
+    );
 
     const both = await search({ clientIds: ['alpha', 'bravo'] });
     expect(both.find((h) => h.documentId === 'bravo-vector-only')?.vector?.rank).toBe(1);
@@ -86,10 +111,16 @@ describe('AzureSearchIndex against a local Azure AI Search REST server', () => {
     expect(hits.every((h) => h.clientId === 'alpha')).toBe(true);
     expect(hits[0]).toMatchObject({ documentId: 'alpha-schedule', locator: 'u1:r1', keyword: { rank: 1 }, vector: { rank: 1 } });
     // Each branch carried the scope: the keyword request and the pre-filtered vector request.
-    const sent = fake.requests.slice(before).filter((r) => r.path.endsWith('/docs/search.post.search')).map((r) => r.body!);
+    const sent = fake.requests
+      .slice(before)
+      .filter((r) => r.path.endsWith('/docs/search.post.search'))
+      .map((r) => r.body!);
     expect(sent).toHaveLength(2);
     for (const body of sent) expect(body['filter']).toBe(azureScopeFilter(scope(), 'contracts'));
-    expect(sent.find((b) => b['vectorQueries'])).toMatchObject({ vectorFilterMode: 'preFilter', vectorQueries: [{ kind: 'vector', k: 3, fields: 'embedding' }] });
+    expect(sent.find((b) => b['vectorQueries'])).toMatchObject({
+      vectorFilterMode: 'preFilter',
+      vectorQueries: [{ kind: 'vector', k: 3, fields: 'embedding' }],
+    });
     expect(azureScopeFilter(scope(), 'contracts')).toBe("search.in(clientId, 'alpha', ',') and module eq 'contracts' and minRole le 1");
   });
 
@@ -103,13 +134,26 @@ describe('AzureSearchIndex against a local Azure AI Search REST server', () => {
 
   it("replaces a document's chunks (the leftovers deleted) and removes a document", async () => {
     await index.replace(doc('alpha-schedule', 'alpha', [{ text: 'Metric: Rebate per brand claim; Guarantee: $45' }]), noTx);
-    expect(fake.documents('leaf-contracts').filter((d) => d['documentId'] === 'alpha-schedule').map((d) => d['text'])).toEqual(['Metric: Rebate per brand claim; Guarantee: $45']);
+    expect(
+      fake
+        .documents('leaf-contracts')
+        .filter((d) => d['documentId'] === 'alpha-schedule')
+        .map((d) => d['text']),
+    ).toEqual(['Metric: Rebate per brand claim; Guarantee: $45']);
     await index.remove(['alpha-schedule'], noTx);
     expect(fake.documents('leaf-contracts').filter((d) => d['documentId'] === 'alpha-schedule')).toEqual([]);
   });
 
   it('gives up after its attempts on a service that stays busy, with the status', async () => {
-    const stubborn = new AzureSearchIndex({ endpoint: fake.url, credential: new AzureKeyCredential(fake.apiKey), indexPrefix: 'leaf', dimensions: 256, maxAttempts: 2, sdkRetries: 0, allowInsecureConnection: true });
+    const stubborn = new AzureSearchIndex({
+      endpoint: fake.url,
+      credential: new AzureKeyCredential(fake.apiKey),
+      indexPrefix: 'leaf',
+      dimensions: 256,
+      maxAttempts: 2,
+      sdkRetries: 0,
+      allowInsecureConnection: true,
+    });
     fake.failNext(10, 503, 0);
     await expect(stubborn.replace(doc('alpha-x', 'alpha', [{ text: 'x' }]), noTx)).rejects.toMatchObject({ statusCode: 503 });
     fake.failNext(0, 503);

@@ -76,7 +76,12 @@ export class AzureSearchIndex implements SearchIndex {
   private client(module: SearchModule): SearchClient<AzureChunkDocument> {
     let c = this.clients.get(module);
     if (!c) {
-      c = new SearchClient<AzureChunkDocument>(this.options.endpoint, azureIndexName(this.options.indexPrefix, module), this.options.credential, this.clientOptions());
+      c = new SearchClient<AzureChunkDocument>(
+        this.options.endpoint,
+        azureIndexName(this.options.indexPrefix, module),
+        this.options.credential,
+        this.clientOptions(),
+      );
       this.clients.set(module, c);
     }
     return c;
@@ -101,15 +106,25 @@ export class AzureSearchIndex implements SearchIndex {
     const keep = new Set(docs.map((d) => d.id));
     const stale = (await this.keysOf(doc.module, doc.documentId)).filter((k) => !keep.has(k));
     await this.push(client, docs, 'mergeOrUpload');
-    await this.push(client, stale.map((id) => ({ id }) as AzureChunkDocument), 'delete');
+    await this.push(
+      client,
+      stale.map((id) => ({ id }) as AzureChunkDocument),
+      'delete',
+    );
   }
 
   async remove(documentIds: readonly string[], _tx: EntityManager): Promise<void> {
     // A document's module is not known here (it may have moved): look in every module index.
-    for (const module of [...this.clients.keys()].length ? [...this.clients.keys()] : (['contracts', 'findings', 'requests', 'takeover', 'docs'] as SearchModule[])) {
+    for (const module of [...this.clients.keys()].length
+      ? [...this.clients.keys()]
+      : (['contracts', 'findings', 'requests', 'takeover', 'docs'] as SearchModule[])) {
       for (const documentId of documentIds) {
         const keys = await this.keysOf(module, documentId);
-        await this.push(this.client(module), keys.map((id) => ({ id }) as AzureChunkDocument), 'delete');
+        await this.push(
+          this.client(module),
+          keys.map((id) => ({ id }) as AzureChunkDocument),
+          'delete',
+        );
       }
     }
   }
@@ -149,7 +164,8 @@ export class AzureSearchIndex implements SearchIndex {
           const result = await client.indexDocuments(batch, { throwOnAnyFailure: false });
           // 409, 422 and 503 per document are transient in Azure's documentation; the rest are not.
           const fatal = result.results.filter((r) => !r.succeeded && ![409, 422, 503].includes(r.statusCode));
-          if (fatal.length) throw new Error(`Azure AI Search refused ${fatal.length} document(s): ${fatal[0]?.statusCode} ${fatal[0]?.errorMessage ?? ''}`.trim());
+          if (fatal.length)
+            throw new Error(`Azure AI Search refused ${fatal.length} document(s): ${fatal[0]?.statusCode} ${fatal[0]?.errorMessage ?? ''}`.trim());
           failed = new Set(result.results.filter((r) => !r.succeeded).map((r) => r.key));
         } catch (error) {
           const status = (error as { statusCode?: number }).statusCode;
@@ -157,7 +173,8 @@ export class AzureSearchIndex implements SearchIndex {
           failed = new Set(pending.map((d) => d.id));
         }
         pending = pending.filter((d) => failed.has(d.id));
-        if (pending.length && attempt >= (this.options.maxAttempts ?? 4)) throw new Error(`Azure AI Search kept failing ${pending.length} document(s) after ${attempt} attempts`);
+        if (pending.length && attempt >= (this.options.maxAttempts ?? 4))
+          throw new Error(`Azure AI Search kept failing ${pending.length} document(s) after ${attempt} attempts`);
         if (pending.length) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
       }
     }
@@ -184,7 +201,10 @@ export class AzureSearchIndex implements SearchIndex {
             filter,
             top: q.branchDepth,
             select: [...select],
-            vectorSearchOptions: { queries: [{ kind: 'vector', vector: [...q.embedding], kNearestNeighborsCount: q.branchDepth, fields: ['embedding'] }], filterMode: 'preFilter' },
+            vectorSearchOptions: {
+              queries: [{ kind: 'vector', vector: [...q.embedding], kNearestNeighborsCount: q.branchDepth, fields: ['embedding'] }],
+              filterMode: 'preFilter',
+            },
           };
           branches.push(
             this.client(module)

@@ -43,7 +43,14 @@ export function azureIndexDefinition(name: string, dimensions: number): AzureInd
       { name: 'title', type: 'Edm.String', searchable: true, analyzerName: 'en.lucene' },
       { name: 'locator', type: 'Edm.String' },
       { name: 'text', type: 'Edm.String', searchable: true, analyzerName: 'en.lucene' },
-      { name: 'embedding', type: 'Collection(Edm.Single)', searchable: true, hidden: true, vectorSearchDimensions: dimensions, vectorSearchProfileName: vectorProfileName },
+      {
+        name: 'embedding',
+        type: 'Collection(Edm.Single)',
+        searchable: true,
+        hidden: true,
+        vectorSearchDimensions: dimensions,
+        vectorSearchProfileName: vectorProfileName,
+      },
     ],
     vectorSearch: {
       algorithms: [{ name: 'leaf-hnsw', kind: 'hnsw', parameters: { metric: 'cosine', m: 16, efConstruction: 200, efSearch: 100 } }],

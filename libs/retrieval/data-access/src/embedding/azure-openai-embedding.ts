@@ -43,7 +43,11 @@ export class AzureOpenAiEmbedding implements EmbeddingFunction {
     const doFetch = this.options.fetch ?? fetch;
     const attempts = this.options.maxAttempts ?? 4;
     for (let attempt = 1; ; attempt++) {
-      const res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await this.auth()) }, body: JSON.stringify({ input, dimensions: this.dimensions }) });
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await this.auth()) },
+        body: JSON.stringify({ input, dimensions: this.dimensions }),
+      });
       if (res.ok) {
         const body = (await res.json()) as { data: { index: number; embedding: number[] }[] };
         const vectors = [...body.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
@@ -53,7 +57,8 @@ export class AzureOpenAiEmbedding implements EmbeddingFunction {
         return vectors;
       }
       const retriable = res.status === 429 || res.status >= 500;
-      if (!retriable || attempt >= attempts) throw new Error(`Azure OpenAI embeddings answered ${res.status} (deployment ${this.options.deployment}, attempt ${attempt})`);
+      if (!retriable || attempt >= attempts)
+        throw new Error(`Azure OpenAI embeddings answered ${res.status} (deployment ${this.options.deployment}, attempt ${attempt})`);
       const after = Number(res.headers.get('retry-after'));
       await new Promise((r) => setTimeout(r, Number.isFinite(after) && after > 0 ? Math.min(after, 30) * 1000 : 250 * 2 ** attempt));
     }

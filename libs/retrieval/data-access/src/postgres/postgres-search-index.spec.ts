@@ -26,15 +26,63 @@ describe.each(testDatabaseTargets())('PostgreSQL hybrid index on $name', ({ name
   let registry: SearchDocumentsRegistry;
   let vector: boolean;
 
-  const put = async (documentId: string, clientId: string, chunks: { text: string; embedding?: number[] }[], module: 'contracts' | 'findings' = 'contracts', minRole = 0) => {
-    const indexChunks: IndexChunk[] = chunks.map((c, i) => ({ seq: i, locator: `u1:r${i + 1}`, text: c.text, embedding: c.embedding ?? embedding.embedOne(c.text) }));
+  const put = async (
+    documentId: string,
+    clientId: string,
+    chunks: { text: string; embedding?: number[] }[],
+    module: 'contracts' | 'findings' = 'contracts',
+    minRole = 0,
+  ) => {
+    const indexChunks: IndexChunk[] = chunks.map((c, i) => ({
+      seq: i,
+      locator: `u1:r${i + 1}`,
+      text: c.text,
+      embedding: c.embedding ?? embedding.embedOne(c.text),
+    }));
     await registry.transaction(async (m) => {
-      await registry.save(m, { documentId, module, clientId, source: 'contract-packet', objectId: documentId, kind: null, title: `${documentId} schedule`, sha256: 'a'.repeat(64), locator: 'p1', minRole, status: 'indexed', supersededBy: null, sourceUpdatedAt: null, body: '{}' });
-      await index.replace({ documentId, module, clientId, source: 'contract-packet', objectId: documentId, title: `${documentId} schedule`, sha256: 'a'.repeat(64), minRole, embeddingModel: embedding.name, chunks: indexChunks }, m);
+      await registry.save(m, {
+        documentId,
+        module,
+        clientId,
+        source: 'contract-packet',
+        objectId: documentId,
+        kind: null,
+        title: `${documentId} schedule`,
+        sha256: 'a'.repeat(64),
+        locator: 'p1',
+        minRole,
+        status: 'indexed',
+        supersededBy: null,
+        sourceUpdatedAt: null,
+        body: '{}',
+      });
+      await index.replace(
+        {
+          documentId,
+          module,
+          clientId,
+          source: 'contract-packet',
+          objectId: documentId,
+          title: `${documentId} schedule`,
+          sha256: 'a'.repeat(64),
+          minRole,
+          embeddingModel: embedding.name,
+          chunks: indexChunks,
+        },
+        m,
+      );
     });
   };
   const search = (scope: Partial<SearchScope>, extra: Partial<HybridQuery> = {}) =>
-    index.query({ text: q, embedding: qv, scope: { clientIds: ['alpha'], modules: ['contracts'], role: 'analyst', ...scope }, weights: { keyword: 1, vector: 1 }, limit: 10, branchDepth: 3, ...extra });
+    index.query({
+      text: q,
+      embedding: qv,
+      scope: { clientIds: ['alpha'], modules: ['contracts'], role: 'analyst', ...scope },
+      weights: { keyword: 1, vector: 1 },
+      limit: 10,
+      branchDepth: 3,
+      ...extra,
+    });
 
   beforeAll(async () => {
     db = await create();
@@ -49,7 +97,11 @@ describe.each(testDatabaseTargets())('PostgreSQL hybrid index on $name', ({ name
     ]);
     await put('bravo-keyword-only', 'bravo', [{ text: 'specialty brand discount guarantee: specialty brand discount guarantee', embedding: opposite }]);
     await put('bravo-vector-only', 'bravo', [{ text: 'zzz qqq', embedding: qv }]);
-    await put('bravo-filler', 'bravo', Array.from({ length: 6 }, (_, i) => ({ text: `specialty brand discount guarantee, specialty brand discount guarantee row ${i}` })));
+    await put(
+      'bravo-filler',
+      'bravo',
+      Array.from({ length: 6 }, (_, i) => ({ text: `specialty brand discount guarantee, specialty brand discount guarantee row ${i}` })),
+    );
   }, 60_000);
   afterAll(async () => {
     await ds?.destroy();
@@ -105,7 +157,7 @@ describe.each(testDatabaseTargets())('PostgreSQL hybrid index on $name', ({ name
     expect((await search({ modules: ['findings'] })).map((h) => h.documentId)).toEqual(['alpha-findings']);
   });
 
-  it('replaces a document\'s chunks and removes them', async () => {
+  it("replaces a document's chunks and removes them", async () => {
     await put('alpha-schedule', 'alpha', [{ text: 'Metric: Rebate per brand claim; Guarantee: $40' }]);
     const hits = await search({});
     expect(hits.filter((h) => h.documentId === 'alpha-schedule').map((h) => h.text)).toEqual(['Metric: Rebate per brand claim; Guarantee: $40']);

@@ -62,7 +62,16 @@ export class PostgresSearchIndex implements SearchIndex {
           `INSERT INTO retrieval_chunks (document_id, seq, module, client_id, min_role, title, embedding_model, locator, text, embedding)
            SELECT $1, t.seq, $2, $3, $4, $5, $6, t.locator, t.text, t.embedding::vector
            FROM unnest($7::int[], $8::varchar[], $9::text[], $10::text[]) AS t(seq, locator, text, embedding)`,
-          [doc.documentId, doc.module, doc.clientId, doc.minRole, doc.title, doc.embeddingModel, ...columns, batch.map((c) => (c.embedding ? vectorLiteral(c.embedding) : null))],
+          [
+            doc.documentId,
+            doc.module,
+            doc.clientId,
+            doc.minRole,
+            doc.title,
+            doc.embeddingModel,
+            ...columns,
+            batch.map((c) => (c.embedding ? vectorLiteral(c.embedding) : null)),
+          ],
         );
       } else {
         await tx.query(
@@ -86,7 +95,9 @@ export class PostgresSearchIndex implements SearchIndex {
     const rows = withVector
       ? await this.ds.transaction(async (m) => {
           // Settings for this transaction only (PGlite has one session for every connection).
-          await m.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', $1, true)`, [String(this.options.efSearch ?? Math.max(40, q.branchDepth))]);
+          await m.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', $1, true)`, [
+            String(this.options.efSearch ?? Math.max(40, q.branchDepth)),
+          ]);
           return (await m.query(sql, parameters)) as HitRow[];
         })
       : ((await this.ds.query(sql, parameters)) as HitRow[]);

@@ -79,7 +79,22 @@ export class SearchDocumentsRegistry {
          object_id = EXCLUDED.object_id, kind = EXCLUDED.kind, title = EXCLUDED.title, sha256 = EXCLUDED.sha256, locator = EXCLUDED.locator,
          min_role = EXCLUDED.min_role, status = EXCLUDED.status, superseded_by = EXCLUDED.superseded_by,
          source_updated_at = EXCLUDED.source_updated_at, body = EXCLUDED.body, indexed_at = now()`,
-      [d.documentId, d.module, d.clientId, d.source, d.objectId, d.kind, d.title, d.sha256, d.locator, d.minRole, d.status, d.supersededBy, d.sourceUpdatedAt, d.body],
+      [
+        d.documentId,
+        d.module,
+        d.clientId,
+        d.source,
+        d.objectId,
+        d.kind,
+        d.title,
+        d.sha256,
+        d.locator,
+        d.minRole,
+        d.status,
+        d.supersededBy,
+        d.sourceUpdatedAt,
+        d.body,
+      ],
     );
   }
 

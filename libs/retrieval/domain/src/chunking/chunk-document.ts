@@ -26,7 +26,8 @@ export function chunkDocument(doc: Pick<SearchDocumentV1, 'text' | 'chunks' | 'l
     let header: string[] | null = null;
     let prose: { from: number; to: number; text: string[] } | null = null;
     const flush = () => {
-      if (prose && prose.text.join(' ').trim()) chunks.push({ locator: `${unit}:l${prose.from}-${prose.to}`, text: prose.text.join('\n').trim().slice(0, 20_000) });
+      if (prose && prose.text.join(' ').trim())
+        chunks.push({ locator: `${unit}:l${prose.from}-${prose.to}`, text: prose.text.join('\n').trim().slice(0, 20_000) });
       prose = null;
     };
     lines.forEach((line, i) => {

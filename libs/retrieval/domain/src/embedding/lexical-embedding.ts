@@ -12,7 +12,8 @@ export class LexicalEmbedding implements EmbeddingFunction {
   readonly name: string;
 
   constructor(readonly dimensions = 256) {
-    if (!Number.isInteger(dimensions) || dimensions < 8 || dimensions > 4096) throw new RangeError(`embedding dimensions must be an integer in 8..4096, got ${dimensions}`);
+    if (!Number.isInteger(dimensions) || dimensions < 8 || dimensions > 4096)
+      throw new RangeError(`embedding dimensions must be an integer in 8..4096, got ${dimensions}`);
     this.name = `lexical-ngram-fnv1a-${dimensions}`;
   }
 

@@ -4,8 +4,20 @@ describe('fuseWeightedRrf', () => {
   it('adds w / (k + rank) over branches and keeps each branch rank and score', () => {
     const fused = fuseWeightedRrf(
       [
-        { branch: 'keyword', hits: [{ id: 'a', score: 0.9 }, { id: 'b', score: 0.5 }] },
-        { branch: 'vector', hits: [{ id: 'b', score: 0.8 }, { id: 'c', score: 0.7 }] },
+        {
+          branch: 'keyword',
+          hits: [
+            { id: 'a', score: 0.9 },
+            { id: 'b', score: 0.5 },
+          ],
+        },
+        {
+          branch: 'vector',
+          hits: [
+            { id: 'b', score: 0.8 },
+            { id: 'c', score: 0.7 },
+          ],
+        },
       ],
       { keyword: 1, vector: 1 },
     );

@@ -40,5 +40,10 @@ export function fuseWeightedRrf<T>(rankings: readonly BranchRanking<T>[], weight
   const far = Number.MAX_SAFE_INTEGER;
   return [...fused]
     .map(([id, e]) => ({ id, score: e.score, subscores: e.subscores }))
-    .sort((a, b) => b.score - a.score || (a.subscores.keyword?.rank ?? far) - (b.subscores.keyword?.rank ?? far) || (a.subscores.vector?.rank ?? far) - (b.subscores.vector?.rank ?? far));
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        (a.subscores.keyword?.rank ?? far) - (b.subscores.keyword?.rank ?? far) ||
+        (a.subscores.vector?.rank ?? far) - (b.subscores.vector?.rank ?? far),
+    );
 }

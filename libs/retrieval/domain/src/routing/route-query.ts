@@ -25,7 +25,8 @@ export function mayAccessModule(role: Role, module: SearchModule): boolean {
 
 /** Words that say where an answer lives. A query naming none searches every module the role may. */
 const cues: Readonly<Record<SearchModule, RegExp>> = {
-  contracts: /\b(contracts?|guarantee[sd]?|rates?|awp|discounts?|dispensing|fees?|rebates?|amendments?|schedules?|packets?|terms?|specialty|mail|retail|brand|generic)\b/,
+  contracts:
+    /\b(contracts?|guarantee[sd]?|rates?|awp|discounts?|dispensing|fees?|rebates?|amendments?|schedules?|packets?|terms?|specialty|mail|retail|brand|generic)\b/,
   findings: /\b(findings?|shortfalls?|owed|reconcil\w*|duplicates?|audit|overpaid|overpayments?|impact|recover\w*)\b/,
   requests: /\b(requests?|tickets?|salesforce|cases?|notes?|feed|comments?|asked)\b/,
   takeover: /\b(domo|takeover|comparisons?|dashboards?|cards?|datasets?|parity)\b/,

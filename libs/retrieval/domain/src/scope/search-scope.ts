@@ -32,6 +32,7 @@ export function scopedClients(visible: '*' | readonly string[], requested: strin
 }
 
 export function describeScope(scope: SearchScope): string {
-  const clients = scope.clientIds === '*' ? 'every client' : scope.clientIds.length === 1 ? `client ${scope.clientIds[0]}` : `${scope.clientIds.length} clients`;
+  const clients =
+    scope.clientIds === '*' ? 'every client' : scope.clientIds.length === 1 ? `client ${scope.clientIds[0]}` : `${scope.clientIds.length} clients`;
   return `filtered to ${clients}, modules ${scope.modules.join(', ') || 'none'}, documents open to ${scope.role}, inside every branch before fusion`;
 }

@@ -43,9 +43,13 @@ export class IndexSearchDocument {
   async apply(doc: SearchDocumentV1, m: EntityManager, prepared?: PreparedChunks): Promise<IndexOutcome> {
     const existing = await this.registry.find(m, doc.documentId);
     if (existing && existing.clientId !== doc.clientId) {
-      throw new UnindexableDocumentError('SearchDocumentClientMismatch', `document ${doc.documentId} belongs to another client; a document never moves between clients`);
+      throw new UnindexableDocumentError(
+        'SearchDocumentClientMismatch',
+        `document ${doc.documentId} belongs to another client; a document never moves between clients`,
+      );
     }
-    if (doc.supersedes?.includes(doc.documentId)) throw new UnindexableDocumentError('SearchDocumentSupersedesItself', `document ${doc.documentId} names itself in supersedes`);
+    if (doc.supersedes?.includes(doc.documentId))
+      throw new UnindexableDocumentError('SearchDocumentSupersedesItself', `document ${doc.documentId} names itself in supersedes`);
     if (existing?.sourceUpdatedAt && doc.updatedAt && Date.parse(doc.updatedAt) < Date.parse(existing.sourceUpdatedAt)) return 'stale';
 
     if ((doc.action ?? 'upsert') === 'delete') {
@@ -61,7 +65,13 @@ export class IndexSearchDocument {
     return outcome;
   }
 
-  private async upsert(doc: SearchDocumentV1, record: RegisteredDocument, existing: RegisteredDocument | null, m: EntityManager, prepared?: PreparedChunks): Promise<IndexOutcome> {
+  private async upsert(
+    doc: SearchDocumentV1,
+    record: RegisteredDocument,
+    existing: RegisteredDocument | null,
+    m: EntityManager,
+    prepared?: PreparedChunks,
+  ): Promise<IndexOutcome> {
     if (existing?.status === 'superseded') {
       // Kept out of the index: what replaced it stays the answer. The body is kept for the record.
       await this.registry.save(m, { ...record, status: 'superseded', supersededBy: existing.supersededBy });
@@ -69,10 +79,22 @@ export class IndexSearchDocument {
     }
     if (existing?.status === 'indexed' && sameVersion(existing, record)) return 'unchanged';
     const chunks = prepared && prepared.sha256 === doc.sha256 ? prepared : await this.prepare(doc);
-    if (!chunks.chunks.length) throw new UnindexableDocumentError('SearchDocumentEmpty', `document ${doc.documentId} has no text to index; send action "delete" to remove a document`);
+    if (!chunks.chunks.length)
+      throw new UnindexableDocumentError('SearchDocumentEmpty', `document ${doc.documentId} has no text to index; send action "delete" to remove a document`);
     await this.registry.save(m, record);
     await this.index.replace(
-      { documentId: doc.documentId, module: record.module, clientId: doc.clientId, source: doc.source, objectId: record.objectId, title: doc.title, sha256: doc.sha256, minRole: record.minRole, embeddingModel: this.embedding.name, chunks: chunks.chunks },
+      {
+        documentId: doc.documentId,
+        module: record.module,
+        clientId: doc.clientId,
+        source: doc.source,
+        objectId: record.objectId,
+        title: doc.title,
+        sha256: doc.sha256,
+        minRole: record.minRole,
+        embeddingModel: this.embedding.name,
+        chunks: chunks.chunks,
+      },
       m,
     );
     return 'indexed';

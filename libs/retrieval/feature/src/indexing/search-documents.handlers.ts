@@ -47,7 +47,10 @@ export class SearchDocumentsHandlers {
       const prepared = await this.prepareUnlessKnown(doc);
       await idempotentHandler(this.ds, 'retrieval', async (message, manager) => {
         const outcome = await this.indexing.apply(doc, manager, prepared);
-        this.logger.info({ documentId: doc.documentId, clientId: doc.clientId, source: doc.source, messageId: message.messageId, outcome }, 'search document applied');
+        this.logger.info(
+          { documentId: doc.documentId, clientId: doc.clientId, source: doc.source, messageId: message.messageId, outcome },
+          'search document applied',
+        );
       })(ctx.getMessage(), settlement);
     } catch (error) {
       if (!isUnindexableDocument(error)) throw error;

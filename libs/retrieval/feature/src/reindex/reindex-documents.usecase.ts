@@ -38,7 +38,18 @@ export class ReindexDocuments {
           const prepared = await this.indexing.prepare(doc);
           await this.registry.transaction(async (m) => {
             await this.index.replace(
-              { documentId: d.documentId, module: d.module, clientId: d.clientId, source: d.source, objectId: d.objectId, title: d.title, sha256: d.sha256, minRole: d.minRole, embeddingModel: this.embedding.name, chunks: prepared.chunks },
+              {
+                documentId: d.documentId,
+                module: d.module,
+                clientId: d.clientId,
+                source: d.source,
+                objectId: d.objectId,
+                title: d.title,
+                sha256: d.sha256,
+                minRole: d.minRole,
+                embeddingModel: this.embedding.name,
+                chunks: prepared.chunks,
+              },
               m,
             );
           });

@@ -28,7 +28,14 @@ export class SearchDocuments {
     const scope: SearchScope = { clientIds, modules: route.modules, role };
     const vector = await this.index.vectorBranch();
     const [queryVector] = vector ? await this.embedding.embed([query.q]) : [null];
-    const hits = await this.index.query({ text: query.q, embedding: queryVector ?? null, scope, weights: route.weights, limit: query.limit, branchDepth: Math.max(this.branchDepth, query.limit) });
+    const hits = await this.index.query({
+      text: query.q,
+      embedding: queryVector ?? null,
+      scope,
+      weights: route.weights,
+      limit: query.limit,
+      branchDepth: Math.max(this.branchDepth, query.limit),
+    });
     return {
       q: query.q,
       route: { modules: route.modules, reason: route.reason },

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { reindexBodySchema, searchQuerySchema, type Identity, type ReindexBody, type ReindexResult, type SearchQuery, type SearchResponse } from '@leaf/contracts';
+import {
+  reindexBodySchema,
+  searchQuerySchema,
+  type Identity,
+  type ReindexBody,
+  type ReindexResult,
+  type SearchQuery,
+  type SearchResponse,
+} from '@leaf/contracts';
 import { CurrentIdentity, RequireRole, ZodPipe, assertClientVisible } from '@leaf/platform';
 import { ReindexDocuments } from '../reindex/reindex-documents.usecase';
 import { SearchDocuments } from './search-documents.usecase';

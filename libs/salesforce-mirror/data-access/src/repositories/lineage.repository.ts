@@ -35,19 +35,27 @@ export class LineageRepository {
   }
 
   async ofRequest(requestId: string): Promise<LineageRow[]> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_request_lineage WHERE request_id = $1 ORDER BY task_created_at, task_id`, [requestId]);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT * FROM salesforce_request_lineage WHERE request_id = $1 ORDER BY task_created_at, task_id`,
+      [requestId],
+    );
     return rows.map(lineageOf);
   }
 
   /** The request(s) behind a task, within the caller's scope. */
   async byTask(taskId: string, visible: '*' | readonly string[]): Promise<LineageRow[]> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_request_lineage WHERE task_id = $1 ORDER BY request_id`, [taskId]);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_request_lineage WHERE task_id = $1 ORDER BY request_id`, [
+      taskId,
+    ]);
     return rows.map(lineageOf).filter((r) => visible === '*' || visible.includes(r.clientId));
   }
 
   /** The request(s) behind a deliverable, found by its sha256. */
   async byArtifact(sha256: string, visible: '*' | readonly string[]): Promise<LineageRow[]> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_request_lineage WHERE deliverables LIKE $1 ORDER BY request_id, task_id`, [`%"sha256":"${sha256}"%`]);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT * FROM salesforce_request_lineage WHERE deliverables LIKE $1 ORDER BY request_id, task_id`,
+      [`%"sha256":"${sha256}"%`],
+    );
     return rows.map(lineageOf).filter((r) => (visible === '*' || visible.includes(r.clientId)) && r.deliverables.some((d) => d.sha256 === sha256));
   }
 
@@ -61,9 +69,21 @@ export class LineageRepository {
   }
 
   async latestBundle(requestId: string): Promise<EvidenceBundleRow | undefined> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_evidence_bundles WHERE request_id = $1 ORDER BY created_at DESC LIMIT 1`, [requestId]);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT * FROM salesforce_evidence_bundles WHERE request_id = $1 ORDER BY created_at DESC LIMIT 1`,
+      [requestId],
+    );
     const r = rows[0];
-    return r ? { requestId: String(r['request_id']), sha256: String(r['sha256']), lakeKey: String(r['lake_key']), manifestLakeKey: String(r['manifest_lake_key']), files: Number(r['files']), createdAt: new Date(r['created_at'] as Date).toISOString() } : undefined;
+    return r
+      ? {
+          requestId: String(r['request_id']),
+          sha256: String(r['sha256']),
+          lakeKey: String(r['lake_key']),
+          manifestLakeKey: String(r['manifest_lake_key']),
+          files: Number(r['files']),
+          createdAt: new Date(r['created_at'] as Date).toISOString(),
+        }
+      : undefined;
   }
 }
 

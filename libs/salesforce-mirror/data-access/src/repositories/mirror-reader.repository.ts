@@ -84,25 +84,44 @@ export class MirrorReaderRepository {
     if (f.modifiedSince) where.push(`system_modstamp >= ${p(f.modifiedSince)}`);
     if (!f.includeDeleted) where.push('deleted_at IS NULL');
     if (f.cursor) where.push(`id > ${p(f.cursor)}`);
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_it_requests WHERE ${where.join(' AND ')} ORDER BY id LIMIT ${p(f.limit + 1)}`, params);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT * FROM salesforce_it_requests WHERE ${where.join(' AND ')} ORDER BY id LIMIT ${p(f.limit + 1)}`,
+      params,
+    );
     const items = rows.slice(0, f.limit).map(requestOf);
     return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].requestId : null };
   }
 
   async get(requestId: string, visible: '*' | readonly string[]): Promise<MirroredRequest | undefined> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_it_requests WHERE id = $1 AND client_id IS NOT NULL`, [requestId]);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_it_requests WHERE id = $1 AND client_id IS NOT NULL`, [
+      requestId,
+    ]);
     const r = rows[0] ? requestOf(rows[0]) : undefined;
     if (!r || (visible !== '*' && !visible.includes(r.clientId))) return undefined;
     return r;
   }
 
-  async history(requestId: string): Promise<Array<{ id: string; field: string; oldValue: string | null; newValue: string | null; changedAt: string; changedBy: string | null }>> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_request_history WHERE request_id = $1 ORDER BY created_date, id`, [requestId]);
-    return rows.map((r) => ({ id: String(r['id']), field: String(r['field']), oldValue: (r['old_value'] as string | null) ?? null, newValue: (r['new_value'] as string | null) ?? null, changedAt: iso(r['created_date'] as Date)!, changedBy: (r['created_by_id'] as string | null) ?? null }));
+  async history(
+    requestId: string,
+  ): Promise<Array<{ id: string; field: string; oldValue: string | null; newValue: string | null; changedAt: string; changedBy: string | null }>> {
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT * FROM salesforce_request_history WHERE request_id = $1 ORDER BY created_date, id`,
+      [requestId],
+    );
+    return rows.map((r) => ({
+      id: String(r['id']),
+      field: String(r['field']),
+      oldValue: (r['old_value'] as string | null) ?? null,
+      newValue: (r['new_value'] as string | null) ?? null,
+      changedAt: iso(r['created_date'] as Date)!,
+      changedBy: (r['created_by_id'] as string | null) ?? null,
+    }));
   }
 
   async items(requestId: string): Promise<MirroredItem[]> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_request_items WHERE request_id = $1 ORDER BY created_date, id`, [requestId]);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_request_items WHERE request_id = $1 ORDER BY created_date, id`, [
+      requestId,
+    ]);
     return rows.map((r) => ({
       id: String(r['id']),
       objectName: String(r['object_name']),

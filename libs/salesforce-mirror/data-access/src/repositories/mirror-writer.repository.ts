@@ -15,7 +15,20 @@ export class MirrorWriterRepository {
       m,
       'salesforce_it_requests',
       ['id', 'client_id', 'name', 'subject', 'status', 'priority', 'category', 'fields', 'created_date', 'system_modstamp', 'deleted_at', 'mirrored_at'],
-      rows.map((r) => [r.id, r.clientId, r.name.slice(0, 80), r.subject?.slice(0, 255) ?? null, r.status, r.priority, r.category, JSON.stringify(r.fields), r.createdDate, r.systemModstamp, null, new Date().toISOString()]),
+      rows.map((r) => [
+        r.id,
+        r.clientId,
+        r.name.slice(0, 80),
+        r.subject?.slice(0, 255) ?? null,
+        r.status,
+        r.priority,
+        r.category,
+        JSON.stringify(r.fields),
+        r.createdDate,
+        r.systemModstamp,
+        null,
+        new Date().toISOString(),
+      ]),
       'id',
       ['client_id', 'name', 'subject', 'status', 'priority', 'category', 'fields', 'created_date', 'system_modstamp', 'deleted_at', 'mirrored_at'],
       { fields: 'jsonb' },
@@ -37,8 +50,36 @@ export class MirrorWriterRepository {
     await upsertRows(
       m,
       'salesforce_request_items',
-      ['id', 'object_name', 'request_id', 'feed_item_id', 'title', 'body', 'item_type', 'fields', 'created_date', 'created_by_id', 'system_modstamp', 'deleted_at', 'mirrored_at'],
-      rows.map((r) => [r.id, r.objectName, r.requestId, r.feedItemId, r.title?.slice(0, 255) ?? null, r.body, r.itemType, JSON.stringify(r.fields), r.createdDate, r.createdById, r.systemModstamp, null, new Date().toISOString()]),
+      [
+        'id',
+        'object_name',
+        'request_id',
+        'feed_item_id',
+        'title',
+        'body',
+        'item_type',
+        'fields',
+        'created_date',
+        'created_by_id',
+        'system_modstamp',
+        'deleted_at',
+        'mirrored_at',
+      ],
+      rows.map((r) => [
+        r.id,
+        r.objectName,
+        r.requestId,
+        r.feedItemId,
+        r.title?.slice(0, 255) ?? null,
+        r.body,
+        r.itemType,
+        JSON.stringify(r.fields),
+        r.createdDate,
+        r.createdById,
+        r.systemModstamp,
+        null,
+        new Date().toISOString(),
+      ]),
       'id',
       ['request_id', 'feed_item_id', 'title', 'body', 'item_type', 'fields', 'system_modstamp', 'deleted_at', 'mirrored_at'],
       { fields: 'jsonb' },
@@ -46,7 +87,14 @@ export class MirrorWriterRepository {
   }
 
   async upsertLinks(rows: readonly LinkRow[], m: EntityManager = this.ds.manager): Promise<void> {
-    await upsertRows(m, 'salesforce_content_links', ['id', 'request_id', 'content_document_id', 'system_modstamp', 'deleted_at'], rows.map((r) => [r.id, r.requestId, r.contentDocumentId, r.systemModstamp, null]), 'id', ['request_id', 'content_document_id', 'system_modstamp', 'deleted_at']);
+    await upsertRows(
+      m,
+      'salesforce_content_links',
+      ['id', 'request_id', 'content_document_id', 'system_modstamp', 'deleted_at'],
+      rows.map((r) => [r.id, r.requestId, r.contentDocumentId, r.systemModstamp, null]),
+      'id',
+      ['request_id', 'content_document_id', 'system_modstamp', 'deleted_at'],
+    );
   }
 
   /** File metadata; a version whose checksum changed loses its lake copy until it is downloaded again. */
@@ -54,8 +102,32 @@ export class MirrorWriterRepository {
     await upsertRows(
       m,
       'salesforce_request_files',
-      ['content_version_id', 'content_document_id', 'title', 'path_on_client', 'file_extension', 'content_size', 'checksum_md5', 'is_latest', 'system_modstamp', 'deleted_at', 'mirrored_at'],
-      rows.map((r) => [r.contentVersionId, r.contentDocumentId, r.title.slice(0, 255), r.pathOnClient, r.fileExtension, r.contentSize, r.checksumMd5, r.isLatest, r.systemModstamp, null, new Date().toISOString()]),
+      [
+        'content_version_id',
+        'content_document_id',
+        'title',
+        'path_on_client',
+        'file_extension',
+        'content_size',
+        'checksum_md5',
+        'is_latest',
+        'system_modstamp',
+        'deleted_at',
+        'mirrored_at',
+      ],
+      rows.map((r) => [
+        r.contentVersionId,
+        r.contentDocumentId,
+        r.title.slice(0, 255),
+        r.pathOnClient,
+        r.fileExtension,
+        r.contentSize,
+        r.checksumMd5,
+        r.isLatest,
+        r.systemModstamp,
+        null,
+        new Date().toISOString(),
+      ]),
       'content_version_id',
       ['title', 'path_on_client', 'file_extension', 'content_size', 'checksum_md5', 'is_latest', 'system_modstamp', 'deleted_at', 'mirrored_at'],
     );
@@ -88,7 +160,10 @@ export class MirrorWriterRepository {
   /** Versions of deleted ContentDocuments go with them. */
   async markDocumentsDeleted(documentIds: readonly string[], at: string): Promise<number> {
     if (!documentIds.length) return 0;
-    const rows: unknown[] = await this.ds.query(`WITH gone AS (UPDATE salesforce_request_files SET deleted_at = $2 WHERE content_document_id = ANY($1) AND deleted_at IS NULL RETURNING content_version_id) SELECT * FROM gone`, [documentIds, at]);
+    const rows: unknown[] = await this.ds.query(
+      `WITH gone AS (UPDATE salesforce_request_files SET deleted_at = $2 WHERE content_document_id = ANY($1) AND deleted_at IS NULL RETURNING content_version_id) SELECT * FROM gone`,
+      [documentIds, at],
+    );
     await this.ds.query(`UPDATE salesforce_content_links SET deleted_at = $2 WHERE content_document_id = ANY($1) AND deleted_at IS NULL`, [documentIds, at]);
     return rows.length;
   }

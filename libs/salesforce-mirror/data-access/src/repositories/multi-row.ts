@@ -6,7 +6,15 @@ import type { EntityManager } from 'typeorm';
  * best through single inserts). 400 rows × up to 13 columns stays far under PostgreSQL's
  * 65,535 parameters.
  */
-export async function upsertRows(m: EntityManager, table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>, key: string, update: readonly string[], casts: Readonly<Record<string, string>> = {}): Promise<void> {
+export async function upsertRows(
+  m: EntityManager,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<readonly unknown[]>,
+  key: string,
+  update: readonly string[],
+  casts: Readonly<Record<string, string>> = {},
+): Promise<void> {
   const size = 400;
   for (let i = 0; i < rows.length; i += size) {
     const batch = rows.slice(i, i + size);

@@ -37,8 +37,20 @@ export class SyncStateRepository {
   constructor(private readonly ds: DataSource) {}
 
   async states(): Promise<Map<string, ObjectSyncState>> {
-    const rows: Array<{ object_name: string; watermark: Date | null; deletes_checked_to: Date | null; fields: string; full_sync_at: Date | null }> = await this.ds.query(`SELECT * FROM salesforce_sync_state`);
-    return new Map(rows.map((r) => [r.object_name, { objectName: r.object_name, watermark: r.watermark ? new Date(r.watermark) : null, deletesCheckedTo: r.deletes_checked_to ? new Date(r.deletes_checked_to) : null, fields: JSON.parse(r.fields) as string[], fullSyncAt: r.full_sync_at ? new Date(r.full_sync_at) : null }]));
+    const rows: Array<{ object_name: string; watermark: Date | null; deletes_checked_to: Date | null; fields: string; full_sync_at: Date | null }> =
+      await this.ds.query(`SELECT * FROM salesforce_sync_state`);
+    return new Map(
+      rows.map((r) => [
+        r.object_name,
+        {
+          objectName: r.object_name,
+          watermark: r.watermark ? new Date(r.watermark) : null,
+          deletesCheckedTo: r.deletes_checked_to ? new Date(r.deletes_checked_to) : null,
+          fields: JSON.parse(r.fields) as string[],
+          fullSyncAt: r.full_sync_at ? new Date(r.full_sync_at) : null,
+        },
+      ]),
+    );
   }
 
   async saveState(s: ObjectSyncState): Promise<void> {
@@ -57,15 +69,37 @@ export class SyncStateRepository {
     await this.ds.query(`UPDATE salesforce_sync_runs SET mode = $2, reason = $3 WHERE sync_id = $1`, [syncId, mode, reason]);
   }
 
-  async finishRun(syncId: string, outcome: { status: 'succeeded' | 'failed'; counts: Record<string, number>; apiUsed: number | null; apiLimit: number | null; limitBackoffs: number; errorCode?: string; errorDetail?: string }): Promise<void> {
+  async finishRun(
+    syncId: string,
+    outcome: {
+      status: 'succeeded' | 'failed';
+      counts: Record<string, number>;
+      apiUsed: number | null;
+      apiLimit: number | null;
+      limitBackoffs: number;
+      errorCode?: string;
+      errorDetail?: string;
+    },
+  ): Promise<void> {
     await this.ds.query(
       `UPDATE salesforce_sync_runs SET status = $2, counts = $3, api_used = $4, api_limit = $5, limit_backoffs = $6, error_code = $7, error_detail = $8, finished_at = now() WHERE sync_id = $1`,
-      [syncId, outcome.status, JSON.stringify(outcome.counts), outcome.apiUsed, outcome.apiLimit, outcome.limitBackoffs, outcome.errorCode ?? null, outcome.errorDetail?.slice(0, 2000) ?? null],
+      [
+        syncId,
+        outcome.status,
+        JSON.stringify(outcome.counts),
+        outcome.apiUsed,
+        outcome.apiLimit,
+        outcome.limitBackoffs,
+        outcome.errorCode ?? null,
+        outcome.errorDetail?.slice(0, 2000) ?? null,
+      ],
     );
   }
 
   async runs(limit: number): Promise<SyncRunRow[]> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_sync_runs ORDER BY started_at DESC, sync_id DESC LIMIT $1`, [limit]);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT * FROM salesforce_sync_runs ORDER BY started_at DESC, sync_id DESC LIMIT $1`, [
+      limit,
+    ]);
     return rows.map((r) => ({
       syncId: String(r['sync_id']),
       mode: r['mode'] as SyncRunRow['mode'],
@@ -87,7 +121,10 @@ export class SyncStateRepository {
   }
 
   async reports(limit: number): Promise<CompletenessRow[]> {
-    const rows: Array<{ sync_id: string; clean: boolean; objects: string; checked_at: Date }> = await this.ds.query(`SELECT * FROM salesforce_completeness_reports ORDER BY checked_at DESC, sync_id DESC LIMIT $1`, [limit]);
+    const rows: Array<{ sync_id: string; clean: boolean; objects: string; checked_at: Date }> = await this.ds.query(
+      `SELECT * FROM salesforce_completeness_reports ORDER BY checked_at DESC, sync_id DESC LIMIT $1`,
+      [limit],
+    );
     return rows.map((r) => ({ syncId: r.sync_id, clean: r.clean, objects: JSON.parse(r.objects) as unknown[], checkedAt: iso(r.checked_at)! }));
   }
 }

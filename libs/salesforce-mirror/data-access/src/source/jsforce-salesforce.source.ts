@@ -81,12 +81,14 @@ export class JsforceSalesforceSource implements SalesforceSource {
           continue;
         }
         if (code === 'REQUEST_LIMIT_EXCEEDED') {
-          if (attempt >= retries) throw new SalesforceSourceError('SALESFORCE_LIMIT_EXCEEDED', `${what}: the org's API limit is exhausted (${retries} backoffs)`, { cause: e });
+          if (attempt >= retries)
+            throw new SalesforceSourceError('SALESFORCE_LIMIT_EXCEEDED', `${what}: the org's API limit is exhausted (${retries} backoffs)`, { cause: e });
           this.limitBackoffs++;
           await sleep((this.options.limitBackoffMs ?? 1_000) * 2 ** attempt);
           continue;
         }
-        if (code === 'INVALID_REPLICATION_DATE') throw new SalesforceSourceError('SALESFORCE_REPLICATION_WINDOW_LOST', `${what}: ${(e as Error).message.slice(0, 200)}`, { cause: e });
+        if (code === 'INVALID_REPLICATION_DATE')
+          throw new SalesforceSourceError('SALESFORCE_REPLICATION_WINDOW_LOST', `${what}: ${(e as Error).message.slice(0, 200)}`, { cause: e });
         if (e instanceof SalesforceSourceError) throw e;
         throw new SalesforceSourceError('SALESFORCE_REQUEST_FAILED', `${what}: ${code ?? 'error'}: ${(e as Error).message.slice(0, 300)}`, { cause: e });
       }
@@ -114,14 +116,24 @@ export class JsforceSalesforceSource implements SalesforceSource {
 
   async *bulkQuery(soql: string): AsyncIterable<SalesforceRecord[]> {
     const job = await this.call('bulk query job', (c) =>
-      c.request<{ id: string }>({ method: 'POST', url: '/jobs/query', body: JSON.stringify({ operation: 'query', query: soql }), headers: { 'content-type': 'application/json' } }),
+      c.request<{ id: string }>({
+        method: 'POST',
+        url: '/jobs/query',
+        body: JSON.stringify({ operation: 'query', query: soql }),
+        headers: { 'content-type': 'application/json' },
+      }),
     );
     const deadline = Date.now() + (this.options.pollTimeoutMs ?? 10 * 60_000);
     for (;;) {
       const info = await this.call('bulk job state', (c) => c.request<{ state: string; errorMessage?: string }>(`/jobs/query/${job.id}`));
       if (info.state === 'JobComplete') break;
-      if (info.state === 'Failed' || info.state === 'Aborted') throw new SalesforceSourceError('SALESFORCE_REQUEST_FAILED', `bulk query job ${job.id} ${info.state}${info.errorMessage ? `: ${info.errorMessage.slice(0, 200)}` : ''}`);
-      if (Date.now() > deadline) throw new SalesforceSourceError('SALESFORCE_REQUEST_FAILED', `bulk query job ${job.id} still ${info.state} at the poll timeout`);
+      if (info.state === 'Failed' || info.state === 'Aborted')
+        throw new SalesforceSourceError(
+          'SALESFORCE_REQUEST_FAILED',
+          `bulk query job ${job.id} ${info.state}${info.errorMessage ? `: ${info.errorMessage.slice(0, 200)}` : ''}`,
+        );
+      if (Date.now() > deadline)
+        throw new SalesforceSourceError('SALESFORCE_REQUEST_FAILED', `bulk query job ${job.id} still ${info.state} at the poll timeout`);
       await sleep(this.options.pollIntervalMs ?? 1_000);
     }
     let locator: string | null = null;

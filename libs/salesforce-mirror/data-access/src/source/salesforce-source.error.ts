@@ -1,4 +1,9 @@
-export const salesforceSourceErrorCodes = ['SALESFORCE_AUTH_FAILED', 'SALESFORCE_LIMIT_EXCEEDED', 'SALESFORCE_REPLICATION_WINDOW_LOST', 'SALESFORCE_REQUEST_FAILED'] as const;
+export const salesforceSourceErrorCodes = [
+  'SALESFORCE_AUTH_FAILED',
+  'SALESFORCE_LIMIT_EXCEEDED',
+  'SALESFORCE_REPLICATION_WINDOW_LOST',
+  'SALESFORCE_REQUEST_FAILED',
+] as const;
 export type SalesforceSourceErrorCode = (typeof salesforceSourceErrorCodes)[number];
 
 /** A failure talking to Salesforce, with a stable code; never carries a token or an instance URL. */

@@ -24,7 +24,15 @@ export function compareIds(object: string, source: Iterable<string>, mirror: Ite
   const m = new Set(mirror);
   const missing = [...s].filter((id) => !m.has(id)).sort();
   const extra = [...m].filter((id) => !s.has(id)).sort();
-  return { object, sourceCount: s.size, mirrorCount: m.size, missingCount: missing.length, extraCount: extra.length, missing: missing.slice(0, sampleSize), extra: extra.slice(0, sampleSize) };
+  return {
+    object,
+    sourceCount: s.size,
+    mirrorCount: m.size,
+    missingCount: missing.length,
+    extraCount: extra.length,
+    missing: missing.slice(0, sampleSize),
+    extra: extra.slice(0, sampleSize),
+  };
 }
 
 export function completenessReport(objects: ObjectCompleteness[]): CompletenessReport {

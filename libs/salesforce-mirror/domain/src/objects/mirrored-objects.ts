@@ -4,7 +4,14 @@
  * (the object can be queried without a filter); otherwise read by REST query in chunks of parent
  * ids (ContentDocumentLink, for one, must be filtered by LinkedEntityId).
  */
-export type MirroredObjectName = 'IT_Request__c' | 'IT_Request__History' | 'IT_Request__Feed' | 'FeedComment' | 'Note' | 'ContentDocumentLink' | 'ContentVersion';
+export type MirroredObjectName =
+  | 'IT_Request__c'
+  | 'IT_Request__History'
+  | 'IT_Request__Feed'
+  | 'FeedComment'
+  | 'Note'
+  | 'ContentDocumentLink'
+  | 'ContentVersion';
 
 export interface MirroredObject {
   name: MirroredObjectName;
@@ -20,14 +27,63 @@ export interface MirroredObject {
 }
 
 export const mirroredObjects: readonly MirroredObject[] = [
-  { name: 'IT_Request__c', parentField: null, watermarkField: 'SystemModstamp', bulk: true, deletesFrom: 'IT_Request__c', required: ['Id', 'Name', 'Client__c', 'SystemModstamp', 'CreatedDate'] },
+  {
+    name: 'IT_Request__c',
+    parentField: null,
+    watermarkField: 'SystemModstamp',
+    bulk: true,
+    deletesFrom: 'IT_Request__c',
+    required: ['Id', 'Name', 'Client__c', 'SystemModstamp', 'CreatedDate'],
+  },
   // History rows are written once and never change: CreatedDate is their watermark.
-  { name: 'IT_Request__History', parentField: 'ParentId', watermarkField: 'CreatedDate', bulk: true, deletesFrom: null, required: ['Id', 'ParentId', 'Field', 'OldValue', 'NewValue', 'CreatedDate', 'CreatedById'] },
-  { name: 'IT_Request__Feed', parentField: 'ParentId', watermarkField: 'SystemModstamp', bulk: true, deletesFrom: 'IT_Request__Feed', required: ['Id', 'ParentId', 'Type', 'Body', 'CreatedDate', 'CreatedById', 'SystemModstamp'] },
-  { name: 'FeedComment', parentField: 'ParentId', watermarkField: 'SystemModstamp', bulk: false, deletesFrom: 'FeedComment', required: ['Id', 'FeedItemId', 'ParentId', 'CommentBody', 'CreatedDate', 'CreatedById', 'SystemModstamp'] },
-  { name: 'Note', parentField: 'ParentId', watermarkField: 'SystemModstamp', bulk: false, deletesFrom: 'Note', required: ['Id', 'ParentId', 'Title', 'Body', 'CreatedDate', 'CreatedById', 'SystemModstamp'] },
-  { name: 'ContentDocumentLink', parentField: 'LinkedEntityId', watermarkField: 'SystemModstamp', bulk: false, deletesFrom: null, required: ['Id', 'LinkedEntityId', 'ContentDocumentId', 'SystemModstamp'] },
-  { name: 'ContentVersion', parentField: 'ContentDocumentId', watermarkField: 'SystemModstamp', bulk: false, deletesFrom: 'ContentDocument', required: ['Id', 'ContentDocumentId', 'Title', 'PathOnClient', 'FileExtension', 'ContentSize', 'Checksum', 'IsLatest', 'SystemModstamp'] },
+  {
+    name: 'IT_Request__History',
+    parentField: 'ParentId',
+    watermarkField: 'CreatedDate',
+    bulk: true,
+    deletesFrom: null,
+    required: ['Id', 'ParentId', 'Field', 'OldValue', 'NewValue', 'CreatedDate', 'CreatedById'],
+  },
+  {
+    name: 'IT_Request__Feed',
+    parentField: 'ParentId',
+    watermarkField: 'SystemModstamp',
+    bulk: true,
+    deletesFrom: 'IT_Request__Feed',
+    required: ['Id', 'ParentId', 'Type', 'Body', 'CreatedDate', 'CreatedById', 'SystemModstamp'],
+  },
+  {
+    name: 'FeedComment',
+    parentField: 'ParentId',
+    watermarkField: 'SystemModstamp',
+    bulk: false,
+    deletesFrom: 'FeedComment',
+    required: ['Id', 'FeedItemId', 'ParentId', 'CommentBody', 'CreatedDate', 'CreatedById', 'SystemModstamp'],
+  },
+  {
+    name: 'Note',
+    parentField: 'ParentId',
+    watermarkField: 'SystemModstamp',
+    bulk: false,
+    deletesFrom: 'Note',
+    required: ['Id', 'ParentId', 'Title', 'Body', 'CreatedDate', 'CreatedById', 'SystemModstamp'],
+  },
+  {
+    name: 'ContentDocumentLink',
+    parentField: 'LinkedEntityId',
+    watermarkField: 'SystemModstamp',
+    bulk: false,
+    deletesFrom: null,
+    required: ['Id', 'LinkedEntityId', 'ContentDocumentId', 'SystemModstamp'],
+  },
+  {
+    name: 'ContentVersion',
+    parentField: 'ContentDocumentId',
+    watermarkField: 'SystemModstamp',
+    bulk: false,
+    deletesFrom: 'ContentDocument',
+    required: ['Id', 'ContentDocumentId', 'Title', 'PathOnClient', 'FileExtension', 'ContentSize', 'Checksum', 'IsLatest', 'SystemModstamp'],
+  },
 ];
 
 export function mirroredObject(name: MirroredObjectName): MirroredObject {

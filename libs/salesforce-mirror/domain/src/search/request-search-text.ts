@@ -18,7 +18,9 @@ const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) : s);
 /** One chunk per part, each with a locator (`request`, `note:<id>`, `feed:<id>`); empty parts dropped. */
 export function requestChunks(parts: RequestTextParts): RequestChunk[] {
   const chunks: RequestChunk[] = [];
-  const head = [`${parts.name}: ${parts.subject ?? ''}`.trim(), parts.status ? `Status: ${parts.status}` : '', parts.description ?? ''].filter(Boolean).join('\n');
+  const head = [`${parts.name}: ${parts.subject ?? ''}`.trim(), parts.status ? `Status: ${parts.status}` : '', parts.description ?? '']
+    .filter(Boolean)
+    .join('\n');
   if (head) chunks.push({ locator: 'request', text: clip(head, 20_000) });
   for (const n of parts.notes) {
     const text = [n.title ?? '', n.body ?? ''].filter(Boolean).join('\n');

@@ -25,8 +25,13 @@ describe('sync windows', () => {
 
   it('selects every described field, a new custom one included, but never a blob', () => {
     const fields = selectFields(mirroredObject('IT_Request__c'), [
-      { name: 'Id', type: 'id' }, { name: 'Name', type: 'string' }, { name: 'Client__c', type: 'string' }, { name: 'SystemModstamp', type: 'datetime' },
-      { name: 'CreatedDate', type: 'datetime' }, { name: 'Cost_Center__c', type: 'string' }, { name: 'Photo__c', type: 'base64' },
+      { name: 'Id', type: 'id' },
+      { name: 'Name', type: 'string' },
+      { name: 'Client__c', type: 'string' },
+      { name: 'SystemModstamp', type: 'datetime' },
+      { name: 'CreatedDate', type: 'datetime' },
+      { name: 'Cost_Center__c', type: 'string' },
+      { name: 'Photo__c', type: 'base64' },
     ]);
     expect(fields).toContain('Cost_Center__c');
     expect(fields).not.toContain('Photo__c');

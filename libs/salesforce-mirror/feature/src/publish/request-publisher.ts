@@ -35,19 +35,46 @@ export class RequestPublisher {
     await eachLimit(changed, 4, async (requestId) => {
       const request = await this.reader.get(requestId, '*');
       if (!request || request.deletedAt) return;
-      const [history, items, files, lineage] = await Promise.all([this.reader.history(requestId), this.reader.items(requestId), this.reader.files(requestId), this.lineage.ofRequest(requestId)]);
+      const [history, items, files, lineage] = await Promise.all([
+        this.reader.history(requestId),
+        this.reader.items(requestId),
+        this.reader.files(requestId),
+        this.lineage.ofRequest(requestId),
+      ]);
       const liveFiles = files.filter((f) => !f.deletedAt && f.sha256);
       const { fields, ...summary } = request;
-      const body = canonicalJson({ request: summary, fields, history, items: items.filter((i) => !i.deletedAt), files: liveFiles.map(({ lakeKey: _k, ...f }) => f), lineage });
+      const body = canonicalJson({
+        request: summary,
+        fields,
+        history,
+        items: items.filter((i) => !i.deletedAt),
+        files: liveFiles.map(({ lakeKey: _k, ...f }) => f),
+        lineage,
+      });
       const requestObject = await this.lake.put(EVIDENCE_AREA, body, { contentType: 'application/json', metadata: { request: requestId } });
-      const manifest = evidenceManifest(requestId, request.clientId, requestObject.sha256, liveFiles.map((f) => ({ contentVersionId: f.contentVersionId, fileName: f.fileName ?? f.title, size: f.size ?? 0, sha256: f.sha256! })));
+      const manifest = evidenceManifest(
+        requestId,
+        request.clientId,
+        requestObject.sha256,
+        liveFiles.map((f) => ({ contentVersionId: f.contentVersionId, fileName: f.fileName ?? f.title, size: f.size ?? 0, sha256: f.sha256! })),
+      );
       const manifestObject = await this.lake.put(EVIDENCE_AREA, canonicalJson(manifest), { contentType: 'application/json', metadata: { request: requestId } });
       const notes = items.filter((i) => i.objectName === 'Note' && !i.deletedAt);
       const feed = items.filter((i) => i.objectName !== 'Note' && !i.deletedAt);
-      const chunks = requestChunks({ name: request.name, subject: request.subject, description: (fields['Description__c'] as string | null) ?? null, status: request.status, notes, feed });
+      const chunks = requestChunks({
+        name: request.name,
+        subject: request.subject,
+        description: (fields['Description__c'] as string | null) ?? null,
+        status: request.status,
+        notes,
+        feed,
+      });
       const text = chunks.map((c) => c.text).join('\n\n');
       await this.ds.transaction(async (m) => {
-        const fresh = await this.lineage.saveBundle({ requestId, sha256: manifestObject.sha256, lakeKey: requestObject.key, manifestLakeKey: manifestObject.key, files: liveFiles.length }, m);
+        const fresh = await this.lineage.saveBundle(
+          { requestId, sha256: manifestObject.sha256, lakeKey: requestObject.key, manifestLakeKey: manifestObject.key, files: liveFiles.length },
+          m,
+        );
         if (!fresh) return;
         bundles++;
         if (!chunks.length) return;
@@ -79,7 +106,19 @@ export class RequestPublisher {
       await this.ds.transaction((m) =>
         addToOutbox(m, 'salesforce.search-documents.v1', {
           messageId: `salesforce-search:${requestId}:deleted`,
-          body: { documentId: `salesforce:${requestId}`, clientId, source: 'salesforce', module: 'requests', objectId: requestId, kind: 'request-body', title: '', text: '', sha256: sha256(''), locator: 'request', action: 'delete' },
+          body: {
+            documentId: `salesforce:${requestId}`,
+            clientId,
+            source: 'salesforce',
+            module: 'requests',
+            objectId: requestId,
+            kind: 'request-body',
+            title: '',
+            text: '',
+            sha256: sha256(''),
+            locator: 'request',
+            action: 'delete',
+          },
         }),
       );
       searchDocuments++;

@@ -25,7 +25,9 @@ export function requestDetail(
     fields: r.fields,
     history,
     files: files.map(({ lakeKey, ...f }) => ({ ...f, downloadable: Boolean(lakeKey) && !f.deletedAt })),
-    notes: items.filter((i) => i.objectName === 'Note').map((n) => ({ id: n.id, title: n.title, body: n.body, createdDate: n.createdDate, createdBy: n.createdBy, deletedAt: n.deletedAt })),
+    notes: items
+      .filter((i) => i.objectName === 'Note')
+      .map((n) => ({ id: n.id, title: n.title, body: n.body, createdDate: n.createdDate, createdBy: n.createdBy, deletedAt: n.deletedAt })),
     feed: items
       .filter((i) => i.objectName === 'IT_Request__Feed')
       .map((f) => ({
@@ -35,7 +37,9 @@ export function requestDetail(
         createdDate: f.createdDate,
         createdBy: f.createdBy,
         deletedAt: f.deletedAt,
-        comments: comments.filter((c) => c.feedItemId === f.id).map((c) => ({ id: c.id, body: c.body, createdDate: c.createdDate, createdBy: c.createdBy, deletedAt: c.deletedAt })),
+        comments: comments
+          .filter((c) => c.feedItemId === f.id)
+          .map((c) => ({ id: c.id, body: c.body, createdDate: c.createdDate, createdBy: c.createdBy, deletedAt: c.deletedAt })),
       })),
     lineage: lineage.map(lineageEntry),
     evidence: bundle ? { sha256: bundle.sha256, files: bundle.files, createdAt: bundle.createdAt } : null,

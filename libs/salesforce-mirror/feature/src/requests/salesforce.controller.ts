@@ -46,14 +46,20 @@ export class SalesforceController {
   }
 
   @Get('requests')
-  async list(@CurrentIdentity() identity: Identity, @Query(new ZodPipe(salesforceRequestListQuerySchema)) query: SalesforceRequestListQuery): Promise<SalesforceRequestList> {
+  async list(
+    @CurrentIdentity() identity: Identity,
+    @Query(new ZodPipe(salesforceRequestListQuerySchema)) query: SalesforceRequestListQuery,
+  ): Promise<SalesforceRequestList> {
     if (query.clientId) assertClientVisible(identity, query.clientId);
     const page = await this.reader.list(query, visibleClientIds(identity));
     return { items: page.items.map(requestSummary), nextCursor: page.nextCursor };
   }
 
   @Get('requests/:requestId')
-  async detail(@CurrentIdentity() identity: Identity, @Param(new ZodPipe(salesforceRequestParamsSchema)) { requestId }: { requestId: string }): Promise<SalesforceRequestDetail> {
+  async detail(
+    @CurrentIdentity() identity: Identity,
+    @Param(new ZodPipe(salesforceRequestParamsSchema)) { requestId }: { requestId: string },
+  ): Promise<SalesforceRequestDetail> {
     const request = await this.reader.get(requestId, visibleClientIds(identity));
     if (!request) throw new AppError('NOT_FOUND', `no IT request ${requestId}`);
     const [history, items, files, lineage, bundle] = await Promise.all([
@@ -89,7 +95,10 @@ export class SalesforceController {
 
   /** The request behind a task or a deliverable (lineage read the other way). */
   @Get('lineage')
-  async lineageOf(@CurrentIdentity() identity: Identity, @Query(new ZodPipe(salesforceLineageQuerySchema)) query: SalesforceLineageQuery): Promise<SalesforceLineageAnswer> {
+  async lineageOf(
+    @CurrentIdentity() identity: Identity,
+    @Query(new ZodPipe(salesforceLineageQuerySchema)) query: SalesforceLineageQuery,
+  ): Promise<SalesforceLineageAnswer> {
     const visible = visibleClientIds(identity);
     const rows = query.taskId ? await this.lineage.byTask(query.taskId, visible) : await this.lineage.byArtifact(query.artifactSha256 ?? '', visible);
     const items = [];
@@ -109,7 +118,13 @@ export class SalesforceController {
     const states = [...(await sync.state.states()).values()];
     const iso = (d: Date | null) => (d ? d.toISOString() : null);
     return {
-      objects: states.map((s) => ({ object: s.objectName, watermark: iso(s.watermark), deletesCheckedTo: iso(s.deletesCheckedTo), fullSyncAt: iso(s.fullSyncAt), fields: s.fields.length })),
+      objects: states.map((s) => ({
+        object: s.objectName,
+        watermark: iso(s.watermark),
+        deletesCheckedTo: iso(s.deletesCheckedTo),
+        fullSyncAt: iso(s.fullSyncAt),
+        fields: s.fields.length,
+      })),
       runs: await sync.state.runs(20),
     };
   }

@@ -17,7 +17,8 @@ export async function checkCompleteness(source: SalesforceSource, writer: Mirror
     } else {
       const parents = object.name === 'ContentVersion' ? await writer.linkedDocumentIds() : await writer.liveIds('IT_Request__c');
       for (const part of chunk(parents, parentChunk)) {
-        for await (const page of source.query(`SELECT Id FROM ${object.name} WHERE ${object.parentField} IN (${soqlIds(part)})`)) ids.push(...page.map((r) => String(r['Id'])));
+        for await (const page of source.query(`SELECT Id FROM ${object.name} WHERE ${object.parentField} IN (${soqlIds(part)})`))
+          ids.push(...page.map((r) => String(r['Id'])));
       }
     }
     objects.push(compareIds(object.name, ids, await writer.liveIds(object.name as MirrorObject)));

@@ -122,7 +122,10 @@ export class MirrorSync {
           const rows = page.map((r) => normalizeRecord(r, types));
           await this.write(object.name, rows, changed);
           for (const r of rows) seen.add(String(r['Id']));
-          watermark = advanceWatermark(watermark, rows.map((r) => r[object.watermarkField] as string | null));
+          watermark = advanceWatermark(
+            watermark,
+            rows.map((r) => r[object.watermarkField] as string | null),
+          );
           add(object.name, rows.length);
         }
         if (whole) {
@@ -144,7 +147,8 @@ export class MirrorSync {
         });
       }
       for (const d of deletes) {
-        if (mirroredObject(d.object as MirroredObjectName).deletesFrom === 'ContentDocument') add('deleted', await this.writer.markDocumentsDeleted(d.ids, d.at));
+        if (mirroredObject(d.object as MirroredObjectName).deletesFrom === 'ContentDocument')
+          add('deleted', await this.writer.markDocumentsDeleted(d.ids, d.at));
         else {
           // getDeleted windows overlap: only a row this sync took from live counts (and is published as a delete).
           const marked = await this.writer.markDeleted(d.object as MirrorObject, d.ids, d.at);
@@ -178,7 +182,13 @@ export class MirrorSync {
   /** Marks the run done (after publishing, which the caller does). */
   async finish(outcome: MirrorSyncOutcome): Promise<void> {
     const limits = this.source.limits();
-    await this.state.finishRun(outcome.syncId, { status: 'succeeded', counts: outcome.counts, apiUsed: limits?.used ?? null, apiLimit: limits?.limit ?? null, limitBackoffs: this.source.limitBackoffs });
+    await this.state.finishRun(outcome.syncId, {
+      status: 'succeeded',
+      counts: outcome.counts,
+      apiUsed: limits?.used ?? null,
+      apiLimit: limits?.limit ?? null,
+      limitBackoffs: this.source.limitBackoffs,
+    });
   }
 
   /** Pages of records of one object: whole (Bulk when it can be read unfiltered) or since a datetime. */
@@ -232,7 +242,10 @@ export class MirrorSync {
   }
 
   /** getDeleted per object since its deletes were last checked (minus the overlap). */
-  private async readDeletes(states: ReadonlyMap<string, ObjectSyncState>, now: Date): Promise<Array<{ object: string; ids: string[]; at: string; coveredTo: Date }>> {
+  private async readDeletes(
+    states: ReadonlyMap<string, ObjectSyncState>,
+    now: Date,
+  ): Promise<Array<{ object: string; ids: string[]; at: string; coveredTo: Date }>> {
     const out: Array<{ object: string; ids: string[]; at: string; coveredTo: Date }> = [];
     for (const object of mirroredObjects) {
       if (!object.deletesFrom) continue;
@@ -247,4 +260,3 @@ export class MirrorSync {
     return out;
   }
 }
-

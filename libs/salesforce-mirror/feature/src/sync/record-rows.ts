@@ -22,7 +22,15 @@ export function requestRow(r: Rec): RequestRow {
 }
 
 export function historyRow(r: Rec): HistoryRow {
-  return { id: String(r['Id']), requestId: String(r['ParentId']), field: String(r['Field']), oldValue: s(r['OldValue']), newValue: s(r['NewValue']), createdDate: String(r['CreatedDate']), createdById: s(r['CreatedById']) };
+  return {
+    id: String(r['Id']),
+    requestId: String(r['ParentId']),
+    field: String(r['Field']),
+    oldValue: s(r['OldValue']),
+    newValue: s(r['NewValue']),
+    createdDate: String(r['CreatedDate']),
+    createdById: s(r['CreatedById']),
+  };
 }
 
 export function itemRow(object: ItemObject, r: Rec): ItemRow {
@@ -42,7 +50,12 @@ export function itemRow(object: ItemObject, r: Rec): ItemRow {
 }
 
 export function linkRow(r: Rec): LinkRow {
-  return { id: String(r['Id']), requestId: String(r['LinkedEntityId']), contentDocumentId: String(r['ContentDocumentId']), systemModstamp: String(r['SystemModstamp']) };
+  return {
+    id: String(r['Id']),
+    requestId: String(r['LinkedEntityId']),
+    contentDocumentId: String(r['ContentDocumentId']),
+    systemModstamp: String(r['SystemModstamp']),
+  };
 }
 
 export function fileRow(r: Rec): FileRow {

@@ -87,8 +87,14 @@ export class SalesforceSyncService implements OnApplicationBootstrap, OnApplicat
           outcome.counts['searchDocuments'] = published.searchDocuments;
           await sync.finish(outcome);
           this.relay.notify();
-          span.setAttributes({ 'leaf.salesforce.mode': outcome.mode, 'leaf.salesforce.requests': outcome.counts['IT_Request__c'] ?? 0, 'leaf.salesforce.clean': outcome.completeness.clean });
-          this.log.log(`salesforce sync ${outcome.syncId} (${outcome.mode}) done: ${JSON.stringify(outcome.counts)}; completeness ${outcome.completeness.clean ? 'clean' : 'NOT clean'}`);
+          span.setAttributes({
+            'leaf.salesforce.mode': outcome.mode,
+            'leaf.salesforce.requests': outcome.counts['IT_Request__c'] ?? 0,
+            'leaf.salesforce.clean': outcome.completeness.clean,
+          });
+          this.log.log(
+            `salesforce sync ${outcome.syncId} (${outcome.mode}) done: ${JSON.stringify(outcome.counts)}; completeness ${outcome.completeness.clean ? 'clean' : 'NOT clean'}`,
+          );
           const [run] = (await sync.state.runs(20)).filter((r) => r.syncId === outcome.syncId);
           const [report] = (await sync.state.reports(20)).filter((r) => r.syncId === outcome.syncId);
           return { run: run as SalesforceSyncRun, completeness: (report as SalesforceCompletenessReport | undefined) ?? null };

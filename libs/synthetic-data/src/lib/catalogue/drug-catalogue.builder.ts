@@ -1,12 +1,6 @@
 import type { DrugType, MonyCode } from '@leaf/contracts';
 import type { Prng } from '../random/mulberry32.prng';
-import {
-  brandMolecules,
-  genericMolecules,
-  specialtyBrandMolecules,
-  specialtyGenericMolecules,
-  type Molecule,
-} from './drug-molecules.catalogue';
+import { brandMolecules, genericMolecules, specialtyBrandMolecules, specialtyGenericMolecules, type Molecule } from './drug-molecules.catalogue';
 
 export interface DrugProduct {
   readonly ndc: string;

@@ -38,10 +38,4 @@ export const memberCountRange: Readonly<Record<Client['segment'], readonly [numb
 };
 
 /** Fictional PBM names, for the same reason as the sponsors. */
-export const pbmNames: readonly string[] = [
-  'Meridian Rx',
-  'Northstar Pharmacy Benefits',
-  'Clearpath PBM',
-  'Atlas Script Services',
-  'Beacon Rx Solutions',
-];
+export const pbmNames: readonly string[] = ['Meridian Rx', 'Northstar Pharmacy Benefits', 'Clearpath PBM', 'Atlas Script Services', 'Beacon Rx Solutions'];

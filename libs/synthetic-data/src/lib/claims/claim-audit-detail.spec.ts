@@ -1,8 +1,7 @@
 import type { Claim } from '@leaf/contracts';
 import { createSyntheticSeed } from '../seed/synthetic-seed.factory';
 
-const share = (claims: readonly Claim[], predicate: (c: Claim) => boolean) =>
-  claims.filter(predicate).length / claims.length;
+const share = (claims: readonly Claim[], predicate: (c: Claim) => boolean) => claims.filter(predicate).length / claims.length;
 
 describe('the PBM audit detail of synthetic claims', () => {
   const seed = createSyntheticSeed({ seed: 7, claims: 40_000 });
@@ -20,7 +19,12 @@ describe('the PBM audit detail of synthetic claims', () => {
     const nonUcGenerics = generics.filter((c) => !c.isUcPriced && !c.isCompound);
     expect(share(nonUcGenerics, (c) => c.basisOfReimbursement === 'mac')).toBeGreaterThan(0.8);
     expect(share(nonUcGenerics, (c) => c.basisOfReimbursement === 'mac')).toBeLessThan(0.9);
-    expect(share(brands.filter((c) => !c.isCompound), (c) => c.basisOfReimbursement === 'awp')).toBeGreaterThan(0.9);
+    expect(
+      share(
+        brands.filter((c) => !c.isCompound),
+        (c) => c.basisOfReimbursement === 'awp',
+      ),
+    ).toBeGreaterThan(0.9);
     expect(originals.filter((c) => c.isUcPriced).every((c) => c.basisOfReimbursement === 'uc')).toBe(true);
   });
 

@@ -1,9 +1,4 @@
-import type {
-  Claim,
-  MonyCode,
-  PharmacyType,
-  ReimbursementBasis,
-} from '@leaf/contracts';
+import type { Claim, MonyCode, PharmacyType, ReimbursementBasis } from '@leaf/contracts';
 import { addDays } from '../calendar/iso-date.calendar';
 import type { DrugProduct } from '../catalogue/drug-catalogue.builder';
 import { divideRounded, formatCents } from '../money/fixed-point.format';
@@ -95,25 +90,14 @@ export function drawAuditDetail(prng: Prng, c: AuditDetailInput): AuditDetail {
     daw = 1;
   } else if (mony === 'O') {
     const u = next();
-    daw =
-      u < auditDetailMix.daw1OnOriginator
-        ? 1
-        : u < auditDetailMix.daw1OnOriginator + auditDetailMix.daw2OnOriginator
-          ? 2
-          : 0;
+    daw = u < auditDetailMix.daw1OnOriginator ? 1 : u < auditDetailMix.daw1OnOriginator + auditDetailMix.daw2OnOriginator ? 2 : 0;
   }
 
   let basis: ReimbursementBasis;
   const u = next();
   if (c.isUcPriced) basis = 'uc';
   else if (c.isCompound) basis = 'submitted';
-  else if (!brand)
-    basis =
-      u < auditDetailMix.genericMac
-        ? 'mac'
-        : u < auditDetailMix.genericMac + auditDetailMix.genericNadac
-          ? 'nadac'
-          : 'awp';
+  else if (!brand) basis = u < auditDetailMix.genericMac ? 'mac' : u < auditDetailMix.genericMac + auditDetailMix.genericNadac ? 'nadac' : 'awp';
   else basis = u < auditDetailMix.brandWac ? 'wac' : 'awp';
 
   const pharmacyType: PharmacyType =
@@ -124,8 +108,7 @@ export function drawAuditDetail(prng: Prng, c: AuditDetailInput): AuditDetail {
           ? 'home_infusion'
           : 'specialty'
         : retailTypeOf(c.pharmacyNpi);
-  const outOfNetwork =
-    c.channelIndex <= 1 && next() < auditDetailMix.outOfNetworkAtRetail;
+  const outOfNetwork = c.channelIndex <= 1 && next() < auditDetailMix.outOfNetworkAtRetail;
 
   const late = next();
   const adjudicationDate =
@@ -136,11 +119,7 @@ export function drawAuditDetail(prng: Prng, c: AuditDetailInput): AuditDetail {
         : c.fillDate;
 
   let pharmacyCents = c.ingredientCostCents;
-  if (
-    basis === 'mac' &&
-    c.ingredientCostCents > 0 &&
-    next() < auditDetailMix.spreadOnGenericMac
-  )
+  if (basis === 'mac' && c.ingredientCostCents > 0 && next() < auditDetailMix.spreadOnGenericMac)
     pharmacyCents -= divideRounded(c.ingredientCostCents * between(3, 25), 100);
 
   const patientPayCents = brand ? between(25, 60) * 100 : between(0, 10) * 100;

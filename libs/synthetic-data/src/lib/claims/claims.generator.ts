@@ -117,16 +117,13 @@ export function* generateClaims(plan: SeedPlan): Generator<Claim, void, undefine
     if (c === 0) daysSupply = drug.acuteDays > 0 ? drug.acuteDays : next() < 0.9 ? 30 : 28;
     else if (c === 3) daysSupply = next() < 0.5 ? 28 : 30;
     else daysSupply = next() < claimMix.anomaly.shortSupplyIn90DayChannel ? 30 : 90;
-    const quantityMilli = drug.pack
-      ? drug.perMonthMilli * (daysSupply >= 84 ? 3 : 1)
-      : divideRounded(drug.perMonthMilli * daysSupply, 30);
+    const quantityMilli = drug.pack ? drug.perMonthMilli * (daysSupply >= 84 ? 3 : 1) : divideRounded(drug.perMonthMilli * daysSupply, 30);
 
     const awp = divideRounded(drug.unitAwpMicro * quantityMilli, 1_000_000);
     const jitter = brand ? claimMix.discountJitterBp.brand : claimMix.discountJitterBp.generic;
     const discountBp = (pricing.achievedAwpBp[bucket] as number) + between(-jitter, jitter);
-    let ingredientCost = next() < claimMix.anomaly.ingredientCostAboveAwp
-      ? divideRounded(awp * between(1020, 1100), 1000)
-      : divideRounded(awp * (10_000 - discountBp), 10_000);
+    let ingredientCost =
+      next() < claimMix.anomaly.ingredientCostAboveAwp ? divideRounded(awp * between(1020, 1100), 1000) : divideRounded(awp * (10_000 - discountBp), 10_000);
 
     const contractFee = pricing.feeCents[c] as number;
     const surcharge = c === 0 || c === 1 ? pharmacies.surchargeCents.get(pharmacyNpi) : undefined;

@@ -43,11 +43,7 @@ async function writeTable(stream: SeedTableStream, directory: string, rowsPerChu
  * Streams clients.csv, contract_periods.csv, contract_guarantees.csv and claims.csv into
  * `directory` (created if missing): header row, columns in table order, RFC 4180 quoting.
  */
-export async function writeSeedCsv(
-  source: SeedSource,
-  directory: string,
-  options: { rowsPerChunk?: number } = {},
-): Promise<SeedCsvResult> {
+export async function writeSeedCsv(source: SeedSource, directory: string, options: { rowsPerChunk?: number } = {}): Promise<SeedCsvResult> {
   const seed = resolveSeed(source);
   const target = resolve(directory);
   try {

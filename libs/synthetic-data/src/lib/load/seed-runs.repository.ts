@@ -27,10 +27,9 @@ export async function isSeeded(db: SqlQueryable, seedId: string): Promise<boolea
 }
 
 export async function readSeedRun(db: SqlQueryable, seedId: string): Promise<SeedRun | null> {
-  const { rows } = await db.query(
-    'SELECT seed_id, generator_version, seed, claim_count, content_sha256, completed_at FROM seed_runs WHERE seed_id = $1',
-    [seedId],
-  );
+  const { rows } = await db.query('SELECT seed_id, generator_version, seed, claim_count, content_sha256, completed_at FROM seed_runs WHERE seed_id = $1', [
+    seedId,
+  ]);
   if (rows.length === 0) return null;
   const row = seedRunRowSchema.parse(rows[0]);
   return {
@@ -44,8 +43,11 @@ export async function readSeedRun(db: SqlQueryable, seedId: string): Promise<See
 }
 
 export async function recordSeedRun(db: SqlQueryable, run: Omit<SeedRun, 'completedAt'>): Promise<void> {
-  await db.query(
-    'INSERT INTO seed_runs (seed_id, generator_version, seed, claim_count, content_sha256) VALUES ($1, $2, $3, $4, $5)',
-    [run.seedId, run.generatorVersion, run.seed, run.claimCount, run.contentSha256],
-  );
+  await db.query('INSERT INTO seed_runs (seed_id, generator_version, seed, claim_count, content_sha256) VALUES ($1, $2, $3, $4, $5)', [
+    run.seedId,
+    run.generatorVersion,
+    run.seed,
+    run.claimCount,
+    run.contentSha256,
+  ]);
 }

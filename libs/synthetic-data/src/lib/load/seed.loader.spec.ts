@@ -120,19 +120,17 @@ describe.each(testDatabaseTargets())('loadSeedIntoPostgres into $name', ({ name,
     expect(await rows('SELECT client_id AS k, sum(ingredient_cost_paid)::text AS v FROM claims GROUP BY client_id ORDER BY client_id')).toEqual(
       sumMoneyBy(generated, 'ingredientCostPaid', (c) => c.clientId),
     );
-    expect(
-      await rows(
-        `SELECT to_char(fill_date, 'YYYY-MM') AS k, sum(dispensing_fee_paid)::text AS v FROM claims GROUP BY 1 ORDER BY 1`,
-      ),
-    ).toEqual(sumMoneyBy(generated, 'dispensingFeePaid', (c) => c.fillDate.slice(0, 7)));
+    expect(await rows(`SELECT to_char(fill_date, 'YYYY-MM') AS k, sum(dispensing_fee_paid)::text AS v FROM claims GROUP BY 1 ORDER BY 1`)).toEqual(
+      sumMoneyBy(generated, 'dispensingFeePaid', (c) => c.fillDate.slice(0, 7)),
+    );
     expect(
       await rows(
         `SELECT concat_ws('|', is_reversal, is_uc_priced, is_340b, is_compound) AS k, sum(usual_and_customary)::text AS v
            FROM claims GROUP BY 1 ORDER BY 1`,
       ),
-    ).toEqual(sumMoneyBy(generated, 'usualAndCustomary', (c) =>
-      [c.isReversal, c.isUcPriced, c.is340b, c.isCompound].map((flag) => (flag ? 't' : 'f')).join('|'),
-    ));
+    ).toEqual(
+      sumMoneyBy(generated, 'usualAndCustomary', (c) => [c.isReversal, c.isUcPriced, c.is340b, c.isCompound].map((flag) => (flag ? 't' : 'f')).join('|')),
+    );
 
     const reversals = await sql.query<{ n: string }>(
       `SELECT count(*) AS n FROM claims r JOIN claims o ON o.claim_id = r.reverses_claim_id AND o.client_id = r.client_id WHERE r.is_reversal`,

@@ -6,7 +6,11 @@ import { createSyntheticSeed } from '../seed/synthetic-seed.factory';
 import { awpPercent, scheduleRows } from './rate-schedule.rows';
 import { generateContractPackets, partialPacketsDir, writeContractPackets, type SyntheticPacket } from './synthetic-packets';
 
-const filesUnder = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
 
 describe('synthetic contract packets', () => {
   const seed = createSyntheticSeed({ seed: 5, claims: 0, clients: 4, months: 24 });
@@ -16,7 +20,9 @@ describe('synthetic contract packets', () => {
     const schedules = packets.filter((p) => p.kind === 'rate-schedule');
     expect(schedules.map((p) => p.periodId).sort()).toEqual(seed.contractPeriods.map((p) => p.periodId).sort());
     expect(new Set(schedules.map((p) => p.name.split('.').pop()))).toEqual(new Set(['pdf', 'xlsx']));
-    expect(schedules.every((p) => (p.name.endsWith('.pdf') ? p.bytes.subarray(0, 5).toString() === '%PDF-' : p.bytes.subarray(0, 2).toString() === 'PK'))).toBe(true);
+    expect(schedules.every((p) => (p.name.endsWith('.pdf') ? p.bytes.subarray(0, 5).toString() === '%PDF-' : p.bytes.subarray(0, 2).toString() === 'PK'))).toBe(
+      true,
+    );
     const amendments = packets.filter((p) => p.kind === 'amendment');
     expect(amendments.map((p) => p.clientId)).toEqual([seed.clients[0].clientId, seed.clients[3].clientId]);
     for (const a of amendments) {

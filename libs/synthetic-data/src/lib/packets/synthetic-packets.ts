@@ -20,7 +20,12 @@ export interface SyntheticPacket {
 
 /** An amendment raises the retail 30 brand AWP discount by half a point: a realistic mid-contract change. */
 function amend(g: ContractGuarantee): ContractGuarantee {
-  return { ...g, guaranteedValue: fromUnits(toUnits(g.guaranteedValue, 6) + 5000n, 6).replace(/0+$/, '').replace(/\.$/, '') };
+  return {
+    ...g,
+    guaranteedValue: fromUnits(toUnits(g.guaranteedValue, 6) + 5000n, 6)
+      .replace(/0+$/, '')
+      .replace(/\.$/, ''),
+  };
 }
 
 /**
@@ -106,7 +111,9 @@ export async function writeContractPackets(dir: string, packets: readonly Synthe
     await rm(partial, { recursive: true, force: true }).catch(() => undefined);
     // The folder's location is the caller's to report: the message names no path.
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
-    throw new SyntheticDataError('SYNTHETIC_PACKETS_WRITE_FAILED', `writing the synthetic contract packets failed (${reason}); nothing was published`, { cause: error });
+    throw new SyntheticDataError('SYNTHETIC_PACKETS_WRITE_FAILED', `writing the synthetic contract packets failed (${reason}); nothing was published`, {
+      cause: error,
+    });
   }
 }
 

@@ -61,11 +61,7 @@ function quarterPoints(prng: Prng, [lo, hi]: readonly [number, number]): number 
   return prng.between(lo / 25, hi / 25) * 25;
 }
 
-export function generateContractTerms(
-  prng: Prng,
-  period: ContractPeriod,
-  options: { specialtyGenericGuaranteed: boolean },
-): ContractTerms {
+export function generateContractTerms(prng: Prng, period: ContractPeriod, options: { specialtyGenericGuaranteed: boolean }): ContractTerms {
   const guarantees: ContractGuarantee[] = [];
   const objectId = `${period.clientId}/${period.periodId}/rate-table`;
   const add = (metric: GuaranteeMetric, channel: Channel, drugType: DrugType | null, value: string, method: ContractGuarantee['method']) => {

@@ -121,7 +121,10 @@ export function buildSeedPlan(options: ResolvedSeedOptions): SeedPlan {
   const dates = isoDatesBetween(options.start, addMonths(options.start, options.months));
   const datePeriod = new Uint8Array(dates.length);
   dates.forEach((date, i) => {
-    datePeriod[i] = Math.max(0, years.findLastIndex((year) => year.startDate <= date));
+    datePeriod[i] = Math.max(
+      0,
+      years.findLastIndex((year) => year.startDate <= date),
+    );
   });
 
   return {

@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  claimSchema,
-  clientSchema,
-  contractGuaranteeSchema,
-  contractPeriodSchema,
-  type Channel,
-  type Claim,
-} from '@leaf/contracts';
+import { claimSchema, clientSchema, contractGuaranteeSchema, contractPeriodSchema, type Channel, type Claim } from '@leaf/contracts';
 import { csvChunks } from '../csv/csv-chunks';
 import { claimsCsv } from '../csv/seed-tables.csv';
 import { isSyntheticDataError } from '../errors/synthetic-data.error';
@@ -30,9 +23,7 @@ describe('synthetic PBM seed', () => {
   const periodOf = (claim: Claim) =>
     seed.contractPeriods.find((p) => p.clientId === claim.clientId && p.startDate <= claim.fillDate && claim.fillDate <= p.endDate);
   const feeTerm = (claim: Claim) =>
-    seed.contractGuarantees.find(
-      (g) => g.metric === 'dispensing_fee' && g.periodId === periodOf(claim)?.periodId && g.channel === claim.channel,
-    );
+    seed.contractGuarantees.find((g) => g.metric === 'dispensing_fee' && g.periodId === periodOf(claim)?.periodId && g.channel === claim.channel);
 
   it('is byte-identical for the same seed and different for another seed', () => {
     const again = createSyntheticSeed({ seed: 42, claims: 60_000 });
@@ -81,9 +72,7 @@ describe('synthetic PBM seed', () => {
 
   it('writes rate tables with realistic guarantees, exclusions and evidence', () => {
     const rangeOf = (metric: string, channel: Channel, drugType: string | null) =>
-      seed.contractGuarantees
-        .filter((g) => g.metric === metric && g.channel === channel && g.drugType === drugType)
-        .map((g) => Number(g.guaranteedValue));
+      seed.contractGuarantees.filter((g) => g.metric === metric && g.channel === channel && g.drugType === drugType).map((g) => Number(g.guaranteedValue));
     const within = (values: number[], lo: number, hi: number) => {
       expect(values.length).toBeGreaterThan(0);
       for (const v of values) {
@@ -140,8 +129,18 @@ describe('synthetic PBM seed', () => {
 
     const daysByChannel = (channel: Channel) => new Set(originals.filter((c) => c.channel === channel).map((c) => c.daysSupply));
     expect([...daysByChannel('specialty')].sort()).toEqual([28, 30]);
-    expect(share(originals.filter((c) => c.channel === 'mail'), (c) => c.daysSupply === 90)).toBeGreaterThan(0.99);
-    expect(share(originals.filter((c) => c.channel === 'retail30'), (c) => c.daysSupply === 30)).toBeGreaterThan(0.7);
+    expect(
+      share(
+        originals.filter((c) => c.channel === 'mail'),
+        (c) => c.daysSupply === 90,
+      ),
+    ).toBeGreaterThan(0.99);
+    expect(
+      share(
+        originals.filter((c) => c.channel === 'retail30'),
+        (c) => c.daysSupply === 30,
+      ),
+    ).toBeGreaterThan(0.7);
     expect(new Set(claims.map((c) => c.ndc)).size).toBeGreaterThan(200);
     expect(new Set(claims.map((c) => c.fillDate.slice(0, 7))).size).toBe(12);
   });
@@ -197,9 +196,7 @@ describe('synthetic PBM seed', () => {
   });
 
   it('plants each audit anomaly a few times per 10k claims', () => {
-    const paidAboveUc = originals.filter(
-      (c) => !c.isUcPriced && toCents(c.ingredientCostPaid) + toCents(c.dispensingFeePaid) > toCents(c.usualAndCustomary),
-    );
+    const paidAboveUc = originals.filter((c) => !c.isUcPriced && toCents(c.ingredientCostPaid) + toCents(c.dispensingFeePaid) > toCents(c.usualAndCustomary));
     const costAboveAwp = originals.filter((c) => toCents(c.ingredientCostPaid) > toCents(c.awp));
     const feeAboveContract = originals.filter((c) => !c.isUcPriced && Number(c.dispensingFeePaid) > Number(feeTerm(c)?.guaranteedValue));
     const shortNinetyDay = originals.filter((c) => (c.channel === 'retail90' || c.channel === 'mail') && c.daysSupply < 84);
@@ -227,7 +224,11 @@ describe('synthetic PBM seed', () => {
   });
 
   it('rejects bad options with a typed error naming the field', () => {
-    for (const bad of [{ seed: 1.5, claims: 10 }, { seed: 1, claims: -1 }, { seed: 1, claims: 1, start: '2025-02-30' }]) {
+    for (const bad of [
+      { seed: 1.5, claims: 10 },
+      { seed: 1, claims: -1 },
+      { seed: 1, claims: 1, start: '2025-02-30' },
+    ]) {
       let caught: unknown;
       try {
         createSyntheticSeed(bad);

@@ -100,15 +100,35 @@ async function download(path, name) {
 
 const badge = (value) => h('span', { class: `badge ${String(value)}` }, String(value));
 const money = (m) => (m && typeof m === 'object' && 'amount' in m ? `${m.amount} ${m.currency ?? ''}`.trim() : m === undefined || m === null ? '' : String(m));
-const cell = (v) => (v && typeof v === 'object' ? ('amount' in v ? money(v) : JSON.stringify(v)) : v ?? '');
+const cell = (v) => (v && typeof v === 'object' ? ('amount' in v ? money(v) : JSON.stringify(v)) : (v ?? ''));
 
 function table(caption, columns, rows) {
   return h(
     'table',
     {},
     h('caption', { class: 'sr' }, caption),
-    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
-    h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, columns.map((c) => h('td', { class: c.num ? 'num' : undefined }, c.render ? c.render(r) : cell(r[c.key]))))) : h('tr', {}, h('td', { colspan: columns.length }, 'Nothing here.'))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((c) => h('th', { scope: 'col' }, c.label)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.length
+        ? rows.map((r) =>
+            h(
+              'tr',
+              {},
+              columns.map((c) => h('td', { class: c.num ? 'num' : undefined }, c.render ? c.render(r) : cell(r[c.key]))),
+            ),
+          )
+        : h('tr', {}, h('td', { colspan: columns.length }, 'Nothing here.')),
+    ),
   );
 }
 
@@ -124,7 +144,9 @@ function signedOut() {
 }
 
 async function signInView() {
-  const mode = await fetch('/console/sign-in').then((r) => r.json()).catch(() => ({ localSignIn: false }));
+  const mode = await fetch('/console/sign-in')
+    .then((r) => r.json())
+    .catch(() => ({ localSignIn: false }));
   if (!mode.localSignIn) {
     return show('Sign in', h('p', {}, 'This console is signed in through Cloudflare Access. Reload the page to sign in again.'));
   }
@@ -135,7 +157,11 @@ async function signInView() {
     h('label', { for: 'subject' }, 'User name'),
     h('input', { id: 'subject', name: 'subject', required: true, value: 'me@local', autocomplete: 'username' }),
     h('label', { for: 'role' }, 'Role'),
-    h('select', { id: 'role', name: 'role' }, ['reader', 'analyst', 'operator', 'admin'].map((r) => h('option', { value: r, selected: r === 'operator' }, r))),
+    h(
+      'select',
+      { id: 'role', name: 'role' },
+      ['reader', 'analyst', 'operator', 'admin'].map((r) => h('option', { value: r, selected: r === 'operator' }, r)),
+    ),
     h('label', { for: 'clients' }, 'Clients (comma-separated ids, or * for all)'),
     h('input', { id: 'clients', name: 'clients', required: true, value: '*' }),
     h('p', {}, h('button', { type: 'submit' }, 'Sign in')),
@@ -144,9 +170,19 @@ async function signInView() {
     e.preventDefault();
     const data = new FormData(form);
     const clientsRaw = String(data.get('clients')).trim();
-    const clients = clientsRaw === '*' ? '*' : clientsRaw.split(',').map((c) => c.trim()).filter(Boolean);
+    const clients =
+      clientsRaw === '*'
+        ? '*'
+        : clientsRaw
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean);
     try {
-      const res = await fetch('/console/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subject: data.get('subject'), role: data.get('role'), clients }) });
+      const res = await fetch('/console/sign-in', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: data.get('subject'), role: data.get('role'), clients }),
+      });
       const body = await res.json();
       if (!res.ok) throw new ApiError(res.status, body);
       sessionStorage.setItem(tokenKey, body.token);
@@ -177,7 +213,10 @@ async function clientsView() {
             { label: 'Period', key: 'periodId' },
             { label: 'From', key: 'startDate' },
             { label: 'To', key: 'endDate' },
-            { label: 'Reconciliation', render: (p) => h('button', { type: 'button', onclick: () => startRun(c.clientId, p.periodId) }, `Start reconciliation of ${p.periodId}`) },
+            {
+              label: 'Reconciliation',
+              render: (p) => h('button', { type: 'button', onclick: () => startRun(c.clientId, p.periodId) }, `Start reconciliation of ${p.periodId}`),
+            },
           ],
           c.periods ?? [],
         ),
@@ -206,12 +245,16 @@ async function runsView(clientId) {
     const { items } = await api(`/v1/clients/${encodeURIComponent(clientId)}/reconciliations?limit=50`);
     show(
       `Runs of ${clientId}`,
-      table('Runs', [
-        { label: 'Run', render: (r) => h('a', { href: `#/run/${encodeURIComponent(clientId)}/${encodeURIComponent(r.runId)}` }, r.runId) },
-        { label: 'Period', key: 'periodId' },
-        { label: 'Status', render: (r) => badge(r.status) },
-        { label: 'Created', key: 'createdAt' },
-      ], items),
+      table(
+        'Runs',
+        [
+          { label: 'Run', render: (r) => h('a', { href: `#/run/${encodeURIComponent(clientId)}/${encodeURIComponent(r.runId)}` }, r.runId) },
+          { label: 'Period', key: 'periodId' },
+          { label: 'Status', render: (r) => badge(r.status) },
+          { label: 'Created', key: 'createdAt' },
+        ],
+        items,
+      ),
     );
   } catch (error) {
     show(`Runs of ${clientId}`, failure(error));
@@ -236,7 +279,22 @@ async function runView(clientId, runId) {
     body.replaceChildren(
       run.error ? h('p', { class: 'error' }, `${run.error.code}: ${run.error.detail}`) : '',
       h('h2', {}, 'Downloads'),
-      h('ul', {}, run.artifacts.map((a) => h('li', {}, h('button', { type: 'button', class: 'secondary', onclick: () => download(`${base}/artifacts/${encodeURIComponent(a.name)}`, a.name) }, `Download ${a.name}`), ` ${a.bytes} bytes`))),
+      h(
+        'ul',
+        {},
+        run.artifacts.map((a) =>
+          h(
+            'li',
+            {},
+            h(
+              'button',
+              { type: 'button', class: 'secondary', onclick: () => download(`${base}/artifacts/${encodeURIComponent(a.name)}`, a.name) },
+              `Download ${a.name}`,
+            ),
+            ` ${a.bytes} bytes`,
+          ),
+        ),
+      ),
       h('h2', {}, 'Buckets'),
       bucketsTable(run.buckets ?? []),
       h('h2', {}, 'Findings'),
@@ -250,14 +308,18 @@ async function runView(clientId, runId) {
     const run = await render();
     if (run.status === 'succeeded' || run.status === 'failed') return;
     // Follow the run's progress events until it ends, then show the whole run.
-    await streamEvents(`${base}/events`, (type, data) => {
-      if (data && typeof data === 'object') {
-        if (typeof data.progress === 'number') progress.value = data.progress;
-        if (data.stage) stage.textContent = data.stage;
-        if (data.status) state.replaceChildren(badge(data.status));
-      }
-      say(`Run ${runId}: ${data?.stage ?? type}`);
-    }, running.signal).catch(() => undefined);
+    await streamEvents(
+      `${base}/events`,
+      (type, data) => {
+        if (data && typeof data === 'object') {
+          if (typeof data.progress === 'number') progress.value = data.progress;
+          if (data.stage) stage.textContent = data.stage;
+          if (data.status) state.replaceChildren(badge(data.status));
+        }
+        say(`Run ${runId}: ${data?.stage ?? type}`);
+      },
+      running.signal,
+    ).catch(() => undefined);
     await render();
   } catch (error) {
     body.replaceChildren(failure(error));
@@ -266,8 +328,14 @@ async function runView(clientId, runId) {
 
 function bucketsTable(buckets) {
   if (!buckets.length) return h('p', {}, 'No buckets.');
-  const keys = Object.keys(buckets[0]).filter((k) => typeof buckets[0][k] !== 'object' || (buckets[0][k] && 'amount' in buckets[0][k])).slice(0, 9);
-  return table('Buckets', keys.map((k) => ({ label: k, key: k, num: typeof buckets[0][k] !== 'string' })), buckets);
+  const keys = Object.keys(buckets[0])
+    .filter((k) => typeof buckets[0][k] !== 'object' || (buckets[0][k] && 'amount' in buckets[0][k]))
+    .slice(0, 9);
+  return table(
+    'Buckets',
+    keys.map((k) => ({ label: k, key: k, num: typeof buckets[0][k] !== 'string' })),
+    buckets,
+  );
 }
 
 function findingsPanel(base) {
@@ -294,7 +362,21 @@ function findingsPanel(base) {
             { class: 'finding' },
             h('summary', {}, `${f.kind} · ${money(f.impact)} · ${f.detail}`),
             h('h3', {}, 'Evidence'),
-            f.evidence?.length ? h('ul', {}, f.evidence.map((e) => h('li', {}, Object.entries(e).map(([k, v]) => `${k}: ${cell(v)}`).join(' · ')))) : h('p', {}, 'No evidence recorded.'),
+            f.evidence?.length
+              ? h(
+                  'ul',
+                  {},
+                  f.evidence.map((e) =>
+                    h(
+                      'li',
+                      {},
+                      Object.entries(e)
+                        .map(([k, v]) => `${k}: ${cell(v)}`)
+                        .join(' · '),
+                    ),
+                  ),
+                )
+              : h('p', {}, 'No evidence recorded.'),
             h('p', {}, `Claims: ${f.claimCount}${f.claimId ? ` (claim ${f.claimId})` : ''}; term: ${f.guaranteeId ?? '—'}`),
           ),
         );
@@ -320,14 +402,18 @@ async function tasksView() {
     const { items } = await api('/v1/tasks?limit=50');
     show(
       'Tasks',
-      table('Tasks', [
-        { label: 'Task', render: (t) => h('a', { href: `#/task/${encodeURIComponent(t.taskId)}` }, t.taskId) },
-        { label: 'Kind', key: 'kind' },
-        { label: 'Client', key: 'clientId' },
-        { label: 'Lane', key: 'lane' },
-        { label: 'Status', render: (t) => badge(t.status) },
-        { label: 'Created', key: 'createdAt' },
-      ], items),
+      table(
+        'Tasks',
+        [
+          { label: 'Task', render: (t) => h('a', { href: `#/task/${encodeURIComponent(t.taskId)}` }, t.taskId) },
+          { label: 'Kind', key: 'kind' },
+          { label: 'Client', key: 'clientId' },
+          { label: 'Lane', key: 'lane' },
+          { label: 'Status', render: (t) => badge(t.status) },
+          { label: 'Created', key: 'createdAt' },
+        ],
+        items,
+      ),
     );
   } catch (error) {
     show('Tasks', failure(error));
@@ -351,9 +437,31 @@ async function taskView(taskId) {
         h('button', { type: 'button', class: 'danger', onclick: () => act(`${path}/cancel`, 'Cancel requested') }, 'Cancel'),
       ),
       h('h2', {}, 'Artifacts'),
-      h('ul', {}, (task.artifacts ?? []).map((a) => h('li', {}, h('button', { type: 'button', class: 'secondary', onclick: () => download(`${path}/artifacts/${encodeURIComponent(a.name)}`, a.name) }, `Download ${a.name}`)))),
+      h(
+        'ul',
+        {},
+        (task.artifacts ?? []).map((a) =>
+          h(
+            'li',
+            {},
+            h(
+              'button',
+              { type: 'button', class: 'secondary', onclick: () => download(`${path}/artifacts/${encodeURIComponent(a.name)}`, a.name) },
+              `Download ${a.name}`,
+            ),
+          ),
+        ),
+      ),
       h('h2', {}, 'Trace'),
-      table('Trace', [{ label: 'Span', key: 'name' }, { label: 'Status', key: 'status' }, { label: 'Attempt', key: 'attempt', num: true }], task.trace ?? []),
+      table(
+        'Trace',
+        [
+          { label: 'Span', key: 'name' },
+          { label: 'Status', key: 'status' },
+          { label: 'Attempt', key: 'attempt', num: true },
+        ],
+        task.trace ?? [],
+      ),
     );
   };
   const act = async (url, done) => {
@@ -369,10 +477,14 @@ async function taskView(taskId) {
   running = new AbortController();
   try {
     await render();
-    await streamEvents(`${path}/events`, (type, data) => {
-      events.append(h('li', {}, `${type}: ${data?.type ?? ''} ${data?.status ?? ''} ${data?.at ?? ''}`.trim()));
-      if (type === 'end') void render();
-    }, running.signal).catch(() => undefined);
+    await streamEvents(
+      `${path}/events`,
+      (type, data) => {
+        events.append(h('li', {}, `${type}: ${data?.type ?? ''} ${data?.status ?? ''} ${data?.at ?? ''}`.trim()));
+        if (type === 'end') void render();
+      },
+      running.signal,
+    ).catch(() => undefined);
   } catch (error) {
     detail.replaceChildren(failure(error));
   }
@@ -386,12 +498,16 @@ async function packetsView() {
     const { items } = await api('/v1/packets?limit=50');
     show(
       'Contract packets',
-      table('Packets', [
-        { label: 'Packet', render: (p) => h('a', { href: `#/packet/${encodeURIComponent(p.packetId)}` }, p.packetId) },
-        { label: 'Client', key: 'clientId' },
-        { label: 'Name', key: 'name' },
-        { label: 'Status', render: (p) => badge(p.status) },
-      ], items),
+      table(
+        'Packets',
+        [
+          { label: 'Packet', render: (p) => h('a', { href: `#/packet/${encodeURIComponent(p.packetId)}` }, p.packetId) },
+          { label: 'Client', key: 'clientId' },
+          { label: 'Name', key: 'name' },
+          { label: 'Status', render: (p) => badge(p.status) },
+        ],
+        items,
+      ),
     );
   } catch (error) {
     show('Contract packets', failure(error));
@@ -404,7 +520,14 @@ async function packetView(packetId) {
   try {
     const [packet, terms] = await Promise.all([api(path), api(`${path}/terms`)]);
     const reason = h('input', { id: 'reject-reason', name: 'reason', required: true, minlength: 3 });
-    const reject = h('form', {}, h('label', { for: 'reject-reason' }, 'Reason for rejecting'), reason, ' ', h('button', { type: 'submit', class: 'danger' }, 'Reject'));
+    const reject = h(
+      'form',
+      {},
+      h('label', { for: 'reject-reason' }, 'Reason for rejecting'),
+      reason,
+      ' ',
+      h('button', { type: 'submit', class: 'danger' }, 'Reject'),
+    );
     reject.addEventListener('submit', async (e) => {
       e.preventDefault();
       try {
@@ -429,7 +552,15 @@ async function packetView(packetId) {
       `Packet ${packetId}`,
       h('p', { class: 'row' }, `${packet.clientId}: `, badge(packet.status)),
       h('h2', {}, 'Extracted terms'),
-      termItems.length ? table('Terms', Object.keys(termItems[0]).slice(0, 8).map((k) => ({ label: k, key: k })), termItems) : h('p', {}, 'No terms extracted.'),
+      termItems.length
+        ? table(
+            'Terms',
+            Object.keys(termItems[0])
+              .slice(0, 8)
+              .map((k) => ({ label: k, key: k })),
+            termItems,
+          )
+        : h('p', {}, 'No terms extracted.'),
       h('h2', {}, 'Review'),
       h('p', {}, h('button', { type: 'button', onclick: approve }, 'Approve and promote the terms')),
       reject,
@@ -448,32 +579,60 @@ async function operationsView() {
     show(
       'Operations',
       h('h2', {}, 'Queues and subscriptions'),
-      table('Queue depths', [
-        { label: 'Entity', key: 'entity' },
-        { label: 'Subscription', key: 'subscription' },
-        { label: 'Active', key: 'active', num: true },
-        { label: 'Scheduled', key: 'scheduled', num: true },
-        { label: 'Dead-lettered', key: 'deadLettered', num: true },
-        { label: 'Oldest active (s)', key: 'oldestActiveAgeSeconds', num: true },
-        { label: 'Note', render: (q) => q.error ?? (q.capped ? `at least (peek bound ${queues.peekBound})` : '') },
-      ], queues.items),
+      table(
+        'Queue depths',
+        [
+          { label: 'Entity', key: 'entity' },
+          { label: 'Subscription', key: 'subscription' },
+          { label: 'Active', key: 'active', num: true },
+          { label: 'Scheduled', key: 'scheduled', num: true },
+          { label: 'Dead-lettered', key: 'deadLettered', num: true },
+          { label: 'Oldest active (s)', key: 'oldestActiveAgeSeconds', num: true },
+          { label: 'Note', render: (q) => q.error ?? (q.capped ? `at least (peek bound ${queues.peekBound})` : '') },
+        ],
+        queues.items,
+      ),
       h('h2', {}, 'Lanes'),
-      table('Lanes', [
-        { label: 'Lane', key: 'lane' },
-        { label: 'Queue', key: 'queue' },
-        { label: 'Queued', key: 'queued', num: true },
-        { label: 'Running', key: 'running', num: true },
-        { label: 'Stuck', key: 'stuck', num: true },
-        { label: 'Blocked', key: 'blocked', num: true },
-        { label: 'Workers holding leases', render: (l) => l.workers.map((w) => `${w.workerId} (${w.tasks})`).join(', ') },
-      ], lanes.items),
+      table(
+        'Lanes',
+        [
+          { label: 'Lane', key: 'lane' },
+          { label: 'Queue', key: 'queue' },
+          { label: 'Queued', key: 'queued', num: true },
+          { label: 'Running', key: 'running', num: true },
+          { label: 'Stuck', key: 'stuck', num: true },
+          { label: 'Blocked', key: 'blocked', num: true },
+          { label: 'Workers holding leases', render: (l) => l.workers.map((w) => `${w.workerId} (${w.tasks})`).join(', ') },
+        ],
+        lanes.items,
+      ),
       h('h2', {}, 'Cluster'),
       cluster.available
         ? h(
             'div',
             {},
-            table('KEDA', [{ label: 'Kind', key: 'kind' }, { label: 'Name', key: 'name' }, { label: 'Ready', render: (k) => badge(k.ready) }, { label: 'Replicas', key: 'currentReplicas', num: true }, { label: 'Message', key: 'message' }], cluster.keda),
-            table('lane-worker pods', [{ label: 'Pod', key: 'name' }, { label: 'Phase', key: 'phase' }, { label: 'Ready', render: (p) => badge(p.ready) }, { label: 'Restarts', key: 'restarts', num: true }, { label: 'Job', key: 'job' }], cluster.laneWorkerPods),
+            table(
+              'KEDA',
+              [
+                { label: 'Kind', key: 'kind' },
+                { label: 'Name', key: 'name' },
+                { label: 'Ready', render: (k) => badge(k.ready) },
+                { label: 'Replicas', key: 'currentReplicas', num: true },
+                { label: 'Message', key: 'message' },
+              ],
+              cluster.keda,
+            ),
+            table(
+              'lane-worker pods',
+              [
+                { label: 'Pod', key: 'name' },
+                { label: 'Phase', key: 'phase' },
+                { label: 'Ready', render: (p) => badge(p.ready) },
+                { label: 'Restarts', key: 'restarts', num: true },
+                { label: 'Job', key: 'job' },
+              ],
+              cluster.laneWorkerPods,
+            ),
           )
         : h('p', {}, `Not available: ${cluster.reason}`),
     );

@@ -26,7 +26,15 @@ describe('ClusterReader through @kubernetes/client-node against a fake API serve
   it('reads rollouts of its namespace only, and names a rollout past its progress deadline', async () => {
     const rollouts = await reader.deployments();
     expect(rollouts.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
-      { name: 'gateway', desired: 2, updated: 1, ready: 1, available: 1, observed: true, failedMessage: 'ReplicaSet "gateway-7d9f" has timed out progressing.' },
+      {
+        name: 'gateway',
+        desired: 2,
+        updated: 1,
+        ready: 1,
+        available: 1,
+        observed: true,
+        failedMessage: 'ReplicaSet "gateway-7d9f" has timed out progressing.',
+      },
       { name: 'lane-worker', desired: 3, updated: 3, ready: 2, available: 2, observed: true, failedMessage: null },
     ]);
     expect(fake.requests.every((r) => r.authorization === `Bearer ${fake.token}`)).toBe(true);
@@ -42,13 +50,24 @@ describe('ClusterReader through @kubernetes/client-node against a fake API serve
     ]);
     expect(await reader.keda()).toEqual([
       { kind: 'ScaledObject', name: 'lane-worker', ready: true, active: true, message: null, currentReplicas: 3, maxReplicas: 30 },
-      { kind: 'ScaledJob', name: 'lane-worker-long', ready: false, active: false, message: 'error parsing azure service bus metadata: no queueName given', currentReplicas: 1, maxReplicas: 5 },
+      {
+        kind: 'ScaledJob',
+        name: 'lane-worker-long',
+        ready: false,
+        active: false,
+        message: 'error parsing azure service bus metadata: no queueName given',
+        currentReplicas: 1,
+        maxReplicas: 5,
+      },
     ]);
   });
 
   it("reaches a service's readiness through the API server's proxy, and a refused token is an error", async () => {
     expect(await reader.serviceGet('gateway', 80, '/health/ready')).toEqual({ status: 503, body: expect.stringContaining('"database"') });
-    expect(await reader.serviceGet('claims-runtime', 80, '/health/ready')).toMatchObject({ status: 503, body: expect.stringContaining('no endpoints available') });
+    expect(await reader.serviceGet('claims-runtime', 80, '/health/ready')).toMatchObject({
+      status: 503,
+      body: expect.stringContaining('no endpoints available'),
+    });
     const refused = new ClusterReader(await kubeConfigFor(fake.url, 'wrong-token', ns, { skipTLSVerify: true }));
     await expect(refused.deployments()).rejects.toMatchObject({ code: 401 });
   });

@@ -24,7 +24,8 @@ const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
  */
 export async function inClusterConnection(env: NodeJS.ProcessEnv = process.env): Promise<ClusterConnectionResult> {
   if (!env['KUBERNETES_SERVICE_HOST']) return { connected: false, reason: 'not running in a Kubernetes cluster (KUBERNETES_SERVICE_HOST is unset)' };
-  if (!existsSync(`${serviceAccountDir}/token`)) return { connected: false, reason: 'no service account token is mounted (the chart mounts one when kubernetesApi.enabled is true)' };
+  if (!existsSync(`${serviceAccountDir}/token`))
+    return { connected: false, reason: 'no service account token is mounted (the chart mounts one when kubernetesApi.enabled is true)' };
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromCluster();
@@ -33,7 +34,12 @@ export async function inClusterConnection(env: NodeJS.ProcessEnv = process.env):
 }
 
 /** A kubeconfig for an explicit API server and token (deploy:verify from CI, specs against the fake). */
-export async function kubeConfigFor(server: string, token: string, namespace: string, options: { caData?: string; skipTLSVerify?: boolean } = {}): Promise<ClusterConnection> {
+export async function kubeConfigFor(
+  server: string,
+  token: string,
+  namespace: string,
+  options: { caData?: string; skipTLSVerify?: boolean } = {},
+): Promise<ClusterConnection> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
@@ -89,7 +95,13 @@ export class ClusterReader {
   private async apis() {
     const k8s = await import('@kubernetes/client-node');
     const kc = this.connection.kubeConfig;
-    return { k8s, apps: kc.makeApiClient(k8s.AppsV1Api), core: kc.makeApiClient(k8s.CoreV1Api), batch: kc.makeApiClient(k8s.BatchV1Api), custom: kc.makeApiClient(k8s.CustomObjectsApi) };
+    return {
+      k8s,
+      apps: kc.makeApiClient(k8s.AppsV1Api),
+      core: kc.makeApiClient(k8s.CoreV1Api),
+      batch: kc.makeApiClient(k8s.BatchV1Api),
+      custom: kc.makeApiClient(k8s.CustomObjectsApi),
+    };
   }
 
   async deployments(): Promise<DeploymentRollout[]> {
@@ -104,7 +116,8 @@ export class ClusterReader {
         ready: d.status?.readyReplicas ?? 0,
         available: d.status?.availableReplicas ?? 0,
         observed: (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0),
-        failedMessage: progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded' ? (progressing.message ?? 'progress deadline exceeded') : null,
+        failedMessage:
+          progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded' ? (progressing.message ?? 'progress deadline exceeded') : null,
       };
     });
   }
@@ -155,20 +168,36 @@ export class ClusterReader {
     const status = (o: Json) => {
       const ready = conditionOf(asRecord(o['status'])['conditions'], 'Ready');
       const active = conditionOf(asRecord(o['status'])['conditions'], 'Active');
-      return { ready: ready?.['status'] === 'True', active: active?.['status'] === 'True', message: ready?.['status'] === 'True' ? null : String(ready?.['message'] ?? 'no Ready condition yet') };
+      return {
+        ready: ready?.['status'] === 'True',
+        active: active?.['status'] === 'True',
+        message: ready?.['status'] === 'True' ? null : String(ready?.['message'] ?? 'no Ready condition yet'),
+      };
     };
     const fromObjects = await Promise.all(
       objects.map(async (o): Promise<KedaObjectStatus> => {
         const spec = asRecord(o['spec']);
         const target = String(asRecord(spec['scaleTargetRef'])['name'] ?? '');
         const deployment = target ? await apps.readNamespacedDeployment({ name: target, namespace: this.namespace }).catch(() => undefined) : undefined;
-        return { kind: 'ScaledObject', name: String(asRecord(o['metadata'])['name']), ...status(o), currentReplicas: deployment?.status?.replicas ?? 0, maxReplicas: typeof spec['maxReplicaCount'] === 'number' ? spec['maxReplicaCount'] : null };
+        return {
+          kind: 'ScaledObject',
+          name: String(asRecord(o['metadata'])['name']),
+          ...status(o),
+          currentReplicas: deployment?.status?.replicas ?? 0,
+          maxReplicas: typeof spec['maxReplicaCount'] === 'number' ? spec['maxReplicaCount'] : null,
+        };
       }),
     );
     const fromJobs = jobs.map((o): KedaObjectStatus => {
       const name = String(asRecord(o['metadata'])['name']);
       const spec = asRecord(o['spec']);
-      return { kind: 'ScaledJob', name, ...status(o), currentReplicas: runningJobs.filter((j) => j.app === name && j.phase === 'Running').length, maxReplicas: typeof spec['maxReplicaCount'] === 'number' ? spec['maxReplicaCount'] : null };
+      return {
+        kind: 'ScaledJob',
+        name,
+        ...status(o),
+        currentReplicas: runningJobs.filter((j) => j.app === name && j.phase === 'Running').length,
+        maxReplicas: typeof spec['maxReplicaCount'] === 'number' ? spec['maxReplicaCount'] : null,
+      };
     });
     return [...fromObjects, ...fromJobs];
   }
@@ -187,7 +216,8 @@ export class ClusterReader {
       const body = await core.connectGetNamespacedServiceProxy({ name: `${name}:${port}`, namespace: this.namespace, path });
       return { status: 200, body: typeof body === 'string' ? body : JSON.stringify(body) };
     } catch (error) {
-      if (error instanceof k8s.ApiException) return { status: error.code, body: typeof error.body === 'string' ? error.body : JSON.stringify(error.body ?? '') };
+      if (error instanceof k8s.ApiException)
+        return { status: error.code, body: typeof error.body === 'string' ? error.body : JSON.stringify(error.body ?? '') };
       throw error;
     }
   }

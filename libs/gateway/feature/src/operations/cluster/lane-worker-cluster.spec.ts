@@ -22,7 +22,10 @@ describe('the operations API cluster part against a fake Kubernetes API', () => 
   afterAll(() => fake?.close());
 
   it('lists KEDA objects with readiness and replicas, and only lane-worker pods and Jobs with phase and restarts', async () => {
-    const status = await readLaneWorkerCluster(async () => ({ connected: true, connection: await kubeConfigFor(fake.url, fake.token, ns, { skipTLSVerify: true }) }));
+    const status = await readLaneWorkerCluster(async () => ({
+      connected: true,
+      connection: await kubeConfigFor(fake.url, fake.token, ns, { skipTLSVerify: true }),
+    }));
     if (!status.available) throw new Error(status.reason);
     expect(status.namespace).toBe(ns);
     expect(status.keda).toEqual([
@@ -41,7 +44,10 @@ describe('the operations API cluster part against a fake Kubernetes API', () => 
   });
 
   it('an API server that refuses the token is reported, not thrown', async () => {
-    const status = await readLaneWorkerCluster(async () => ({ connected: true, connection: await kubeConfigFor(fake.url, 'revoked', ns, { skipTLSVerify: true }) }));
+    const status = await readLaneWorkerCluster(async () => ({
+      connected: true,
+      connection: await kubeConfigFor(fake.url, 'revoked', ns, { skipTLSVerify: true }),
+    }));
     expect(status).toEqual({ available: false, reason: 'the Kubernetes API did not answer (HTTP 401)' });
   });
 });

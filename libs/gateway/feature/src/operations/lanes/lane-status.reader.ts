@@ -57,7 +57,11 @@ export async function readLaneStatus(ds: DataSource, identity: Identity, stuckAf
       blocked: Number(row?.blocked ?? 0),
       workers: workers
         .filter((w) => w.lane === lane)
-        .map((w) => ({ workerId: w.lease_owner, tasks: Number(w.tasks), oldestHeartbeatAgeSeconds: w.oldest_heartbeat_age === null ? null : Math.max(0, Math.round(Number(w.oldest_heartbeat_age) * 10) / 10) })),
+        .map((w) => ({
+          workerId: w.lease_owner,
+          tasks: Number(w.tasks),
+          oldestHeartbeatAgeSeconds: w.oldest_heartbeat_age === null ? null : Math.max(0, Math.round(Number(w.oldest_heartbeat_age) * 10) / 10),
+        })),
     };
   });
 }

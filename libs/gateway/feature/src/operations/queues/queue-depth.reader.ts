@@ -47,7 +47,16 @@ export async function readQueueDepths(bus: MessageBus, identity: Identity, peekB
       } catch (error) {
         // One unreadable entity (not provisioned, no rights) must not hide the others.
         const code = (error as { code?: unknown }).code;
-        return { entity, subscription, active: 0, scheduled: 0, deadLettered: 0, oldestActiveAgeSeconds: null, capped: false, error: typeof code === 'string' ? code : 'the entity could not be read' };
+        return {
+          entity,
+          subscription,
+          active: 0,
+          scheduled: 0,
+          deadLettered: 0,
+          oldestActiveAgeSeconds: null,
+          capped: false,
+          error: typeof code === 'string' ? code : 'the entity could not be read',
+        };
       }
     }),
   );
