@@ -20,6 +20,8 @@ import { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-lim
 import { PacketsController } from './packets/packets.controller';
 import { inClusterConnection } from './operations/cluster/cluster-reader';
 import { CLUSTER_CONNECTION, OperationsController } from './operations/operations.controller';
+// h-ops: dead-letter administration (operators)
+import { DeadLettersController } from './operations/dead-letters/dead-letters.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { SearchController } from './search/search.controller';
 import { SalesforceController } from './salesforce/salesforce.controller';
@@ -52,6 +54,8 @@ export const gatewayService = defineService<GatewayConfig>(
         TasksController,
         PacketsController,
         OperationsController,
+        // h-ops: dead-letter administration (operators)
+        DeadLettersController,
         ConsoleController,
         SalesforceController,
         SearchController,
