@@ -24,6 +24,9 @@ import { ReconciliationsController } from './reconciliations/reconciliations.con
 import { SearchController } from './search/search.controller';
 import { SalesforceController } from './salesforce/salesforce.controller';
 import { TasksController } from './tasks/tasks.controller';
+// --- domo-takeover (h-domo) ---
+import { DomoController } from './domo/domo.controller';
+// --- end domo-takeover ---
 import { SERVICE_DIRECTORY, ServiceDirectory } from './upstream/service-directory';
 import { UPSTREAM_TIMEOUT_MS, UpstreamClient } from './upstream/upstream.client';
 
@@ -52,6 +55,9 @@ export const gatewayService = defineService<GatewayConfig>(
         ConsoleController,
         SalesforceController,
         SearchController,
+        // --- domo-takeover (h-domo) ---
+        DomoController,
+        // --- end domo-takeover ---
       ],
       providers: [
         UpstreamClient,

@@ -24,6 +24,7 @@ import {
 } from '@leaf/contracts';
 import type { z } from 'zod';
 import { artifactParamsSchema } from '../reconciliations/reconciliations.api';
+import { domoOperationContracts } from './operation-contracts.domo';
 
 /** Problem statuses an operation can answer; 401 and 429 apply to every routed operation. */
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
@@ -62,6 +63,10 @@ export const parameterExamples: Readonly<Record<string, unknown>> = {
   requestId: 'a0X000000000001AAA',
   contentVersionId: '068000000000005AAA',
   artifactSha256: 'b'.repeat(64),
+  // --- domo-takeover (h-domo) ---
+  exportId: 'dex-0123456789abcdef01234567',
+  comparisonId: 'dcm-0123456789abcdef01234567',
+  // --- end domo-takeover ---
 };
 
 const seededClient = 'northfield-tech';
@@ -336,4 +341,7 @@ export const operationContracts: Readonly<Record<string, OperationContract>> = {
     status: 200,
     problems: [401, 403, 429],
   },
+  // --- domo-takeover (h-domo): its operations live in operation-contracts.domo.ts ---
+  ...domoOperationContracts,
+  // --- end domo-takeover ---
 };
