@@ -1,6 +1,6 @@
 import type { Channel, DrugType, EvidenceRef, Finding } from '@leaf/contracts';
 import type { ClaimRecovery } from './finding-recoveries';
-import type { PlannedGuarantee, ReconciliationPlan } from './reconciliation-plan';
+import { maximumDaysSupply, type PlannedGuarantee, type ReconciliationPlan } from './reconciliation-plan';
 
 /**
  * One per-claim finding as the audit query returns it, with its claim's figures and flags. A claim
@@ -26,6 +26,10 @@ const details: Record<AuditRow['kind'], (r: AuditRow, brandGenericDefinition: st
   short_days_supply_90: () => 'short days supply in a 90-day channel: an extra dispensing fee',
   refill_too_soon: (r) =>
     `filled before 75% of the days supply of claim ${r.relatedClaimId ?? '?'} (same member and GPI, any pharmacy) had elapsed: the claim is recoverable`,
+  implausible_days_supply: (r) =>
+    `days supply above the ${r.channel ? maximumDaysSupply[r.channel] : '?'}-day maximum of its channel: ingredient cost ${r.impact} for the days beyond it`,
+  daw_penalty: (r) =>
+    `DAW 2 (the member chose the brand) on a multi-source brand: the plan paid ${r.impact} of the brand's cost above its channel's generic discount that the member's DAW penalty should have paid`,
   brand_generic_reclass: (r, definition) =>
     `billed as ${r.drugType ?? 'its source code'}, ${r.drugType === 'brand' ? 'generic' : 'brand'} under the contract's definition (${definition}): ingredient cost ${r.impact} above that type's guaranteed discount`,
 };
