@@ -1,11 +1,12 @@
 import nx from '@nx/eslint-plugin';
 
+/** `serviceNames` of libs/contracts (service-catalogue.ts), which an .mjs config cannot import; tools/lint/service-list.spec.ts fails on drift. */
+export const services = ['gateway', 'claims-runtime', 'domo-takeover', 'contract-packets', 'salesforce-mirror', 'retrieval', 'agent-dispatcher', 'lane-worker'];
+
 /**
  * The dependency graph of ./ARCHITECTURE.md ("Layers and Nx tags"), enforced. `type:*` says which layer may use which;
  * `scope:*` keeps a service's code out of every other service.
  */
-const services = ['gateway', 'claims-runtime', 'domo-takeover', 'contract-packets', 'salesforce-mirror', 'retrieval', 'agent-dispatcher', 'lane-worker'];
-
 export const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:contracts'] },
   {

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { serviceNames } from '@leaf/contracts';
 import { type ChartsReport, checkCharts } from './charts-check.runner';
 import { laneFindings } from './lanes.rule';
 import type { K8sObject } from './k8s-object';
@@ -10,7 +11,6 @@ import type { K8sObject } from './k8s-object';
 const execFileAsync = promisify(execFile);
 const root = resolve(__dirname, '..', '..');
 const helm = join(root, 'tools', '.bin', 'helm');
-const services = ['gateway', 'claims-runtime', 'domo-takeover', 'contract-packets', 'salesforce-mirror', 'retrieval', 'agent-dispatcher', 'lane-worker'];
 const environments = ['dev', 'prod', 'staging', 'test'];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- rendered YAML is navigated freely in assertions
@@ -63,7 +63,7 @@ describe('charts:check', () => {
   it('passes for every chart under every ci case and every environment', () => {
     expect(report.findings).toEqual([]);
     expect(report.ok).toBe(true);
-    for (const service of services) {
+    for (const service of serviceNames) {
       const cases = report.renders.filter((render) => render.chart === service).map((render) => render.case);
       expect(cases).toEqual(expect.arrayContaining([...environments.map((env) => `env:${env}`), 'ci/default-values.yaml']));
     }
@@ -125,7 +125,7 @@ describe('charts:check', () => {
 
   it('takes the identity key, database URL, issuer and Graph settings from Key Vault in every deployed environment, never from plain values', () => {
     for (const environment of environments) {
-      for (const service of services) {
+      for (const service of serviceNames) {
         const env = one(report, service, `env:${environment}`, 'Deployment')['spec'].template.spec.containers[0].env as Json[];
         const fromKeyVault = env.filter((e) => e['valueFrom']?.secretKeyRef?.name === `${service}-kv`).map((e) => e['name']);
         expect(fromKeyVault).toEqual(expect.arrayContaining(['LEAF_INTERNAL_IDENTITY_KEY', 'LEAF_DATABASE_URL']));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateDevIssuerKeys, mintDevToken } from '@leaf/gateway/feature';
-import type { Role } from '@leaf/contracts';
+import { serviceNames, type Role } from '@leaf/contracts';
 import { startLocalStack, type LocalStack } from './start-local-stack';
 
 /**
@@ -46,16 +46,7 @@ describe('local stack', () => {
       services: Array<{ service: string; report: { status: string; checks: Array<{ name: string; status: string }> } }>;
     };
     expect(body.status).toBe('ready');
-    expect(body.services.map((s) => s.service).sort()).toEqual([
-      'agent-dispatcher',
-      'claims-runtime',
-      'contract-packets',
-      'domo-takeover',
-      'gateway',
-      'lane-worker',
-      'retrieval',
-      'salesforce-mirror',
-    ]);
+    expect(body.services.map((s) => s.service).sort()).toEqual([...serviceNames].sort());
     expect(body.services.every((s) => s.report.status === 'ready')).toBe(true);
     // Readiness is real: each service checked its database and made a round trip to the bus.
     for (const s of body.services) {

@@ -1,8 +1,20 @@
 import type { Finding } from '@leaf/contracts';
 
-const columns = ['finding_id', 'kind', 'claim_id', 'guarantee_id', 'channel', 'drug_type', 'claim_count', 'impact', 'detail', 'evidence'] as const;
+/** The export's columns, in order: the header row names them, every line fills them. */
+export const findingsCsvColumns = [
+  'finding_id',
+  'kind',
+  'claim_id',
+  'guarantee_id',
+  'channel',
+  'drug_type',
+  'claim_count',
+  'impact',
+  'detail',
+  'evidence',
+] as const;
 
-export const findingsCsvHeader = `${columns.join(',')}\r\n`;
+export const findingsCsvHeader = `${findingsCsvColumns.join(',')}\r\n`;
 
 /**
  * One RFC 4180 field. Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets

@@ -4,6 +4,7 @@ import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testin
 import { identityHeaders } from '@leaf/platform/testing';
 import { createSyntheticSeed } from '@leaf/synthetic-data';
 import { createSeededDatabase, startClaimsRuntime, type RunningClaimsRuntime } from '../testing/claims-runtime.fixture';
+import { findingsCsvColumns } from './findings-csv';
 
 const seed = createSyntheticSeed({ seed: 9, claims: 4_000, months: 24 });
 const periodsOf = (clientId: string) => seed.contractPeriods.filter((p) => p.clientId === clientId);
@@ -200,10 +201,11 @@ describe.each(testDatabaseTargets())('finding and comparing runs on $name', ({ c
       `attachment; filename="reconciliation-${clientA!.clientId}-${periodA1!.periodId.replace(`${clientA!.clientId}-`, '')}-${second.runId}-findings.csv"`,
     );
     const rows = parseCsv(await res.text());
-    expect(rows[0]).toEqual(['finding_id', 'kind', 'claim_id', 'guarantee_id', 'channel', 'drug_type', 'claim_count', 'impact', 'detail', 'evidence']);
+    expect(rows[0]).toEqual([...findingsCsvColumns]);
+    const column = (name: (typeof findingsCsvColumns)[number]) => findingsCsvColumns.indexOf(name);
     const body = rows.slice(1);
-    expect(body.reduce((s, r) => s + cents(r[7]!), 0n)).toBe(cents(second.summary!.totalOwed));
-    expect(body.find((r) => r[2] === changedClaim)?.[1]).toBe('ingredient_above_awp');
+    expect(body.reduce((s, r) => s + cents(r[column('impact')]!), 0n)).toBe(cents(second.summary!.totalOwed));
+    expect(body.find((r) => r[column('claim_id')] === changedClaim)?.[column('kind')]).toBe('ingredient_above_awp');
     expect((await call(`${runsPath}/${second.runId}/findings.csv`, analystB)).status).toBe(404);
   });
 

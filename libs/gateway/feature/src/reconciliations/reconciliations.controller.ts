@@ -24,7 +24,7 @@ import { AppError, CurrentIdentity, RequireRole, ZodPipe, assertClientVisible, h
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { relay, withQuery } from '../upstream/forward';
-import { UpstreamClient, hop } from '../upstream/upstream.client';
+import { UpstreamClient, hop, type UpstreamRequest } from '../upstream/upstream.client';
 import { upstreamIdempotencyKey } from '../idempotency/idempotency.interceptor';
 import { RateLimitClass, StartsWork } from '../rate-limit/rate-limit.admission';
 import { artifactParamsSchema, linkedFindingPageSchema, linkedRunListSchema, type ArtifactParams } from './reconciliations.api';
@@ -56,7 +56,7 @@ export class ReconciliationsController {
     assertClientVisible(identity, clientId);
     // The interceptor has checked the key's form; claims-runtime starts one run per key.
     const headers = typeof key === 'string' ? { 'idempotency-key': upstreamIdempotencyKey(identity.subject, key) } : undefined;
-    return relay(reply, await this.upstream.json('claims-runtime', { method: 'POST', path: runPath(clientId), ...hop(request), identity, body, headers }));
+    return this.forward(reply, request, identity, { method: 'POST', path: runPath(clientId), body, headers });
   }
 
   @Get()
@@ -72,14 +72,7 @@ export class ReconciliationsController {
   ) {
     assertClientVisible(identity, clientId);
     const filters = { periodId: query.periodId, status: query.status, limit: query.limit };
-    const answer = await this.upstream.json('claims-runtime', {
-      path: withQuery(runPath(clientId), { ...filters, cursor: query.cursor }),
-      ...hop(request),
-      identity,
-    });
-    const page = relay(reply, answer) as RunList;
-    if (answer.status !== 200) return page;
-    return { ...page, nextLink: page.nextCursor ? withQuery(runPath(clientId), { ...filters, cursor: page.nextCursor }) : null };
+    return this.forwardPage<RunList>(reply, request, identity, runPath(clientId), (cursor) => ({ ...filters, cursor }), query.cursor);
   }
 
   @Get(':runId/diff')
@@ -97,14 +90,9 @@ export class ReconciliationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertClientVisible(identity, p.clientId);
-    return relay(
-      reply,
-      await this.upstream.json('claims-runtime', {
-        path: withQuery(`${runPath(p.clientId, p.runId)}/diff`, { against: query.against, cursor: query.cursor, limit: query.limit }),
-        ...hop(request),
-        identity,
-      }),
-    );
+    return this.forward(reply, request, identity, {
+      path: withQuery(`${runPath(p.clientId, p.runId)}/diff`, { against: query.against, cursor: query.cursor, limit: query.limit }),
+    });
   }
 
   /** Every finding of a succeeded run as CSV, streamed through; the file name carries client, period and run. */
@@ -123,7 +111,7 @@ export class ReconciliationsController {
     assertClientVisible(identity, p.clientId);
     await this.passThrough(
       reply,
-      await this.upstream.download('claims-runtime', { path: `${runPath(p.clientId, p.runId)}/findings.csv`, ...hop(request), identity }),
+      await this.upstream.download('claims-runtime', this.asCaller(request, identity, { path: `${runPath(p.clientId, p.runId)}/findings.csv` })),
     );
   }
 
@@ -142,12 +130,10 @@ export class ReconciliationsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     assertClientVisible(identity, p.clientId);
-    const answer = await this.upstream.download('claims-runtime', {
-      path: `${runPath(p.clientId, p.runId)}/events`,
-      idleTimeoutMs: 0,
-      ...hop(request),
-      identity,
-    });
+    const answer = await this.upstream.download(
+      'claims-runtime',
+      this.asCaller(request, identity, { path: `${runPath(p.clientId, p.runId)}/events`, idleTimeoutMs: 0 }),
+    );
     if ('stream' in answer) request.raw.once('close', () => answer.stream.destroy());
     await this.passThrough(reply, answer, { 'cache-control': 'no-cache, no-transform' });
   }
@@ -163,7 +149,7 @@ export class ReconciliationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertClientVisible(identity, p.clientId);
-    return relay(reply, await this.upstream.json('claims-runtime', { path: runPath(p.clientId, p.runId), ...hop(request), identity }));
+    return this.forward(reply, request, identity, { path: runPath(p.clientId, p.runId) });
   }
 
   @Get(':runId/findings')
@@ -178,15 +164,14 @@ export class ReconciliationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertClientVisible(identity, p.clientId);
-    const base = `${runPath(p.clientId, p.runId)}/findings`;
-    const answer = await this.upstream.json('claims-runtime', {
-      path: withQuery(base, { cursor: query.cursor, limit: query.limit, kind: query.kind }),
-      ...hop(request),
+    return this.forwardPage<FindingPage>(
+      reply,
+      request,
       identity,
-    });
-    const page = relay(reply, answer) as FindingPage;
-    if (answer.status !== 200) return page;
-    return { ...page, nextLink: page.nextCursor ? withQuery(base, { cursor: page.nextCursor, limit: query.limit, kind: query.kind }) : null };
+      `${runPath(p.clientId, p.runId)}/findings`,
+      (cursor) => ({ cursor, limit: query.limit, kind: query.kind }),
+      query.cursor,
+    );
   }
 
   /** Streamed through as the service sends it; the name must be one of the known artifacts. */
@@ -209,8 +194,41 @@ export class ReconciliationsController {
       throw new AppError('FORBIDDEN', "run-inputs.json records the run's queries; it is for operators");
     await this.passThrough(
       reply,
-      await this.upstream.download('claims-runtime', { path: `${runPath(p.clientId, p.runId)}/artifacts/${p.name}`, ...hop(request), identity }),
+      await this.upstream.download('claims-runtime', this.asCaller(request, identity, { path: `${runPath(p.clientId, p.runId)}/artifacts/${p.name}` })),
     );
+  }
+
+  /** A call to claims-runtime made as the caller: signed identity, request id and trace context along. */
+  private asCaller(request: FastifyRequest, identity: Identity, call: Omit<UpstreamRequest, keyof ReturnType<typeof hop> | 'identity'>): UpstreamRequest {
+    return { ...call, ...hop(request), identity };
+  }
+
+  /** Asks claims-runtime as the caller and answers with its status and body. */
+  private async forward(
+    reply: FastifyReply,
+    request: FastifyRequest,
+    identity: Identity,
+    call: Omit<UpstreamRequest, keyof ReturnType<typeof hop> | 'identity'>,
+  ): Promise<unknown> {
+    return relay(reply, await this.upstream.json('claims-runtime', this.asCaller(request, identity, call)));
+  }
+
+  /**
+   * One page from claims-runtime, with `nextLink`: the gateway path of the next page, made of the
+   * same query (`at(cursor)`) with the service's next cursor. A non-200 answer passes as it is.
+   */
+  private async forwardPage<P extends { nextCursor: string | null }>(
+    reply: FastifyReply,
+    request: FastifyRequest,
+    identity: Identity,
+    base: string,
+    at: (cursor: string | undefined) => Record<string, string | number | undefined>,
+    cursor: string | undefined,
+  ): Promise<P | (P & { nextLink: string | null })> {
+    const answer = await this.upstream.json('claims-runtime', this.asCaller(request, identity, { path: withQuery(base, at(cursor)) }));
+    const page = relay(reply, answer) as P;
+    if (answer.status !== 200) return page;
+    return { ...page, nextLink: page.nextCursor ? withQuery(base, at(page.nextCursor)) : null };
   }
 
   private async passThrough(reply: FastifyReply, answer: Awaited<ReturnType<UpstreamClient['download']>>, extra: Record<string, string> = {}): Promise<void> {
