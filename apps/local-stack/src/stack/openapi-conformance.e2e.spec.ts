@@ -138,6 +138,9 @@ describe('the OpenAPI document against the running stack', () => {
     await check('/v1/operations/queues', '/v1/operations/queues');
     await check('/v1/operations/lanes', '/v1/operations/lanes');
     await check('/v1/operations/cluster', '/v1/operations/cluster');
+    // h-ops: dead-letter administration (a subscription's page too: the address has two forms).
+    await check('/v1/operations/dead-letters', '/v1/operations/dead-letters?queue=agent-tasks');
+    await check('/v1/operations/dead-letters', '/v1/operations/dead-letters?topic=agent.task-failed.v1&subscription=agent-dispatcher&maxCount=5');
     // salesforce-mirror: the embedded stack mirrors the org LEAF_SALESFORCE_LOGIN_URL names (none by
     // default: empty lists, a 404 request); the answers conform whatever it holds.
     await check('/v1/salesforce/requests', '/v1/salesforce/requests?limit=5');

@@ -222,6 +222,14 @@ describe('security: the local stack under attack', () => {
     // Every route of the public API is in the matrix above (or below: /health is operator-only, /mcp is the tools).
     const documented = Object.keys((await http.send('/docs/json', { headers: analystB })).body.paths).sort();
     const operations = ['/v1/operations/queues', '/v1/operations/lanes', '/v1/operations/cluster'];
+    // ---- h-ops: dead-letter administration (operators only) ----
+    const deadLetterWrites = [
+      '/v1/operations/dead-letters/resubmit',
+      '/v1/operations/dead-letters/{sequenceNumber}/resubmit',
+      '/v1/operations/dead-letters/{sequenceNumber}/purge',
+    ];
+    const deadLetters = ['/v1/operations/dead-letters', ...deadLetterWrites];
+    // ---- end h-ops ----
     // The Salesforce mirror's sync and completeness are org-wide: operators of every client only (403 otherwise).
     // Lineage lists are filtered like the lists above (another client's task: no items).
     const salesforceOrgWide = ['/v1/salesforce/sync', '/v1/salesforce/completeness'];
@@ -248,6 +256,7 @@ describe('security: the local stack under attack', () => {
           ...salesforceOrgWide,
           ...operations,
           ...domoOrgWide,
+          ...deadLetters,
         ]),
       ].sort(),
     ).toEqual(documented);
@@ -258,6 +267,19 @@ describe('security: the local stack under attack', () => {
       expect([path, (await http.send(path, { headers: analystB })).status]).toEqual([path, 403]);
       expect([path, (await http.send(path, { headers: operatorB })).status]).toEqual([path, 200]);
     }
+    // ---- h-ops: dead letters: operators only; a scoped operator's listing holds only its clients' messages, and
+    // another client's dead letter is a 404 on resubmit and purge (dead-letters.gateway.spec.ts plants one).
+    const listed = await http.send('/v1/operations/dead-letters?queue=agent-tasks', { headers: operatorB });
+    expect([listed.status, listed.body.items.every((d: { clientId: string }) => d.clientId === B)]).toEqual([200, true]);
+    expect((await http.send('/v1/operations/dead-letters?queue=agent-tasks', { headers: analystB })).status).toBe(403);
+    const writes: Array<[string, unknown]> = [
+      ['/v1/operations/dead-letters/resubmit', { queue: 'agent-tasks', sequenceNumbers: ['1'] }],
+      ['/v1/operations/dead-letters/1/resubmit', { queue: 'agent-tasks' }],
+      ['/v1/operations/dead-letters/1/purge', { queue: 'agent-tasks' }],
+    ];
+    for (const [path, body] of writes) expect([path, (await http.send(path, { headers: analystB, body })).status]).toEqual([path, 403]);
+    expect((await http.send('/v1/operations/dead-letters/999999999/purge', { headers: operatorB, body: { queue: 'agent-tasks' } })).status).toBe(404);
+    // ---- end h-ops ----
   });
 
   it('refuses path traversal and injection in ids and query parameters with 4xx problem+json, never 500, never echoing them', async () => {

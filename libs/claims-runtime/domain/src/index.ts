@@ -12,3 +12,6 @@ export * from './reconcile/terms-in-force';
 export * from './reconcile/brand-generic-definition';
 export * from './replay/canonical-json';
 export * from './runs/run-lifecycle';
+export * from './reconcile/audit-findings';
+export * from './outputs/run-documents';
+export * from './outputs/run-report';

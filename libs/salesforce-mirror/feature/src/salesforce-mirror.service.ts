@@ -5,6 +5,7 @@ import { JsforceSalesforceSource, SALESFORCE_SOURCE, SalesforceSourceError, sale
 import { defineService } from '@leaf/service-kit';
 import { taskLedgerMigrations } from '@leaf/task-ledger';
 import { salesforceMirrorConfigSchema, type SalesforceMirrorConfig } from './config/salesforce-mirror.config';
+import { LineageEventsHandlers } from './lineage/task-events.handlers';
 import { SalesforceController } from './requests/salesforce.controller';
 import { SalesforceSyncService, SYNC_ON_START, SYNC_OPTIONS } from './sync/salesforce-sync.service';
 
@@ -43,13 +44,14 @@ export function salesforceSource(config: SalesforceMirrorConfig): JsforceSalesfo
 /**
  * salesforce-mirror: the read-only mirror of the org's IT requests (`IT_Request__c`) with field
  * history, files (bytes in the lake), notes, feed and comments and soft deletes; completeness
- * checked after every sync; run-plan lineage from the task ledger; evidence bundles and search
+ * checked after every sync; run-plan lineage from the task ledger (after each sync and on every
+ * task event); evidence bundles and search
  * documents published through the outbox.
  */
 export const salesforceMirrorService = defineService<SalesforceMirrorConfig>(
   'salesforce-mirror',
   (config) => ({
-    controllers: [SalesforceController],
+    controllers: [SalesforceController, LineageEventsHandlers],
     providers: [
       { provide: SALESFORCE_SOURCE, useValue: salesforceSource(config) },
       {

@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
-import type { Channel, ClaimExclusion, DrugType } from '@leaf/contracts';
+import type { ClaimExclusion } from '@leaf/contracts';
 import { fromUnits, toUnits } from '@leaf/contracts';
 import {
   divideHalfUp,
   matchesBucket,
   termCoversSegment,
-  type ClaimRecovery,
+  type AuditRow,
   type BucketAggregate,
   type PlannedTerm,
   type ReconciliationPlan,
@@ -33,22 +33,6 @@ export interface SourceWatermark {
   readonly ingredientCost: string;
   readonly awp: string;
 }
-
-/**
- * One per-claim finding as the audit query returns it, with its claim's figures and flags. A claim
- * whose codes the mapping does not know still has its finding, but no term measures it.
- */
-export interface AuditRow extends Omit<ClaimRecovery, 'channel' | 'drugType'> {
-  readonly channel: Channel | null;
-  readonly drugType: DrugType | null;
-  readonly relatedClaimId: string | null;
-  /** For a reclassification: the index in `plan.discountTerms` of the term whose discount it is held to. */
-  readonly termIndex: number | null;
-}
-
-/** The audit rows the aggregate terms measure too: those whose codes the mapping knows. */
-export const recoveriesOf = (rows: readonly AuditRow[]): ClaimRecovery[] =>
-  rows.flatMap((r) => (r.channel && r.drugType ? [{ ...r, channel: r.channel, drugType: r.drugType }] : []));
 
 /**
  * The claims authority, read-only: it only ever sends the SELECTs built from the validated

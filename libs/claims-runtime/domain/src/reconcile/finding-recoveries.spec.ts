@@ -1,45 +1,7 @@
-import type { ClaimRecovery } from './finding-recoveries';
 import { movedClaims, movedSumsFor } from './finding-recoveries';
-import type { PlannedTerm } from './reconciliation-plan';
+import { recovery, term } from '../testing/run-sources.fixture';
 
-const claim = (claimId: string, kind: ClaimRecovery['kind'], impact: string, o: Partial<ClaimRecovery> = {}): ClaimRecovery => ({
-  kind,
-  claimId,
-  channel: 'retail30',
-  drugType: 'generic',
-  fillDate: '2025-03-01',
-  flags: [],
-  awp: '20.00',
-  ingredientCost: '25.00',
-  dispensingFee: '2.00',
-  impact,
-  ...o,
-});
-
-const term = (o: Partial<PlannedTerm> = {}): PlannedTerm => ({
-  guaranteeId: 'g',
-  clientId: 'client-a',
-  periodId: 'p',
-  version: 1,
-  metric: 'awp_discount',
-  channel: 'retail30',
-  drugType: 'generic',
-  guaranteedValue: '0.8',
-  method: 'aggregate',
-  exclusions: ['uc_priced', 'compound', '340b'],
-  evidence: {
-    sourceSystem: 'synthetic-seed',
-    objectId: 'o',
-    sha256: null,
-    locator: 'l',
-  },
-  offsetGroup: null,
-  findingOverlap: 'deduct',
-  effectiveFrom: '2025-01-01',
-  effectiveTo: '2025-12-31',
-  termKey: 'g',
-  ...o,
-});
+const claim = recovery;
 
 describe('movedClaims', () => {
   it('takes a duplicate out whole, and only once even when its fee is also above the ceiling', () => {

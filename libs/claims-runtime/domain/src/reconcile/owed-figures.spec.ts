@@ -1,18 +1,5 @@
-import type { Finding, FindingKind } from '@leaf/contracts';
+import { finding } from '../testing/run-sources.fixture';
 import { owedFigures, owedCategoryOf } from './owed-figures';
-
-const finding = (kind: FindingKind, impact: string, id: string = kind): Finding => ({
-  findingId: `${id}:${impact}`,
-  kind,
-  claimId: kind === 'guarantee_shortfall' ? null : 'CLM1',
-  guaranteeId: null,
-  channel: null,
-  drugType: null,
-  impact,
-  detail: '',
-  claimCount: 1,
-  evidence: [],
-});
 
 describe('owedFigures', () => {
   it('files fee excess under the guarantee shortfall, once, and adds each category to its figure', () => {

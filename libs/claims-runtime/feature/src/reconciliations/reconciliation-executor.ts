@@ -1,27 +1,18 @@
-import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import {
-  canonicalJson,
+  assembleRunDocuments,
+  assembleRunReport,
   computeReconciliation,
-  groupBuckets,
   planReconciliation,
-  reconciliationEngineVersion,
-  owedFigures,
-  type PlannedGuarantee,
-  type ReconciliationReport,
-} from '@leaf/claims-runtime/domain';
-import {
-  ClaimsSource,
-  GuaranteesRepository,
-  auditRulesFor,
-  ReconciliationRunsRepository,
   recoveriesOf,
-  type AuditRow,
-  type ClaimsSourceMapping,
-} from '@leaf/claims-runtime/data-access';
-import { toCents, type ArtifactName, type EvidenceRef, type Finding, type ReconciliationSummary, type RunArtifact } from '@leaf/contracts';
+  type PlannedGuarantee,
+  type ReconciliationPlan,
+  type ReconciliationTotals,
+} from '@leaf/claims-runtime/domain';
+import { ClaimsSource, GuaranteesRepository, auditRulesFor, ReconciliationRunsRepository, type ClaimsSourceMapping } from '@leaf/claims-runtime/data-access';
+import type { ArtifactName, RunArtifact } from '@leaf/contracts';
 import { addToOutbox } from '@leaf/messaging';
 import { notGuaranteedCells } from '@leaf/claims-runtime/reports';
 import type { Lake } from '@leaf/storage';
@@ -57,8 +48,6 @@ const contentTypes: Record<ArtifactName, string> = {
   'reconciliation.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'reconciliation.pdf': 'application/pdf',
 };
-
-const topFindingCount = 25;
 
 /**
  * Runs one reconciliation end to end: plan from the current guarantee versions, aggregate and audit
@@ -102,84 +91,23 @@ export class ReconciliationExecutor {
     const totals = computeReconciliation(plan, aggregates, recoveriesOf(auditRows));
 
     await stage('collecting the claims behind each shortfall', 0.5);
-    const claimIdsByFinding = new Map<string, string[]>();
-    for (const finding of totals.shortfallFindings) {
-      const ids: string[] = [];
-      for (const term of totals.shortfallTerms.get(finding.findingId) ?? []) {
-        signal?.throwIfAborted();
-        ids.push(...(await source.claimIdsFor(plan, term)));
-      }
-      claimIdsByFinding.set(finding.findingId, ids.sort());
-    }
+    const claimIdsByFinding = await claimIdsBehind(source, plan, totals, signal);
 
-    const termOf = new Map(plan.feeGuarantees.map((g) => [g.channel, g]));
-    const auditFindings = auditRows.map((row) =>
-      toFinding(
-        row,
-        request.mapping,
-        row.kind === 'fee_above_contract'
-          ? (termOf.get(row.channel) ?? termOf.get(null))
-          : row.termIndex !== null
-            ? plan.discountTerms[row.termIndex]
-            : undefined,
-        plan.brandGeneric.text,
-      ),
-    );
-    const findings = [...totals.shortfallFindings, ...auditFindings];
-
-    // One place for the owed figures: the findings. The buckets' math must arrive at the same
-    // guarantee shortfall by its own path, or the run is not published.
-    const owed = owedFigures(findings);
-    if (owed.guaranteeShortfall !== totals.guaranteeShortfall) {
-      throw new Error(`the guarantee findings (${owed.guaranteeShortfall}) do not add up to the terms' shortfall (${totals.guaranteeShortfall})`);
-    }
-    const summary: ReconciliationSummary = {
-      claimCount: totals.netClaims,
-      eligibleClaimCount: totals.netClaims - totals.excludedClaims,
-      excludedClaimCount: totals.excludedClaims,
-      totalAwp: totals.awp,
-      totalIngredientCostPaid: totals.ingredientCost,
-      eligibleAwp: totals.eligibleAwp,
-      eligibleIngredientCostPaid: totals.eligibleIngredientCost,
-      guaranteeShortfall: owed.guaranteeShortfall,
-      auditImpact: owed.auditImpact,
-      totalOwed: owed.totalOwed,
-      findingTotals: [...owed.findingTotals],
-      findingOverlap: totals.findingOverlap,
-    };
-
-    await stage('writing evidence', 0.6);
-    const inputs = {
-      engineVersion: reconciliationEngineVersion,
-      clientId: request.clientId,
-      periodId: request.periodId,
-      periodStart: request.periodStart,
-      periodEnd: request.periodEnd,
+    // The findings, figures and evidence documents are the domain's, from what was read.
+    const documents = assembleRunDocuments({
+      plan,
+      totals,
+      auditRows,
+      claimLocator: `${request.mapping.table}.${request.mapping.columns.claimId}`,
+      claimIdsByFinding,
       mapping: request.mapping,
-      // Which optional checks ran, and which the mapping's missing fields left out.
       auditRules: auditRulesFor(request.mapping),
       watermark,
-      guarantees: plan.guarantees,
-      queries: source.sent.map((q) => ({
-        name: q.name,
-        text: q.text,
-        params: q.params,
-      })),
-    };
-    const inputsJson = canonicalJson(inputs);
-    const inputsSha256 = createHash('sha256').update(inputsJson).digest('hex');
-    const evidenceJson = canonicalJson({
-      engineVersion: reconciliationEngineVersion,
-      inputsSha256,
-      clientId: request.clientId,
-      periodId: request.periodId,
-      summary,
-      buckets: totals.buckets,
-      findings: findings.map((f) => ({
-        ...f,
-        claimIds: claimIdsByFinding.get(f.findingId) ?? (f.claimId ? [f.claimId] : []),
-      })),
+      queries: source.sent,
     });
+    const { findings, summary, inputsSha256 } = documents;
+
+    await stage('writing evidence', 0.6);
     const artifacts: RunArtifact[] = [];
     const store = async (name: ArtifactName, content: Buffer | string | PassThrough) => {
       const object = await this.deps.lake.put('artifacts', content, {
@@ -195,52 +123,19 @@ export class ReconciliationExecutor {
       });
       return object;
     };
-    await store('run-inputs.json', inputsJson);
-    const evidenceObject = await store('findings-evidence.json', evidenceJson);
+    await store('run-inputs.json', documents.inputsJson);
+    const evidenceObject = await store('findings-evidence.json', documents.evidenceJson);
 
-    const report: ReconciliationReport = {
-      // The run that first computed these inputs (this one, unless it is a replay): a replay
-      // renders the same bytes and names the run they come from.
-      runId: (await this.runs.firstRunWithInputs(request.clientId, request.periodId, inputsSha256)) ?? runId,
-      clientId: request.clientId,
-      clientName: request.clientName,
-      periodId: request.periodId,
-      periodStart: request.periodStart,
-      periodEnd: request.periodEnd,
-      pbmName: request.pbmName,
-      inputsSha256,
-      codeVersion: reconciliationEngineVersion,
-      asOf: `claims=${watermark.claimRows};maxFill=${watermark.maxFillDate ?? '-'};maxId=${watermark.maxClaimId ?? '-'}`,
-      summary,
+    const report = assembleRunReport({
+      subject: request,
+      sourceRunId: (await this.runs.firstRunWithInputs(request.clientId, request.periodId, inputsSha256)) ?? runId,
+      documents,
+      evidenceSha256: evidenceObject.sha256,
+      watermark,
       buckets: totals.buckets,
-      // Cells no term guarantees, with their totals: shown, owed nothing, never dropped.
+      guarantees: plan.guarantees,
       notGuaranteed: notGuaranteedCells(aggregates, plan.guarantees),
-      bucketGroups: groupBuckets(totals.buckets),
-      findingTotals: summary.findingTotals,
-      topFindings: [...findings]
-        .sort((a, b) => Number(toCents(b.impact) - toCents(a.impact)) || (a.findingId < b.findingId ? -1 : 1))
-        .slice(0, topFindingCount),
-      findings: async function* () {
-        yield* findings;
-      },
-      evidence: [
-        {
-          name: 'run-inputs.json',
-          sha256: inputsSha256,
-          reference: 'mapping, watermark, guarantee versions, queries and parameters',
-        },
-        {
-          name: 'findings-evidence.json',
-          sha256: evidenceObject.sha256,
-          reference: 'every finding with the claim ids behind it',
-        },
-        ...plan.guarantees.map((g) => ({
-          name: `${g.guaranteeId} v${g.version}`,
-          sha256: g.evidence.sha256 ?? '',
-          reference: `${g.evidence.sourceSystem} ${g.evidence.objectId} ${g.evidence.locator}`,
-        })),
-      ],
-    };
+    });
 
     await stage('rendering the workbook', 0.75);
     const workbook = new PassThrough();
@@ -295,38 +190,21 @@ export class ReconciliationExecutor {
   }
 }
 
-const details: Record<AuditRow['kind'], (r: AuditRow, brandGenericDefinition: string) => string> = {
-  paid_above_uc: (r) => `paid ${r.impact} above the pharmacy's usual and customary price`,
-  ingredient_above_awp: (r) => `ingredient cost ${r.impact} above AWP`,
-  fee_above_contract: (r) => `dispensing fee ${r.impact} above the contracted per-claim fee`,
-  duplicate_fill: (r) => `duplicate of claim ${r.relatedClaimId ?? '?'} (same member, NDC, date and pharmacy)`,
-  short_days_supply_90: () => 'short days supply in a 90-day channel: an extra dispensing fee',
-  refill_too_soon: (r) =>
-    `filled before 75% of the days supply of claim ${r.relatedClaimId ?? '?'} (same member and GPI, any pharmacy) had elapsed: the claim is recoverable`,
-  brand_generic_reclass: (r, definition) =>
-    `billed as ${r.drugType ?? 'its source code'}, ${r.drugType === 'brand' ? 'generic' : 'brand'} under the contract's definition (${definition}): ingredient cost ${r.impact} above that type's guaranteed discount`,
-};
-
-function toFinding(row: AuditRow, mapping: ClaimsSourceMapping, term: PlannedGuarantee | undefined, brandGenericDefinition: string): Finding {
-  const claimRef: EvidenceRef = {
-    sourceSystem: 'claims-source',
-    objectId: row.claimId,
-    sha256: null,
-    locator: `${mapping.table}.${mapping.columns.claimId}`,
-  };
-  const evidence: EvidenceRef[] = [claimRef];
-  if (row.relatedClaimId) evidence.push({ ...claimRef, objectId: row.relatedClaimId });
-  if (term) evidence.push(term.evidence);
-  return {
-    findingId: `${row.kind}:${row.claimId}`,
-    kind: row.kind,
-    claimId: row.claimId,
-    guaranteeId: term?.guaranteeId ?? null,
-    channel: row.channel,
-    drugType: row.drugType,
-    impact: row.impact,
-    detail: details[row.kind](row, brandGenericDefinition),
-    claimCount: 1,
-    evidence,
-  };
+/** The claim ids behind each shortfall finding (its terms' claims, sorted), by finding id. */
+async function claimIdsBehind(
+  source: ClaimsSource,
+  plan: ReconciliationPlan,
+  totals: ReconciliationTotals,
+  signal?: AbortSignal,
+): Promise<Map<string, string[]>> {
+  const claimIdsByFinding = new Map<string, string[]>();
+  for (const finding of totals.shortfallFindings) {
+    const ids: string[] = [];
+    for (const term of totals.shortfallTerms.get(finding.findingId) ?? []) {
+      signal?.throwIfAborted();
+      ids.push(...(await source.claimIdsFor(plan, term)));
+    }
+    claimIdsByFinding.set(finding.findingId, ids.sort());
+  }
+  return claimIdsByFinding;
 }

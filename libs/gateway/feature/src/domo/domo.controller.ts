@@ -27,7 +27,7 @@ import {
 import { AppError, CurrentIdentity, RequireRole, ZodPipe } from '@leaf/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openApiSchema } from '../openapi/openapi-schema';
-import { RateLimitClass } from '../rate-limit/rate-limit.interceptor';
+import { RateLimitClass } from '../rate-limit/rate-limit.admission';
 import { relay, withQuery } from '../upstream/forward';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
 
