@@ -10,7 +10,10 @@ export interface AuditRow extends Omit<ClaimRecovery, 'channel' | 'drugType'> {
   readonly channel: Channel | null;
   readonly drugType: DrugType | null;
   readonly relatedClaimId: string | null;
-  /** For a reclassification: the index in `plan.discountTerms` of the term whose discount it is held to. */
+  /**
+   * For a reclassification (the re-derived type's term) or a DAW penalty (the generic term of its
+   * channel): the index in `plan.discountTerms` of the term whose discount it is held to.
+   */
   readonly termIndex: number | null;
 }
 
@@ -37,7 +40,8 @@ const details: Record<AuditRow['kind'], (r: AuditRow, brandGenericDefinition: st
 /**
  * Each audit row as a finding, in the rows' order. The term a finding is held to: a fee excess to
  * its channel's per-claim fee ceiling (else the every-channel one; of several versions, the last
- * planned), a reclassification to the discount term the audit query named; other checks cite none.
+ * planned), a reclassification or a DAW penalty to the discount term the audit query named; other
+ * checks cite none.
  */
 export function auditFindings(plan: ReconciliationPlan, rows: readonly AuditRow[], claimLocator: string): Finding[] {
   const feeCeilingOf = new Map(plan.feeGuarantees.map((g) => [g.channel, g]));

@@ -36,13 +36,16 @@ function tripled(fixed: string): string {
   return `${text.slice(0, -places)}.${text.slice(-places)}`;
 }
 
-/** The same fill billed for three times the days: the quantity and every ingredient figure with it. */
-function asNinetyDayFill(claim: Claim): Claim {
+/**
+ * The same fill billed for three times the days: the quantity and every ingredient figure with it,
+ * AWP priced again from the unit price (`awpCents`), as every claim's is.
+ */
+function asNinetyDayFill(claim: Claim, awpCents: number): Claim {
   return {
     ...claim,
     daysSupply: claim.daysSupply * 3,
     quantity: tripled(claim.quantity),
-    awp: tripled(claim.awp),
+    awp: formatCents(awpCents),
     ingredientCostPaid: tripled(claim.ingredientCostPaid),
     usualAndCustomary: tripled(claim.usualAndCustomary),
     pharmacyIngredientCostPaid: tripled(claim.pharmacyIngredientCostPaid),
@@ -220,7 +223,7 @@ export function* generateClaims(plan: SeedPlan): Generator<Claim, void, undefine
     // A 90-day fill billed at a 30-day retail pharmacy: days, quantity and every cost tripled (the
     // fee and the member's pay are per fill). Decided after every draw of the main stream too.
     else if (channel === 'retail30' && claim.daysSupply >= 28 && !claim.isUcPriced && detailPrng.next() < auditDetailMix.ninetyDayFillAtRetail30)
-      claim = asNinetyDayFill(claim);
+      claim = asNinetyDayFill(claim, divideRounded(drug.unitAwpMicro * quantityMilli * 3, 1_000_000));
     remember(p, claim);
     yield claim;
   }
