@@ -5,6 +5,7 @@ import { createLogger, loadConfig, loadServiceConfig, startServiceApp, startTele
 import type { Logger } from 'pino';
 import { localStackConfigSchema, stackPaths, type LocalStackConfig } from './local-stack.config';
 import { prepareDatabase } from './prepare-database';
+import { prepareDomo } from './prepare-domo';
 import { preparePackets } from './prepare-packets';
 import { localStackServices } from './service-registry';
 import { TestCrashPoint } from './test-crash-point';
@@ -36,6 +37,8 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   const crash = TestCrashPoint.of(config, logger);
   const embedded = await prepareDatabase(config, logger, crash);
   await preparePackets(config, paths, logger, crash);
+  // Domo's side of the takeover: a Domo API stand-in serving the seeded exports (unless LEAF_DOMO_* name the user's).
+  const domo = await prepareDomo(config, paths.domoExports, env, logger);
 
   const portOf = (service: keyof typeof defaultServicePorts) => defaultServicePorts[service] + config.LEAF_PORT_OFFSET;
   const loopback = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -49,6 +52,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
       const serviceConfig = loadServiceConfig(definition, {
         ...env,
         ...serviceUrls,
+        ...domo.env,
         LEAF_DATABASE_URL: embedded.url,
         PORT: String(portOf(definition.name)),
         LEAF_LAKE_URL: paths.lakeUrl,
@@ -65,12 +69,14 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   } catch (e) {
     await stopCrashWatch();
     await Promise.allSettled(apps.map((a) => a.close()));
+    await domo.stop();
     await embedded.stop();
     throw e;
   }
   await stopCrashWatch();
 
   const releaseResources = async () => {
+    await domo.stop();
     await embedded.stop();
     await telemetry.shutdown();
   };
