@@ -12,6 +12,7 @@ describe('local stack settings', () => {
     expect(paths).toEqual({
       packets: join(dataDir, 'packets'),
       syntheticPackets: true,
+      domoExports: join(dataDir, 'domo-api'),
       lakeUrl: expect.stringMatching(/^file:\/\/\//),
       devIssuerDir: join(dataDir, 'dev-issuer'),
     });
@@ -28,7 +29,13 @@ describe('local stack settings', () => {
       LEAF_PACKETS_DIR: '/srv/packets',
       LEAF_DEV_ISSUER_DIR: '/srv/keys',
     };
-    expect(pathsFor(env)).toEqual({ packets: '/srv/packets', syntheticPackets: false, lakeUrl: env.LEAF_LAKE_URL, devIssuerDir: '/srv/keys' });
+    expect(pathsFor(env)).toEqual({
+      packets: '/srv/packets',
+      syntheticPackets: false,
+      domoExports: join('d', 'domo-api'),
+      lakeUrl: env.LEAF_LAKE_URL,
+      devIssuerDir: '/srv/keys',
+    });
   });
 
   it('honours the test crash hook only with LEAF_ENV=local and NODE_ENV=test, naming the setting otherwise', () => {

@@ -44,6 +44,8 @@ export interface StackPaths {
   readonly packets: string;
   /** Whether the launcher fills `packets` with synthetic packets on first start (not a folder the user named). */
   readonly syntheticPackets: boolean;
+  /** The synthetic Domo exports the stack's Domo API stand-in serves (written on first start). */
+  readonly domoExports: string;
   readonly lakeUrl: string;
   readonly devIssuerDir: string;
 }
@@ -64,6 +66,7 @@ export function stackPaths(config: LocalStackConfig, env: Env): StackPaths {
   return {
     packets: packets ?? join(dataDir, 'packets'),
     syntheticPackets: packets === undefined,
+    domoExports: join(dataDir, 'domo-api'),
     // An absolute file URL: the data dir may hold characters a relative `file:` URL would misread.
     lakeUrl: explicit(env, 'LEAF_LAKE_URL') ?? pathToFileURL(resolve(dataDir, 'lake')).href,
     devIssuerDir: explicit(env, 'LEAF_DEV_ISSUER_DIR') ?? devIssuerDirOf(dataDir),

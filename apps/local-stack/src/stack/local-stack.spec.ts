@@ -28,7 +28,8 @@ describe('local stack', () => {
   beforeAll(async () => {
     stack = await startLocalStack(env);
     caller = await bearer('operator', '*');
-  }, 120_000);
+    // The first start ingests and compares Domo's exports before it reports ready (~20 s more on a loaded machine).
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -218,12 +219,47 @@ describe('local stack', () => {
     expect(completeness.items[0].clean).toBe(true);
   });
 
+  // --- domo-takeover (h-domo) ---
+  it("ingested Domo's exports from its API stand-in on first start and compared them: gates flag the planted flaws, every difference has a reason", async () => {
+    const exports = (await json('/v1/domo/exports')).items as Array<{ exportId: string; dataset: string; status: string; rows: number; silverRows: number }>;
+    expect(exports.map((e) => `${e.dataset}:${e.status}`).sort()).toEqual(['claims_extract:blocked', 'savings_by_client_month:promoted']);
+    expect(exports.every((e) => e.rows > 0 && e.silverRows === e.rows)).toBe(true);
+    const extract = exports.find((e) => e.dataset === 'claims_extract');
+    const failures = await json(`/v1/domo/exports/${extract?.exportId}/gate-failures`);
+    expect(failures.items.map((g: { gateId: string; status: string }) => `${g.gateId}:${g.status}`)).toEqual(
+      expect.arrayContaining(['claim_id.unique:fail', 'channel.not_null:warn']),
+    );
+
+    const comparisons = (await json('/v1/domo/comparisons')).items;
+    expect(comparisons).toHaveLength(1);
+    const [comparison] = comparisons;
+    expect(comparison.exportId).toBe(exports.find((e) => e.dataset === 'savings_by_client_month')?.exportId);
+    expect(comparison.summary.differences).toBeGreaterThan(0);
+    expect(comparison.summary.byReason.unexplained.count).toBe(0);
+    for (const reason of ['rounding', 'definition_change', 'timing']) expect([reason, comparison.summary.byReason[reason].count > 0]).toEqual([reason, true]);
+    const differences = await json(`/v1/domo/comparisons/${comparison.comparisonId}/differences?limit=500`);
+    expect(differences.total).toBe(comparison.summary.differences);
+    // The stand-in's clients are the seeded ones.
+    const clientIds = new Set((await json('/v1/clients')).items.map((c: { clientId: string }) => c.clientId));
+    expect(differences.items.every((d: { key: { client_id: string } }) => clientIds.has(d.key.client_id))).toBe(true);
+    const packet = await get(`/v1/domo/comparisons/${comparison.comparisonId}/artifacts/packet.xlsx`);
+    expect([packet.status, packet.headers.get('content-type')]).toEqual([200, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect((await packet.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+  });
+  // --- end domo-takeover ---
+
   it('keeps its data across a restart without seeding again', async () => {
     const before = await json('/v1/clients');
+    // --- domo-takeover (h-domo): a restart replays Domo's exports and adds no comparison of the same export ---
+    const domoBefore = { exports: await json('/v1/domo/exports'), comparisons: await json('/v1/domo/comparisons') };
+    // --- end domo-takeover ---
     await stack.stop();
     stack = await startLocalStack(env);
     expect(await json('/v1/clients')).toEqual(before);
     // The same org again: the restart's incremental sync keeps the mirror as it was.
     expect((await json('/v1/salesforce/requests?limit=200')).items).toHaveLength(60);
-  }, 120_000);
+    // --- domo-takeover (h-domo) ---
+    expect({ exports: await json('/v1/domo/exports'), comparisons: await json('/v1/domo/comparisons') }).toEqual(domoBefore);
+    // --- end domo-takeover ---
+  }, 180_000);
 });

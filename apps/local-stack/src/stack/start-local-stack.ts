@@ -5,6 +5,7 @@ import { createLogger, loadConfig, loadServiceConfig, startServiceApp, startTele
 import type { Logger } from 'pino';
 import { localStackConfigSchema, stackPaths, type LocalStackConfig } from './local-stack.config';
 import { prepareDatabase } from './prepare-database';
+import { prepareDomo } from './prepare-domo';
 import { preparePackets } from './prepare-packets';
 import { prepareSalesforce } from './prepare-salesforce';
 import { localStackServices } from './service-registry';
@@ -38,6 +39,8 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   const embedded = await prepareDatabase(config, logger, crash);
   await preparePackets(config, paths, logger, crash);
   const salesforce = await prepareSalesforce(config, env, logger);
+  // Domo's side of the takeover: a Domo API stand-in serving the seeded exports (unless LEAF_DOMO_* name the user's).
+  const domo = await prepareDomo(config, paths.domoExports, env, logger);
 
   const portOf = (service: keyof typeof defaultServicePorts) => defaultServicePorts[service] + config.LEAF_PORT_OFFSET;
   const loopback = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -51,6 +54,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
       const serviceConfig = loadServiceConfig(definition, {
         ...env,
         ...serviceUrls,
+        ...domo.env,
         LEAF_DATABASE_URL: embedded.url,
         PORT: String(portOf(definition.name)),
         LEAF_LAKE_URL: paths.lakeUrl,
@@ -70,6 +74,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
     await stopCrashWatch();
     await Promise.allSettled(apps.map((a) => a.close()));
     await salesforce.stop();
+    await domo.stop();
     await embedded.stop();
     throw e;
   }
@@ -77,6 +82,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
 
   const releaseResources = async () => {
     await salesforce.stop();
+    await domo.stop();
     await embedded.stop();
     await telemetry.shutdown();
   };

@@ -20,3 +20,4 @@ export * from './ingest/golden-comparison';
 export * from './publication/curated-publication.port';
 export * from './publication/postgres-curated.publication';
 export * from './publication/azure-sql-curated.publication';
+export * from './fake-domo/fake-domo.server';

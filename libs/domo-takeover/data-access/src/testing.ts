@@ -1,1 +1,2 @@
-export * from './testing/fake-domo.server';
+// The Domo stand-in is public API (the local stack serves its synthetic Domo with it); specs keep importing it from here.
+export * from './fake-domo/fake-domo.server';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,9 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
     expect(wb.getWorksheet('Differences')?.rowCount).toBe(c.summary.differences + 1);
+    const pdf = await call('GET', `/v1/domo/comparisons/${c.comparisonId}/packet.pdf`, reader);
+    expect([pdf.status, pdf.headers.get('content-type'), pdf.bytes.subarray(0, 5).toString()]).toEqual([200, 'application/pdf', '%PDF-']);
+    expect(createHash('sha256').update(pdf.bytes).digest('hex')).toBe(c.packet.pdfSha256);
 
     const outbox = await pg.query(`SELECT entity, body FROM outbox_messages WHERE entity = 'domo.comparison-completed.v1'`);
     expect(outbox.rows.map((r) => JSON.parse(r.body).comparisonId)).toEqual([c.comparisonId]);

@@ -4,7 +4,7 @@ import { ApiDomoSource, DOMO_SOURCE, FolderDomoSource, domoTakeoverMigrations, t
 import { defineService } from '@leaf/service-kit';
 import { domoTakeoverConfigSchema, type DomoTakeoverConfig } from './config/domo-takeover.config';
 import { DomoController } from './http/domo.controller';
-import { DomoTakeoverFacade, INGEST_ON_START, PREPARE_SOURCE } from './takeover/domo-takeover.facade';
+import { COMPARE_ON_START, DomoTakeoverFacade, INGEST_ON_START, PREPARE_SOURCE } from './takeover/domo-takeover.facade';
 import { syntheticSourcePreparer } from './takeover/synthetic-source';
 
 function domoSource(config: DomoTakeoverConfig): DomoSource {
@@ -29,6 +29,7 @@ export const domoTakeoverService = defineService<DomoTakeoverConfig>(
     providers: [
       { provide: DOMO_SOURCE, useValue: domoSource(config) },
       { provide: INGEST_ON_START, useValue: config.LEAF_DOMO_INGEST_ON_START },
+      { provide: COMPARE_ON_START, useValue: config.LEAF_DOMO_COMPARE_ON_START },
       { provide: PREPARE_SOURCE, useValue: syntheticSourcePreparer(config) },
       DomoTakeoverFacade,
     ],

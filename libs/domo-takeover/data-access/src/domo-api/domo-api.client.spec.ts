@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { FakeDomoServer } from '../testing/fake-domo.server';
+import { FakeDomoServer } from '../fake-domo/fake-domo.server';
 import { DomoApiClient } from './domo-api.client';
 import { isDomoSourceError } from './domo-api.error';
 import { retryAfterMs } from './retry-after';

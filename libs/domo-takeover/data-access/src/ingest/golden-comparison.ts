@@ -5,6 +5,7 @@ import { diffByKey, savingsComparisonSpec, savingsModel, summarize } from '@leaf
 import type { Lake } from '@leaf/storage';
 import { curatedSavingsRows, domoSavingsRows, refreshCuratedSavings } from '../curated/curated-savings';
 import { comparisonPacketJson, comparisonPacketXlsx } from '../packet/comparison-packet';
+import { comparisonPacketPdf } from '../packet/comparison-packet-pdf';
 import { DomoComparisonsRepository } from '../repositories/domo-comparisons.repository';
 import { DomoExportsRepository } from '../repositories/domo-exports.repository';
 
@@ -16,7 +17,7 @@ export const comparisonPacketArea = 'evidence/domo/comparisons';
 
 /**
  * Domo's promoted savings export against the backend's curated model, refreshed first: key-level
- * diff, reasons, summary, the packet (JSON and workbook) in the lake, then the comparison and its
+ * diff, reasons, summary, the packet (JSON, workbook and PDF) in the lake, then the comparison and its
  * differences recorded in one transaction.
  */
 export async function runGoldenComparison(ds: DataSource, lake: Lake, now: () => Date = () => new Date()): Promise<DomoComparison> {
@@ -44,6 +45,10 @@ export async function runGoldenComparison(ds: DataSource, lake: Lake, now: () =>
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     metadata: { comparison: comparisonId },
   });
+  const pdf = await lake.put(comparisonPacketArea, await comparisonPacketPdf(input), {
+    contentType: 'application/pdf',
+    metadata: { comparison: comparisonId },
+  });
   const comparisons = new DomoComparisonsRepository(ds);
   await comparisons.insert({
     comparisonId,
@@ -55,9 +60,10 @@ export async function runGoldenComparison(ds: DataSource, lake: Lake, now: () =>
     differences: result.differences,
     jsonKey: json.key,
     xlsxKey: xlsx.key,
+    pdfKey: pdf.key,
   });
   const saved = await comparisons.get(comparisonId);
   if (saved === undefined) throw new Error('comparison vanished after insert');
-  const { jsonKey: _j, xlsxKey: _x, ...comparison } = saved;
+  const { jsonKey: _j, xlsxKey: _x, pdfKey: _p, ...comparison } = saved;
   return comparison;
 }

@@ -12,6 +12,7 @@ export interface NewComparison {
   readonly differences: readonly Difference[];
   readonly jsonKey: string;
   readonly xlsxKey: string;
+  readonly pdfKey: string;
 }
 
 interface ComparisonRow {
@@ -39,8 +40,8 @@ export class DomoComparisonsRepository {
   async insert(c: NewComparison): Promise<void> {
     await this.ds.transaction(async (tx: EntityManager) => {
       await tx.query(
-        `INSERT INTO domo_comparisons (comparison_id, dataset, export_id, model, summary, json_key, xlsx_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [c.comparisonId, c.dataset, c.exportId, c.model, JSON.stringify(c.summary), c.jsonKey, c.xlsxKey, c.createdAt],
+        `INSERT INTO domo_comparisons (comparison_id, dataset, export_id, model, summary, json_key, xlsx_key, pdf_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [c.comparisonId, c.dataset, c.exportId, c.model, JSON.stringify(c.summary), c.jsonKey, c.xlsxKey, c.pdfKey, c.createdAt],
       );
       for (let at = 0; at < c.differences.length; at += 2000) {
         const slice = c.differences.slice(at, at + 2000);
@@ -64,7 +65,7 @@ export class DomoComparisonsRepository {
     });
   }
 
-  async get(comparisonId: string): Promise<(DomoComparison & { jsonKey: string | null; xlsxKey: string | null }) | undefined> {
+  async get(comparisonId: string): Promise<(DomoComparison & { jsonKey: string | null; xlsxKey: string | null; pdfKey: string | null }) | undefined> {
     const rows = (await this.ds.query(`SELECT * FROM domo_comparisons WHERE comparison_id = $1`, [comparisonId])) as ComparisonRow[];
     return rows[0] === undefined ? undefined : toComparison(rows[0]);
   }
@@ -75,7 +76,7 @@ export class DomoComparisonsRepository {
       offset,
     ])) as ComparisonRow[];
     return rows.map((r) => {
-      const { jsonKey: _j, xlsxKey: _x, ...rest } = toComparison(r);
+      const { jsonKey: _j, xlsxKey: _x, pdfKey: _p, ...rest } = toComparison(r);
       return rest;
     });
   }
@@ -115,6 +116,12 @@ export class DomoComparisonsRepository {
     };
   }
 
+  /** Whether a comparison of this export exists (a start that compares does so once per export). */
+  async existsFor(exportId: string): Promise<boolean> {
+    const rows = (await this.ds.query(`SELECT 1 FROM domo_comparisons WHERE export_id = $1 LIMIT 1`, [exportId])) as unknown[];
+    return rows.length > 0;
+  }
+
   /** Records the sign-off unless one exists (the WHERE makes a race lose, not overwrite). */
   async signOff(comparisonId: string, decision: 'approved' | 'rejected', by: string, note: string | null): Promise<boolean> {
     const rows = (await this.ds.query(
@@ -127,7 +134,7 @@ export class DomoComparisonsRepository {
   }
 }
 
-function toComparison(r: ComparisonRow): DomoComparison & { jsonKey: string | null; xlsxKey: string | null } {
+function toComparison(r: ComparisonRow): DomoComparison & { jsonKey: string | null; xlsxKey: string | null; pdfKey: string | null } {
   const json = shaOf(r.json_key);
   const xlsx = shaOf(r.xlsx_key);
   return {
@@ -144,5 +151,6 @@ function toComparison(r: ComparisonRow): DomoComparison & { jsonKey: string | nu
         : { decision: r.signed_decision, by: r.signed_by ?? '', at: new Date(r.signed_at ?? 0).toISOString(), note: r.signed_note },
     jsonKey: r.json_key,
     xlsxKey: r.xlsx_key,
+    pdfKey: r.pdf_key,
   };
 }

@@ -17,9 +17,12 @@ export const domoTakeoverConfigSchema = platformConfigSchema
       .string()
       .min(1)
       .default('.data/domo')
-      .describe('Folder of Domo exports (<id>.json metadata beside <id>.csv); the local stack uses <LEAF_DATA_DIR>/domo.'),
+      .describe('Folder of Domo exports (<id>.json metadata beside <id>.csv) with LEAF_DOMO_SOURCE=folder.'),
     LEAF_DOMO_INGEST_ON_START: flagSetting(false).describe(
       'true: ingest every declared dataset from the source once at start (skipped for exports already ingested).',
+    ),
+    LEAF_DOMO_COMPARE_ON_START: flagSetting(false).describe(
+      'true (with LEAF_DOMO_INGEST_ON_START): then run a golden comparison of the promoted output, unless that export was compared already.',
     ),
     LEAF_DOMO_SYNTHETIC_SEED: z.coerce
       .number()

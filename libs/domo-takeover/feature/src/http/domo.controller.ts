@@ -28,6 +28,7 @@ import { assertAllClients } from './domo-scope';
 const packetTypes = {
   'packet.json': 'application/json',
   'packet.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'packet.pdf': 'application/pdf',
 } as const;
 
 /** The takeover's API: datasets, exports and their gates, comparisons, differences, sign-off. */
@@ -123,7 +124,7 @@ export class DomoController {
     @Param(new ZodPipe(domoComparisonParamsSchema)) { comparisonId }: { comparisonId: string },
   ): Promise<DomoComparison> {
     assertAllClients(identity);
-    const { jsonKey: _j, xlsxKey: _x, ...view } = await this.found(comparisonId);
+    const { jsonKey: _j, xlsxKey: _x, pdfKey: _p, ...view } = await this.found(comparisonId);
     return view;
   }
 
@@ -156,6 +157,15 @@ export class DomoController {
     return this.packet(identity, p.comparisonId, 'packet.json', reply);
   }
 
+  @Get('comparisons/:comparisonId/packet.pdf')
+  pdf(
+    @CurrentIdentity() identity: Identity,
+    @Param(new ZodPipe(domoComparisonParamsSchema)) p: { comparisonId: string },
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.packet(identity, p.comparisonId, 'packet.pdf', reply);
+  }
+
   @Post('comparisons/:comparisonId/sign-off')
   @HttpCode(200)
   @RequireRole('operator')
@@ -171,7 +181,7 @@ export class DomoController {
     if (!(await this.takeover.comparisons.signOff(comparisonId, body.decision, identity.subject, body.note ?? null))) {
       throw new AppError('CONFLICT', 'the comparison is already signed off');
     }
-    const { jsonKey: _j, xlsxKey: _x, ...view } = await this.found(comparisonId);
+    const { jsonKey: _j, xlsxKey: _x, pdfKey: _p, ...view } = await this.found(comparisonId);
     return view;
   }
 
@@ -184,7 +194,7 @@ export class DomoController {
   private async packet(identity: Identity, comparisonId: string, name: keyof typeof packetTypes, reply: FastifyReply): Promise<void> {
     assertAllClients(identity);
     const comparison = await this.found(comparisonId);
-    const key = name === 'packet.json' ? comparison.jsonKey : comparison.xlsxKey;
+    const key = { 'packet.json': comparison.jsonKey, 'packet.xlsx': comparison.xlsxKey, 'packet.pdf': comparison.pdfKey }[name];
     if (key === null) throw new AppError('NOT_FOUND', `comparison ${comparisonId} has no packet`);
     const bytes = await this.takeover.lake.read(key);
     await reply

@@ -17,6 +17,8 @@ import { LAKE, type Lake } from '@leaf/storage';
 import type { DataSource } from 'typeorm';
 
 export const INGEST_ON_START = Symbol.for('leaf.domo-takeover.IngestOnStart');
+/** After the ingest on start, compare the promoted output unless that export was compared already. */
+export const COMPARE_ON_START = Symbol.for('leaf.domo-takeover.CompareOnStart');
 /** Writes synthetic exports into an empty export folder before the first ingest (embedded only). */
 export const PREPARE_SOURCE = Symbol.for('leaf.domo-takeover.PrepareSource');
 export type PrepareSource = () => Promise<void>;
@@ -39,6 +41,7 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap {
     @Inject(OutboxRelayHost) private readonly relay: OutboxRelayHost,
     @Inject(DOMO_SOURCE) private readonly source: DomoSource,
     @Inject(INGEST_ON_START) private readonly ingestOnStart: boolean,
+    @Inject(COMPARE_ON_START) private readonly compareOnStart: boolean,
     @Inject(PREPARE_SOURCE) private readonly prepareSource: PrepareSource,
     shutdown: ShutdownCoordinator,
   ) {
@@ -47,7 +50,11 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap {
     shutdown.onDrain({ name: 'domo-takeover', drain: async () => void (await this.busy.catch(() => undefined)) });
   }
 
-  /** With ingest-on-start the source's exports go in before the service takes requests; a failure never stops the service. */
+  /**
+   * With ingest-on-start the source's exports go in before the service takes requests, and with
+   * compare-on-start the promoted output is compared once per export (a restart does not add a
+   * comparison of the same export); a failure never stops the service.
+   */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.ingestOnStart) return;
     try {
@@ -56,8 +63,15 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap {
       this.log.log(
         `ingested on start: ${result.exports.map((e) => `${e.dataset} ${e.status}${e.replayed ? ' (replayed)' : ''}`).join(', ') || 'nothing offered'}`,
       );
+      if (!this.compareOnStart) return;
+      const promoted = await this.exports.promoted('savings_by_client_month');
+      if (promoted === undefined || (await this.comparisons.existsFor(promoted.exportId))) return;
+      const comparison = await this.compare();
+      this.log.log(
+        `compared on start: ${comparison.comparisonId}, ${comparison.summary.differences} differences (${comparison.summary.byReason.unexplained.count} unexplained)`,
+      );
     } catch (e) {
-      this.log.warn(`Domo ingest on start failed (${(e as { code?: string }).code ?? (e as Error).name})`);
+      this.log.warn(`Domo ingest or comparison on start failed (${(e as { code?: string }).code ?? (e as Error).name})`);
     }
   }
 

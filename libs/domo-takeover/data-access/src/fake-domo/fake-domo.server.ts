@@ -21,7 +21,9 @@ export interface FakeDomoFault {
  * A local stand-in for the Domo Platform API speaking its wire shapes: `/oauth/token` with Basic
  * client credentials, `/v1/datasets` paged by offset/limit, `/v1/datasets/{id}` with its schema,
  * and `/v1/datasets/{id}/data` as text/csv sent in small chunks. Faults queued with `fail` answer
- * the next matching requests (429 with Retry-After, 5xx, 401).
+ * the next matching requests (429 with Retry-After, 5xx, 401). The local stack serves its
+ * synthetic Domo with it (so the embedded takeover goes through the same API client as against
+ * Domo), and specs use it to test that client; it listens on the loopback interface only.
  */
 export class FakeDomoServer {
   readonly requests: { path: string; authorization: string | undefined }[] = [];
@@ -29,6 +31,7 @@ export class FakeDomoServer {
   private readonly tokens = new Set<string>();
   private server: Server | undefined;
   private issued = 0;
+  private readonly rowCounts = new WeakMap<FakeDomoDataset, number>();
 
   constructor(
     readonly datasets: FakeDomoDataset[],
@@ -127,7 +130,8 @@ export class FakeDomoServer {
   }
 
   private summary(d: FakeDomoDataset) {
-    const rows = d.csv === '' ? 0 : d.csv.trimEnd().split('\n').length;
+    let rows = this.rowCounts.get(d);
+    if (rows === undefined) this.rowCounts.set(d, (rows = d.csv === '' ? 0 : d.csv.trimEnd().split('\n').length));
     return {
       id: d.id,
       name: d.name,
