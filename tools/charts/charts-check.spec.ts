@@ -251,6 +251,39 @@ describe('charts:check', () => {
     ]);
   });
 
+  it("sizes the long lane's workspace per lane: the largest kind by default, the lane's own sizeGi when set; one too small for a kind, or zero, fails", async () => {
+    const storage = (caseName: string) =>
+      one(report, 'lane-worker', caseName, 'ScaledJob')['spec'].jobTargetRef.template.spec.volumes.find((v: Json) => v['name'] === 'workspace').ephemeral
+        .volumeClaimTemplate.spec.resources.requests.storage;
+    // Default unchanged: the chart's largest giByKind (claims.reconcile: 4).
+    expect(storage('ci/long-lane-values.yaml')).toBe('4Gi');
+    expect(storage('ci/workspace-size-values.yaml')).toBe('16Gi');
+    const sized = report.renders.find((r) => r.chart === 'lane-worker' && r.case === 'ci/workspace-size-values.yaml')?.objects ?? [];
+    expect(laneFindings('lane-worker', 'ci/workspace-size-values.yaml', sized)).toEqual([]);
+
+    const environmentsDir = mkdtempSync(join(tmpdir(), 'leaf-small-workspace-env-'));
+    scratch.push(environmentsDir);
+    mkdirSync(join(environmentsDir, 'prod'));
+    cpSync(join(root, 'k8s', 'environments', 'prod', 'common.values.yaml'), join(environmentsDir, 'prod', 'common.values.yaml'));
+    writeFileSync(
+      join(environmentsDir, 'prod', 'lane-worker.values.yaml'),
+      readFileSync(join(root, 'k8s', 'environments', 'prod', 'lane-worker.values.yaml'), 'utf8').replace(
+        '      storageClassName: managed-csi\n',
+        '      storageClassName: managed-csi\n      sizeGi: 2\n',
+      ),
+    );
+    const chartsDir = brokenCopy((dir) =>
+      writeFileSync(join(dir, 'lane-worker', 'ci', 'zero-workspace-values.yaml'), 'keda:\n  longLane:\n    workspace:\n      sizeGi: 0\n'),
+    );
+    const broken = await checkCharts({ helm, chartsDir, environmentsDir });
+    expect(broken.findings).toContainEqual(
+      expect.objectContaining({ case: 'env:prod', rule: 'lanes', message: 'the workspace is 2Gi but claims.reconcile needs 4Gi' }),
+    );
+    expect(broken.findings).toContainEqual(
+      expect.objectContaining({ case: 'ci/zero-workspace-values.yaml', rule: 'helm-lint', message: expect.stringContaining('sizeGi') }),
+    );
+  }, 60_000);
+
   it('fails a chart whose library template drops the readiness probe', async () => {
     const chartsDir = brokenCopy((dir) =>
       replaceIn(join(dir, 'leaf-service', 'templates', '_deployment.tpl'), / {10}readinessProbe:\n( {12}.*\n)+?(?= {10}lifecycle:)/, ''),

@@ -113,10 +113,14 @@ spec:
                 mountPath: /workspace
         volumes:
           {{- include "leaf.volumes" . | nindent 10 }}
-          {{- /* One Job serves every kind of the lane, so its volume is the largest any long kind declares. */}}
+          {{- /* One Job serves every kind of the lane, so its volume is the largest any long kind declares, unless the lane names its own size (charts:check refuses one too small for a kind). */}}
           {{- $size := 1 }}
+          {{- if $lane.workspace.sizeGi }}
+          {{- $size = $lane.workspace.sizeGi }}
+          {{- else }}
           {{- range $kind, $gi := $lane.workspace.giByKind }}
           {{- $size = max $size $gi }}
+          {{- end }}
           {{- end }}
           # The task's workspace: a generic ephemeral volume, created with the pod and deleted with it.
           - name: workspace

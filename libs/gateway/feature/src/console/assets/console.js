@@ -6,6 +6,7 @@ const main = document.getElementById('main');
 const statusLine = document.getElementById('status');
 const tokenKey = 'leaf.console.token';
 const whoKey = 'leaf.console.who';
+const operatorKey = 'leaf.console.operator';
 
 const say = (text) => (statusLine.textContent = text);
 
@@ -141,6 +142,19 @@ function failure(error) {
 function signedOut() {
   sessionStorage.removeItem(tokenKey);
   sessionStorage.removeItem(whoKey);
+  sessionStorage.removeItem(operatorKey);
+}
+
+/**
+ * Whether the caller is an operator: known from the local sign-in, else asked of the API once (an
+ * operations read answers 403 to anyone else). Only hides what the API would refuse anyway.
+ */
+async function isOperator() {
+  const known = sessionStorage.getItem(operatorKey);
+  if (known !== null) return known === 'yes';
+  const res = await fetch('/v1/operations/lanes', { headers: headers() }).catch(() => null);
+  if (res && res.status !== 401) sessionStorage.setItem(operatorKey, res.ok ? 'yes' : 'no');
+  return Boolean(res && res.ok);
 }
 
 async function signInView() {
@@ -187,6 +201,7 @@ async function signInView() {
       if (!res.ok) throw new ApiError(res.status, body);
       sessionStorage.setItem(tokenKey, body.token);
       sessionStorage.setItem(whoKey, `${body.subject} (${body.role})`);
+      sessionStorage.setItem(operatorKey, body.role === 'operator' || body.role === 'admin' ? 'yes' : 'no');
       location.hash = '#/clients';
       route();
     } catch (error) {
@@ -547,23 +562,58 @@ async function packetView(packetId) {
         say(`Refused: ${error.message}`);
       }
     };
-    const termItems = terms.items ?? terms.terms ?? [];
+    const termItems = terms.items ?? [];
+    // Only what the service allows in this state: approve a packet held for review; reject it or a validated one.
+    const canApprove = packet.status === 'review';
+    const canReject = packet.status === 'review' || packet.status === 'validated';
     show(
       `Packet ${packetId}`,
-      h('p', { class: 'row' }, `${packet.clientId}: `, badge(packet.status)),
+      h('p', { class: 'row' }, `${packet.clientId} · ${packet.name} · version ${packet.version}: `, h('span', { id: 'packet-status' }, badge(packet.status))),
+      packet.reason ? h('p', { id: 'packet-reason' }, `Reason: ${packet.reason}`) : '',
+      packet.decidedBy ? h('p', {}, `Decided by ${packet.decidedBy}`) : '',
+      packet.conflicts?.length
+        ? h(
+            'section',
+            {},
+            h('h2', {}, 'Conflicts with promoted terms'),
+            table(
+              'Conflicts',
+              [
+                { label: 'Term', key: 'guaranteeId' },
+                { label: 'This packet', render: (c) => c.proposed ?? 'not guaranteed' },
+                { label: 'Promoted now', key: 'current' },
+                { label: 'Where (this packet)', key: 'locator' },
+                { label: 'Where (promoted)', key: 'currentLocator' },
+              ],
+              packet.conflicts,
+            ),
+          )
+        : '',
       h('h2', {}, 'Extracted terms'),
       termItems.length
         ? table(
             'Terms',
-            Object.keys(termItems[0])
-              .slice(0, 8)
-              .map((k) => ({ label: k, key: k })),
+            [
+              { label: 'Term', key: 'guaranteeId' },
+              { label: 'Metric', key: 'metric' },
+              { label: 'Channel', key: 'channel' },
+              { label: 'Drug type', key: 'drugType' },
+              { label: 'Guaranteed', render: (t) => t.guaranteedValue ?? 'not guaranteed' },
+              { label: 'Method', key: 'method' },
+              { label: 'Source text', key: 'sourceText' },
+            ],
             termItems,
           )
         : h('p', {}, 'No terms extracted.'),
-      h('h2', {}, 'Review'),
-      h('p', {}, h('button', { type: 'button', onclick: approve }, 'Approve and promote the terms')),
-      reject,
+      canApprove || canReject
+        ? h(
+            'section',
+            {},
+            h('h2', {}, 'Review'),
+            canApprove ? h('p', {}, h('button', { type: 'button', onclick: approve }, 'Approve and promote the terms')) : '',
+            canReject ? reject : '',
+          )
+        : h('p', {}, `Nothing to decide: the packet is ${packet.status}.`),
     );
   } catch (error) {
     show(`Packet ${packetId}`, failure(error));
@@ -586,7 +636,18 @@ async function operationsView() {
           { label: 'Subscription', key: 'subscription' },
           { label: 'Active', key: 'active', num: true },
           { label: 'Scheduled', key: 'scheduled', num: true },
-          { label: 'Dead-lettered', key: 'deadLettered', num: true },
+          {
+            label: 'Dead-lettered',
+            num: true,
+            render: (q) =>
+              q.deadLettered > 0
+                ? h(
+                    'a',
+                    { href: deadLettersHash(q.entity, q.subscription), 'aria-label': `${q.deadLettered} dead letters of ${entityLabel(q)}` },
+                    String(q.deadLettered),
+                  )
+                : '0',
+          },
           { label: 'Oldest active (s)', key: 'oldestActiveAgeSeconds', num: true },
           { label: 'Note', render: (q) => q.error ?? (q.capped ? `at least (peek bound ${queues.peekBound})` : '') },
         ],
@@ -641,6 +702,81 @@ async function operationsView() {
   }
 }
 
+// ---- dead letters (operators) ----------------------------------------------------------------------
+
+const entityLabel = (q) => (q.subscription ? `${q.entity} / ${q.subscription}` : q.entity);
+const deadLettersHash = (entity, subscription) => `#/dead-letters/${encodeURIComponent(entity)}${subscription ? `/${encodeURIComponent(subscription)}` : ''}`;
+const addressOf = (entity, subscription) => (subscription ? { topic: entity, subscription } : { queue: entity });
+
+async function deadLettersView(entity, subscription) {
+  show('Dead letters', h('p', {}, 'Loading…'));
+  if (!(await isOperator())) return show('Dead letters', h('p', {}, 'Dead letters are for operators.'));
+  try {
+    const queues = await api('/v1/operations/queues');
+    const chosen =
+      queues.items.find((q) => q.entity === entity && (q.subscription ?? undefined) === (subscription || undefined)) ??
+      queues.items.find((q) => q.deadLettered > 0) ??
+      queues.items[0];
+    const picker = h(
+      'select',
+      { id: 'dead-letter-entity' },
+      queues.items.map((q) =>
+        h('option', { value: deadLettersHash(q.entity, q.subscription), selected: q === chosen }, `${entityLabel(q)} (${q.deadLettered} dead-lettered)`),
+      ),
+    );
+    picker.addEventListener('change', () => (location.hash = picker.value));
+    const address = addressOf(chosen.entity, chosen.subscription);
+    const page = await api(`/v1/operations/dead-letters?${new URLSearchParams({ ...address, maxCount: '100' })}`);
+    const act = async (item, action) => {
+      if (action === 'purge' && !confirm(`Purge dead letter ${item.messageId} for good? It is not sent anywhere.`)) return;
+      try {
+        const answer = await api(`/v1/operations/dead-letters/${encodeURIComponent(item.sequenceNumber)}/${action}`, {
+          method: 'POST',
+          body: address,
+          idempotent: true,
+        });
+        say(action === 'resubmit' ? `Resubmitted ${item.messageId} as ${answer.messageId}` : `Purged ${item.messageId}`);
+        await deadLettersView(chosen.entity, chosen.subscription);
+      } catch (error) {
+        say(`Refused: ${error.message}`);
+      }
+    };
+    show(
+      'Dead letters',
+      h('p', { class: 'row' }, h('label', { for: 'dead-letter-entity' }, 'Queue or subscription'), picker),
+      table(
+        `Dead letters of ${entityLabel(chosen)}`,
+        [
+          { label: 'Message', render: (d) => h('code', {}, d.messageId) },
+          { label: 'Subject', key: 'subject' },
+          { label: 'Client', key: 'clientId' },
+          { label: 'Reason', render: (d) => h('strong', {}, d.reason ?? '—') },
+          { label: 'Description', key: 'description' },
+          { label: 'Deliveries', key: 'deliveryCount', num: true },
+          { label: 'Enqueued', key: 'enqueuedAt' },
+          { label: 'Body (scrubbed)', render: (d) => h('code', { class: 'preview' }, d.bodyPreview, d.bodyPreviewTruncated ? '…' : '') },
+          {
+            label: 'Actions',
+            render: (d) =>
+              h(
+                'span',
+                { class: 'row' },
+                d.bodyProblem
+                  ? h('span', {}, `can never be handled (${d.bodyProblem.reason})`)
+                  : h('button', { type: 'button', 'aria-label': `Resubmit ${d.messageId}`, onclick: () => act(d, 'resubmit') }, 'Resubmit'),
+                h('button', { type: 'button', class: 'danger', 'aria-label': `Purge ${d.messageId}`, onclick: () => act(d, 'purge') }, 'Purge'),
+              ),
+          },
+        ],
+        page.items,
+      ),
+      page.nextFromSequenceNumber ? h('p', {}, 'Showing the oldest 100; resubmit or purge them to see more.') : '',
+    );
+  } catch (error) {
+    show('Dead letters', failure(error));
+  }
+}
+
 // ---- routing --------------------------------------------------------------------------------------
 
 function route() {
@@ -648,6 +784,12 @@ function route() {
   document.getElementById('nav').hidden = !signedIn;
   document.getElementById('sign-out').hidden = !sessionStorage.getItem(tokenKey);
   document.getElementById('who').textContent = sessionStorage.getItem(whoKey) ?? '';
+  // Operations and dead letters are for operators: nobody else is shown the way there.
+  if (signedIn)
+    void isOperator().then((operator) => {
+      for (const id of ['nav-operations', 'nav-dead-letters']) document.getElementById(id).hidden = !operator;
+    });
+  else for (const id of ['nav-operations', 'nav-dead-letters']) document.getElementById(id).hidden = true;
   const [, view, a, b] = location.hash.split('/').map(decodeURIComponent);
   if (!signedIn) return void signInView();
   switch (view) {
@@ -665,6 +807,8 @@ function route() {
       return void packetView(a);
     case 'operations':
       return void operationsView();
+    case 'dead-letters':
+      return void deadLettersView(a, b);
     default:
       return void clientsView();
   }
