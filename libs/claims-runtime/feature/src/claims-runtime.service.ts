@@ -21,6 +21,7 @@ import { ClientsReadModel } from './clients/clients.read-model';
 import { PacketPromotedHandlers } from './contracts/packet-promoted.handlers';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { ReconciliationsService } from './reconciliations/reconciliations.service';
+import { runsReadModelProvider } from './reconciliations/runs.read-model';
 import { reportRenderersProvider } from './reconciliations/report-renderers.provider';
 
 const repository = <T>(type: new (ds: DataSource) => T) => ({
@@ -72,6 +73,7 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
       ReconciliationsService,
       RunViews,
       ClientsReadModel,
+      runsReadModelProvider,
     ],
   }),
   {

@@ -11,7 +11,7 @@ import {
 } from '@leaf/contracts';
 import { AppError, CurrentIdentity, ZodPipe, assertClientVisible, canSeeClient } from '@leaf/platform';
 import { ClaimsSummaryRepository } from '@leaf/claims-runtime/data-access';
-import { ClientsReadModel, etagOf, matches } from './clients.read-model';
+import { ClientsReadModel, conditional } from './clients.read-model';
 
 /**
  * Read models over the claims authority and the contract guarantees. Clients (with their periods)
@@ -65,13 +65,4 @@ export class ClientsController {
   private async requireClient(clientId: string): Promise<void> {
     if (!(await this.readModel.exists(clientId))) throw new AppError('NOT_FOUND', `no client ${clientId}`);
   }
-}
-
-/** Sets the body's ETag; a request that already has it gets a 304 and no body. */
-function conditional<T>(reply: FastifyReply, body: T, ifNoneMatch: string | undefined): T | undefined {
-  const etag = etagOf(body);
-  void reply.header('etag', etag).header('cache-control', 'private, no-cache');
-  if (!matches(ifNoneMatch, etag)) return body;
-  void reply.status(304);
-  return undefined;
 }

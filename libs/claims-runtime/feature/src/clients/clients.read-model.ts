@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientList, GuaranteeList } from '@leaf/contracts';
+import type { FastifyReply } from 'fastify';
 import { ClientsRepository, GuaranteesRepository } from '@leaf/claims-runtime/data-access';
 
 type Clients = ClientList['items'];
@@ -71,4 +72,16 @@ export function matches(ifNoneMatch: string | undefined, etag: string): boolean 
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * Sets the body's ETag (of `tagged` when given: what else the answer depends on, such as the
+ * caller's view); a request that already has it gets a 304 and no body.
+ */
+export function conditional<T>(reply: FastifyReply, body: T, ifNoneMatch: string | undefined, tagged: unknown = body): T | undefined {
+  const etag = etagOf(tagged);
+  void reply.header('etag', etag).header('cache-control', 'private, no-cache');
+  if (!matches(ifNoneMatch, etag)) return body;
+  void reply.status(304);
+  return undefined;
 }

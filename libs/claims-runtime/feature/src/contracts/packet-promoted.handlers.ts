@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { SERVICE_LOGGER } from '../claims-runtime.tokens';
 import { ClientsReadModel } from '../clients/clients.read-model';
+import { RunsReadModel } from '../reconciliations/runs.read-model';
 
 /**
  * contract-packets promoted new versions of a client's terms: succeeded runs computed with the
@@ -22,6 +23,7 @@ export class PacketPromotedHandlers {
     private readonly supersession: RunSupersession,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(ClientsReadModel) private readonly readModel: ClientsReadModel,
+    @Inject(RunsReadModel) private readonly runs: RunsReadModel,
   ) {}
 
   @EventPattern('contracts.packet-promoted.v1')
@@ -32,7 +34,8 @@ export class PacketPromotedHandlers {
         this.logger.info({ packetId: event.packetId, clientId: event.clientId, runs: superseded.map((r) => r.runId) }, 'runs superseded by promoted terms');
       }
     })(ctx.getMessage(), ctx.getSettlement());
-    // After the handler (a redelivery too): the promoted terms are committed, so the next read loads them.
+    // After the handler (a redelivery too): the promoted terms and the runs' supersession are committed, so the next read loads them.
     this.readModel.invalidate(event.clientId);
+    this.runs.invalidate(event.clientId);
   }
 }

@@ -142,6 +142,19 @@ describe.each(testDatabaseTargets())('reconciliation API on $name', ({ create })
     expect((byKind as FindingPage).items.every((f) => f.kind === 'fee_above_contract')).toBe(true);
   });
 
+  it("serves a run's state with an ETag: a matching If-None-Match gets 304 and no body, an operator's view has its own tag", async () => {
+    const res = await call(`${runsPath}/${first.runId}`, analystA);
+    const etag = res.headers.get('etag');
+    expect([res.status, res.headers.get('cache-control')]).toEqual([200, 'private, no-cache']);
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(await res.json()).toEqual(first);
+    const again = await call(`${runsPath}/${first.runId}`, { ...analystA, 'if-none-match': `W/"other", ${etag}` });
+    expect([again.status, await again.text(), again.headers.get('etag')]).toEqual([304, '', etag]);
+    const operatorView = await call(`${runsPath}/${first.runId}`, { ...operator, 'if-none-match': etag! });
+    expect(operatorView.status).toBe(200);
+    expect(operatorView.headers.get('etag')).not.toBe(etag);
+  });
+
   it('serves the workbook, the PDF and the evidence as stored, hash for hash, and the workbook matches the run', async () => {
     for (const artifact of first.artifacts) {
       const res = await call(artifact.href, analystA);

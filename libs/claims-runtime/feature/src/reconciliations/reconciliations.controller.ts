@@ -13,6 +13,7 @@ import {
   type ReconciliationRun,
 } from '@leaf/contracts';
 import { AppError, CurrentIdentity, ZodPipe, assertClientVisible, assertRole, hasRole, idempotencyKeyOf } from '@leaf/platform';
+import { conditional } from '../clients/clients.read-model';
 import { downloadName } from './download-name';
 import { ReconciliationsService } from './reconciliations.service';
 
@@ -53,10 +54,21 @@ export class ReconciliationsController {
     return run;
   }
 
+  /**
+   * The run's state and summary, from RunsReadModel, with a strong ETag: a matching If-None-Match
+   * gets a 304 with no body. The tag covers the caller's view too (the gateway withholds internals
+   * from non-operators), so one tag never names two different answers.
+   */
   @Get(':runId')
-  get(@Param(new ZodPipe(reconciliationRunParamsSchema)) p: RunParams, @CurrentIdentity() identity: Identity): Promise<ReconciliationRun> {
+  async get(
+    @Param(new ZodPipe(reconciliationRunParamsSchema)) p: RunParams,
+    @CurrentIdentity() identity: Identity,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReconciliationRun | undefined> {
     assertClientVisible(identity, p.clientId);
-    return this.reconciliations.get(p.clientId, p.runId);
+    const run = await this.reconciliations.get(p.clientId, p.runId);
+    return conditional(reply, run, ifNoneMatch, { view: hasRole(identity, 'operator') ? 'operator' : 'public', run });
   }
 
   @Get(':runId/findings')

@@ -21,6 +21,7 @@ import { ReconciliationExecutor } from './reconciliation-executor';
 import { RunLeaseKeeper, type RunLeaseTiming } from './run-lease-keeper';
 import { REPORT_RENDERERS, type ReportRenderers } from './report-renderers';
 import { newRunId } from './run-id';
+import { RunsReadModel } from './runs.read-model';
 
 /**
  * Starts runs (validating everything first, so bad input writes nothing), executes them in the
@@ -46,6 +47,7 @@ export class ReconciliationsService implements OnApplicationBootstrap, OnModuleD
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(RUN_LEASE_TIMING) leaseTiming: RunLeaseTiming,
     shutdown: ShutdownCoordinator,
+    @Inject(RunsReadModel) private readonly readModel: RunsReadModel,
   ) {
     this.runs = new ReconciliationRunsRepository(ds);
     this.leases = new RunLeaseKeeper(this.runs, leaseTiming, logger);
@@ -161,7 +163,7 @@ export class ReconciliationsService implements OnApplicationBootstrap, OnModuleD
   }
 
   async get(clientId: string, runId: string): Promise<ReconciliationRun> {
-    const run = await this.runs.get(clientId, runId);
+    const run = await this.readModel.get(clientId, runId);
     if (!run) throw new AppError('NOT_FOUND', `no reconciliation run ${runId} for client ${clientId}`);
     return run;
   }
