@@ -91,7 +91,8 @@ async function throughLedger(url: string, count: number): Promise<Run> {
   const bus: EmbeddedBus = await createEmbeddedBus({ url, schema: 'bench_tasks_ledger' });
   const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-bench-tasks-'));
   const ledger = new TaskLedger(ds, addToOutbox);
-  const relay = new OutboxRelay(ds, bus, { pollIntervalMs: 100 });
+  // The relay's default safety-net poll (1 s, as the kit's): every wake-up comes from a notify after a commit.
+  const relay = new OutboxRelay(ds, bus);
   const startedAt = new Float64Array(count);
   const latency: number[] = [];
   const index = new Map<string, number>();
@@ -110,6 +111,7 @@ async function throughLedger(url: string, count: number): Promise<Run> {
     retryBaseMs: 1_000,
     drainMs: 5_000,
     logger: createLogger({ service: 'lane-worker', level: 'silent' }),
+    onOutboxWritten: () => relay.notify(),
   });
   const policy = decidePolicy(platformNoopKind, { subject: 'bench', roles: ['operator'] }, false);
   if (!policy.allowed) throw new Error(policy.detail);

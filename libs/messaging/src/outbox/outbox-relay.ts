@@ -123,47 +123,69 @@ export class OutboxRelay {
       `SELECT outbox_id, entity, message_id, body, correlation_id, session_id, subject, application_properties
        FROM outbox_messages WHERE sent_at IS NULL AND dead_lettered_at IS NULL ORDER BY outbox_id LIMIT ${batchSize}`,
     );
-    let sent = 0;
-    // Consecutive rows for one entity go out as one batch (all or nothing), in outbox order, so
-    // a session's messages keep their order and a busy outbox costs a send per batch, not per row.
-    for (const group of consecutiveByEntity(rows, this.options.sendBatchSize ?? 50)) {
-      const failure = await this.sendGroup(runner, group);
+    const sent: OutboxRow[] = [];
+    let failure: unknown;
+    try {
+      // Each entity's rows go out in outbox order, in batches (all or nothing); entities do not wait
+      // on each other (no bus orders messages across entities), so rows for two entities written in
+      // turn cost a send per entity per batch, not one per row.
+      for (const rowsOfEntity of byEntity(rows)) {
+        const stopped = await this.sendEntity(runner, rowsOfEntity, sent);
+        failure ??= stopped;
+      }
+    } finally {
+      await this.markSent(runner, sent);
+    }
+    return { sent: sent.length, failure };
+  }
+
+  /** One entity's rows in order; a failure that a retry may cure stops this entity's later rows (their order is kept) and is returned. */
+  private async sendEntity(runner: QueryRunner, rows: OutboxRow[], sent: OutboxRow[]): Promise<unknown> {
+    for (const group of chunks(rows, this.options.sendBatchSize ?? 50)) {
+      const failure = await this.sendGroup(group);
       if (failure === undefined) {
-        sent += group.length;
+        sent.push(...group);
         continue;
       }
       if (!isPermanent(failure)) {
-        // Later rows wait so their order is kept; the next poll retries these.
         await this.recordFailure(runner, group, failure);
-        return { sent, failure };
+        return failure;
       }
       // Something in the group can never be sent (or the group is too large together): row by
       // row, so only what can never go is set aside and everything after it still goes, in order.
       for (const row of group) {
-        const alone = await this.sendGroup(runner, [row]);
-        if (alone === undefined) sent += 1;
+        const alone = await this.sendGroup([row]);
+        if (alone === undefined) sent.push(row);
         else if (isPermanent(alone)) await this.deadLetter(runner, row, `${alone.code}: ${alone.message}`);
         else {
           await this.recordFailure(runner, [row], alone);
-          return { sent, failure: alone };
+          return alone;
         }
       }
     }
-    return { sent };
+    return undefined;
   }
 
-  /** Sends the rows as one batch and marks them sent; returns the failure instead of throwing. */
-  private async sendGroup(runner: QueryRunner, group: OutboxRow[]): Promise<unknown> {
+  /**
+   * One UPDATE for everything the batch sent. A crash before it re-sends those rows with their
+   * message ids on the next run, which duplicate detection and idempotent consumers absorb.
+   */
+  private async markSent(runner: QueryRunner, rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await runner.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = ANY($1::bigint[])`, [
+      rows.map((row) => row.outbox_id),
+    ]);
+  }
+
+  /** Sends the rows as one batch; returns the failure instead of throwing. */
+  private async sendGroup(group: OutboxRow[]): Promise<unknown> {
     try {
       const entity = group[0]!.entity;
       await this.bus.send(entity, group.map(toMessage) as OutgoingMessage<typeof entity>[]);
+      return undefined;
     } catch (failure) {
       return failure;
     }
-    await runner.query(`UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE outbox_id = ANY($1::bigint[])`, [
-      group.map((row) => row.outbox_id),
-    ]);
-    return undefined;
   }
 
   private async recordFailure(runner: QueryRunner, group: OutboxRow[], failure: unknown): Promise<void> {
@@ -211,14 +233,17 @@ function toMessage(row: OutboxRow): OutgoingMessage {
   };
 }
 
-function* consecutiveByEntity(rows: readonly OutboxRow[], max: number): Generator<OutboxRow[]> {
-  let group: OutboxRow[] = [];
+/** The rows of each entity, in outbox order, entities in the order they first appear. */
+function byEntity(rows: readonly OutboxRow[]): OutboxRow[][] {
+  const groups = new Map<EntityName, OutboxRow[]>();
   for (const row of rows) {
-    if (group.length && (group[0]!.entity !== row.entity || group.length >= max)) {
-      yield group;
-      group = [];
-    }
-    group.push(row);
+    const group = groups.get(row.entity);
+    if (group) group.push(row);
+    else groups.set(row.entity, [row]);
   }
-  if (group.length) yield group;
+  return [...groups.values()];
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }

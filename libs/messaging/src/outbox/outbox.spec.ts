@@ -119,6 +119,34 @@ describe.each(testDatabaseTargets())('outbox and inbox on $name', ({ create }) =
     expect(healthy.sent.map((s) => s.message.messageId)).toEqual(['m-batch-a', 'm-batch-b', 'm-batch-c']);
   });
 
+  it('sends rows of two entities written in turn as one batch per entity, each in its own order, and a failing entity holds back only its own rows', async () => {
+    const wakeUp = (i: number) => ({ taskId: `tsk_${i}`, kind: 'platform.noop', clientId: 'city-of-riverton', parameters: {}, requestedBy: 'spec' });
+    for (const i of [1, 2, 3]) {
+      await ds.transaction(async (m) => {
+        await addToOutbox(m, 'agent-tasks', { body: wakeUp(i), messageId: `m-task-${i}` });
+        await addToOutbox(m, 'claims.reconciliation-completed.v1', { body: event(`r-${i}`), messageId: `m-run-${i}` });
+      });
+    }
+    const failing = { send: async (e: EntityName) => Promise.reject(new Error(`${e} unreachable`)) };
+    const healthy = recordingBus();
+    const calls: EntityName[] = [];
+    const partly = {
+      send: (e: EntityName, m: OutgoingMessage[]) => (calls.push(e), e === 'agent-tasks' ? failing.send(e) : healthy.bus.send(e, m)),
+    } as unknown as MessageBus;
+    await expect(new OutboxRelay(ds, partly).drain()).rejects.toThrow('agent-tasks unreachable');
+    expect(calls).toEqual(['agent-tasks', 'claims.reconciliation-completed.v1']);
+    expect(healthy.sent.map((x) => x.message.messageId)).toEqual(['m-run-1', 'm-run-2', 'm-run-3']);
+    expect(
+      (await ds.query(`SELECT message_id FROM outbox_messages WHERE sent_at IS NULL ORDER BY outbox_id`)).map((r: { message_id: string }) => r.message_id),
+    ).toEqual(['m-task-1', 'm-task-2', 'm-task-3']);
+    const later = recordingBus();
+    calls.length = 0;
+    const counting = { send: (e: EntityName, m: OutgoingMessage[]) => (calls.push(e), later.bus.send(e, m)) } as unknown as MessageBus;
+    expect(await new OutboxRelay(ds, counting).drain()).toBe(3);
+    expect(calls).toEqual(['agent-tasks']);
+    expect(later.sent.map((x) => x.message.messageId)).toEqual(['m-task-1', 'm-task-2', 'm-task-3']);
+  });
+
   it('dead-letters a row the bus can never take (over the namespace size) with its reason, and still sends the rows behind it, in order', async () => {
     const schema = `outbox_relay_${Date.now().toString(36)}`;
     const bus = await createEmbeddedBus({

@@ -32,7 +32,12 @@ export const traceparentOf = (traceId: string, spanId = '0000000000000001'): str
  * together). The first message id is the task id; re-dispatches are suffixed so the bus's
  * duplicate detection does not swallow them.
  */
-export async function addDispatchToOutbox(outbox: OutboxWriter, manager: EntityManager, task: TaskRow, dispatch: number): Promise<string> {
+export async function addDispatchToOutbox(
+  outbox: OutboxWriter,
+  manager: EntityManager,
+  task: Pick<TaskRow, 'task_id' | 'kind' | 'client_id' | 'parameters' | 'requested_by' | 'lane' | 'trace_id'>,
+  dispatch: number,
+): Promise<string> {
   return outbox(manager, queueOfLane(task.lane), {
     messageId: dispatchMessageId(task.task_id, dispatch),
     correlationId: task.task_id,

@@ -48,7 +48,26 @@ export interface FailureRecord {
   effect?: (manager: EntityManager) => Promise<void>;
 }
 
+/** What a heartbeat found: `held: false` means another attempt owns the task now. */
+export interface Heartbeat {
+  held: boolean;
+  cancelRequested: boolean;
+}
+
 export type FailureOutcome = { outcome: 'retry'; backoffMs: number; task: TaskRow } | { outcome: 'failed' | 'dead-lettered'; task: TaskRow };
+
+/**
+ * A CTE that inserts an attempt's spans (a JSON array of TaskSpan in `spansParam`) for the task
+ * row(s) of `source`: one statement however many spans (json, not jsonb, so each span's attributes
+ * are stored as the text they were sent as). A span already recorded stays as it was.
+ */
+const spansInsert = (source: string, attemptParam: string, spansParam: string) =>
+  `spans AS (
+     INSERT INTO agent_task_spans (task_id, span_id, parent_span_id, attempt, name, started_at, duration_ms, status, attributes)
+     SELECT ${source}.task_id, s."spanId", s."parentSpanId", ${attemptParam}, s.name, s."startedAt", s."durationMs", s.status, COALESCE(s.attributes::text, '{}')
+     FROM ${source}, json_to_recordset(${spansParam}::json)
+       AS s("spanId" text, "parentSpanId" text, name text, "startedAt" timestamptz, "durationMs" double precision, status text, attributes json)
+     ON CONFLICT (task_id, span_id) DO NOTHING)`;
 
 const remaining = (t: TaskRow) => t.max_attempts - (t.attempts - t.releases);
 
@@ -66,8 +85,49 @@ export class TaskLeases {
   /** `workerId` is stored and shown only as its opaque worker ref (see workerRef); the lease carries that ref. */
   async claim(taskId: string, workerId: string, limits: Limits): Promise<ClaimOutcome> {
     const owner = workerRef(workerId);
+    const limited = limits.perKind < unlimited || limits.perClient < unlimited;
+    if (!limited) {
+      const lease = await this.claimReady(taskId, owner);
+      if (lease) return { outcome: 'claimed', lease };
+    }
+    return this.claimLocked(taskId, owner, limits, limited);
+  }
+
+  /**
+   * The common case in one statement: a task waiting to run (dispatched or queued, no cancel
+   * requested, attempts left) takes the lease and its `started` entry together, while the UPDATE
+   * holds the row (so the history order is still the commit order). Anything else (a lapsed lease
+   * to take over, a cancel, used-up attempts, a kind with limits) returns nothing here and goes the
+   * locked way below, which decides every outcome.
+   *
+   * Committed without waiting for the flush (synchronous_commit off for this transaction only, as
+   * the bus's claims): a crash can lose the claim, which is a redelivery and a fresh claim, never a
+   * lost effect, because every later durable write of this attempt (checkpoint, outcome) flushes
+   * the WAL up to it first.
+   */
+  private async claimReady(taskId: string, owner: string): Promise<Lease | undefined> {
+    const rows = rowsOf<TaskRow>(
+      await this.ds.query(
+        `WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
+       claimed AS (
+         UPDATE agent_tasks SET status = 'running', attempts = attempts + 1, lease_owner = $2,
+           lease_expires_at = now() + make_interval(secs => $3::double precision / 1000), heartbeat_at = now(),
+           started_at = COALESCE(started_at, now()), updated_at = now()
+         WHERE task_id = $1 AND status IN ('dispatched', 'queued') AND NOT cancel_requested AND max_attempts - (attempts - releases) > 0
+         RETURNING *),
+       started AS (
+         INSERT INTO agent_task_events (task_id, type, status, attempt, actor, detail)
+         SELECT task_id, 'started', 'running', attempts, $2, '{}' FROM claimed)
+       SELECT claimed.* FROM claimed, unflushed`,
+        [taskId, owner, this.options.leaseMs],
+      ),
+    );
+    const claimed = rows[0];
+    return claimed ? { taskId, attempt: claimed.attempts, owner, task: claimed } : undefined;
+  }
+
+  private async claimLocked(taskId: string, owner: string, limits: Limits, limited: boolean): Promise<ClaimOutcome> {
     return this.ds.transaction(async (m) => {
-      const limited = limits.perKind < unlimited || limits.perClient < unlimited;
       if (limited) {
         const [probe]: TaskRow[] = await m.query(`SELECT kind FROM agent_tasks WHERE task_id = $1`, [taskId]);
         if (!probe) return { outcome: 'skip', why: 'unknown' };
@@ -129,15 +189,32 @@ export class TaskLeases {
   }
 
   /** Extends the lease; `held: false` means another attempt owns the task now (stop at once). */
-  async heartbeat(lease: Lease): Promise<{ held: boolean; cancelRequested: boolean }> {
-    const rows = rowsOf<{ cancel_requested: boolean }>(
+  async heartbeat(lease: Lease): Promise<Heartbeat> {
+    return (await this.heartbeatMany([lease])).get(lease) ?? { held: false, cancelRequested: false };
+  }
+
+  /**
+   * Extends many leases in one statement (a worker beats for all its running tasks at once):
+   * each lease only while it is still its attempt's. A lease that lost its task locks nothing,
+   * so one worker's beat waits on another's only for a task both think they hold (a stale lease).
+   */
+  async heartbeatMany(leases: readonly Lease[]): Promise<Map<Lease, Heartbeat>> {
+    const rows = rowsOf<{ task_id: string; attempts: number; lease_owner: string; cancel_requested: boolean }>(
       await this.ds.query(
-        `UPDATE agent_tasks SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => $4::double precision / 1000)
-         WHERE task_id = $1 AND attempts = $2 AND lease_owner = $3 AND status = 'running' RETURNING cancel_requested`,
-        [lease.taskId, lease.attempt, lease.owner, this.options.leaseMs],
+        `UPDATE agent_tasks t SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => $4::double precision / 1000)
+         FROM unnest($1::varchar[], $2::int[], $3::varchar[]) AS l(task_id, attempt, owner)
+         WHERE t.task_id = l.task_id AND t.attempts = l.attempt AND t.lease_owner = l.owner AND t.status = 'running'
+         RETURNING t.task_id, t.attempts, t.lease_owner, t.cancel_requested`,
+        [leases.map((l) => l.taskId), leases.map((l) => l.attempt), leases.map((l) => l.owner), this.options.leaseMs],
       ),
     );
-    return rows[0] ? { held: true, cancelRequested: rows[0].cancel_requested } : { held: false, cancelRequested: false };
+    const held = new Map(rows.map((r) => [`${r.task_id}#${r.attempts}#${r.lease_owner}`, r.cancel_requested]));
+    return new Map(
+      leases.map((l) => {
+        const cancelRequested = held.get(`${l.taskId}#${l.attempt}#${l.owner}`);
+        return [l, cancelRequested === undefined ? { held: false, cancelRequested: false } : { held: true, cancelRequested }];
+      }),
+    );
   }
 
   async progress(lease: Lease, detail: Record<string, unknown>): Promise<void> {
@@ -151,34 +228,41 @@ export class TaskLeases {
     await this.fenced(lease, (m) => m.query(`UPDATE agent_tasks SET checkpoint = $2 WHERE task_id = $1`, [lease.taskId, JSON.stringify(data)]));
   }
 
+  /**
+   * The outcome, its artifacts, spans and `succeeded` entry in one statement fenced by the lease
+   * (the UPDATE is the fence: no row, nothing written), then the replay comparison and the effect
+   * (the worker's events into the outbox) in the same transaction.
+   */
   async succeed(lease: Lease, record: SuccessRecord): Promise<TaskRow> {
-    return this.fenced(lease, async (m) => {
+    const history = { artifacts: record.artifacts.map((a) => ({ name: a.name, sha256: a.sha256 })) };
+    return this.ds.transaction(async (m) => {
       const [task] = rowsOf<TaskRow>(
         await m.query(
-          `UPDATE agent_tasks SET status = 'succeeded', result = $2, error_code = NULL, error_detail = NULL, lease_owner = NULL,
-             lease_expires_at = NULL, finished_at = now(), updated_at = now() WHERE task_id = $1 RETURNING *`,
-          [lease.taskId, JSON.stringify(record.result)],
+          `WITH done AS (
+             UPDATE agent_tasks SET status = 'succeeded', result = $5, error_code = NULL, error_detail = NULL, lease_owner = NULL,
+               lease_expires_at = NULL, finished_at = now(), updated_at = now()
+             WHERE task_id = $1 AND attempts = $2 AND lease_owner = $3 AND status = 'running' RETURNING *),
+           artifacts AS (
+             INSERT INTO agent_task_artifacts (task_id, name, attempt, sha256, bytes, content_type, lake_key)
+             SELECT done.task_id, a.name, $2, a.sha256, a.bytes, a."contentType", a."lakeKey"
+             FROM done, jsonb_to_recordset($6::jsonb) AS a(name text, sha256 text, bytes bigint, "contentType" text, "lakeKey" text)),
+           ${spansInsert('done', '$2', '$7')},
+           succeeded AS (
+             INSERT INTO agent_task_events (task_id, type, status, attempt, actor, detail)
+             SELECT task_id, 'succeeded', 'succeeded', $2, $3, $4 FROM done)
+           SELECT * FROM done`,
+          [
+            lease.taskId,
+            lease.attempt,
+            lease.owner,
+            JSON.stringify(history),
+            JSON.stringify(record.result),
+            JSON.stringify(record.artifacts),
+            JSON.stringify(record.spans),
+          ],
         ),
       );
-      for (const a of record.artifacts) {
-        await m.query(`INSERT INTO agent_task_artifacts (task_id, name, attempt, sha256, bytes, content_type, lake_key) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-          lease.taskId,
-          a.name,
-          lease.attempt,
-          a.sha256,
-          a.bytes,
-          a.contentType,
-          a.lakeKey,
-        ]);
-      }
-      await this.saveSpans(m, lease, record.spans);
-      await appendHistory(m, lease.taskId, {
-        type: 'succeeded',
-        status: 'succeeded',
-        attempt: lease.attempt,
-        actor: lease.owner,
-        detail: { artifacts: record.artifacts.map((a) => ({ name: a.name, sha256: a.sha256 })) },
-      });
+      if (!task) throw new TaskLedgerError('TASK_LEASE_LOST', `attempt ${lease.attempt} of ${lease.taskId} no longer holds the lease`);
       if (task.replay_of) {
         const comparison = await this.compare(m, task.replay_of, record.artifacts);
         await appendHistory(m, lease.taskId, { type: 'replay-compared', status: 'succeeded', attempt: lease.attempt, actor: lease.owner, detail: comparison });
@@ -283,13 +367,12 @@ export class TaskLeases {
   }
 
   private async saveSpans(m: EntityManager, lease: Lease, spans: TaskSpan[]): Promise<void> {
-    for (const s of spans) {
-      await m.query(
-        `INSERT INTO agent_task_spans (task_id, span_id, parent_span_id, attempt, name, started_at, duration_ms, status, attributes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (task_id, span_id) DO NOTHING`,
-        [lease.taskId, s.spanId, s.parentSpanId, lease.attempt, s.name, s.startedAt, s.durationMs, s.status, JSON.stringify(s.attributes)],
-      );
-    }
+    if (spans.length === 0) return;
+    await m.query(`WITH task AS (SELECT $1::varchar AS task_id), ${spansInsert('task', '$2', '$3')} SELECT 1`, [
+      lease.taskId,
+      lease.attempt,
+      JSON.stringify(spans),
+    ]);
   }
 
   /** Runs `work` in a transaction only while this attempt still holds the lease; else TASK_LEASE_LOST. */

@@ -1,12 +1,13 @@
 import { createDataSource, postgresMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
+import type { TaskSpan } from '@leaf/contracts';
 import type { DataSource } from 'typeorm';
 import { claimsReconcileKind, contractsSyncKind, platformNoopKind } from '../kinds/task-kinds';
 import { decidePolicy } from '../kinds/task-policy';
 import { taskLedgerMigrations } from '../schema/task-ledger.migration';
 import { isTaskLedgerError } from './task-ledger.error';
 import { TaskLedger } from './task-ledger';
-import { TaskLeases } from './task-lease';
+import { TaskLeases, unlimited } from './task-lease';
 import { TaskWatchdog } from './task-watchdog';
 import { workerRef } from './worker-ref';
 import type { OutboxWriter } from './task-dispatch';
@@ -161,6 +162,73 @@ describe.each(testDatabaseTargets())('task ledger on $name', ({ create }) => {
     const detail = await ledger.detail(task.task_id);
     expect(detail).toMatchObject({ status: 'succeeded', attempts: 2, artifacts: [{ name: 'a.json', attempt: 2 }] });
     expect(detail?.history.map((e) => e.type)).toEqual(['created', 'dispatched', 'started', 'heartbeat-lost', 'redispatched', 'started', 'succeeded']);
+  });
+
+  it('claims a waiting task of an unlimited kind in one step, takes over a lapsed lease, beats many leases at once, and records spans and artifacts with the success', async () => {
+    const free = { perKind: unlimited, perClient: unlimited };
+    const [a, b] = [(await noop()).task, (await noop()).task];
+    const claimA = await leases.claim(a.task_id, 'worker-a', free);
+    const claimB = await leases.claim(b.task_id, 'worker-a', free);
+    if (claimA.outcome !== 'claimed' || claimB.outcome !== 'claimed') throw new Error('not claimed');
+    expect(claimA.lease).toMatchObject({ taskId: a.task_id, attempt: 1, owner: workerRef('worker-a'), task: { status: 'running', attempts: 1 } });
+    expect(await leases.claim(a.task_id, 'worker-b', free)).toMatchObject({ outcome: 'skip', why: 'held' });
+    expect(await types(a.task_id)).toEqual(['created', 'dispatched', 'started']);
+
+    // b's worker stalls past its lease: the next claim takes it over and the history says why.
+    await ds.query(`UPDATE agent_tasks SET lease_expires_at = now() - interval '1 minute' WHERE task_id = $1`, [b.task_id]);
+    const takeover = await leases.claim(b.task_id, 'worker-b', free);
+    if (takeover.outcome !== 'claimed') throw new Error(takeover.outcome);
+    expect(takeover.lease.attempt).toBe(2);
+    expect(await types(b.task_id)).toEqual(['created', 'dispatched', 'started', 'heartbeat-lost', 'started']);
+
+    await ledger.cancel(a.task_id, operator.subject);
+    const beats = await leases.heartbeatMany([claimA.lease, claimB.lease, takeover.lease]);
+    expect([...beats.values()]).toEqual([
+      { held: true, cancelRequested: true },
+      { held: false, cancelRequested: false },
+      { held: true, cancelRequested: false },
+    ]);
+
+    const spans: TaskSpan[] = [
+      {
+        spanId: 'a'.repeat(16),
+        parentSpanId: null,
+        name: 'task platform.noop',
+        attempt: 2,
+        startedAt: '2026-12-01T10:00:00.000Z',
+        durationMs: 1.5,
+        status: 'ok' as const,
+        attributes: { 'leaf.task.kind': 'platform.noop', 'a.b': 1 },
+      },
+      {
+        spanId: 'b'.repeat(16),
+        parentSpanId: 'a'.repeat(16),
+        name: 'inner',
+        attempt: 2,
+        startedAt: '2026-12-01T10:00:00.001Z',
+        durationMs: 0.25,
+        status: 'error' as const,
+        attributes: {},
+      },
+    ];
+    const artifacts = ['x.json', 'y.csv'].map((name, i) => ({
+      name,
+      sha256: String(i).repeat(64),
+      bytes: 10 + i,
+      contentType: 'text/plain',
+      lakeKey: `artifacts/${name}`,
+    }));
+    await leases.succeed(takeover.lease, { result: { ok: true }, artifacts, spans });
+    const detail = await ledger.detail(b.task_id);
+    expect(detail).toMatchObject({ status: 'succeeded', attempts: 2, result: { ok: true }, artifacts: artifacts.map((x) => ({ ...x, attempt: 2 })) });
+    expect(detail?.trace).toEqual(spans);
+    expect(detail?.history.at(-1)).toMatchObject({
+      type: 'succeeded',
+      attempt: 2,
+      detail: { artifacts: artifacts.map(({ name, sha256 }) => ({ name, sha256 })) },
+    });
+    const stale = await leases.succeed(claimB.lease, { result: {}, artifacts: [], spans }).catch((e: unknown) => e);
+    expect(isTaskLedgerError(stale, 'TASK_LEASE_LOST')).toBe(true);
   });
 
   it('retries a transient failure while attempts remain, then dead-letters with the reason', async () => {

@@ -78,46 +78,68 @@ export class TaskLedger {
     return rows[0];
   }
 
+  /**
+   * The task and its first history entries in one statement, after its wake-up went into the
+   * outbox (all of it in the caller's transaction): the ids are made here, so nothing waits on
+   * the row to exist.
+   */
   private async insert(m: EntityManager, input: NewTask, requestSha256: string | null): Promise<TaskRow> {
     const d = input.definition;
     const blocked = input.policy.decision === 'approval-required';
     const blockers: TaskBlocker[] = blocked ? [{ code: 'APPROVAL_REQUIRED', detail: input.policy.reason, since: new Date().toISOString() }] : [];
-    const [task]: TaskRow[] = await m.query(
-      `INSERT INTO agent_tasks (task_id, kind, client_id, parameters, requested_by, lane, policy, status, dispatches, max_attempts, timeout_ms,
-         blockers, trace_id, replay_of, idempotency_key, request_sha256)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
-      [
-        newTaskId(),
-        d.kind,
-        input.clientId,
-        JSON.stringify(input.parameters),
-        input.requestedBy,
-        d.lane,
-        JSON.stringify(input.policy),
-        blocked ? 'blocked' : 'dispatched',
-        blocked ? 0 : 1,
-        d.maxAttempts,
-        d.timeoutMs,
-        JSON.stringify(blockers),
-        newTraceId(),
-        input.replayOf ?? null,
-        input.idempotencyKey ?? null,
-        requestSha256,
-      ],
+    const taskId = newTaskId();
+    const traceId = newTraceId();
+    const parameters = JSON.stringify(input.parameters);
+    const created = { type: 'created', status: 'queued', actor: input.requestedBy, detail: { policy: input.policy, replayOf: input.replayOf ?? null } };
+    const next = blocked
+      ? { type: 'blocked', status: 'blocked', actor: 'policy', detail: { blockers } }
+      : {
+          type: 'dispatched',
+          status: 'dispatched',
+          actor: 'agent-dispatcher',
+          detail: {
+            messageId: await addDispatchToOutbox(
+              this.outbox,
+              m,
+              { task_id: taskId, kind: d.kind, client_id: input.clientId, parameters, requested_by: input.requestedBy, lane: d.lane, trace_id: traceId },
+              1,
+            ),
+          },
+        };
+    const [task] = rowsOf<TaskRow>(
+      await m.query(
+        `WITH task AS (
+           INSERT INTO agent_tasks (task_id, kind, client_id, parameters, requested_by, lane, policy, status, dispatches, max_attempts, timeout_ms,
+             blockers, trace_id, replay_of, idempotency_key, request_sha256)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *),
+         history AS (
+           INSERT INTO agent_task_events (task_id, type, status, attempt, actor, detail)
+           SELECT task.task_id, e.type, e.status, 0, e.actor, e.detail
+           FROM task, ROWS FROM (json_to_recordset($17::json) AS (type text, status text, actor text, detail text)) WITH ORDINALITY AS e(type, status, actor, detail, n)
+           ORDER BY e.n)
+         SELECT * FROM task`,
+        [
+          taskId,
+          d.kind,
+          input.clientId,
+          parameters,
+          input.requestedBy,
+          d.lane,
+          JSON.stringify(input.policy),
+          blocked ? 'blocked' : 'dispatched',
+          blocked ? 0 : 1,
+          d.maxAttempts,
+          d.timeoutMs,
+          JSON.stringify(blockers),
+          traceId,
+          input.replayOf ?? null,
+          input.idempotencyKey ?? null,
+          requestSha256,
+          // In order: the history numbers these entries as they are inserted.
+          JSON.stringify([created, next].map((e) => ({ ...e, detail: JSON.stringify(e.detail) }))),
+        ],
+      ),
     );
-    await appendHistory(m, task.task_id, {
-      type: 'created',
-      status: 'queued',
-      attempt: 0,
-      actor: input.requestedBy,
-      detail: { policy: input.policy, replayOf: input.replayOf ?? null },
-    });
-    if (blocked) {
-      await appendHistory(m, task.task_id, { type: 'blocked', status: 'blocked', attempt: 0, actor: 'policy', detail: { blockers } });
-    } else {
-      const messageId = await addDispatchToOutbox(this.outbox, m, task, 1);
-      await appendHistory(m, task.task_id, { type: 'dispatched', status: 'dispatched', attempt: 0, actor: 'agent-dispatcher', detail: { messageId } });
-    }
     return task;
   }
 

@@ -44,6 +44,7 @@ export class LaneWorkerRuntime implements OnApplicationBootstrap, BeforeApplicat
       logger,
       queues: config.LEAF_LANE_QUEUE === 'all' ? [laneQueues.short, laneQueues.long] : [config.LEAF_LANE_QUEUE],
       workspaceDir: config.LEAF_TASK_WORKSPACE_DIR,
+      onOutboxWritten: () => this.relay.notify(),
       // A long-lane Job: after its one task the process shuts down as on SIGTERM (the relay
       // drains the task's events first) and the Job completes; KEDA starts a Job per message.
       onOneTaskDone: config.LEAF_LANE_WORKER_ONE_TASK

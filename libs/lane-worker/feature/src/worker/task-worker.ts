@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TaskError, isTaskError } from './task-error';
 import type { ArtifactRef, TaskExecutor, TaskOutcome } from './task-executor';
+import { LeaseHeartbeats } from './lease-heartbeats';
 import { TraceRecorder } from './trace-recorder';
 
 export interface TaskWorkerOptions {
@@ -31,6 +32,8 @@ export interface TaskWorkerOptions {
    * claimed has settled. Messages arriving meanwhile are abandoned untouched for another Job.
    */
   onOneTaskDone?: () => void;
+  /** Called after a commit that wrote the task's events into the outbox: wakes the relay (no poll delay). */
+  onOutboxWritten?: () => void;
 }
 
 type StopReason = 'cancelled' | 'timeout' | 'lease-lost' | 'shutdown';
@@ -54,7 +57,10 @@ interface Running {
 export class TaskWorker {
   private readonly running = new Set<Running>();
   private readonly leases: TaskLeases;
+  private readonly heartbeats: LeaseHeartbeats;
   private readonly consumers: ConsumerHandle[] = [];
+  /** Consumers a one-task worker closed when it took its message (each close ends after its handler). */
+  private readonly closing: Promise<void>[] = [];
   private draining = false;
   private drained: Promise<void> | undefined;
   /** In one-task mode: set when the first message is taken, so no second task starts in this process. */
@@ -69,6 +75,7 @@ export class TaskWorker {
     private readonly options: TaskWorkerOptions,
   ) {
     this.leases = new TaskLeases(ds, { leaseMs: options.leaseMs });
+    this.heartbeats = new LeaseHeartbeats(this.leases, options.heartbeatMs, options.logger);
   }
 
   start(): void {
@@ -99,7 +106,7 @@ export class TaskWorker {
       for (const r of this.running) r.controller.abort(new Stop('shutdown'));
     }, this.options.drainMs);
     try {
-      await Promise.all(this.consumers.splice(0).map((c) => c.close()));
+      await Promise.all([...this.consumers.splice(0).map((c) => c.close()), ...this.closing.splice(0)]);
     } finally {
       clearTimeout(timer);
     }
@@ -125,7 +132,13 @@ export class TaskWorker {
       // A Job takes one message: stop receiving now. Otherwise the next message is received and
       // abandoned again and again while this task runs, each abandon a delivery, until it is
       // dead-lettered instead of left for the next Job. (Close waits for this handler: not awaited.)
-      void Promise.all(this.consumers.splice(0).map((c) => c.close())).catch(() => undefined);
+      // Drain waits for that close too, so a SIGTERM while the task runs still lets it finish.
+      this.closing.push(
+        Promise.all(this.consumers.splice(0).map((c) => c.close())).then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
       try {
         await this.take(taskId, kind, message, settle);
       } finally {
@@ -189,21 +202,16 @@ export class TaskWorker {
     message: ReceivedMessage,
     settle: HandlerContext,
   ): Promise<void> {
+    const workspace = await mkdtemp(join(this.options.workspaceDir ?? tmpdir(), `leaf-task-${lease.taskId}-${lease.attempt}-`));
     const controller = new AbortController();
     const entry: Running = { controller };
     this.running.add(entry);
     const recorder = new TraceRecorder(lease.task.trace_id, lease.attempt);
     const timeout = setTimeout(() => controller.abort(new Stop('timeout')), timeoutMs);
-    const heartbeat = setInterval(() => {
-      void this.leases.heartbeat(lease).then(
-        (beat) => {
-          if (!beat.held) controller.abort(new Stop('lease-lost'));
-          else if (beat.cancelRequested) controller.abort(new Stop('cancelled'));
-        },
-        (error: unknown) => this.options.logger.warn({ err: error, taskId: lease.taskId }, 'heartbeat failed'),
-      );
-    }, this.options.heartbeatMs);
-    const workspace = await mkdtemp(join(this.options.workspaceDir ?? tmpdir(), `leaf-task-${lease.taskId}-${lease.attempt}-`));
+    const stopBeating = this.heartbeats.add(lease, (beat) => {
+      if (!beat.held) controller.abort(new Stop('lease-lost'));
+      else if (beat.cancelRequested) controller.abort(new Stop('cancelled'));
+    });
     try {
       const outcome = await recorder.span(
         `task ${lease.task.kind}`,
@@ -230,14 +238,14 @@ export class TaskWorker {
             }),
           ),
       );
-      clearInterval(heartbeat);
+      stopBeating();
       await this.settleSuccess(lease, outcome, recorder, settle);
     } catch (error) {
-      clearInterval(heartbeat);
+      stopBeating();
       await this.settleFailure(lease, message, settle, error, recorder.spans, false);
     } finally {
       clearTimeout(timeout);
-      clearInterval(heartbeat);
+      stopBeating();
       this.running.delete(entry);
       await rm(workspace, { recursive: true, force: true });
     }
@@ -269,6 +277,7 @@ export class TaskWorker {
           await this.announce(m, 'agent.task-succeeded.v1', lease);
         },
       });
+      this.options.onOutboxWritten?.();
     } catch (error) {
       if (!isTaskLedgerError(error, 'TASK_LEASE_LOST')) throw error;
       // Another attempt owns the task now; this one's work is discarded, its message settled.
@@ -316,6 +325,7 @@ export class TaskWorker {
         spans,
         effect: (m) => (failure.retryable && !poison ? Promise.resolve() : this.announce(m, 'agent.task-failed.v1', lease, failure.message)),
       });
+      if (outcome.outcome !== 'retry') this.options.onOutboxWritten?.();
       if (outcome.outcome === 'retry') {
         // The retry's wake-up goes to the lane the task was dispatched on (the ledger records it).
         await this.bus.schedule(
