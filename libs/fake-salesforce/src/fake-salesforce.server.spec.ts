@@ -89,6 +89,12 @@ describe('FakeSalesforceServer through jsforce', () => {
     fake.org.delete('IT_Request__c', id);
     const deleted = await conn.sobject('IT_Request__c').deleted(before, new Date(Date.now() + 60_000));
     expect(deleted.deletedRecords.map((d) => d.id)).toEqual([id]);
+    // A window of a minute or less is refused as Salesforce refuses it.
+    const now = Date.now();
+    await expect(conn.sobject('IT_Request__c').deleted(new Date(now - 60_000), new Date(now))).rejects.toMatchObject({
+      errorCode: 'INVALID_REPLICATION_DATE',
+      message: expect.stringMatching(/more than one minute/),
+    });
     fake.org.purgeDeletes();
     await expect(conn.sobject('IT_Request__c').deleted(before, new Date(Date.now() + 60_000))).rejects.toMatchObject({ errorCode: 'INVALID_REPLICATION_DATE' });
   });

@@ -30,6 +30,8 @@ export interface FakeSalesforceOptions extends SyntheticOrgOptions {
 export interface FakeSalesforceRequest {
   method: string;
   path: string;
+  /** The query string's parameters (getDeleted's start and end…). */
+  params: Record<string, string>;
   /** For a query: the SOQL. */
   soql?: string;
 }
@@ -123,7 +125,7 @@ export class FakeSalesforceServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    const record: FakeSalesforceRequest = { method: req.method ?? 'GET', path: url.pathname };
+    const record: FakeSalesforceRequest = { method: req.method ?? 'GET', path: url.pathname, params: Object.fromEntries(url.searchParams) };
     this.requests.push(record);
     try {
       const body = await readBody(req);
@@ -317,8 +319,8 @@ export class FakeSalesforceServer {
     if (!o) return this.errors(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
     const start = Date.parse(params.get('start') ?? '');
     const end = Date.parse(params.get('end') ?? '');
-    if (Number.isNaN(start) || Number.isNaN(end) || end < start)
-      return this.errors(res, 400, 'INVALID_REPLICATION_DATE', 'start and end must be valid dates, start before end');
+    if (Number.isNaN(start) || Number.isNaN(end) || end - start <= 60_000)
+      return this.errors(res, 400, 'INVALID_REPLICATION_DATE', 'startDate must chronologically precede endDate by more than one minute');
     const latest = sfDateTime(new Date(Math.min(end, Date.now())).toISOString().replace(/\d\d\.\d{3}Z$/, '00.000Z'));
     if (kind === 'updated') {
       const ids = [...o.records.values()].filter((r) => inWindow(r['SystemModstamp'], start, end)).map((r) => String(r['Id']));

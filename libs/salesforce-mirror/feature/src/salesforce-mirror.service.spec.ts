@@ -185,6 +185,34 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
     expect((await call('GET', `/v1/salesforce/requests/${victim}`)).body.deletedAt).not.toBeNull();
   });
 
+  it('clamps the getDeleted window to the retention horizon instead of resyncing, and resyncs in full once the last check is past it', async () => {
+    const retentionMs = 15 * 86_400_000;
+    // The org keeps 15 days of deletes; the last check was just inside them, its overlap (a minute) just outside.
+    fake.org.earliestDeleteAvailable = new Date(Date.now() - retentionMs).toISOString();
+    const victim = requestIds(clientB)[1];
+    fake.org.delete('IT_Request__c', victim);
+    // getDeleted windows end at whole seconds: let the delete's second pass.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await pg.query(`UPDATE salesforce_sync_state SET deletes_checked_to = $1`, [new Date(Date.now() - retentionMs + 30_000).toISOString()]);
+    const asked = fake.requests.length;
+    const { body } = await sync();
+    expect(body.run).toMatchObject({ mode: 'incremental', status: 'succeeded', reason: null });
+    expect((await call('GET', `/v1/salesforce/requests/${victim}`)).body.deletedAt).not.toBeNull();
+    const starts = fake.requests
+      .slice(asked)
+      .filter((r) => /\/deleted\/?$/.test(r.path))
+      .map((r) => Date.parse(r.params['start'] ?? ''));
+    expect(starts.length).toBeGreaterThan(0);
+    expect(starts.every((t) => t >= Date.parse(fake.org.earliestDeleteAvailable))).toBe(true);
+
+    // A sync right after another (well within a minute) still asks for a window getDeleted accepts.
+    expect((await sync()).body.run).toMatchObject({ mode: 'incremental', status: 'succeeded' });
+
+    // Past the horizon nothing can be asked: a full resync, decided before any getDeleted.
+    await pg.query(`UPDATE salesforce_sync_state SET deletes_checked_to = $1`, [new Date(Date.now() - retentionMs - 60_000).toISOString()]);
+    expect((await sync()).body.run).toMatchObject({ mode: 'full', reason: 'deletes window older than the org keeps deletes' });
+  });
+
   it('waits out REQUEST_LIMIT_EXCEEDED and records the API usage it read', async () => {
     fake.exceedLimit(2);
     const { status, body } = await sync();

@@ -7,14 +7,25 @@ export function incrementalStart(watermark: Date, overlapMs: number): Date {
   return new Date(watermark.getTime() - overlapMs);
 }
 
+/** getDeleted refuses a window whose start does not precede its end by more than a minute (INVALID_REPLICATION_DATE). */
+export const MIN_DELETES_WINDOW_MS = 60_000;
+
 /**
- * Whether deletes since `since` can still be asked of getDeleted: Salesforce keeps deleted records
- * only so long (`earliestDateAvailable`, about 15 days). Older than that, the only way to learn
- * what went is a full resync whose id set is compared with the mirror.
+ * The getDeleted window that covers deletes since `since` (where the last check ended), or `lost`
+ * when the org may already have purged some of them (older than `retentionMs`: Salesforce answers
+ * no more than 15 days back, less if the Recycle Bin was emptied) and only a full resync can tell.
+ * The overlap is re-read for deletes that committed late, but clamped to the retention horizon: the
+ * part before it was covered by the previous check, and asking for it would only be refused. A
+ * window of a minute or less (a sync right after another) is widened backwards, which re-reads
+ * deletes already applied, harmlessly.
  */
-export function deletesWindowLost(since: Date, earliestDateAvailable: Date | null, now: Date, retentionMs: number): boolean {
-  if (earliestDateAvailable && since.getTime() < earliestDateAvailable.getTime()) return true;
-  return now.getTime() - since.getTime() > retentionMs;
+export function deletesWindow(since: Date, now: Date, overlapMs: number, retentionMs: number): { start: Date; end: Date } | 'lost' {
+  // getDeleted takes whole seconds (clients drop the milliseconds): the horizon rounds up to one.
+  const horizon = Math.ceil((now.getTime() - retentionMs) / 1_000) * 1_000;
+  if (since.getTime() < horizon) return 'lost';
+  let start = Math.max(since.getTime() - overlapMs, horizon);
+  start = Math.min(start, now.getTime() - MIN_DELETES_WINDOW_MS - 1_000);
+  return { start: new Date(start), end: now };
 }
 
 /** The newest of a set of Salesforce datetimes (`…+0000` or ISO), or the previous watermark. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   advanceWatermark,
   chunk,
-  deletesWindowLost,
+  deletesWindow,
   incrementalStart,
   mirroredObject,
   mirroredObjects,
@@ -13,6 +13,7 @@ import {
 } from '@leaf/salesforce-mirror/domain';
 import {
   isSalesforceSourceError,
+  SalesforceSourceError,
   MirrorWriterRepository,
   SyncStateRepository,
   type ItemObject,
@@ -85,7 +86,7 @@ export class MirrorSync {
     let reason: string | null = opts.full ? 'requested' : null;
     const root = states.get('IT_Request__c');
     if (!root?.watermark) [mode, reason] = ['full', 'first sync'];
-    else if (mode === 'incremental' && deletesWindowLost(root.deletesCheckedTo ?? root.watermark, null, now, this.options.deleteRetentionMs)) {
+    else if (mode === 'incremental' && this.deletesLost(states, now)) {
       [mode, reason] = ['full', 'deletes window older than the org keeps deletes'];
     }
     await this.state.startRun(syncId, mode, reason);
@@ -241,7 +242,16 @@ export class MirrorSync {
     }
   }
 
-  /** getDeleted per object since its deletes were last checked (minus the overlap). */
+  /** Whether any object's deletes were last checked longer ago than the org keeps them. */
+  private deletesLost(states: ReadonlyMap<string, ObjectSyncState>, now: Date): boolean {
+    return mirroredObjects.some((object) => {
+      const s = states.get(object.name);
+      const since = object.deletesFrom ? (s?.deletesCheckedTo ?? s?.watermark) : null;
+      return since ? deletesWindow(since, now, this.options.overlapMs, this.options.deleteRetentionMs) === 'lost' : false;
+    });
+  }
+
+  /** getDeleted per object since its deletes were last checked (minus the overlap, clamped to what the org answers). */
   private async readDeletes(
     states: ReadonlyMap<string, ObjectSyncState>,
     now: Date,
@@ -252,7 +262,11 @@ export class MirrorSync {
       const s = states.get(object.name);
       const since = s?.deletesCheckedTo ?? s?.watermark;
       if (!since) continue;
-      const d = await this.source.deleted(object.deletesFrom, incrementalStart(since, this.options.overlapMs), now);
+      const window = deletesWindow(since, now, this.options.overlapMs, this.options.deleteRetentionMs);
+      // run() turned a lost window into a full sync before this; the org may still refuse (a purged Recycle Bin).
+      if (window === 'lost')
+        throw new SalesforceSourceError('SALESFORCE_REPLICATION_WINDOW_LOST', `getDeleted ${object.deletesFrom}: window older than retention`);
+      const d = await this.source.deleted(object.deletesFrom, window.start, window.end);
       // getDeleted answers whole minutes up to latestDateCovered: the next window starts there, not at "now".
       const covered = d.latestDateCovered ? new Date(Date.parse(d.latestDateCovered.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))) : since;
       out.push({ object: object.name, ids: d.ids.map((x) => x.id), at: now.toISOString(), coveredTo: covered });
