@@ -282,7 +282,7 @@ describe('charts:check', () => {
     expect(broken.findings).toContainEqual(
       expect.objectContaining({ case: 'ci/zero-workspace-values.yaml', rule: 'helm-lint', message: expect.stringContaining('sizeGi') }),
     );
-  }, 60_000);
+  }, 120_000);
 
   it('fails a chart whose library template drops the readiness probe', async () => {
     const chartsDir = brokenCopy((dir) =>
