@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Identity } from '@leaf/contracts';
-import { domoTakeoverMigrations } from '@leaf/domo-takeover/data-access';
-import { FakeDomoServer } from '@leaf/domo-takeover/data-access/testing';
+import { CURATED_PUBLICATION, domoTakeoverMigrations } from '@leaf/domo-takeover/data-access';
+import { FakeDomoServer, RecordingCuratedPublication } from '@leaf/domo-takeover/data-access/testing';
 import { outboxMigrations } from '@leaf/messaging';
 import { createDataSource, postgresMigrations, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
@@ -33,6 +33,15 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
   const operator = { clientIds: '*' as const, roles: ['operator' as const] };
   const reader = { clientIds: '*' as const, roles: ['reader' as const] };
   const scoped = { clientIds: [seed.clients[0]?.clientId ?? ''], roles: ['admin' as const] };
+  // The service as defined, its curated publication replaced by the port's fake (the wiring under test).
+  const publication = new RecordingCuratedPublication();
+  const service = {
+    ...domoTakeoverService,
+    rootModule: (config: Parameters<typeof domoTakeoverService.rootModule>[0]) => {
+      const module = domoTakeoverService.rootModule(config);
+      return { ...module, providers: [...(module.providers ?? []), { provide: CURATED_PUBLICATION, useValue: publication }] };
+    },
+  };
 
   const call = async (
     method: string,
@@ -84,7 +93,7 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
       LEAF_DOMO_CLIENT_SECRET: domo.credentials.clientSecret,
       LEAF_DOMO_INGEST_ON_START: 'true',
     });
-    app = await startServiceApp(domoTakeoverService, config, logs.logger);
+    app = await startServiceApp(service, config, logs.logger);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     pg = new PgClient({ connectionString: db.url });
     await pg.connect();
@@ -120,9 +129,13 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
 
   it('compares, pages differences by reason, serves the packet, announces it and takes one sign-off', async () => {
     expect((await call('POST', '/v1/domo/comparisons', reader)).status).toBe(403);
+    // Ingest on start compares nothing unless asked (LEAF_DOMO_COMPARE_ON_START), so nothing was published yet.
+    expect(publication.published).toEqual([]);
     const created = await call('POST', '/v1/domo/comparisons');
     expect(created.status).toBe(201);
     const c = created.body;
+    // The comparison published the model it compared.
+    expect(publication.published).toEqual([c.model]);
     expect(c.summary.byReason.unexplained.count).toBe(0);
     expect(c.summary.differences).toBeGreaterThan(0);
 
@@ -150,6 +163,18 @@ describe.each(testDatabaseTargets())('domo-takeover service against a local Domo
     expect(signed.body.signOff).toMatchObject({ decision: 'approved', note: null });
     expect((await call('POST', `/v1/domo/comparisons/${c.comparisonId}/sign-off`, operator, { decision: 'rejected' })).status).toBe(409);
     expect((await call('POST', `/v1/domo/comparisons/${c.comparisonId}/sign-off`, operator, { decision: 'maybe' })).status).toBe(400);
+  });
+
+  it('fails a comparison whose publication fails with a problem, keeps the comparison as evidence, and publishes again on the next', async () => {
+    const before = (await call('GET', '/v1/domo/comparisons?limit=200', reader)).body.items.length;
+    publication.failNext(new Error('Azure SQL unreachable'));
+    const failed = await call('POST', '/v1/domo/comparisons');
+    expect([failed.status, failed.headers.get('content-type')]).toEqual([500, expect.stringContaining('application/problem+json')]);
+    expect(JSON.stringify(failed.body)).not.toContain('Azure SQL unreachable');
+    expect((await call('GET', '/v1/domo/comparisons?limit=200', reader)).body.items.length).toBe(before + 1);
+    const again = await call('POST', '/v1/domo/comparisons');
+    expect(again.status).toBe(201);
+    expect(publication.published).toEqual([again.body.model, again.body.model]);
   });
 
   it('answers a client-scoped caller 404 and an unknown comparison 404, and never leaks the Domo secret', async () => {

@@ -5,6 +5,7 @@ import { defineService } from '@leaf/service-kit';
 import { domoTakeoverConfigSchema, type DomoTakeoverConfig } from './config/domo-takeover.config';
 import { DomoController } from './http/domo.controller';
 import { COMPARE_ON_START, DomoTakeoverFacade, INGEST_ON_START, PREPARE_SOURCE } from './takeover/domo-takeover.facade';
+import { curatedPublicationProviders } from './takeover/curated-publication.provider';
 import { syntheticSourcePreparer } from './takeover/synthetic-source';
 
 function domoSource(config: DomoTakeoverConfig): DomoSource {
@@ -31,6 +32,7 @@ export const domoTakeoverService = defineService<DomoTakeoverConfig>(
       { provide: INGEST_ON_START, useValue: config.LEAF_DOMO_INGEST_ON_START },
       { provide: COMPARE_ON_START, useValue: config.LEAF_DOMO_COMPARE_ON_START },
       { provide: PREPARE_SOURCE, useValue: syntheticSourcePreparer(config) },
+      ...curatedPublicationProviders(config),
       DomoTakeoverFacade,
     ],
   }),

@@ -92,13 +92,9 @@ export function generateSyntheticDomo(seed: SyntheticSeed): SyntheticDomo {
   const months = new Set<string>();
   const reversals = new Map<string, number>();
   let lastFill = '0000-00-00';
-  // Each client's last fill date per month: the shifted date must be a day the client has claims.
-  const lastFillOf = new Map<string, string>();
   for (const c of seed.claims()) {
     months.add(monthOf(c.fillDate));
     if (c.fillDate > lastFill) lastFill = c.fillDate;
-    const clientMonth = `${c.clientId}|${monthOf(c.fillDate)}`;
-    if (c.fillDate > (lastFillOf.get(clientMonth) ?? '')) lastFillOf.set(clientMonth, c.fillDate);
     if (c.isReversal) reversals.set(c.clientId, (reversals.get(c.clientId) ?? 0) + 1);
   }
   // The definition difference only shows where there are reversals: the client with the most.
@@ -109,9 +105,7 @@ export function generateSyntheticDomo(seed: SyntheticSeed): SyntheticDomo {
   const [roundingClient, shiftedClient, lateClient] = [pick(0), pick(1), pick(2)];
   const sortedMonths = [...months].sort();
   const lateMonth = sortedMonths[sortedMonths.length - 1] ?? '2025-01-01';
-  const firstMonth = sortedMonths[0] ?? '2025-01-01';
-  // The month's last day, or (with few claims) the shifted client's last day with claims in it.
-  const shiftedDay = lastFillOf.get(`${shiftedClient}|${firstMonth}`) ?? lastDayOf(firstMonth);
+  const shiftedDay = lastDayOf(sortedMonths[0] ?? '2025-01-01');
   // The late batch: the extract stops a week before the data's end.
   const extractCutoff = new Date(Date.parse(lastFill) - 7 * 86_400_000).toISOString().slice(0, 10);
 

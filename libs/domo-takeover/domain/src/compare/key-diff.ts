@@ -49,12 +49,24 @@ interface Candidate {
  * Key-level diff of Domo's rows against the curated rows, joined on the spec's key columns with a
  * hash map (one pass over each side). Every difference beyond tolerance gets a reason code by the
  * rules of `assignReasons`. Duplicate keys on the Domo side are a gate's business (unique key); a
- * duplicate here compares its last occurrence.
+ * duplicate here compares its first occurrence (a curated duplicate: its last).
  */
 export function diffByKey(spec: ComparisonSpec, domoRows: Iterable<KeyedRow>, curatedRows: Iterable<CuratedRow>): KeyDiffResult {
-  const curated = new Map<string, CuratedRow>();
-  for (const row of curatedRows) curated.set(keyOf(spec, row.key), row);
-  const seen = new Set<string>();
+  // The curated side indexed by key, with a byte per row for "Domo had it": a Set of every key
+  // seen (hashed and grown to millions of entries) cost more than the join itself.
+  const index = new Map<string, number>();
+  const curatedList: CuratedRow[] = [];
+  for (const row of curatedRows) {
+    const k = keyOf(spec, row.key);
+    const at = index.get(k);
+    if (at === undefined) {
+      index.set(k, curatedList.length);
+      curatedList.push(row);
+    } else curatedList[at] = row;
+  }
+  const seen = new Uint8Array(curatedList.length);
+  // Keys in Domo only are few: only they go into a set (to skip their duplicates).
+  const domoOnly = new Set<string>();
   const candidates: Candidate[] = [];
   const alternates = new Map<Candidate, Readonly<Record<string, number>>[]>();
   let keysCompared = 0;
@@ -62,10 +74,16 @@ export function diffByKey(spec: ComparisonSpec, domoRows: Iterable<KeyedRow>, cu
 
   for (const row of domoRows) {
     const k = keyOf(spec, row.key);
-    if (seen.has(k)) continue;
-    seen.add(k);
+    const at = index.get(k);
+    if (at === undefined) {
+      if (domoOnly.has(k)) continue;
+      domoOnly.add(k);
+    } else {
+      if (seen[at] === 1) continue;
+      seen[at] = 1;
+    }
     keysCompared++;
-    const backend = curated.get(k);
+    const backend = at === undefined ? undefined : curatedList[at];
     if (backend === undefined) {
       for (const m of spec.measures) {
         const domo = row.values[m.name] ?? 0;
@@ -95,8 +113,9 @@ export function diffByKey(spec: ComparisonSpec, domoRows: Iterable<KeyedRow>, cu
     }
     if (matched) keysMatched++;
   }
-  for (const [k, row] of curated) {
-    if (seen.has(k)) continue;
+  for (let at = 0; at < curatedList.length; at++) {
+    const row = curatedList[at];
+    if (row === undefined || seen[at] === 1) continue;
     keysCompared++;
     for (const m of spec.measures) {
       const value = row.values[m.name] ?? 0;

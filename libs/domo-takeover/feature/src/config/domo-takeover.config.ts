@@ -47,8 +47,22 @@ export const domoTakeoverConfigSchema = platformConfigSchema
       .min(1)
       .optional()
       .describe('Its client secret, from Key Vault through the CSI mount (required with api; never echoed).'),
+    LEAF_DOMO_PUBLICATION: z
+      .enum(['none', 'postgres', 'azure-sql'])
+      .default('none')
+      .describe(
+        "Where each comparison's curated model is published for SQL readers: none, postgres (the dedicated_domo_takeover schema of the service's database) or azure-sql.",
+      ),
+    LEAF_DOMO_AZURE_SQL_CONNECTION_STRING: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Azure SQL connection string for the publication, from Key Vault through the CSI mount (required with azure-sql; never echoed).'),
   })
   .superRefine((c, ctx) => {
+    if (c.LEAF_DOMO_PUBLICATION === 'azure-sql' && !c.LEAF_DOMO_AZURE_SQL_CONNECTION_STRING) {
+      ctx.addIssue({ code: 'custom', path: ['LEAF_DOMO_AZURE_SQL_CONNECTION_STRING'], message: 'is required when LEAF_DOMO_PUBLICATION=azure-sql' });
+    }
     if (c.LEAF_DOMO_SOURCE !== 'api') return;
     for (const key of ['LEAF_DOMO_CLIENT_ID', 'LEAF_DOMO_CLIENT_SECRET'] as const) {
       if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when LEAF_DOMO_SOURCE=api' });

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DomoComparison, DomoIngestResult } from '@leaf/contracts';
 import {
+  CURATED_PUBLICATION,
   DOMO_SOURCE,
   DomoComparisonsRepository,
   DomoExportsRepository,
   ExportIngestion,
   detectBulkMode,
   runGoldenComparison,
+  type CuratedPublication,
   type DomoSource,
 } from '@leaf/domo-takeover/data-access';
 import { addToOutbox } from '@leaf/messaging';
@@ -25,7 +27,8 @@ export type PrepareSource = () => Promise<void>;
 
 /**
  * The takeover's use cases: ingest the source's exports (bronze, silver, gates, promotion) and
- * run a golden comparison, announcing it through the outbox. One round at a time per process: a
+ * run a golden comparison, announcing it through the outbox and publishing the curated model
+ * when a publication is configured. One round at a time per process: a
  * second request waits for the first.
  */
 @Injectable()
@@ -43,6 +46,7 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap {
     @Inject(INGEST_ON_START) private readonly ingestOnStart: boolean,
     @Inject(COMPARE_ON_START) private readonly compareOnStart: boolean,
     @Inject(PREPARE_SOURCE) private readonly prepareSource: PrepareSource,
+    @Inject(CURATED_PUBLICATION) private readonly publication: CuratedPublication | null,
     shutdown: ShutdownCoordinator,
   ) {
     this.exports = new DomoExportsRepository(ds);
@@ -113,6 +117,13 @@ export class DomoTakeoverFacade implements OnApplicationBootstrap {
         }),
       );
       this.relay.notify();
+      // The model just compared (refreshed by the comparison) replaces its published rows for the
+      // SQL readers. A failure fails the request; the comparison stays recorded as evidence and the
+      // next comparison publishes again (a publication replaces the model's rows whole).
+      if (this.publication) {
+        const { rows } = await this.publication.publish(comparison.model);
+        this.log.log(`published ${comparison.model} to ${this.publication.target}: ${rows} rows`);
+      }
       return comparison;
     });
   }
