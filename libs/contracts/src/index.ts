@@ -27,3 +27,4 @@ export * from './search/search-document';
 export * from './search/search.api';
 export * from './api/domo-takeover.api';
 export * from './api/operations.api';
+export * from './api/dead-letters.api';

@@ -11,6 +11,8 @@ export interface ServiceParts {
   providers?: Provider[];
   /** Replaces the default authentication (the gateway-signed x-leaf-identity); the gateway's own. */
   authenticator?: ServiceKitOptions['authenticator'];
+  /** What the identity guard checks once the caller is known; the gateway's scope and rate limits. */
+  admission?: ServiceKitOptions['admission'];
 }
 
 export interface ServiceExtras<C extends PlatformConfig> {
@@ -48,7 +50,7 @@ export function defineService<C extends PlatformConfig = PlatformConfig>(
       return {
         module: ServiceRootModule,
         imports: [
-          ServiceKitModule.forService({ service: name, config, migrations, entities: p.entities, authenticator: p.authenticator }),
+          ServiceKitModule.forService({ service: name, config, migrations, entities: p.entities, authenticator: p.authenticator, admission: p.admission }),
           ...(p.imports ?? []),
         ],
         controllers: p.controllers ?? [],

@@ -8,6 +8,7 @@ import {
   IdentityVerifier,
   ShutdownModule,
   type PlatformConfig,
+  type RequestAdmission,
   type RequestAuthenticator,
   type ServiceMigration,
 } from '@leaf/platform';
@@ -29,6 +30,8 @@ export interface ServiceKitOptions {
   entities?: Array<Function | EntitySchema>;
   /** How requests are authenticated; services behind the gateway keep the default (x-leaf-identity). */
   authenticator?: Type<RequestAuthenticator> | RequestAuthenticator;
+  /** Checked by the identity guard once the caller is known (the gateway's scope and rate limits). */
+  admission?: RequestAdmission;
 }
 
 @Injectable()
@@ -73,7 +76,7 @@ export class ServiceKitModule {
         { provide: OUTBOX_OWNED, useValue: ownsOutbox(options.migrations) },
         OutboxRelayHost,
         { provide: LAKE, useFactory: () => createLake(parseLakeUrl(options.config.LEAF_LAKE_URL)) },
-        ...authProviders(options.config, options.authenticator),
+        ...authProviders(options.config, options.authenticator, options.admission),
       ],
       exports: [LAKE, MESSAGE_BUS, OutboxRelayHost, PersistenceModule, IdentitySigner, IdentityVerifier],
     };

@@ -163,7 +163,7 @@ function auditTotals(rows: ReadonlyArray<{ kind: unknown; impact: unknown }>): S
 const engineAudit = (ctx: ClaimsContext) => new ClaimsSource(ctx.ds, canonicalClaimsMapping).auditRows(ctx.plan);
 
 /**
- * The engine's per-claim audit scan (with the brand/generic reclassification and refill too soon of issue 19) against
+ * The engine's per-claim audit scan (with the brand/generic reclassification, refill too soon, implausible days supply and DAW penalty of issue 19) against
  * the same rules written by hand: both must find the same findings by kind to the cent, then each
  * is timed (best of `rounds`).
  */
@@ -183,7 +183,7 @@ function auditCase(
       const params = [ctx.plan.clientId, ctx.plan.periodStart, ctx.plan.periodEnd];
       const ref = reference(ctx);
       const ours = auditTotals(await engineAudit(ctx));
-      for (const kind of ['brand_generic_reclass', 'refill_too_soon'])
+      for (const kind of ['brand_generic_reclass', 'refill_too_soon', 'implausible_days_supply', 'daw_penalty'])
         if (!ours.get(kind)) throw new Error(`the audit found no ${kind}: the comparison would be vacuous`);
       assertAgree(ref.name, ours, auditTotals((await ref.rows(sql, params)) as Array<{ kind: unknown; impact: unknown }>));
       const theirs = await best(async () => void (await ref.rows(sql, params)));

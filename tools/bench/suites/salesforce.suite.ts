@@ -9,7 +9,7 @@ import { mirroredObjects } from '@leaf/salesforce-mirror/domain';
 import { MirrorSync, refreshLineage, RequestPublisher } from '@leaf/salesforce-mirror/feature';
 import { FilesystemLake } from '@leaf/storage';
 import { taskLedgerMigrations } from '@leaf/task-ledger';
-import { FakeSalesforceServer } from '@leaf/testing';
+import { FakeSalesforceServer } from '@leaf/fake-salesforce';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { defineSuite } from '../bench-case';

@@ -195,10 +195,35 @@ describe('local stack', () => {
     ).toBe(true);
   }, 60_000);
 
+  it('mirrors its own synthetic Salesforce org at start, with no settings: requests with history, files and feed, completeness clean', async () => {
+    const list = (await json('/v1/salesforce/requests?limit=200')) as { items: Array<{ requestId: string; clientId: string; name: string }> };
+    expect(list.items).toHaveLength(60);
+    // The org's requests belong to the stack's seeded clients, so scoped callers see theirs.
+    const clients = new Set(((await json('/v1/clients')).items as Array<{ clientId: string }>).map((c) => c.clientId));
+    expect(list.items.every((r) => clients.has(r.clientId))).toBe(true);
+    expect(list.items.map((r) => r.name)).toContain('ITR-00001');
+    const details = await Promise.all(list.items.slice(0, 20).map((r) => json(`/v1/salesforce/requests/${r.requestId}`)));
+    expect(details.some((d) => d.history.length > 0)).toBe(true);
+    expect(details.some((d) => d.feed.length > 0)).toBe(true);
+    const withFile = details.find((d) => d.files.some((f: { downloadable: boolean }) => f.downloadable));
+    const file = withFile.files.find((f: { downloadable: boolean }) => f.downloadable) as { contentVersionId: string };
+    const download = await get(`/v1/salesforce/requests/${withFile.requestId}/files/${file.contentVersionId}`);
+    expect([
+      download.status,
+      Buffer.from(await download.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ]).toEqual([200, '%PDF-']);
+    const completeness = (await json('/v1/salesforce/completeness')) as { items: Array<{ clean: boolean }> };
+    expect(completeness.items[0].clean).toBe(true);
+  });
+
   it('keeps its data across a restart without seeding again', async () => {
     const before = await json('/v1/clients');
     await stack.stop();
     stack = await startLocalStack(env);
     expect(await json('/v1/clients')).toEqual(before);
+    // The same org again: the restart's incremental sync keeps the mirror as it was.
+    expect((await json('/v1/salesforce/requests?limit=200')).items).toHaveLength(60);
   }, 120_000);
 });

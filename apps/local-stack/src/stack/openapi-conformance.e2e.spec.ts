@@ -138,6 +138,9 @@ describe('the OpenAPI document against the running stack', () => {
     await check('/v1/operations/queues', '/v1/operations/queues');
     await check('/v1/operations/lanes', '/v1/operations/lanes');
     await check('/v1/operations/cluster', '/v1/operations/cluster');
+    // h-ops: dead-letter administration (a subscription's page too: the address has two forms).
+    await check('/v1/operations/dead-letters', '/v1/operations/dead-letters?queue=agent-tasks');
+    await check('/v1/operations/dead-letters', '/v1/operations/dead-letters?topic=agent.task-failed.v1&subscription=agent-dispatcher&maxCount=5');
     // salesforce-mirror: the embedded stack mirrors the org LEAF_SALESFORCE_LOGIN_URL names (none by
     // default: empty lists, a 404 request); the answers conform whatever it holds.
     await check('/v1/salesforce/requests', '/v1/salesforce/requests?limit=5');
@@ -148,6 +151,19 @@ describe('the OpenAPI document against the running stack', () => {
     await check('/v1/salesforce/lineage', `/v1/salesforce/lineage?taskId=${taskId}`);
     await check('/v1/salesforce/sync', '/v1/salesforce/sync');
     await check('/v1/salesforce/completeness', '/v1/salesforce/completeness');
+    // --- domo-takeover (h-domo): the first start ingested the synthetic Domo and compared it ---
+    await check('/v1/domo/datasets', '/v1/domo/datasets');
+    await check('/v1/domo/exports', '/v1/domo/exports?limit=5');
+    const domoExports = (await (await call('/v1/domo/exports?dataset=claims_extract&limit=1')).json()) as { items: Array<{ exportId: string }> };
+    await check('/v1/domo/exports/{exportId}', `/v1/domo/exports/${domoExports.items[0].exportId}`);
+    await check('/v1/domo/exports/{exportId}/gate-failures', `/v1/domo/exports/${domoExports.items[0].exportId}/gate-failures`);
+    await check('/v1/domo/comparisons', '/v1/domo/comparisons?limit=5');
+    const domoComparisons = (await (await call('/v1/domo/comparisons?limit=1')).json()) as { items: Array<{ comparisonId: string }> };
+    const domoComparison = `/v1/domo/comparisons/${domoComparisons.items[0].comparisonId}`;
+    await check('/v1/domo/comparisons/{comparisonId}', domoComparison);
+    await check('/v1/domo/comparisons/{comparisonId}/differences', `${domoComparison}/differences?reason=rounding&limit=5`);
+    await check('/v1/domo/comparisons/{comparisonId}/artifacts/{name}', `${domoComparison}/artifacts/packet.xlsx`);
+    // --- end domo-takeover ---
     // A problem answer conforms too: another client's (here: no) run is a documented 404.
     await conforms('/v1/clients/{clientId}/reconciliations/{runId}', `/v1/clients/${clientId}/reconciliations/rec_00000000000000000000000000`);
 

@@ -29,6 +29,10 @@ describe('security: the local stack under attack', () => {
   let taskA: string;
   let packetA: string;
   let sfRequestA: string;
+  // --- domo-takeover (h-domo) ---
+  let domoExport: string;
+  let domoComparison: string;
+  // --- end domo-takeover ---
 
   const keys = () => loadOrCreateDevIssuerKeys(join(dataDir, 'dev-issuer'));
   const as = async (role: Role, scope: string[] | '*', subject: string) => {
@@ -85,6 +89,10 @@ describe('security: the local stack under attack', () => {
     packetA = (await http.send(`/v1/packets?clientId=${A}&limit=1`, { headers: opAll })).body.items[0].packetId;
     // A mirrored IT request of A when the stack mirrors an org; else an id that exists nowhere (404 all the same).
     sfRequestA = (await http.send(`/v1/salesforce/requests?clientId=${A}&limit=1`, { headers: opAll })).body.items[0]?.requestId ?? 'a0X000000000001AAA';
+    // --- domo-takeover (h-domo): the export and comparison the stack's first start made ---
+    domoExport = (await http.send('/v1/domo/exports?limit=1', { headers: opAll })).body.items[0].exportId;
+    domoComparison = (await http.send('/v1/domo/comparisons?limit=1', { headers: opAll })).body.items[0].comparisonId;
+    // --- end domo-takeover ---
   }, 240_000);
 
   afterAll(async () => {
@@ -150,6 +158,23 @@ describe('security: the local stack under attack', () => {
       ['/v1/salesforce/requests/{requestId}', 'GET', `/v1/salesforce/requests/${sfRequestA}`, analystB],
       ['/v1/salesforce/requests/{requestId}/files/{contentVersionId}', 'GET', `/v1/salesforce/requests/${sfRequestA}/files/068000000000005AAA`, analystB],
       ['/v1/search', 'GET', `/v1/search?q=discount&clientId=${A}`, analystB],
+      // --- domo-takeover (h-domo): Domo's datasets hold every client's rows; a scoped caller sees none of them ---
+      ['/v1/domo/datasets', 'GET', '/v1/domo/datasets', operatorB],
+      ['/v1/domo/exports', 'GET', '/v1/domo/exports', operatorB],
+      ['/v1/domo/exports/{exportId}', 'GET', `/v1/domo/exports/${domoExport}`, operatorB],
+      ['/v1/domo/exports/{exportId}/gate-failures', 'GET', `/v1/domo/exports/${domoExport}/gate-failures`, operatorB],
+      ['/v1/domo/comparisons', 'GET', '/v1/domo/comparisons', analystB],
+      ['/v1/domo/comparisons/{comparisonId}', 'GET', `/v1/domo/comparisons/${domoComparison}`, operatorB],
+      ['/v1/domo/comparisons/{comparisonId}/differences', 'GET', `/v1/domo/comparisons/${domoComparison}/differences`, operatorB],
+      ['/v1/domo/comparisons/{comparisonId}/artifacts/{name}', 'GET', `/v1/domo/comparisons/${domoComparison}/artifacts/packet.pdf`, operatorB],
+      [
+        '/v1/domo/comparisons/{comparisonId}/sign-off',
+        'POST',
+        `/v1/domo/comparisons/${domoComparison}/sign-off`,
+        operatorB,
+        { decision: 'approved', note: 'mine' },
+      ],
+      // --- end domo-takeover ---
     ];
     for (const [, method, path, headers, body] of routes) {
       const answer = await http.send(path, { method, headers, body: body ?? (method === 'POST' ? {} : undefined) });
@@ -183,10 +208,28 @@ describe('security: the local stack under attack', () => {
     for (const id of [1, 2, 3, 4, 5])
       expect([id, byId.get(id).result.isError, toolAnswer({ body: byId.get(id) } as Answer).code]).toEqual([id, true, 'NOT_FOUND']);
     expect(JSON.parse(byId.get(6).result.content[0].text).items.map((c: { clientId: string }) => c.clientId)).toEqual([B]);
+    // --- domo-takeover (h-domo): the takeover's read tools answer a scoped caller as if nothing existed ---
+    const domoTools = await mcp(operatorB, [
+      toolCall(1, 'list_domo_comparisons', {}),
+      toolCall(2, 'get_domo_comparison', { comparisonId: domoComparison }),
+      toolCall(3, 'list_domo_differences', { comparisonId: domoComparison }),
+      toolCall(4, 'get_domo_gate_failures', { exportId: domoExport }),
+    ]);
+    for (const m of domoTools.body as Array<Answer['body']>)
+      expect([m.id, m.result.isError, toolAnswer({ body: m } as Answer).code]).toEqual([m.id, true, 'NOT_FOUND']);
+    // --- end domo-takeover ---
 
     // Every route of the public API is in the matrix above (or below: /health is operator-only, /mcp is the tools).
     const documented = Object.keys((await http.send('/docs/json', { headers: analystB })).body.paths).sort();
     const operations = ['/v1/operations/queues', '/v1/operations/lanes', '/v1/operations/cluster'];
+    // ---- h-ops: dead-letter administration (operators only) ----
+    const deadLetterWrites = [
+      '/v1/operations/dead-letters/resubmit',
+      '/v1/operations/dead-letters/{sequenceNumber}/resubmit',
+      '/v1/operations/dead-letters/{sequenceNumber}/purge',
+    ];
+    const deadLetters = ['/v1/operations/dead-letters', ...deadLetterWrites];
+    // ---- end h-ops ----
     // The Salesforce mirror's sync and completeness are org-wide: operators of every client only (403 otherwise).
     // Lineage lists are filtered like the lists above (another client's task: no items).
     const salesforceOrgWide = ['/v1/salesforce/sync', '/v1/salesforce/completeness'];
@@ -195,8 +238,27 @@ describe('security: the local stack under attack', () => {
       expect([path, (await http.send(path, { headers: operatorB })).status]).toEqual([path, 403]);
     }
     expect((await http.send('/v1/salesforce/sync', { headers: analystB, body: {} })).status).toBe(403);
+    // --- domo-takeover (h-domo): starting an ingest or a comparison is for an operator of every client (403 otherwise) ---
+    const domoOrgWide = ['/v1/domo/ingest'];
+    for (const path of [...domoOrgWide, '/v1/domo/comparisons']) {
+      expect([path, (await http.send(path, { headers: analystB, body: {} })).status]).toEqual([path, 403]);
+      expect([path, (await http.send(path, { headers: operatorB, body: {} })).status]).toEqual([path, 403]);
+    }
+    // --- end domo-takeover ---
     expect(
-      [...new Set([...routes.map((r) => r[0]), '/health', '/mcp', '/v1/clients', '/v1/salesforce/lineage', ...salesforceOrgWide, ...operations])].sort(),
+      [
+        ...new Set([
+          ...routes.map((r) => r[0]),
+          '/health',
+          '/mcp',
+          '/v1/clients',
+          '/v1/salesforce/lineage',
+          ...salesforceOrgWide,
+          ...operations,
+          ...domoOrgWide,
+          ...deadLetters,
+        ]),
+      ].sort(),
     ).toEqual(documented);
     expect((await http.send('/health', { headers: analystB })).status).toBe(403);
     // Operations hold no client's resource: operators only, and a scoped operator's counts cover its
@@ -205,6 +267,19 @@ describe('security: the local stack under attack', () => {
       expect([path, (await http.send(path, { headers: analystB })).status]).toEqual([path, 403]);
       expect([path, (await http.send(path, { headers: operatorB })).status]).toEqual([path, 200]);
     }
+    // ---- h-ops: dead letters: operators only; a scoped operator's listing holds only its clients' messages, and
+    // another client's dead letter is a 404 on resubmit and purge (dead-letters.gateway.spec.ts plants one).
+    const listed = await http.send('/v1/operations/dead-letters?queue=agent-tasks', { headers: operatorB });
+    expect([listed.status, listed.body.items.every((d: { clientId: string }) => d.clientId === B)]).toEqual([200, true]);
+    expect((await http.send('/v1/operations/dead-letters?queue=agent-tasks', { headers: analystB })).status).toBe(403);
+    const writes: Array<[string, unknown]> = [
+      ['/v1/operations/dead-letters/resubmit', { queue: 'agent-tasks', sequenceNumbers: ['1'] }],
+      ['/v1/operations/dead-letters/1/resubmit', { queue: 'agent-tasks' }],
+      ['/v1/operations/dead-letters/1/purge', { queue: 'agent-tasks' }],
+    ];
+    for (const [path, body] of writes) expect([path, (await http.send(path, { headers: analystB, body })).status]).toEqual([path, 403]);
+    expect((await http.send('/v1/operations/dead-letters/999999999/purge', { headers: operatorB, body: { queue: 'agent-tasks' } })).status).toBe(404);
+    // ---- end h-ops ----
   });
 
   it('refuses path traversal and injection in ids and query parameters with 4xx problem+json, never 500, never echoing them', async () => {
@@ -227,6 +302,11 @@ describe('security: the local stack under attack', () => {
       `${run}/findings?kind=${encodeURIComponent('<img src=x onerror=alert(1)>')}`,
       `/v1/tasks?status=${encodeURIComponent("running' --")}&limit=10`,
       `/v1/packets?clientId=${encodeURIComponent('*')}`,
+      // --- domo-takeover (h-domo) ---
+      `/v1/domo/comparisons/${domoComparison}/artifacts/${encodeURIComponent('../../etc/passwd')}`,
+      `/v1/domo/exports/${encodeURIComponent("dex-1' OR '1'='1")}`,
+      `/v1/domo/comparisons/${domoComparison}/differences?reason=${encodeURIComponent('<script>alert(1)</script>')}`,
+      // --- end domo-takeover ---
     ];
     for (const path of attempts) {
       const answer = await http.send(path, { headers: analystA });

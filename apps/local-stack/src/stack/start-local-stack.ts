@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { localStackConfigSchema, stackPaths, type LocalStackConfig } from './local-stack.config';
 import { prepareDatabase } from './prepare-database';
 import { preparePackets } from './prepare-packets';
+import { prepareSalesforce } from './prepare-salesforce';
 import { localStackServices } from './service-registry';
 import { TestCrashPoint } from './test-crash-point';
 
@@ -36,6 +37,7 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
   const crash = TestCrashPoint.of(config, logger);
   const embedded = await prepareDatabase(config, logger, crash);
   await preparePackets(config, paths, logger, crash);
+  const salesforce = await prepareSalesforce(config, env, logger);
 
   const portOf = (service: keyof typeof defaultServicePorts) => defaultServicePorts[service] + config.LEAF_PORT_OFFSET;
   const loopback = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -59,18 +61,22 @@ export async function startLocalStack(env: Env = process.env): Promise<LocalStac
         // a packet left stored, extracted or validated is taken up again.
         LEAF_PACKETS_DIR: paths.packets,
         LEAF_PACKETS_SYNC_ON_START: env['LEAF_PACKETS_SYNC_ON_START'] ?? 'true',
+        // salesforce-mirror mirrors the synthetic org (or the org the settings name) before it takes requests.
+        ...salesforce.env,
       });
       apps.push(await startServiceApp(definition, serviceConfig, createLogger({ service: definition.name, level: config.LOG_LEVEL })));
     }
   } catch (e) {
     await stopCrashWatch();
     await Promise.allSettled(apps.map((a) => a.close()));
+    await salesforce.stop();
     await embedded.stop();
     throw e;
   }
   await stopCrashWatch();
 
   const releaseResources = async () => {
+    await salesforce.stop();
     await embedded.stop();
     await telemetry.shutdown();
   };

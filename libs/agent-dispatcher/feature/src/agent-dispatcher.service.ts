@@ -6,6 +6,7 @@ import { DispatcherRuntime } from './runtime/dispatcher.runtime';
 import { TaskNotifier } from './runtime/task-notifier';
 import { TaskEventsHandlers } from './events/task-events.handlers';
 import { TasksController } from './tasks/tasks.controller';
+import { TasksService } from './tasks/tasks.service';
 import { TaskArtifactsController } from './tasks/task-artifacts.controller';
 import { AGENT_DISPATCHER_CONFIG_TOKEN, TASK_KINDS } from './tasks/tasks.tokens';
 
@@ -22,6 +23,7 @@ export const agentDispatcherService = defineService<AgentDispatcherConfig>(
       { provide: TASK_KINDS, useValue: new TaskKindRegistry() },
       TaskNotifier,
       DispatcherRuntime,
+      TasksService,
     ],
   }),
   { migrations: [...outboxMigrations.postgres, ...taskLedgerMigrations.postgres], configSchema: agentDispatcherConfigSchema },

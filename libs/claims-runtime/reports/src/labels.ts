@@ -11,6 +11,10 @@ const labels: Readonly<Record<string, string>> = {
   fee_above_contract: 'Fee above contract',
   duplicate_fill: 'Duplicate fill',
   short_days_supply_90: '90-day channel, short supply',
+  brand_generic_reclass: 'Brand/generic reclassified',
+  refill_too_soon: 'Refill too soon',
+  implausible_days_supply: 'Days supply above plan maximum',
+  daw_penalty: 'DAW 2 penalty not applied',
 };
 
 /** How a reader names a metric or finding kind; unknown codes fall back to their words. */

@@ -157,6 +157,12 @@ export type DomoIngestResult = z.infer<typeof domoIngestResultSchema>;
 
 export const domoExportParamsSchema = z.object({ exportId: domoExportIdSchema });
 export const domoComparisonParamsSchema = z.object({ comparisonId: domoComparisonIdSchema });
+/** The files of a comparison packet, as the lake keeps them (an unknown name, or any path, fails here). */
+export const domoPacketNames = ['packet.json', 'packet.xlsx', 'packet.pdf'] as const;
+export const domoPacketNameSchema = z.enum(domoPacketNames);
+export type DomoPacketName = z.infer<typeof domoPacketNameSchema>;
+export const domoPacketParamsSchema = domoComparisonParamsSchema.extend({ name: domoPacketNameSchema });
+export type DomoPacketParams = z.infer<typeof domoPacketParamsSchema>;
 export const domoExportListQuerySchema = z.object({
   dataset: domoDatasetNameSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -126,6 +126,10 @@ export const findingKinds = [
   'brand_generic_reclass',
   /** Filled before 75% of the member's previous fill of the same GPI (any pharmacy, any NDC) had elapsed: the claim is recoverable (issue 19). */
   'refill_too_soon',
+  /** A days supply above its channel's plan maximum (34 days at retail and specialty, 102 in 90-day channels): the ingredient cost of the days beyond it is recoverable (issue 19). */
+  'implausible_days_supply',
+  /** A multi-source brand dispensed DAW 2 (the member asked for the brand) where the member paid less than the brand's cost above its generic's: the plan absorbed the penalty (issue 19). */
+  'daw_penalty',
 ] as const;
 export const findingKindSchema = z.enum(findingKinds);
 export type FindingKind = z.infer<typeof findingKindSchema>;

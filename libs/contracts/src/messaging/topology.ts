@@ -128,6 +128,10 @@ export const subscriptionCatalogue: readonly SubscriptionDeclaration[] = [
   { topic: 'agent.task-started.v1', name: 'agent-dispatcher' },
   { topic: 'agent.task-succeeded.v1', name: 'agent-dispatcher' },
   { topic: 'agent.task-failed.v1', name: 'agent-dispatcher' },
+  // salesforce-mirror refreshes run-plan lineage (request → tasks → runs → deliverables) on each task event.
+  { topic: 'agent.task-started.v1', name: 'salesforce-mirror' },
+  { topic: 'agent.task-succeeded.v1', name: 'salesforce-mirror' },
+  { topic: 'agent.task-failed.v1', name: 'salesforce-mirror' },
 ];
 
 /** A subscription's settings: the defaults, then its topic's time-to-live, then its own declaration. */

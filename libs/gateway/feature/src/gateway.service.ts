@@ -1,4 +1,3 @@
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { portFor } from '@leaf/platform';
 import { defineService } from '@leaf/service-kit';
 import { GATEWAY_AUTHENTICATOR, GatewayAuthenticator } from './auth/gateway.authenticator';
@@ -10,20 +9,27 @@ import { gatewayConfigSchema, type GatewayConfig } from './gateway.config';
 import { PlatformHealthController } from './health/platform-health.controller';
 import { registerGatewayHttp } from './http/gateway-http';
 import { registerMcpEndpoint } from './mcp/mcp-endpoint';
-import { IdempotencyInterceptor, IDEMPOTENCY_OPTIONS, type IdempotencyOptions } from './idempotency/idempotency.interceptor';
+import { IDEMPOTENCY_OPTIONS, type IdempotencyOptions } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
+import { withIdempotentPosts } from './idempotency/idempotent-posts';
 import { gatewayMigrations } from './idempotency/idempotency-schema';
 import { setupOpenApi } from './openapi/setup-openapi';
-import { RATE_LIMITER, RateLimitInterceptor } from './rate-limit/rate-limit.interceptor';
+import { RATE_LIMITER, RateLimitAdmission } from './rate-limit/rate-limit.admission';
 import { RateLimiter } from './rate-limit/rate-limiter';
+import { RateLimiterShutdown } from './rate-limit/rate-limiter.shutdown';
 import { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-limit.store';
 import { PacketsController } from './packets/packets.controller';
 import { inClusterConnection } from './operations/cluster/cluster-reader';
 import { CLUSTER_CONNECTION, OperationsController } from './operations/operations.controller';
+// h-ops: dead-letter administration (operators)
+import { DeadLettersController } from './operations/dead-letters/dead-letters.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { SearchController } from './search/search.controller';
 import { SalesforceController } from './salesforce/salesforce.controller';
 import { TasksController } from './tasks/tasks.controller';
+// --- domo-takeover (h-domo) ---
+import { DomoController } from './domo/domo.controller';
+// --- end domo-takeover ---
 import { SERVICE_DIRECTORY, ServiceDirectory } from './upstream/service-directory';
 import { UPSTREAM_TIMEOUT_MS, UpstreamClient } from './upstream/upstream.client';
 
@@ -40,8 +46,9 @@ export const gatewayService = defineService<GatewayConfig>(
       new ExternalTokenVerifier(trustedIssuers(config), { roles: config.LEAF_AUTH_GROUP_ROLES, clients: config.LEAF_AUTH_GROUP_CLIENTS }),
       { limiter, trustedProxyHops: config.LEAF_TRUSTED_PROXY_HOPS },
     );
-    return {
+    return withIdempotentPosts({
       authenticator,
+      admission: new RateLimitAdmission(limiter),
       controllers: [
         PlatformHealthController,
         ClaimsController,
@@ -49,9 +56,14 @@ export const gatewayService = defineService<GatewayConfig>(
         TasksController,
         PacketsController,
         OperationsController,
+        // h-ops: dead-letter administration (operators)
+        DeadLettersController,
         ConsoleController,
         SalesforceController,
         SearchController,
+        // --- domo-takeover (h-domo) ---
+        DomoController,
+        // --- end domo-takeover ---
       ],
       providers: [
         UpstreamClient,
@@ -75,8 +87,7 @@ export const gatewayService = defineService<GatewayConfig>(
           },
         },
         { provide: RATE_LIMITER, useValue: limiter },
-        RateLimitInterceptor,
-        { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },
+        RateLimiterShutdown,
         IdempotencyStore,
         {
           provide: IDEMPOTENCY_OPTIONS,
@@ -85,9 +96,8 @@ export const gatewayService = defineService<GatewayConfig>(
             leaseMs: config.LEAF_UPSTREAM_TIMEOUT_MS + config.LEAF_IDEMPOTENCY_LEASE_MARGIN_MS,
           } satisfies IdempotencyOptions,
         },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-    };
+    });
   },
   {
     migrations: gatewayMigrations.postgres,

@@ -10,7 +10,14 @@ import type { EmbeddedBus } from '../embedded/embedded-bus';
 import type { ReceiveAddress } from '../port/message-bus.port';
 import type { ReceivedMessage } from '../port/message';
 import { registerBusMetrics } from './bus-metrics';
-import { inspectDeadLetter, listDeadLetters, resubmitDeadLetters, resubmittedForProperty, resubmittedFromProperty } from './dead-letter-admin';
+import {
+  inspectDeadLetter,
+  listDeadLetters,
+  purgeDeadLetters,
+  resubmitDeadLetters,
+  resubmittedForProperty,
+  resubmittedFromProperty,
+} from './dead-letter-admin';
 
 class CollectingReader extends MetricReader {
   protected onForceFlush(): Promise<void> {
@@ -140,6 +147,35 @@ describe.each(testDatabaseTargets())('dead-letter admin on the embedded bus ($na
     );
     expect(again).toHaveLength(3);
     await Promise.all(again.map((d) => d.settlement.abandon()));
+  });
+
+  it('purges the chosen dead letters for good, poison included; one held elsewhere is not reached, a second purge finds nothing', async () => {
+    const queue: ReceiveAddress = { queue: 'agent-tasks' };
+    await writeRawEmbeddedMessage(db.url, schema, conformanceTopology, 'agent-tasks', {
+      messageId: 'poison-purged',
+      body: new Uint8Array(Buffer.from('not json')),
+    });
+    await bus.send(
+      'agent-tasks',
+      [agentTask(1), agentTask(2)].map((body) => ({ body })),
+    );
+    await deadLetterAll(bus, queue, 3);
+    const [poison, first, second] = await listDeadLetters(bus, queue);
+    const [held] = await bus.receiveDeadLetters(queue, [second.sequenceNumber]);
+    const result = await purgeDeadLetters(bus, queue, [poison.sequenceNumber, first.sequenceNumber, second.sequenceNumber, 999_999n]);
+    expect(result).toEqual({
+      purged: [
+        { sequenceNumber: poison.sequenceNumber, messageId: 'poison-purged' },
+        { sequenceNumber: first.sequenceNumber, messageId: first.messageId },
+      ],
+      notFound: [999_999n],
+      notReached: [second.sequenceNumber],
+    });
+    await held.settlement.abandon();
+    expect((await listDeadLetters(bus, queue)).map((d) => d.messageId)).toEqual([second.messageId]);
+    // Nothing was sent anywhere: purge is not resubmit.
+    expect(await bus.peek(queue)).toEqual([]);
+    expect(await purgeDeadLetters(bus, queue, [first.sequenceNumber])).toEqual({ purged: [], notFound: [first.sequenceNumber], notReached: [] });
   });
 
   it('resubmits from a topic subscription through the topic and says which subscriptions the copy fanned out to', async () => {

@@ -252,3 +252,41 @@ export async function resubmitDeadLetters(
     refused,
   };
 }
+
+export interface PurgeResult {
+  purged: Array<{ sequenceNumber: bigint; messageId: string }>;
+  /** Not in the dead-letter sub-queue (never was, or already resubmitted or purged). */
+  notFound: bigint[];
+  /** Present, but locked by someone else (or not received in time): untouched. */
+  notReached: bigint[];
+}
+
+/**
+ * Completes the chosen dead-lettered messages: gone for good, for a message an operator decided
+ * is not worth handling (a body that can never be handled, a task the ledger already re-ran).
+ * Like resubmit it peeks first and locks only the chosen ones; whatever it could not complete is
+ * abandoned back into the dead-letter queue before the error is thrown.
+ */
+export async function purgeDeadLetters(bus: MessageBus, address: ReceiveAddress, sequenceNumbers: readonly bigint[]): Promise<PurgeResult> {
+  const wanted: bigint[] = [];
+  const notFound: bigint[] = [];
+  for (const seq of new Set(sequenceNumbers)) {
+    const [m] = await bus.peek(address, { deadLetter: true, fromSequenceNumber: seq, maxCount: 1 });
+    if (m && m.sequenceNumber === seq) wanted.push(seq);
+    else notFound.push(seq);
+  }
+  const delivered = wanted.length ? await bus.receiveDeadLetters(address, wanted) : [];
+  const purged: PurgeResult['purged'] = [];
+  let next = 0;
+  try {
+    for (; next < delivered.length; next++) {
+      const { message, settlement } = delivered[next] as DeliveredMessage;
+      await settlement.complete();
+      purged.push({ sequenceNumber: message.sequenceNumber, messageId: message.messageId });
+    }
+  } finally {
+    await Promise.allSettled(delivered.slice(next).map((d) => d.settlement.abandon()));
+  }
+  const reached = new Set(purged.map((p) => p.sequenceNumber));
+  return { purged: purged.sort((a, b) => (a.sequenceNumber < b.sequenceNumber ? -1 : 1)), notFound, notReached: wanted.filter((s) => !reached.has(s)) };
+}

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Identity } from '@leaf/contracts';
 import { createServiceApp } from '../bootstrap/create-service-app';
+import { AppError } from '../errors/app-error';
 import { captureLogger } from '../testing/capture-logger';
 import { identityHeaders } from '../testing/identity-headers';
 import { CurrentIdentity, Public, RequireRole } from './auth.decorators';
@@ -10,6 +11,7 @@ import { IdentityGuard } from './identity.guard';
 import { IdentityVerifier } from './identity-verifier';
 import { signIdentityToken } from './identity-token';
 import { internalIdentityKeyBytes } from './internal-identity-key';
+import { REQUEST_ADMISSION, type RequestAdmission } from './request-admission';
 import { InternalIdentityAuthenticator, REQUEST_AUTHENTICATOR } from './request-authenticator';
 
 @Controller('things')
@@ -92,5 +94,68 @@ describe('IdentityGuard', () => {
     expect([denied.statusCode, denied.json().code]).toEqual([403, 'FORBIDDEN']);
     const allowed = await call('POST', '/things', identityHeaders({ roles: ['admin'], clientIds: [] }));
     expect([allowed.statusCode, allowed.json()]).toEqual([201, { created: true }]);
+  });
+});
+
+describe('IdentityGuard with an admission', () => {
+  const admitted: Array<{ subject: string; handler: string }> = [];
+  const admission: RequestAdmission = {
+    async admit(context, identity) {
+      if (identity.subject === 'noisy') throw new AppError('RATE_LIMITED', 'too many read requests; retry after 1 s');
+      admitted.push({ subject: identity.subject, handler: context.getHandler().name });
+    },
+  };
+
+  @Module({
+    controllers: [ThingsController],
+    providers: [
+      { provide: IdentityVerifier, useValue: new IdentityVerifier(internalIdentityKeyBytes(undefined)) },
+      { provide: REQUEST_AUTHENTICATOR, useClass: InternalIdentityAuthenticator },
+      { provide: REQUEST_ADMISSION, useValue: admission },
+      { provide: APP_GUARD, useClass: IdentityGuard },
+    ],
+  })
+  class AdmittingModule {}
+
+  let app: NestFastifyApplication;
+  beforeAll(async () => {
+    app = await createServiceApp(AdmittingModule, { service: 'guard-test', logger: captureLogger().logger, bodyLimitBytes: 4096 });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app?.close());
+  beforeEach(() => admitted.splice(0));
+
+  const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}) =>
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method,
+        url,
+        headers: { ...headers, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+        ...(method === 'POST' ? { payload: '{}' } : {}),
+      });
+
+  it('admits an authenticated caller with the route in hand, once per request, before the handler', async () => {
+    for (let i = 0; i < 2; i++) expect((await call('GET', '/things', identityHeaders({ subject: 'ana', clientIds: '*' }))).statusCode).toBe(200);
+    expect(admitted).toEqual([
+      { subject: 'ana', handler: 'list' },
+      { subject: 'ana', handler: 'list' },
+    ]);
+  });
+
+  it("answers the admission's refusal as problem+json, and the handler does not run", async () => {
+    const res = await call('POST', '/things', identityHeaders({ subject: 'noisy', roles: ['admin'], clientIds: '*' }));
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('asks nothing of callers refused before it (no identity, too weak a role) nor of public routes', async () => {
+    expect((await call('GET', '/things')).statusCode).toBe(401);
+    expect((await call('POST', '/things', identityHeaders({ subject: 'ana', roles: ['analyst'], clientIds: '*' }))).statusCode).toBe(403);
+    expect((await call('GET', '/things/open')).statusCode).toBe(200);
+    expect(admitted).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ export * from './identity-signer';
 export * from './identity-token';
 export * from './identity-verifier';
 export * from './internal-identity-key';
+export * from './request-admission';
 export * from './request-authenticator';
 export * from './request-identity';
 export * from './public-view';

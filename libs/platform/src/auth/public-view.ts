@@ -57,3 +57,42 @@ export function redactInternals<T>(value: T): T {
 
 /** Operators see answers as they are; everyone else the same answer with internals withheld. */
 export const viewFor = <T>(identity: Identity | undefined, value: T): T => (identity && hasRole(identity, 'operator') ? value : redactInternals(value));
+
+/** The same patterns without the global flag, for a yes/no test that keeps no lastIndex between calls. */
+const detectors = [sqlText, ...withheld.map(([pattern]) => new RegExp(pattern.source, pattern.flags.replace('g', '')))];
+
+/** Verdicts for JSON texts seen recently: the reads that dominate answer the same text again and again. */
+const verdicts = new Map<string, boolean>();
+const maxVerdicts = 256;
+const maxVerdictTextLength = 16 * 1024;
+
+/**
+ * Whether redactInternals could change the value of this JSON text. It cannot when the text has
+ * no escape sequence (so every string in it appears in it verbatim) and no pattern matches
+ * anywhere in it: a match inside a string would be a match in the whole text, as each boundary a
+ * pattern tests (\b, a look-behind, an end) treats the string's quote as it treats the string's
+ * end. Keys, numbers and punctuation can only make it answer yes more often. One scan of the text
+ * costs a fraction of a walk through the parsed value with every pattern per string, and a text
+ * seen recently costs a lookup.
+ */
+export function jsonMayHoldInternals(json: string): boolean {
+  if (json.includes('\\')) return true;
+  const cacheable = json.length <= maxVerdictTextLength;
+  const known = cacheable ? verdicts.get(json) : undefined;
+  if (known !== undefined) return known;
+  const verdict = detectors.some((pattern) => pattern.test(json));
+  if (cacheable) {
+    if (verdicts.size >= maxVerdicts) verdicts.clear();
+    verdicts.set(json, verdict);
+  }
+  return verdict;
+}
+
+/**
+ * viewFor of the value of a JSON text (which must parse): the parsed value itself for operators
+ * and for texts that hold nothing to withhold, a copy with internals withheld otherwise.
+ */
+export function viewOfJson(identity: Identity | undefined, json: string): unknown {
+  const value: unknown = JSON.parse(json);
+  return (identity && hasRole(identity, 'operator')) || !jsonMayHoldInternals(json) ? value : redactInternals(value);
+}

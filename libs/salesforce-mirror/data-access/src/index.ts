@@ -2,6 +2,7 @@ export * from './source/salesforce-source.port';
 export * from './source/salesforce-source.error';
 export * from './source/jsforce-salesforce.source';
 export * from './source/bulk-csv';
+export * from './source/jwt-bearer-assertion';
 export * from './migrations/1736000000000-salesforce-mirror-schema';
 export * from './repositories/mirror-rows';
 export * from './repositories/mirror-writer.repository';

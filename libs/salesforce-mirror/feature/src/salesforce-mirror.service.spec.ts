@@ -7,6 +7,7 @@ import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testin
 import { loadServiceConfig, startServiceApp } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
 import { FilesystemLake } from '@leaf/storage';
+import { MESSAGE_BUS, type MessageBus } from '@leaf/messaging';
 import { FakeSalesforceServer } from '@leaf/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client as PgClient } from 'pg';
@@ -236,6 +237,58 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
     expect((await call('GET', `/v1/salesforce/lineage?artifactSha256=${sha}`, analystA)).body.items).toEqual([expect.objectContaining({ requestId })]);
     expect((await call('GET', `/v1/salesforce/lineage?artifactSha256=${sha}`, { clientIds: [clientB], roles: ['analyst'] })).body.items).toEqual([]);
     expect((await call('GET', '/v1/salesforce/lineage', analystA)).status).toBe(400);
+  });
+
+  it('refreshes lineage when task events arrive on the bus, between syncs, and republishes the request', async () => {
+    const requestId = requestIds(clientA)[3];
+    const bus = app.get<MessageBus>(MESSAGE_BUS);
+    const syncsBefore = Number((await pg.query(`SELECT count(*) AS n FROM salesforce_sync_runs`)).rows[0].n);
+    const docsOf = async () =>
+      Number(
+        (await pg.query(`SELECT count(*) AS n FROM outbox_messages WHERE entity = 'salesforce.search-documents.v1' AND body LIKE $1`, [`%${requestId}%`]))
+          .rows[0].n,
+      );
+    const docsBefore = await docsOf();
+    const lineageOf = async () => (await call('GET', `/v1/salesforce/requests/${requestId}`, analystA)).body.lineage as Json[];
+    const waitFor = async (probe: () => Promise<boolean>, what: string) => {
+      for (let i = 0; i < 200; i++) {
+        if (await probe()) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    };
+    const event = (taskId: string) => ({ taskId, kind: 'claims.reconcile', clientId: clientA, attempt: 1, at: new Date().toISOString() });
+
+    await pg.query(
+      `INSERT INTO agent_tasks (task_id, kind, client_id, parameters, requested_by, lane, policy, status, max_attempts, timeout_ms, trace_id)
+       VALUES ('tsk-events-1', 'claims.reconcile', $1, $2, 'analyst@example', 'long', '{}', 'running', 3, 60000, $3)`,
+      [clientA, JSON.stringify({ clientId: clientA, periodId: 'p1', salesforceRequestId: requestId }), 'c'.repeat(32)],
+    );
+    expect(await lineageOf()).toEqual([]);
+    await bus.send('agent.task-started.v1', { messageId: 'task-started:tsk-events-1:1', body: event('tsk-events-1') });
+    await waitFor(async () => (await lineageOf()).some((l) => l.taskId === 'tsk-events-1' && l.status === 'running'), 'the started task in lineage');
+
+    // The worker finishes: result and deliverable in the ledger, then the event.
+    const sha = 'd'.repeat(64);
+    await pg.query(`UPDATE agent_tasks SET status = 'succeeded', result = $1 WHERE task_id = 'tsk-events-1'`, [JSON.stringify({ runId: 'run-events-1' })]);
+    await pg.query(
+      `INSERT INTO agent_task_artifacts (task_id, name, attempt, sha256, bytes, content_type, lake_key) VALUES ('tsk-events-1', 'findings.pdf', 1, $1, 10, 'application/pdf', $2)`,
+      [sha, `artifacts/sha256/dd/${sha}`],
+    );
+    await bus.send('agent.task-succeeded.v1', { messageId: 'task-succeeded:tsk-events-1:1', body: event('tsk-events-1') });
+    await waitFor(async () => (await lineageOf()).some((l) => l.status === 'succeeded'), 'the finished task in lineage');
+    expect(await lineageOf()).toEqual([
+      expect.objectContaining({
+        taskId: 'tsk-events-1',
+        status: 'succeeded',
+        runIds: ['run-events-1'],
+        deliverables: [expect.objectContaining({ sha256: sha })],
+      }),
+    ]);
+    expect((await call('GET', `/v1/salesforce/lineage?artifactSha256=${sha}`, analystA)).body.items).toEqual([expect.objectContaining({ requestId })]);
+    // Its bundle and search document were published again (once per change), and no sync ran for it.
+    await waitFor(async () => (await docsOf()) === docsBefore + 2, 'two more search documents of the request');
+    expect(Number((await pg.query(`SELECT count(*) AS n FROM salesforce_sync_runs`)).rows[0].n)).toBe(syncsBefore);
   });
 
   it('publishes search documents through the outbox and evidence bundles with a sha256 manifest into the lake', async () => {

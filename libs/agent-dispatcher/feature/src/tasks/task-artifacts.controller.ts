@@ -1,9 +1,8 @@
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { taskArtifactParamsSchema, type Identity, type TaskArtifactParams } from '@leaf/contracts';
-import { AppError, CurrentIdentity, ZodPipe, canSeeClient } from '@leaf/platform';
-import { LAKE, type Lake } from '@leaf/storage';
+import { CurrentIdentity, ZodPipe } from '@leaf/platform';
 import type { FastifyReply } from 'fastify';
-import { DispatcherRuntime } from '../runtime/dispatcher.runtime';
+import { TasksService } from './tasks.service';
 
 /**
  * A task's artifacts as files: the lake object the worker recorded under that name (its last
@@ -12,10 +11,7 @@ import { DispatcherRuntime } from '../runtime/dispatcher.runtime';
  */
 @Controller('v1/tasks')
 export class TaskArtifactsController {
-  constructor(
-    private readonly runtime: DispatcherRuntime,
-    @Inject(LAKE) private readonly lake: Lake,
-  ) {}
+  constructor(private readonly tasks: TasksService) {}
 
   @Get(':taskId/artifacts/:name')
   async download(
@@ -23,16 +19,12 @@ export class TaskArtifactsController {
     @CurrentIdentity() caller: Identity,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const task = await this.runtime.ledger.get(taskId);
-    if (!task || !canSeeClient(caller, task.client_id)) throw new AppError('NOT_FOUND', 'no such task');
-    const detail = await this.runtime.ledger.detail(taskId);
-    const artifact = (detail?.artifacts ?? []).filter((a) => a.name === name).sort((a, b) => b.attempt - a.attempt)[0];
-    if (!artifact) throw new AppError('NOT_FOUND', `task ${taskId} has no artifact ${name}`);
+    const { artifact, fileName, content } = await this.tasks.artifact(taskId, name, caller);
     await reply
       .header('content-type', artifact.contentType)
       .header('content-length', String(artifact.bytes))
       .header('etag', `"${artifact.sha256}"`)
-      .header('content-disposition', `attachment; filename="${task.client_id}_${taskId}_${name}"`)
-      .send(await this.lake.open(artifact.lakeKey));
+      .header('content-disposition', `attachment; filename="${fileName}"`)
+      .send(content);
   }
 }

@@ -145,7 +145,7 @@ export class ClaimsSource {
         dispensingFee: normalizeMoney(r['fee']),
         impact: normalizeMoney(r['impact']),
         relatedClaimId: (r['related_claim_id'] as string | null) ?? null,
-        termIndex: r['kind'] === 'brand_generic_reclass' && r['term_index'] !== null ? Number(r['term_index']) : null,
+        termIndex: r['term_index'] === null || r['term_index'] === undefined ? null : Number(r['term_index']),
       };
     });
   }

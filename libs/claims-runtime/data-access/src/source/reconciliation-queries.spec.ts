@@ -162,21 +162,37 @@ describe('claims source queries', () => {
       skipped: [
         { rule: 'brand_generic_reclass', missing: ['monyCode', 'dawCode'] },
         { rule: 'refill_too_soon', missing: ['gpi'] },
+        { rule: 'daw_penalty', missing: ['monyCode', 'dawCode', 'patientPayAmount'] },
       ],
     });
     expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain('refill_too_soon');
+    expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain('daw_penalty');
+    // The days-supply ceiling needs no optional field: it runs on every mapping, the maxima as parameters.
+    expect(auditFindingsQuery(mssqlMapping, plan).text).toContain("'implausible_days_supply'");
+    expect(auditFindingsQuery(mssqlMapping, plan).params).toEqual(expect.arrayContaining([34, 102]));
     expect(auditFindingsQuery(mssqlMapping, plan).text).not.toContain('brand_generic_reclass');
-    expect(auditRulesFor(mssqlAuditMapping).runs).toEqual(['brand_generic_reclass', 'refill_too_soon']);
+    expect(auditRulesFor(mssqlAuditMapping).runs).toEqual(['brand_generic_reclass', 'refill_too_soon', 'daw_penalty']);
+    // Without the member's pay there is no DAW penalty to compare with; the reclassification still runs.
+    const { patientPayAmount: _unmapped, ...noPatientPay } = mssqlAuditMapping.columns;
+    expect(auditRulesFor(claimsSourceMappingSchema.parse({ ...mssqlAuditMapping, columns: noPatientPay }))).toEqual({
+      runs: ['brand_generic_reclass', 'refill_too_soon'],
+      skipped: [{ rule: 'daw_penalty', missing: ['patientPayAmount'] }],
+    });
     for (const q of queriesFor(mssqlAuditMapping)) {
       expect(statementTypes(q.text, 'transactsql')).toEqual(['select']);
       const markers = [...q.text.matchAll(/@(\d+)/g)].map((m) => Number(m[1]));
       expect(Math.max(...markers) + 1).toBe(q.params.length);
+      // Every parameter is used: PostgreSQL cannot type one the text never mentions.
+      expect(new Set(markers).size).toBe(q.params.length);
     }
     const audit = auditFindingsQuery(mssqlAuditMapping, plan);
     expect(audit.text).toContain("'brand_generic_reclass'");
     expect(audit.text).toContain('[MultiSourceCd]');
     expect(audit.text).not.toContain("'Y'");
-    expect(audit.params).toEqual(expect.arrayContaining(['Y', 'B', 'G', 5, 75]));
+    expect(audit.params).toEqual(expect.arrayContaining(['Y', 'B', 'G', 5, 75, 'M', 'O', 2]));
+    // The DAW penalty reads the member's pay and holds the brand to its channel's generic discount.
+    expect(audit.text).toContain("'daw_penalty'");
+    expect(audit.text).toContain('c.[PatientPayAmt] AS patient_pay');
     // SQL Server counts the days since the member's previous fill of the GPI with DATEDIFF.
     expect(audit.text).toContain("'refill_too_soon'");
     expect(audit.text).toMatch(/DATEDIFF\(day, LAG\(c\.\[DateFilled\]\) OVER \(PARTITION BY c\.\[MemberId\], c\.\[GPI14\]/);

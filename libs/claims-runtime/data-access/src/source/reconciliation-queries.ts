@@ -1,5 +1,14 @@
 import { channels, drugTypes, type Channel, type DrugType } from '@leaf/contracts';
-import { exclusionSetIndex, ninetyDayMinimumDays, refillTooSoonPercent, type PlannedTerm, type ReconciliationPlan } from '@leaf/claims-runtime/domain';
+import {
+  dawPenaltyCodes,
+  exclusionSetIndex,
+  maximumDaysSupply,
+  multiSourceBrandMony,
+  ninetyDayMinimumDays,
+  refillTooSoonPercent,
+  type PlannedTerm,
+  type ReconciliationPlan,
+} from '@leaf/claims-runtime/domain';
 import type { ClaimExclusion } from '@leaf/contracts';
 import { mapsField, type ClaimsSourceMapping, type SourceClaimField } from './claims-source-mapping';
 import { ClaimsSourceError } from './claims-source.error';
@@ -166,6 +175,7 @@ function contractFeeExpression(b: StatementBuilder, plan: ReconciliationPlan): s
 export const auditRuleFields = {
   brand_generic_reclass: ['monyCode', 'dawCode'],
   refill_too_soon: ['gpi'],
+  daw_penalty: ['monyCode', 'dawCode', 'patientPayAmount'],
 } as const satisfies Record<string, readonly SourceClaimField[]>;
 
 export type OptionalAuditRule = keyof typeof auditRuleFields;
@@ -186,6 +196,29 @@ export function auditRulesFor(mapping: ClaimsSourceMapping): {
 }
 
 /**
+ * Which aggregate discount term (an index into `plan.discountTerms`) measures the claim on its
+ * fill date: with `typeOf`, were the claim of the type that expression gives; without it, were
+ * it of type `only` (terms of the other type left out).
+ */
+function discountTermCase(b: StatementBuilder, plan: ReconciliationPlan, by: { typeOf: string } | { only: DrugType }): string {
+  const whens = plan.discountTerms.flatMap((g, k) => {
+    if ('only' in by && g.drugType && g.drugType !== by.only) return [];
+    const when = [eligible(b, g.exclusions)];
+    if (g.channel) when.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
+    if (g.drugType && 'typeOf' in by) when.push(`${by.typeOf} = ${b.p(b.drugTypeCode(g.drugType))}`);
+    if (g.effectiveFrom > plan.periodStart) when.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
+    if (g.effectiveTo < plan.periodEnd) when.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
+    return [`WHEN ${when.join(' AND ')} THEN ${k}`];
+  });
+  return whens.length ? `CASE ${whens.join(' ')} ELSE NULL END` : 'NULL';
+}
+
+/** The discount rate of the term a per-claim check picked (`column` holds its index). */
+function discountRateOf(b: StatementBuilder, plan: ReconciliationPlan, column: string): string {
+  return plan.discountTerms.length ? `CASE ${column} ${plan.discountTerms.map((g, k) => `WHEN ${k} THEN ${b.dec(g.guaranteedValue)}`).join(' ')} END` : 'NULL';
+}
+
+/**
  * The brand/generic reclassification columns of the audit scan: the type the contract's MONY +
  * DAW definition gives the claim, and which aggregate discount term (an index into
  * `plan.discountTerms`) measures it as that type on its fill date — the term's discount is what
@@ -201,28 +234,36 @@ function reclassColumns(b: StatementBuilder, plan: ReconciliationPlan): { select
     ' OR ',
   );
   const derived = `CASE WHEN ${mony} IS NULL THEN NULL WHEN ${generic} THEN ${b.p(b.drugTypeCode('generic'))} ELSE ${b.p(b.drugTypeCode('brand'))} END`;
-  const whens = plan.discountTerms.map((g, k) => {
-    const when = [eligible(b, g.exclusions)];
-    if (g.channel) when.push(`${b.col('channel')} = ${b.p(b.channelCode(g.channel))}`);
-    if (g.drugType) when.push(`${derived} = ${b.p(b.drugTypeCode(g.drugType))}`);
-    if (g.effectiveFrom > plan.periodStart) when.push(`${b.col('fillDate')} >= ${b.date(g.effectiveFrom)}`);
-    if (g.effectiveTo < plan.periodEnd) when.push(`${b.col('fillDate')} <= ${b.date(g.effectiveTo)}`);
-    return `WHEN ${when.join(' AND ')} THEN ${k}`;
-  });
-  const term = whens.length ? `CASE ${whens.join(' ')} ELSE NULL END` : 'NULL';
-  const rate = plan.discountTerms.length
-    ? `CASE a.derived_term ${plan.discountTerms.map((g, k) => `WHEN ${k} THEN ${b.dec(g.guaranteedValue)}`).join(' ')} END`
-    : 'NULL';
+  const term = discountTermCase(b, plan, { typeOf: derived });
   return {
     select: [`${derived} AS derived_type`, `${term} AS derived_term`],
     // What the claim cost above the re-derived type's discount, rounded half away from zero.
-    atStake: `ROUND(a.ic - a.awp * (1 - ${rate}), 2)`,
+    atStake: `ROUND(a.ic - a.awp * (1 - ${discountRateOf(b, plan, 'a.derived_term')}), 2)`,
+  };
+}
+
+/**
+ * The DAW penalty columns of the audit scan: whether the claim is a multi-source brand the member
+ * chose (DAW 2), and the generic discount term of its channel on its fill date — the brand's cost
+ * above that discount is the penalty the member should have paid.
+ */
+function dawPenaltyColumns(b: StatementBuilder, plan: ReconciliationPlan): { select: string[]; atStake: string } | null {
+  if (!auditRulesFor(b.mapping).runs.includes('daw_penalty')) return null;
+  const list = (values: readonly (string | number)[]) => values.map((v) => b.p(v)).join(', ');
+  const chosen = `${b.col('monyCode')} IN (${list(multiSourceBrandMony)}) AND ${b.col('dawCode')} IN (${list(dawPenaltyCodes)})`;
+  const term = discountTermCase(b, plan, { only: 'generic' });
+  return {
+    select: [`CASE WHEN ${chosen} THEN ${term} ELSE NULL END AS generic_term`, `${b.col('patientPayAmount')} AS patient_pay`],
+    // The brand's cost above its generic's, less what the member paid, rounded half away from zero.
+    atStake: `ROUND(a.ic - a.awp * (1 - ${discountRateOf(b, plan, 'a.generic_term')}), 2) - a.patient_pay`,
   };
 }
 
 /**
  * Per-claim audit checks over the same net claims, one finding per claim (first match wins:
- * duplicate fill, paid above U&C, ingredient cost above AWP, short fill in a 90-day channel),
+ * duplicate fill, refill too soon, paid above U&C, ingredient cost above AWP, days supply above
+ * the channel's maximum, brand/generic reclassification, unapplied DAW penalty, short fill in a
+ * 90-day channel; the optional ones only where the mapping maps their fields),
  * plus every fee paid above its per-claim ceiling. Impacts leave the fee excess to the fee check,
  * so no dollar is counted twice. Ordered by kind and claim id: the output is deterministic.
  */
@@ -230,6 +271,7 @@ export function auditFindingsQuery(mapping: ClaimsSourceMapping, plan: Reconcili
   const b = new StatementBuilder(mapping);
   const { d } = b;
   const reclass = reclassColumns(b, plan);
+  const daw = dawPenaltyColumns(b, plan);
   const refills = auditRulesFor(mapping).runs.includes('refill_too_soon');
   // The member's previous fill of the same GPI in the period, at any pharmacy and NDC.
   const byGpi = refills ? `OVER (PARTITION BY ${b.col('memberId')}, ${b.col('gpi')} ORDER BY ${b.col('fillDate')}, ${b.col('claimId')})` : '';
@@ -245,6 +287,8 @@ export function auditFindingsQuery(mapping: ClaimsSourceMapping, plan: Reconcili
     `  ${contractFeeExpression(b, plan)} AS contract_fee,`,
     `  CASE WHEN ${plan.feeGuarantees.length ? plan.feeGuarantees.map((g) => `(${feeTermCondition(b, plan, g)})`).join(' OR ') : '1 = 0'} THEN 1 ELSE 0 END AS fee_term_applies,`,
     `  ${reclass ? reclass.select.join(', ') : 'NULL AS derived_type, NULL AS derived_term'},`,
+    `  ${daw ? daw.select.join(', ') : 'NULL AS generic_term, NULL AS patient_pay'},`,
+    `  CASE ${channels.map((c) => `WHEN ${b.col('channel')} = ${b.p(b.channelCode(c))} THEN CAST(${b.p(maximumDaysSupply[c])} AS INTEGER)`).join(' ')} ELSE NULL END AS max_days,`,
     refills
       ? `  CASE WHEN ${b.col('gpi')} IS NULL THEN NULL ELSE ${d.daysBetween(`LAG(${b.col('fillDate')}) ${byGpi}`, b.col('fillDate'))} END AS days_since_fill, LAG(${b.col('daysSupply')}) ${byGpi} AS previous_days, LAG(${b.col('claimId')}) ${byGpi} AS previous_fill`
       : `  NULL AS days_since_fill, NULL AS previous_days, NULL AS previous_fill`,
@@ -258,12 +302,19 @@ export function auditFindingsQuery(mapping: ClaimsSourceMapping, plan: Reconcili
   const reclassWhen = reclass ? `a.derived_type <> a.drug_type AND ${reclass.atStake} > 0` : null;
   // Filled before the refill share of the previous fill's days had passed (integers: days x 100).
   const refillWhen = refills ? `a.days_since_fill * 100 < a.previous_days * ${b.p(refillTooSoonPercent)}` : null;
+  // The ingredient cost of the days beyond the channel's maximum supply, rounded half away from zero.
+  const beyondMax = `ROUND(a.ic * (a.days - a.max_days) / a.days, 2)`;
+  const implausibleWhen = `a.days > a.max_days AND ${beyondMax} > 0`;
+  // A DAW 2 multi-source brand whose member paid less than its cost above the generic discount.
+  const dawWhen = daw ? `a.generic_term IS NOT NULL AND ${daw.atStake} > 0` : null;
   const kind = [
     `CASE WHEN a.fill_rank > 1 THEN 'duplicate_fill'`,
     ...(refillWhen ? [`WHEN ${refillWhen} THEN 'refill_too_soon'`] : []),
     `WHEN a.uc_priced = 0 AND a.ic + ${capped} > a.uc THEN 'paid_above_uc'`,
     `WHEN a.ic > a.awp THEN 'ingredient_above_awp'`,
+    `WHEN ${implausibleWhen} THEN 'implausible_days_supply'`,
     ...(reclassWhen ? [`WHEN ${reclassWhen} THEN 'brand_generic_reclass'`] : []),
+    ...(dawWhen ? [`WHEN ${dawWhen} THEN 'daw_penalty'`] : []),
     `WHEN a.channel IN (${ninety}) AND a.days < ${minDays} THEN 'short_days_supply_90' END`,
   ].join(' ');
   const impact = [
@@ -271,21 +322,30 @@ export function auditFindingsQuery(mapping: ClaimsSourceMapping, plan: Reconcili
     ...(refillWhen ? [`WHEN ${refillWhen} THEN a.ic + ${capped}`] : []),
     `WHEN a.uc_priced = 0 AND a.ic + ${capped} > a.uc THEN a.ic + ${capped} - a.uc`,
     `WHEN a.ic > a.awp THEN a.ic - a.awp`,
+    `WHEN ${implausibleWhen} THEN ${beyondMax}`,
     ...(reclassWhen && reclass ? [`WHEN ${reclassWhen} THEN ${reclass.atStake}`] : []),
+    ...(dawWhen && daw ? [`WHEN ${dawWhen} THEN ${daw.atStake}`] : []),
     `ELSE ${capped} END`,
   ].join(' ');
   // Each finding carries its claim's figures and flags: the engine takes the dollars it recovers
   // out of the aggregate terms that measure the same claim.
+  const termWhens = [
+    ...(reclassWhen ? [`WHEN f.kind = 'brand_generic_reclass' THEN f.term_index`] : []),
+    ...(dawWhen ? [`WHEN f.kind = 'daw_penalty' THEN f.generic_term`] : []),
+  ];
+  const termIndex = termWhens.length ? `CASE ${termWhens.join(' ')} ELSE NULL END` : 'NULL';
   const claim = `a.claim_id, a.channel, a.drug_type, a.fill_date, a.awp, a.ic, a.fee, a.uc_priced, a.compound, a.is_340b`;
   const text = [
     `WITH audited AS (\n${base}\n)`,
-    `SELECT f.kind, f.claim_id, f.channel, f.drug_type, ${d.exactText('f.impact')} AS impact, f.related_claim_id, f.term_index,`,
+    // The term a finding is held to: the re-derived type's for a reclassification, the generic's for a DAW penalty.
+    `SELECT f.kind, f.claim_id, f.channel, f.drug_type, ${d.exactText('f.impact')} AS impact, f.related_claim_id,`,
+    `  ${termIndex} AS term_index,`,
     `  f.fill_date, ${d.exactText('f.awp')} AS awp, ${d.exactText('f.ic')} AS ic, ${d.exactText('f.fee')} AS fee, f.uc_priced, f.compound, f.is_340b FROM (`,
     `  SELECT ${kind} AS kind, ${claim}, ${impact} AS impact,`,
-    `    CASE WHEN a.fill_rank > 1 THEN a.first_fill ${refillWhen ? `WHEN ${refillWhen} THEN a.previous_fill ` : ''}ELSE NULL END AS related_claim_id, a.derived_term AS term_index`,
+    `    CASE WHEN a.fill_rank > 1 THEN a.first_fill ${refillWhen ? `WHEN ${refillWhen} THEN a.previous_fill ` : ''}ELSE NULL END AS related_claim_id, a.derived_term AS term_index, a.generic_term`,
     `  FROM audited a`,
     `  UNION ALL`,
-    `  SELECT 'fee_above_contract' AS kind, ${claim}, a.fee - a.contract_fee AS impact, NULL AS related_claim_id, NULL AS term_index`,
+    `  SELECT 'fee_above_contract' AS kind, ${claim}, a.fee - a.contract_fee AS impact, NULL AS related_claim_id, NULL AS term_index, NULL AS generic_term`,
     `  FROM audited a WHERE a.fee_term_applies = 1 AND a.fee > a.contract_fee`,
     `) f`,
     `WHERE f.kind IS NOT NULL`,

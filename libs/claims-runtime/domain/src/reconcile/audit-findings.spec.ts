@@ -44,6 +44,23 @@ describe('auditFindings', () => {
     });
   });
 
+  it("holds a DAW penalty to the generic term the audit query named and cites it; a days supply above the maximum names its channel's maximum and cites no term", () => {
+    const plan = planWith([guarantee('awp-r30-brand', { drugType: 'brand', guaranteedValue: '0.18' }), guarantee('awp-r30-generic')]);
+    const [daw, days] = auditFindings(
+      plan,
+      [
+        auditRow('daw_penalty', 'C-DAW', '43.10', { drugType: 'brand', termIndex: 1 }),
+        auditRow('implausible_days_supply', 'C-90', '9.78', { channel: 'retail30' }),
+      ],
+      'claims.claim_id',
+    );
+    expect(daw).toMatchObject({ guaranteeId: 'awp-r30-generic', evidence: [{ objectId: 'C-DAW' }, { objectId: 'packet-awp-r30-generic' }] });
+    expect(daw!.detail).toContain('DAW 2');
+    expect(daw!.detail).toContain('43.10');
+    expect(days).toMatchObject({ guaranteeId: null, evidence: [{ objectId: 'C-90' }] });
+    expect(days!.detail).toBe('days supply above the 34-day maximum of its channel: ingredient cost 9.78 for the days beyond it');
+  });
+
   it('cites the claim, and the claim it repeats, at the source locator; other checks cite no term', () => {
     const plan = planWith([guarantee('awp-r30-generic')]);
     const [finding] = auditFindings(plan, [auditRow('refill_too_soon', 'C-2', '8.00', { relatedClaimId: 'C-1' })], 'rx.claim_no');

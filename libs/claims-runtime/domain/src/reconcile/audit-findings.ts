@@ -1,6 +1,6 @@
 import type { Channel, DrugType, EvidenceRef, Finding } from '@leaf/contracts';
 import type { ClaimRecovery } from './finding-recoveries';
-import type { PlannedGuarantee, ReconciliationPlan } from './reconciliation-plan';
+import { maximumDaysSupply, type PlannedGuarantee, type ReconciliationPlan } from './reconciliation-plan';
 
 /**
  * One per-claim finding as the audit query returns it, with its claim's figures and flags. A claim
@@ -10,7 +10,10 @@ export interface AuditRow extends Omit<ClaimRecovery, 'channel' | 'drugType'> {
   readonly channel: Channel | null;
   readonly drugType: DrugType | null;
   readonly relatedClaimId: string | null;
-  /** For a reclassification: the index in `plan.discountTerms` of the term whose discount it is held to. */
+  /**
+   * For a reclassification (the re-derived type's term) or a DAW penalty (the generic term of its
+   * channel): the index in `plan.discountTerms` of the term whose discount it is held to.
+   */
   readonly termIndex: number | null;
 }
 
@@ -26,6 +29,10 @@ const details: Record<AuditRow['kind'], (r: AuditRow, brandGenericDefinition: st
   short_days_supply_90: () => 'short days supply in a 90-day channel: an extra dispensing fee',
   refill_too_soon: (r) =>
     `filled before 75% of the days supply of claim ${r.relatedClaimId ?? '?'} (same member and GPI, any pharmacy) had elapsed: the claim is recoverable`,
+  implausible_days_supply: (r) =>
+    `days supply above the ${r.channel ? maximumDaysSupply[r.channel] : '?'}-day maximum of its channel: ingredient cost ${r.impact} for the days beyond it`,
+  daw_penalty: (r) =>
+    `DAW 2 (the member chose the brand) on a multi-source brand: the plan paid ${r.impact} of the brand's cost above its channel's generic discount that the member's DAW penalty should have paid`,
   brand_generic_reclass: (r, definition) =>
     `billed as ${r.drugType ?? 'its source code'}, ${r.drugType === 'brand' ? 'generic' : 'brand'} under the contract's definition (${definition}): ingredient cost ${r.impact} above that type's guaranteed discount`,
 };
@@ -33,7 +40,8 @@ const details: Record<AuditRow['kind'], (r: AuditRow, brandGenericDefinition: st
 /**
  * Each audit row as a finding, in the rows' order. The term a finding is held to: a fee excess to
  * its channel's per-claim fee ceiling (else the every-channel one; of several versions, the last
- * planned), a reclassification to the discount term the audit query named; other checks cite none.
+ * planned), a reclassification or a DAW penalty to the discount term the audit query named; other
+ * checks cite none.
  */
 export function auditFindings(plan: ReconciliationPlan, rows: readonly AuditRow[], claimLocator: string): Finding[] {
   const feeCeilingOf = new Map(plan.feeGuarantees.map((g) => [g.channel, g]));

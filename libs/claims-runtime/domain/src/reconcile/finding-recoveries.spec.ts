@@ -27,6 +27,18 @@ describe('movedClaims', () => {
       ['C', 2500n, 100n],
     ]);
   });
+
+  it('takes the cost of days beyond the maximum supply and an unapplied DAW penalty off the ingredient cost, a fee excess on the same claim off the fee', () => {
+    const moved = movedClaims([
+      claim('D', 'implausible_days_supply', '12.50'),
+      claim('D', 'fee_above_contract', '0.25'),
+      claim('E', 'daw_penalty', '80.00', { drugType: 'brand', ingredientCost: '120.00' }),
+    ]);
+    expect(moved.map((m) => [m.claimId, m.removed, m.ingredientCost, m.dispensingFee])).toEqual([
+      ['D', false, 1250n, 25n],
+      ['E', false, 8000n, 0n],
+    ]);
+  });
 });
 
 describe('movedSumsFor', () => {

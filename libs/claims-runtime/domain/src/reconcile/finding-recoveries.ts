@@ -20,6 +20,14 @@ export interface ClaimRecovery {
   readonly impact: string;
 }
 
+/** The per-claim findings whose dollars come off the claim's ingredient cost. */
+const ingredientCostKinds: ReadonlySet<ClaimRecovery['kind']> = new Set([
+  'ingredient_above_awp',
+  'brand_generic_reclass',
+  'implausible_days_supply',
+  'daw_penalty',
+]);
+
 /** What the findings of one claim take out of the guarantee math, in cents. */
 export interface MovedClaim {
   readonly claimId: string;
@@ -36,8 +44,9 @@ export interface MovedClaim {
 
 /**
  * Each claim's recovered dollars, by where they were paid. A duplicate takes the whole claim out;
- * an ingredient cost above AWP, and a reclassified claim's cost above its re-derived type's
- * discount, come off the ingredient cost; paid above U&C comes off the
+ * an ingredient cost above AWP, a reclassified claim's cost above its re-derived type's
+ * discount, the cost of days beyond the channel's maximum supply and an unapplied DAW penalty
+ * come off the ingredient cost; paid above U&C comes off the
  * ingredient cost first and the fee for any rest; a short 90-day supply's extra fee and a fee above
  * its per-claim ceiling come off the fee. A claim's findings never overlap each other (the audit
  * caps the fee they use at the contracted fee), so their sums never exceed what the claim paid.
@@ -69,8 +78,9 @@ export function movedClaims(recoveries: readonly ClaimRecovery[]): MovedClaim[] 
       let fee = 0n;
       for (const r of of) {
         const impact = toCents(r.impact);
-        // Above AWP and a reclassification both recover ingredient cost paid above what it should be.
-        if (r.kind === 'ingredient_above_awp' || r.kind === 'brand_generic_reclass') ic += impact;
+        // These recover ingredient cost paid above what it should be: above AWP, above the
+        // re-derived type's discount, for days beyond the channel's maximum, the member's DAW penalty.
+        if (ingredientCostKinds.has(r.kind)) ic += impact;
         else if (r.kind === 'paid_above_uc') {
           const fromIc = impact < paidIc ? impact : paidIc;
           ic += fromIc;

@@ -13,6 +13,8 @@ export const owedCategoryOf: Readonly<Record<FindingKind, OwedCategory>> = {
   short_days_supply_90: 'audit',
   brand_generic_reclass: 'audit',
   refill_too_soon: 'audit',
+  implausible_days_supply: 'audit',
+  daw_penalty: 'audit',
 };
 
 /** Guarantee shortfall, audit findings and total owed, with the findings by kind that make them. */

@@ -72,6 +72,28 @@ export interface ReconciliationPlan {
  */
 export const refillTooSoonPercent = 75;
 
+/**
+ * The most days one fill may supply in each channel (a 30-day benefit with a few days' tolerance,
+ * a 90-day one likewise). Days beyond it are implausible: the plan paid for supply its benefit
+ * does not cover, so their share of the ingredient cost is recoverable.
+ */
+export const maximumDaysSupply: Readonly<Record<Channel, number>> = {
+  retail30: 34,
+  retail90: 102,
+  mail: 102,
+  specialty: 34,
+};
+
+/**
+ * DAW codes under which the member chose the brand although a generic was allowed: on a
+ * multi-source brand (a generic exists) the plan design charges the member the brand's cost above
+ * the generic's (the DAW penalty), so a plan that paid that difference paid the member's share.
+ */
+export const dawPenaltyCodes: readonly number[] = [2];
+
+/** Multi-source brands: MONY M (co-licensed) and O (originator) have a generic to compare with. */
+export const multiSourceBrandMony: readonly string[] = ['M', 'O'];
+
 /** Claims in these channels with fewer days than this are short fills of a 90-day benefit. */
 export const ninetyDayMinimumDays = 84;
 

@@ -89,7 +89,8 @@ describe.each(testDatabaseTargets())('reconciliation engine against the in-memor
       await ds.query(
         `SELECT claim_id, client_id, member_id, pharmacy_npi, TO_CHAR(fill_date, 'YYYY-MM-DD') AS fill_date, ndc, drug_type, channel, days_supply,
                 awp::text AS awp, ingredient_cost_paid::text AS ic, dispensing_fee_paid::text AS fee, usual_and_customary::text AS uc,
-                is_compound, is_340b, is_reversal, reverses_claim_id, is_uc_priced, mony_code, daw_code, gpi
+                is_compound, is_340b, is_reversal, reverses_claim_id, is_uc_priced, mony_code, daw_code, gpi,
+                patient_pay_amount::text AS patient_pay
          FROM claims WHERE client_id = $1`,
         [clientId],
       )
@@ -115,6 +116,7 @@ describe.each(testDatabaseTargets())('reconciliation engine against the in-memor
       monyCode: r['mony_code'],
       dawCode: r['daw_code'] === null ? null : Number(r['daw_code']),
       gpi: r['gpi'],
+      patientPayAmount: r['patient_pay'],
     }));
   }
 
@@ -426,6 +428,71 @@ describe.each(testDatabaseTargets())('reconciliation engine against the in-memor
     expect(oracle.countedTwice).toEqual([]);
   });
 
+  /** The generator's findings of one kind, in the client and period with most: agreeing with the oracle to the cent. */
+  async function busiestAgreeing(kind: string, busiestSql: string) {
+    const [busiest] = await ds.query(busiestSql);
+    const other = await reconcile(busiest.client_id, busiest.period_id);
+    const oracle = await oracleFor(busiest.client_id, busiest.period_id, other.period.startDate, other.period.endDate);
+    const ofKind = (fs: ReadonlyArray<{ kind: string; claimId: string | null; impact: string }>) =>
+      fs
+        .filter((f) => f.kind === kind)
+        .map((f) => `${f.claimId} ${f.impact}`)
+        .sort();
+    expect(ofKind(other.findings).length).toBeGreaterThan(0);
+    expect(ofKind(other.findings)).toEqual(ofKind(oracle.findings));
+    expect(oracle.countedTwice).toEqual([]);
+    return other;
+  }
+
+  it("finds a days supply above its channel's maximum and recovers the cost of the days beyond it; a 100-day mail fill is no finding; the generator's 90-day fills at retail-30 pharmacies agree with the oracle", async () => {
+    const p1 = periodsOf(clientX!.clientId)[0]!;
+    const { run, findings } = await reconcile(clientX!.clientId, p1.periodId);
+    // 45 days at retail (34 at most): 11/45 of the 40.00 ingredient cost, rounded half up.
+    expect(findings.find((f) => f.claimId === 'EDGE-DAYS-45')).toMatchObject({ kind: 'implausible_days_supply', impact: '9.78' });
+    expect(findings.find((f) => f.claimId === 'EDGE-DAYS-45')!.detail).toContain('34');
+    expect(findings.some((f) => f.claimId === 'EDGE-DAYS-MAIL-100' && f.kind === 'implausible_days_supply')).toBe(false);
+    // Its dollars leave the generic retail30 term that measured the claim: owed once.
+    const generic = run.buckets.find((b) => b.metric === 'awp_discount' && b.channel === 'retail30' && b.drugType === 'generic')!;
+    expect(generic.moved!.claimCount).toBeGreaterThan(0);
+    await busiestAgreeing(
+      'implausible_days_supply',
+      `SELECT p.client_id, p.period_id FROM claims c JOIN contract_periods p
+          ON p.client_id = c.client_id AND c.fill_date BETWEEN p.start_date AND p.end_date
+        WHERE c.channel = 'retail30' AND c.days_supply > 34 AND NOT c.is_reversal AND c.claim_id NOT LIKE 'EDGE%'
+        GROUP BY p.client_id, p.period_id ORDER BY COUNT(*) DESC, p.period_id LIMIT 1`,
+    );
+  });
+
+  it('finds a DAW 2 multi-source brand whose member paid less than its cost above the generic discount, held to the generic term and citing it; a member who paid the penalty, and DAW 1, are no finding; seeded ones agree with the oracle', async () => {
+    const p1 = periodsOf(clientX!.clientId)[0]!;
+    const { findings } = await reconcile(clientX!.clientId, p1.periodId);
+    const [generic] = await ds.query(
+      `SELECT guarantee_id, guaranteed_value::text AS value, evidence_locator FROM contract_guarantees
+          WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'retail30' AND drug_type = 'generic'`,
+      [clientX!.clientId, p1.periodId],
+    );
+    // AWP 100.00, cost 80.00: the generic would have cost 100 x (1 - d); the member paid 5.00 of the rest.
+    const penalty = (Math.round((80 - 100 * (1 - Number(generic.value))) * 100) / 100 - 5).toFixed(2);
+    const f = findings.find((x) => x.claimId === 'EDGE-DAW2-UNPAID');
+    expect(f).toMatchObject({ kind: 'daw_penalty', impact: penalty, guaranteeId: generic.guarantee_id });
+    expect(f!.evidence.map((e) => e.locator)).toContain(generic.evidence_locator);
+    expect(f!.detail).toContain('DAW 2');
+    expect(findings.some((x) => x.claimId === 'EDGE-DAW2-PAID')).toBe(false);
+    expect(findings.some((x) => x.claimId === 'EDGE-DAW1')).toBe(false);
+    const other = await busiestAgreeing(
+      'daw_penalty',
+      `SELECT p.client_id, p.period_id FROM claims c JOIN contract_periods p
+          ON p.client_id = c.client_id AND c.fill_date BETWEEN p.start_date AND p.end_date
+        WHERE c.daw_code = 2 AND c.mony_code IN ('M', 'O') AND c.patient_pay_amount <= 60 AND NOT c.is_reversal AND c.claim_id NOT LIKE 'EDGE%'
+          AND NOT c.is_compound AND NOT c.is_340b AND NOT c.is_uc_priced
+        GROUP BY p.client_id, p.period_id ORDER BY COUNT(*) DESC, p.period_id LIMIT 1`,
+    );
+    const inputs = JSON.parse((await lake.read(contentKey('artifacts', other.run.artifacts.find((a) => a.name === 'run-inputs.json')!.sha256))).toString()) as {
+      auditRules: { runs: string[] };
+    };
+    expect(inputs.auditRules.runs).toContain('daw_penalty');
+  });
+
   it('replays: the same inputs give the same inputs hash and byte-identical artifacts; a changed claim changes them', async () => {
     const p1 = periodsOf(clientX!.clientId)[0]!;
     const first = await reconcile(clientX!.clientId, p1.periodId);
@@ -548,6 +615,19 @@ describe.each(testDatabaseTargets())('reconciliation engine against the in-memor
     });
     await row('EDGE-REFILL-3', `${y}-04-19`, { member: 'MEDGE0010' });
     await ds.query(`UPDATE claims SET gpi = '12345678901234' WHERE claim_id LIKE 'EDGE-REFILL-%'`);
+    // A 45-day retail fill (34 at most), and a 100-day mail fill (102 at most: plausible).
+    await row('EDGE-DAYS-45', mid, { member: 'MEDGE0011', days: 45, awp: '60.00', ic: '40.00', uc: '90.00' });
+    await row('EDGE-DAYS-MAIL-100', mid, { member: 'MEDGE0012', channel: 'mail', days: 100 });
+    // DAW 2 on an originator: the member paid 5.00 (the plan paid the penalty), or the penalty
+    // (78.00); DAW 1 (the prescriber's choice) carries none.
+    for (const [id, member, daw, pay] of [
+      ['EDGE-DAW2-UNPAID', 'MEDGE0013', 2, '5.00'],
+      ['EDGE-DAW2-PAID', 'MEDGE0014', 2, '78.00'],
+      ['EDGE-DAW1', 'MEDGE0015', 1, '5.00'],
+    ] as const) {
+      await row(id, mid, { member, type: 'brand', awp: '100.00', ic: '80.00', uc: '200.00' });
+      await ds.query(`UPDATE claims SET mony_code = 'O', daw_code = $2, patient_pay_amount = $3 WHERE claim_id = $1`, [id, daw, pay]);
+    }
     // A bucket with claims but no guarantee, and two terms that may offset each other.
     await ds.query(
       `DELETE FROM contract_guarantees WHERE client_id = $1 AND period_id = $2 AND metric = 'awp_discount' AND channel = 'specialty' AND drug_type = 'brand'`,

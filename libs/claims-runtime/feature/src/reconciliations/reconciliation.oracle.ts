@@ -27,6 +27,8 @@ export interface OracleClaim {
   dawCode: number | null;
   /** Null where the source has none (no refill-too-soon check then). */
   gpi: string | null;
+  /** The member's share; null where the source has none (no DAW penalty check then). */
+  patientPayAmount: string | null;
 }
 
 export interface OracleTerm {
@@ -194,6 +196,23 @@ export function oracleReconcile(all: OracleClaim[], terms: OracleTerm[], clientI
     const before = previousFill.get(c.claimId);
     return before !== undefined && daysBetween(before.fillDate, c.fillDate) * 100 < before.daysSupply * 75;
   };
+  // Days supply above the channel's plan maximum: the ingredient cost of the days beyond it.
+  const maxDays: Record<string, number> = { retail30: 34, retail90: 102, mail: 102, specialty: 34 };
+  const beyondMax = (c: OracleClaim): bigint => {
+    const max = maxDays[c.channel];
+    if (max === undefined || c.daysSupply <= max) return 0n;
+    return round(cents(c.ingredientCostPaid) * BigInt(c.daysSupply - max), BigInt(c.daysSupply));
+  };
+  // DAW penalty: a multi-source brand (MONY M or O) dispensed DAW 2 is held to the generic discount
+  // of its channel on its fill date; what it cost above that, less what the member paid, the plan
+  // paid for the member.
+  const dawPenalty = (c: OracleClaim): bigint => {
+    if (c.patientPayAmount === null || (c.monyCode !== 'M' && c.monyCode !== 'O') || c.dawCode !== 2) return 0n;
+    const term = discountTerms.find((t) => t.drugType !== 'brand' && inTerm(t, { ...c, drugType: t.drugType ?? c.drugType }));
+    if (!term) return 0n;
+    const over = cents(c.ingredientCostPaid) * 1_000_000n - cents(c.awp) * (1_000_000n - micro(term.guaranteedValue));
+    return round(over, 1_000_000n) - cents(c.patientPayAmount);
+  };
   const seen = new Map<string, string>();
   const audit: Array<{ kind: string; claimId: string; impact: bigint }> = [];
   const sorted = [...net].sort((a, b) => (a.claimId < b.claimId ? -1 : 1));
@@ -220,9 +239,15 @@ export function oracleReconcile(all: OracleClaim[], terms: OracleTerm[], clientI
     } else if (ic > cents(c.awp)) {
       kind = 'ingredient_above_awp';
       impact = ic - cents(c.awp);
+    } else if (beyondMax(c) > 0n) {
+      kind = 'implausible_days_supply';
+      impact = beyondMax(c);
     } else if (reclassAtStake(c) > 0n) {
       kind = 'brand_generic_reclass';
       impact = reclassAtStake(c);
+    } else if (dawPenalty(c) > 0n) {
+      kind = 'daw_penalty';
+      impact = dawPenalty(c);
     } else if ((c.channel === 'retail90' || c.channel === 'mail') && c.daysSupply < 84) {
       kind = 'short_days_supply_90';
       impact = capped;
@@ -231,7 +256,7 @@ export function oracleReconcile(all: OracleClaim[], terms: OracleTerm[], clientI
   }
 
   // 3. What each claim's findings recover, by where it was paid: a duplicate recovers the claim;
-  // above AWP comes off the ingredient cost; above U&C off the ingredient cost, then the fee;
+  // above AWP, a reclassification, days beyond the maximum and a DAW penalty come off the ingredient cost; above U&C off the ingredient cost, then the fee;
   // a short 90-day fill's fee and a fee above its ceiling off the fee.
   const recovery = new Map<string, { removed: boolean; ic: bigint; fee: bigint; total: bigint }>();
   const byId = new Map(net.map((c) => [c.claimId, c]));
@@ -245,7 +270,7 @@ export function oracleReconcile(all: OracleClaim[], terms: OracleTerm[], clientI
     };
     r.total += f.impact;
     if (f.kind === 'duplicate_fill' || f.kind === 'refill_too_soon') r.removed = true;
-    else if (f.kind === 'ingredient_above_awp' || f.kind === 'brand_generic_reclass') r.ic += f.impact;
+    else if (['ingredient_above_awp', 'brand_generic_reclass', 'implausible_days_supply', 'daw_penalty'].includes(f.kind)) r.ic += f.impact;
     else if (f.kind === 'paid_above_uc') {
       const paidIc = cents(c.ingredientCostPaid);
       const fromIc = f.impact < paidIc ? f.impact : paidIc;

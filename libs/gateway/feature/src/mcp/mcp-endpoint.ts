@@ -6,7 +6,7 @@ import { isAppError, type RequestAuthenticator } from '@leaf/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_AUTHENTICATOR } from '../auth/gateway.authenticator';
 import { sendProblem } from '../http/problem-reply';
-import { RATE_LIMITER } from '../rate-limit/rate-limit.interceptor';
+import { RATE_LIMITER } from '../rate-limit/rate-limit.admission';
 import { callerBudget, clientBudget, type RateLimiter } from '../rate-limit/rate-limiter';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
 import { registerMcpTools } from './mcp-tools';

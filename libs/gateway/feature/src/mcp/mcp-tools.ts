@@ -14,6 +14,9 @@ import { canSeeClient, hasRole, isAppError } from '@leaf/platform';
 import { withQuery } from '../upstream/forward';
 import { registerSearchTool } from '../search/search.mcp-tool';
 import { registerSalesforceTools } from '../salesforce/salesforce.mcp-tools';
+// --- domo-takeover (h-domo) ---
+import { registerDomoTools } from '../domo/domo.mcp-tools';
+// --- end domo-takeover ---
 import type { UpstreamClient, UpstreamRequest } from '../upstream/upstream.client';
 
 export interface McpCallContext {
@@ -69,6 +72,9 @@ export function registerMcpTools(server: McpServer, ctx: McpCallContext): void {
   registerSearchTool(server, ctx);
   // salesforce-mirror's IT requests, one client at a time (salesforce/salesforce.mcp-tools.ts).
   registerSalesforceTools(server, ctx);
+  // --- domo-takeover (h-domo): Domo's datasets and comparisons, callers of every client only (domo/domo.mcp-tools.ts) ---
+  registerDomoTools(server, ctx);
+  // --- end domo-takeover ---
 
   server.registerTool(
     'list_clients',

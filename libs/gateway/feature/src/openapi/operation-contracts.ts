@@ -2,6 +2,10 @@ import {
   claimsSummaryQuerySchema,
   clientParamsSchema,
   createTaskSchema,
+  deadLetterAddressBodySchema,
+  deadLetterBatchBodySchema,
+  deadLetterListQuerySchema,
+  deadLetterParamsSchema,
   findingsQuerySchema,
   packetListQuerySchema,
   packetParamsSchema,
@@ -24,6 +28,7 @@ import {
 } from '@leaf/contracts';
 import type { z } from 'zod';
 import { artifactParamsSchema } from '../reconciliations/reconciliations.api';
+import { domoOperationContracts } from './operation-contracts.domo';
 
 /** Problem statuses an operation can answer; 401 and 429 apply to every routed operation. */
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
@@ -62,6 +67,12 @@ export const parameterExamples: Readonly<Record<string, unknown>> = {
   requestId: 'a0X000000000001AAA',
   contentVersionId: '068000000000005AAA',
   artifactSha256: 'b'.repeat(64),
+  // --- domo-takeover (h-domo) ---
+  exportId: 'dex-0123456789abcdef01234567',
+  comparisonId: 'dcm-0123456789abcdef01234567',
+  // --- end domo-takeover ---
+  queue: 'agent-tasks',
+  sequenceNumber: '42',
 };
 
 const seededClient = 'northfield-tech';
@@ -336,4 +347,40 @@ export const operationContracts: Readonly<Record<string, OperationContract>> = {
     status: 200,
     problems: [401, 403, 429],
   },
+  // --- domo-takeover (h-domo): its operations live in operation-contracts.domo.ts ---
+  ...domoOperationContracts,
+  // --- end domo-takeover ---
+  // ---- h-ops: dead-letter administration (operators) ----
+  'GET /v1/operations/dead-letters': {
+    operationId: 'listDeadLetters',
+    summary:
+      'A page of the dead letters of one queue or subscription: reason, description, delivery count, enqueued time, message id, subject and a scrubbed body preview (operators, within their client scope)',
+    status: 200,
+    query: deadLetterListQuerySchema,
+    problems: [400, 401, 403, 404, 429],
+  },
+  'POST /v1/operations/dead-letters/resubmit': {
+    operationId: 'resubmitDeadLetters',
+    summary: 'Resubmit a batch of dead letters to their original entity; says which were resubmitted, not found, not reached or refused (operators)',
+    status: 200,
+    body: { schema: deadLetterBatchBodySchema, required: true, example: { queue: 'agent-tasks', sequenceNumbers: ['42', '43'] } },
+    problems: [...post, 404],
+  },
+  'POST /v1/operations/dead-letters/{sequenceNumber}/resubmit': {
+    operationId: 'resubmitDeadLetter',
+    summary: 'Resubmit one dead letter to its original entity as a new message (operators; 409 for a body that can never be handled)',
+    status: 200,
+    path: deadLetterParamsSchema,
+    body: { schema: deadLetterAddressBodySchema, required: true, example: { queue: 'agent-tasks' } },
+    problems: [...post, 404],
+  },
+  'POST /v1/operations/dead-letters/{sequenceNumber}/purge': {
+    operationId: 'purgeDeadLetter',
+    summary: 'Complete one dead letter for good, without sending it anywhere (operators)',
+    status: 200,
+    path: deadLetterParamsSchema,
+    body: { schema: deadLetterAddressBodySchema, required: true, example: { queue: 'agent-tasks' } },
+    problems: [...post, 404],
+  },
+  // ---- end h-ops ----
 };

@@ -26,7 +26,7 @@ import { openApiSchema } from '../openapi/openapi-schema';
 import { relay, withQuery } from '../upstream/forward';
 import { UpstreamClient, hop, type UpstreamRequest } from '../upstream/upstream.client';
 import { upstreamIdempotencyKey } from '../idempotency/idempotency.interceptor';
-import { RateLimitClass, StartsWork } from '../rate-limit/rate-limit.interceptor';
+import { RateLimitClass, StartsWork } from '../rate-limit/rate-limit.admission';
 import { artifactParamsSchema, linkedFindingPageSchema, linkedRunListSchema, type ArtifactParams } from './reconciliations.api';
 
 const runPath = (clientId: string, runId = '') => `/v1/clients/${encodeURIComponent(clientId)}/reconciliations${runId ? `/${encodeURIComponent(runId)}` : ''}`;

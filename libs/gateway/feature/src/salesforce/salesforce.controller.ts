@@ -23,7 +23,7 @@ import { CurrentIdentity, RequireRole, ZodPipe, assertClientVisible } from '@lea
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { openApiSchema } from '../openapi/openapi-schema';
-import { RateLimitClass } from '../rate-limit/rate-limit.interceptor';
+import { RateLimitClass } from '../rate-limit/rate-limit.admission';
 import { relay, withQuery } from '../upstream/forward';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
 

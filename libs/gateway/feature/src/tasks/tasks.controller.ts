@@ -19,7 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { relay, withQuery } from '../upstream/forward';
-import { RateLimitClass, StartsWork } from '../rate-limit/rate-limit.interceptor';
+import { RateLimitClass, StartsWork } from '../rate-limit/rate-limit.admission';
 import { UpstreamClient, hop } from '../upstream/upstream.client';
 
 const linkedTaskListSchema = taskListSchema.extend({ nextLink: z.string().nullable() });

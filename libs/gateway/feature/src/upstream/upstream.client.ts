@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
 import type { Identity, ServiceName } from '@leaf/contracts';
-import { AppError, IdentitySigner, viewFor } from '@leaf/platform';
+import { AppError, IdentitySigner, viewOfJson } from '@leaf/platform';
 import type { FastifyRequest } from 'fastify';
 import { SERVICE_DIRECTORY, ServiceDirectory } from './service-directory';
 
@@ -82,10 +82,9 @@ export class UpstreamClient {
       response.cancel();
       throw new AppError('UPSTREAM_UNAVAILABLE', `${service} could not complete the request`);
     }
-    let text: string;
     try {
-      text = await response.text();
-      return responseOf(response, contentType, this.view(request, text ? JSON.parse(text) : null));
+      const text = await response.text();
+      return responseOf(response, contentType, this.view(request, text));
     } catch (cause) {
       throw new AppError('UPSTREAM_UNAVAILABLE', `${service} answered with a malformed body`, { cause });
     }
@@ -108,7 +107,7 @@ export class UpstreamClient {
     if (response.status >= 400 || contentType.includes('json')) {
       const text = await response.text();
       try {
-        return responseOf(response, contentType, this.view(request, text ? JSON.parse(text) : null));
+        return responseOf(response, contentType, this.view(request, text));
       } catch (cause) {
         throw new AppError('UPSTREAM_UNAVAILABLE', `${service} answered with a malformed body`, { cause });
       }
@@ -125,8 +124,9 @@ export class UpstreamClient {
    * What the caller may see of a service's JSON answer: below operator, internal addresses, host
    * names, paths, SQL and stack traces (in error texts written for operators) are withheld.
    */
-  private view(request: UpstreamRequest, body: unknown): unknown {
-    return request.identity ? viewFor(request.identity, body) : body;
+  private view(request: UpstreamRequest, text: string): unknown {
+    if (!text) return null;
+    return request.identity ? viewOfJson(request.identity, text) : JSON.parse(text);
   }
 
   /** A service's parsed base URL, once: parsing a URL per request showed in the gateway's profile. */

@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { KeyObject } from 'node:crypto';
 import { Connection, OAuth2, type QueryResult } from 'jsforce';
 import { parseBulkCsv } from './bulk-csv';
+import { JWT_BEARER_GRANT, jwtBearerAssertion, loadSigningKey } from './jwt-bearer-assertion';
 import type { ApiLimits, DeletedRecords, DescribedField, SalesforceRecord, SalesforceSource } from './salesforce-source.port';
 import { SalesforceSourceError } from './salesforce-source.error';
 
@@ -9,8 +11,13 @@ export interface JsforceSourceOptions {
   /** Login host (`https://login.salesforce.com`, a My Domain, or the fake org). */
   loginUrl: string;
   clientId: string;
-  /** From Key Vault through the CSI mount; never logged. */
-  clientSecret: string;
+  /** Client-credentials flow: the consumer secret, from Key Vault through the CSI mount; never logged. */
+  clientSecret?: string;
+  /**
+   * JWT bearer flow instead: the integration user and the connected app's private key (PEM, from
+   * Key Vault; never logged). The assertion's audience defaults to the login URL.
+   */
+  jwt?: { username: string; privateKey: string; audience?: string };
   apiVersion?: string;
   /** Bulk API 2.0 job polling. */
   pollIntervalMs?: number;
@@ -44,20 +51,36 @@ export class JsforceSalesforceSource implements SalesforceSource {
   private lastLimits: ApiLimits | null = null;
   limitBackoffs = 0;
   private readonly version: string;
+  /** The JWT flow's key, parsed once (a bad key fails at construction, before any sync). */
+  private readonly signingKey: KeyObject | undefined;
 
   constructor(private readonly options: JsforceSourceOptions) {
     this.version = options.apiVersion ?? '62.0';
+    this.signingKey = options.jwt ? loadSigningKey(options.jwt.privateKey) : undefined;
+  }
+
+  /** Which OAuth flow the source authenticates with. */
+  get flow(): 'jwt-bearer' | 'client-credentials' {
+    return this.signingKey ? 'jwt-bearer' : 'client-credentials';
   }
 
   private async connection(fresh = false): Promise<Connection> {
     if (this.conn && !fresh) return this.conn;
-    const oauth2 = new OAuth2({ loginUrl: this.options.loginUrl, clientId: this.options.clientId, clientSecret: this.options.clientSecret });
+    const { loginUrl, clientId, clientSecret, jwt } = this.options;
+    // The JWT grant carries the consumer key inside the signed assertion; no secret is sent.
+    const oauth2 = this.signingKey ? new OAuth2({ loginUrl }) : new OAuth2({ loginUrl, clientId, clientSecret });
     const conn = new Connection({ oauth2, version: this.version });
     try {
-      await conn.authorize({ grant_type: 'client_credentials' });
+      if (this.signingKey && jwt) {
+        const assertion = jwtBearerAssertion({ clientId, username: jwt.username, audience: jwt.audience ?? loginUrl }, this.signingKey);
+        await conn.authorize({ grant_type: JWT_BEARER_GRANT, assertion });
+      } else {
+        await conn.authorize({ grant_type: 'client_credentials' });
+      }
     } catch (e) {
-      // The token endpoint's answer names the reason (invalid_client…); the secret never appears in it.
-      throw new SalesforceSourceError('SALESFORCE_AUTH_FAILED', `client-credentials token refused: ${(e as Error).message.slice(0, 200)}`, { cause: e });
+      // The token endpoint's answer names the reason (invalid_grant: expired authorization code…);
+      // neither the secret nor the assertion appears in it.
+      throw new SalesforceSourceError('SALESFORCE_AUTH_FAILED', `${this.flow} token refused: ${(e as Error).message.slice(0, 200)}`, { cause: e });
     }
     this.conn = conn;
     return conn;

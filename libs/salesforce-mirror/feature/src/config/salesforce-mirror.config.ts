@@ -7,8 +7,9 @@ const flag = z
   .transform((v) => v === 'true');
 
 /**
- * The Salesforce org the mirror reads (a connected app with the client-credentials flow; its
- * secret from Key Vault through the CSI mount). Without a login URL the service serves what it
+ * The Salesforce org the mirror reads: a connected app with the client-credentials flow (its
+ * secret from Key Vault) or the JWT bearer flow (an integration user and the app's private key,
+ * from Key Vault as a value or a mounted file). Without a login URL the service serves what it
  * has mirrored and refuses to sync.
  */
 export const salesforceMirrorConfigSchema = platformConfigSchema
@@ -18,11 +19,33 @@ export const salesforceMirrorConfigSchema = platformConfigSchema
       .optional()
       .describe('Salesforce login host (My Domain) for the client-credentials token; unset: no source, syncing is refused.'),
     LEAF_SALESFORCE_CLIENT_ID: z.string().min(1).optional().describe('Consumer key of the connected app (required with LEAF_SALESFORCE_LOGIN_URL).'),
+    LEAF_SALESFORCE_AUTH_FLOW: z
+      .enum(['client-credentials', 'jwt-bearer'])
+      .default('client-credentials')
+      .describe("OAuth flow: client-credentials (consumer secret) or jwt-bearer (assertion signed RS256 with the connected app's private key)."),
     LEAF_SALESFORCE_CLIENT_SECRET: z
       .string()
       .min(1)
       .optional()
-      .describe('Consumer secret of the connected app, from Key Vault (required with LEAF_SALESFORCE_LOGIN_URL; never echoed).'),
+      .describe('Consumer secret of the connected app, from Key Vault (required for the client-credentials flow; never echoed).'),
+    LEAF_SALESFORCE_USERNAME: z
+      .string()
+      .min(1)
+      .max(80)
+      .optional()
+      .describe('jwt-bearer: the integration user the assertion names (sub), pre-authorized for the connected app.'),
+    LEAF_SALESFORCE_PRIVATE_KEY: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("jwt-bearer: the connected app's RSA private key (PEM) from Key Vault; never echoed. Or LEAF_SALESFORCE_PRIVATE_KEY_FILE."),
+    LEAF_SALESFORCE_PRIVATE_KEY_FILE: z.string().min(1).optional().describe('jwt-bearer: a file holding that key (the Key Vault CSI mount), read at start.'),
+    LEAF_SALESFORCE_JWT_AUDIENCE: z
+      .url()
+      .optional()
+      .describe(
+        "jwt-bearer: the assertion's aud when it differs from the login URL (https://login.salesforce.com or https://test.salesforce.com with a My Domain login URL).",
+      ),
     LEAF_SALESFORCE_API_VERSION: z
       .string()
       .regex(/^\d{2}\.0$/)
@@ -54,8 +77,21 @@ export const salesforceMirrorConfigSchema = platformConfigSchema
   })
   .superRefine((c, ctx) => {
     if (!c.LEAF_SALESFORCE_LOGIN_URL) return;
-    for (const key of ['LEAF_SALESFORCE_CLIENT_ID', 'LEAF_SALESFORCE_CLIENT_SECRET'] as const) {
-      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when LEAF_SALESFORCE_LOGIN_URL is set' });
+    const required = (key: keyof typeof c, why: string) => {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: `is required ${why}` });
+    };
+    required('LEAF_SALESFORCE_CLIENT_ID', 'when LEAF_SALESFORCE_LOGIN_URL is set');
+    if (c.LEAF_SALESFORCE_AUTH_FLOW === 'client-credentials') {
+      required('LEAF_SALESFORCE_CLIENT_SECRET', 'for the client-credentials flow (LEAF_SALESFORCE_AUTH_FLOW)');
+      return;
+    }
+    required('LEAF_SALESFORCE_USERNAME', 'for the jwt-bearer flow');
+    if (Boolean(c.LEAF_SALESFORCE_PRIVATE_KEY) === Boolean(c.LEAF_SALESFORCE_PRIVATE_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LEAF_SALESFORCE_AUTH_FLOW'],
+        message: 'jwt-bearer needs exactly one of LEAF_SALESFORCE_PRIVATE_KEY or LEAF_SALESFORCE_PRIVATE_KEY_FILE',
+      });
     }
   });
 export type SalesforceMirrorConfig = z.infer<typeof salesforceMirrorConfigSchema>;

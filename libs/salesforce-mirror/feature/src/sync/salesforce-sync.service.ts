@@ -72,6 +72,23 @@ export class SalesforceSyncService implements OnApplicationBootstrap, OnApplicat
     await this.busy;
   }
 
+  /**
+   * Lineage from the ledger now, between syncs (a task event arrived): the requests whose work
+   * changed get a new evidence bundle and search document. Queued behind a sync in flight, never
+   * beside it; idempotent, so a redelivered event changes nothing. Returns how many requests changed.
+   */
+  refreshLineage(): Promise<number> {
+    const round = this.busy.then(async () => {
+      const changed = await refreshLineage(this.ds);
+      if (!changed.size) return 0;
+      await this.publisher.publish(changed, []);
+      this.relay.notify();
+      return changed.size;
+    });
+    this.busy = round.catch(() => undefined);
+    return round;
+  }
+
   /** One sync; the next waits for the one in flight. */
   run(opts: { full?: boolean }): Promise<SalesforceSyncResult> {
     const sync = this.sync;

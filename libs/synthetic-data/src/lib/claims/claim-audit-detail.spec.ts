@@ -49,6 +49,29 @@ describe('the PBM audit detail of synthetic claims', () => {
     expect(refills / originals.length).toBeLessThan(0.006);
   });
 
+  it('plants 90-day fills at 30-day retail pharmacies: a few per thousand retail-30 claims supply three times the days, quantity and cost', () => {
+    const retail30 = originals.filter((c) => c.channel === 'retail30');
+    const inflated = retail30.filter((c) => c.daysSupply > 34);
+    expect(inflated.length / retail30.length).toBeGreaterThan(0.001);
+    expect(inflated.length / retail30.length).toBeLessThan(0.004);
+    expect(inflated.every((c) => c.daysSupply >= 84 && c.daysSupply % 3 === 0)).toBe(true);
+    // Quantity and cost came along: the same drug's per-day quantity as its 30-day fills.
+    for (const c of inflated.slice(0, 20)) {
+      const usual = retail30.find((o) => o.ndc === c.ndc && o.daysSupply === c.daysSupply / 3 && o.daysSupply <= 34);
+      if (usual) expect(Number(c.quantity)).toBeCloseTo(Number(usual.quantity) * 3, 3);
+    }
+  });
+
+  it('charges most DAW 2 members the DAW penalty, not all: the rest are penalties the plan paid', () => {
+    const daw2 = brands.filter((c) => c.dawCode === 2 && (c.monyCode === 'O' || c.monyCode === 'M'));
+    expect(daw2.length).toBeGreaterThan(20);
+    // A copay is at most $60 on a brand: above that, the member paid the penalty too.
+    const charged = share(daw2, (c) => Number(c.patientPayAmount) > 60 || c.patientPayAmount === c.ingredientCostPaid);
+    expect(charged).toBeGreaterThan(0.5);
+    expect(charged).toBeLessThan(0.9);
+    expect(daw2.every((c) => Number(c.patientPayAmount) <= Math.max(Number(c.ingredientCostPaid), 60))).toBe(true);
+  });
+
   it('gives one GPI to every NDC of a product and one type to every pharmacy', () => {
     const gpiByName = new Map<string, Set<string>>();
     for (const c of originals) gpiByName.set(c.drugName, (gpiByName.get(c.drugName) ?? new Set()).add(c.gpi));

@@ -15,7 +15,7 @@ export const auditDetailMix = {
   brandWac: 0.04,
   /** Brand claims of an originator billed DAW 1 (prescriber) or DAW 2 (patient). */
   daw1OnOriginator: 0.03,
-  daw2OnOriginator: 0.02,
+  daw2OnOriginator: 0.04,
   /**
    * Claims typed brand whose product is a multi-source generic (MONY Y, DAW 0): the most common
    * discount-guarantee dispute, about one brand claim in a hundred.
@@ -42,6 +42,18 @@ export const auditDetailMix = {
    * later: early refills across pharmacies, which a refill-too-soon edit should have stopped.
    */
   refillAtAnotherPharmacy: 0.003,
+  /**
+   * DAW 2 fills (the member chose the brand) where the plan charged the member the brand's cost
+   * above its generic's: most of them; the rest are the unapplied penalties an audit recovers.
+   */
+  dawPenaltyApplied: 0.7,
+  /** Of a DAW-penalty member's payment: the copay plus this share of the brand's cost, at most all of it. */
+  dawPenaltyShareOfCostPct: 85,
+  /**
+   * Retail-30 claims billed as a 90-day fill (three times the days, quantity and cost) at a
+   * pharmacy whose benefit allows 34 days: supply the plan did not cover.
+   */
+  ninetyDayFillAtRetail30: 0.002,
 } as const;
 
 export interface AuditDetailInput {
@@ -122,7 +134,10 @@ export function drawAuditDetail(prng: Prng, c: AuditDetailInput): AuditDetail {
   if (basis === 'mac' && c.ingredientCostCents > 0 && next() < auditDetailMix.spreadOnGenericMac)
     pharmacyCents -= divideRounded(c.ingredientCostCents * between(3, 25), 100);
 
-  const patientPayCents = brand ? between(25, 60) * 100 : between(0, 10) * 100;
+  let patientPayCents = brand ? between(25, 60) * 100 : between(0, 10) * 100;
+  // A member who chose the brand pays its cost above the generic's too, where the plan applied the penalty.
+  if (daw === 2 && next() < auditDetailMix.dawPenaltyApplied)
+    patientPayCents = Math.min(c.ingredientCostCents, patientPayCents + divideRounded(c.ingredientCostCents * auditDetailMix.dawPenaltyShareOfCostPct, 100));
   return {
     basisOfReimbursement: basis,
     monyCode: mony,

@@ -28,6 +28,30 @@ function reversalOf(original: Claim, claimId: string): Claim {
   };
 }
 
+/** Three times an amount of money or a quantity, in the same fixed-point text. */
+function tripled(fixed: string): string {
+  const places = fixed.length - fixed.indexOf('.') - 1;
+  const units = BigInt(fixed.replace('.', '')) * 3n;
+  const text = units.toString().padStart(places + 1, '0');
+  return `${text.slice(0, -places)}.${text.slice(-places)}`;
+}
+
+/**
+ * The same fill billed for three times the days: the quantity and every ingredient figure with it,
+ * AWP priced again from the unit price (`awpCents`), as every claim's is.
+ */
+function asNinetyDayFill(claim: Claim, awpCents: number): Claim {
+  return {
+    ...claim,
+    daysSupply: claim.daysSupply * 3,
+    quantity: tripled(claim.quantity),
+    awp: formatCents(awpCents),
+    ingredientCostPaid: tripled(claim.ingredientCostPaid),
+    usualAndCustomary: tripled(claim.usualAndCustomary),
+    pharmacyIngredientCostPaid: tripled(claim.pharmacyIngredientCostPaid),
+  };
+}
+
 /**
  * The claim stream of a plan, row by row: never materialised, so 10M claims cost the memory of
  * one. Rows are in fill-date order except reversals and duplicate fills, which repeat the fill
@@ -196,6 +220,10 @@ export function* generateClaims(plan: SeedPlan): Generator<Claim, void, undefine
           pharmacyType: latest.channel === 'retail30' || latest.channel === 'retail90' ? retailTypeOf(npi) : latest.pharmacyType,
         };
     }
+    // A 90-day fill billed at a 30-day retail pharmacy: days, quantity and every cost tripled (the
+    // fee and the member's pay are per fill). Decided after every draw of the main stream too.
+    else if (channel === 'retail30' && claim.daysSupply >= 28 && !claim.isUcPriced && detailPrng.next() < auditDetailMix.ninetyDayFillAtRetail30)
+      claim = asNinetyDayFill(claim, divideRounded(drug.unitAwpMicro * quantityMilli * 3, 1_000_000));
     remember(p, claim);
     yield claim;
   }

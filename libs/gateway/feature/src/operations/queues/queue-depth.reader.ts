@@ -1,17 +1,12 @@
 import { queueCatalogue, subscriptionCatalogue, type Identity, type QueueDepth, type QueueName } from '@leaf/contracts';
 import type { MessageBus, ReceiveAddress, ReceivedMessage } from '@leaf/messaging';
-import { canSeeClient } from '@leaf/platform';
+import { messageVisibleTo } from '../message-scope';
 
 /** Every queue and every declared subscription: what an operator watches. */
 export const watchedAddresses = (): ReceiveAddress[] => [
   ...(Object.keys(queueCatalogue) as QueueName[]).map((queue) => ({ queue })),
   ...subscriptionCatalogue.map((s) => ({ topic: s.topic, subscription: s.name })),
 ];
-
-const clientOf = (body: unknown): string | undefined => {
-  const clientId = (body as { clientId?: unknown } | null | undefined)?.clientId;
-  return typeof clientId === 'string' ? clientId : undefined;
-};
 
 /**
  * Depth of each queue and subscription from a bounded peek, on whichever adapter the gateway runs
@@ -20,11 +15,7 @@ const clientOf = (body: unknown): string | undefined => {
  * that names no client counts only for callers of every client (as the dead-letter admin).
  */
 export async function readQueueDepths(bus: MessageBus, identity: Identity, peekBound: number, now = Date.now()): Promise<QueueDepth[]> {
-  const visible = (m: ReceivedMessage) => {
-    if (identity.clientIds === '*') return true;
-    const clientId = clientOf(m.body);
-    return clientId !== undefined && canSeeClient(identity, clientId);
-  };
+  const visible = (m: ReceivedMessage) => messageVisibleTo(identity, m.body);
   return Promise.all(
     watchedAddresses().map(async (address): Promise<QueueDepth> => {
       const entity = 'queue' in address ? address.queue : address.topic;

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createVerify, randomBytes, X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestTlsIdentity, trustTestCertificate } from '../graph/test-tls';
+import { createSelfSignedIdentity, trustCertificate } from './self-signed-tls';
 import { matches, parseSoql, SoqlError, type SoqlQuery } from './soql';
 import { sfDateTime, SyntheticOrg, type FakeRecord, type FakeSObject, type SyntheticOrgOptions } from './synthetic-org';
 
@@ -18,6 +18,13 @@ export interface FakeSalesforceOptions extends SyntheticOrgOptions {
   /** Fixed client id and secret (so a restarted fake keeps the stack's settings valid); default: random. */
   clientId?: string;
   clientSecret?: string;
+  /**
+   * The certificate (PEM) uploaded to the connected app for the JWT bearer flow: assertions must be
+   * signed RS256 with its private key. Unset: the JWT grant is refused as for an app without one.
+   */
+  jwtCertificate?: string;
+  /** The integration user the JWT flow may name in `sub` (pre-authorized for the connected app). */
+  username?: string;
 }
 
 export interface FakeSalesforceRequest {
@@ -37,6 +44,7 @@ interface BulkJob {
   createdDate: string;
 }
 
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const apiPath = /^\/services\/data\/v(\d+\.\d)(\/.*)$/;
 const json = 'application/json;charset=UTF-8';
 
@@ -45,7 +53,7 @@ const csvCell = (v: FakeRecord[string] | undefined): string => (v === null || v 
 
 /**
  * A local HTTPS server speaking the Salesforce wire shapes a read-only mirror uses, so jsforce
- * talks to it unmodified: the OAuth 2.0 client-credentials token endpoint; REST `query` /
+ * talks to it unmodified: the OAuth 2.0 token endpoint (client credentials, and the JWT bearer grant verified against the connected app's certificate); REST `query` /
  * `queryAll` paged with `nextRecordsUrl`; `sobjects/{type}/describe`; `updated` / `deleted`
  * (getUpdated / getDeleted, `INVALID_REPLICATION_DATE` before the Recycle Bin's horizon);
  * `sobjects/ContentVersion/{id}/VersionData`; `limits`; Bulk API 2.0 query jobs (create, poll,
@@ -67,6 +75,8 @@ export class FakeSalesforceServer {
   private readonly jobs = new Map<string, BulkJob>();
   private readonly queryPageSize: number;
   private readonly bulkPageSize: number;
+  private readonly jwtCertificate: X509Certificate | undefined;
+  readonly username: string;
 
   private constructor(
     private readonly server: Server,
@@ -81,11 +91,13 @@ export class FakeSalesforceServer {
     this.dailyApiLimit = options.dailyApiLimit ?? 100_000;
     this.clientId = options.clientId ?? `3MVG9${randomBytes(12).toString('hex')}`;
     this.clientSecret = options.clientSecret ?? randomBytes(24).toString('hex');
+    this.jwtCertificate = options.jwtCertificate ? new X509Certificate(options.jwtCertificate) : undefined;
+    this.username = options.username ?? 'integration@leaf-fake-org.example';
   }
 
   static async start(options: FakeSalesforceOptions = {}): Promise<FakeSalesforceServer> {
-    const tls = await createTestTlsIdentity();
-    const untrust = trustTestCertificate(tls.cert);
+    const tls = await createSelfSignedIdentity('leaf-fake-salesforce');
+    const untrust = trustCertificate(tls.cert);
     const ready: { fake?: FakeSalesforceServer } = {};
     const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void ready.fake?.handle(req, res));
     await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -149,15 +161,56 @@ export class FakeSalesforceServer {
 
   private token(body: string, res: ServerResponse): void {
     const form = new URLSearchParams(body);
-    if (form.get('grant_type') !== 'client_credentials')
-      return this.send(res, 400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
+    const grant = form.get('grant_type');
+    if (grant === JWT_BEARER) {
+      const refusal = this.refuseAssertion(form.get('assertion') ?? '');
+      if (refusal) return this.send(res, 400, refusal);
+      return this.issueToken(res, false);
+    }
+    if (grant !== 'client_credentials') return this.send(res, 400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
     if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret)
       return this.send(res, 400, { error: 'invalid_client', error_description: 'invalid client credentials' });
+    this.issueToken(res, true);
+  }
+
+  /**
+   * Checks a JWT bearer assertion as Salesforce does, answering with its error bodies: the consumer
+   * key (iss), the RS256 signature against the connected app's certificate, the audience (this
+   * login host), the expiry (at most three minutes ahead), and the user (sub).
+   */
+  private refuseAssertion(assertion: string): { error: string; error_description: string } | null {
+    const invalid = { error: 'invalid_grant', error_description: 'invalid assertion' };
+    const parts = assertion.split('.');
+    if (parts.length !== 3) return invalid;
+    let header: { alg?: unknown };
+    let claims: { iss?: unknown; sub?: unknown; aud?: unknown; exp?: unknown };
+    try {
+      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as typeof header;
+      claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as typeof claims;
+    } catch {
+      return invalid;
+    }
+    if (claims.iss !== this.clientId) return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
+    if (header.alg !== 'RS256' || !this.jwtCertificate) return invalid;
+    const signed = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(this.jwtCertificate.publicKey, Buffer.from(parts[2], 'base64url'));
+    if (!signed) return invalid;
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.some((a) => typeof a === 'string' && a.replace(/\/+$/, '') === this.url))
+      return { error: 'invalid_grant', error_description: 'audience is invalid' };
+    const nowSeconds = Date.now() / 1000;
+    if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return { error: 'invalid_grant', error_description: 'expired authorization code' };
+    if (claims.exp > nowSeconds + 3 * 60 + 5) return { error: 'invalid_grant', error_description: 'invalid assertion' };
+    if (claims.sub !== this.username) return { error: 'invalid_grant', error_description: "user hasn't approved this consumer" };
+    return null;
+  }
+
+  /** A session, as the token endpoint answers (the JWT flow's answer has no signature). */
+  private issueToken(res: ServerResponse, signature: boolean): void {
     const token = `${this.orgId}!${randomBytes(32).toString('base64url')}`;
     this.issuedTokens.push(token);
     this.send(res, 200, {
       access_token: token,
-      signature: randomBytes(32).toString('base64'),
+      ...(signature ? { signature: randomBytes(32).toString('base64') } : {}),
       scope: 'api',
       instance_url: this.url,
       id: `${this.url}/id/${this.orgId}/005000000000001AAA`,
