@@ -96,6 +96,12 @@ export default [
     },
   },
   {
+    // Libs log through Nest's Logger, which libs/platform binds to the one pino instance (ARCHITECTURE.md, "Logging").
+    files: ['libs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

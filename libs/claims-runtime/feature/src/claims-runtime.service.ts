@@ -1,7 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { outboxMigrations } from '@leaf/messaging';
 import { DATA_SOURCE, createDataSource, parseDatabaseUrl, postgresMigrations } from '@leaf/persistence';
-import { createLogger } from '@leaf/platform';
 import { defineService } from '@leaf/service-kit';
 import {
   ClaimsSummaryRepository,
@@ -13,7 +12,7 @@ import {
 } from '@leaf/claims-runtime/data-access';
 import type { DataSource } from 'typeorm';
 import { claimsRuntimeConfigSchema, type ClaimsRuntimeConfig } from './claims-runtime.config';
-import { CLAIMS_DB, CLAIMS_MAPPING, RUN_EVENTS_POLL_MS, RUN_LEASE_TIMING, SERVICE_LOGGER } from './claims-runtime.tokens';
+import { CLAIMS_DB, CLAIMS_MAPPING, RUN_EVENTS_POLL_MS, RUN_LEASE_TIMING } from './claims-runtime.tokens';
 import { RunViewsController } from './runs/run-views.controller';
 import { RunViews } from './runs/run-views.service';
 import { ClientsController } from './clients/clients.controller';
@@ -57,13 +56,6 @@ export const claimsRuntimeService = defineService<ClaimsRuntimeConfig>(
           renewMs: config.LEAF_RECONCILIATION_RENEW_MS,
           sweepMs: config.LEAF_RECONCILIATION_SWEEP_MS,
         },
-      },
-      {
-        provide: SERVICE_LOGGER,
-        useValue: createLogger({
-          service: 'claims-runtime',
-          level: config.LOG_LEVEL,
-        }),
       },
       {
         provide: RUN_EVENTS_POLL_MS,

@@ -2,7 +2,6 @@
 export const CLAIMS_DB = Symbol.for('leaf.claims-runtime.ClaimsDb');
 /** The validated claims source mapping. */
 export const CLAIMS_MAPPING = Symbol.for('leaf.claims-runtime.ClaimsMapping');
-export const SERVICE_LOGGER = Symbol.for('leaf.claims-runtime.Logger');
 /** Poll interval of a run's progress stream (ms). */
 export const RUN_EVENTS_POLL_MS = Symbol.for('leaf.claims-runtime.RunEventsPollMs');
 /** Lease length, renewal and sweep intervals of reconciliation runs (RunLeaseTiming). */

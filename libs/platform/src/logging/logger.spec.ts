@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from './create-logger';
+import { NestPinoLogger } from './nest-logger';
 import { scrubSecrets } from './scrub-secrets';
 
 function capture() {
@@ -54,5 +55,22 @@ describe('logging', () => {
     a.self = a;
     createLogger({ service: 's', level: 'info', destination }).info({ a }, 'cyclic');
     expect(JSON.parse(lines[0]).a.self).toBe('[Circular]');
+  });
+});
+
+describe('NestPinoLogger', () => {
+  it("writes Nest Logger calls into the pino stream: a string as msg, an object's fields kept structured, an Error as err", () => {
+    const { lines, destination } = capture();
+    const nest = new NestPinoLogger(createLogger({ service: 'claims-runtime', level: 'debug', destination }));
+    nest.log('started', 'Bootstrap');
+    nest.warn({ msg: 'lease lost', runId: 'r1', runIds: ['r1', 'r2'] }, 'RunLeases');
+    nest.error(new Error('boom'), undefined, 'Reconciliations');
+    nest.error('failed', 'at x.ts:1', 'Reconciliations');
+    const [started, lost, boom, failed] = lines.map((l) => JSON.parse(l));
+    expect(started).toMatchObject({ level: 'info', msg: 'started', context: 'Bootstrap' });
+    expect(lost).toMatchObject({ level: 'warn', msg: 'lease lost', context: 'RunLeases', runId: 'r1', runIds: ['r1', 'r2'] });
+    expect(boom).toMatchObject({ level: 'error', msg: 'boom', context: 'Reconciliations', err: { message: 'boom' } });
+    expect(boom.err.stack).toContain('Error: boom');
+    expect(failed).toMatchObject({ level: 'error', msg: 'failed', trace: 'at x.ts:1' });
   });
 });

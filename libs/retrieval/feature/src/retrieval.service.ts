@@ -1,6 +1,5 @@
 import { outboxMigrations } from '@leaf/messaging';
 import { DATA_SOURCE, postgresMigrations } from '@leaf/persistence';
-import { createLogger } from '@leaf/platform';
 import { SearchDocumentsRegistry, retrievalMigrations } from '@leaf/retrieval/data-access';
 import { defineService } from '@leaf/service-kit';
 import type { DataSource } from 'typeorm';
@@ -8,7 +7,7 @@ import { retrievalConfigSchema, type RetrievalConfig } from './config/retrieval.
 import { IndexSearchDocument } from './indexing/index-search-document.usecase';
 import { SearchDocumentsHandlers } from './indexing/search-documents.handlers';
 import { ReindexDocuments } from './reindex/reindex-documents.usecase';
-import { BRANCH_DEPTH, SERVICE_LOGGER } from './retrieval.tokens';
+import { BRANCH_DEPTH } from './retrieval.tokens';
 import { embeddingProvider, searchIndexProvider } from './search-backends';
 import { SearchController } from './search/search.controller';
 import { SearchDocuments } from './search/search-documents.usecase';
@@ -25,7 +24,6 @@ export const retrievalService = defineService<RetrievalConfig>(
     controllers: [SearchController, SearchDocumentsHandlers],
     providers: [
       { provide: SearchDocumentsRegistry, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new SearchDocumentsRegistry(ds) },
-      { provide: SERVICE_LOGGER, useValue: createLogger({ service: 'retrieval', level: config.LOG_LEVEL }) },
       { provide: BRANCH_DEPTH, useValue: config.LEAF_SEARCH_BRANCH_DEPTH },
       embeddingProvider(config),
       searchIndexProvider(config),

@@ -1,10 +1,9 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { addToOutbox } from '@leaf/messaging';
 import { OutboxRelayHost } from '@leaf/service-kit';
 import { DATA_SOURCE } from '@leaf/persistence';
-import { ShutdownCoordinator, createLogger } from '@leaf/platform';
+import { ShutdownCoordinator } from '@leaf/platform';
 import { TaskLedger, TaskWatchdog } from '@leaf/task-ledger';
-import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AgentDispatcherConfig } from '../agent-dispatcher.config';
 import { TaskNotifier } from './task-notifier';
@@ -20,7 +19,7 @@ import { AGENT_DISPATCHER_CONFIG_TOKEN } from '../tasks/tasks.tokens';
 export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly ledger: TaskLedger;
   readonly watchdog: TaskWatchdog;
-  private readonly logger: Logger;
+  private readonly log = new Logger('Dispatcher');
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<unknown> | undefined;
   private stopped: Promise<void> | undefined;
@@ -33,7 +32,6 @@ export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicat
     private readonly notifier: TaskNotifier,
     private readonly shutdown: ShutdownCoordinator,
   ) {
-    this.logger = createLogger({ service: 'agent-dispatcher', level: config.LOG_LEVEL });
     this.ledger = new TaskLedger(ds, addToOutbox);
     this.watchdog = new TaskWatchdog(ds, addToOutbox, { graceMs: config.LEAF_TASK_LEASE_GRACE_MS, staleDispatchMs: config.LEAF_TASK_STALE_DISPATCH_MS });
   }
@@ -61,11 +59,11 @@ export class DispatcherRuntime implements OnApplicationBootstrap, BeforeApplicat
         .sweep()
         .then((r) => {
           if (r.redispatched + r.deadLettered + r.cancelled > 0) {
-            this.logger.info(r, 'watchdog settled tasks');
+            this.log.log({ msg: 'watchdog settled tasks', ...r });
             this.relay.notify();
           }
         })
-        .catch((err: unknown) => this.logger.warn({ err }, 'watchdog sweep failed'))
+        .catch((err: unknown) => this.log.warn({ msg: 'watchdog sweep failed', err }))
         .finally(() => {
           if (!this.stopped) this.schedule();
         });

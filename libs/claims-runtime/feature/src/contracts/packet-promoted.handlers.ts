@@ -1,12 +1,10 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { EntityPayload } from '@leaf/contracts';
 import { RunSupersession } from '@leaf/claims-runtime/data-access';
 import { BusContext, idempotentHandler } from '@leaf/messaging';
 import { DATA_SOURCE } from '@leaf/persistence';
-import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { SERVICE_LOGGER } from '../claims-runtime.tokens';
 import { ClientsReadModel } from '../clients/clients.read-model';
 import { RunsReadModel } from '../reconciliations/runs.read-model';
 
@@ -18,10 +16,11 @@ import { RunsReadModel } from '../reconciliations/runs.read-model';
  */
 @Controller()
 export class PacketPromotedHandlers {
+  private readonly log = new Logger('PacketPromoted');
+
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     private readonly supersession: RunSupersession,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(ClientsReadModel) private readonly readModel: ClientsReadModel,
     @Inject(RunsReadModel) private readonly runs: RunsReadModel,
   ) {}
@@ -31,7 +30,7 @@ export class PacketPromotedHandlers {
     await idempotentHandler(this.ds, 'claims-runtime', async (_message, manager) => {
       const superseded = await this.supersession.apply(event, manager);
       if (superseded.length) {
-        this.logger.info({ packetId: event.packetId, clientId: event.clientId, runs: superseded.map((r) => r.runId) }, 'runs superseded by promoted terms');
+        this.log.log({ msg: 'runs superseded by promoted terms', packetId: event.packetId, clientId: event.clientId, runs: superseded.map((r) => r.runId) });
       }
     })(ctx.getMessage(), ctx.getSettlement());
     // After the handler (a redelivery too): the promoted terms and the runs' supersession are committed, so the next read loads them.

@@ -6,7 +6,6 @@ import { canonicalJson, type PlannedGuarantee } from '@leaf/claims-runtime/domai
 import { GuaranteesRepository, ReconciliationRunsRepository, canonicalClaimsMapping, claimsRuntimeEntities } from '@leaf/claims-runtime/data-access';
 import { createDataSource } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
-import { captureLogger } from '@leaf/platform/testing';
 import { contentKey, createLake, parseLakeUrl } from '@leaf/storage';
 import { createSyntheticSeed } from '@leaf/synthetic-data';
 import { createSeededDatabase } from '../testing/claims-runtime.fixture';
@@ -47,7 +46,6 @@ describe.each(testDatabaseTargets())('reconciliation engine against the in-memor
       claimsDb: ds,
       lake,
       renderers: jsonRenderers,
-      logger: captureLogger().logger,
     });
     runs = new ReconciliationRunsRepository(ds);
   });

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import type { Logger } from 'pino';
+import { Logger } from '@nestjs/common';
 import {
   assembleRunDocuments,
   assembleRunReport,
@@ -37,7 +37,6 @@ export interface ExecutorDeps {
   claimsDb: DataSource;
   lake: Lake;
   renderers: ReportRenderers;
-  logger: Logger;
   /** Called after the completing transaction commits (wakes the outbox relay). */
   onCommitted?: () => void;
 }
@@ -58,6 +57,7 @@ const contentTypes: Record<ArtifactName, string> = {
 export class ReconciliationExecutor {
   private readonly runs: ReconciliationRunsRepository;
   private readonly guarantees: GuaranteesRepository;
+  private readonly log = new Logger('ReconciliationExecutor');
 
   constructor(private readonly deps: ExecutorDeps) {
     this.runs = new ReconciliationRunsRepository(deps.serviceDb);
@@ -177,16 +177,14 @@ export class ReconciliationExecutor {
       });
     });
     this.deps.onCommitted?.();
-    this.deps.logger.info(
-      {
-        runId,
-        clientId: request.clientId,
-        findings: findings.length,
-        totalOwed: summary.totalOwed,
-        inputsSha256,
-      },
-      'reconciliation completed',
-    );
+    this.log.log({
+      msg: 'reconciliation completed',
+      runId,
+      clientId: request.clientId,
+      findings: findings.length,
+      totalOwed: summary.totalOwed,
+      inputsSha256,
+    });
   }
 }
 

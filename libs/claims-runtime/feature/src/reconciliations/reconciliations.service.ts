@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import {
@@ -15,8 +15,7 @@ import { OutboxRelayHost } from '@leaf/service-kit';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { AppError, ShutdownCoordinator } from '@leaf/platform';
 import { LAKE, contentKey, type Lake } from '@leaf/storage';
-import type { Logger } from 'pino';
-import { CLAIMS_DB, CLAIMS_MAPPING, RUN_LEASE_TIMING, SERVICE_LOGGER } from '../claims-runtime.tokens';
+import { CLAIMS_DB, CLAIMS_MAPPING, RUN_LEASE_TIMING } from '../claims-runtime.tokens';
 import { ReconciliationExecutor } from './reconciliation-executor';
 import { RunLeaseKeeper, type RunLeaseTiming } from './run-lease-keeper';
 import { REPORT_RENDERERS, type ReportRenderers } from './report-renderers';
@@ -36,6 +35,7 @@ export class ReconciliationsService implements OnApplicationBootstrap, OnModuleD
   private readonly inFlight = new Set<Promise<void>>();
   private readonly executor: ReconciliationExecutor;
   private readonly leases: RunLeaseKeeper;
+  private readonly log = new Logger('Reconciliations');
 
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
@@ -44,13 +44,12 @@ export class ReconciliationsService implements OnApplicationBootstrap, OnModuleD
     @Inject(LAKE) private readonly lake: Lake,
     @Inject(OutboxRelayHost) private readonly relay: OutboxRelayHost,
     @Inject(REPORT_RENDERERS) renderers: ReportRenderers,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(RUN_LEASE_TIMING) leaseTiming: RunLeaseTiming,
     shutdown: ShutdownCoordinator,
     @Inject(RunsReadModel) private readonly readModel: RunsReadModel,
   ) {
     this.runs = new ReconciliationRunsRepository(ds);
-    this.leases = new RunLeaseKeeper(this.runs, leaseTiming, logger);
+    this.leases = new RunLeaseKeeper(this.runs, leaseTiming);
     this.clients = new ClientsRepository(ds);
     this.guarantees = new GuaranteesRepository(ds);
     this.executor = new ReconciliationExecutor({
@@ -59,7 +58,6 @@ export class ReconciliationsService implements OnApplicationBootstrap, OnModuleD
       claimsDb,
       lake,
       renderers,
-      logger,
       onCommitted: () => this.relay.notify(),
     });
     // SIGTERM waits for runs in progress (within the grace period) rather than leaving them half done.
@@ -129,11 +127,11 @@ export class ReconciliationsService implements OnApplicationBootstrap, OnModuleD
       .catch(async (error: unknown) => {
         if (isReconciliationRunError(error, 'RUN_NOT_OWNED') || signal.aborted) {
           // Another instance failed the run after its lease expired: it is not ours to record.
-          this.logger.warn({ runId }, "reconciliation stopped: the run is no longer this instance's");
+          this.log.warn({ msg: "reconciliation stopped: the run is no longer this instance's", runId });
           return;
         }
         const code = isClaimsSourceError(error) ? error.code : 'RECONCILIATION_FAILED';
-        this.logger.error({ err: error, runId }, 'reconciliation failed');
+        this.log.error({ msg: 'reconciliation failed', err: error, runId });
         const recorded = await this.runs
           .fail(
             runId,
@@ -142,10 +140,10 @@ export class ReconciliationsService implements OnApplicationBootstrap, OnModuleD
             isClaimsSourceError(error) ? error.message : 'the reconciliation failed; see the service log for this run id',
           )
           .catch((e: unknown) => {
-            this.logger.error({ err: e, runId }, 'could not record the failure');
+            this.log.error({ msg: 'could not record the failure', err: e, runId });
             return true;
           });
-        if (!recorded) this.logger.warn({ runId }, "the failure was not recorded: the run is no longer this instance's");
+        if (!recorded) this.log.warn({ msg: "the failure was not recorded: the run is no longer this instance's", runId });
       })
       .finally(() => this.leases.release(runId));
     this.inFlight.add(work);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ReconciliationRunError, type ReconciliationRunsRepository, type RunOwner } from '@leaf/claims-runtime/data-access';
-import type { Logger } from 'pino';
+import { Logger } from '@nestjs/common';
 
 export interface RunLeaseTiming {
   leaseMs: number;
@@ -18,11 +18,11 @@ export class RunLeaseKeeper {
   readonly owner: RunOwner;
   private readonly held = new Map<string, AbortController>();
   private timers: NodeJS.Timeout[] = [];
+  private readonly log = new Logger('RunLeases');
 
   constructor(
     private readonly runs: ReconciliationRunsRepository,
     private readonly timing: RunLeaseTiming,
-    private readonly logger: Logger,
   ) {
     this.owner = { ownerId: `inst_${randomUUID()}`, leaseMs: timing.leaseMs };
   }
@@ -55,7 +55,7 @@ export class RunLeaseKeeper {
     const still = new Set(await this.runs.renewLeases(this.owner));
     for (const [runId, controller] of this.held) {
       if (still.has(runId) || controller.signal.aborted) continue;
-      this.logger.warn({ runId }, 'lost the lease of a reconciliation run (another instance failed it); stopping its executor');
+      this.log.warn({ msg: 'lost the lease of a reconciliation run (another instance failed it); stopping its executor', runId });
       controller.abort(new ReconciliationRunError('RUN_NOT_OWNED', `run ${runId} was failed by another instance after its lease expired`));
     }
   }
@@ -64,7 +64,7 @@ export class RunLeaseKeeper {
   async sweep(): Promise<string[]> {
     const failed = await this.runs.failExpired();
     if (failed.length)
-      this.logger.warn({ runIds: failed, ownerId: this.owner.ownerId }, 'failed reconciliation runs whose lease expired (their instance stopped)');
+      this.log.warn({ msg: 'failed reconciliation runs whose lease expired (their instance stopped)', runIds: failed, ownerId: this.owner.ownerId });
     return failed;
   }
 
@@ -74,7 +74,7 @@ export class RunLeaseKeeper {
       if (busy) return;
       busy = true;
       void work()
-        .catch((err: unknown) => this.logger.warn({ err }, onError))
+        .catch((err: unknown) => this.log.warn({ msg: onError, err }))
         .finally(() => (busy = false));
     }, ms);
     timer.unref();

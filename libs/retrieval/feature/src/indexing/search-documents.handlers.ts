@@ -1,12 +1,10 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { SearchDocumentV1 } from '@leaf/contracts';
 import { BusContext, idempotentHandler } from '@leaf/messaging';
 import { DATA_SOURCE } from '@leaf/persistence';
 import { SearchDocumentsRegistry } from '@leaf/retrieval/data-access';
-import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { SERVICE_LOGGER } from '../retrieval.tokens';
 import { IndexSearchDocument, type PreparedChunks } from './index-search-document.usecase';
 import { isUnindexableDocument } from './unindexable-document.error';
 
@@ -19,11 +17,12 @@ import { isUnindexableDocument } from './unindexable-document.error';
  */
 @Controller()
 export class SearchDocumentsHandlers {
+  private readonly log = new Logger('SearchDocuments');
+
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     private readonly indexing: IndexSearchDocument,
     private readonly registry: SearchDocumentsRegistry,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   @EventPattern('contracts.search-documents.v1')
@@ -47,14 +46,18 @@ export class SearchDocumentsHandlers {
       const prepared = await this.prepareUnlessKnown(doc);
       await idempotentHandler(this.ds, 'retrieval', async (message, manager) => {
         const outcome = await this.indexing.apply(doc, manager, prepared);
-        this.logger.info(
-          { documentId: doc.documentId, clientId: doc.clientId, source: doc.source, messageId: message.messageId, outcome },
-          'search document applied',
-        );
+        this.log.log({
+          msg: 'search document applied',
+          documentId: doc.documentId,
+          clientId: doc.clientId,
+          source: doc.source,
+          messageId: message.messageId,
+          outcome,
+        });
       })(ctx.getMessage(), settlement);
     } catch (error) {
       if (!isUnindexableDocument(error)) throw error;
-      this.logger.warn({ documentId: doc.documentId, clientId: doc.clientId, reason: error.code }, 'search document dead-lettered');
+      this.log.warn({ msg: 'search document dead-lettered', documentId: doc.documentId, clientId: doc.clientId, reason: error.code });
       await settlement.deadLetter({ reason: error.code, description: error.message });
     }
   }
