@@ -5,3 +5,4 @@ export * from './service-process/service-process';
 export * from './fake-salesforce';
 export * from './fake-kubernetes';
 export * from './fake-azure-search';
+export * from './service-app/service-under-test';

@@ -5,7 +5,7 @@ import { quickXorHash } from '@leaf/contract-packets/domain';
 import type { Identity } from '@leaf/contracts';
 import { createDataSource, runMigrations } from '@leaf/persistence';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
-import { loadServiceConfig, migrationsOf, startServiceApp, startTelemetry, type Telemetry } from '@leaf/platform';
+import { migrationsOf, startTelemetry, type Telemetry } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
 import {
   createSyntheticSeed,
@@ -16,8 +16,7 @@ import {
   scheduleRows,
   type SyntheticPacket,
 } from '@leaf/synthetic-data';
-import { FakeGraphServer } from '@leaf/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FakeGraphServer, startServiceUnderTest } from '@leaf/testing';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Client as PgClient } from 'pg';
 import { contractPacketsService } from './contract-packets.service';
@@ -30,11 +29,11 @@ type Json = any;
 
 describe.each(testDatabaseTargets())('contract-packets against the fake Graph server on $name', ({ create }) => {
   let db: TestDatabase;
-  let app: NestFastifyApplication;
   let graph: FakeGraphServer;
   let telemetry: Telemetry;
   let pg: PgClient;
   let base: string;
+  let stop: (() => Promise<void>) | undefined;
   let packets: SyntheticPacket[];
   let heldBack: SyntheticPacket;
   const spans = new InMemorySpanExporter();
@@ -103,26 +102,23 @@ describe.each(testDatabaseTargets())('contract-packets against the fake Graph se
     packets = all.filter((p) => p !== heldBack);
     for (const p of packets) put(p);
     telemetry = startTelemetry({ serviceName: 'contract-packets', mode: 'none', spanExporter: spans });
-    const config = loadServiceConfig(contractPacketsService, {
-      LEAF_DATABASE_URL: db.url,
-      LEAF_LAKE_URL: `file:${lakeDir}`,
-      PORT: '0',
-      LEAF_PACKETS_SOURCE: 'graph',
-      LEAF_GRAPH_TENANT_ID: graph.tenantId,
-      LEAF_GRAPH_CLIENT_ID: graph.clientId,
-      LEAF_GRAPH_CLIENT_SECRET: graph.clientSecret,
-      LEAF_GRAPH_DRIVE_ID: graph.driveId,
-      LEAF_GRAPH_BASE_URL: graph.graphBaseUrl,
-      LEAF_GRAPH_AUTHORITY_HOST: graph.url,
-    });
-    app = await startServiceApp(contractPacketsService, config, logs.logger);
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    pg = new PgClient({ connectionString: db.url });
-    await pg.connect();
+    ({ base, pg, stop } = await startServiceUnderTest(contractPacketsService, {
+      databaseUrl: db.url,
+      lakeDir,
+      logger: logs.logger,
+      env: {
+        LEAF_PACKETS_SOURCE: 'graph',
+        LEAF_GRAPH_TENANT_ID: graph.tenantId,
+        LEAF_GRAPH_CLIENT_ID: graph.clientId,
+        LEAF_GRAPH_CLIENT_SECRET: graph.clientSecret,
+        LEAF_GRAPH_DRIVE_ID: graph.driveId,
+        LEAF_GRAPH_BASE_URL: graph.graphBaseUrl,
+        LEAF_GRAPH_AUTHORITY_HOST: graph.url,
+      },
+    }));
   });
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
+    await stop?.();
     await telemetry?.shutdown();
     await graph?.stop();
     await db?.drop();

@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { searchDocumentV1, type Identity } from '@leaf/contracts';
 import { testDatabaseTargets, type TestDatabase } from '@leaf/persistence/testing';
-import { loadServiceConfig, startServiceApp } from '@leaf/platform';
 import { captureLogger, identityHeaders } from '@leaf/platform/testing';
 import { FilesystemLake } from '@leaf/storage';
 import { MESSAGE_BUS, type MessageBus } from '@leaf/messaging';
-import { FakeSalesforceServer } from '@leaf/testing';
+import { FakeSalesforceServer, startServiceUnderTest } from '@leaf/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client as PgClient } from 'pg';
+import type { Client as PgClient } from 'pg';
 import { salesforceMirrorService } from './salesforce-mirror.service';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,6 +24,7 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
   let fake: FakeSalesforceServer;
   let pg: PgClient;
   let base: string;
+  let stop: (() => Promise<void>) | undefined;
   const logs = captureLogger('salesforce-mirror');
   const responses: string[] = [];
   const lakeDir = mkdtempSync(join(tmpdir(), 'leaf-sf-lake-'));
@@ -54,25 +54,22 @@ describe.each(testDatabaseTargets())('salesforce-mirror against the fake org on 
   beforeAll(async () => {
     db = await create();
     fake = await FakeSalesforceServer.start({ requests: 24, clients: [clientA, clientB], queryPageSize: 25, bulkPageSize: 10 });
-    const config = loadServiceConfig(salesforceMirrorService, {
-      LEAF_DATABASE_URL: db.url,
-      LEAF_LAKE_URL: `file:${lakeDir}`,
-      PORT: '0',
-      LEAF_SALESFORCE_LOGIN_URL: fake.url,
-      LEAF_SALESFORCE_CLIENT_ID: fake.clientId,
-      LEAF_SALESFORCE_CLIENT_SECRET: fake.clientSecret,
-      LEAF_SALESFORCE_BULK_POLL_MS: '20',
-      LEAF_SALESFORCE_LIMIT_BACKOFF_MS: '10',
-      LEAF_SALESFORCE_OVERLAP_MS: '60000',
-    });
-    app = await startServiceApp(salesforceMirrorService, config, logs.logger);
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    pg = new PgClient({ connectionString: db.url });
-    await pg.connect();
+    ({ app, base, pg, stop } = await startServiceUnderTest(salesforceMirrorService, {
+      databaseUrl: db.url,
+      lakeDir,
+      logger: logs.logger,
+      env: {
+        LEAF_SALESFORCE_LOGIN_URL: fake.url,
+        LEAF_SALESFORCE_CLIENT_ID: fake.clientId,
+        LEAF_SALESFORCE_CLIENT_SECRET: fake.clientSecret,
+        LEAF_SALESFORCE_BULK_POLL_MS: '20',
+        LEAF_SALESFORCE_LIMIT_BACKOFF_MS: '10',
+        LEAF_SALESFORCE_OVERLAP_MS: '60000',
+      },
+    }));
   });
   afterAll(async () => {
-    await pg?.end();
-    await app?.close();
+    await stop?.();
     await fake?.stop();
     await db?.drop();
     rmSync(lakeDir, { recursive: true, force: true });
