@@ -9,6 +9,12 @@ export const resubmittedFromProperty = 'leaf-resubmitted-from';
 /** Set on a copy resubmitted from a topic subscription: the subscription it was meant for. */
 export const resubmittedForProperty = 'leaf-resubmitted-for';
 
+/** A resubmitted copy that names a subscription other than `subscription`: that consumer completes it unhandled. */
+export const resubmittedForAnother = (message: { applicationProperties?: Readonly<Record<string, unknown>> }, subscription: string): boolean => {
+  const meantFor = message.applicationProperties?.[resubmittedForProperty];
+  return typeof meantFor === 'string' && meantFor !== subscription;
+};
+
 /** One page of a listing is at most this many messages, so a listing never loads a whole DLQ. */
 export const maxDeadLetterPage = 500;
 
@@ -62,7 +68,8 @@ const isUnsafe = (c: number): boolean =>
   c === 0x200f ||
   (c >= 0x202a && c <= 0x202e) ||
   (c >= 0x2066 && c <= 0x2069);
-const neutralise = (text: string): string => Array.from(text, (ch) => (isUnsafe(ch.codePointAt(0) ?? 0) ? '\ufffd' : ch)).join('');
+/** Controls and bidirectional overrides replaced by U+FFFD, so a message's text is safe on a screen or terminal. */
+export const neutraliseUnsafeText = (text: string): string => Array.from(text, (ch) => (isUnsafe(ch.codePointAt(0) ?? 0) ? '\ufffd' : ch)).join('');
 
 function bodyBytesOf(m: ReceivedMessage): number {
   if (m.rawBody) return m.rawBody.byteLength;
@@ -76,7 +83,7 @@ export function rawBodyView(raw: Uint8Array): RawBodyView {
     bytes: bytes.byteLength,
     base64: head.toString('base64'),
     truncated: bytes.byteLength > head.byteLength,
-    textPreview: neutralise(
+    textPreview: neutraliseUnsafeText(
       head
         .subarray(0, textPreviewChars * 4)
         .toString('utf8')
@@ -193,8 +200,8 @@ function copyOf(address: ReceiveAddress, m: ReceivedMessage): OutgoingMessage {
  * A topic subscription cannot be addressed on its own (neither Azure nor the port can send to one
  * subscription), so the copy is sent to the topic and is delivered to EVERY subscription whose
  * correlation filter matches it; `deliveredTo` lists them, and `leaf-resubmitted-for` names the
- * intended one so other consumers can ignore it. With the catalogue as it is (one subscription per
- * topic) the copy reaches only the intended consumer.
+ * intended one: every other consumer's transport completes it unhandled (`resubmittedForAnother`,
+ * applied by BusTransport), so only the intended consumer handles it again.
  *
  * If a copy is sent but completing the original fails (lock lost), the original stays
  * dead-lettered and a second resubmit sends another copy: at least once, never lost. If a send

@@ -6,6 +6,7 @@ import type { EntityPayload } from '@leaf/contracts';
 import { createPgliteTestDatabase, type TestDatabase } from '@leaf/persistence/testing';
 import { createEmbeddedBus } from '../embedded/create-embedded-bus';
 import type { EmbeddedBus } from '../embedded/embedded-bus';
+import { resubmittedForProperty } from '../admin/dead-letter-admin';
 import { isMessagingError } from '../port/messaging.error';
 import { BusClient } from './bus.client';
 import { BusContext } from './bus.context';
@@ -113,6 +114,23 @@ describe('BusTransport (Nest @EventPattern over the embedded bus)', () => {
     }
     expect(dead[0]).toMatchObject({ deadLetterReason: 'MaxDeliveryCountExceeded', deliveryCount: 3 });
     expect((dead[0].body as Task).taskId).toBe('t-3');
+  });
+
+  it('completes unhandled a resubmitted copy meant for another subscription of the topic, and handles one meant for it', async () => {
+    const event = (runId: string) => ({
+      runId,
+      clientId: 'city-of-riverton',
+      periodId: 'p',
+      shortfall: '1.00',
+      findingsArtifactSha256: null,
+      completedAt: '2026-11-23T10:00:00.000Z',
+    });
+    await bus.send('claims.reconciliation-completed.v1', { body: event('r-other'), applicationProperties: { [resubmittedForProperty]: 'salesforce-mirror' } });
+    await bus.send('claims.reconciliation-completed.v1', { body: event('r-mine'), applicationProperties: { [resubmittedForProperty]: 'agent-dispatcher' } });
+    await waitFor(() => seen.includes('reconciled:r-mine:1.00'));
+    // Sent first, settled by now: completed without reaching the handler, not retried or dead-lettered.
+    expect(seen).not.toContain('reconciled:r-other:1.00');
+    expect(await bus.peek({ topic: 'claims.reconciliation-completed.v1', subscription: 'agent-dispatcher' }, { deadLetter: true })).toEqual([]);
   });
 
   it('refuses a pattern that is not a declared topic subscription of the consumer', () => {

@@ -3,6 +3,7 @@ import { queueCatalogue, subscriptionCatalogue, topicCatalogue, type EntityName,
 import { lastValueFrom } from 'rxjs';
 import type { ConsumerHandle, MessageBus, ReceiveAddress } from '../port/message-bus.port';
 import { MessagingError } from '../port/messaging.error';
+import { resubmittedForAnother } from '../admin/dead-letter-admin';
 import { typedHandler } from '../typed/typed-handler';
 import { BusContext } from './bus.context';
 
@@ -43,6 +44,9 @@ export class BusTransport extends Server implements CustomTransportStrategy {
       for (const [pattern, handler] of this.messageHandlers) {
         const address = addressForPattern(pattern, this.options.consumer);
         const onMessage = typedHandler(pattern as EntityName, async (payload, message, context) => {
+          // A dead letter resubmitted for another subscription of this topic reaches every
+          // subscription (a topic cannot address one): only the one it was meant for handles it.
+          if ('subscription' in address && resubmittedForAnother(message, address.subscription)) return;
           const result = await handler(payload, new BusContext([message, context]));
           await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
         });

@@ -4,7 +4,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import {
   MESSAGE_BUS,
   inspectDeadLetter,
-  isMessagingError,
   listDeadLetters,
   resubmitDeadLetters,
   type DeadLetterSummary,
@@ -12,20 +11,10 @@ import {
   type ReceiveAddress,
 } from '@leaf/messaging';
 import { AppError, CurrentIdentity, RequireRole, ZodPipe, canSeeClient } from '@leaf/platform';
+import { mapBusErrors } from './bus-errors';
 import { addressOf, deadLetterQuerySchema, resubmitBodySchema, sequenceNumberParamsSchema, type DeadLetterQuery, type ResubmitBody } from './bus-admin.schemas';
 
 const summaryJson = <D extends DeadLetterSummary>(d: D) => ({ ...d, sequenceNumber: d.sequenceNumber.toString(), enqueuedAt: d.enqueuedAt.toISOString() });
-
-/** The bus's typed errors as problem+json: an entity the bus does not serve is a 404, a bus that is down a 502. */
-async function mapBusErrors<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isMessagingError(error, 'MESSAGING_ENTITY_UNKNOWN')) throw new AppError('NOT_FOUND', 'the bus does not serve that entity', { cause: error });
-    if (isMessagingError(error, 'MESSAGING_UNAVAILABLE')) throw new AppError('UPSTREAM_UNAVAILABLE', 'the message bus is unavailable', { cause: error });
-    throw error;
-  }
-}
 
 /** The client a message belongs to (every contract body names one); undefined for a body without one, or undecodable. */
 const clientOf = (body: unknown): string | undefined => {

@@ -94,10 +94,7 @@ export class TasksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return relay(
-      reply,
-      await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/cancel'), body: {}, identity, ...hop(request) }),
-    );
+    return this.transition(taskId, 'cancel', identity, request, reply);
   }
 
   @Post(':taskId/approve')
@@ -109,10 +106,7 @@ export class TasksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return relay(
-      reply,
-      await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/approve'), body: {}, identity, ...hop(request) }),
-    );
+    return this.transition(taskId, 'approve', identity, request, reply);
   }
 
   @Post(':taskId/replay')
@@ -124,9 +118,14 @@ export class TasksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    return this.transition(taskId, 'replay', identity, request, reply);
+  }
+
+  /** A state transition agent-dispatcher decides (cancel, approve, replay): no body, its answer relayed as it is. */
+  private async transition(taskId: string, action: 'cancel' | 'approve' | 'replay', identity: Identity, request: FastifyRequest, reply: FastifyReply) {
     return relay(
       reply,
-      await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, '/replay'), body: {}, identity, ...hop(request) }),
+      await this.upstream.json('agent-dispatcher', { method: 'POST', path: taskPath(taskId, `/${action}`), body: {}, identity, ...hop(request) }),
     );
   }
 

@@ -1,4 +1,4 @@
-import type { ReceivedMessage } from '@leaf/messaging';
+import { neutraliseUnsafeText, type ReceivedMessage } from '@leaf/messaging';
 import { scrubObject, scrubSecrets } from '@leaf/platform';
 
 /** How much of a body an operator sees in a listing: enough to recognise it, never enough to act on. */
@@ -14,15 +14,6 @@ const anyUrl = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>\\]+/gi;
 // SAS and pre-signed query pieces that travel without their URL.
 const signatureParams =
   /\b(sig|se|skoid|sktid|sks|skv|tempauth|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)=[^&\s"']+/gi;
-// Controls (but tab and newline) and bidirectional overrides: harmless in JSON, not on an operator's screen.
-const isUnsafe = (c: number): boolean =>
-  (c < 0x20 && c !== 0x09 && c !== 0x0a) ||
-  (c >= 0x7f && c <= 0x9f) ||
-  c === 0x200e ||
-  c === 0x200f ||
-  (c >= 0x202a && c <= 0x202e) ||
-  (c >= 0x2066 && c <= 0x2069);
-const neutralise = (text: string): string => Array.from(text, (ch) => (isUnsafe(ch.codePointAt(0) ?? 0) ? '\ufffd' : ch)).join('');
 
 const scrubText = (text: string): string => scrubSecrets(text.replace(anyUrl, '<url>').replace(signatureParams, '$1=[REDACTED]'));
 
@@ -51,7 +42,7 @@ export function deadLetterPreview(message: Pick<ReceivedMessage, 'body' | 'rawBo
   let cut = false;
   if (message.rawBody) {
     const raw = message.rawBody;
-    text = scrubText(neutralise(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).subarray(0, rawPreviewBytes).toString('utf8')));
+    text = scrubText(neutraliseUnsafeText(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).subarray(0, rawPreviewBytes).toString('utf8')));
     cut = raw.byteLength > rawPreviewBytes;
   } else {
     // scrubObject first: the platform's key list and value patterns (logs use the same), then ours on top.

@@ -22,7 +22,6 @@ import {
 } from '@leaf/contracts';
 import {
   MESSAGE_BUS,
-  isMessagingError,
   purgeDeadLetters,
   resubmitDeadLetters,
   type MessageBus,
@@ -31,6 +30,7 @@ import {
   type ResubmitResult,
 } from '@leaf/messaging';
 import { AppError, CurrentIdentity, RequireRole, ZodPipe } from '@leaf/platform';
+import { mapBusErrors } from '@leaf/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { openApiSchema } from '../../openapi/openapi-schema';
 import { clientOfMessage, messageVisibleTo } from '../message-scope';
@@ -39,17 +39,6 @@ import { deadLetterPreview } from './dead-letter-preview';
 const addressOf = (a: { queue?: DeadLetterAddressBody['queue']; topic?: TopicName; subscription?: string }): ReceiveAddress =>
   a.queue !== undefined ? { queue: a.queue } : { topic: a.topic as TopicName, subscription: a.subscription as string };
 const describeAddress = (a: ReceiveAddress) => ('queue' in a ? `queue=${a.queue}` : `topic=${a.topic} subscription=${a.subscription}`);
-
-/** The bus's typed errors as problem+json: an entity the bus does not serve is a 404, a bus that is down a 502. */
-async function mapBusErrors<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isMessagingError(error, 'MESSAGING_ENTITY_UNKNOWN')) throw new AppError('NOT_FOUND', 'the bus does not serve that entity', { cause: error });
-    if (isMessagingError(error, 'MESSAGING_UNAVAILABLE')) throw new AppError('UPSTREAM_UNAVAILABLE', 'the message bus is unavailable', { cause: error });
-    throw error;
-  }
-}
 
 function itemOf(m: ReceivedMessage): DeadLetterItem {
   const preview = deadLetterPreview(m);

@@ -235,7 +235,10 @@ describe('gateway: dead-letter administration on Azure Service Bus (real SDK, AM
       sequenceNumbers: [...listing.body.items.map((i) => i.sequenceNumber), '999999'],
     });
     expect(batch.status).toBe(200);
-    expect(batch.body.resubmitted.map((r) => [r.originalMessageId, r.deliveredTo])).toEqual(sound.map((i) => [i.messageId, ['agent-dispatcher']]));
+    // The topic has a second subscriber (salesforce-mirror's lineage): the copy reaches it too, and its transport completes it unhandled.
+    expect(batch.body.resubmitted.map((r) => [r.originalMessageId, r.deliveredTo])).toEqual(
+      sound.map((i) => [i.messageId, ['agent-dispatcher', 'salesforce-mirror']]),
+    );
     expect(batch.body.notFound).toEqual(['999999']);
     expect(batch.body.refused).toEqual([{ sequenceNumber: poison?.sequenceNumber, reason: 'BodyNotJson', description: expect.any(String) }]);
     // One at a time, the refusal is a 409 that says what to do.
